@@ -1,0 +1,658 @@
+//! The run: one pass over days; blocks inside each day; decisions monthly.
+//!
+//! Each day: the market moves (price, fees, power trend); every lot of
+//! machines runs or idles against that day's hashprice (with hysteresis);
+//! then blocks arrive as a Poisson process at rate `H / (D * 2^32)` with the
+//! hash rate constant for the day (it changes only at decision points, so the
+//! process is exact), each block attributed to a pool drawn by hash share and
+//! difficulty retargeted every 2016 blocks. At each month's end operators book
+//! cash flow and decide (see `decisions`).
+
+use crate::chain::{self, Retarget, HASHES_PER_DIFFICULTY, SATS_PER_BTC};
+use crate::hardware::{self, Generation};
+use crate::market::{self, Fees};
+use crate::metrics;
+use crate::operators::{self, Lot, Operator, OperatorKind};
+use crate::output::{DailyRecord, RunResult, Summary};
+use crate::pools::{self, PoolInfo};
+use crate::rng::{self, Stream};
+use crate::scenario::Scenario;
+use chrono::{Datelike, NaiveDate};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
+
+/// How many of the largest operators the daily Nakamoto count sorts.
+const OPERATOR_CANDIDATES: usize = 256;
+/// Days in the explorer-style block window.
+const BLOCK_WINDOW_DAYS: usize = 30;
+/// Days in the hash rate estimate from blocks.
+const ESTIMATE_WINDOW_DAYS: usize = 7;
+
+/// Machines for sale second-hand.
+#[derive(Debug, Clone)]
+pub(crate) struct Offer {
+    pub generation: u16,
+    pub units: u32,
+    pub listed_day: u32,
+}
+
+/// Machines ordered and not yet delivered.
+#[derive(Debug, Clone)]
+pub(crate) struct Order {
+    pub operator: u32,
+    pub generation: u16,
+    pub units: u32,
+    pub arrival_day: u32,
+}
+
+/// MW on their way to AI hosting.
+#[derive(Debug, Clone)]
+pub(crate) struct Conversion {
+    pub operator: u32,
+    pub mw: f64,
+    pub ready_day: u32,
+}
+
+/// The state of one run.
+pub(crate) struct Sim<'a> {
+    pub sc: &'a Scenario,
+    pub days: u32,
+    pub generations: Vec<Generation>,
+    pub prices: Vec<f64>,
+    pub fees: Fees,
+    pub rng_blocks: ChaCha8Rng,
+    pub rng: ChaCha8Rng,
+
+    // Chain.
+    pub height: u64,
+    pub difficulty: f64,
+    pub time_s: f64,
+    pub epoch_first_time_s: f64,
+
+    // Agents and markets.
+    pub operators: Vec<Operator>,
+    pub lots: Vec<Lot>,
+    pub pools: Vec<PoolInfo>,
+    pub pool_entity: Vec<usize>,
+    pub entity_count: usize,
+    pub offers: Vec<Offer>,
+    pub orders: Vec<Order>,
+    pub conversions: Vec<Conversion>,
+    pub manufacturer_plan_ths_per_month: f64,
+    pub manufacturer_plan_floor_ths: f64,
+    pub sales_this_month_ths: f64,
+    pub ai_cap_left_mw: f64,
+    pub ai_year: u32,
+    pub kind_mean_start_ths: [f64; 5],
+    pub max_operators: usize,
+
+    // Today.
+    pub today: u32,
+    pub date: NaiveDate,
+    pub price_usd: f64,
+    pub hashprice: f64,
+    pub power_trend: f64,
+    pub month_hashprice_sum: f64,
+    pub month_days: u32,
+
+    // Daily aggregates.
+    pub pool_hash_ths: Vec<f64>,
+    pub kind_hash_ths: [f64; 5],
+    pub operator_hash_ths: Vec<f64>,
+    pub running_hash_ths: f64,
+    pub idle_hash_ths: f64,
+    pub running_power_w: f64,
+    pub candidates: Vec<u32>,
+    pub candidate_ceiling_ths: f64,
+    pub scratch: Vec<f64>,
+    pub weights: Vec<f64>,
+
+    // Windows over blocks.
+    work_window: VecDeque<f64>,
+    pool_blocks_window: VecDeque<Vec<u32>>,
+    pool_blocks_window_sum: Vec<u32>,
+    pool_blocks_today: Vec<u32>,
+
+    // Output.
+    pub records: Vec<DailyRecord>,
+    pub pool_shares: Vec<Vec<f64>>,
+    pub retargets: Vec<Retarget>,
+    pub pool_rewards_sats: Vec<u64>,
+    pub subsidy_sats_total: u64,
+    pub fees_sats_total: u64,
+    pub blocks_total: u64,
+    pub entries: u32,
+    pub exits: u32,
+    pub start_operators: u32,
+}
+
+impl<'a> Sim<'a> {
+    /// Sets up the chain, markets and the starting population.
+    pub fn new(sc: &'a Scenario) -> Self {
+        let days = sc.days();
+        let end_date = market::day_date(sc.start_date, days);
+        let generations = hardware::generations(sc, end_date);
+        let prices = market::price_path_usd(sc);
+        let pools = pools::starting_pools();
+        let (pool_entity, entity_count) = pools::controller_groups(pools.iter().map(|p| p.controller.as_str()));
+        let tip_offset = sc.start_height % chain::RETARGET_INTERVAL_BLOCKS;
+        let pool_count = pools.len();
+        let mut sim = Sim {
+            sc,
+            days,
+            generations,
+            prices,
+            fees: Fees::new(sc),
+            rng_blocks: rng::stream(sc.seed, Stream::Blocks),
+            rng: rng::stream(sc.seed, Stream::Decisions),
+            height: sc.start_height,
+            difficulty: sc.start_difficulty_t * 1e12,
+            time_s: 0.0,
+            epoch_first_time_s: -(tip_offset as f64) * chain::TARGET_BLOCK_INTERVAL_S,
+            operators: Vec::new(),
+            lots: Vec::new(),
+            pools,
+            pool_entity,
+            entity_count,
+            offers: Vec::new(),
+            orders: Vec::new(),
+            conversions: Vec::new(),
+            manufacturer_plan_ths_per_month: sc.manufacturer_production_ehs_per_month * 1e6,
+            manufacturer_plan_floor_ths: 0.25 * sc.manufacturer_production_ehs_per_month * 1e6,
+            sales_this_month_ths: 0.0,
+            ai_cap_left_mw: sc.ai_market_mw_per_year,
+            ai_year: 0,
+            kind_mean_start_ths: [0.0; 5],
+            max_operators: 4 * sc.operators as usize,
+            today: 0,
+            date: sc.start_date,
+            price_usd: sc.start_price_usd,
+            hashprice: 0.0,
+            power_trend: 1.0,
+            month_hashprice_sum: 0.0,
+            month_days: 0,
+            pool_hash_ths: vec![0.0; pool_count],
+            kind_hash_ths: [0.0; 5],
+            operator_hash_ths: Vec::new(),
+            running_hash_ths: 0.0,
+            idle_hash_ths: 0.0,
+            running_power_w: 0.0,
+            candidates: Vec::new(),
+            candidate_ceiling_ths: 0.0,
+            scratch: Vec::new(),
+            weights: Vec::new(),
+            work_window: VecDeque::with_capacity(ESTIMATE_WINDOW_DAYS + 1),
+            pool_blocks_window: VecDeque::with_capacity(BLOCK_WINDOW_DAYS + 1),
+            pool_blocks_window_sum: vec![0; pool_count],
+            pool_blocks_today: vec![0; pool_count],
+            records: Vec::with_capacity(days as usize),
+            pool_shares: Vec::with_capacity(days as usize),
+            retargets: Vec::new(),
+            pool_rewards_sats: vec![0; pool_count],
+            subsidy_sats_total: 0,
+            fees_sats_total: 0,
+            blocks_total: 0,
+            entries: 0,
+            exits: 0,
+            start_operators: sc.operators,
+        };
+        let first_fee = sim.fees.expected_btc(0);
+        sim.hashprice = chain::hashprice_usd_per_ph_day(
+            chain::subsidy_sats(sim.height + 1) as f64 / SATS_PER_BTC as f64 + first_fee,
+            sim.prices[0],
+            sim.difficulty,
+        );
+        sim.populate();
+        sim
+    }
+
+    /// Draws the starting operators, fleets, sites and pools.
+    fn populate(&mut self) {
+        let sc = self.sc;
+        let mut rng = rng::stream(sc.seed, Stream::Population);
+        let counts = operators::counts_by_kind(sc, sc.operators);
+        let installed_ths = sc.start_hashrate_ehs * 1e6;
+        let mix_total: f64 = OperatorKind::ALL.iter().map(|k| k.mix_weight(sc)).sum();
+        let catalogue_len = hardware::catalogue().len();
+        for kind in OperatorKind::ALL {
+            let count = counts[kind as usize] as usize;
+            if count == 0 {
+                continue;
+            }
+            let profile = kind.profile();
+            let kind_ths = installed_ths * kind.mix_weight(sc) / mix_total;
+            let sizes: Vec<f64> = (0..count).map(|_| operators::pareto_size(&mut rng, profile.size_pareto_alpha)).collect();
+            let scale = kind_ths / sizes.iter().sum::<f64>();
+            self.kind_mean_start_ths[kind as usize] = kind_ths / count as f64;
+            for size in sizes {
+                let size_ths = size * scale;
+                let power = sc.power_price_median_usd_per_kwh
+                    * profile.power_multiplier
+                    * operators::lognormal_factor(&mut rng, sc.power_price_dispersion);
+                let split = operators::draw_fleet_split(&mut rng, &profile.fleet_mix);
+                let revenue_month = size_ths / 1_000.0 * self.hashprice * 30.0;
+                let index = self.operators.len() as u32;
+                let mut operator = Operator {
+                    kind,
+                    active: true,
+                    power_usd_per_kwh: power,
+                    site_mw: 0.0,
+                    cash_usd: revenue_month * profile.start_cash_months,
+                    debt_usd: revenue_month * 12.0 * profile.start_debt_years_of_revenue,
+                    treasury_btc: 0.0,
+                    pool: 0,
+                    expected_hashprice: self.hashprice,
+                    loss_months: 0,
+                    ai_eligible: false,
+                    ai_mw: 0.0,
+                    ai_pending_mw: 0.0,
+                    last_month_revenue_usd: revenue_month,
+                    lots: Vec::new(),
+                    owns_pool: false,
+                };
+                let mut fleet_mw = 0.0;
+                for (generation, share) in split {
+                    debug_assert!(generation < catalogue_len);
+                    let spec = &self.generations[generation];
+                    let units = (crate::math::round(size_ths * share / spec.th_per_unit) as u32).max(1);
+                    let mut lot = Lot::new(index, &operator, generation as u16, spec, units);
+                    lot.running = self.hashprice > lot.breakeven_usd_per_ph_day;
+                    fleet_mw += lot.power_w / 1e6;
+                    operator.lots.push(self.lots.len() as u32);
+                    self.lots.push(lot);
+                }
+                operator.site_mw = fleet_mw * (1.05 + 0.25 * rng.random::<f64>());
+                operator.ai_eligible =
+                    profile.ai_capable && operator.site_mw >= sc.ai_min_site_mw && rng.random::<f64>() < sc.ai_eligible_share;
+                self.operators.push(operator);
+            }
+        }
+        self.assign_starting_pools(&mut rng);
+        self.rebuild_lots();
+    }
+
+    /// Assigns operators to pools so that pools start near their calibrated shares.
+    fn assign_starting_pools(&mut self, rng: &mut ChaCha8Rng) {
+        let mut order: Vec<usize> = (0..self.operators.len()).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.random_range(0..=i));
+        }
+        let mut fleet_ths = vec![0.0; self.operators.len()];
+        for lot in &self.lots {
+            fleet_ths[lot.operator as usize] += lot.hash_ths;
+        }
+        let total: f64 = fleet_ths.iter().sum();
+        let targets: Vec<f64> = self.pools.iter().map(|p| p.start_share_pct / 100.0 * total).collect();
+        let mut assigned = vec![0.0; self.pools.len()];
+        for index in order {
+            let deficits: Vec<f64> = targets.iter().zip(&assigned).map(|(t, a)| (t - a).max(0.0)).collect();
+            let weights = if deficits.iter().sum::<f64>() > 0.0 { deficits } else { targets.clone() };
+            let sum: f64 = weights.iter().sum();
+            let mut target = rng.random::<f64>() * sum;
+            let mut pick = weights.len() - 1;
+            for (j, w) in weights.iter().enumerate() {
+                if target < *w {
+                    pick = j;
+                    break;
+                }
+                target -= w;
+            }
+            assigned[pick] += fleet_ths[index];
+            self.operators[index].pool = pick as u16;
+        }
+    }
+
+    /// Runs every day and returns the result.
+    pub fn run(mut self) -> RunResult {
+        for day in 0..self.days {
+            self.step_day(day);
+        }
+        self.finish()
+    }
+
+    fn step_day(&mut self, day: u32) {
+        self.today = day;
+        self.date = market::day_date(self.sc.start_date, day);
+        self.price_usd = self.prices[day as usize];
+        let fee_btc = self.fees.next_day_btc(day);
+        self.power_trend = market::power_trend_factor(self.sc, day);
+        let reward_btc = chain::subsidy_sats(self.height + 1) as f64 / SATS_PER_BTC as f64 + fee_btc;
+        self.hashprice = chain::hashprice_usd_per_ph_day(reward_btc, self.price_usd, self.difficulty);
+        self.run_or_idle();
+        let difficulty_before = self.difficulty;
+        let retargets_before = self.retargets.len();
+        let day_blocks = self.mine_day(fee_btc);
+        self.record_day(day_blocks, fee_btc, difficulty_before, retargets_before);
+        self.month_hashprice_sum += self.hashprice;
+        self.month_days += 1;
+        let tomorrow = market::day_date(self.sc.start_date, day + 1);
+        if tomorrow.month() != self.date.month() || day + 1 == self.days {
+            self.monthly_step();
+        }
+    }
+
+    /// Every lot decides to run or idle at today's hashprice; aggregates hash by pool, kind and operator.
+    fn run_or_idle(&mut self) {
+        self.pool_hash_ths.iter_mut().for_each(|h| *h = 0.0);
+        self.operator_hash_ths.iter_mut().for_each(|h| *h = 0.0);
+        self.kind_hash_ths = [0.0; 5];
+        let hashprice = self.hashprice;
+        let trend = self.power_trend;
+        let switch_on = 1.0 + self.sc.run_hysteresis_pct / 100.0;
+        let switch_off = 1.0 - self.sc.run_hysteresis_pct / 100.0;
+        let (mut running_hash, mut idle_hash, mut running_power) = (0.0, 0.0, 0.0);
+        let pool_hash = &mut self.pool_hash_ths;
+        let operator_hash = &mut self.operator_hash_ths;
+        let kind_hash = &mut self.kind_hash_ths;
+        for lot in &mut self.lots {
+            let breakeven = lot.breakeven_usd_per_ph_day * trend;
+            if lot.running {
+                lot.running = hashprice >= breakeven * switch_off;
+            } else {
+                lot.running = hashprice > breakeven * switch_on;
+            }
+            if lot.running {
+                running_hash += lot.hash_ths;
+                running_power += lot.power_w;
+                pool_hash[lot.pool as usize] += lot.hash_ths;
+                operator_hash[lot.operator as usize] += lot.hash_ths;
+                kind_hash[lot.kind as usize] += lot.hash_ths;
+                lot.hashprice_sum_running += hashprice;
+                lot.power_trend_sum_running += trend;
+            } else {
+                idle_hash += lot.hash_ths;
+            }
+        }
+        self.running_hash_ths = running_hash;
+        self.idle_hash_ths = idle_hash;
+        self.running_power_w = running_power;
+    }
+
+    /// Mines the day's blocks; returns how many came.
+    fn mine_day(&mut self, fee_btc: f64) -> u32 {
+        let day_end_s = f64::from(self.today + 1) * 86_400.0;
+        self.pool_blocks_today.iter_mut().for_each(|b| *b = 0);
+        let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64).max(0.0) as u64;
+        let total_hash = self.running_hash_ths;
+        let mut blocks = 0u32;
+        let mut work = 0.0;
+        loop {
+            if total_hash <= 0.0 {
+                break;
+            }
+            let rate_per_s = total_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
+            let gap_s = rng::exp1(&mut self.rng_blocks) / rate_per_s;
+            if self.time_s + gap_s >= day_end_s {
+                // Memoryless: the wait left over restarts with tomorrow's rate.
+                break;
+            }
+            self.time_s += gap_s;
+            self.height += 1;
+            blocks += 1;
+            work += self.difficulty;
+            let pool = self.draw_pool(total_hash);
+            let subsidy = chain::subsidy_sats(self.height);
+            self.subsidy_sats_total += subsidy;
+            self.fees_sats_total += fee_sats;
+            self.pool_rewards_sats[pool] += subsidy + fee_sats;
+            self.pool_blocks_today[pool] += 1;
+            if self.height % chain::RETARGET_INTERVAL_BLOCKS == 0 {
+                self.epoch_first_time_s = self.time_s;
+            }
+            if chain::completes_window(self.height) {
+                self.retarget();
+            }
+        }
+        self.time_s = day_end_s;
+        self.blocks_total += u64::from(blocks);
+        self.work_window.push_back(work);
+        if self.work_window.len() > ESTIMATE_WINDOW_DAYS {
+            self.work_window.pop_front();
+        }
+        blocks
+    }
+
+    fn draw_pool(&mut self, total_hash: f64) -> usize {
+        let mut target = self.rng_blocks.random::<f64>() * total_hash;
+        for (index, hash) in self.pool_hash_ths.iter().enumerate() {
+            if target < *hash {
+                return index;
+            }
+            target -= hash;
+        }
+        self.pool_hash_ths.iter().rposition(|h| *h > 0.0).unwrap_or(0)
+    }
+
+    fn retarget(&mut self) {
+        let last = libm::floor(self.time_s) as i64;
+        let first = libm::floor(self.epoch_first_time_s) as i64;
+        let timespan_s = last - first;
+        let old = self.difficulty;
+        self.difficulty = chain::next_difficulty(old, timespan_s);
+        self.retargets.push(Retarget {
+            height: self.height,
+            day: self.today,
+            date: self.date.to_string(),
+            old_difficulty_t: old / 1e12,
+            new_difficulty_t: self.difficulty / 1e12,
+            change_pct: (self.difficulty / old - 1.0) * 100.0,
+            timespan_s,
+        });
+    }
+
+    fn record_day(&mut self, blocks: u32, fee_btc: f64, difficulty_before: f64, retargets_before: usize) {
+        let sc = self.sc;
+        // Explorer-style windows.
+        self.pool_blocks_window.push_back(self.pool_blocks_today.clone());
+        for (sum, today) in self.pool_blocks_window_sum.iter_mut().zip(&self.pool_blocks_today) {
+            *sum += today;
+        }
+        if self.pool_blocks_window.len() > BLOCK_WINDOW_DAYS {
+            if let Some(old) = self.pool_blocks_window.pop_front() {
+                for (sum, gone) in self.pool_blocks_window_sum.iter_mut().zip(old) {
+                    *sum -= gone;
+                }
+            }
+        }
+        let window_blocks: Vec<f64> = self.pool_blocks_window_sum.iter().map(|b| f64::from(*b)).collect();
+        let estimate_hs = self.work_window.iter().sum::<f64>() * HASHES_PER_DIFFICULTY / (self.work_window.len() as f64 * 86_400.0);
+
+        let total = self.running_hash_ths;
+        let shares: Vec<f64> = self.pool_hash_ths.iter().map(|h| if total > 0.0 { h / total } else { 0.0 }).collect();
+        let entity_hash = metrics::grouped(&self.pool_hash_ths, &self.pool_entity, self.entity_count);
+        let nakamoto_operators =
+            metrics::nakamoto_with_candidates(&self.operator_hash_ths, &self.candidates, self.candidate_ceiling_ths, &mut self.scratch);
+
+        let subsidy_btc = issued_today_btc(self.height, blocks);
+        let fees_btc = f64::from(blocks) * (crate::math::round(fee_btc * SATS_PER_BTC as f64) / SATS_PER_BTC as f64);
+        let revenue_btc = subsidy_btc + fees_btc;
+        let budget_usd = revenue_btc * self.price_usd;
+        let supply_btc = chain::supply_sats(self.height) as f64 / SATS_PER_BTC as f64;
+        let best = self.best_generation_on_sale();
+        let new_price_th = hardware::new_price_usd_per_th(best, sc, self.hashprice);
+        let attack_ths = total * 51.0 / 49.0;
+        let attack_mw = attack_ths * best.j_per_th / 1e6;
+        let median_power = sc.power_price_median_usd_per_kwh * self.power_trend;
+        let attack_buy =
+            attack_ths * new_price_th + attack_mw * sc.mining_capex_usd_per_mw + attack_mw * 1_000.0 * sc.attack_hours * median_power;
+        let attack_rent = attack_ths / 1_000.0 * self.hashprice / 24.0 * (1.0 + sc.attack_rent_premium_pct / 100.0);
+        let mut operators_by_kind = [0u32; 5];
+        let (mut ai_mw, mut ai_pending) = (0.0, 0.0);
+        for operator in &self.operators {
+            if operator.active {
+                operators_by_kind[operator.kind as usize] += 1;
+            }
+            ai_mw += operator.ai_mw;
+            ai_pending += operator.ai_pending_mw;
+        }
+        let retarget_change =
+            if self.retargets.len() > retargets_before { (self.difficulty / difficulty_before - 1.0) * 100.0 } else { 0.0 };
+        let eh = |ths: f64| ths / 1e6;
+        self.records.push(DailyRecord {
+            day: self.today,
+            date: self.date.to_string(),
+            height: self.height,
+            price_usd: self.price_usd,
+            difficulty: self.difficulty,
+            hashrate_ehs: eh(total),
+            hashrate_7d_est_ehs: estimate_hs / 1e18,
+            hashprice_usd_per_ph_day: self.hashprice,
+            blocks,
+            subsidy_btc,
+            fees_btc,
+            fee_share: if revenue_btc > 0.0 { fees_btc / revenue_btc } else { 0.0 },
+            security_budget_usd_per_day: budget_usd,
+            security_budget_pct_mcap_yr: if supply_btc > 0.0 { budget_usd * 365.0 / (supply_btc * self.price_usd) * 100.0 } else { 0.0 },
+            attack_cost_rent_usd_per_hour: attack_rent,
+            attack_cost_buy_usd: attack_buy,
+            idle_hashrate_ehs: eh(self.idle_hash_ths),
+            nakamoto_pools: metrics::nakamoto_coefficient(&self.pool_hash_ths),
+            nakamoto_entities: metrics::nakamoto_coefficient(&entity_hash),
+            nakamoto_operators,
+            hhi_pools: metrics::hhi(&self.pool_hash_ths),
+            hhi_entities: metrics::hhi(&entity_hash),
+            top_pool_share: metrics::top_share(&self.pool_hash_ths),
+            top5_pool_share: metrics::top_n_share(&self.pool_hash_ths, 5),
+            nakamoto_pools_blocks_30d: metrics::nakamoto_coefficient(&window_blocks),
+            hhi_pools_blocks_30d: metrics::hhi(&window_blocks),
+            ai_mw,
+            ai_mw_pending: ai_pending,
+            operators_active: operators_by_kind.iter().sum(),
+            energy_gw: self.running_power_w / 1e9,
+            energy_twh_per_year: self.running_power_w / 1e9 * 8.766,
+            fleet_j_per_th: if total > 0.0 { self.running_power_w / total } else { 0.0 },
+            mean_block_interval_s: 86_400.0 / f64::from(blocks.max(1)),
+            difficulty_change_pct: retarget_change,
+            supply_btc,
+            power_price_trend_factor: self.power_trend,
+            new_machine_usd_per_th: new_price_th,
+            operators_small_private: operators_by_kind[0],
+            operators_large_private: operators_by_kind[1],
+            operators_public_miner: operators_by_kind[2],
+            operators_manufacturer: operators_by_kind[3],
+            operators_stranded: operators_by_kind[4],
+            hashrate_ehs_small_private: eh(self.kind_hash_ths[0]),
+            hashrate_ehs_large_private: eh(self.kind_hash_ths[1]),
+            hashrate_ehs_public_miner: eh(self.kind_hash_ths[2]),
+            hashrate_ehs_manufacturer: eh(self.kind_hash_ths[3]),
+            hashrate_ehs_stranded: eh(self.kind_hash_ths[4]),
+        });
+        self.pool_shares.push(shares);
+    }
+
+    /// The most efficient generation sold new today (the catalogue's last before any release).
+    pub fn best_generation_on_sale(&self) -> &Generation {
+        self.generations
+            .iter()
+            .filter(|g| g.release <= self.date)
+            .min_by(|a, b| a.j_per_th.total_cmp(&b.j_per_th))
+            .unwrap_or(&self.generations[self.generations.len() - 1])
+    }
+
+    /// Drops empty lots, re-indexes operators' lots, refreshes lot pools and
+    /// the Nakamoto candidates, and sizes the per-operator and per-pool arrays.
+    pub fn rebuild_lots(&mut self) {
+        self.lots.retain(|lot| lot.units > 0);
+        for operator in &mut self.operators {
+            operator.lots.clear();
+        }
+        let mut installed = vec![0.0; self.operators.len()];
+        for (index, lot) in self.lots.iter_mut().enumerate() {
+            let operator = &mut self.operators[lot.operator as usize];
+            operator.lots.push(index as u32);
+            lot.pool = operator.pool;
+            installed[lot.operator as usize] += lot.hash_ths;
+        }
+        self.operator_hash_ths.resize(self.operators.len(), 0.0);
+        let pool_count = self.pools.len();
+        self.pool_hash_ths.resize(pool_count, 0.0);
+        self.pool_blocks_today.resize(pool_count, 0);
+        self.pool_blocks_window_sum.resize(pool_count, 0);
+        for day in &mut self.pool_blocks_window {
+            day.resize(pool_count, 0);
+        }
+        self.pool_rewards_sats.resize(pool_count, 0);
+        self.pool_entity.truncate(0);
+        let (entity, count) = pools::controller_groups(self.pools.iter().map(|p| p.controller.as_str()));
+        self.pool_entity = entity;
+        self.entity_count = count;
+        // The largest operators by installed hash; nobody else can beat the ceiling.
+        let mut order: Vec<u32> = (0..self.operators.len() as u32).collect();
+        if order.len() > OPERATOR_CANDIDATES {
+            order.select_nth_unstable_by(OPERATOR_CANDIDATES, |a, b| {
+                installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b))
+            });
+            self.candidate_ceiling_ths = installed[order[OPERATOR_CANDIDATES] as usize];
+            order.truncate(OPERATOR_CANDIDATES);
+        } else {
+            self.candidate_ceiling_ths = 0.0;
+        }
+        self.candidates = order;
+    }
+
+    fn finish(self) -> RunResult {
+        let records = self.records;
+        let first = records.first().cloned().unwrap_or_default();
+        let last = records.last().cloned().unwrap_or_default();
+        let mean_budget =
+            |slice: &[DailyRecord]| slice.iter().map(|r| r.security_budget_usd_per_day).sum::<f64>() / slice.len().max(1) as f64;
+        let week = records.len().min(7);
+        let elapsed_s = f64::from(self.days) * 86_400.0;
+        let end_ai: f64 = self.operators.iter().map(|o| o.ai_mw + o.ai_pending_mw).sum();
+        let summary = Summary {
+            days: self.days,
+            blocks: self.blocks_total,
+            final_height: self.height,
+            retargets: self.retargets.len() as u32,
+            mean_block_interval_s: if self.blocks_total > 0 { elapsed_s / self.blocks_total as f64 } else { elapsed_s },
+            start_hashrate_ehs: first.hashrate_ehs,
+            end_hashrate_ehs: last.hashrate_ehs,
+            min_hashrate_ehs: records.iter().map(|r| r.hashrate_ehs).fold(f64::INFINITY, f64::min),
+            start_hashprice_usd_per_ph_day: first.hashprice_usd_per_ph_day,
+            end_hashprice_usd_per_ph_day: last.hashprice_usd_per_ph_day,
+            min_hashprice_usd_per_ph_day: records.iter().map(|r| r.hashprice_usd_per_ph_day).fold(f64::INFINITY, f64::min),
+            start_security_budget_usd_per_day: mean_budget(&records[..week]),
+            end_security_budget_usd_per_day: mean_budget(&records[records.len() - week..]),
+            start_nakamoto_pools: first.nakamoto_pools,
+            end_nakamoto_pools: last.nakamoto_pools,
+            end_nakamoto_entities: last.nakamoto_entities,
+            end_nakamoto_operators: last.nakamoto_operators,
+            end_ai_mw_total: end_ai,
+            subsidy_issued_sats: self.subsidy_sats_total,
+            fees_paid_sats: self.fees_sats_total,
+            start_operators: self.start_operators,
+            end_operators: last.operators_active,
+            entries: self.entries,
+            exits: self.exits,
+        };
+        let pool_count = self.pools.len();
+        let pool_shares = self
+            .pool_shares
+            .into_iter()
+            .map(|mut day| {
+                day.resize(pool_count, 0.0);
+                day
+            })
+            .collect();
+        RunResult {
+            model_version: crate::MODEL_VERSION.to_string(),
+            scenario: self.sc.clone(),
+            summary,
+            days: records,
+            pools: self.pools,
+            pool_shares,
+            retargets: self.retargets,
+            generations: self.generations,
+            pool_rewards_sats: self.pool_rewards_sats,
+        }
+    }
+}
+
+/// Subsidy paid by the `blocks` blocks ending at `height`, BTC.
+fn issued_today_btc(height: u64, blocks: u32) -> f64 {
+    if blocks == 0 {
+        return 0.0;
+    }
+    chain::issued_between_sats(height + 1 - u64::from(blocks), height) as f64 / SATS_PER_BTC as f64
+}

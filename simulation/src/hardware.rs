@@ -1,0 +1,178 @@
+//! ASIC generations: the catalogue from `shared/CALIBRATION.md`, new
+//! generations on a trend, and machine prices that follow hashprice.
+//!
+//! A machine's value to a buyer is `asic_price_payback_days` days of its
+//! margin at a reference power price of $0.05/kWh. New machines sell for their
+//! production cost plus that value, so their prices rise and fall with
+//! hashprice, as the real market's do, but never below what they cost to make
+//! (an S21 XP at ~$25.7/TH when hashprice was ~$43, CALIBRATION.md).
+//! Production cost is `asic_production_cost_share` of the value at launch
+//! (hashprice $55, the 2024 level). Used machines sell for their value less
+//! the second-hand discount, never below scrap.
+
+use crate::scenario::Scenario;
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The reference power price the market prices machines at, USD/kWh.
+pub const REFERENCE_POWER_USD_PER_KWH: f64 = 0.05;
+/// The hashprice at which launch prices are set (the 2024 level), USD/PH/day.
+pub const LAUNCH_HASHPRICE_USD_PER_PH_DAY: f64 = 55.0;
+/// Generations stay on sale new for this many months after release.
+pub const NEW_SALE_MONTHS: u32 = 36;
+/// The scrap value of any machine, USD per TH/s.
+pub const SCRAP_USD_PER_TH: f64 = 0.5;
+
+/// One ASIC generation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Generation {
+    /// Model name.
+    pub name: String,
+    /// Hash rate of one unit, TH/s.
+    pub th_per_unit: f64,
+    /// Efficiency, J/TH (= W per TH/s).
+    pub j_per_th: f64,
+    /// First shipments.
+    pub release: NaiveDate,
+    /// Whether the catalogue lists it (false: projected on the trend).
+    pub projected: bool,
+}
+
+impl Generation {
+    /// Power cost of running one TH/s for a day at `usd_per_kwh`, USD.
+    #[inline]
+    pub fn power_cost_usd_per_th_day(&self, usd_per_kwh: f64) -> f64 {
+        self.j_per_th * 24.0 / 1_000.0 * usd_per_kwh
+    }
+
+    /// The hashprice at which a machine just covers its power, USD/PH/day.
+    #[inline]
+    pub fn breakeven_usd_per_ph_day(&self, usd_per_kwh: f64) -> f64 {
+        self.j_per_th * 24.0 * usd_per_kwh
+    }
+
+    /// Power drawn by one unit, W.
+    pub fn watts_per_unit(&self) -> f64 {
+        self.th_per_unit * self.j_per_th
+    }
+}
+
+fn date(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).expect("valid catalogue date")
+}
+
+/// The catalogue (CALIBRATION.md hardware table; S19 from its public spec sheet).
+pub fn catalogue() -> Vec<Generation> {
+    let entry = |name: &str, th: f64, jth: f64, release: NaiveDate| Generation {
+        name: name.to_string(),
+        th_per_unit: th,
+        j_per_th: jth,
+        release,
+        projected: false,
+    };
+    vec![
+        entry("Antminer S9", 13.5, 98.0, date(2016, 6)),
+        entry("Antminer S19", 95.0, 34.5, date(2020, 5)),
+        entry("Antminer S19j Pro", 104.0, 29.5, date(2021, 6)),
+        entry("Antminer S19 XP", 140.0, 21.5, date(2022, 7)),
+        entry("Whatsminer M60S", 186.0, 18.4, date(2023, 10)),
+        entry("Antminer S21", 200.0, 17.5, date(2024, 2)),
+        entry("Antminer S21 Pro", 234.0, 15.0, date(2024, 7)),
+        entry("Antminer S21+", 216.0, 16.5, date(2024, 10)),
+        entry("SEALMINER A2", 226.0, 16.5, date(2024, 12)),
+        entry("Antminer S21 XP", 270.0, 13.5, date(2025, 1)),
+    ]
+}
+
+/// The catalogue plus projected generations up to `until`, one every
+/// `asic_generation_months`, each `asic_efficiency_gain_pct` more efficient
+/// and 15% more hash per unit than the one before.
+pub fn generations(scenario: &Scenario, until: NaiveDate) -> Vec<Generation> {
+    let mut list = catalogue();
+    let gain = 1.0 - scenario.asic_efficiency_gain_pct / 100.0;
+    let mut index = 1;
+    loop {
+        let last = list.last().expect("catalogue is not empty").clone();
+        let Some(release) = last.release.checked_add_months(Months::new(scenario.asic_generation_months)) else {
+            break;
+        };
+        if release > until || list.len() >= 250 {
+            break;
+        }
+        list.push(Generation {
+            name: format!("Projected gen {index}"),
+            th_per_unit: last.th_per_unit * 1.15,
+            j_per_th: (last.j_per_th * gain).max(0.5),
+            release,
+            projected: true,
+        });
+        index += 1;
+    }
+    list
+}
+
+/// The market value of a machine of `generation`, USD per TH/s, when
+/// hashprice is `hashprice_usd_per_ph_day`: `payback_days` days of its margin
+/// at the reference power price, never below scrap.
+pub fn market_value_usd_per_th(generation: &Generation, hashprice_usd_per_ph_day: f64, payback_days: f64) -> f64 {
+    let margin = hashprice_usd_per_ph_day / 1_000.0 - generation.power_cost_usd_per_th_day(REFERENCE_POWER_USD_PER_KWH);
+    (margin * payback_days).max(SCRAP_USD_PER_TH)
+}
+
+/// What a manufacturer pays to make a machine, USD per TH/s: a share of its
+/// value at the launch hashprice.
+pub fn production_cost_usd_per_th(generation: &Generation, scenario: &Scenario) -> f64 {
+    market_value_usd_per_th(generation, LAUNCH_HASHPRICE_USD_PER_PH_DAY, scenario.asic_price_payback_days)
+        * scenario.asic_production_cost_share
+}
+
+/// The price of a new machine: production cost plus its value at today's
+/// hashprice (scrap value excluded, so an unprofitable machine sells at cost).
+pub fn new_price_usd_per_th(generation: &Generation, scenario: &Scenario, hashprice_usd_per_ph_day: f64) -> f64 {
+    let value = market_value_usd_per_th(generation, hashprice_usd_per_ph_day, scenario.asic_price_payback_days);
+    production_cost_usd_per_th(generation, scenario) + (value - SCRAP_USD_PER_TH).max(0.0)
+}
+
+/// Whether `generation` is sold new on `today`.
+pub fn on_sale_new(generation: &Generation, today: NaiveDate) -> bool {
+    generation.release <= today && generation.release.checked_add_months(Months::new(NEW_SALE_MONTHS)).is_some_and(|end| today < end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_machine_prices_follow_hashprice_and_match_calibration() {
+        let scenario = Scenario::default();
+        let list = catalogue();
+        let s21xp = list.iter().find(|g| g.name == "Antminer S21 XP").unwrap();
+        let at_43 = new_price_usd_per_th(s21xp, &scenario, 43.0);
+        // CALIBRATION.md: ~$25.7/TH in Nov 2025 (hashprice ~$43).
+        assert!((at_43 - 25.7).abs() < 2.0, "{at_43}");
+        assert!(new_price_usd_per_th(s21xp, &scenario, 60.0) > at_43);
+        // Falling hashprice cannot push a new machine below production cost.
+        assert_eq!(new_price_usd_per_th(s21xp, &scenario, 1.0), production_cost_usd_per_th(s21xp, &scenario));
+        assert!(production_cost_usd_per_th(s21xp, &scenario) > 5.0);
+    }
+
+    #[test]
+    fn breakeven_matches_the_calibration_table() {
+        // At $37.4/PH/day the S21 breaks even at ~$0.089/kWh (CALIBRATION.md).
+        let s21 = catalogue().into_iter().find(|g| g.name == "Antminer S21").unwrap();
+        let power = 37.4 / (s21.j_per_th * 24.0);
+        assert!((power - 0.089).abs() < 0.001, "{power}");
+        assert!((s21.breakeven_usd_per_ph_day(power) - 37.4).abs() < 1e-9);
+    }
+
+    #[test]
+    fn projected_generations_improve_on_the_trend() {
+        let scenario = Scenario::default();
+        let list = generations(&scenario, date(2031, 1));
+        let projected: Vec<_> = list.iter().filter(|g| g.projected).collect();
+        assert_eq!(projected.len(), 3, "2027, 2029, 2031");
+        assert!((projected[0].j_per_th - 13.5 * 0.85).abs() < 1e-9);
+        assert!(on_sale_new(projected[0], date(2027, 6)));
+        assert!(!on_sale_new(&list[0], date(2025, 11)));
+    }
+}

@@ -1,0 +1,69 @@
+//! # Hashlab's model
+//!
+//! A protocol-exact, agent-based simulation of the Bitcoin mining economy.
+//!
+//! ```text
+//!  Scenario ──► markets (price path, fees, power trend, AI hosting, ASIC prices)
+//!                  │ hashprice = (subsidy + fees) · price · 86 400 · 1e15 / (D · 2^32)
+//!                  ▼
+//!  operators ──► lots of machines run or idle each day (hashprice vs. power cost)
+//!     ▲            │ running hash by pool
+//!     │            ▼
+//!     │         chain: Poisson blocks at H / (D · 2^32), pools drawn by hash share,
+//!     │                retarget every 2016 blocks (2015 intervals, 4x clamp), halvings
+//!     │            │
+//!     └─ monthly: cash flow, exit, expansion, AI conversion, entry, pool choice
+//!                  ▼
+//!            daily series: hash rate, hashprice, security budget, attack cost,
+//!            Nakamoto coefficients, HHI, AI MW, energy … and a summary
+//! ```
+//!
+//! One call runs a scenario:
+//!
+//! ```
+//! let scenario = simulation::Scenario { operators: 200, years: 0.25, ..Default::default() };
+//! let result = simulation::run(&scenario).expect("a valid scenario");
+//! assert_eq!(result.days.len(), 91);
+//! assert!(result.days[0].hashrate_ehs > 500.0);
+//! ```
+//!
+//! The same scenario and seed give the same output, bit for bit, on every
+//! machine: draws come from ChaCha8 streams (see [`rng`]) and every
+//! transcendental function from `libm` (see [`math`]).
+//!
+//! Where to find things: the protocol in [`chain`]; price, fees and power in
+//! [`market`]; ASICs in [`hardware`]; operators in [`operators`] and their
+//! monthly choices (including the AI switch) in `decisions`; pools in
+//! [`pools`]; concentration in [`metrics`]; the daily loop in `engine`; what
+//! comes out in [`output`]; teaching presets in [`presets`].
+
+#![warn(missing_docs)]
+
+pub mod chain;
+mod decisions;
+mod engine;
+pub mod error;
+pub mod hardware;
+pub mod market;
+pub mod math;
+pub mod metrics;
+pub mod operators;
+pub mod output;
+pub mod pools;
+pub mod presets;
+pub mod rng;
+pub mod scenario;
+
+pub use error::ScenarioError;
+pub use output::{DailyRecord, RunResult, Summary};
+pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
+
+/// The model's version. Links and exports carry it; it changes whenever the
+/// same scenario and seed would give different output.
+pub const MODEL_VERSION: &str = "1";
+
+/// Validates `scenario` and runs it.
+pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {
+    scenario.validate()?;
+    Ok(engine::Sim::new(scenario).run())
+}

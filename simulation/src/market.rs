@@ -1,0 +1,181 @@
+//! Markets outside the miners' control: the BTC price, fees and power prices.
+//!
+//! Price on day `t` is `base(t) * noise(t) * shock(t)`:
+//! - `base` is `start_price_usd` growing at `price_drift`, or, when a price
+//!   path is given, that path (log-linear between its points, flat before the
+//!   first, growing at `price_drift` after the last);
+//! - `noise` is a driftless geometric Brownian motion with `price_volatility`
+//!   (a martingale: `exp(sigma W - sigma^2 t / 2)`), one step a day;
+//! - `shock` moves the price by `price_shock_pct` spread evenly in log terms
+//!   over `price_shock_days` from `price_shock_start_day`, and stays.
+//!
+//! Fees per block are `fee_btc_per_block * (1 + growth)^years` times a daily
+//! log-normal noise with mean 1. Power prices trend by
+//! `power_price_trend_pct_per_year`, compounded daily.
+
+use crate::math::{exp, ln, pow};
+use crate::rng::{self, Stream};
+use crate::scenario::Scenario;
+use chrono::NaiveDate;
+use rand_chacha::ChaCha8Rng;
+
+const DAYS_PER_YEAR: f64 = 365.25;
+
+/// The whole price path of a run, one value per day, computed up front.
+pub fn price_path_usd(scenario: &Scenario) -> Vec<f64> {
+    let days = scenario.days() as usize;
+    let mut rng = rng::stream(scenario.seed, Stream::Price);
+    let sigma_daily = scenario.price_volatility / DAYS_PER_YEAR.sqrt();
+    let mut log_noise = 0.0;
+    let mut path = Vec::with_capacity(days);
+    for day in 0..days {
+        if day > 0 {
+            log_noise += sigma_daily * rng::standard_normal(&mut rng) - 0.5 * sigma_daily * sigma_daily;
+        }
+        let base = base_price_usd(scenario, day as u32);
+        path.push(base * exp(log_noise) * shock_factor(scenario, day as u32));
+    }
+    path
+}
+
+/// The deterministic part of the price on `day`.
+pub fn base_price_usd(scenario: &Scenario, day: u32) -> f64 {
+    let drift = |years: f64| exp(scenario.price_drift * years);
+    let points = &scenario.price_path;
+    if points.is_empty() {
+        return scenario.start_price_usd * drift(f64::from(day) / DAYS_PER_YEAR);
+    }
+    let today = day_date(scenario.start_date, day);
+    let first = &points[0];
+    let last = &points[points.len() - 1];
+    if today <= first.date {
+        return first.price_usd;
+    }
+    if today >= last.date {
+        let years = (today - last.date).num_days() as f64 / DAYS_PER_YEAR;
+        return last.price_usd * drift(years);
+    }
+    let next = points.partition_point(|p| p.date <= today);
+    let (a, b) = (&points[next - 1], &points[next]);
+    let span = (b.date - a.date).num_days() as f64;
+    let t = (today - a.date).num_days() as f64 / span;
+    exp(ln(a.price_usd) * (1.0 - t) + ln(b.price_usd) * t)
+}
+
+/// The shock's multiplier on `day`.
+pub fn shock_factor(scenario: &Scenario, day: u32) -> f64 {
+    if scenario.price_shock_pct == 0.0 || day < scenario.price_shock_start_day {
+        return 1.0;
+    }
+    let elapsed = f64::from(day - scenario.price_shock_start_day).min(f64::from(scenario.price_shock_days));
+    let fraction = elapsed / f64::from(scenario.price_shock_days);
+    exp(ln(1.0 + scenario.price_shock_pct / 100.0) * fraction)
+}
+
+/// The calendar date of `day`.
+pub fn day_date(start: NaiveDate, day: u32) -> NaiveDate {
+    start.checked_add_days(chrono::Days::new(u64::from(day))).unwrap_or(NaiveDate::MAX)
+}
+
+/// Daily fee level per block, BTC.
+pub struct Fees {
+    rng: ChaCha8Rng,
+    base_btc: f64,
+    growth_per_year: f64,
+    sigma: f64,
+}
+
+impl Fees {
+    /// The fee process of `scenario`.
+    pub fn new(scenario: &Scenario) -> Self {
+        Self {
+            rng: rng::stream(scenario.seed, Stream::Fees),
+            base_btc: scenario.fee_btc_per_block,
+            growth_per_year: 1.0 + scenario.fee_growth_pct_per_year / 100.0,
+            sigma: scenario.fee_volatility,
+        }
+    }
+
+    /// The mean fee per block expected on `day` (no noise), BTC.
+    pub fn expected_btc(&self, day: u32) -> f64 {
+        if self.growth_per_year <= 0.0 {
+            return if day == 0 { self.base_btc } else { 0.0 };
+        }
+        self.base_btc * pow(self.growth_per_year, f64::from(day) / DAYS_PER_YEAR)
+    }
+
+    /// The fee per block on `day`, with that day's noise, BTC. Call once per day, in order.
+    pub fn next_day_btc(&mut self, day: u32) -> f64 {
+        let noise = rng::standard_normal(&mut self.rng);
+        self.expected_btc(day) * exp(self.sigma * noise - 0.5 * self.sigma * self.sigma)
+    }
+}
+
+/// Every site's power price multiplier on `day` (the scenario's trend).
+pub fn power_trend_factor(scenario: &Scenario, day: u32) -> f64 {
+    pow(1.0 + scenario.power_price_trend_pct_per_year / 100.0, f64::from(day) / DAYS_PER_YEAR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::PricePoint;
+
+    #[test]
+    fn shock_moves_the_price_by_its_percent_over_its_days() {
+        let scenario = Scenario {
+            price_volatility: 0.0,
+            price_shock_pct: -38.0,
+            price_shock_start_day: 10,
+            price_shock_days: 47,
+            years: 0.5,
+            ..Scenario::default()
+        };
+        let path = price_path_usd(&scenario);
+        assert_eq!(path[5], scenario.start_price_usd);
+        assert!((path[57] / path[0] - 0.62).abs() < 1e-12);
+        assert!((path[100] / path[0] - 0.62).abs() < 1e-12);
+        assert!(path[30] < path[20] && path[20] < path[10]);
+    }
+
+    #[test]
+    fn a_price_path_is_followed_log_linearly() {
+        let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let scenario = Scenario {
+            start_date: date("2025-10-01"),
+            price_path: vec![
+                PricePoint { date: date("2025-10-06"), price_usd: 124_824.0 },
+                PricePoint { date: date("2025-10-16"), price_usd: 100_000.0 },
+            ],
+            ..Scenario::default()
+        };
+        assert_eq!(base_price_usd(&scenario, 0), 124_824.0);
+        assert_eq!(base_price_usd(&scenario, 5), 124_824.0);
+        let mid = base_price_usd(&scenario, 10);
+        assert!((mid - (124_824.0f64 * 100_000.0).sqrt()).abs() < 1e-6);
+        assert_eq!(base_price_usd(&scenario, 40), 100_000.0);
+    }
+
+    #[test]
+    fn gbm_noise_is_a_martingale() {
+        // Across seeds, the mean of price after a year stays at the start price.
+        let runs = 400;
+        let mut sum = 0.0;
+        for seed in 0..runs {
+            let scenario = Scenario { seed, years: 1.0, ..Scenario::default() };
+            sum += *price_path_usd(&scenario).last().unwrap() / scenario.start_price_usd;
+        }
+        let mean = sum / runs as f64;
+        // Std of one ratio at sigma 0.45 is ~0.47; the mean's standard error ~0.024; allow 4 of them.
+        assert!((mean - 1.0).abs() < 0.1, "{mean}");
+    }
+
+    #[test]
+    fn fees_grow_on_trend() {
+        let scenario = Scenario { fee_growth_pct_per_year: 100.0, ..Scenario::default() };
+        let fees = Fees::new(&scenario);
+        assert!((fees.expected_btc(365) / fees.expected_btc(0) - 2.0).abs() < 0.01);
+        let zero = Fees::new(&Scenario { fee_growth_pct_per_year: -100.0, ..Scenario::default() });
+        assert_eq!(zero.expected_btc(10), 0.0);
+    }
+}

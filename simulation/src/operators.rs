@@ -1,0 +1,399 @@
+//! Operators: who mines, with what, where, and how they are set up at the start.
+//!
+//! Each operator has a site (MW, power price, region), a fleet (lots of units
+//! per ASIC generation), cash, debt, a BTC treasury, a pool and a kind. The
+//! kinds differ in size, power price, fleet age, access to credit, treasury
+//! policy and patience; see [`KindProfile`]. Their decisions live in
+//! `decisions`; the population they start from is drawn here.
+
+use crate::hardware::Generation;
+use crate::rng;
+use crate::scenario::Scenario;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorKind {
+    /// Hobbyists to a few MW, expensive power, older machines.
+    SmallPrivate,
+    /// Private firms with tens of MW.
+    LargePrivate,
+    /// Public listed miners: large, leveraged, hold BTC, courted by AI tenants.
+    PublicMiner,
+    /// Manufacturers mining their own machines at production cost.
+    Manufacturer,
+    /// Stranded-energy and state-linked operators with very cheap power.
+    Stranded,
+}
+
+impl OperatorKind {
+    /// Every kind, in output order.
+    pub const ALL: [OperatorKind; 5] = [Self::SmallPrivate, Self::LargePrivate, Self::PublicMiner, Self::Manufacturer, Self::Stranded];
+
+    /// The name used in column names and links.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::SmallPrivate => "small_private",
+            Self::LargePrivate => "large_private",
+            Self::PublicMiner => "public_miner",
+            Self::Manufacturer => "manufacturer",
+            Self::Stranded => "stranded",
+        }
+    }
+
+    /// A label for legends.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SmallPrivate => "Small private",
+            Self::LargePrivate => "Large private",
+            Self::PublicMiner => "Public listed",
+            Self::Manufacturer => "Manufacturers",
+            Self::Stranded => "Stranded / state",
+        }
+    }
+
+    /// The behaviour of this kind.
+    pub fn profile(self) -> &'static KindProfile {
+        &PROFILES[self as usize]
+    }
+
+    /// This kind's weight in the starting hash rate, from the scenario's mix.
+    pub fn mix_weight(self, scenario: &Scenario) -> f64 {
+        match self {
+            Self::SmallPrivate => scenario.mix_small_private,
+            Self::LargePrivate => scenario.mix_large_private,
+            Self::PublicMiner => scenario.mix_public_miner,
+            Self::Manufacturer => scenario.mix_manufacturer,
+            Self::Stranded => scenario.mix_stranded,
+        }
+    }
+}
+
+/// How a kind of operator behaves. These are modelling assumptions, named and
+/// documented here; the scenario's mix sets how much hash each kind holds.
+#[derive(Debug, Clone)]
+pub struct KindProfile {
+    /// Relative number of operators of this kind.
+    pub count_weight: f64,
+    /// Power price relative to the scenario's median.
+    pub power_multiplier: f64,
+    /// Pareto tail index of operator sizes (smaller: more unequal).
+    pub size_pareto_alpha: f64,
+    /// Starting fleet: share of this kind's hash by catalogue generation.
+    pub fleet_mix: [f64; 10],
+    /// Share of mining revenue kept in BTC.
+    pub hodl_share: f64,
+    /// Credit line as a multiple of yearly revenue.
+    pub credit_years_of_revenue: f64,
+    /// Starting debt as a multiple of yearly revenue.
+    pub start_debt_years_of_revenue: f64,
+    /// Starting cash, in months of revenue.
+    pub start_cash_months: f64,
+    /// Non-power site costs relative to the scenario's `opex_usd_per_mw_month`
+    /// (home and small-farm miners pay little for idle space).
+    pub site_cost_multiplier: f64,
+    /// Longest payback accepted for new machines, days.
+    pub payback_horizon_days: f64,
+    /// Share of spare cash and credit spent on machines in a month.
+    pub invest_share: f64,
+    /// Most a fleet grows in one month, as a share of its hash.
+    pub max_growth_per_month: f64,
+    /// Whether its sites may convert to AI hosting.
+    pub ai_capable: bool,
+    /// Whether it may run its own pool once large enough.
+    pub may_run_own_pool: bool,
+}
+
+// Fleet mixes by catalogue generation: S9, S19, S19j Pro, S19 XP, M60S, S21,
+// S21 Pro, S21+, SEALMINER A2, S21 XP. Weighted by the default mix they give
+// an installed mean of ~25.6 J/TH, near Cambridge's 28.2 network mean
+// (CALIBRATION.md), which also counts the S9-era machines still plugged in.
+const PROFILES: [KindProfile; 5] = [
+    KindProfile {
+        count_weight: 70.0,
+        power_multiplier: 1.6,
+        size_pareto_alpha: 2.0,
+        fleet_mix: [0.10, 0.30, 0.32, 0.14, 0.04, 0.06, 0.02, 0.01, 0.0, 0.01],
+        hodl_share: 0.3,
+        credit_years_of_revenue: 0.0,
+        start_debt_years_of_revenue: 0.0,
+        start_cash_months: 3.0,
+        site_cost_multiplier: 0.3,
+        payback_horizon_days: 600.0,
+        invest_share: 0.5,
+        max_growth_per_month: 0.15,
+        ai_capable: false,
+        may_run_own_pool: false,
+    },
+    KindProfile {
+        count_weight: 20.0,
+        power_multiplier: 0.95,
+        size_pareto_alpha: 1.5,
+        fleet_mix: [0.02, 0.16, 0.28, 0.22, 0.08, 0.12, 0.05, 0.03, 0.02, 0.02],
+        hodl_share: 0.1,
+        credit_years_of_revenue: 0.5,
+        start_debt_years_of_revenue: 0.2,
+        start_cash_months: 4.0,
+        site_cost_multiplier: 1.0,
+        payback_horizon_days: 900.0,
+        invest_share: 0.6,
+        max_growth_per_month: 0.1,
+        ai_capable: true,
+        may_run_own_pool: true,
+    },
+    KindProfile {
+        count_weight: 3.0,
+        power_multiplier: 0.9,
+        size_pareto_alpha: 1.3,
+        fleet_mix: [0.0, 0.08, 0.20, 0.22, 0.10, 0.18, 0.10, 0.05, 0.02, 0.05],
+        hodl_share: 0.5,
+        credit_years_of_revenue: 1.0,
+        start_debt_years_of_revenue: 0.5,
+        start_cash_months: 6.0,
+        site_cost_multiplier: 1.0,
+        payback_horizon_days: 1_100.0,
+        invest_share: 0.7,
+        max_growth_per_month: 0.1,
+        ai_capable: true,
+        may_run_own_pool: true,
+    },
+    KindProfile {
+        count_weight: 0.5,
+        power_multiplier: 0.85,
+        size_pareto_alpha: 1.5,
+        fleet_mix: [0.0, 0.04, 0.12, 0.18, 0.06, 0.22, 0.14, 0.10, 0.08, 0.06],
+        hodl_share: 0.2,
+        credit_years_of_revenue: 1.0,
+        start_debt_years_of_revenue: 0.0,
+        start_cash_months: 12.0,
+        site_cost_multiplier: 1.0,
+        payback_horizon_days: 1_100.0,
+        invest_share: 0.0,
+        max_growth_per_month: 0.0,
+        ai_capable: true,
+        may_run_own_pool: true,
+    },
+    KindProfile {
+        count_weight: 6.5,
+        power_multiplier: 0.4,
+        size_pareto_alpha: 1.5,
+        fleet_mix: [0.08, 0.30, 0.34, 0.16, 0.04, 0.05, 0.02, 0.01, 0.0, 0.0],
+        hodl_share: 0.3,
+        credit_years_of_revenue: 0.2,
+        start_debt_years_of_revenue: 0.0,
+        start_cash_months: 3.0,
+        site_cost_multiplier: 0.5,
+        payback_horizon_days: 1_000.0,
+        invest_share: 0.5,
+        max_growth_per_month: 0.1,
+        ai_capable: false,
+        may_run_own_pool: false,
+    },
+];
+
+/// One operator's state (everything but its machines, which are [`Lot`]s).
+#[derive(Debug, Clone)]
+pub struct Operator {
+    /// Its kind.
+    pub kind: OperatorKind,
+    /// Still in business.
+    pub active: bool,
+    /// Site power price before the scenario's trend, USD/kWh.
+    pub power_usd_per_kwh: f64,
+    /// Site capacity, MW (mining, converting and converted to AI).
+    pub site_mw: f64,
+    /// Cash, USD.
+    pub cash_usd: f64,
+    /// Debt, USD.
+    pub debt_usd: f64,
+    /// BTC held in treasury.
+    pub treasury_btc: f64,
+    /// Its pool (index into the run's pools).
+    pub pool: u16,
+    /// Adaptive expectation of hashprice, USD/PH/day.
+    pub expected_hashprice: f64,
+    /// Loss-making months in a row.
+    pub loss_months: u32,
+    /// Whether its site is fit for AI hosting.
+    pub ai_eligible: bool,
+    /// MW converted to AI and earning.
+    pub ai_mw: f64,
+    /// MW being converted (off mining, not yet earning).
+    pub ai_pending_mw: f64,
+    /// Revenue of the last month, USD (for credit lines).
+    pub last_month_revenue_usd: f64,
+    /// Indices of its lots in the run's lot list (rebuilt monthly).
+    pub lots: Vec<u32>,
+    /// Owns a pool of its own.
+    pub owns_pool: bool,
+}
+
+impl Operator {
+    /// MW available to mining machines (site less AI, converted or converting).
+    pub fn mining_mw(&self) -> f64 {
+        (self.site_mw - self.ai_mw - self.ai_pending_mw).max(0.0)
+    }
+}
+
+/// Machines of one generation held by one operator.
+#[derive(Debug, Clone)]
+pub struct Lot {
+    /// Owner (index into operators).
+    pub operator: u32,
+    /// The owner's pool (copied from the operator, refreshed monthly).
+    pub pool: u16,
+    /// The owner's kind, as an index into [`OperatorKind::ALL`].
+    pub kind: u8,
+    /// Whether the machines are switched on.
+    pub running: bool,
+    /// Generation (index into the run's generation list).
+    pub generation: u16,
+    /// How many machines.
+    pub units: u32,
+    /// Their hash rate, TH/s.
+    pub hash_ths: f64,
+    /// Their power draw when running, W.
+    pub power_w: f64,
+    /// Hashprice at which they just cover power at the owner's base price, USD/PH/day.
+    pub breakeven_usd_per_ph_day: f64,
+    /// Sum of hashprice over the days they ran this month.
+    pub hashprice_sum_running: f64,
+    /// Sum of the power trend factor over the days they ran this month.
+    pub power_trend_sum_running: f64,
+}
+
+impl Lot {
+    /// A lot of `units` machines of `generation` for operator `index`.
+    pub fn new(index: u32, operator: &Operator, generation_index: u16, generation: &Generation, units: u32) -> Self {
+        let mut lot = Lot {
+            operator: index,
+            pool: operator.pool,
+            kind: operator.kind as u8,
+            running: false,
+            generation: generation_index,
+            units: 0,
+            hash_ths: 0.0,
+            power_w: 0.0,
+            breakeven_usd_per_ph_day: generation.breakeven_usd_per_ph_day(operator.power_usd_per_kwh),
+            hashprice_sum_running: 0.0,
+            power_trend_sum_running: 0.0,
+        };
+        lot.set_units(units, generation);
+        lot
+    }
+
+    /// Changes the unit count, keeping hash and power in step.
+    pub fn set_units(&mut self, units: u32, generation: &Generation) {
+        self.units = units;
+        self.hash_ths = f64::from(units) * generation.th_per_unit;
+        self.power_w = self.hash_ths * generation.j_per_th;
+    }
+}
+
+/// A draw from a log-normal with median 1 and log-sd `sigma`.
+pub fn lognormal_factor(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
+    crate::math::exp(sigma * rng::standard_normal(rng))
+}
+
+/// A Pareto draw with minimum 1 and tail index `alpha`, truncated at 1,000
+/// times the minimum so that one draw cannot hold the whole network.
+pub fn pareto_size(rng: &mut ChaCha8Rng, alpha: f64) -> f64 {
+    let u = rng::open_unit(rng);
+    crate::math::pow(u, -1.0 / alpha).min(1_000.0)
+}
+
+/// Operator counts per kind for a population of `total`: in proportion to
+/// the kinds' count weights among kinds with hash in the mix, at least one
+/// each where there is room.
+pub fn counts_by_kind(scenario: &Scenario, total: u32) -> [u32; 5] {
+    let weights: Vec<f64> =
+        OperatorKind::ALL.iter().map(|k| if k.mix_weight(scenario) > 0.0 { k.profile().count_weight } else { 0.0 }).collect();
+    let sum: f64 = weights.iter().sum();
+    let mut counts = [0u32; 5];
+    for (i, w) in weights.iter().enumerate() {
+        if *w > 0.0 {
+            counts[i] = ((f64::from(total) * w / sum) as u32).max(1);
+        }
+    }
+    // Give any remainder to the most numerous kind; take any excess from it.
+    let assigned: u32 = counts.iter().sum();
+    let largest = (0..5).max_by(|a, b| weights[*a].total_cmp(&weights[*b])).unwrap_or(0);
+    if assigned < total {
+        counts[largest] += total - assigned;
+    } else if assigned > total {
+        counts[largest] = counts[largest].saturating_sub(assigned - total).max(1);
+    }
+    counts
+}
+
+/// Picks up to three generations for a new fleet, by the kind's fleet mix
+/// with noise; returns (catalogue index, share of the fleet's hash).
+pub fn draw_fleet_split(rng: &mut ChaCha8Rng, mix: &[f64; 10]) -> Vec<(usize, f64)> {
+    let mut weights: Vec<(usize, f64)> =
+        mix.iter().enumerate().filter(|(_, w)| **w > 0.0).map(|(i, w)| (i, w * (0.25 + 1.5 * rng.random::<f64>()))).collect();
+    let mut chosen = Vec::with_capacity(3);
+    for _ in 0..3 {
+        let total: f64 = weights.iter().map(|w| w.1).sum();
+        if total <= 0.0 {
+            break;
+        }
+        let mut target = rng.random::<f64>() * total;
+        let pick = weights.iter().position(|w| {
+            target -= w.1;
+            target < 0.0
+        });
+        let pick = pick.unwrap_or(weights.len() - 1);
+        chosen.push(weights.swap_remove(pick));
+    }
+    let total: f64 = chosen.iter().map(|c| c.1).sum();
+    chosen.iter().map(|&(i, w)| (i, w / total)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::catalogue;
+
+    #[test]
+    fn counts_add_up_and_every_kind_in_the_mix_is_present() {
+        let scenario = Scenario::default();
+        for total in [10u32, 100, 2_000, 100_000] {
+            let counts = counts_by_kind(&scenario, total);
+            assert_eq!(counts.iter().sum::<u32>(), total);
+            assert!(counts.iter().all(|c| *c >= 1), "{counts:?}");
+        }
+        let no_manufacturers = Scenario { mix_manufacturer: 0.0, ..Scenario::default() };
+        assert_eq!(counts_by_kind(&no_manufacturers, 1_000)[OperatorKind::Manufacturer as usize], 0);
+    }
+
+    #[test]
+    fn starting_fleet_efficiency_is_near_the_calibrated_mean() {
+        // CALIBRATION.md: network mean ~28.2 J/TH (Cambridge 2025). The
+        // hash-weighted mean of the kinds' fleet mixes, weighted by the
+        // default mix, should land within a few J/TH of it.
+        let scenario = Scenario::default();
+        let generations = catalogue();
+        let mut weighted = 0.0;
+        let mut total = 0.0;
+        for kind in OperatorKind::ALL {
+            let w = kind.mix_weight(&scenario);
+            for (g, share) in kind.profile().fleet_mix.iter().enumerate() {
+                weighted += w * share * generations[g].j_per_th;
+                total += w * share;
+            }
+        }
+        let mean = weighted / total;
+        assert!((24.0..=32.0).contains(&mean), "{mean}");
+    }
+
+    #[test]
+    fn fleet_mixes_sum_to_one() {
+        for kind in OperatorKind::ALL {
+            let sum: f64 = kind.profile().fleet_mix.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-9, "{kind:?}: {sum}");
+        }
+    }
+}

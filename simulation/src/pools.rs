@@ -1,0 +1,148 @@
+//! Mining pools, their controllers, and how operators choose among them.
+//!
+//! The starting pools and shares are the month to 16 Nov 2025 (CALIBRATION.md).
+//! Pools that share a controller (custody, block templates) form one entity:
+//! block-template and custody studies group AntPool with Luxor, Binance Pool,
+//! Braiins, BTC.com and several small pools ("AntPool and friends"). The
+//! small members unlisted in the table carry 0.175% between them: the share
+//! that makes CALIBRATION.md's grouped HHI (1,837) agree with its by-tag HHI
+//! (1,523). The remaining ~7.3% ("others") are spread over small pools.
+
+use serde::{Deserialize, Serialize};
+
+/// One pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolInfo {
+    /// The tag block explorers show.
+    pub name: String,
+    /// Who controls it (custody and templates); pools with one controller are one entity.
+    pub controller: String,
+    /// Fee charged to members, percent of revenue.
+    pub fee_pct: f64,
+    /// Share of hash rate it starts with, percent.
+    pub start_share_pct: f64,
+    /// The operator that runs it as its own pool, if any (by index).
+    pub owner_operator: Option<u32>,
+}
+
+const ANTPOOL_GROUP: &str = "AntPool and friends";
+
+/// (name, controller, fee %, share %) from CALIBRATION.md.
+const CALIBRATION_POOLS: &[(&str, &str, f64, f64)] = &[
+    ("Foundry USA", "Foundry USA", 0.0, 28.83),
+    ("AntPool", ANTPOOL_GROUP, 2.5, 18.10),
+    ("F2Pool", "F2Pool", 2.5, 11.29),
+    ("ViaBTC", "ViaBTC", 2.0, 10.93),
+    ("SpiderPool", "SpiderPool", 2.0, 8.67),
+    ("MARA Pool", "MARA Pool", 0.0, 4.28),
+    ("Luxor", ANTPOOL_GROUP, 2.0, 3.35),
+    ("Binance Pool", ANTPOOL_GROUP, 2.5, 2.46),
+    ("SBI Crypto", "SBI Crypto", 2.0, 1.80),
+    ("Ocean", "Ocean", 2.0, 1.21),
+    ("Braiins", ANTPOOL_GROUP, 2.0, 1.16),
+    ("BTC.com", ANTPOOL_GROUP, 2.0, 0.46),
+    ("SecPool & co", ANTPOOL_GROUP, 2.0, 0.175),
+];
+
+/// How many small pools share the "others".
+const OTHER_POOLS: usize = 8;
+
+/// The starting pools: the calibration table plus small pools for the rest.
+pub fn starting_pools() -> Vec<PoolInfo> {
+    let listed: f64 = CALIBRATION_POOLS.iter().map(|p| p.3).sum();
+    let mut pools: Vec<PoolInfo> = CALIBRATION_POOLS
+        .iter()
+        .map(|&(name, controller, fee_pct, share)| PoolInfo {
+            name: name.to_string(),
+            controller: controller.to_string(),
+            fee_pct,
+            start_share_pct: share,
+            owner_operator: None,
+        })
+        .collect();
+    let rest = (100.0 - listed) / OTHER_POOLS as f64;
+    for index in 0..OTHER_POOLS {
+        let name = format!("Small pool {}", index + 1);
+        pools.push(PoolInfo { name: name.clone(), controller: name, fee_pct: 2.0, start_share_pct: rest, owner_operator: None });
+    }
+    pools
+}
+
+/// The calibration shares in percent, each pool's entity index, and the entity count.
+pub fn calibration_pool_shares_pct() -> (Vec<f64>, Vec<usize>, usize) {
+    let shares: Vec<f64> = CALIBRATION_POOLS.iter().map(|p| p.3).collect();
+    let (groups, count) = controller_groups(CALIBRATION_POOLS.iter().map(|p| p.1));
+    (shares, groups, count)
+}
+
+/// Maps controllers to dense entity indices, in order of first appearance.
+pub fn controller_groups<'a>(controllers: impl Iterator<Item = &'a str>) -> (Vec<usize>, usize) {
+    let mut names: Vec<&str> = Vec::new();
+    let groups = controllers
+        .map(|c| match names.iter().position(|n| *n == c) {
+            Some(i) => i,
+            None => {
+                names.push(c);
+                names.len() - 1
+            }
+        })
+        .collect();
+    (groups, names.len())
+}
+
+/// Chooses a pool: probability in proportion to `(share + floor)^strength *
+/// (1 - fee)`, where `share` is the pool's current hash share; `strength` 0
+/// makes every pool alike apart from fees. Pools owned by an operator are
+/// closed to others. `u` is a uniform draw in [0, 1).
+pub fn choose_pool(pools: &[PoolInfo], shares: &[f64], strength: f64, u: f64, weights: &mut Vec<f64>) -> usize {
+    const SHARE_FLOOR: f64 = 0.002;
+    weights.clear();
+    weights.extend(pools.iter().zip(shares).map(|(pool, &share)| {
+        if pool.owner_operator.is_some() {
+            0.0
+        } else {
+            crate::math::pow(share + SHARE_FLOOR, strength) * (1.0 - pool.fee_pct / 100.0)
+        }
+    }));
+    let total: f64 = weights.iter().sum();
+    let mut target = u * total;
+    for (index, weight) in weights.iter().enumerate() {
+        if target < *weight {
+            return index;
+        }
+        target -= weight;
+    }
+    weights.iter().rposition(|w| *w > 0.0).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starting_pools_sum_to_100_percent() {
+        let pools = starting_pools();
+        let total: f64 = pools.iter().map(|p| p.start_share_pct).sum();
+        assert!((total - 100.0).abs() < 1e-9);
+        let (groups, count) = controller_groups(pools.iter().map(|p| p.controller.as_str()));
+        assert_eq!(groups[1], groups[6], "AntPool and Luxor share a controller");
+        assert!(count < pools.len());
+    }
+
+    #[test]
+    fn choice_follows_share_when_strength_is_high() {
+        let pools = starting_pools();
+        let shares: Vec<f64> = pools.iter().map(|p| p.start_share_pct / 100.0).collect();
+        let mut weights = Vec::new();
+        let mut counts = vec![0usize; pools.len()];
+        for i in 0..10_000 {
+            counts[choose_pool(&pools, &shares, 3.0, i as f64 / 10_000.0, &mut weights)] += 1;
+        }
+        assert!(counts[0] > counts[1] && counts[1] > counts[2]);
+        let mut flat = vec![0usize; pools.len()];
+        for i in 0..10_000 {
+            flat[choose_pool(&pools, &shares, 0.0, i as f64 / 10_000.0, &mut weights)] += 1;
+        }
+        assert!(flat.iter().all(|c| *c > 300), "{flat:?}");
+    }
+}

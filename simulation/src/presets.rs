@@ -1,0 +1,195 @@
+//! Presets that teach: each sets a scenario and says, in words a teacher can
+//! read aloud, what it shows.
+
+use crate::scenario::{PricePoint, Scenario};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A named scenario with a paragraph for a classroom.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preset {
+    /// Stable id, used in links and on the command line.
+    pub id: &'static str,
+    /// A short title.
+    pub title: &'static str,
+    /// What it shows, in plain words.
+    pub teacher_text: &'static str,
+    /// The scenario it runs.
+    pub scenario: Scenario,
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("preset dates are valid")
+}
+
+/// The network of early October 2025, at the price peak (CALIBRATION.md).
+fn october_2025() -> Scenario {
+    Scenario {
+        start_date: date("2025-10-06"),
+        // ~6,400 blocks before 1 Nov 2025 at ~144 a day.
+        start_height: 917_700,
+        // Interpolated between 129.7 T (Aug 2025) and ~155 T (early Nov 2025).
+        start_difficulty_t: 150.0,
+        start_hashrate_ehs: 1_130.0,
+        start_price_usd: 124_824.0,
+        ..Scenario::default()
+    }
+}
+
+/// Every preset, the default first.
+pub fn all() -> Vec<Preset> {
+    vec![
+        Preset {
+            id: "baseline-2025",
+            title: "The network today (late 2025)",
+            teacher_text: "This is Bitcoin mining as it stood in November 2025: about 1,100 exahashes per second of machines, a difficulty near 155 trillion, a bitcoin price near $110,000 and a reward of 3.125 new coins plus a little in fees for every block. Nothing dramatic is scripted: the price wanders at random and miners switch machines on and off, buy new ones or give up as their profits change. Watch how the network pays for its own security every day, and who controls the pools that build the blocks.",
+            scenario: Scenario { title: "Baseline 2025".into(), ..Scenario::default() },
+        },
+        Preset {
+            id: "late-2025-squeeze",
+            title: "The late-2025 squeeze",
+            teacher_text: "In the autumn of 2025 the bitcoin price fell by more than a third from its October peak, while companies building AI data centres offered miners more per megawatt than mining earned. Miners' daily income per unit of computing power (the hashprice) fell from about $55 to about $35. Older machines stopped paying for their electricity and were switched off, some large miners signed their sites over to AI hosting, and the network's hash rate fell by around a tenth. The protocol answered with a lower difficulty. Watch the hashprice, the idle machines and the megawatts that leave for AI.",
+            scenario: Scenario {
+                title: "Late-2025 squeeze".into(),
+                years: 1.0,
+                price_volatility: 0.2,
+                price_shock_pct: -38.0,
+                price_shock_start_day: 0,
+                price_shock_days: 47,
+                ai_revenue_usd_per_mw_year: 1_850_000.0,
+                ai_market_mw_per_year: 3_000.0,
+                ..october_2025()
+            },
+        },
+        Preset {
+            id: "halving-2028",
+            title: "The 2028 halving",
+            teacher_text: "Every 210,000 blocks, about every four years, the number of new bitcoins paid for a block halves. The next halving, at block 1,050,000, falls in spring 2028 and cuts the reward from 3.125 to 1.5625 coins. If the price does not double to make up for it, half of the miners' income disappears overnight. Watch which machines are switched off, how far the hash rate and the security budget fall, and how difficulty adjusts over the following weeks.",
+            scenario: Scenario { title: "Halving 2028".into(), years: 4.0, ..Scenario::default() },
+        },
+        Preset {
+            id: "ai-takes-the-power",
+            title: "AI takes the power",
+            teacher_text: "Suppose AI companies keep paying more and more for electricity and ready-built sites. Large miners with good grid connections can earn more by hosting AI computers than by mining, so they convert their sites, a step that takes a year or more and is hard to undo. Power prices rise for everyone. Watch the megawatts that move to AI, what happens to the hash rate, and whether the remaining mining concentrates in fewer hands.",
+            scenario: Scenario {
+                title: "AI takes the power".into(),
+                ai_revenue_usd_per_mw_year: 2_500_000.0,
+                ai_eligible_share: 0.5,
+                ai_market_mw_per_year: 8_000.0,
+                ai_conversion_months: 12,
+                power_price_trend_pct_per_year: 8.0,
+                ..Scenario::default()
+            },
+        },
+        Preset {
+            id: "fee-only-future",
+            title: "A fee-only future",
+            teacher_text: "One day, around the year 2140, no new bitcoins will be created, and miners will be paid only by the fees people attach to their transactions. This preset asks what would happen if that day came with today's network: the block subsidy is zero, and fees are ten times today's level. Compare the security budget with the baseline: is it enough to keep honest miners running, and how cheap does an attack become?",
+            scenario: Scenario {
+                title: "Fee-only future".into(),
+                // From height 6,930,000 on (the 33rd halving era) the subsidy is zero.
+                start_height: 6_930_000,
+                fee_btc_per_block: 0.25,
+                fee_growth_pct_per_year: 5.0,
+                ..Scenario::default()
+            },
+        },
+        Preset {
+            id: "manufacturers-mine",
+            title: "Manufacturers mine their own output",
+            teacher_text: "The companies that make mining machines also mine. When the price falls, fewer customers buy new machines, so the makers plug their unsold machines into their own sites, at the cost of making them rather than the price of buying them. This preset starts with a 20% price fall and makers who keep producing. Watch the makers' share of the hash rate, and what it does to the pools they run.",
+            scenario: Scenario {
+                title: "Manufacturers mine".into(),
+                manufacturer_self_mining: 1.0,
+                manufacturer_production_ehs_per_month: 45.0,
+                mix_manufacturer: 20.0,
+                price_shock_pct: -20.0,
+                price_shock_days: 60,
+                ..Scenario::default()
+            },
+        },
+        Preset {
+            id: "bull-run",
+            title: "Bull run",
+            teacher_text: "Prices can rise as fast as they fall. Here the bitcoin price climbs by half over six months and keeps a strong upward drift, and fees grow. Mining becomes very profitable: old machines come back on, new operators arrive and buy every machine they can get, and the difficulty rises to catch up. Watch how fast the hash rate follows the price, and what happens to the security budget.",
+            scenario: Scenario {
+                title: "Bull run".into(),
+                price_drift: 0.3,
+                price_shock_pct: 50.0,
+                price_shock_days: 180,
+                fee_growth_pct_per_year: 20.0,
+                ..Scenario::default()
+            },
+        },
+        Preset {
+            id: "history-2025q4",
+            title: "History: October 2025 to January 2026",
+            teacher_text: "This replays what actually happened to the bitcoin price from the October 2025 peak to January 2026, day by day from public reference prices, starting from the network as it stood in early October. Compare the model's hash rate, hashprice and difficulty adjustments with what was observed: hash rate near 1,000-1,100 EH/s, hashprice near $35-45 in late November, and a few small downward adjustments.",
+            scenario: Scenario { title: "History 2025 Q4".into(), years: 0.3, price_volatility: 0.0, price_path: history_2025q4_prices(), ..october_2025() },
+        },
+    ]
+}
+
+/// Coin Metrics daily reference prices on the dates CALIBRATION.md lists.
+fn history_2025q4_prices() -> Vec<PricePoint> {
+    [
+        ("2025-09-30", 113_972.0),
+        ("2025-10-06", 124_824.0),
+        ("2025-10-10", 113_755.0),
+        ("2025-10-13", 115_332.0),
+        ("2025-10-20", 110_640.0),
+        ("2025-10-27", 114_088.0),
+        ("2025-11-03", 106_496.0),
+        ("2025-11-10", 106_082.0),
+        ("2025-11-17", 91_911.0),
+        ("2025-11-22", 84_775.0),
+        ("2025-11-24", 88_378.0),
+        ("2025-12-01", 86_505.0),
+        ("2025-12-08", 90_673.0),
+        ("2025-12-15", 86_353.0),
+        ("2025-12-22", 88_474.0),
+        ("2025-12-29", 87_134.0),
+    ]
+    .iter()
+    .map(|(d, p)| PricePoint { date: date(d), price_usd: *p })
+    .collect()
+}
+
+/// The preset with id `id`.
+pub fn find(id: &str) -> Option<Preset> {
+    all().into_iter().find(|preset| preset.id == id)
+}
+
+/// Every preset id, for error messages.
+pub fn ids() -> Vec<&'static str> {
+    all().iter().map(|p| p.id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid_and_ids_are_unique() {
+        let presets = all();
+        for preset in &presets {
+            preset.scenario.validate().unwrap_or_else(|e| panic!("{}: {e}", preset.id));
+            assert!(preset.teacher_text.len() > 200, "{}", preset.id);
+        }
+        let mut ids = ids();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), presets.len());
+        for required in [
+            "baseline-2025",
+            "late-2025-squeeze",
+            "halving-2028",
+            "ai-takes-the-power",
+            "fee-only-future",
+            "manufacturers-mine",
+            "bull-run",
+        ] {
+            assert!(find(required).is_some(), "{required}");
+        }
+    }
+}
