@@ -96,6 +96,51 @@ pub fn hashprice_usd_per_ph_day(reward_btc_per_block: f64, price_usd: f64, diffi
     reward_btc_per_block * price_usd * 86_400.0 * 1e15 / (difficulty * HASHES_PER_DIFFICULTY)
 }
 
+/// The time of the next block after `now_s`, or `None` if it would come at
+/// or after `horizon_s` (when the hash rate may change). Block gaps are
+/// exponential with rate `rate_per_s = H / (D * 2^32)`; `exp1_draw` is an
+/// exponential draw with mean 1. Because the process is memoryless, the wait
+/// left over at the horizon can be dropped and drawn afresh at the new rate.
+pub fn next_block_time_s(now_s: f64, horizon_s: f64, rate_per_s: f64, exp1_draw: f64) -> Option<f64> {
+    if rate_per_s <= 0.0 {
+        return None;
+    }
+    let time = now_s + exp1_draw / rate_per_s;
+    (time < horizon_s).then_some(time)
+}
+
+/// The current difficulty window: remembers when its first block came and
+/// retargets when its last block comes.
+#[derive(Debug, Clone)]
+pub struct DifficultyWindow {
+    first_block_time_s: f64,
+}
+
+impl DifficultyWindow {
+    /// The window containing the tip at `tip_height`, mined at `tip_time_s`,
+    /// assuming the window's earlier blocks came every 600 s (the run's start
+    /// knows only the tip).
+    pub fn at_tip(tip_height: u64, tip_time_s: f64) -> Self {
+        let blocks_into_window = tip_height % RETARGET_INTERVAL_BLOCKS;
+        Self { first_block_time_s: tip_time_s - blocks_into_window as f64 * TARGET_BLOCK_INTERVAL_S }
+    }
+
+    /// Records the block at `height`, mined at `time_s` (seconds). When it is
+    /// the last of its window, returns the new difficulty and the window's
+    /// timespan in whole seconds: from the window's first block to this one,
+    /// 2015 intervals, as Core measures it.
+    pub fn on_block(&mut self, height: u64, time_s: f64, difficulty: f64) -> Option<(f64, i64)> {
+        if height % RETARGET_INTERVAL_BLOCKS == 0 {
+            self.first_block_time_s = time_s;
+        }
+        if !completes_window(height) {
+            return None;
+        }
+        let timespan_s = libm::floor(time_s) as i64 - libm::floor(self.first_block_time_s) as i64;
+        Some((next_difficulty(difficulty, timespan_s), timespan_s))
+    }
+}
+
 /// One difficulty adjustment, as the daily output reports it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Retarget {
@@ -159,6 +204,39 @@ mod tests {
         assert_eq!(next_difficulty(100.0, MAX_TIMESPAN_S), 25.0);
         assert_eq!(next_difficulty(100.0, -5), 400.0);
         assert_eq!(next_difficulty(2.0, MAX_TIMESPAN_S), 1.0);
+    }
+
+    #[test]
+    fn the_window_measures_2015_intervals() {
+        // Blocks 2016..=4031 exactly 600 s apart: the window spans 2015 * 600 s,
+        // so difficulty rises by 1_209_600 / 1_209_000 (Core's off-by-one).
+        let mut window = DifficultyWindow::at_tip(2015, 0.0);
+        let mut result = None;
+        for height in 2016..=4031u64 {
+            let time = (height - 2016) as f64 * 600.0 + 1_000.0;
+            let step = window.on_block(height, time, 1_000.0);
+            assert_eq!(step.is_some(), height == 4031, "height {height}");
+            result = step.or(result);
+        }
+        let (difficulty, timespan) = result.unwrap();
+        assert_eq!(timespan, 2015 * 600);
+        assert!((difficulty - 1_000.0 * 1_209_600.0 / 1_209_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_window_started_before_the_run_assumes_600_s_blocks() {
+        // Tip 100 blocks into its window at time 0: the first block came 60,000 s earlier.
+        let mut window = DifficultyWindow::at_tip(4032 + 100, 0.0);
+        let last = 4032 + 2015;
+        let (_, timespan) = (4032 + 101..=last).find_map(|h| window.on_block(h, (h - 4132) as f64 * 600.0, 1.0)).unwrap();
+        assert_eq!(timespan, 2015 * 600);
+    }
+
+    #[test]
+    fn block_arrivals_stop_at_the_horizon() {
+        assert_eq!(next_block_time_s(0.0, 100.0, 0.0, 1.0), None);
+        assert_eq!(next_block_time_s(0.0, 100.0, 0.1, 1.0), Some(10.0));
+        assert_eq!(next_block_time_s(95.0, 100.0, 0.1, 1.0), None);
     }
 
     #[test]

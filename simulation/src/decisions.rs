@@ -55,6 +55,19 @@ const ENTRY_REFERENCE_PAYBACK_DAYS: f64 = 900.0;
 /// The most entrants in a month, as a share of active operators.
 const ENTRY_CAP_SHARE: f64 = 0.1;
 
+/// Lists machines on the second-hand market, merging with today's listing
+/// of the same generation so the list stays short (generations x months).
+fn list_offer(offers: &mut Vec<Offer>, generation: u16, units: u32, today: u32) {
+    if units == 0 {
+        return;
+    }
+    let today_start = offers.iter().rposition(|o| o.listed_day != today).map_or(0, |i| i + 1);
+    match offers[today_start..].iter_mut().find(|o| o.generation == generation) {
+        Some(offer) => offer.units += units,
+        None => offers.push(Offer { generation, units, listed_day: today }),
+    }
+}
+
 /// Per-operator sums over its lots.
 #[derive(Default, Clone, Copy)]
 struct Book {
@@ -89,6 +102,15 @@ impl Sim<'_> {
     /// ran, and resets the lots' counters.
     fn book_lots(&mut self) -> (Vec<Book>, Vec<bool>) {
         let mut books = vec![Book::default(); self.operators.len()];
+        // Close every running spell at today's end; the next one starts tomorrow.
+        let (today, tomorrow) = (self.today as usize, self.today + 1);
+        let (hashprice_now, trend_now) = (self.cumulative_hashprice[today + 1], self.cumulative_trend[today + 1]);
+        for lot in self.lots.iter_mut().filter(|lot| lot.running) {
+            let since = lot.on_since_day as usize;
+            lot.hashprice_sum_running += hashprice_now - self.cumulative_hashprice[since];
+            lot.power_trend_sum_running += trend_now - self.cumulative_trend[since];
+            lot.on_since_day = tomorrow;
+        }
         let idle_all_month = self.lots.iter().map(|lot| lot.power_trend_sum_running == 0.0).collect();
         for lot in &mut self.lots {
             let operator = &self.operators[lot.operator as usize];
@@ -127,12 +149,11 @@ impl Sim<'_> {
         let ai_net_per_mw_month = sc.ai_revenue_usd_per_mw_year / 12.0 * (1.0 - sc.ai_operating_cost_share);
         let weight = sc.expectation_weight;
         let mut exiting = Vec::new();
-        for index in 0..self.operators.len() {
+        for (index, &book) in books.iter().enumerate() {
             let operator = &mut self.operators[index];
             if !operator.active {
                 continue;
             }
-            let book = books[index];
             let profile = operator.kind.profile();
             let pool_fee = self.pools[operator.pool as usize].fee_pct / 100.0;
             let revenue = book.revenue_usd * (1.0 - pool_fee);
@@ -174,7 +195,7 @@ impl Sim<'_> {
                     continue;
                 }
                 if idle_all_month[lot_index as usize] && lot.breakeven_usd_per_ph_day * trend > SALVAGE_BREAKEVEN_RATIO * expected {
-                    self.offers.push(Offer { generation: lot.generation, units: lot.units, listed_day: self.today });
+                    list_offer(&mut self.offers, lot.generation, lot.units, self.today);
                     lot.units = 0;
                     lot.hash_ths = 0.0;
                     lot.power_w = 0.0;
@@ -206,15 +227,11 @@ impl Sim<'_> {
         for &lot_index in &operator.lots {
             let lot = &mut self.lots[lot_index as usize];
             if lot.units > 0 {
-                self.offers.push(Offer { generation: lot.generation, units: lot.units, listed_day: today });
+                list_offer(&mut self.offers, lot.generation, lot.units, today);
                 lot.units = 0;
             }
         }
-        for order in self.orders.iter_mut().filter(|o| o.operator as usize == index) {
-            self.offers.push(Offer { generation: order.generation, units: order.units, listed_day: today });
-            order.units = 0;
-        }
-        self.orders.retain(|o| o.units > 0);
+        // Its orders still on the way are resold when they arrive (see `deliver_orders`).
         self.exits += 1;
     }
 
@@ -306,7 +323,7 @@ impl Sim<'_> {
             fleet_w -= f64::from(removed) * generation.watts_per_unit();
             lot.set_units(lot.units - removed, generation);
             if removed > 0 {
-                self.offers.push(Offer { generation: lot.generation, units: removed, listed_day: today });
+                list_offer(&mut self.offers, lot.generation, removed, today);
             }
         }
         // Orders that no longer fit are resold on arrival.
@@ -336,13 +353,17 @@ impl Sim<'_> {
         }
         let generation = &self.generations[generation_index as usize];
         let operator = &self.operators[index];
+        if !operator.active {
+            list_offer(&mut self.offers, generation_index, units, self.today);
+            return;
+        }
         let fleet_w: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].power_w).sum();
         let room_w = (operator.mining_mw() * 1e6 - fleet_w).max(0.0);
         let fitting = units.min((room_w / generation.watts_per_unit() + 1e-9).floor() as u32);
         if fitting < units {
-            self.offers.push(Offer { generation: generation_index, units: units - fitting, listed_day: self.today });
+            list_offer(&mut self.offers, generation_index, units - fitting, self.today);
         }
-        if fitting == 0 || !operator.active {
+        if fitting == 0 {
             return;
         }
         let existing = operator.lots.iter().copied().find(|l| self.lots[*l as usize].generation == generation_index);
@@ -353,7 +374,8 @@ impl Sim<'_> {
             }
             None => {
                 let mut lot = Lot::new(index as u32, operator, generation_index, generation, fitting);
-                lot.running = self.hashprice > lot.breakeven_usd_per_ph_day * self.power_trend;
+                lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.settled_x, 1.0);
+                lot.on_since_day = self.today + 1;
                 self.operators[index].lots.push(self.lots.len() as u32);
                 self.lots.push(lot);
             }
@@ -392,13 +414,12 @@ impl Sim<'_> {
             }
         }
         let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
-        for index in 0..self.operators.len() {
+        for (index, &book) in books.iter().enumerate() {
             let operator = &self.operators[index];
             if !operator.active || operator.kind == OperatorKind::Manufacturer {
                 continue;
             }
             let profile = operator.kind.profile();
-            let book = books[index];
             let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
             let reserve = operator.last_month_revenue_usd;
             let budget = (operator.cash_usd - reserve).max(0.0) * profile.invest_share

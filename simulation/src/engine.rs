@@ -22,8 +22,6 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
-/// How many of the largest operators the daily Nakamoto count sorts.
-const OPERATOR_CANDIDATES: usize = 256;
 /// Days in the explorer-style block window.
 const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
@@ -68,7 +66,7 @@ pub(crate) struct Sim<'a> {
     pub height: u64,
     pub difficulty: f64,
     pub time_s: f64,
-    pub epoch_first_time_s: f64,
+    pub window: chain::DifficultyWindow,
 
     // Agents and markets.
     pub operators: Vec<Operator>,
@@ -97,14 +95,31 @@ pub(crate) struct Sim<'a> {
     pub month_days: u32,
 
     // Daily aggregates.
+    /// Exact running totals in milli-TH/s and milliwatts, updated only when a lot switches.
+    pub totals: Totals,
+    /// Lots by breakeven (then index): the ones a move of hashprice crosses are a contiguous range.
+    pub sorted_lots: Vec<u32>,
+    /// Lots at or past this index were added since the last rebuild and are not in `sorted_lots`.
+    pub sorted_until: usize,
+    /// Effective hashprice (hashprice over the power trend) at which every lot's state was last settled.
+    pub settled_x: f64,
+    /// Prefix sums over days of hashprice and of the power trend: entry d sums days 0..d.
+    pub cumulative_hashprice: Vec<f64>,
+    pub cumulative_trend: Vec<f64>,
+    // Today's views of the totals, as TH/s and W.
     pub pool_hash_ths: Vec<f64>,
     pub kind_hash_ths: [f64; 5],
-    pub operator_hash_ths: Vec<f64>,
+    pub generation_hash_ths: Vec<f64>,
     pub running_hash_ths: f64,
     pub idle_hash_ths: f64,
     pub running_power_w: f64,
-    pub candidates: Vec<u32>,
-    pub candidate_ceiling_ths: f64,
+    /// Operators by installed hash, largest first, and their installed hash (for the Nakamoto count).
+    pub ranked_operators: Vec<u32>,
+    pub ranked_installed_ths: Vec<f64>,
+    /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
+    pub operators_by_kind: [u32; 5],
+    pub ai_mw_total: f64,
+    pub ai_pending_mw_total: f64,
     pub scratch: Vec<f64>,
     pub weights: Vec<f64>,
 
@@ -117,6 +132,7 @@ pub(crate) struct Sim<'a> {
     // Output.
     pub records: Vec<DailyRecord>,
     pub pool_shares: Vec<Vec<f64>>,
+    pub generation_running: Vec<Vec<f64>>,
     pub retargets: Vec<Retarget>,
     pub pool_rewards_sats: Vec<u64>,
     pub subsidy_sats_total: u64,
@@ -136,7 +152,6 @@ impl<'a> Sim<'a> {
         let prices = market::price_path_usd(sc);
         let pools = pools::starting_pools();
         let (pool_entity, entity_count) = pools::controller_groups(pools.iter().map(|p| p.controller.as_str()));
-        let tip_offset = sc.start_height % chain::RETARGET_INTERVAL_BLOCKS;
         let pool_count = pools.len();
         let mut sim = Sim {
             sc,
@@ -149,7 +164,7 @@ impl<'a> Sim<'a> {
             height: sc.start_height,
             difficulty: sc.start_difficulty_t * 1e12,
             time_s: 0.0,
-            epoch_first_time_s: -(tip_offset as f64) * chain::TARGET_BLOCK_INTERVAL_S,
+            window: chain::DifficultyWindow::at_tip(sc.start_height, 0.0),
             operators: Vec::new(),
             lots: Vec::new(),
             pools,
@@ -172,14 +187,23 @@ impl<'a> Sim<'a> {
             power_trend: 1.0,
             month_hashprice_sum: 0.0,
             month_days: 0,
+            totals: Totals::default(),
+            sorted_lots: Vec::new(),
+            sorted_until: 0,
+            settled_x: 0.0,
+            cumulative_hashprice: vec![0.0],
+            cumulative_trend: vec![0.0],
             pool_hash_ths: vec![0.0; pool_count],
             kind_hash_ths: [0.0; 5],
-            operator_hash_ths: Vec::new(),
+            generation_hash_ths: Vec::new(),
             running_hash_ths: 0.0,
             idle_hash_ths: 0.0,
             running_power_w: 0.0,
-            candidates: Vec::new(),
-            candidate_ceiling_ths: 0.0,
+            ranked_operators: Vec::new(),
+            ranked_installed_ths: Vec::new(),
+            operators_by_kind: [0; 5],
+            ai_mw_total: 0.0,
+            ai_pending_mw_total: 0.0,
             scratch: Vec::new(),
             weights: Vec::new(),
             work_window: VecDeque::with_capacity(ESTIMATE_WINDOW_DAYS + 1),
@@ -188,6 +212,7 @@ impl<'a> Sim<'a> {
             pool_blocks_today: vec![0; pool_count],
             records: Vec::with_capacity(days as usize),
             pool_shares: Vec::with_capacity(days as usize),
+            generation_running: Vec::with_capacity(days as usize),
             retargets: Vec::new(),
             pool_rewards_sats: vec![0; pool_count],
             subsidy_sats_total: 0,
@@ -257,7 +282,7 @@ impl<'a> Sim<'a> {
                     let spec = &self.generations[generation];
                     let units = (crate::math::round(size_ths * share / spec.th_per_unit) as u32).max(1);
                     let mut lot = Lot::new(index, &operator, generation as u16, spec, units);
-                    lot.running = self.hashprice > lot.breakeven_usd_per_ph_day;
+                    lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.hashprice, 1.0);
                     fleet_mw += lot.power_w / 1e6;
                     operator.lots.push(self.lots.len() as u32);
                     self.lots.push(lot);
@@ -268,6 +293,7 @@ impl<'a> Sim<'a> {
                 self.operators.push(operator);
             }
         }
+        self.settled_x = self.hashprice;
         self.assign_starting_pools(&mut rng);
         self.rebuild_lots();
     }
@@ -332,41 +358,73 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Every lot decides to run or idle at today's hashprice; aggregates hash by pool, kind and operator.
+    /// Every lot runs or idles at today's hashprice. Only lots whose threshold
+    /// lies between yesterday's and today's effective hashprice can switch, and
+    /// with lots sorted by breakeven they are one contiguous range: the rest
+    /// keep their state (see `Lot::switches_on` / `switches_off`).
     fn run_or_idle(&mut self) {
-        self.pool_hash_ths.iter_mut().for_each(|h| *h = 0.0);
-        self.operator_hash_ths.iter_mut().for_each(|h| *h = 0.0);
-        self.kind_hash_ths = [0.0; 5];
-        let hashprice = self.hashprice;
-        let trend = self.power_trend;
-        let switch_on = 1.0 + self.sc.run_hysteresis_pct / 100.0;
-        let switch_off = 1.0 - self.sc.run_hysteresis_pct / 100.0;
-        let (mut running_hash, mut idle_hash, mut running_power) = (0.0, 0.0, 0.0);
-        let pool_hash = &mut self.pool_hash_ths;
-        let operator_hash = &mut self.operator_hash_ths;
-        let kind_hash = &mut self.kind_hash_ths;
-        for lot in &mut self.lots {
-            let breakeven = lot.breakeven_usd_per_ph_day * trend;
-            if lot.running {
-                lot.running = hashprice >= breakeven * switch_off;
-            } else {
-                lot.running = hashprice > breakeven * switch_on;
+        let x = self.hashprice / self.power_trend;
+        let on = 1.0 + self.sc.run_hysteresis_pct / 100.0;
+        let off = 1.0 - self.sc.run_hysteresis_pct / 100.0;
+        let previous = self.settled_x;
+        let breakeven = |lots: &[Lot], index: u32| lots[index as usize].breakeven_usd_per_ph_day;
+        if x > previous {
+            let low = self.sorted_lots.partition_point(|&i| breakeven(&self.lots, i) < previous / on);
+            let high = self.sorted_lots.partition_point(|&i| Lot::switches_on(breakeven(&self.lots, i), x, on));
+            for position in low..high {
+                let index = self.sorted_lots[position] as usize;
+                if !self.lots[index].running {
+                    self.switch(index, true);
+                }
             }
-            if lot.running {
-                running_hash += lot.hash_ths;
-                running_power += lot.power_w;
-                pool_hash[lot.pool as usize] += lot.hash_ths;
-                operator_hash[lot.operator as usize] += lot.hash_ths;
-                kind_hash[lot.kind as usize] += lot.hash_ths;
-                lot.hashprice_sum_running += hashprice;
-                lot.power_trend_sum_running += trend;
-            } else {
-                idle_hash += lot.hash_ths;
+        } else if x < previous {
+            let low = self.sorted_lots.partition_point(|&i| !Lot::switches_off(breakeven(&self.lots, i), x, off));
+            let high = self.sorted_lots.partition_point(|&i| breakeven(&self.lots, i) <= previous / off);
+            for position in low..high {
+                let index = self.sorted_lots[position] as usize;
+                if self.lots[index].running {
+                    self.switch(index, false);
+                }
             }
         }
-        self.running_hash_ths = running_hash;
-        self.idle_hash_ths = idle_hash;
-        self.running_power_w = running_power;
+        self.settled_x = x;
+        let hashprice_so_far = self.cumulative_hashprice[self.today as usize];
+        let trend_so_far = self.cumulative_trend[self.today as usize];
+        self.cumulative_hashprice.push(hashprice_so_far + self.hashprice);
+        self.cumulative_trend.push(trend_so_far + self.power_trend);
+        self.refresh_views();
+    }
+
+    /// Switches one lot on or off, closing its running spell and moving its hash in the totals.
+    pub(crate) fn switch(&mut self, index: usize, on: bool) {
+        let today = self.today as usize;
+        let lot = &mut self.lots[index];
+        if on {
+            lot.running = true;
+            lot.on_since_day = self.today;
+        } else {
+            let since = lot.on_since_day as usize;
+            lot.hashprice_sum_running += self.cumulative_hashprice[today] - self.cumulative_hashprice[since];
+            lot.power_trend_sum_running += self.cumulative_trend[today] - self.cumulative_trend[since];
+            lot.running = false;
+        }
+        let sign = if on { 1 } else { -1 };
+        self.totals.add(lot, sign);
+    }
+
+    /// Converts the exact totals into today's TH/s and W views.
+    fn refresh_views(&mut self) {
+        let ths = |milli: i64| milli as f64 / 1_000.0;
+        self.pool_hash_ths.clear();
+        self.pool_hash_ths.extend(self.totals.pool.iter().map(|h| ths(*h)));
+        self.generation_hash_ths.clear();
+        self.generation_hash_ths.extend(self.totals.generation.iter().map(|h| ths(*h)));
+        for (view, total) in self.kind_hash_ths.iter_mut().zip(self.totals.kind) {
+            *view = ths(total);
+        }
+        self.running_hash_ths = ths(self.totals.running_hash);
+        self.idle_hash_ths = ths(self.totals.installed_hash - self.totals.running_hash);
+        self.running_power_w = self.totals.running_power as f64 / 1_000.0;
     }
 
     /// Mines the day's blocks; returns how many came.
@@ -377,17 +435,9 @@ impl<'a> Sim<'a> {
         let total_hash = self.running_hash_ths;
         let mut blocks = 0u32;
         let mut work = 0.0;
-        loop {
-            if total_hash <= 0.0 {
-                break;
-            }
-            let rate_per_s = total_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
-            let gap_s = rng::exp1(&mut self.rng_blocks) / rate_per_s;
-            if self.time_s + gap_s >= day_end_s {
-                // Memoryless: the wait left over restarts with tomorrow's rate.
-                break;
-            }
-            self.time_s += gap_s;
+        let mut rate_per_s = total_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
+        while let Some(time_s) = chain::next_block_time_s(self.time_s, day_end_s, rate_per_s, rng::exp1(&mut self.rng_blocks)) {
+            self.time_s = time_s;
             self.height += 1;
             blocks += 1;
             work += self.difficulty;
@@ -397,11 +447,9 @@ impl<'a> Sim<'a> {
             self.fees_sats_total += fee_sats;
             self.pool_rewards_sats[pool] += subsidy + fee_sats;
             self.pool_blocks_today[pool] += 1;
-            if self.height % chain::RETARGET_INTERVAL_BLOCKS == 0 {
-                self.epoch_first_time_s = self.time_s;
-            }
-            if chain::completes_window(self.height) {
-                self.retarget();
+            if let Some((difficulty, timespan_s)) = self.window.on_block(self.height, time_s, self.difficulty) {
+                self.record_retarget(difficulty, timespan_s);
+                rate_per_s = total_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
             }
         }
         self.time_s = day_end_s;
@@ -424,19 +472,16 @@ impl<'a> Sim<'a> {
         self.pool_hash_ths.iter().rposition(|h| *h > 0.0).unwrap_or(0)
     }
 
-    fn retarget(&mut self) {
-        let last = libm::floor(self.time_s) as i64;
-        let first = libm::floor(self.epoch_first_time_s) as i64;
-        let timespan_s = last - first;
+    fn record_retarget(&mut self, difficulty: f64, timespan_s: i64) {
         let old = self.difficulty;
-        self.difficulty = chain::next_difficulty(old, timespan_s);
+        self.difficulty = difficulty;
         self.retargets.push(Retarget {
             height: self.height,
             day: self.today,
             date: self.date.to_string(),
             old_difficulty_t: old / 1e12,
-            new_difficulty_t: self.difficulty / 1e12,
-            change_pct: (self.difficulty / old - 1.0) * 100.0,
+            new_difficulty_t: difficulty / 1e12,
+            change_pct: (difficulty / old - 1.0) * 100.0,
             timespan_s,
         });
     }
@@ -461,8 +506,14 @@ impl<'a> Sim<'a> {
         let total = self.running_hash_ths;
         let shares: Vec<f64> = self.pool_hash_ths.iter().map(|h| if total > 0.0 { h / total } else { 0.0 }).collect();
         let entity_hash = metrics::grouped(&self.pool_hash_ths, &self.pool_entity, self.entity_count);
-        let nakamoto_operators =
-            metrics::nakamoto_with_candidates(&self.operator_hash_ths, &self.candidates, self.candidate_ceiling_ths, &mut self.scratch);
+        let operator_hash = &self.totals.operator;
+        let nakamoto_operators = metrics::nakamoto_ranked(
+            self.totals.running_hash as f64,
+            &self.ranked_operators,
+            &self.ranked_installed_ths,
+            |i| operator_hash[i as usize] as f64,
+            &mut self.scratch,
+        );
 
         let subsidy_btc = issued_today_btc(self.height, blocks);
         let fees_btc = f64::from(blocks) * (crate::math::round(fee_btc * SATS_PER_BTC as f64) / SATS_PER_BTC as f64);
@@ -477,15 +528,8 @@ impl<'a> Sim<'a> {
         let attack_buy =
             attack_ths * new_price_th + attack_mw * sc.mining_capex_usd_per_mw + attack_mw * 1_000.0 * sc.attack_hours * median_power;
         let attack_rent = attack_ths / 1_000.0 * self.hashprice / 24.0 * (1.0 + sc.attack_rent_premium_pct / 100.0);
-        let mut operators_by_kind = [0u32; 5];
-        let (mut ai_mw, mut ai_pending) = (0.0, 0.0);
-        for operator in &self.operators {
-            if operator.active {
-                operators_by_kind[operator.kind as usize] += 1;
-            }
-            ai_mw += operator.ai_mw;
-            ai_pending += operator.ai_pending_mw;
-        }
+        let operators_by_kind = self.operators_by_kind;
+        let (ai_mw, ai_pending) = (self.ai_mw_total, self.ai_pending_mw_total);
         let retarget_change =
             if self.retargets.len() > retargets_before { (self.difficulty / difficulty_before - 1.0) * 100.0 } else { 0.0 };
         let eh = |ths: f64| ths / 1e6;
@@ -539,6 +583,7 @@ impl<'a> Sim<'a> {
             hashrate_ehs_stranded: eh(self.kind_hash_ths[4]),
         });
         self.pool_shares.push(shares);
+        self.generation_running.push(self.generation_hash_ths.iter().map(|h| h / 1e6).collect());
     }
 
     /// The most efficient generation sold new today (the catalogue's last before any release).
@@ -550,45 +595,82 @@ impl<'a> Sim<'a> {
             .unwrap_or(&self.generations[self.generations.len() - 1])
     }
 
-    /// Drops empty lots, re-indexes operators' lots, refreshes lot pools and
-    /// the Nakamoto candidates, and sizes the per-operator and per-pool arrays.
+    /// Drops empty lots, re-indexes operators' lots, refreshes lot pools,
+    /// merges new lots into the breakeven order, recomputes the exact totals,
+    /// ranks operators for the Nakamoto count, and sizes per-pool arrays.
     pub fn rebuild_lots(&mut self) {
-        self.lots.retain(|lot| lot.units > 0);
+        let old_lots = std::mem::take(&mut self.lots);
+        let mut new_index = vec![u32::MAX; old_lots.len()];
+        for (old, lot) in old_lots.into_iter().enumerate() {
+            if lot.units > 0 {
+                new_index[old] = self.lots.len() as u32;
+                self.lots.push(lot);
+            }
+        }
+        // The breakeven order: survivors keep theirs, newcomers are sorted and merged in.
+        let lots = &self.lots;
+        let key = |i: &u32| (lots[*i as usize].breakeven_usd_per_ph_day, *i);
+        let kept: Vec<u32> = self.sorted_lots.iter().map(|&i| new_index[i as usize]).filter(|&i| i != u32::MAX).collect();
+        let mut fresh: Vec<u32> = new_index[self.sorted_until.min(new_index.len())..].iter().copied().filter(|&i| i != u32::MAX).collect();
+        fresh.sort_unstable_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
+        let mut merged = Vec::with_capacity(kept.len() + fresh.len());
+        let (mut a, mut b) = (0, 0);
+        while a < kept.len() && b < fresh.len() {
+            let (ka, kb) = (key(&kept[a]), key(&fresh[b]));
+            if ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).is_le() {
+                merged.push(kept[a]);
+                a += 1;
+            } else {
+                merged.push(fresh[b]);
+                b += 1;
+            }
+        }
+        merged.extend_from_slice(&kept[a..]);
+        merged.extend_from_slice(&fresh[b..]);
+        self.sorted_lots = merged;
+        self.sorted_until = self.lots.len();
+
         for operator in &mut self.operators {
             operator.lots.clear();
         }
+        let pool_count = self.pools.len();
+        self.totals = Totals::new(pool_count, self.generations.len(), self.operators.len());
         let mut installed = vec![0.0; self.operators.len()];
         for (index, lot) in self.lots.iter_mut().enumerate() {
             let operator = &mut self.operators[lot.operator as usize];
             operator.lots.push(index as u32);
             lot.pool = operator.pool;
             installed[lot.operator as usize] += lot.hash_ths;
+            self.totals.installed_hash += lot.hash_milli;
+            if lot.running {
+                self.totals.add(lot, 1);
+            }
         }
-        self.operator_hash_ths.resize(self.operators.len(), 0.0);
-        let pool_count = self.pools.len();
-        self.pool_hash_ths.resize(pool_count, 0.0);
         self.pool_blocks_today.resize(pool_count, 0);
         self.pool_blocks_window_sum.resize(pool_count, 0);
         for day in &mut self.pool_blocks_window {
             day.resize(pool_count, 0);
         }
         self.pool_rewards_sats.resize(pool_count, 0);
-        self.pool_entity.truncate(0);
         let (entity, count) = pools::controller_groups(self.pools.iter().map(|p| p.controller.as_str()));
         self.pool_entity = entity;
         self.entity_count = count;
-        // The largest operators by installed hash; nobody else can beat the ceiling.
-        let mut order: Vec<u32> = (0..self.operators.len() as u32).collect();
-        if order.len() > OPERATOR_CANDIDATES {
-            order.select_nth_unstable_by(OPERATOR_CANDIDATES, |a, b| {
-                installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b))
-            });
-            self.candidate_ceiling_ths = installed[order[OPERATOR_CANDIDATES] as usize];
-            order.truncate(OPERATOR_CANDIDATES);
-        } else {
-            self.candidate_ceiling_ths = 0.0;
+        self.refresh_views();
+        // Operators by installed hash, for the daily Nakamoto count.
+        let mut ranked: Vec<u32> = (0..self.operators.len() as u32).filter(|i| installed[*i as usize] > 0.0).collect();
+        ranked.sort_unstable_by(|a, b| installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b)));
+        self.ranked_installed_ths = ranked.iter().map(|i| installed[*i as usize]).collect();
+        self.ranked_operators = ranked;
+        self.operators_by_kind = [0; 5];
+        self.ai_mw_total = 0.0;
+        self.ai_pending_mw_total = 0.0;
+        for operator in &self.operators {
+            if operator.active {
+                self.operators_by_kind[operator.kind as usize] += 1;
+            }
+            self.ai_mw_total += operator.ai_mw;
+            self.ai_pending_mw_total += operator.ai_pending_mw;
         }
-        self.candidates = order;
     }
 
     fn finish(self) -> RunResult {
@@ -642,10 +724,41 @@ impl<'a> Sim<'a> {
             days: records,
             pools: self.pools,
             pool_shares,
+            generation_running_ehs: self.generation_running,
             retargets: self.retargets,
             generations: self.generations,
             pool_rewards_sats: self.pool_rewards_sats,
         }
+    }
+}
+
+/// Exact running totals: hash in milli-TH/s and power in milliwatts, as
+/// integers so that switching lots on and off never drifts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Totals {
+    pub pool: Vec<i64>,
+    pub kind: [i64; 5],
+    pub generation: Vec<i64>,
+    pub operator: Vec<i64>,
+    pub running_hash: i64,
+    pub running_power: i64,
+    pub installed_hash: i64,
+}
+
+impl Totals {
+    fn new(pools: usize, generations: usize, operators: usize) -> Self {
+        Totals { pool: vec![0; pools], generation: vec![0; generations], operator: vec![0; operators], ..Totals::default() }
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) a running lot.
+    fn add(&mut self, lot: &Lot, sign: i64) {
+        let hash = sign * lot.hash_milli;
+        self.pool[lot.pool as usize] += hash;
+        self.kind[lot.kind as usize] += hash;
+        self.generation[lot.generation as usize] += hash;
+        self.operator[lot.operator as usize] += hash;
+        self.running_hash += hash;
+        self.running_power += sign * lot.power_milli;
     }
 }
 

@@ -44,6 +44,7 @@ mod decisions;
 mod engine;
 pub mod error;
 pub mod hardware;
+pub mod link;
 pub mod market;
 pub mod math;
 pub mod metrics;

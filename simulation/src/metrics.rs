@@ -57,29 +57,40 @@ pub fn grouped(shares: &[f64], group: &[usize], groups: usize) -> Vec<f64> {
     out
 }
 
-/// The Nakamoto coefficient over many holders (operators), exact but fast:
-/// it sorts only the `candidates` (the largest holders by capacity, which no
-/// other holder's value exceeds beyond `ceiling_others`) and falls back to a
-/// full sort when the answer could involve anyone else.
-pub fn nakamoto_with_candidates(values: &[f64], candidates: &[u32], ceiling_others: f64, scratch: &mut Vec<f64>) -> u32 {
-    let total: f64 = values.iter().sum();
+/// The Nakamoto coefficient over many holders (operators), exact but fast.
+///
+/// `ranked` lists every holder with a positive cap on its value (e.g. installed hash, which
+/// running hash never exceeds), largest first, with `caps` in the same order.
+/// Only a prefix of the ranking is sorted: the `m` first holders' values,
+/// summed from the largest while each is at least the next holder's cap (no
+/// one outside the prefix can exceed it). If half the total is passed that
+/// way, the answer is exact; otherwise the prefix grows fourfold.
+pub fn nakamoto_ranked(total: f64, ranked: &[u32], caps: &[f64], value: impl Fn(u32) -> f64, scratch: &mut Vec<f64>) -> u32 {
     if total <= 0.0 {
         return 0;
     }
-    scratch.clear();
-    scratch.extend(candidates.iter().map(|&i| values[i as usize]));
-    scratch.sort_unstable_by(|a, b| b.total_cmp(a));
-    let mut sum = 0.0;
-    for (index, value) in scratch.iter().enumerate() {
-        if *value < ceiling_others {
-            break;
+    let mut prefix = ranked.len().min(256);
+    loop {
+        // Past the end of the ranking there is no one left: the ceiling is 0.
+        let ceiling = caps.get(prefix).copied().unwrap_or(0.0);
+        scratch.clear();
+        scratch.extend(ranked[..prefix].iter().map(|&i| value(i)));
+        scratch.sort_unstable_by(|a, b| b.total_cmp(a));
+        let mut sum = 0.0;
+        for (index, v) in scratch.iter().enumerate() {
+            if *v < ceiling {
+                break;
+            }
+            sum += v;
+            if sum > total / 2.0 {
+                return index as u32 + 1;
+            }
         }
-        sum += value;
-        if sum > total / 2.0 {
-            return index as u32 + 1;
+        if prefix >= ranked.len() {
+            return ranked.len() as u32;
         }
+        prefix = (prefix * 4).min(ranked.len());
     }
-    nakamoto_coefficient(values)
 }
 
 #[cfg(test)]
@@ -131,15 +142,25 @@ mod tests {
     }
 
     #[test]
-    fn candidate_shortcut_agrees_with_a_full_sort() {
-        let values: Vec<f64> = (0..500).map(|i| ((i * 7919) % 501) as f64).collect();
-        let mut order: Vec<u32> = (0..500).collect();
-        order.sort_by(|a, b| values[*b as usize].total_cmp(&values[*a as usize]));
+    fn ranked_shortcut_agrees_with_a_full_sort() {
+        // Caps are "installed" values; running values are at most the caps.
+        let caps_by_holder: Vec<f64> = (0..3_000).map(|i| 1.0 + ((i * 7919) % 3001) as f64).collect();
+        let mut ranked: Vec<u32> = (0..3_000).collect();
+        ranked.sort_by(|a, b| caps_by_holder[*b as usize].total_cmp(&caps_by_holder[*a as usize]));
+        let caps: Vec<f64> = ranked.iter().map(|i| caps_by_holder[*i as usize]).collect();
         let mut scratch = Vec::new();
-        for take in [5usize, 50, 400] {
-            let ceiling = values[order[take] as usize];
-            let fast = nakamoto_with_candidates(&values, &order[..take], ceiling, &mut scratch);
-            assert_eq!(fast, nakamoto_coefficient(&values), "take {take}");
+        for idle_every in [1usize, 2, 3, 7] {
+            // Switch off every `idle_every`-th of the largest holders.
+            let values: Vec<f64> = (0..3_000)
+                .map(|i| if idle_every > 1 && i % idle_every == 0 && caps_by_holder[i] > 1_500.0 { 0.0 } else { caps_by_holder[i] * 0.9 })
+                .collect();
+            let total: f64 = values.iter().sum();
+            assert_eq!(
+                nakamoto_ranked(total, &ranked, &caps, |i| values[i as usize], &mut scratch),
+                nakamoto_coefficient(&values),
+                "idle every {idle_every}"
+            );
         }
+        assert_eq!(nakamoto_ranked(0.0, &[0, 1], &[1.0, 1.0], |_| 0.0, &mut scratch), 0);
     }
 }

@@ -259,9 +259,15 @@ pub struct Lot {
     pub power_w: f64,
     /// Hashprice at which they just cover power at the owner's base price, USD/PH/day.
     pub breakeven_usd_per_ph_day: f64,
-    /// Sum of hashprice over the days they ran this month.
+    /// Their hash rate in milli-TH/s, exact, for the run's integer aggregates.
+    pub hash_milli: i64,
+    /// Their power draw in milliwatts, exact, for the run's integer aggregates.
+    pub power_milli: i64,
+    /// The first day of the current running spell (meaningful while running).
+    pub on_since_day: u32,
+    /// Sum of hashprice over the days they ran this month (closed spells).
     pub hashprice_sum_running: f64,
-    /// Sum of the power trend factor over the days they ran this month.
+    /// Sum of the power trend factor over the days they ran this month (closed spells).
     pub power_trend_sum_running: f64,
 }
 
@@ -277,6 +283,9 @@ impl Lot {
             units: 0,
             hash_ths: 0.0,
             power_w: 0.0,
+            hash_milli: 0,
+            power_milli: 0,
+            on_since_day: 0,
             breakeven_usd_per_ph_day: generation.breakeven_usd_per_ph_day(operator.power_usd_per_kwh),
             hashprice_sum_running: 0.0,
             power_trend_sum_running: 0.0,
@@ -290,6 +299,24 @@ impl Lot {
         self.units = units;
         self.hash_ths = f64::from(units) * generation.th_per_unit;
         self.power_w = self.hash_ths * generation.j_per_th;
+        self.hash_milli = crate::math::round(self.hash_ths * 1_000.0) as i64;
+        self.power_milli = crate::math::round(self.power_w * 1_000.0) as i64;
+    }
+
+    /// Whether machines with this breakeven switch on at effective hashprice
+    /// `x` (hashprice over the power trend), given the switch-on factor `on`
+    /// (1 + hysteresis). Written as a division so that the engine can find
+    /// exactly the lots a move of `x` crosses by searching sorted breakevens.
+    #[inline]
+    pub fn switches_on(breakeven: f64, x: f64, on: f64) -> bool {
+        breakeven < x / on
+    }
+
+    /// Whether running machines with this breakeven switch off at `x`, given
+    /// the switch-off factor `off` (1 - hysteresis).
+    #[inline]
+    pub fn switches_off(breakeven: f64, x: f64, off: f64) -> bool {
+        breakeven > x / off
     }
 }
 

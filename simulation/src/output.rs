@@ -202,6 +202,9 @@ pub struct RunResult {
     pub pools: Vec<PoolInfo>,
     /// Hash share of each pool, per day: `pool_shares[day][pool]` (0..1).
     pub pool_shares: Vec<Vec<f64>>,
+    /// Hash rate switched on per ASIC generation, per day:
+    /// `generation_running_ehs[day][generation]`, EH/s.
+    pub generation_running_ehs: Vec<Vec<f64>>,
     /// Every difficulty adjustment.
     pub retargets: Vec<Retarget>,
     /// The ASIC generations of the run (catalogue and projected).

@@ -352,7 +352,8 @@ fn parse_error(path: &str, message: &str) -> ScenarioError {
     match quoted.or(top) {
         Some(name) => {
             let shown: String = name.chars().take(64).collect();
-            let allowed = FieldSpec::find(name).map(FieldSpec::allowed).unwrap_or_else(|| "one of the names `hashlab fields` lists".to_string());
+            let allowed =
+                FieldSpec::find(name).map(FieldSpec::allowed).unwrap_or_else(|| "one of the names `hashlab fields` lists".to_string());
             ScenarioError::new(shown, message, allowed)
         }
         None => ScenarioError::new("scenario", message, "an object of scenario fields"),
