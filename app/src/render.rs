@@ -1,0 +1,162 @@
+//! Server side of the page: runs scenarios off the async runtime, keeps the
+//! last few runs, and turns a run into headline figures and SVG charts.
+
+mod charts;
+mod plot;
+
+use crate::run_view::{Headline, RunView};
+use simulation::{link, RunResult, Scenario, ScenarioError};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+/// Runs kept for reuse (a pinned baseline, going back and forth on a slider).
+const CACHED_RUNS: usize = 16;
+/// Simulations running at once; more wait their turn.
+const CONCURRENT_RUNS: usize = 2;
+
+type Cached = Result<Arc<RunResult>, ScenarioError>;
+
+fn cache() -> &'static Mutex<VecDeque<(Scenario, Cached)>> {
+    static CACHE: OnceLock<Mutex<VecDeque<(Scenario, Cached)>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(VecDeque::with_capacity(CACHED_RUNS)))
+}
+
+fn permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_RUNS))
+}
+
+/// Runs `scenario` on the blocking pool (or takes it from the cache).
+pub async fn run_cached(scenario: Scenario) -> Result<Cached, String> {
+    if let Some(hit) = lookup(&scenario) {
+        return Ok(hit);
+    }
+    let _permit = permits().acquire().await.map_err(|e| e.to_string())?;
+    if let Some(hit) = lookup(&scenario) {
+        return Ok(hit);
+    }
+    let key = scenario.clone();
+    let result = tokio::task::spawn_blocking(move || simulation::run(&scenario).map(Arc::new))
+        .await
+        .map_err(|e| format!("the simulation stopped: {e}"))?;
+    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() == CACHED_RUNS {
+        cache.pop_front();
+    }
+    cache.push_back((key, result.clone()));
+    Ok(result)
+}
+
+fn lookup(scenario: &Scenario) -> Option<Cached> {
+    let cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+    cache.iter().find(|(key, _)| key == scenario).map(|(_, result)| result.clone())
+}
+
+/// Everything the page shows for the run of share-link `query`, with the
+/// run of `baseline` (another share-link query) overlaid when given.
+pub async fn run_view(query: String, baseline: Option<String>) -> Result<RunView, String> {
+    let started = Instant::now();
+    let parse = link::from_query(&query);
+    let run = run_cached(parse.scenario.clone()).await?;
+    let baseline_run = match baseline {
+        Some(baseline) => run_cached(link::from_query(&baseline).scenario).await?.ok(),
+        None => None,
+    };
+    let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
+    let view = match run {
+        Ok(run) => {
+            let charts = charts::draw_all(&run, baseline_run.as_deref());
+            RunView {
+                query: canonical,
+                model_version: run.model_version.to_string(),
+                warnings: parse.warnings,
+                error: None,
+                headlines: headlines(&run, baseline_run.as_deref()),
+                charts,
+                with_baseline: baseline_run.is_some(),
+                server_ms: 0.0,
+            }
+        }
+        Err(error) => RunView {
+            query: canonical,
+            model_version: simulation::MODEL_VERSION.to_string(),
+            warnings: parse.warnings,
+            error: Some(error),
+            headlines: Vec::new(),
+            charts: Vec::new(),
+            with_baseline: false,
+            server_ms: 0.0,
+        },
+    };
+    Ok(RunView { server_ms: started.elapsed().as_secs_f64() * 1e3, ..view })
+}
+
+/// First and last value of a column.
+fn ends(run: &RunResult, column: &str) -> Option<(f64, f64)> {
+    let first = run.days.first()?.value(column)?;
+    let last = run.days.last()?.value(column)?;
+    Some((first, last))
+}
+
+/// The headline figures, each with its change from the first day.
+fn headlines(run: &RunResult, baseline: Option<&RunResult>) -> Vec<Headline> {
+    struct Figure {
+        id: &'static str,
+        label: &'static str,
+        column: &'static str,
+        unit: &'static str,
+        relative: bool,
+        count: bool,
+    }
+    const FIGURES: &[Figure] = &[
+        Figure { id: "hashrate", label: "Hash rate", column: "hashrate_ehs", unit: "EH/s", relative: true, count: false },
+        Figure {
+            id: "hashprice",
+            label: "Hashprice",
+            column: "hashprice_usd_per_ph_day",
+            unit: "USD/PH/day",
+            relative: true,
+            count: false,
+        },
+        Figure {
+            id: "budget",
+            label: "Security budget",
+            column: "security_budget_usd_per_day",
+            unit: "USD/day",
+            relative: true,
+            count: false,
+        },
+        Figure {
+            id: "nakamoto",
+            label: "Nakamoto coefficient (pools)",
+            column: "nakamoto_pools",
+            unit: "pools",
+            relative: false,
+            count: true,
+        },
+        Figure { id: "ai", label: "Moved to AI", column: "ai_mw", unit: "MW", relative: false, count: false },
+    ];
+    FIGURES
+        .iter()
+        .filter_map(|f| {
+            let (first, last) = ends(run, f.column)?;
+            let show = |v: f64| if f.count { format!("{v:.0}") } else { plot::figure(v) };
+            let change = if f.relative && first != 0.0 {
+                format!("{:+.0}% from {} {}", (last / first - 1.0) * 100.0, show(first), f.unit)
+            } else {
+                let sign = if last >= first { "+" } else { "" };
+                format!("{sign}{} from {} {}", show(last - first), show(first), f.unit)
+            };
+            let baseline = baseline.and_then(|b| ends(b, f.column)).map(|(_, b)| format!("{} {}", show(b), f.unit));
+            Some(Headline {
+                id: f.id.to_string(),
+                label: f.label.to_string(),
+                value: show(last),
+                unit: f.unit.to_string(),
+                change,
+                baseline,
+            })
+        })
+        .collect()
+}

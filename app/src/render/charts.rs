@@ -1,0 +1,437 @@
+//! The page's charts, each built from a run's columns (and the pinned
+//! baseline's, dashed). Everything drawn is a column of `RunResult::days`,
+//! its pool shares, or a figure the simulation crate computes.
+
+use super::plot::{self, Axis, Band, Line, Plot, ReadoutSeries, Shade, Side, Stroke};
+use crate::catalogue::CHARTS;
+use crate::run_view::ChartView;
+use plotters::style::RGBColor;
+use simulation::RunResult;
+
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const ORANGE: RGBColor = RGBColor(255, 127, 14);
+const GREEN: RGBColor = RGBColor(44, 160, 44);
+const RED: RGBColor = RGBColor(214, 39, 40);
+const PURPLE: RGBColor = RGBColor(148, 103, 189);
+const BROWN: RGBColor = RGBColor(140, 86, 75);
+const GREY: RGBColor = RGBColor(110, 110, 110);
+const BLACK: RGBColor = RGBColor(20, 20, 20);
+/// Colours for pools, kinds and generations, in order.
+const PALETTE: [RGBColor; 10] = [
+    BLUE,
+    ORANGE,
+    GREEN,
+    RED,
+    PURPLE,
+    BROWN,
+    RGBColor(227, 119, 194),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(127, 127, 127),
+];
+
+/// Pools drawn on their own in the stacked chart; the rest are "other pools".
+const POOLS_SHOWN: usize = 9;
+/// ASIC generations drawn in the hashprice chart (the most recent ones).
+const GENERATIONS_SHOWN: usize = 6;
+/// DOJ/FTC 2023 merger guidelines: HHI above 1,000 is moderately, above 1,800 highly concentrated.
+const HHI_MODERATE: f64 = 1_000.0;
+/// See [`HHI_MODERATE`].
+const HHI_HIGH: f64 = 1_800.0;
+
+/// The operator kinds, as the column suffixes name them, with labels.
+const KINDS: &[(&str, &str)] = &[
+    ("small_private", "Small private"),
+    ("large_private", "Large private"),
+    ("public_miner", "Public listed"),
+    ("manufacturer", "Manufacturers"),
+    ("stranded", "Stranded / state"),
+];
+
+/// A column of a run, one value per day (NaN when the column is unknown).
+fn column(run: &RunResult, name: &str) -> Vec<f64> {
+    run.days.iter().map(|day| day.value(name).unwrap_or(f64::NAN)).collect()
+}
+
+/// `values` stretched or cut to `days` (a baseline may be shorter or longer).
+fn fit(mut values: Vec<f64>, days: usize) -> Vec<f64> {
+    values.resize(days, f64::NAN);
+    values
+}
+
+/// A scaled column.
+fn scaled(run: &RunResult, name: &str, factor: f64) -> Vec<f64> {
+    column(run, name).into_iter().map(|v| v * factor).collect()
+}
+
+/// Draws every chart of [`CHARTS`] for `run`, with `baseline` dashed.
+pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>) -> Vec<ChartView> {
+    CHARTS
+        .iter()
+        .map(|info| {
+            let plot = match info.id {
+                "hashrate" => hashrate(run, baseline),
+                "hashprice" => hashprice(run, baseline),
+                "budget" => budget(run, baseline),
+                "attack" => attack(run, baseline),
+                "concentration" => concentration(run, baseline),
+                "pools" => pools(run, baseline),
+                "operators" => operators(run, baseline),
+                "kinds" => kinds(run, baseline),
+                other => unreachable!("chart {other} has no drawing"),
+            };
+            let plot = Plot { title: info.title.to_string(), ..plot };
+            let drawn = plot::draw(&plot);
+            ChartView { id: info.id.to_string(), svg: drawn.svg, legend: drawn.legend, readout: drawn.readout }
+        })
+        .collect()
+}
+
+/// A chart's frame: dates and axes, no series yet.
+fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
+    Plot {
+        title: String::new(),
+        dates: run.days.iter().map(|day| day.date.clone()).collect(),
+        left,
+        right,
+        shades: Vec::new(),
+        bands: Vec::new(),
+        lines: Vec::new(),
+        readout: Vec::new(),
+    }
+}
+
+/// Adds a line for `values`, the baseline's `baseline_values` dashed, and a readout entry.
+#[allow(clippy::too_many_arguments)]
+fn add_line(
+    plot: &mut Plot,
+    label: &str,
+    unit: &str,
+    color: RGBColor,
+    side: Side,
+    stroke: Stroke,
+    values: Vec<f64>,
+    baseline_values: Option<Vec<f64>>,
+) {
+    let days = plot.dates.len();
+    plot.readout.push(ReadoutSeries { label: label.to_string(), unit: unit.to_string(), values: values.clone() });
+    plot.lines.push(Line {
+        label: if side == Side::Right { format!("{label} (right axis)") } else { label.to_string() },
+        color,
+        values,
+        side,
+        stroke,
+        in_legend: true,
+    });
+    if let Some(baseline_values) = baseline_values {
+        plot.readout.push(ReadoutSeries {
+            label: format!("{label}, baseline"),
+            unit: unit.to_string(),
+            values: fit(baseline_values.clone(), days),
+        });
+        plot.lines.push(Line {
+            label: format!("{label}, baseline"),
+            color,
+            values: fit(baseline_values, days),
+            side,
+            stroke: Stroke::Dashed,
+            in_legend: false,
+        });
+    }
+}
+
+fn hashrate(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("difficulty, T")));
+    let b = |name: &str, factor: f64| baseline.map(|b| scaled(b, name, factor));
+    add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, "hashrate_ehs"), b("hashrate_ehs", 1.0));
+    add_line(
+        &mut plot,
+        "7-day estimate",
+        "EH/s",
+        ORANGE,
+        Side::Left,
+        Stroke::Solid,
+        column(run, "hashrate_7d_est_ehs"),
+        b("hashrate_7d_est_ehs", 1.0),
+    );
+    add_line(&mut plot, "Difficulty", "T", GREY, Side::Right, Stroke::Steps, scaled(run, "difficulty", 1e-12), b("difficulty", 1e-12));
+    plot
+}
+
+fn hashprice(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear("USD per PH/s per day"), None);
+    let median_usd_per_kwh = run.scenario.power_price_median_usd_per_kwh;
+    let trend = column(run, "power_price_trend_factor");
+    let last_date = run.days.last().map(|day| day.date.clone()).unwrap_or_default();
+    let released: Vec<_> = run.generations.iter().filter(|g| g.release.to_string() <= last_date).collect();
+    let shown = &released[released.len().saturating_sub(GENERATIONS_SHOWN)..];
+    for (index, generation) in shown.iter().enumerate() {
+        let release = generation.release.to_string();
+        let breakeven: Vec<f64> = run
+            .days
+            .iter()
+            .zip(&trend)
+            .map(
+                |(day, factor)| {
+                    if day.date >= release {
+                        generation.breakeven_usd_per_ph_day(median_usd_per_kwh * factor)
+                    } else {
+                        f64::NAN
+                    }
+                },
+            )
+            .collect();
+        let label =
+            format!("{}, {:.1} J/TH{}", generation.name, generation.j_per_th, if generation.projected { ", projected" } else { "" });
+        add_line(&mut plot, &label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, breakeven, None);
+    }
+    add_line(
+        &mut plot,
+        "Hashprice",
+        "USD/PH/day",
+        BLACK,
+        Side::Left,
+        Stroke::Solid,
+        column(run, "hashprice_usd_per_ph_day"),
+        baseline.map(|b| column(b, "hashprice_usd_per_ph_day")),
+    );
+    plot
+}
+
+fn budget(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear("USD per day"), Some(Axis::linear("percent")));
+    add_line(
+        &mut plot,
+        "Security budget",
+        "USD/day",
+        BLUE,
+        Side::Left,
+        Stroke::Solid,
+        column(run, "security_budget_usd_per_day"),
+        baseline.map(|b| column(b, "security_budget_usd_per_day")),
+    );
+    add_line(
+        &mut plot,
+        "Budget per year",
+        "% of market cap",
+        ORANGE,
+        Side::Right,
+        Stroke::Solid,
+        column(run, "security_budget_pct_mcap_yr"),
+        baseline.map(|b| column(b, "security_budget_pct_mcap_yr")),
+    );
+    add_line(
+        &mut plot,
+        "Fee share",
+        "% of revenue",
+        GREEN,
+        Side::Right,
+        Stroke::Solid,
+        scaled(run, "fee_share", 100.0),
+        baseline.map(|b| scaled(b, "fee_share", 100.0)),
+    );
+    plot
+}
+
+fn attack(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let mut plot = frame(run, Axis::log("USD (log scale)"), Some(Axis::linear("idle hash, EH/s")));
+    let hours = run.scenario.attack_hours;
+    add_line(
+        &mut plot,
+        "Buy machines",
+        "USD",
+        RED,
+        Side::Left,
+        Stroke::Solid,
+        column(run, "attack_cost_buy_usd"),
+        baseline.map(|b| column(b, "attack_cost_buy_usd")),
+    );
+    add_line(
+        &mut plot,
+        &format!("Rent for {hours} h"),
+        "USD",
+        ORANGE,
+        Side::Left,
+        Stroke::Solid,
+        scaled(run, "attack_cost_rent_usd_per_hour", hours),
+        baseline.map(|b| scaled(b, "attack_cost_rent_usd_per_hour", b.scenario.attack_hours)),
+    );
+    add_line(
+        &mut plot,
+        "Daily security budget",
+        "USD",
+        BLUE,
+        Side::Left,
+        Stroke::Solid,
+        column(run, "security_budget_usd_per_day"),
+        baseline.map(|b| column(b, "security_budget_usd_per_day")),
+    );
+    add_line(
+        &mut plot,
+        "Idle hash",
+        "EH/s",
+        GREY,
+        Side::Right,
+        Stroke::Solid,
+        column(run, "idle_hashrate_ehs"),
+        baseline.map(|b| column(b, "idle_hashrate_ehs")),
+    );
+    plot
+}
+
+fn concentration(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let hhi = column(run, "hhi_pools");
+    let baseline_hhi = baseline.map(|b| column(b, "hhi_pools"));
+    let highest = hhi.iter().chain(baseline_hhi.iter().flatten()).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
+    let top = (highest * 1.08).min(10_000.0);
+    let mut plot = frame(run, Axis::linear("Nakamoto coefficient"), Some(Axis::fixed("HHI of pools", 0.0, top)));
+    plot.shades.push(Shade {
+        label: "HHI 1,000-1,800: moderately concentrated (DOJ)".into(),
+        color: RGBColor(230, 171, 2),
+        side: Side::Right,
+        from: HHI_MODERATE,
+        to: HHI_HIGH,
+    });
+    plot.shades.push(Shade {
+        label: "HHI above 1,800: highly concentrated (DOJ)".into(),
+        color: RED,
+        side: Side::Right,
+        from: HHI_HIGH,
+        to: top,
+    });
+    let b = |name: &str| baseline.map(|b| column(b, name));
+    add_line(&mut plot, "Pools", "", BLUE, Side::Left, Stroke::Steps, column(run, "nakamoto_pools"), b("nakamoto_pools"));
+    add_line(&mut plot, "Controllers", "", PURPLE, Side::Left, Stroke::Steps, column(run, "nakamoto_entities"), b("nakamoto_entities"));
+    add_line(&mut plot, "Operators", "", GREEN, Side::Left, Stroke::Steps, column(run, "nakamoto_operators"), b("nakamoto_operators"));
+    add_line(&mut plot, "HHI of pools", "", BLACK, Side::Right, Stroke::Solid, hhi, baseline_hhi);
+    plot
+}
+
+/// Stacked bands from per-day layers (bottom first); returns the running tops.
+fn stack(plot: &mut Plot, layers: Vec<(String, RGBColor, Vec<f64>)>) -> Vec<Vec<f64>> {
+    let days = plot.dates.len();
+    let mut lower = vec![0.0; days];
+    let mut tops = Vec::new();
+    for (label, color, values) in layers {
+        let upper: Vec<f64> = lower.iter().zip(fit(values, days)).map(|(lo, v)| lo + if v.is_finite() { v } else { 0.0 }).collect();
+        plot.bands.push(Band { label, color, lower: lower.clone(), upper: upper.clone() });
+        tops.push(upper.clone());
+        lower = upper;
+    }
+    tops
+}
+
+/// Pool layers: the largest pools by mean share, then the rest together, in percent.
+fn pool_layers(run: &RunResult) -> Vec<(String, Vec<f64>)> {
+    let pools = run.pools.len();
+    let mut mean = vec![0.0; pools];
+    for shares in &run.pool_shares {
+        for (pool, share) in shares.iter().enumerate().take(pools) {
+            mean[pool] += share;
+        }
+    }
+    let mut order: Vec<usize> = (0..pools).collect();
+    order.sort_by(|a, b| mean[*b].total_cmp(&mean[*a]));
+    let shown: Vec<usize> = order.iter().copied().take(POOLS_SHOWN).collect();
+    let share = |day: &Vec<f64>, pool: usize| day.get(pool).copied().unwrap_or(0.0) * 100.0;
+    let mut layers: Vec<(String, Vec<f64>)> =
+        shown.iter().map(|&pool| (run.pools[pool].name.clone(), run.pool_shares.iter().map(|day| share(day, pool)).collect())).collect();
+    if pools > POOLS_SHOWN {
+        let rest: Vec<f64> =
+            run.pool_shares.iter().map(|day| (0..pools).filter(|p| !shown.contains(p)).map(|p| share(day, p)).sum()).collect();
+        layers.push(("Other pools".to_string(), rest));
+    }
+    layers
+}
+
+fn pools(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let mut plot = frame(run, Axis::fixed("share of hash rate, %", 0.0, 100.0), None);
+    let layers = pool_layers(run);
+    for (name, values) in &layers {
+        plot.readout.push(ReadoutSeries { label: name.clone(), unit: "%".into(), values: values.clone() });
+    }
+    let colored = layers.into_iter().enumerate().map(|(i, (name, values))| (name, PALETTE[i % PALETTE.len()], values)).collect();
+    stack(&mut plot, colored);
+    if let Some(baseline) = baseline {
+        // The baseline's largest pool and five largest, dashed.
+        let days = plot.dates.len();
+        for (label, name, color) in
+            [("Largest pool, baseline", "top_pool_share", BLACK), ("Five largest, baseline", "top5_pool_share", GREY)]
+        {
+            let values = fit(scaled(baseline, name, 100.0), days);
+            plot.readout.push(ReadoutSeries { label: label.into(), unit: "%".into(), values: values.clone() });
+            plot.lines.push(Line { label: label.into(), color, values, side: Side::Left, stroke: Stroke::Dashed, in_legend: true });
+        }
+    }
+    plot
+}
+
+fn kind_layers(run: &RunResult, prefix: &str) -> Vec<(String, RGBColor, Vec<f64>)> {
+    KINDS.iter().enumerate().map(|(i, (kind, label))| (label.to_string(), PALETTE[i], column(run, &format!("{prefix}{kind}")))).collect()
+}
+
+fn operators(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("MW hosting AI")));
+    let layers = kind_layers(run, "hashrate_ehs_");
+    for (label, _, values) in &layers {
+        plot.readout.push(ReadoutSeries { label: label.clone(), unit: "EH/s".into(), values: values.clone() });
+    }
+    stack(&mut plot, layers);
+    if let Some(baseline) = baseline {
+        let days = plot.dates.len();
+        let values = fit(column(baseline, "hashrate_ehs"), days);
+        plot.readout.push(ReadoutSeries { label: "Hash rate, baseline".into(), unit: "EH/s".into(), values: values.clone() });
+        plot.lines.push(Line {
+            label: "Hash rate, baseline".into(),
+            color: GREY,
+            values,
+            side: Side::Left,
+            stroke: Stroke::Dashed,
+            in_legend: true,
+        });
+    }
+    let ai_total: Vec<f64> = column(run, "ai_mw").iter().zip(column(run, "ai_mw_pending")).map(|(a, p)| a + p).collect();
+    add_line(
+        &mut plot,
+        "Converted to AI",
+        "MW",
+        BLACK,
+        Side::Right,
+        Stroke::Solid,
+        column(run, "ai_mw"),
+        baseline.map(|b| column(b, "ai_mw")),
+    );
+    add_line(&mut plot, "Converted or converting", "MW", RED, Side::Right, Stroke::Solid, ai_total, None);
+    plot
+}
+
+fn kinds(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear("operators in business"), None);
+    for (label, color, values) in kind_layers(run, "operators_") {
+        let baseline_values = baseline.map(|b| {
+            let kind = KINDS.iter().find(|(_, l)| *l == label).map(|(k, _)| *k).unwrap_or("");
+            column(b, &format!("operators_{kind}"))
+        });
+        add_line(&mut plot, &label, "", color, Side::Left, Stroke::Solid, values, baseline_values);
+    }
+    plot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_chart_draws_from_a_real_run() {
+        let scenario = simulation::Scenario { years: 0.3, operators: 200, ..Default::default() };
+        let run = simulation::run(&scenario).expect("the scenario runs");
+        let charts = draw_all(&run, Some(&run));
+        assert_eq!(charts.len(), CHARTS.len());
+        for chart in &charts {
+            assert!(chart.svg.contains("<svg"), "{}", chart.id);
+            assert!(chart.svg.matches("<polyline").count() + chart.svg.matches("<polygon").count() > 0, "{} has no data", chart.id);
+            assert!(!chart.legend.is_empty(), "{}", chart.id);
+            assert_eq!(chart.readout.rows.len(), run.days.len().min(180), "{}", chart.id);
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! A small chart vocabulary on top of plotters: dated x axis, a left and an
+//! optional right value axis (linear or log), lines (solid, dashed or
+//! stepped), stacked bands and shaded horizontal ranges, drawn to an SVG
+//! string that scales to its container.
+
+use crate::run_view::{LegendItem, Readout};
+use plotters::prelude::*;
+
+/// Width and height of every chart's SVG, in SVG pixels.
+pub const SIZE: (u32, u32) = (760, 360);
+/// Most points drawn per line; longer series are sampled evenly.
+const MOST_POINTS: usize = 500;
+/// Rows of the pointer readout per chart.
+const READOUT_ROWS: usize = 180;
+
+/// One value axis.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    /// Axis title with its unit.
+    pub title: String,
+    /// Logarithmic (base 10) scale.
+    pub log: bool,
+    /// Start a linear axis at zero.
+    pub from_zero: bool,
+    /// A fixed range, overriding the data's.
+    pub fixed: Option<(f64, f64)>,
+}
+
+impl Axis {
+    /// A linear axis from zero.
+    pub fn linear(title: impl Into<String>) -> Self {
+        Self { title: title.into(), log: false, from_zero: true, fixed: None }
+    }
+    /// A log axis.
+    pub fn log(title: impl Into<String>) -> Self {
+        Self { title: title.into(), log: true, from_zero: false, fixed: None }
+    }
+    /// A linear axis over `lo..hi`.
+    pub fn fixed(title: impl Into<String>, lo: f64, hi: f64) -> Self {
+        Self { title: title.into(), log: false, from_zero: false, fixed: Some((lo, hi)) }
+    }
+}
+
+/// Which axis a series is measured on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The left axis.
+    Left,
+    /// The right axis.
+    Right,
+}
+
+/// How a line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stroke {
+    /// A solid line.
+    Solid,
+    /// A dashed line (the pinned baseline).
+    Dashed,
+    /// Horizontal steps (difficulty between retargets).
+    Steps,
+}
+
+/// A line: one value per day (NaN leaves a gap).
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Legend label (with unit).
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// Values per day.
+    pub values: Vec<f64>,
+    /// Axis.
+    pub side: Side,
+    /// Stroke.
+    pub stroke: Stroke,
+    /// Shown in the legend (baseline copies are not, one note covers them).
+    pub in_legend: bool,
+}
+
+/// A filled band between two per-day curves on the left axis.
+#[derive(Debug, Clone)]
+pub struct Band {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// Lower edge per day.
+    pub lower: Vec<f64>,
+    /// Upper edge per day.
+    pub upper: Vec<f64>,
+}
+
+/// A shaded horizontal range (e.g. the DOJ's HHI bands).
+#[derive(Debug, Clone)]
+pub struct Shade {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// Axis the range is measured on.
+    pub side: Side,
+    /// From this value ...
+    pub from: f64,
+    /// ... to this one.
+    pub to: f64,
+}
+
+/// A series the pointer readout reports.
+#[derive(Debug, Clone)]
+pub struct ReadoutSeries {
+    /// Short name.
+    pub label: String,
+    /// Unit shown after the value.
+    pub unit: String,
+    /// Values per day.
+    pub values: Vec<f64>,
+}
+
+/// Everything one chart shows.
+#[derive(Debug, Clone)]
+pub struct Plot {
+    /// Accessible name of the SVG.
+    pub title: String,
+    /// Date of each day (ISO).
+    pub dates: Vec<String>,
+    /// Left axis.
+    pub left: Axis,
+    /// Optional right axis.
+    pub right: Option<Axis>,
+    /// Shaded ranges (drawn first).
+    pub shades: Vec<Shade>,
+    /// Stacked bands (drawn next).
+    pub bands: Vec<Band>,
+    /// Lines (drawn last).
+    pub lines: Vec<Line>,
+    /// What the pointer readout reports.
+    pub readout: Vec<ReadoutSeries>,
+}
+
+/// A plot drawn.
+pub struct Drawn {
+    /// The SVG document.
+    pub svg: String,
+    /// Legend entries.
+    pub legend: Vec<LegendItem>,
+    /// Pointer readout.
+    pub readout: Readout,
+}
+
+/// CSS colour of a plotters colour.
+pub fn css(color: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", color.0, color.1, color.2)
+}
+
+/// Draws `plot`. Errors of the drawing backend become a chart that says so.
+pub fn draw(plot: &Plot) -> Drawn {
+    let mut svg = String::new();
+    let area = draw_into(plot, &mut svg).unwrap_or_else(|e| {
+        svg = format!(
+            r#"<svg viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><text x="20" y="40">chart could not be drawn: {}</text></svg>"#,
+            SIZE.0,
+            SIZE.1,
+            escape(&e)
+        );
+        (0.0, 1.0)
+    });
+    Drawn { svg: responsive(&svg, &plot.title), legend: legend(plot), readout: readout(plot, area) }
+}
+
+fn legend(plot: &Plot) -> Vec<LegendItem> {
+    let mut items = Vec::new();
+    for band in &plot.bands {
+        items.push(LegendItem { label: band.label.clone(), color: css(band.color), area: true, dashed: false });
+    }
+    for line in plot.lines.iter().filter(|line| line.in_legend) {
+        items.push(LegendItem { label: line.label.clone(), color: css(line.color), area: false, dashed: line.stroke == Stroke::Dashed });
+    }
+    for shade in &plot.shades {
+        items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false });
+    }
+    items
+}
+
+/// Readout rows at evenly spaced days; `area` is the plot area's span as fractions of the width.
+fn readout(plot: &Plot, area: (f64, f64)) -> Readout {
+    let days = plot.dates.len();
+    if days == 0 {
+        return Readout::default();
+    }
+    let rows = READOUT_ROWS.min(days);
+    let rows = (0..rows)
+        .map(|row| {
+            let day = if rows == 1 { 0 } else { row * (days - 1) / (rows - 1) };
+            let mut text = plot.dates[day].clone();
+            for series in &plot.readout {
+                let value = series.values.get(day).copied().unwrap_or(f64::NAN);
+                text.push_str(&format!("\n{}: {} {}", series.label, figure(value), series.unit));
+            }
+            text
+        })
+        .collect();
+    Readout { left: area.0, right: area.1, rows }
+}
+
+/// Removes the fixed size so the SVG scales with CSS, and names it.
+fn responsive(svg: &str, title: &str) -> String {
+    let header = format!(r#"<svg width="{}" height="{}" "#, SIZE.0, SIZE.1);
+    let named = format!(r#"<svg role="img" aria-label="{}" preserveAspectRatio="xMidYMid meet" "#, escape(title));
+    svg.replacen(&header, &named, 1)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A value for labels and readouts: 3 significant figures, k/M/B/T suffixes.
+pub fn figure(value: f64) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    let magnitude = value.abs();
+    let (scaled, suffix) = if magnitude >= 1e12 {
+        (value / 1e12, "T")
+    } else if magnitude >= 1e9 {
+        (value / 1e9, "B")
+    } else if magnitude >= 1e6 {
+        (value / 1e6, "M")
+    } else if magnitude >= 1e4 {
+        (value / 1e3, "k")
+    } else {
+        (value, "")
+    };
+    let digits = scaled.abs();
+    let whole = (scaled - scaled.round()).abs() < 1e-9;
+    let text = if digits >= 100.0 || whole {
+        format!("{scaled:.0}")
+    } else if digits >= 10.0 {
+        format!("{scaled:.1}")
+    } else if digits >= 1.0 {
+        format!("{scaled:.2}")
+    } else {
+        format!("{scaled:.3}")
+    };
+    format!("{text}{suffix}")
+}
+
+/// The range of an axis over the values it shows.
+fn axis_range(axis: &Axis, values: impl Iterator<Item = f64>) -> (f64, f64) {
+    if let Some(fixed) = axis.fixed {
+        return fixed;
+    }
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for value in values {
+        let value = if axis.log { log_value(value) } else { value };
+        if value.is_finite() {
+            lo = lo.min(value);
+            hi = hi.max(value);
+        }
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if axis.from_zero && !axis.log {
+        lo = lo.min(0.0);
+    }
+    if hi - lo < 1e-9 {
+        let pad = if axis.log { 0.5 } else { hi.abs().max(1.0) * 0.1 };
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi - lo) * 0.05;
+    let lo = if axis.from_zero && !axis.log && lo >= 0.0 { lo } else { lo - pad };
+    (lo, hi + pad)
+}
+
+/// log10 of positive values; NaN for the rest.
+fn log_value(value: f64) -> f64 {
+    if value > 0.0 {
+        value.log10()
+    } else {
+        f64::NAN
+    }
+}
+
+/// Points of a line in chart coordinates, split at gaps, sampled to at most `MOST_POINTS`.
+fn segments(line: &Line, log: bool) -> Vec<Vec<(f64, f64)>> {
+    let value = |v: f64| if log { log_value(v) } else { v };
+    let days = line.values.len();
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    if line.stroke == Stroke::Steps {
+        let mut last: Option<f64> = None;
+        for (day, raw) in line.values.iter().enumerate() {
+            let v = value(*raw);
+            if !v.is_finite() {
+                if current.len() > 1 {
+                    out.push(std::mem::take(&mut current));
+                }
+                current.clear();
+                last = None;
+                continue;
+            }
+            if let Some(previous) = last {
+                if previous != v {
+                    current.push((day as f64, previous));
+                    current.push((day as f64, v));
+                }
+            } else {
+                current.push((day as f64, v));
+            }
+            last = Some(v);
+        }
+        if let Some(previous) = last {
+            current.push((days as f64 - 1.0, previous));
+        }
+    } else {
+        let stride = days.div_ceil(MOST_POINTS).max(1);
+        for day in (0..days).filter(|day| day % stride == 0 || *day == days - 1) {
+            let v = value(line.values[day]);
+            if v.is_finite() {
+                current.push((day as f64, v));
+            } else if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Labels of a log axis: the value itself, from its log10.
+fn axis_label(axis: &Axis, value: f64) -> String {
+    if axis.log {
+        figure(10f64.powf(value))
+    } else {
+        figure(value)
+    }
+}
+
+fn draw_into(plot: &Plot, svg: &mut String) -> Result<(f64, f64), String> {
+    let days = plot.dates.len().max(2);
+    let x_range = 0.0..(days - 1) as f64;
+    let left_values = plot
+        .lines
+        .iter()
+        .filter(|line| line.side == Side::Left)
+        .flat_map(|line| line.values.iter().copied())
+        .chain(plot.bands.iter().flat_map(|band| band.upper.iter().chain(&band.lower).copied()))
+        .chain(plot.shades.iter().filter(|s| s.side == Side::Left).flat_map(|s| [s.from, s.to]));
+    let (left_lo, left_hi) = axis_range(&plot.left, left_values);
+    let right_axis = plot.right.clone().unwrap_or_else(|| Axis::fixed("", 0.0, 1.0));
+    let right_values = plot.lines.iter().filter(|line| line.side == Side::Right).flat_map(|line| line.values.iter().copied());
+    let (right_lo, right_hi) = axis_range(&right_axis, right_values);
+
+    let area_fraction;
+    {
+        let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(12)
+            .margin_left(8)
+            .margin_right(if plot.right.is_some() { 8 } else { 24 })
+            .margin_bottom(6)
+            .x_label_area_size(34)
+            .y_label_area_size(76)
+            .right_y_label_area_size(if plot.right.is_some() { 76 } else { 0 })
+            .build_cartesian_2d(x_range.clone(), left_lo..left_hi)
+            .map_err(|e| e.to_string())?
+            .set_secondary_coord(x_range, right_lo..right_hi);
+
+        let dates = &plot.dates;
+        let date_label = |x: &f64| {
+            let day = x.round().max(0.0) as usize;
+            dates.get(day).map(|d| d.get(..7).unwrap_or(d).to_string()).unwrap_or_default()
+        };
+        let left_label = |y: &f64| axis_label(&plot.left, *y);
+        let label_font = ("sans-serif", 15).into_font().color(&RGBColor(60, 60, 60));
+        let title_font = ("sans-serif", 15).into_font().color(&RGBColor(40, 40, 40));
+        chart
+            .configure_mesh()
+            .x_labels(8)
+            .y_labels(6)
+            .x_label_formatter(&date_label)
+            .y_label_formatter(&left_label)
+            .y_desc(plot.left.title.as_str())
+            .label_style(label_font.clone())
+            .axis_desc_style(title_font.clone())
+            .light_line_style(RGBColor(238, 238, 238))
+            .bold_line_style(RGBColor(222, 222, 222))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        if let Some(right) = &plot.right {
+            let right_label = |y: &f64| axis_label(right, *y);
+            chart
+                .configure_secondary_axes()
+                .y_labels(6)
+                .y_label_formatter(&right_label)
+                .y_desc(right.title.as_str())
+                .label_style(label_font)
+                .axis_desc_style(title_font)
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }
+
+        let last_day = (days - 1) as f64;
+        for shade in &plot.shades {
+            let rect = Rectangle::new([(0.0, shade.from), (last_day, shade.to)], shade.color.mix(0.16).filled());
+            match shade.side {
+                Side::Left => chart.draw_series(std::iter::once(rect)).map(|_| ()),
+                Side::Right => chart.draw_secondary_series(std::iter::once(rect)).map(|_| ()),
+            }
+            .map_err(|e| e.to_string())?;
+        }
+        let stride = plot.dates.len().div_ceil(MOST_POINTS).max(1);
+        for band in &plot.bands {
+            let n = band.upper.len().min(band.lower.len());
+            let picked: Vec<usize> = (0..n).filter(|d| d % stride == 0 || *d == n - 1).collect();
+            let mut points: Vec<(f64, f64)> = picked.iter().map(|&d| (d as f64, band.upper[d])).collect();
+            points.extend(picked.iter().rev().map(|&d| (d as f64, band.lower[d])));
+            points.retain(|(_, y)| y.is_finite());
+            chart.draw_series(std::iter::once(Polygon::new(points, band.color.mix(0.85).filled()))).map_err(|e| e.to_string())?;
+        }
+        for line in &plot.lines {
+            let axis = match line.side {
+                Side::Left => &plot.left,
+                Side::Right => &right_axis,
+            };
+            let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: 2 };
+            for segment in segments(line, axis.log) {
+                let result = match (line.stroke, line.side) {
+                    (Stroke::Dashed, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
+                    (Stroke::Dashed, Side::Right) => chart.draw_secondary_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
+                    (_, Side::Left) => chart.draw_series(LineSeries::new(segment, style)).map(|_| ()),
+                    (_, Side::Right) => chart.draw_secondary_series(LineSeries::new(segment, style)).map(|_| ()),
+                };
+                result.map_err(|e| e.to_string())?;
+            }
+        }
+        let (pixels_x, _) = chart.plotting_area().get_pixel_range();
+        area_fraction = (pixels_x.start as f64 / SIZE.0 as f64, pixels_x.end as f64 / SIZE.0 as f64);
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(area_fraction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plot(values: Vec<f64>) -> Plot {
+        Plot {
+            title: "test <chart>".into(),
+            dates: (0..values.len()).map(|d| format!("2026-01-{:02}", d % 28 + 1)).collect(),
+            left: Axis::linear("EH/s"),
+            right: Some(Axis::log("T")),
+            shades: vec![],
+            bands: vec![],
+            lines: vec![Line {
+                label: "a".into(),
+                color: RED,
+                values: values.clone(),
+                side: Side::Left,
+                stroke: Stroke::Solid,
+                in_legend: true,
+            }],
+            readout: vec![ReadoutSeries { label: "a".into(), unit: "EH/s".into(), values }],
+        }
+    }
+
+    #[test]
+    fn draws_a_scalable_named_svg_with_a_readout() {
+        let drawn = draw(&plot(vec![1.0, 2.0, f64::NAN, 4.0]));
+        assert!(drawn.svg.starts_with("<svg role=\"img\" aria-label=\"test &lt;chart&gt;\""), "{}", &drawn.svg[..120]);
+        assert!(drawn.svg.contains("viewBox=\"0 0 760 360\""));
+        let root_tag = &drawn.svg[..drawn.svg.find('>').unwrap()];
+        assert!(!root_tag.contains("width="), "{root_tag}");
+        assert_eq!(drawn.readout.rows.len(), 4);
+        assert!(drawn.readout.rows[2].contains("n/a"));
+        assert!(drawn.readout.left > 0.0 && drawn.readout.right < 1.0 && drawn.readout.left < drawn.readout.right);
+        assert_eq!(drawn.legend.len(), 1);
+    }
+
+    #[test]
+    fn steps_hold_until_the_value_changes() {
+        let line = Line {
+            label: "d".into(),
+            color: RED,
+            values: vec![1.0, 1.0, 2.0, 2.0],
+            side: Side::Left,
+            stroke: Stroke::Steps,
+            in_legend: true,
+        };
+        assert_eq!(segments(&line, false), vec![vec![(0.0, 1.0), (2.0, 1.0), (2.0, 2.0), (3.0, 2.0)]]);
+    }
+
+    #[test]
+    fn figures_are_short() {
+        assert_eq!(figure(1_150.0), "1150");
+        assert_eq!(figure(12_345.0), "12.3k");
+        assert_eq!(figure(4.2e9), "4.20B");
+        assert_eq!(figure(40.0), "40");
+        assert_eq!(figure(1e10), "10B");
+        assert_eq!(figure(0.0451), "0.045");
+        assert_eq!(figure(f64::NAN), "n/a");
+    }
+}

@@ -1,0 +1,96 @@
+//! What the server sends the page for one run: headline figures and charts
+//! already drawn as SVG, plus the server function that produces them.
+
+use serde::{Deserialize, Serialize};
+use simulation::ScenarioError;
+
+/// One run as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunView {
+    /// The share-link query of the run (`link::to_query` of its scenario).
+    pub query: String,
+    /// The model version that produced the numbers.
+    pub model_version: String,
+    /// Fields of the link that were ignored, and why.
+    pub warnings: Vec<ScenarioError>,
+    /// Set when the scenario could not be run; then there are no charts.
+    pub error: Option<ScenarioError>,
+    /// Headline figures, each with its change from the start.
+    pub headlines: Vec<Headline>,
+    /// The charts, in [`crate::catalogue::CHARTS`] order.
+    pub charts: Vec<ChartView>,
+    /// Whether a pinned baseline is drawn dashed on the charts.
+    pub with_baseline: bool,
+    /// Server time to run and draw, milliseconds.
+    pub server_ms: f64,
+}
+
+/// One headline figure: its final value and its change from the first day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    /// Stable id (used by tests).
+    pub id: String,
+    /// What it is.
+    pub label: String,
+    /// The final value.
+    pub value: String,
+    /// Its unit.
+    pub unit: String,
+    /// The change from the start, e.g. "+12% from 1,150 EH/s".
+    pub change: String,
+    /// The baseline's final value, when a baseline is pinned.
+    pub baseline: Option<String>,
+}
+
+/// One chart, drawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartView {
+    /// The id from [`crate::catalogue::CHARTS`].
+    pub id: String,
+    /// The chart as an SVG document that scales to its container.
+    pub svg: String,
+    /// What each colour means.
+    pub legend: Vec<LegendItem>,
+    /// Values under the pointer.
+    pub readout: Readout,
+}
+
+/// One legend entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegendItem {
+    /// The series' name with its unit.
+    pub label: String,
+    /// CSS colour.
+    pub color: String,
+    /// Drawn as a band (area) rather than a line.
+    pub area: bool,
+    /// Drawn dashed (the pinned baseline).
+    pub dashed: bool,
+}
+
+/// Text rows for the pointer readout: the plot area spans `left..right` as
+/// fractions of the SVG width, and `rows` are evenly spaced days across it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Readout {
+    /// Left edge of the plot area, fraction of the chart width.
+    pub left: f64,
+    /// Right edge of the plot area, fraction of the chart width.
+    pub right: f64,
+    /// One line per sampled day, left to right.
+    pub rows: Vec<String>,
+}
+
+pub use api::{simulate, Simulate};
+
+/// The server function (its generated argument struct has undocumented fields).
+#[allow(missing_docs)]
+mod api {
+    use super::RunView;
+
+    /// Runs the scenario of a share-link `query` (and the pinned `baseline`
+    /// query, if any) and returns the page's figures and charts.
+    #[leptos::server(prefix = "/api", endpoint = "simulate")]
+    pub async fn simulate(query: String, baseline: Option<String>) -> Result<RunView, leptos::prelude::ServerFnError> {
+        crate::render::run_view(query, baseline).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
+    }
+}

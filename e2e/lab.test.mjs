@@ -1,0 +1,239 @@
+// Hashlab's page in a real headless Chromium, as a person would use it.
+//
+// Starts the server binary ($HASHLAB_BIN, default target/debug/hashlab) on a
+// free loopback port with `serve` and HASHLAB_ADDR, then drives Debian's
+// Chromium ($CHROMIUM, default /usr/bin/chromium) with playwright-core.
+// Screenshots go to target/screenshots/. Timings are printed, not asserted.
+//
+//   cd e2e && npm ci && node --test --test-concurrency=1 lab.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.resolve(ROOT, process.env.HASHLAB_BIN ?? 'target/debug/hashlab');
+const SHOTS = path.join(ROOT, 'target/screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-quic', '--no-first-run',
+];
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const CHART_IDS = ['hashrate', 'hashprice', 'budget', 'attack', 'concentration', 'pools', 'operators', 'kinds'];
+
+let server;
+let base;
+let browser;
+const timings = {};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch { /* not up yet */ }
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server not healthy after ${ms} ms`);
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['serve'], {
+    cwd: ROOT,
+    env: { ...process.env, HASHLAB_ADDR: `127.0.0.1:${port}`, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForHealth(base, 60_000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  console.log('\n--- timings ---');
+  for (const [name, value] of Object.entries(timings)) console.log(`${name}: ${value}`);
+});
+
+/** Opens `url` in a new context and waits until the page is hydrated. */
+async function open(url, options = DESKTOP) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  return { context, page, errors };
+}
+
+/** What a person reads: headline figures and the charts' SVG. */
+async function figures(page) {
+  return page.evaluate(() => ({
+    headlines: [...document.querySelectorAll('.headline')].map((h) => h.innerText),
+    charts: Object.fromEntries([...document.querySelectorAll('.chart')].map((c) => [c.dataset.chart, c.querySelector('.svg').innerHTML])),
+  }));
+}
+
+/** Values of every control, by field name. */
+async function controlValues(page) {
+  return page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('input[data-value]')].map((i) => [i.dataset.value, i.value]),
+  ));
+}
+
+test('the server-rendered page has charts before any script runs', async () => {
+  await fetch(`${base}/`); // warm-up (first run of the default scenario)
+  const samples = [];
+  let html = '';
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    const response = await fetch(`${base}/`);
+    html = await response.text();
+    samples.push(performance.now() - started);
+    assert.equal(response.status, 200);
+  }
+  samples.sort((a, b) => a - b);
+  timings['SSR response, default scenario (median of 5, warm)'] = `${samples[2].toFixed(1)} ms`;
+  for (const id of CHART_IDS) {
+    const section = html.match(new RegExp(`<section[^>]*id="chart-${id}"[\\s\\S]*?</section>`));
+    assert.ok(section, `chart ${id} is in the HTML`);
+    assert.match(section[0], /<svg[^>]*viewBox/, `chart ${id} has an SVG`);
+    assert.match(section[0], /<polyline|<polygon|<path/, `chart ${id} has data drawn`);
+  }
+  assert.equal((html.match(/class="headline"/g) ?? []).length, 5, 'five headline figures');
+  const compressed = await fetch(`${base}/`, { headers: { 'accept-encoding': 'br, gzip' } });
+  timings['HTML size'] = `${html.length} B raw, encoding ${compressed.headers.get('content-encoding')}`;
+});
+
+test('moving a slider redraws the charts and changes the URL; the URL reproduces the run', async () => {
+  const { context, page, errors } = await open(`${base}/`);
+  await page.screenshot({ path: path.join(SHOTS, 'desktop-1280x800.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'desktop-1280x800-full.png'), fullPage: true });
+  const before = await figures(page);
+
+  await page.evaluate(() => {
+    window.__changeAt = null;
+    window.__lastMutation = null;
+    document.addEventListener('change', () => { window.__changeAt = performance.now(); }, true);
+    new MutationObserver(() => { window.__lastMutation = performance.now(); })
+      .observe(document.querySelector('.results'), { childList: true, subtree: true, characterData: true });
+    document.body.removeAttribute('data-redraw-ms');
+  });
+  await page.locator('input.slider[data-field="start_price_usd"]').fill('55000');
+  await page.waitForURL(/start_price_usd=55000/);
+  await page.waitForSelector('body[data-redraw-ms]', { timeout: 30_000 });
+  const redraw = await page.evaluate(() => ({
+    app: Number(document.body.dataset.redrawMs),
+    dom: window.__lastMutation - window.__changeAt,
+  }));
+  timings['slider change -> all charts redrawn (DOM mutation)'] = `${redraw.dom.toFixed(1)} ms`;
+  timings['slider change -> next frame after redraw (app)'] = `${redraw.app.toFixed(1)} ms`;
+
+  const after = await figures(page);
+  assert.notEqual(after.charts.hashprice, before.charts.hashprice, 'the hashprice chart changed');
+  assert.notDeepEqual(after.headlines, before.headlines, 'the headline figures changed');
+  assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '55000');
+  const url = page.url();
+  assert.match(await page.inputValue('#share-link'), /start_price_usd=55000/);
+
+  // The same link in a fresh browser context: identical figures and charts.
+  const fresh = await open(url);
+  const again = await figures(fresh.page);
+  assert.deepEqual(again.headlines, after.headlines);
+  for (const id of CHART_IDS) assert.equal(again.charts[id], after.charts[id], `chart ${id} is identical`);
+  await fresh.context.close();
+
+  // Pinning a baseline overlays it dashed.
+  await page.click('button.pin');
+  await page.locator('input.slider[data-field="start_price_usd"]').fill('220000');
+  await page.waitForURL(/start_price_usd=220000/);
+  await page.waitForSelector('.baseline-note');
+  assert.ok((await page.locator('.headline-baseline').count()) >= 5, 'baseline figures shown');
+  await page.screenshot({ path: path.join(SHOTS, 'desktop-baseline-full.png'), fullPage: true });
+
+  // The pointer readout.
+  const plot = page.locator('#chart-hashrate .plot');
+  await plot.scrollIntoViewIfNeeded();
+  const box = await plot.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.waitForSelector('#chart-hashrate .readout');
+  assert.match(await page.locator('#chart-hashrate .readout').innerText(), /\d{4}-\d{2}-\d{2}[\s\S]*EH\/s/);
+  await plot.screenshot({ path: path.join(SHOTS, 'readout.png') });
+
+  assert.deepEqual(errors, [], 'no errors in the console');
+  await context.close();
+});
+
+test('a preset card sets every control', async () => {
+  const { context, page, errors } = await open(`${base}/`);
+  const defaults = await controlValues(page);
+  const card = page.locator('button.preset').nth(1);
+  const id = await card.getAttribute('data-preset');
+  await card.click();
+  await page.waitForFunction(() => window.location.search.length > 1);
+  await page.waitForSelector(`button.preset[data-preset="${id}"][aria-pressed="true"]`);
+  const set = await controlValues(page);
+  assert.notDeepEqual(set, defaults, `preset ${id} changed some control`);
+  // The controls equal those the server renders for the preset's own link.
+  const html = await (await fetch(page.url())).text();
+  for (const [name, value] of Object.entries(set)) {
+    const served = html.match(new RegExp(`data-value="${name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*data-value="${name}"`));
+    assert.ok(served, `control ${name} is in the served page`);
+    assert.equal((served[1] ?? served[2]).replaceAll('&amp;', '&'), value, `control ${name}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a broken link names what it ignored and shows the rest', async () => {
+  const { context, page } = await open(`${base}/?operators=lots&colour=red&start_price_usd=50000`);
+  const warning = page.locator('.link-warnings');
+  await warning.waitFor();
+  const text = await warning.innerText();
+  assert.match(text, /operators/);
+  assert.match(text, /colour/);
+  assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '50000');
+  assert.equal(await page.locator('.chart svg').count(), CHART_IDS.length);
+  await page.screenshot({ path: path.join(SHOTS, 'broken-link.png') });
+  await context.close();
+  // And without a browser: the server answers 200 with the message.
+  const response = await fetch(`${base}/?years=-1&%3Cscript%3E=1`);
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /link-warnings/);
+});
+
+test('the page works on a phone screen', async () => {
+  const { context, page, errors } = await open(`${base}/`, PHONE);
+  await page.screenshot({ path: path.join(SHOTS, 'phone-390x844.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'phone-390x844-full.png'), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  await page.locator('input.slider[data-field="price_shock_pct"]').fill('-40');
+  await page.waitForURL(/price_shock_pct=-40/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

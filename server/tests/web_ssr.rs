@@ -1,0 +1,122 @@
+//! The web server as a client without JavaScript sees it: `hashlab serve`
+//! on a free loopback port, plain HTTP/1.0 requests, no browser. (The
+//! browser tests are in `e2e/`.)
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the server may take to start listening (a debug build, a cold disk).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// The charts the page draws (`app::catalogue::CHARTS`).
+const CHARTS: usize = 8;
+
+/// The server process; stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Server {
+    let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_hashlab"))
+        .arg("serve")
+        .env("HASHLAB_ADDR", &addr)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("hashlab starts");
+    let server = Server { child, addr };
+    let started = Instant::now();
+    while TcpStream::connect(&server.addr).is_err() {
+        assert!(started.elapsed() < START_TIMEOUT, "the server did not listen within {START_TIMEOUT:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+/// One response: status, headers (lower-cased names) and body.
+struct Response {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+fn request(server: &Server, method: &str, path: &str, extra_headers: &str, body: &str) -> Response {
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    write!(stream, "{method} {path} HTTP/1.0\r\nHost: {}\r\n{extra_headers}Content-Length: {}\r\n\r\n{body}", server.addr, body.len())
+        .expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a header block");
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
+    Response { status, headers: head.to_ascii_lowercase(), body: body.to_string() }
+}
+
+fn get(server: &Server, path: &str) -> Response {
+    request(server, "GET", path, "", "")
+}
+
+#[test]
+fn the_page_without_javascript() {
+    let server = start();
+
+    // The first paint has every chart and headline figure, drawn on the server.
+    let page = get(&server, "/");
+    assert_eq!(page.status, 200);
+    assert!(page.headers.contains("content-type: text/html"), "{}", page.headers);
+    assert_eq!(page.body.matches(" data-chart=").count(), CHARTS, "charts in the first response");
+    assert!(page.body.matches("<svg role=\"img\"").count() >= CHARTS);
+    assert_eq!(page.body.matches("class=\"headline\"").count(), 5);
+    assert!(page.body.contains("data-preset="), "preset cards");
+    assert!(page.body.contains("data-field=\"start_price_usd\""), "sliders");
+
+    // A link with bad and unknown fields opens, says what it ignored, and shows the rest.
+    let broken = get(&server, "/?operators=lots&colour=red&start_price_usd=50000");
+    assert_eq!(broken.status, 200);
+    assert!(broken.body.contains("class=\"link-warnings\""));
+    assert!(broken.body.contains("colour") && broken.body.contains("operators"));
+    assert!(broken.body.contains("value=\"50000\""), "the good field still applies");
+    assert_eq!(broken.body.matches(" data-chart=").count(), CHARTS);
+
+    // Garbage never gives a 500 or a blank page.
+    for path in ["/?%ZZ=%%&&=&years=-1", "/?v=999&preset=nope", "/?title=%3Cscript%3Ealert(1)%3C%2Fscript%3E"] {
+        let response = get(&server, path);
+        assert_eq!(response.status, 200, "{path}");
+        assert!(response.body.contains("class=\"lab\""), "{path}");
+        assert!(!response.body.contains("<script>alert(1)"), "{path}: text is escaped");
+    }
+
+    // An unknown page is a 404 with a way back, not an error.
+    let missing = get(&server, "/no/such/page");
+    assert_eq!(missing.status, 404);
+
+    // The server function the page calls after each change.
+    let api = request(
+        &server,
+        "POST",
+        "/api/simulate",
+        "Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n",
+        "query=v%3D1%26seed%3D7%26years%3D0.5",
+    );
+    assert_eq!(api.status, 200, "{}", api.body);
+    let view: serde_json::Value = serde_json::from_str(&api.body).expect("JSON");
+    assert_eq!(view["charts"].as_array().map(Vec::len), Some(CHARTS));
+    assert!(view["query"].as_str().unwrap_or_default().contains("seed=7"));
+
+    // Responses are compressed when the client asks.
+    let compressed = request(&server, "GET", "/", "Accept-Encoding: gzip\r\n", "");
+    assert!(compressed.headers.contains("content-encoding: gzip"), "{}", compressed.headers);
+}
