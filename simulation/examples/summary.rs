@@ -1,5 +1,5 @@
 //! Prints the summary and a few days of a preset's run:
-//! `cargo run --release -p simulation --example summary -- late-2025-squeeze 2000`.
+//! `cargo run --release -p simulation --example summary -- late-2025-squeeze 2000 [years]`.
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -11,6 +11,9 @@ fn main() {
     let mut scenario = preset.scenario;
     if let Some(operators) = args.next().and_then(|n| n.parse().ok()) {
         scenario.operators = operators;
+    }
+    if let Some(years) = args.next().and_then(|n| n.parse().ok()) {
+        scenario.years = years;
     }
     let started = std::time::Instant::now();
     let result = match simulation::run(&scenario) {

@@ -22,6 +22,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
+/// How many of the largest operators the monthly ranking sorts up front.
+const RANKED_HEAD: usize = 512;
 /// Days in the explorer-style block window.
 const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
@@ -116,6 +118,8 @@ pub(crate) struct Sim<'a> {
     /// Operators by installed hash, largest first, and their installed hash (for the Nakamoto count).
     pub ranked_operators: Vec<u32>,
     pub ranked_installed_ths: Vec<f64>,
+    /// How much of the ranking is in order (the rest is below `ranked_installed_ths[ranked_sorted]`).
+    pub ranked_sorted: usize,
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
     pub operators_by_kind: [u32; 5],
     pub ai_mw_total: f64,
@@ -201,6 +205,7 @@ impl<'a> Sim<'a> {
             running_power_w: 0.0,
             ranked_operators: Vec::new(),
             ranked_installed_ths: Vec::new(),
+            ranked_sorted: 0,
             operators_by_kind: [0; 5],
             ai_mw_total: 0.0,
             ai_pending_mw_total: 0.0,
@@ -506,14 +511,7 @@ impl<'a> Sim<'a> {
         let total = self.running_hash_ths;
         let shares: Vec<f64> = self.pool_hash_ths.iter().map(|h| if total > 0.0 { h / total } else { 0.0 }).collect();
         let entity_hash = metrics::grouped(&self.pool_hash_ths, &self.pool_entity, self.entity_count);
-        let operator_hash = &self.totals.operator;
-        let nakamoto_operators = metrics::nakamoto_ranked(
-            self.totals.running_hash as f64,
-            &self.ranked_operators,
-            &self.ranked_installed_ths,
-            |i| operator_hash[i as usize] as f64,
-            &mut self.scratch,
-        );
+        let nakamoto_operators = self.nakamoto_operators();
 
         let subsidy_btc = issued_today_btc(self.height, blocks);
         let fees_btc = f64::from(blocks) * (crate::math::round(fee_btc * SATS_PER_BTC as f64) / SATS_PER_BTC as f64);
@@ -657,8 +655,15 @@ impl<'a> Sim<'a> {
         self.entity_count = count;
         self.refresh_views();
         // Operators by installed hash, for the daily Nakamoto count.
+        // Only the head of the ranking is sorted; the rest waits until a day needs it.
         let mut ranked: Vec<u32> = (0..self.operators.len() as u32).filter(|i| installed[*i as usize] > 0.0).collect();
-        ranked.sort_unstable_by(|a, b| installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b)));
+        let order = |a: &u32, b: &u32| installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b));
+        let head = RANKED_HEAD.min(ranked.len());
+        if head < ranked.len() {
+            ranked.select_nth_unstable_by(head, order);
+        }
+        ranked[..head].sort_unstable_by(order);
+        self.ranked_sorted = head;
         self.ranked_installed_ths = ranked.iter().map(|i| installed[*i as usize]).collect();
         self.ranked_operators = ranked;
         self.operators_by_kind = [0; 5];
@@ -670,6 +675,29 @@ impl<'a> Sim<'a> {
             }
             self.ai_mw_total += operator.ai_mw;
             self.ai_pending_mw_total += operator.ai_pending_mw;
+        }
+    }
+
+    /// The Nakamoto coefficient of operators, sorting more of the ranking on the rare day it is needed.
+    fn nakamoto_operators(&mut self) -> u32 {
+        loop {
+            let operator_hash = &self.totals.operator;
+            let found = metrics::nakamoto_ranked(
+                self.totals.running_hash as f64,
+                &self.ranked_operators,
+                &self.ranked_installed_ths,
+                self.ranked_sorted,
+                |i| operator_hash[i as usize] as f64,
+                &mut self.scratch,
+            );
+            if let Some(count) = found {
+                return count;
+            }
+            let mut pairs: Vec<(f64, u32)> = self.ranked_installed_ths.iter().copied().zip(self.ranked_operators.iter().copied()).collect();
+            pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            self.ranked_installed_ths = pairs.iter().map(|p| p.0).collect();
+            self.ranked_operators = pairs.iter().map(|p| p.1).collect();
+            self.ranked_sorted = self.ranked_operators.len();
         }
     }
 

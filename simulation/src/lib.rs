@@ -48,12 +48,14 @@ pub mod link;
 pub mod market;
 pub mod math;
 pub mod metrics;
+pub mod montecarlo;
 pub mod operators;
 pub mod output;
 pub mod pools;
 pub mod presets;
 pub mod rng;
 pub mod scenario;
+pub mod sweep;
 
 pub use error::ScenarioError;
 pub use output::{DailyRecord, RunResult, Summary};

@@ -7,7 +7,7 @@
 
 mod fields;
 
-pub use fields::{FieldKind, FieldSpec, FIELDS};
+pub use fields::{FieldKind, FieldSpec, FIELDS, MAX_SEED};
 
 use crate::error::ScenarioError;
 use chrono::NaiveDate;

@@ -1,0 +1,73 @@
+//! The command line: subcommands and their arguments.
+
+mod batch;
+mod error;
+mod output;
+mod run;
+mod scenario_args;
+mod tables;
+
+pub use error::CliError;
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+
+/// Hashlab: explore the Bitcoin mining economy. With no subcommand, serves the web app.
+#[derive(Debug, Parser)]
+#[command(name = "hashlab", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve(ServeArgs),
+    /// List the presets: id and title.
+    Presets,
+    /// List every scenario field with its unit, range and default.
+    Fields,
+    /// Run one scenario and print its daily series (CSV) or series and summary (JSON).
+    Run(run::RunArgs),
+    /// Run one scenario over many seeds: percentile bands (p5, p25, p50, p75, p95) of every charted column.
+    Montecarlo(batch::MonteCarloArgs),
+    /// Sweep one or two fields over ranges: a final-day metric per cell, over seeds.
+    Sweep(batch::SweepArgs),
+    /// Join the shard files of a Monte Carlo or sweep run with `--shard i/n`.
+    Merge(batch::MergeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HASHLAB_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+}
+
+/// Runs the command line.
+pub fn execute(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        None => serve(ServeArgs { addr: default_addr()? }),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Presets) => tables::print_presets(),
+        Some(Command::Fields) => tables::print_fields(),
+        Some(Command::Run(args)) => run::execute(args),
+        Some(Command::Montecarlo(args)) => batch::montecarlo(args),
+        Some(Command::Sweep(args)) => batch::sweep(args),
+        Some(Command::Merge(args)) => batch::merge(args),
+    }
+}
+
+fn default_addr() -> Result<SocketAddr, CliError> {
+    let text = std::env::var("HASHLAB_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_string());
+    text.parse().map_err(|_| CliError::usage(format!("HASHLAB_ADDR: `{text}` is not an address like 127.0.0.1:3000")))
+}
+
+fn serve(args: ServeArgs) -> Result<(), CliError> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::io("starting the runtime", e))?;
+    runtime.block_on(crate::web::serve(args.addr)).map_err(|e| CliError::Serve(format!("{e:#}")))
+}

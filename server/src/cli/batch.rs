@@ -1,0 +1,197 @@
+//! `hashlab montecarlo`, `hashlab sweep` and `hashlab merge`: many runs, on
+//! one machine or split into shards across many (`--shard i/n`, then `merge`).
+
+use super::output::{write_output, Format};
+use super::scenario_args::ScenarioArgs;
+use super::CliError;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use simulation::montecarlo::{self, BatchError, MonteCarloSamples, Progress};
+use simulation::sweep::{self, Axis, SweepResult, SweepSpec};
+use simulation::ScenarioError;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+/// Arguments of `hashlab montecarlo`.
+#[derive(Debug, clap::Args)]
+pub struct MonteCarloArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// How many seeds (run i uses seed + i).
+    #[arg(long, default_value_t = 100)]
+    runs: u32,
+    #[command(flatten)]
+    output: BatchOutput,
+}
+
+/// Arguments of `hashlab sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// A swept field, `FIELD=FROM:TO:STEPS`; once or twice.
+    #[arg(long = "param", value_name = "FIELD=FROM:TO:STEPS", required = true)]
+    params: Vec<String>,
+    /// The daily column taken on the final day, e.g. nakamoto_pools.
+    #[arg(long)]
+    metric: String,
+    /// Seeds per cell.
+    #[arg(long, default_value_t = 10)]
+    runs: u32,
+    #[command(flatten)]
+    output: BatchOutput,
+}
+
+/// Arguments of `hashlab merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shard files (`--shard` outputs), in any order.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct BatchOutput {
+    /// Output format (a shard is always JSON).
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Run only part `i` of `n` (0-based) and write it for `hashlab merge`.
+    #[arg(long, value_name = "i/n")]
+    shard: Option<String>,
+}
+
+/// What a shard writes: enough to merge with its siblings.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Shard {
+    Montecarlo(MonteCarloSamples),
+    Sweep(SweepResult),
+}
+
+fn parse_shard(text: &str) -> Result<(u32, u32), CliError> {
+    let bad = || ScenarioError::new("shard", format!("`{text}`"), "i/n with 0 <= i < n, e.g. 3/10");
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u32, u32) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || i >= n {
+        return Err(bad().into());
+    }
+    Ok((i, n))
+}
+
+/// A progress bar on the terminal (stderr), hidden when it is not one.
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let bar = ProgressBar::with_draw_target(Some(total), target);
+    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs, {elapsed} elapsed, ~{eta} left")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style.progress_chars("=> "));
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn batch_error(error: BatchError) -> CliError {
+    match error {
+        BatchError::Invalid(e) => e.into(),
+        BatchError::Cancelled => CliError::usage("cancelled"),
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
+    serde_json::to_vec_pretty(value).map_err(|e| CliError::usage(format!("encoding JSON: {e}")))
+}
+
+/// Runs a Monte Carlo (or one shard of it).
+pub fn montecarlo(args: MonteCarloArgs) -> Result<(), CliError> {
+    let (scenario, _) = args.scenario.resolve()?;
+    montecarlo::check_runs(args.runs)?;
+    let shard = args.output.shard.as_deref().map(parse_shard).transpose()?;
+    let (first, count) = match shard {
+        Some((i, n)) => sweep::shard_range(args.runs, i, n)?,
+        None => (0, args.runs),
+    };
+    let bar = progress_bar(u64::from(count), "monte carlo");
+    let cancel = AtomicBool::new(false);
+    let report = |done: u32| bar.set_position(u64::from(done));
+    let progress = Progress::new(&cancel, &report);
+    let samples = montecarlo::run_samples(&scenario, args.runs, first, count, &progress).map_err(batch_error)?;
+    bar.finish_and_clear();
+    if shard.is_some() {
+        return write_output(args.output.out.as_deref(), &encode(&Shard::Montecarlo(samples))?);
+    }
+    let result = montecarlo::merge_samples(vec![samples])?;
+    let bytes = match args.output.format {
+        Format::Csv => result.to_csv_string().into_bytes(),
+        Format::Json => encode(&result)?,
+    };
+    write_output(args.output.out.as_deref(), &bytes)
+}
+
+/// Runs a sweep (or one shard of it).
+pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
+    let (scenario, _) = args.scenario.resolve()?;
+    let axes = args.params.iter().map(|p| Axis::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    let spec = SweepSpec { scenario, axes, metric: args.metric, runs: args.runs };
+    spec.check()?;
+    let total = spec.cell_count();
+    let shard = args.output.shard.as_deref().map(parse_shard).transpose()?;
+    let (first, count) = match shard {
+        Some((i, n)) => sweep::shard_range(total, i, n)?,
+        None => (0, total),
+    };
+    let bar = progress_bar(u64::from(count) * u64::from(spec.runs), "sweep");
+    let cancel = AtomicBool::new(false);
+    let report = |done: u32| bar.set_position(u64::from(done));
+    let progress = Progress::new(&cancel, &report);
+    let result = sweep::run_sweep(&spec, first, count, &progress).map_err(batch_error)?;
+    bar.finish_and_clear();
+    if shard.is_some() {
+        return write_output(args.output.out.as_deref(), &encode(&Shard::Sweep(result))?);
+    }
+    let bytes = match args.output.format {
+        Format::Csv => result.to_csv_string().into_bytes(),
+        Format::Json => encode(&result)?,
+    };
+    write_output(args.output.out.as_deref(), &bytes)
+}
+
+/// Joins shard files into the whole result.
+pub fn merge(args: MergeArgs) -> Result<(), CliError> {
+    let mut montecarlos = Vec::new();
+    let mut sweeps = Vec::new();
+    for path in &args.files {
+        let text = std::fs::read_to_string(path).map_err(|e| CliError::io(format!("reading {}", path.display()), e))?;
+        let shard: Shard = serde_json::from_str(&text)
+            .map_err(|e| ScenarioError::new("shards", format!("{}: {e}", path.display()), "files written by `--shard i/n`"))?;
+        match shard {
+            Shard::Montecarlo(samples) => montecarlos.push(samples),
+            Shard::Sweep(result) => sweeps.push(result),
+        }
+    }
+    if !montecarlos.is_empty() && !sweeps.is_empty() {
+        return Err(ScenarioError::new("shards", "Monte Carlo and sweep shards are mixed", "the shards of one batch").into());
+    }
+    let bytes = if sweeps.is_empty() {
+        let result = montecarlo::merge_samples(montecarlos)?;
+        match args.format {
+            Format::Csv => result.to_csv_string().into_bytes(),
+            Format::Json => encode(&result)?,
+        }
+    } else {
+        let result = sweep::merge_sweeps(sweeps)?;
+        match args.format {
+            Format::Csv => result.to_csv_string().into_bytes(),
+            Format::Json => encode(&result)?,
+        }
+    };
+    write_output(args.out.as_deref(), &bytes)
+}

@@ -1,0 +1,138 @@
+//! The `hashlab` command line, run as a user runs it.
+
+use std::process::{Command, Output};
+
+fn hashlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hashlab")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 errors")
+}
+
+const SMALL: [&str; 4] = ["--operators", "60", "--years", "0.2"];
+
+#[test]
+fn presets_lists_every_preset_with_its_title() {
+    let output = hashlab(&["presets"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    for id in
+        ["baseline-2025", "late-2025-squeeze", "halving-2028", "ai-takes-the-power", "fee-only-future", "manufacturers-mine", "bull-run"]
+    {
+        assert!(text.lines().any(|l| l.starts_with(id) && l.len() > id.len() + 3), "{id} missing from\n{text}");
+    }
+}
+
+#[test]
+fn run_gives_the_same_bytes_every_time_with_the_contract_columns() {
+    let args = [&["run", "--preset", "late-2025-squeeze", "--seed", "7"][..], &SMALL[..]].concat();
+    let first = hashlab(&args);
+    let second = hashlab(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(first.stdout, second.stdout);
+    let text = stdout(&first);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("day,date,height,price_usd,difficulty,hashrate_ehs,hashrate_7d_est_ehs,hashprice_usd_per_ph_day,blocks,"),
+        "{header}"
+    );
+    assert_eq!(text.lines().count(), 1 + 73, "a header and 73 days (0.2 years)");
+    assert!(text.lines().nth(1).unwrap().starts_with("0,2025-10-06,"));
+}
+
+#[test]
+fn set_and_files_and_links_choose_the_same_scenario() {
+    let dir = std::env::temp_dir().join(format!("hashlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let toml = dir.join("s.toml");
+    std::fs::write(&toml, "price_shock_pct = -30.0\nseed = 5\n").unwrap();
+    let json = dir.join("s.json");
+    std::fs::write(&json, r#"{"price_shock_pct": -30, "seed": 5}"#).unwrap();
+    let by_set = hashlab(&[&["run", "--set", "price_shock_pct=-30", "--seed", "5"][..], &SMALL[..]].concat());
+    let by_toml = hashlab(&[&["run", "--scenario", toml.to_str().unwrap()][..], &SMALL[..]].concat());
+    let by_json = hashlab(&[&["run", "--scenario", json.to_str().unwrap()][..], &SMALL[..]].concat());
+    let by_link = hashlab(&["run", "--link", "http://127.0.0.1:3000/?v=1&seed=5&operators=60&years=0.2&price_shock_pct=-30"]);
+    assert!(by_set.status.success(), "{}", stderr(&by_set));
+    assert_eq!(by_set.stdout, by_toml.stdout);
+    assert_eq!(by_set.stdout, by_json.stdout);
+    assert_eq!(by_set.stdout, by_link.stdout, "{}", stderr(&by_link));
+    let out = dir.join("out.json");
+    let written = hashlab(&[&["run", "--format", "json", "--out", out.to_str().unwrap()][..], &SMALL[..]].concat());
+    assert!(written.status.success() && written.stdout.is_empty());
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(value["model_version"], "1");
+    assert!(value["summary"]["blocks"].as_u64().unwrap() > 0);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_input_exits_2_and_names_the_field_and_range() {
+    for (args, field, allowed) in [
+        (vec!["run", "--set", "price_volatility=7"], "price_volatility", "0 to 3"),
+        (vec!["run", "--set", "colour=red"], "colour", "hashlab fields"),
+        (vec!["run", "--operators", "1.5"], "operators", "whole number"),
+        (vec!["run", "--years", "NaN"], "years", "0.1 to 30"),
+        (vec!["run", "--preset", "nope"], "preset", "baseline-2025"),
+        (vec!["run", "--set", "start_date=2025-02-30"], "start_date", "YYYY-MM-DD"),
+        (vec!["run", "--link", "?years=abc"], "years", "0.1 to 30"),
+        (vec!["montecarlo", "--runs", "0"], "runs", "1 to 1000"),
+        (vec!["sweep", "--param", "years=0:1:3", "--metric", "hashrate_ehs"], "years", "0.1 to 30"),
+        (vec!["sweep", "--param", "years=1:2:3", "--metric", "date"], "metric", "daily series"),
+        (vec!["montecarlo", "--shard", "3/3"], "shard", "i/n"),
+    ] {
+        let output = hashlab(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        let message = stderr(&output);
+        assert!(message.contains(field) && message.contains(allowed), "{args:?}: {message}");
+        assert!(!message.contains("panicked"), "{message}");
+    }
+    let missing = hashlab(&["run", "--scenario", "/nonexistent/s.json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("/nonexistent/s.json"));
+}
+
+#[test]
+fn shards_merge_into_the_whole_montecarlo_and_sweep() {
+    let dir = std::env::temp_dir().join(format!("hashlab-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (batch, extra) in [
+        ("montecarlo", vec!["--runs", "9"]),
+        (
+            "sweep",
+            vec![
+                "--param",
+                "price_shock_pct=-50:0:3",
+                "--param",
+                "pool_preference_strength=0:2:2",
+                "--metric",
+                "nakamoto_pools",
+                "--runs",
+                "2",
+            ],
+        ),
+    ] {
+        let base = [&[batch][..], &extra[..], &SMALL[..]].concat();
+        let whole = hashlab(&base);
+        assert!(whole.status.success(), "{batch}: {}", stderr(&whole));
+        let mut files = Vec::new();
+        for i in 0..4 {
+            let file = dir.join(format!("{batch}-{i}.json"));
+            let shard = format!("{i}/4");
+            let output = hashlab(&[&base[..], &["--shard", &shard, "--out", file.to_str().unwrap()][..]].concat());
+            assert!(output.status.success(), "{batch} shard {i}: {}", stderr(&output));
+            files.push(file.to_str().unwrap().to_string());
+        }
+        files.reverse();
+        let merged = hashlab(&[&["merge"][..], &files.iter().map(String::as_str).collect::<Vec<_>>()[..]].concat());
+        assert!(merged.status.success(), "{batch}: {}", stderr(&merged));
+        assert_eq!(merged.stdout, whole.stdout, "{batch}: shards merged equal one run");
+        let partial = hashlab(&["merge", &files[0], &files[1]]);
+        assert_eq!(partial.status.code(), Some(2), "a missing shard is an error");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

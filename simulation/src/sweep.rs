@@ -1,0 +1,350 @@
+//! Sweeps: one or two scenario fields over ranges, a final-day metric per cell.
+//!
+//! Each cell sets the swept fields (evenly spaced from `from` to `to`; whole
+//! numbers for integer fields) and runs `runs` seeds (`seed + r`, as Monte
+//! Carlo runs are seeded); the metric is any daily column taken on the final
+//! day, summarised by its percentiles and mean across seeds. A shard runs a
+//! contiguous block of cells; [`merge_sweeps`] joins shards exactly.
+
+use crate::error::ScenarioError;
+use crate::montecarlo::{check_runs, map_runs, percentile_sorted, run_seed, BatchError, Progress, PERCENTILES};
+use crate::output::DailyRecord;
+use crate::scenario::{FieldKind, FieldSpec, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// The most cells a sweep may have.
+pub const MAX_CELLS: u32 = 2_500;
+/// The most steps along one axis.
+pub const MAX_STEPS: u32 = 100;
+
+/// One swept field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    /// The scenario field.
+    pub field: String,
+    /// First value.
+    pub from: f64,
+    /// Last value.
+    pub to: f64,
+    /// How many values (at least 2, or 1 for a single value).
+    pub steps: u32,
+}
+
+impl Axis {
+    /// Reads `field=from:to:steps`.
+    pub fn parse(text: &str) -> Result<Axis, ScenarioError> {
+        let allowed = "FIELD=FROM:TO:STEPS, e.g. price_shock_pct=-60:0:7";
+        let (field, range) = text.split_once('=').ok_or_else(|| ScenarioError::new("param", format!("`{text}` has no `=`"), allowed))?;
+        let parts: Vec<&str> = range.split(':').collect();
+        let [from, to, steps] = parts.as_slice() else {
+            return Err(ScenarioError::new(field.trim(), format!("`{range}` is not FROM:TO:STEPS"), allowed));
+        };
+        let number = |t: &str| t.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let (Some(from), Some(to)) = (number(from), number(to)) else {
+            return Err(ScenarioError::new(field.trim(), format!("`{range}` has a bound that is not a number"), allowed));
+        };
+        let steps: u32 = steps
+            .trim()
+            .parse()
+            .map_err(|_| ScenarioError::new("steps", format!("`{steps}` is not a whole number"), format!("1 to {MAX_STEPS}")))?;
+        let axis = Axis { field: field.trim().to_string(), from, to, steps };
+        axis.check()?;
+        Ok(axis)
+    }
+
+    /// Checks the field, its range and the step count.
+    pub fn check(&self) -> Result<(), ScenarioError> {
+        let spec = FieldSpec::find(&self.field)
+            .ok_or_else(|| ScenarioError::new(&self.field, "unknown scenario field", "one of the names `hashlab fields` lists"))?;
+        if !matches!(spec.kind, FieldKind::Number | FieldKind::Integer) {
+            return Err(ScenarioError::new(&self.field, "only numeric fields can be swept", "a numeric field"));
+        }
+        if self.steps == 0 || self.steps > MAX_STEPS {
+            return Err(ScenarioError::new("steps", format!("{} steps for {}", self.steps, self.field), format!("1 to {MAX_STEPS}")));
+        }
+        for bound in [self.from, self.to] {
+            let value = if spec.kind == FieldKind::Integer && bound >= 0.0 && bound.fract() == 0.0 {
+                serde_json::json!(bound as u64)
+            } else {
+                serde_json::json!(bound)
+            };
+            spec.check(&value).map_err(|e| ScenarioError::new(&self.field, e.message, spec.allowed()))?;
+        }
+        Ok(())
+    }
+
+    /// The values along the axis.
+    pub fn values(&self) -> Vec<f64> {
+        let integer = FieldSpec::find(&self.field).is_some_and(|s| s.kind == FieldKind::Integer);
+        (0..self.steps)
+            .map(|i| {
+                let t = if self.steps == 1 { 0.0 } else { f64::from(i) / f64::from(self.steps - 1) };
+                let v = self.from + (self.to - self.from) * t;
+                if integer {
+                    crate::math::round(v)
+                } else {
+                    v
+                }
+            })
+            .collect()
+    }
+}
+
+/// A sweep's definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    /// The scenario every cell starts from.
+    pub scenario: Scenario,
+    /// One or two axes.
+    pub axes: Vec<Axis>,
+    /// The daily column taken on the final day.
+    pub metric: String,
+    /// Seeds per cell.
+    pub runs: u32,
+}
+
+/// One cell of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// The swept fields' values, in axis order.
+    pub values: Vec<f64>,
+    /// The metric's percentiles across seeds ([`PERCENTILES`]).
+    pub percentiles: Vec<f64>,
+    /// Its mean across seeds.
+    pub mean: f64,
+}
+
+/// A sweep's result, or a shard of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepResult {
+    /// The model version that produced it.
+    pub model_version: String,
+    /// The definition.
+    pub spec: SweepSpec,
+    /// Cells in the whole sweep.
+    pub total_cells: u32,
+    /// Index of the first cell held here.
+    pub first_cell: u32,
+    /// The cells, first axis slowest.
+    pub cells: Vec<Cell>,
+}
+
+impl SweepSpec {
+    /// Checks the definition.
+    pub fn check(&self) -> Result<(), ScenarioError> {
+        self.scenario.validate()?;
+        if self.axes.is_empty() || self.axes.len() > 2 {
+            return Err(ScenarioError::new("param", format!("{} parameters", self.axes.len()), "one or two --param"));
+        }
+        for axis in &self.axes {
+            axis.check()?;
+        }
+        if self.axes.len() == 2 && self.axes[0].field == self.axes[1].field {
+            return Err(ScenarioError::new(&self.axes[1].field, "swept twice", "two different fields"));
+        }
+        if DailyRecord::default().value(&self.metric).is_none() {
+            return Err(ScenarioError::new(
+                "metric",
+                format!("`{}` is not a daily column", self.metric),
+                "a numeric column of the daily series, e.g. nakamoto_pools",
+            ));
+        }
+        check_runs(self.runs)?;
+        if self.cell_count() > MAX_CELLS {
+            return Err(ScenarioError::new(
+                "param",
+                format!("{} cells", self.cell_count()),
+                format!("at most {MAX_CELLS} cells (steps multiplied)"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// How many cells.
+    pub fn cell_count(&self) -> u32 {
+        self.axes.iter().map(|a| a.steps).product()
+    }
+
+    /// The swept values of cell `index` (first axis slowest).
+    pub fn cell_values(&self, index: u32) -> Vec<f64> {
+        let mut rest = index;
+        let mut values = vec![0.0; self.axes.len()];
+        for (a, axis) in self.axes.iter().enumerate().rev() {
+            values[a] = axis.values()[(rest % axis.steps) as usize];
+            rest /= axis.steps;
+        }
+        values
+    }
+
+    /// The scenario of cell `index`.
+    pub fn cell_scenario(&self, index: u32) -> Result<Scenario, ScenarioError> {
+        let mut scenario = self.scenario.clone();
+        for (axis, value) in self.axes.iter().zip(self.cell_values(index)) {
+            scenario.set_field(&axis.field, &format!("{value}"))?;
+        }
+        scenario.validate()?;
+        Ok(scenario)
+    }
+}
+
+/// Runs cells `first_cell..first_cell + count` of a sweep (all of it: 0 and `cell_count`).
+pub fn run_sweep(spec: &SweepSpec, first_cell: u32, count: u32, progress: &Progress) -> Result<SweepResult, BatchError> {
+    spec.check()?;
+    let total = spec.cell_count();
+    if first_cell.checked_add(count).is_none_or(|end| end > total) {
+        return Err(ScenarioError::new(
+            "shard",
+            format!("cells {first_cell}..{} of {total}", first_cell.saturating_add(count)),
+            "a part of the cells",
+        )
+        .into());
+    }
+    let runs = spec.runs;
+    let tasks: Vec<u32> = (0..count * runs).collect();
+    let finals = map_runs(&tasks, |task| {
+        if progress.cancelled() {
+            return Err(BatchError::Cancelled);
+        }
+        let cell = first_cell + task / runs;
+        let mut scenario = spec.cell_scenario(cell)?;
+        scenario.seed = run_seed(spec.scenario.seed, task % runs);
+        let result = crate::run(&scenario)?;
+        progress.tick();
+        Ok(result.days.last().and_then(|d| d.value(&spec.metric)).unwrap_or(0.0))
+    })?;
+    let cells = finals
+        .chunks(runs as usize)
+        .enumerate()
+        .map(|(offset, values)| {
+            let mut sorted = values.to_vec();
+            sorted.sort_unstable_by(f64::total_cmp);
+            Cell {
+                values: spec.cell_values(first_cell + offset as u32),
+                percentiles: PERCENTILES.iter().map(|p| percentile_sorted(&sorted, *p)).collect(),
+                mean: values.iter().sum::<f64>() / values.len() as f64,
+            }
+        })
+        .collect();
+    Ok(SweepResult { model_version: crate::MODEL_VERSION.to_string(), spec: spec.clone(), total_cells: total, first_cell, cells })
+}
+
+/// Joins the shards of one sweep.
+pub fn merge_sweeps(mut parts: Vec<SweepResult>) -> Result<SweepResult, ScenarioError> {
+    let invalid = |message: String| ScenarioError::new("shards", message, "every shard of one sweep, each once");
+    parts.sort_by_key(|p| p.first_cell);
+    let first = parts.first().ok_or_else(|| invalid("no shards".to_string()))?;
+    let (spec, total, version) = (first.spec.clone(), first.total_cells, first.model_version.clone());
+    let mut cells = Vec::with_capacity(total as usize);
+    for part in parts {
+        if part.spec != spec || part.total_cells != total || part.model_version != version {
+            return Err(invalid("the shards come from different sweeps".to_string()));
+        }
+        if part.first_cell != cells.len() as u32 {
+            return Err(invalid(format!("cells {}..{} are missing or doubled", cells.len(), part.first_cell.max(cells.len() as u32))));
+        }
+        cells.extend(part.cells);
+    }
+    if cells.len() as u32 != total {
+        return Err(invalid(format!("cells {}..{total} are missing", cells.len())));
+    }
+    Ok(SweepResult { model_version: version, spec, total_cells: total, first_cell: 0, cells })
+}
+
+impl SweepResult {
+    /// The cells as CSV: one column per axis, then the metric's percentiles and mean.
+    pub fn to_csv_string(&self) -> String {
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = self.spec.axes.iter().map(|a| a.field.clone()).collect();
+        header.extend(PERCENTILES.iter().map(|p| format!("{}_p{}", self.spec.metric, p)));
+        header.push(format!("{}_mean", self.spec.metric));
+        csv.write_record(&header).expect("writing to memory");
+        for cell in &self.cells {
+            let mut row: Vec<String> = cell.values.iter().map(|v| crate::output::format_number(*v)).collect();
+            row.extend(cell.percentiles.iter().map(|v| crate::output::format_number(*v)));
+            row.push(crate::output::format_number(cell.mean));
+            csv.write_record(&row).expect("writing to memory");
+        }
+        String::from_utf8(csv.into_inner().expect("flushing memory")).expect("CSV of numbers is UTF-8")
+    }
+}
+
+/// Which part of `total` items shard `index` of `count` runs: (first, how many).
+pub fn shard_range(total: u32, index: u32, count: u32) -> Result<(u32, u32), ScenarioError> {
+    if count == 0 || index >= count {
+        return Err(ScenarioError::new("shard", format!("{index}/{count}"), "i/n with 0 <= i < n"));
+    }
+    let start = (u64::from(total) * u64::from(index) / u64::from(count)) as u32;
+    let end = (u64::from(total) * u64::from(index + 1) / u64::from(count)) as u32;
+    Ok((start, end - start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+
+    fn spec() -> SweepSpec {
+        SweepSpec {
+            scenario: Scenario { operators: 50, years: 0.1, ..Scenario::default() },
+            axes: vec![Axis::parse("price_shock_pct=-60:0:3").unwrap(), Axis::parse("operators=50:70:2").unwrap()],
+            metric: "hashrate_ehs".to_string(),
+            runs: 2,
+        }
+    }
+
+    #[test]
+    fn axes_parse_and_name_what_is_wrong() {
+        let axis = Axis::parse("price_shock_pct=-60:0:4").unwrap();
+        assert_eq!(axis.values(), vec![-60.0, -40.0, -20.0, 0.0]);
+        assert_eq!(Axis::parse("operators=10:15:4").unwrap().values(), vec![10.0, 12.0, 13.0, 15.0]);
+        assert_eq!(Axis::parse("nope=1:2:3").unwrap_err().field, "nope");
+        assert_eq!(Axis::parse("years=0:2:3").unwrap_err().field, "years");
+        assert_eq!(Axis::parse("years=1:2:0").unwrap_err().field, "steps");
+        assert_eq!(Axis::parse("title=1:2:3").unwrap_err().field, "title");
+        assert_eq!(Axis::parse("years=1:2").unwrap_err().field, "years");
+    }
+
+    #[test]
+    fn shards_merge_into_the_whole_sweep() {
+        let spec = spec();
+        let cancel = AtomicBool::new(false);
+        let report = |_| {};
+        let progress = Progress::new(&cancel, &report);
+        let whole = run_sweep(&spec, 0, spec.cell_count(), &progress).unwrap();
+        assert_eq!(whole.cells.len(), 6);
+        assert_eq!(whole.cells[1].values, vec![-60.0, 70.0]);
+        let parts: Vec<SweepResult> = (0..4)
+            .map(|i| {
+                let (first, count) = shard_range(6, i, 4).unwrap();
+                run_sweep(&spec, first, count, &progress).unwrap()
+            })
+            .collect();
+        assert_eq!(merge_sweeps(parts.clone()).unwrap(), whole);
+        assert!(merge_sweeps(parts[1..].to_vec()).is_err());
+        assert!(whole.to_csv_string().starts_with("price_shock_pct,operators,hashrate_ehs_p5,"));
+    }
+
+    #[test]
+    fn shard_ranges_cover_everything_once() {
+        for (total, count) in [(10u32, 3u32), (3, 5), (400, 7)] {
+            let mut next = 0;
+            for index in 0..count {
+                let (first, n) = shard_range(total, index, count).unwrap();
+                assert_eq!(first, next);
+                next += n;
+            }
+            assert_eq!(next, total);
+        }
+        assert!(shard_range(10, 3, 3).is_err());
+    }
+
+    #[test]
+    fn specs_are_checked() {
+        let mut bad = spec();
+        bad.metric = "date".into();
+        assert_eq!(bad.check().unwrap_err().field, "metric");
+        let mut huge = spec();
+        huge.axes = vec![Axis::parse("price_shock_pct=-60:0:100").unwrap(), Axis::parse("seed=1:100:100").unwrap()];
+        assert_eq!(huge.check().unwrap_err().field, "param");
+    }
+}
