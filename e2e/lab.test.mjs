@@ -158,7 +158,12 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   assert.notDeepEqual(after.headlines, before.headlines, 'the headline figures changed');
   assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '55000');
   const url = page.url();
-  assert.match(await page.inputValue('#share-link'), /start_price_usd=55000/);
+  const shared = await page.inputValue('#share-link');
+  assert.ok(shared.startsWith(`${base}/?`) && /start_price_usd=55000/.test(shared), shared);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.click('button.copy');
+  await page.waitForSelector('button.copy:text("Copied")');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), shared, 'the copied link is the shown one');
 
   // The same link in a fresh browser context: identical figures and charts.
   const fresh = await open(url);
@@ -183,6 +188,12 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   await page.waitForSelector('#chart-hashrate .readout');
   assert.match(await page.locator('#chart-hashrate .readout').innerText(), /\d{4}-\d{2}-\d{2}[\s\S]*EH\/s/);
   await plot.screenshot({ path: path.join(SHOTS, 'readout.png') });
+  // And from the keyboard.
+  await page.mouse.move(0, 0);
+  await page.locator('#chart-budget .plot').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  assert.match(await page.locator('#chart-budget .readout').innerText(), /Security budget: .* USD\/day/);
 
   assert.deepEqual(errors, [], 'no errors in the console');
   await context.close();
@@ -228,6 +239,8 @@ test('a broken link names what it ignored and shows the rest', async () => {
 
 test('the page works on a phone screen', async () => {
   const { context, page, errors } = await open(`${base}/`, PHONE);
+  // After hydration a phone asks for charts drawn for its width.
+  await page.waitForSelector('#chart-hashrate svg[viewBox="0 0 440 320"]');
   await page.screenshot({ path: path.join(SHOTS, 'phone-390x844.png') });
   await page.screenshot({ path: path.join(SHOTS, 'phone-390x844-full.png'), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

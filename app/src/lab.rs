@@ -36,7 +36,17 @@ pub fn Lab() -> impl IntoView {
         go.run((base, Some(id)));
     });
 
-    let run = Resource::new(move || (query.get(), baseline.get()), |(query, baseline)| simulate(query, baseline));
+    // Charts drawn for a phone screen; the server's first paint is for a wide one.
+    let compact = RwSignal::new(false);
+    Effect::new(move |_| {
+        if narrow_screen() {
+            compact.set(true);
+        }
+    });
+    let run = Resource::new(
+        move || (query.get(), baseline.get(), compact.get()),
+        |(query, baseline, compact)| simulate(query, baseline, compact),
+    );
 
     // Browser only: mark the page hydrated, and time each redraw.
     Effect::new(move |_| {
@@ -61,7 +71,7 @@ pub fn Lab() -> impl IntoView {
                         "What happens to Bitcoin's mining, security and concentration when prices, power and AI change? Move a control and see."
                     </p>
                 </div>
-                <ShareBar query baseline />
+                <ShareBar query scenario preset baseline />
             </header>
             <LinkWarnings warnings />
             <Presets preset choose_preset />
@@ -101,20 +111,35 @@ pub fn Lab() -> impl IntoView {
 
 /// The link of the current run, a copy button and the baseline pin.
 #[component]
-fn ShareBar(query: Memo<String>, baseline: RwSignal<Option<String>>) -> impl IntoView {
-    let link_text = move || {
-        let query = query.get();
-        if query.is_empty() {
-            "/".to_string()
+fn ShareBar(
+    query: Memo<String>,
+    scenario: Memo<Scenario>,
+    preset: Memo<Option<String>>,
+    baseline: RwSignal<Option<String>>,
+) -> impl IntoView {
+    // The page's origin, known in the browser only (the server shows a relative link).
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| origin.set(page_origin()));
+    // The link that reproduces what the page shows: a broken link's bad fields are left out.
+    let link = Memo::new(move |_| {
+        if query.with(String::is_empty) {
+            format!("{}/", origin.get())
         } else {
-            format!("/?{query}")
+            let canonical = scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref())));
+            format!("{}/?{canonical}", origin.get())
         }
-    };
-    let copied = RwSignal::new(false);
+    });
+    let copied = RwSignal::new(None::<&'static str>);
+    let input = NodeRef::<leptos::html::Input>::new();
     let copy = move |_| {
-        copy_location();
-        copied.set(true);
+        select_text(input);
+        copied.set(Some(if copy_text(&link.get_untracked()) { "Copied" } else { "Press Ctrl+C" }));
     };
+    Effect::new(move |_| {
+        // A new link has not been copied yet.
+        link.track();
+        copied.set(None);
+    });
     let pin = move |_| {
         if baseline.with_untracked(Option::is_some) {
             baseline.set(None);
@@ -128,9 +153,17 @@ fn ShareBar(query: Memo<String>, baseline: RwSignal<Option<String>>) -> impl Int
                 "Link to this run"
             </label>
             <div class="share-row">
-                <input id="share-link" class="share-link" type="text" readonly value=link_text prop:value=link_text />
+                <input
+                    id="share-link"
+                    class="share-link"
+                    type="text"
+                    readonly
+                    node_ref=input
+                    value=move || link.get()
+                    prop:value=move || link.get()
+                />
                 <button type="button" class="copy" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy link" }}
+                    {move || copied.get().unwrap_or("Copy link")}
                 </button>
                 <button
                     type="button"
@@ -247,6 +280,31 @@ fn Chart(chart: ChartView) -> impl IntoView {
         });
         pointer.set(hit);
     };
+    // The same readout from the keyboard: arrows step through the days.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let rows = readout.with_value(|r| r.rows.len());
+        if rows == 0 {
+            return;
+        }
+        let current = pointer.get_untracked().map(|(_, index)| index);
+        let page = (rows / 12).max(1);
+        let next = match ev.key().as_str() {
+            "ArrowLeft" => current.map_or(rows - 1, |i| i.saturating_sub(1)),
+            "ArrowRight" => current.map_or(0, |i| (i + 1).min(rows - 1)),
+            "PageUp" => current.map_or(0, |i| i.saturating_sub(page)),
+            "PageDown" => current.map_or(rows - 1, |i| (i + page).min(rows - 1)),
+            "Home" => 0,
+            "End" => rows - 1,
+            "Escape" => {
+                pointer.set(None);
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        let fraction = readout.with_value(|r| r.left + (r.right - r.left) * next as f64 / (rows - 1).max(1) as f64);
+        pointer.set(Some((fraction, next)));
+    };
     let legend = chart
         .legend
         .into_iter()
@@ -266,8 +324,12 @@ fn Chart(chart: ChartView) -> impl IntoView {
             <ul class="legend">{legend}</ul>
             <div
                 class="plot"
+                tabindex="0"
+                aria-label=format!("{title}: values by day; use the arrow keys")
                 on:pointermove=on_move
                 on:pointerleave=move |_| pointer.set(None)
+                on:keydown=on_key
+                on:blur=move |_| pointer.set(None)
             >
                 <div class="svg" inner_html=chart.svg></div>
                 {move || {
@@ -283,7 +345,7 @@ fn Chart(chart: ChartView) -> impl IntoView {
                             };
                             view! {
                                 <div class="cursor" style=format!("left: {:.2}%", fraction * 100.0)></div>
-                                <div class="readout" style=style>{text}</div>
+                                <div class="readout" role="status" style=style>{text}</div>
                             }
                         })
                 }}
@@ -314,6 +376,19 @@ fn pointer_fraction(ev: &leptos::ev::PointerEvent) -> Option<f64> {
     {
         let _ = ev;
         None
+    }
+}
+
+/// Whether the window is phone-narrow (browser only; never on the server).
+fn narrow_screen() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        const NARROWEST_WIDE_PX: f64 = 640.0;
+        web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|width| width < NARROWEST_WIDE_PX)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
     }
 }
 
@@ -355,12 +430,50 @@ fn set_body_attribute(name: &str, value: &str) {
     }
 }
 
-/// Copies the page's address to the clipboard (browser only).
-fn copy_location() {
+/// The page's origin, e.g. `http://127.0.0.1:3000` (browser only).
+fn page_origin() -> String {
     #[cfg(feature = "hydrate")]
     {
-        let Some(window) = web_sys::window() else { return };
-        let Ok(href) = window.location().href() else { return };
-        let _ = window.navigator().clipboard().write_text(&href);
+        web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+/// Selects the text of `input`, so that it can be copied by hand.
+fn select_text(input: NodeRef<leptos::html::Input>) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(input) = input.get_untracked() {
+            input.select();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = input;
+    }
+}
+
+/// Puts `text` on the clipboard; false where the page may not (no clipboard
+/// API outside secure contexts).
+fn copy_text(text: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsValue;
+        let Some(window) = web_sys::window() else { return false };
+        let clipboard = window.navigator().clipboard();
+        let value: &JsValue = clipboard.as_ref();
+        if value.is_undefined() || value.is_null() {
+            return false;
+        }
+        let _ = clipboard.write_text(text);
+        true
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = text;
+        false
     }
 }

@@ -48,14 +48,31 @@ pub async fn run_cached(scenario: Scenario) -> Result<Cached, String> {
     Ok(result)
 }
 
+/// Runs the default scenario and every preset into the cache, so that the
+/// first visitor and the first click on a preset card do not wait for them.
+pub async fn warm_up() {
+    let mut scenarios = vec![Scenario::default()];
+    scenarios.extend(simulation::presets::all().into_iter().map(|preset| preset.scenario));
+    for scenario in scenarios {
+        if let Err(e) = run_cached(scenario).await {
+            tracing_warn(&e);
+        }
+    }
+}
+
+fn tracing_warn(message: &str) {
+    eprintln!("hashlab: warming the run cache failed: {message}");
+}
+
 fn lookup(scenario: &Scenario) -> Option<Cached> {
     let cache = cache().lock().unwrap_or_else(|e| e.into_inner());
     cache.iter().find(|(key, _)| key == scenario).map(|(_, result)| result.clone())
 }
 
 /// Everything the page shows for the run of share-link `query`, with the
-/// run of `baseline` (another share-link query) overlaid when given.
-pub async fn run_view(query: String, baseline: Option<String>) -> Result<RunView, String> {
+/// run of `baseline` (another share-link query) overlaid when given, with
+/// charts drawn for a phone when `compact`.
+pub async fn run_view(query: String, baseline: Option<String>, compact: bool) -> Result<RunView, String> {
     let started = Instant::now();
     let parse = link::from_query(&query);
     let run = run_cached(parse.scenario.clone()).await?;
@@ -66,7 +83,7 @@ pub async fn run_view(query: String, baseline: Option<String>) -> Result<RunView
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
     let view = match run {
         Ok(run) => {
-            let charts = charts::draw_all(&run, baseline_run.as_deref());
+            let charts = charts::draw_all(&run, baseline_run.as_deref(), compact);
             RunView {
                 query: canonical,
                 model_version: run.model_version.to_string(),

@@ -88,9 +88,10 @@ mod api {
     use super::RunView;
 
     /// Runs the scenario of a share-link `query` (and the pinned `baseline`
-    /// query, if any) and returns the page's figures and charts.
+    /// query, if any) and returns the page's figures and charts, drawn for a
+    /// phone screen when `compact`.
     #[leptos::server(prefix = "/api", endpoint = "simulate")]
-    pub async fn simulate(query: String, baseline: Option<String>) -> Result<RunView, leptos::prelude::ServerFnError> {
-        crate::render::run_view(query, baseline).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
+    pub async fn simulate(query: String, baseline: Option<String>, compact: bool) -> Result<RunView, leptos::prelude::ServerFnError> {
+        crate::render::run_view(query, baseline, compact).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
     }
 }

@@ -45,6 +45,7 @@ pub async fn serve(addr: SocketAddr) -> anyhow::Result<()> {
         );
     }
     let router = router(addr, &site_root);
+    tokio::spawn(app::render::warm_up());
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     tracing::info!("serving Hashlab on http://{local}/ (site root {})", site_root.display());

@@ -109,7 +109,7 @@ fn the_page_without_javascript() {
         "POST",
         "/api/simulate",
         "Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n",
-        "query=v%3D1%26seed%3D7%26years%3D0.5",
+        "query=v%3D1%26seed%3D7%26years%3D0.5&compact=false",
     );
     assert_eq!(api.status, 200, "{}", api.body);
     let view: serde_json::Value = serde_json::from_str(&api.body).expect("JSON");

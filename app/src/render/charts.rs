@@ -64,8 +64,10 @@ fn scaled(run: &RunResult, name: &str, factor: f64) -> Vec<f64> {
     column(run, name).into_iter().map(|v| v * factor).collect()
 }
 
-/// Draws every chart of [`CHARTS`] for `run`, with `baseline` dashed.
-pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>) -> Vec<ChartView> {
+/// Draws every chart of [`CHARTS`] for `run`, with `baseline` dashed, for a
+/// phone (`compact`) or a wider screen.
+pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, compact: bool) -> Vec<ChartView> {
+    let frame = if compact { plot::COMPACT } else { plot::WIDE };
     CHARTS
         .iter()
         .map(|info| {
@@ -81,7 +83,7 @@ pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>) -> Vec<ChartView>
                 other => unreachable!("chart {other} has no drawing"),
             };
             let plot = Plot { title: info.title.to_string(), ..plot };
-            let drawn = plot::draw(&plot);
+            let drawn = plot::draw(&plot, frame);
             ChartView { id: info.id.to_string(), svg: drawn.svg, legend: drawn.legend, readout: drawn.readout }
         })
         .collect()
@@ -425,7 +427,8 @@ mod tests {
     fn every_chart_draws_from_a_real_run() {
         let scenario = simulation::Scenario { years: 0.3, operators: 200, ..Default::default() };
         let run = simulation::run(&scenario).expect("the scenario runs");
-        let charts = draw_all(&run, Some(&run));
+        let charts = draw_all(&run, Some(&run), false);
+        assert_eq!(draw_all(&run, None, true).len(), CHARTS.len());
         assert_eq!(charts.len(), CHARTS.len());
         for chart in &charts {
             assert!(chart.svg.contains("<svg"), "{}", chart.id);

@@ -6,8 +6,25 @@
 use crate::run_view::{LegendItem, Readout};
 use plotters::prelude::*;
 
-/// Width and height of every chart's SVG, in SVG pixels.
-pub const SIZE: (u32, u32) = (760, 360);
+/// The drawing size of a chart: SVG pixels and font size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    /// Width, SVG pixels.
+    pub width: u32,
+    /// Height, SVG pixels.
+    pub height: u32,
+    /// Label font size, SVG pixels.
+    pub font: u32,
+    /// Dates along the x axis.
+    pub x_labels: usize,
+    /// Width of each value axis's label area.
+    pub y_label_area: u32,
+}
+
+/// Charts for a wide screen (scaled down a little on a laptop).
+pub const WIDE: Frame = Frame { width: 760, height: 360, font: 15, x_labels: 8, y_label_area: 76 };
+/// Charts for a phone: fewer, larger labels once scaled to ~360 px.
+pub const COMPACT: Frame = Frame { width: 440, height: 320, font: 15, x_labels: 4, y_label_area: 58 };
 /// Most points drawn per line; longer series are sampled evenly.
 const MOST_POINTS: usize = 500;
 /// Rows of the pointer readout per chart.
@@ -154,18 +171,18 @@ pub fn css(color: RGBColor) -> String {
 }
 
 /// Draws `plot`. Errors of the drawing backend become a chart that says so.
-pub fn draw(plot: &Plot) -> Drawn {
+pub fn draw(plot: &Plot, frame: Frame) -> Drawn {
     let mut svg = String::new();
-    let area = draw_into(plot, &mut svg).unwrap_or_else(|e| {
+    let area = draw_into(plot, frame, &mut svg).unwrap_or_else(|e| {
         svg = format!(
             r#"<svg viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><text x="20" y="40">chart could not be drawn: {}</text></svg>"#,
-            SIZE.0,
-            SIZE.1,
+            frame.width,
+            frame.height,
             escape(&e)
         );
         (0.0, 1.0)
     });
-    Drawn { svg: responsive(&svg, &plot.title), legend: legend(plot), readout: readout(plot, area) }
+    Drawn { svg: responsive(&svg, &plot.title, frame), legend: legend(plot), readout: readout(plot, area) }
 }
 
 fn legend(plot: &Plot) -> Vec<LegendItem> {
@@ -204,8 +221,8 @@ fn readout(plot: &Plot, area: (f64, f64)) -> Readout {
 }
 
 /// Removes the fixed size so the SVG scales with CSS, and names it.
-fn responsive(svg: &str, title: &str) -> String {
-    let header = format!(r#"<svg width="{}" height="{}" "#, SIZE.0, SIZE.1);
+fn responsive(svg: &str, title: &str, frame: Frame) -> String {
+    let header = format!(r#"<svg width="{}" height="{}" "#, frame.width, frame.height);
     let named = format!(r#"<svg role="img" aria-label="{}" preserveAspectRatio="xMidYMid meet" "#, escape(title));
     svg.replacen(&header, &named, 1)
 }
@@ -339,7 +356,7 @@ fn axis_label(axis: &Axis, value: f64) -> String {
     }
 }
 
-fn draw_into(plot: &Plot, svg: &mut String) -> Result<(f64, f64), String> {
+fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), String> {
     let days = plot.dates.len().max(2);
     let x_range = 0.0..(days - 1) as f64;
     let left_values = plot
@@ -356,7 +373,7 @@ fn draw_into(plot: &Plot, svg: &mut String) -> Result<(f64, f64), String> {
 
     let area_fraction;
     {
-        let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(svg, (frame.width, frame.height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .margin_top(12)
@@ -364,8 +381,8 @@ fn draw_into(plot: &Plot, svg: &mut String) -> Result<(f64, f64), String> {
             .margin_right(if plot.right.is_some() { 8 } else { 24 })
             .margin_bottom(6)
             .x_label_area_size(34)
-            .y_label_area_size(76)
-            .right_y_label_area_size(if plot.right.is_some() { 76 } else { 0 })
+            .y_label_area_size(frame.y_label_area)
+            .right_y_label_area_size(if plot.right.is_some() { frame.y_label_area } else { 0 })
             .build_cartesian_2d(x_range.clone(), left_lo..left_hi)
             .map_err(|e| e.to_string())?
             .set_secondary_coord(x_range, right_lo..right_hi);
@@ -376,11 +393,11 @@ fn draw_into(plot: &Plot, svg: &mut String) -> Result<(f64, f64), String> {
             dates.get(day).map(|d| d.get(..7).unwrap_or(d).to_string()).unwrap_or_default()
         };
         let left_label = |y: &f64| axis_label(&plot.left, *y);
-        let label_font = ("sans-serif", 15).into_font().color(&RGBColor(60, 60, 60));
-        let title_font = ("sans-serif", 15).into_font().color(&RGBColor(40, 40, 40));
+        let label_font = ("sans-serif", frame.font).into_font().color(&RGBColor(60, 60, 60));
+        let title_font = ("sans-serif", frame.font).into_font().color(&RGBColor(40, 40, 40));
         chart
             .configure_mesh()
-            .x_labels(8)
+            .x_labels(frame.x_labels)
             .y_labels(6)
             .x_label_formatter(&date_label)
             .y_label_formatter(&left_label)
@@ -439,7 +456,7 @@ fn draw_into(plot: &Plot, svg: &mut String) -> Result<(f64, f64), String> {
             }
         }
         let (pixels_x, _) = chart.plotting_area().get_pixel_range();
-        area_fraction = (pixels_x.start as f64 / SIZE.0 as f64, pixels_x.end as f64 / SIZE.0 as f64);
+        area_fraction = (pixels_x.start as f64 / frame.width as f64, pixels_x.end as f64 / frame.width as f64);
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(area_fraction)
@@ -471,7 +488,7 @@ mod tests {
 
     #[test]
     fn draws_a_scalable_named_svg_with_a_readout() {
-        let drawn = draw(&plot(vec![1.0, 2.0, f64::NAN, 4.0]));
+        let drawn = draw(&plot(vec![1.0, 2.0, f64::NAN, 4.0]), WIDE);
         assert!(drawn.svg.starts_with("<svg role=\"img\" aria-label=\"test &lt;chart&gt;\""), "{}", &drawn.svg[..120]);
         assert!(drawn.svg.contains("viewBox=\"0 0 760 360\""));
         let root_tag = &drawn.svg[..drawn.svg.find('>').unwrap()];
