@@ -230,6 +230,11 @@ test('a broken link names what it ignored and shows the rest', async () => {
   assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '50000');
   assert.equal(await page.locator('.chart svg').count(), CHART_IDS.length);
   await page.screenshot({ path: path.join(SHOTS, 'broken-link.png') });
+  // A bad value typed into a control is refused beside it; the run stays.
+  await page.fill('input[data-value="operators"]', 'many');
+  await page.press('input[data-value="operators"]', 'Enter');
+  await page.locator('.control:has(input[data-value="operators"]) .field-error').waitFor();
+  assert.match(page.url(), /start_price_usd=50000/);
   await context.close();
   // And without a browser: the server answers 200 with the message.
   const response = await fetch(`${base}/?years=-1&%3Cscript%3E=1`);

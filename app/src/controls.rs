@@ -80,9 +80,11 @@ pub fn Controls(scenario: Memo<Scenario>, set_scenario: Callback<Scenario>) -> i
         })
         .collect_view();
     view! {
-        <form class="controls" on:submit=|ev| ev.prevent_default()>
+        // Without JavaScript the form still works: it submits every value as a link.
+        <form class="controls" id="scenario" method="get" action="/" on:submit=|ev| ev.prevent_default()>
             <h2 class="controls-title">"Scenario"</h2>
             {groups}
+            <button type="submit" class="no-js-run">"Run with these values"</button>
         </form>
     }
 }
@@ -127,7 +129,6 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
             <input
                 type="range"
                 class="slider"
-                name=spec.name
                 data-field=spec.name
                 min=lo
                 max=hi
@@ -161,6 +162,7 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
                     class="value"
                     type=input_type
                     inputmode=input_mode
+                    name=spec.name
                     data-value=spec.name
                     aria-describedby=help_id.clone()
                     value=shown

@@ -2,7 +2,7 @@
 
 use crate::catalogue;
 use crate::controls::Controls;
-use crate::presets::Presets;
+use crate::presets::{Presets, Story};
 use crate::run_view::{simulate, ChartView, Headline, RunView};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -79,7 +79,11 @@ pub fn Lab() -> impl IntoView {
                 <aside class="sidebar">
                     <Controls scenario set_scenario />
                 </aside>
-                <main class="results" aria-live="polite">
+                <main class="results">
+                    <button type="button" class="jump" on:click=move |_| scroll_to("scenario")>
+                        "Change the scenario"
+                    </button>
+                    <Story preset />
                     <Transition fallback=|| {
                         view! { <p class="loading">"Running the simulation..."</p> }
                     }>
@@ -427,6 +431,20 @@ fn set_body_attribute(name: &str, value: &str) {
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (name, value);
+    }
+}
+
+/// Scrolls the element with `id` into view (browser only).
+fn scroll_to(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(element) = document().get_element_by_id(id) {
+            element.scroll_into_view();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
     }
 }
 

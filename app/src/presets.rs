@@ -25,6 +25,7 @@ pub fn Presets(
                         class:active=move || active.get()
                         aria-pressed=move || if active.get() { "true" } else { "false" }
                         data-preset=id
+                        title=card.teacher_text
                         on:click=move |_| choose_preset.run(id.to_string())
                     >
                         <span class="preset-title">{card.title}</span>
@@ -39,5 +40,20 @@ pub fn Presets(
             <h2 id="presets-title">"Start from a story"</h2>
             <ul class="preset-list">{cards}</ul>
         </section>
+    }
+}
+
+/// The teacher's paragraph of the preset the page starts from, in full.
+#[component]
+pub fn Story(preset: Memo<Option<String>>) -> impl IntoView {
+    move || {
+        preset.get().and_then(|id| simulation::presets::find(&id)).map(|card| {
+            view! {
+                <section class="story" aria-label="About this story">
+                    <h2>{card.title}</h2>
+                    <p>{card.teacher_text}</p>
+                </section>
+            }
+        })
     }
 }

@@ -91,6 +91,13 @@ fn the_page_without_javascript() {
     assert!(broken.body.contains("value=\"50000\""), "the good field still applies");
     assert_eq!(broken.body.matches(" data-chart=").count(), CHARTS);
 
+    // Without JavaScript the controls are a form that submits every value as a link.
+    assert!(page.body.contains("method=\"get\"") && page.body.contains("name=\"start_price_usd\""));
+    let submitted = get(&server, "/?title=&seed=42&operators=2000&years=2&start_price_usd=60000&price_path=");
+    assert_eq!(submitted.status, 200);
+    assert!(!submitted.body.contains("class=\"link-warnings\""), "a whole form's values are a valid link");
+    assert!(submitted.body.contains("value=\"60000\""));
+
     // Garbage never gives a 500 or a blank page.
     for path in ["/?%ZZ=%%&&=&years=-1", "/?v=999&preset=nope", "/?title=%3Cscript%3Ealert(1)%3C%2Fscript%3E"] {
         let response = get(&server, path);

@@ -245,6 +245,11 @@ pub fn figure(value: f64) -> String {
         (value / 1e6, "M")
     } else if magnitude >= 1e4 {
         (value / 1e3, "k")
+    } else if magnitude >= 1e3 {
+        // 1,000 to 9,999: whole, with a thousands separator.
+        let whole = value.round().abs() as u64;
+        let sign = if value < 0.0 { "-" } else { "" };
+        return format!("{sign}{},{:03}", whole / 1000, whole % 1000);
     } else {
         (value, "")
     };
@@ -514,7 +519,8 @@ mod tests {
 
     #[test]
     fn figures_are_short() {
-        assert_eq!(figure(1_150.0), "1150");
+        assert_eq!(figure(1_150.0), "1,150");
+        assert_eq!(figure(-2_005.0), "-2,005");
         assert_eq!(figure(12_345.0), "12.3k");
         assert_eq!(figure(4.2e9), "4.20B");
         assert_eq!(figure(40.0), "40");
