@@ -87,7 +87,6 @@ impl Sim<'_> {
         self.settle_accounts(&books, &idle_all_month, month_hashprice);
         self.complete_conversions();
         self.decide_ai(&books);
-        self.deliver_orders();
         books = self.book_fleets();
         self.expand(&books);
         self.manufacture(&books);
@@ -103,24 +102,20 @@ impl Sim<'_> {
     fn book_lots(&mut self) -> (Vec<Book>, Vec<bool>) {
         let mut books = vec![Book::default(); self.operators.len()];
         // Close every running spell at today's end; the next one starts tomorrow.
-        let (today, tomorrow) = (self.today as usize, self.today + 1);
-        let (hashprice_now, trend_now) = (self.cumulative_hashprice[today + 1], self.cumulative_trend[today + 1]);
-        for lot in self.lots.iter_mut().filter(|lot| lot.running) {
-            let since = lot.on_since_day as usize;
-            lot.hashprice_sum_running += hashprice_now - self.cumulative_hashprice[since];
-            lot.power_trend_sum_running += trend_now - self.cumulative_trend[since];
-            lot.on_since_day = tomorrow;
+        let tomorrow = self.today + 1;
+        for lot in self.lots.iter_mut() {
+            lot.close_spell(tomorrow, &self.cumulative_hashprice, &self.cumulative_trend);
         }
-        let idle_all_month = self.lots.iter().map(|lot| lot.power_trend_sum_running == 0.0).collect();
+        let idle_all_month = self.lots.iter().map(|lot| lot.energy_kwh_trend == 0.0).collect();
         for lot in &mut self.lots {
             let operator = &self.operators[lot.operator as usize];
             let book = &mut books[lot.operator as usize];
-            book.revenue_usd += lot.hash_ths / 1_000.0 * lot.hashprice_sum_running;
-            book.energy_usd += lot.power_w / 1_000.0 * 24.0 * operator.power_usd_per_kwh * lot.power_trend_sum_running;
+            book.revenue_usd += lot.revenue_usd;
+            book.energy_usd += lot.energy_kwh_trend * operator.power_usd_per_kwh;
             book.fleet_ths += lot.hash_ths;
             book.fleet_w += lot.power_w;
-            lot.hashprice_sum_running = 0.0;
-            lot.power_trend_sum_running = 0.0;
+            lot.revenue_usd = 0.0;
+            lot.energy_kwh_trend = 0.0;
         }
         (books, idle_all_month)
     }
@@ -329,22 +324,6 @@ impl Sim<'_> {
         // Orders that no longer fit are resold on arrival.
     }
 
-    fn deliver_orders(&mut self) {
-        let today = self.today;
-        let mut arrived = Vec::new();
-        self.orders.retain(|order| {
-            if order.arrival_day <= today {
-                arrived.push(order.clone());
-                false
-            } else {
-                true
-            }
-        });
-        for order in arrived {
-            self.add_units(order.operator as usize, order.generation, order.units);
-        }
-    }
-
     /// Adds machines to an operator's fleet (merging into its lot of that generation);
     /// those that do not fit its mining MW go to the second-hand market.
     pub(crate) fn add_units(&mut self, index: usize, generation_index: u16, units: u32) {
@@ -366,20 +345,34 @@ impl Sim<'_> {
         if fitting == 0 {
             return;
         }
-        let existing = operator.lots.iter().copied().find(|l| self.lots[*l as usize].generation == generation_index);
+        let existing = operator
+            .lots
+            .iter()
+            .copied()
+            .find(|l| self.lots[*l as usize].generation == generation_index && self.lots[*l as usize].units > 0);
         match existing {
             Some(lot_index) => {
-                let lot = &mut self.lots[lot_index as usize];
-                lot.set_units(lot.units + fitting, generation);
+                let units = self.lots[lot_index as usize].units + fitting;
+                self.change_units(lot_index as usize, units);
             }
             None => {
                 let mut lot = Lot::new(index as u32, operator, generation_index, generation, fitting);
                 lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.settled_x, 1.0);
-                lot.on_since_day = self.today + 1;
+                lot.on_since_day = self.spell_start_day;
+                self.totals.installed_hash += lot.hash_milli;
+                if lot.running {
+                    self.totals.add(&lot, 1);
+                }
                 self.operators[index].lots.push(self.lots.len() as u32);
                 self.lots.push(lot);
             }
         }
+    }
+
+    /// Places an order, keeping orders by arrival day.
+    fn order(&mut self, order: Order) {
+        let position = self.orders.partition_point(|o| o.arrival_day <= order.arrival_day);
+        self.orders.insert(position, order);
     }
 
     /// Site costs per TH/s per day of a generation, USD.
@@ -479,7 +472,7 @@ impl Sim<'_> {
             }
             if new {
                 self.sales_this_month_ths += f64::from(units) * generation.th_per_unit;
-                self.orders.push(Order { operator: index as u32, generation: generation_index, units, arrival_day: self.today + lag_days });
+                self.order(Order { operator: index as u32, generation: generation_index, units, arrival_day: self.today + lag_days });
             } else {
                 used_stock[generation_index as usize] -= u64::from(units);
                 self.take_offers(generation_index, units);
@@ -639,7 +632,7 @@ impl Sim<'_> {
                 owns_pool: false,
             });
             self.sales_this_month_ths += f64::from(units) * generation.th_per_unit;
-            self.orders.push(Order { operator: index, generation: best_index as u16, units, arrival_day: self.today + lag_days });
+            self.order(Order { operator: index, generation: best_index as u16, units, arrival_day: self.today + lag_days });
             self.entries += 1;
         }
     }

@@ -24,6 +24,8 @@ use std::collections::VecDeque;
 
 /// How many of the largest operators the monthly ranking sorts up front.
 const RANKED_HEAD: usize = 512;
+/// Share of manufacturers' monthly output that was sold (the rest they mine) in the starting pipeline.
+const PIPELINE_SOLD_SHARE: f64 = 0.8;
 /// Days in the explorer-style block window.
 const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
@@ -77,7 +79,11 @@ pub(crate) struct Sim<'a> {
     pub pool_entity: Vec<usize>,
     pub entity_count: usize,
     pub offers: Vec<Offer>,
-    pub orders: Vec<Order>,
+    /// Orders on their way, by arrival day.
+    pub orders: VecDeque<Order>,
+    /// The day a lot created or grown now starts running: today during the day,
+    /// tomorrow during the month-end step (today's spells are already booked).
+    pub spell_start_day: u32,
     pub conversions: Vec<Conversion>,
     pub manufacturer_plan_ths_per_month: f64,
     pub manufacturer_plan_floor_ths: f64,
@@ -105,6 +111,8 @@ pub(crate) struct Sim<'a> {
     pub sorted_until: usize,
     /// Effective hashprice (hashprice over the power trend) at which every lot's state was last settled.
     pub settled_x: f64,
+    /// Lots below their switch-off point, by the day they are due to switch off.
+    pub pending_off: VecDeque<(u32, u32)>,
     /// Prefix sums over days of hashprice and of the power trend: entry d sums days 0..d.
     pub cumulative_hashprice: Vec<f64>,
     pub cumulative_trend: Vec<f64>,
@@ -175,7 +183,8 @@ impl<'a> Sim<'a> {
             pool_entity,
             entity_count,
             offers: Vec::new(),
-            orders: Vec::new(),
+            orders: VecDeque::new(),
+            spell_start_day: 0,
             conversions: Vec::new(),
             manufacturer_plan_ths_per_month: sc.manufacturer_production_ehs_per_month * 1e6,
             manufacturer_plan_floor_ths: 0.25 * sc.manufacturer_production_ehs_per_month * 1e6,
@@ -195,6 +204,7 @@ impl<'a> Sim<'a> {
             sorted_lots: Vec::new(),
             sorted_until: 0,
             settled_x: 0.0,
+            pending_off: VecDeque::new(),
             cumulative_hashprice: vec![0.0],
             cumulative_trend: vec![0.0],
             pool_hash_ths: vec![0.0; pool_count],
@@ -299,8 +309,59 @@ impl<'a> Sim<'a> {
             }
         }
         self.settled_x = self.hashprice;
+        self.seed_order_pipeline();
         self.assign_starting_pools(&mut rng);
         self.rebuild_lots();
+    }
+
+    /// Machines ordered before the run and still on their way: a real network
+    /// always has a pipeline (hash rate grew ~30 EH/s a month through 2025).
+    /// Each month of the delivery lag brings the manufacturers' monthly output,
+    /// less the share they would mine themselves, to the large, public and
+    /// stranded operators in proportion to their fleets, at mid-month. Their
+    /// sites were built for it; the machines were paid before the start.
+    fn seed_order_pipeline(&mut self) {
+        let sc = self.sc;
+        let months = sc.delivery_lag_months;
+        let monthly_ths = sc.manufacturer_production_ehs_per_month * 1e6 * PIPELINE_SOLD_SHARE;
+        if months == 0 || monthly_ths <= 0.0 {
+            return;
+        }
+        let Some(generation_index) = self
+            .generations
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.release <= sc.start_date)
+            .min_by(|a, b| a.1.j_per_th.total_cmp(&b.1.j_per_th))
+            .map(|(i, _)| i)
+        else {
+            return;
+        };
+        let generation = self.generations[generation_index].clone();
+        let buys = |kind: OperatorKind| matches!(kind, OperatorKind::LargePrivate | OperatorKind::PublicMiner | OperatorKind::Stranded);
+        let mut fleet_ths = vec![0.0; self.operators.len()];
+        for lot in &self.lots {
+            fleet_ths[lot.operator as usize] += lot.hash_ths;
+        }
+        let total: f64 = (0..self.operators.len()).filter(|i| buys(self.operators[*i].kind)).map(|i| fleet_ths[i]).sum();
+        if total <= 0.0 {
+            return;
+        }
+        for (index, operator) in self.operators.iter_mut().enumerate() {
+            if !buys(operator.kind) {
+                continue;
+            }
+            let units = (monthly_ths * fleet_ths[index] / total / generation.th_per_unit).floor() as u32;
+            if units == 0 {
+                continue;
+            }
+            operator.site_mw += f64::from(units * months) * generation.watts_per_unit() / 1e6;
+            for month in 0..months {
+                let arrival_day = ((f64::from(month) + 0.5) * 30.436_875) as u32;
+                self.orders.push_back(Order { operator: index as u32, generation: generation_index as u16, units, arrival_day });
+            }
+        }
+        self.orders.make_contiguous().sort_by_key(|o| o.arrival_day);
     }
 
     /// Assigns operators to pools so that pools start near their calibrated shares.
@@ -348,6 +409,8 @@ impl<'a> Sim<'a> {
         self.price_usd = self.prices[day as usize];
         let fee_btc = self.fees.next_day_btc(day);
         self.power_trend = market::power_trend_factor(self.sc, day);
+        self.spell_start_day = day;
+        self.deliver_due_orders();
         let reward_btc = chain::subsidy_sats(self.height + 1) as f64 / SATS_PER_BTC as f64 + fee_btc;
         self.hashprice = chain::hashprice_usd_per_ph_day(reward_btc, self.price_usd, self.difficulty);
         self.run_or_idle();
@@ -359,6 +422,7 @@ impl<'a> Sim<'a> {
         self.month_days += 1;
         let tomorrow = market::day_date(self.sc.start_date, day + 1);
         if tomorrow.month() != self.date.month() || day + 1 == self.days {
+            self.spell_start_day = day + 1;
             self.monthly_step();
         }
     }
@@ -387,9 +451,31 @@ impl<'a> Sim<'a> {
             let high = self.sorted_lots.partition_point(|&i| breakeven(&self.lots, i) <= previous / off);
             for position in low..high {
                 let index = self.sorted_lots[position] as usize;
-                if self.lots[index].running {
-                    self.switch(index, false);
-                }
+                self.fall_below(index);
+            }
+        }
+        // Lots added since the last rebuild are not in the sorted order: check each.
+        for index in self.sorted_until..self.lots.len() {
+            let lot = &self.lots[index];
+            if lot.units == 0 {
+                continue;
+            }
+            if !lot.running && Lot::switches_on(lot.breakeven_usd_per_ph_day, x, on) {
+                self.switch(index, true);
+            } else if lot.running && Lot::switches_off(lot.breakeven_usd_per_ph_day, x, off) {
+                self.fall_below(index);
+            }
+        }
+        // Lots whose delay is up switch off if they are still below their point.
+        while self.pending_off.front().is_some_and(|(due, _)| *due <= self.today) {
+            let (due, index) = self.pending_off.pop_front().expect("checked");
+            let lot = &mut self.lots[index as usize];
+            if lot.pending_off_day != due {
+                continue;
+            }
+            lot.pending_off_day = operators::NOT_PENDING;
+            if lot.running && Lot::switches_off(lot.breakeven_usd_per_ph_day, x, off) {
+                self.switch(index as usize, false);
             }
         }
         self.settled_x = x;
@@ -400,21 +486,60 @@ impl<'a> Sim<'a> {
         self.refresh_views();
     }
 
+    /// A running lot has fallen below its switch-off point: it switches off
+    /// after `switch_off_days`, if it is still below then.
+    fn fall_below(&mut self, index: usize) {
+        let lot = &mut self.lots[index];
+        let multiplier = OperatorKind::ALL[lot.kind as usize].profile().switch_off_delay_multiplier;
+        let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier) as u32;
+        if !lot.running || lot.pending_off_day != operators::NOT_PENDING {
+            return;
+        }
+        if delay == 0 {
+            self.switch(index, false);
+        } else {
+            lot.pending_off_day = self.today + delay;
+            self.pending_off.push_back((self.today + delay, index as u32));
+        }
+    }
+
     /// Switches one lot on or off, closing its running spell and moving its hash in the totals.
     pub(crate) fn switch(&mut self, index: usize, on: bool) {
-        let today = self.today as usize;
         let lot = &mut self.lots[index];
         if on {
             lot.running = true;
             lot.on_since_day = self.today;
         } else {
-            let since = lot.on_since_day as usize;
-            lot.hashprice_sum_running += self.cumulative_hashprice[today] - self.cumulative_hashprice[since];
-            lot.power_trend_sum_running += self.cumulative_trend[today] - self.cumulative_trend[since];
+            lot.close_spell(self.today, &self.cumulative_hashprice, &self.cumulative_trend);
             lot.running = false;
         }
         let sign = if on { 1 } else { -1 };
         self.totals.add(lot, sign);
+    }
+
+    /// Changes a lot's unit count now, booking its spell so far at the old
+    /// count and keeping the totals exact.
+    pub(crate) fn change_units(&mut self, index: usize, units: u32) {
+        let generation = &self.generations[self.lots[index].generation as usize];
+        let lot = &mut self.lots[index];
+        lot.close_spell(self.spell_start_day, &self.cumulative_hashprice, &self.cumulative_trend);
+        self.totals.installed_hash -= lot.hash_milli;
+        if lot.running {
+            self.totals.add(lot, -1);
+        }
+        lot.set_units(units, generation);
+        self.totals.installed_hash += lot.hash_milli;
+        if lot.running {
+            self.totals.add(lot, 1);
+        }
+    }
+
+    /// Machines whose order arrives today are plugged in (or resold if they do not fit).
+    fn deliver_due_orders(&mut self) {
+        while self.orders.front().is_some_and(|o| o.arrival_day <= self.today) {
+            let order = self.orders.pop_front().expect("checked");
+            self.add_units(order.operator as usize, order.generation, order.units);
+        }
     }
 
     /// Converts the exact totals into today's TH/s and W views.
@@ -627,6 +752,14 @@ impl<'a> Sim<'a> {
         merged.extend_from_slice(&fresh[b..]);
         self.sorted_lots = merged;
         self.sorted_until = self.lots.len();
+        self.pending_off = self
+            .pending_off
+            .iter()
+            .filter_map(|&(due, old)| {
+                let new = *new_index.get(old as usize)?;
+                (new != u32::MAX).then_some((due, new))
+            })
+            .collect();
 
         for operator in &mut self.operators {
             operator.lots.clear();
@@ -779,8 +912,11 @@ impl Totals {
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) a running lot.
-    fn add(&mut self, lot: &Lot, sign: i64) {
+    pub(crate) fn add(&mut self, lot: &Lot, sign: i64) {
         let hash = sign * lot.hash_milli;
+        if lot.operator as usize >= self.operator.len() {
+            self.operator.resize(lot.operator as usize + 1, 0);
+        }
         self.pool[lot.pool as usize] += hash;
         self.kind[lot.kind as usize] += hash;
         self.generation[lot.generation as usize] += hash;

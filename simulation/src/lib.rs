@@ -56,6 +56,7 @@ pub mod presets;
 pub mod rng;
 pub mod scenario;
 pub mod sweep;
+pub mod validation;
 
 pub use error::ScenarioError;
 pub use output::{DailyRecord, RunResult, Summary};

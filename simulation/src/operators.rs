@@ -101,6 +101,9 @@ pub struct KindProfile {
     pub invest_share: f64,
     /// Most a fleet grows in one month, as a share of its hash.
     pub max_growth_per_month: f64,
+    /// How long it keeps unprofitable machines running, relative to the
+    /// scenario's `switch_off_days` (hedged and contracted miners wait longer).
+    pub switch_off_delay_multiplier: f64,
     /// Whether its sites may convert to AI hosting.
     pub ai_capable: bool,
     /// Whether it may run its own pool once large enough.
@@ -125,6 +128,7 @@ const PROFILES: [KindProfile; 5] = [
         payback_horizon_days: 600.0,
         invest_share: 0.5,
         max_growth_per_month: 0.15,
+        switch_off_delay_multiplier: 0.3,
         ai_capable: false,
         may_run_own_pool: false,
     },
@@ -141,6 +145,7 @@ const PROFILES: [KindProfile; 5] = [
         payback_horizon_days: 900.0,
         invest_share: 0.6,
         max_growth_per_month: 0.1,
+        switch_off_delay_multiplier: 1.0,
         ai_capable: true,
         may_run_own_pool: true,
     },
@@ -157,6 +162,7 @@ const PROFILES: [KindProfile; 5] = [
         payback_horizon_days: 1_100.0,
         invest_share: 0.7,
         max_growth_per_month: 0.1,
+        switch_off_delay_multiplier: 2.0,
         ai_capable: true,
         may_run_own_pool: true,
     },
@@ -173,6 +179,7 @@ const PROFILES: [KindProfile; 5] = [
         payback_horizon_days: 1_100.0,
         invest_share: 0.0,
         max_growth_per_month: 0.0,
+        switch_off_delay_multiplier: 1.5,
         ai_capable: true,
         may_run_own_pool: true,
     },
@@ -189,6 +196,7 @@ const PROFILES: [KindProfile; 5] = [
         payback_horizon_days: 1_000.0,
         invest_share: 0.5,
         max_growth_per_month: 0.1,
+        switch_off_delay_multiplier: 1.0,
         ai_capable: false,
         may_run_own_pool: false,
     },
@@ -265,10 +273,13 @@ pub struct Lot {
     pub power_milli: i64,
     /// The first day of the current running spell (meaningful while running).
     pub on_since_day: u32,
-    /// Sum of hashprice over the days they ran this month (closed spells).
-    pub hashprice_sum_running: f64,
-    /// Sum of the power trend factor over the days they ran this month (closed spells).
-    pub power_trend_sum_running: f64,
+    /// The day it is due to switch off, if it has fallen below its switch-off point
+    /// ([`NOT_PENDING`] otherwise).
+    pub pending_off_day: u32,
+    /// Revenue of this month's closed running spells: hash (PH/s) times hashprice, summed over days, USD.
+    pub revenue_usd: f64,
+    /// Energy of this month's closed running spells, kWh, each day weighted by the power trend.
+    pub energy_kwh_trend: f64,
 }
 
 impl Lot {
@@ -286,9 +297,10 @@ impl Lot {
             hash_milli: 0,
             power_milli: 0,
             on_since_day: 0,
+            pending_off_day: NOT_PENDING,
             breakeven_usd_per_ph_day: generation.breakeven_usd_per_ph_day(operator.power_usd_per_kwh),
-            hashprice_sum_running: 0.0,
-            power_trend_sum_running: 0.0,
+            revenue_usd: 0.0,
+            energy_kwh_trend: 0.0,
         };
         lot.set_units(units, generation);
         lot
@@ -301,6 +313,18 @@ impl Lot {
         self.power_w = self.hash_ths * generation.j_per_th;
         self.hash_milli = crate::math::round(self.hash_ths * 1_000.0) as i64;
         self.power_milli = crate::math::round(self.power_w * 1_000.0) as i64;
+    }
+
+    /// Books the running spell from `on_since_day` up to (not including)
+    /// `upto_day`, with prefix sums over days of hashprice and power trend,
+    /// and starts the next spell there.
+    pub fn close_spell(&mut self, upto_day: u32, cumulative_hashprice: &[f64], cumulative_trend: &[f64]) {
+        if self.running && self.on_since_day < upto_day {
+            let (since, upto) = (self.on_since_day as usize, upto_day as usize);
+            self.revenue_usd += self.hash_ths / 1_000.0 * (cumulative_hashprice[upto] - cumulative_hashprice[since]);
+            self.energy_kwh_trend += self.power_w / 1_000.0 * 24.0 * (cumulative_trend[upto] - cumulative_trend[since]);
+            self.on_since_day = upto_day;
+        }
     }
 
     /// Whether machines with this breakeven switch on at effective hashprice
@@ -319,6 +343,9 @@ impl Lot {
         breakeven > x / off
     }
 }
+
+/// `Lot::pending_off_day` when no switch-off is pending.
+pub const NOT_PENDING: u32 = u32::MAX;
 
 /// A draw from a log-normal with median 1 and log-sd `sigma`.
 pub fn lognormal_factor(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {

@@ -30,7 +30,10 @@ fn october_2025() -> Scenario {
         start_height: 917_700,
         // Interpolated between 129.7 T (Aug 2025) and ~155 T (early Nov 2025).
         start_difficulty_t: 150.0,
-        start_hashrate_ehs: 1_130.0,
+        // Difficulty rose to a record ~156 T by 30 Oct 2025 (CALIBRATION.md:
+        // ~155 T early Nov), so October's running hash exceeded the ~1,075 EH/s
+        // that 150 T implies: ~1,160 installed gives ~1,100 running.
+        start_hashrate_ehs: 1_160.0,
         start_price_usd: 124_824.0,
         ..Scenario::default()
     }

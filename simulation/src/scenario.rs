@@ -132,6 +132,8 @@ pub struct Scenario {
     pub exit_loss_months: u32,
     /// Hysteresis of the run/idle switch, percent around breakeven.
     pub run_hysteresis_pct: f64,
+    /// Days a machine keeps running below its switch-off point before it is switched off.
+    pub switch_off_days: u32,
     /// Weight of the latest month in adaptive hashprice expectations (0..1).
     pub expectation_weight: f64,
     /// Interest on operators' debt, percent per year.
@@ -204,6 +206,7 @@ impl Default for Scenario {
             entry_pct_per_month: 1.0,
             exit_loss_months: 6,
             run_hysteresis_pct: 5.0,
+            switch_off_days: 7,
             expectation_weight: 0.3,
             debt_interest_pct_per_year: 10.0,
             manufacturer_self_mining: 0.6,

@@ -507,6 +507,16 @@ pub const FIELDS: &[FieldSpec] = &[
         "assumption: 5%",
     ),
     field(
+        "switch_off_days",
+        "Switch-off delay",
+        "days",
+        "operators",
+        Integer,
+        (0.0, 90.0, 1.0),
+        "Days a machine keeps running below its switch-off point (power contracts, hedges, hopes of recovery) before it goes idle: x0.3 for small miners, x2 for public ones.",
+        "7 days: fits the late-2025 adjustments of about -2% per retarget (CALIBRATION.md)",
+    ),
+    field(
         "expectation_weight",
         "Expectation weight",
         "0..1",

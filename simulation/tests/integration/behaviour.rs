@@ -29,7 +29,8 @@ fn a_higher_ai_premium_moves_more_mw_and_loses_more_hash() {
 
 #[test]
 fn a_price_crash_idles_hash_and_old_generations_go_first() {
-    // Price halves over 10 days from day 20; nothing else random.
+    // Price halves over 10 days from day 20; nothing else random. Compare day
+    // 15 with day 50, after the longest switch-off delay (14 days) has passed.
     let scenario = simulation::Scenario {
         price_volatility: 0.0,
         fee_volatility: 0.0,
@@ -39,7 +40,7 @@ fn a_price_crash_idles_hash_and_old_generations_go_first() {
         ..small(500, 0.2, 8)
     };
     let result = run(&scenario);
-    let (before, after) = (&result.days[15], &result.days[35]);
+    let (before, after) = (&result.days[15], &result.days[50]);
     assert!(
         after.idle_hashrate_ehs > 2.0 * before.idle_hashrate_ehs + 50.0,
         "idle {} -> {}",
@@ -55,7 +56,7 @@ fn a_price_crash_idles_hash_and_old_generations_go_first() {
         .iter()
         .enumerate()
         .filter(|(g, _)| result.generation_running_ehs[15][*g] > 1.0)
-        .map(|(g, gen)| (gen.j_per_th, result.generation_running_ehs[35][g] / result.generation_running_ehs[15][g]))
+        .map(|(g, gen)| (gen.j_per_th, result.generation_running_ehs[50][g] / result.generation_running_ehs[15][g]))
         .collect();
     let oldest = survival.iter().max_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
     let newest = survival.iter().min_by(|a, b| a.0.total_cmp(&b.0)).unwrap();

@@ -1,6 +1,7 @@
 //! Integration tests of the model, one module per behaviour.
 
 mod behaviour;
+mod calibration;
 mod conservation;
 mod determinism;
 mod properties;
