@@ -241,6 +241,11 @@ fn Results(view: RunView) -> impl IntoView {
         <div class="charts">
             {view.charts.into_iter().map(|chart| view! { <Chart chart /> }).collect_view()}
         </div>
+        <p class="downloads">
+            <a href=format!("/export.csv?{}", view.query) download rel="external">
+                "Download the daily data of this run (CSV)"
+            </a>
+        </p>
         <p class="model-version">
             "Model " {view.model_version} ". Run and drawn on the server in "
             {format!("{:.0}", view.server_ms)} " ms."

@@ -6,13 +6,16 @@
 //! - `/api/simulate` the server function the page calls after each change;
 //! - `/pkg/*` the wasm bundle, its JS glue and the stylesheet, from
 //!   `$HASHLAB_SITE_ROOT/pkg` (default `target/site/pkg`);
+//! - `/export.csv?<share-link query>` the daily series of that run, as CSV;
 //! - `/healthz` says `ok` once the server listens.
 //!
 //! Responses are compressed (gzip or brotli, as the browser asks).
 
 use anyhow::Context;
 use app::{shell, App};
-use axum::http::{header, HeaderValue};
+use axum::extract::RawQuery;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -67,6 +70,7 @@ pub fn router(addr: SocketAddr, site_root: &std::path::Path) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/export.csv", get(export_csv))
         .leptos_routes(&options, routes, {
             let options = options.clone();
             move || shell(options.clone())
@@ -75,6 +79,29 @@ pub fn router(addr: SocketAddr, site_root: &std::path::Path) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(CompressionLayer::new())
         .with_state(options)
+}
+
+/// The daily series of the run a share-link query describes, as a CSV download.
+/// Like the page, a bad field is left at its default (the page names it).
+async fn export_csv(RawQuery(query): RawQuery) -> Response {
+    let parse = simulation::link::from_query(query.as_deref().unwrap_or(""));
+    let seed = parse.scenario.seed;
+    match app::render::run_cached(parse.scenario).await {
+        Ok(Ok(run)) => {
+            let body = run.to_csv_string();
+            let disposition = format!("attachment; filename=\"hashlab-seed-{seed}.csv\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment"))),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Ok(Err(error)) => (StatusCode::UNPROCESSABLE_ENTITY, error.to_string()).into_response(),
+        Err(message) => (StatusCode::INTERNAL_SERVER_ERROR, message).into_response(),
+    }
 }
 
 async fn shutdown_signal() {

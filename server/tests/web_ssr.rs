@@ -123,6 +123,13 @@ fn the_page_without_javascript() {
     assert_eq!(view["charts"].as_array().map(Vec::len), Some(CHARTS));
     assert!(view["query"].as_str().unwrap_or_default().contains("seed=7"));
 
+    // The run's daily data as CSV, for the same link.
+    let csv = get(&server, "/export.csv?v=1&seed=7&years=0.5");
+    assert_eq!(csv.status, 200);
+    assert!(csv.headers.contains("content-type: text/csv"), "{}", csv.headers);
+    assert!(csv.body.starts_with("day,date,"), "{}", &csv.body[..csv.body.len().min(80)]);
+    assert_eq!(csv.body.lines().count(), 1 + 183, "a header and one row per day of half a year");
+
     // Responses are compressed when the client asks.
     let compressed = request(&server, "GET", "/", "Accept-Encoding: gzip\r\n", "");
     assert!(compressed.headers.contains("content-encoding: gzip"), "{}", compressed.headers);

@@ -264,6 +264,7 @@ pub fn figure(value: f64) -> String {
     } else {
         format!("{scaled:.3}")
     };
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
     format!("{text}{suffix}")
 }
 
@@ -522,7 +523,8 @@ mod tests {
         assert_eq!(figure(1_150.0), "1,150");
         assert_eq!(figure(-2_005.0), "-2,005");
         assert_eq!(figure(12_345.0), "12.3k");
-        assert_eq!(figure(4.2e9), "4.20B");
+        assert_eq!(figure(4.2e9), "4.2B");
+        assert_eq!(figure(0.5), "0.5");
         assert_eq!(figure(40.0), "40");
         assert_eq!(figure(1e10), "10B");
         assert_eq!(figure(0.0451), "0.045");
