@@ -267,3 +267,36 @@ test('the page works on a phone screen', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the controls work from the keyboard, with their help shown on focus', async () => {
+  const { context, page, errors } = await open(`${base}/`);
+  const slider = page.locator('input.slider[data-field="price_shock_pct"]');
+  await slider.focus();
+  const help = page.locator('#help-price_shock_pct');
+  assert.ok(await help.isVisible(), 'help is shown while the control has focus');
+  assert.match(await help.innerText(), /Range: -95 to 1,000 %/);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForURL(/price_shock_pct=-1(&|$)/);
+  assert.equal(await page.inputValue('input[data-value="price_shock_pct"]'), '-1');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.dataset.value ?? document.activeElement?.dataset.field);
+  assert.ok(focused, 'Tab moves on to the next control');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('without JavaScript the page shows the run and the form still runs scenarios', async () => {
+  const context = await browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${base}/?v=1&seed=7`);
+  assert.equal(await page.locator('.chart svg').count(), CHART_IDS.length);
+  await page.fill('input[data-value="start_price_usd"]', '70000');
+  await page.click('button.no-js-run');
+  await page.waitForURL(/start_price_usd=70000/);
+  assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '70000');
+  assert.equal(await page.inputValue('input[data-value="seed"]'), '7');
+  assert.equal(await page.locator('.link-warnings').count(), 0, 'a submitted form is a valid link');
+  await page.screenshot({ path: path.join(SHOTS, 'no-javascript.png') });
+  await context.close();
+});
