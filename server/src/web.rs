@@ -8,8 +8,13 @@
 //!   `$HASHLAB_SITE_ROOT/pkg` (default `target/site/pkg`);
 //! - `/export.csv?<share-link query>` the daily series of that run, as CSV;
 //! - `/healthz` says `ok` once the server listens.
+//! - `/api/*` the JSON API (see `api.rs`), and around everything the layers of
+//!   `api::harden`: request ids, tracing, body limit, caught panics, security headers.
 //!
 //! Responses are compressed (gzip or brotli, as the browser asks).
+
+#[path = "api.rs"]
+pub mod api;
 
 use anyhow::Context;
 use app::{shell, App};
@@ -68,17 +73,19 @@ pub fn router(addr: SocketAddr, site_root: &std::path::Path) -> Router {
     let pkg = Router::new()
         .fallback_service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/export.csv", get(export_csv))
-        .leptos_routes(&options, routes, {
+        .merge(api::router(&api::Config::from_env()))
+        .leptos_routes_with_context(&options, routes, api::security::page_csp, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .nest("/pkg", pkg)
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(CompressionLayer::new())
-        .with_state(options)
+        .with_state(options);
+    api::harden(app)
 }
 
 /// The daily series of the run a share-link query describes, as a CSV download.

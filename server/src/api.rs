@@ -1,0 +1,478 @@
+//! The JSON API under `/api`, and the layers that keep the whole server safe.
+//!
+//! Routes (all listed in the OpenAPI document at `/api/openapi.json`, which
+//! is generated from the handlers and types below):
+//! - `GET /api/presets` the presets, with their share links and scenarios;
+//! - `GET /api/run?<share-link query>` and `POST /api/run` (a scenario as
+//!   JSON): one run, as the simulation's `RunResult` JSON (`summary`, `days`,
+//!   `pools`, ...). (`/api/simulate` is the page's Leptos server function.)
+//! - `GET /api/export.csv?<query>` and `GET /api/export.json?<query>`: the
+//!   same run as a download;
+//! - `GET /api/montecarlo?<query>&runs=K`: server-sent events, `progress`
+//!   then `bands` (or `error`); closing the connection cancels the work;
+//! - `GET /api/status`: the run pool and the server's limits.
+//!
+//! Bad input is a 400 (413 for a body over the limit) with
+//! `{"error": {"field", "message", "allowed"}}`; a full pool a 503 with
+//! `Retry-After`; a bug a 500 with an id that is in the logs.
+
+#[path = "api/error.rs"]
+pub mod error;
+#[path = "api/pool.rs"]
+pub mod pool;
+#[path = "api/security.rs"]
+pub mod security;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use error::{ApiError, ErrorBody};
+use pool::{CancelOnDrop, PoolStatus, RunPool};
+use serde::Serialize;
+use simulation::montecarlo::{self, BatchError, Progress};
+use simulation::{link, Scenario, ScenarioError};
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The largest request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// The most operators x years one run may ask for (the reference workload,
+/// 10,000 operators for 4 years, is 40,000).
+pub const MAX_OPERATOR_YEARS: f64 = 400_000.0;
+/// The most operator-years a whole Monte Carlo may ask for (runs x operators x years).
+pub const MAX_BATCH_OPERATOR_YEARS: f64 = 20_000_000.0;
+
+/// How the API is set up: the pool's size and the time budget.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Runs at once (default: the cores).
+    pub workers: usize,
+    /// Runs that may wait (default: 4 x workers).
+    pub queue: usize,
+    /// The time budget of one run or one Monte Carlo.
+    pub budget: Duration,
+    /// Test-only routes (`/debug/panic`).
+    pub test_hooks: bool,
+}
+
+impl Config {
+    /// From the environment: `HASHLAB_WORKERS`, `HASHLAB_QUEUE`,
+    /// `HASHLAB_RUN_BUDGET_SECS`, `HASHLAB_TEST_HOOKS=1`.
+    pub fn from_env() -> Self {
+        fn number(name: &str) -> Option<u64> {
+            std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+        }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let workers = number("HASHLAB_WORKERS").map_or(cores, |n| n as usize).max(1);
+        Self {
+            workers,
+            queue: number("HASHLAB_QUEUE").map_or(workers * 4, |n| n as usize),
+            budget: Duration::from_secs(number("HASHLAB_RUN_BUDGET_SECS").unwrap_or(60).max(1)),
+            test_hooks: std::env::var("HASHLAB_TEST_HOOKS").is_ok_and(|v| v == "1"),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct ApiState {
+    pool: Arc<RunPool>,
+    budget: Duration,
+    openapi: Arc<OnceLock<String>>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hashlab API", description = "Runs of Hashlab's Bitcoin mining-economy model: presets, single runs, exports and Monte Carlo bands."),
+    components(schemas(ErrorBody, PoolStatus, Limits, ProgressEvent))
+)]
+struct ApiDoc;
+
+/// The API router (with its own state), to merge into the app's router.
+pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
+    let state = ApiState {
+        pool: RunPool::new(config.workers, config.queue),
+        budget: config.budget,
+        openapi: Arc::new(OnceLock::new()),
+    };
+    let (router, doc) = openapi_router().split_for_parts();
+    let _ = state.openapi.set(doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+    let mut router = router.with_state(state);
+    if config.test_hooks {
+        router = router.route("/debug/panic", axum::routing::get(debug_panic));
+    }
+    router
+}
+
+fn openapi_router() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(presets))
+        .routes(routes!(run_get, run_post))
+        .routes(routes!(export_csv))
+        .routes(routes!(export_json))
+        .routes(routes!(montecarlo_sse))
+        .routes(routes!(status))
+        .routes(routes!(openapi_json))
+}
+
+/// Checks a scenario against its ranges and this server's budget.
+fn admit(scenario: &Scenario) -> Result<(), ApiError> {
+    scenario.validate()?;
+    let operator_years = f64::from(scenario.operators) * scenario.years;
+    if operator_years > MAX_OPERATOR_YEARS {
+        return Err(ScenarioError::new(
+            "operators",
+            format!(
+                "{} operators for {} years is {operator_years:.0} operator-years, over this server's budget for one run",
+                scenario.operators, scenario.years
+            ),
+            format!("operators x years up to {MAX_OPERATOR_YEARS:.0} (e.g. 10,000 operators for up to 30 years)"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A share-link query, read strictly (any bad, unknown or repeated key is an error).
+fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(String, String)>), ApiError> {
+    let query = query.unwrap_or("");
+    if query.len() > link::MAX_QUERY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "query",
+            format!("the query is {} bytes", query.len()),
+            format!("up to {} bytes", link::MAX_QUERY_BYTES),
+        ));
+    }
+    let parse = link::from_query_strict(query, extra)?;
+    admit(&parse.scenario)?;
+    Ok((parse.scenario, parse.extra))
+}
+
+fn json_response(body: Vec<u8>, download: Option<String>) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response();
+    if let Some(name) = download {
+        attach(&mut response, &name);
+    }
+    response
+}
+
+fn attach(response: &mut Response, file_name: &str) {
+    let value = format!("attachment; filename=\"{file_name}\"");
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
+}
+
+/// Runs `scenario` on the pool and returns its `RunResult` as JSON.
+async fn run_json(state: &ApiState, scenario: Scenario) -> Result<Vec<u8>, ApiError> {
+    let what = link::to_query(&scenario, None);
+    state
+        .pool
+        .run(state.budget, what, move |_cancel| {
+            let result = simulation::run(&scenario)?;
+            serde_json::to_vec(&result).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", e.to_string(), ""))
+        })
+        .await?
+        .map_err(|e: ApiError| e)
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", e.to_string(), "")
+    }
+}
+
+/// A preset as the API lists it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresetOut {
+    /// Stable id (`preset=` in a share link).
+    pub id: String,
+    /// A short title.
+    pub title: String,
+    /// What it shows, in plain words.
+    pub teacher_text: String,
+    /// Its share-link query (for `GET /api/run?...`).
+    pub query: String,
+    /// The scenario it runs (every field; see `hashlab fields`).
+    #[schema(value_type = Object)]
+    pub scenario: serde_json::Value,
+}
+
+/// Every preset.
+#[utoipa::path(get, path = "/api/presets", tag = "hashlab", responses((status = 200, description = "The presets, default first", body = [PresetOut])))]
+async fn presets() -> Json<Vec<PresetOut>> {
+    Json(
+        simulation::presets::all()
+            .into_iter()
+            .map(|preset| PresetOut {
+                id: preset.id.to_string(),
+                title: preset.title.to_string(),
+                teacher_text: preset.teacher_text.to_string(),
+                query: link::to_query(&preset.scenario, Some(preset.id)),
+                scenario: serde_json::to_value(&preset.scenario).unwrap_or_default(),
+            })
+            .collect(),
+    )
+}
+
+/// One run of the scenario a share-link query describes.
+#[utoipa::path(
+    get,
+    path = "/api/run",
+    tag = "hashlab",
+    params(("query" = Option<String>, Query, description = "A share-link query: `v`, `preset`, `seed` and any scenario field as `key=value`; strict: a bad, unknown or repeated key is a 400")),
+    responses(
+        (status = 200, description = "The run: model_version, scenario, summary, days (the daily series), pools, pool_shares, ...", body = Object),
+        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+        (status = 503, description = "The server is busy (Retry-After) or the run went past its time budget", body = ErrorBody),
+    )
+)]
+async fn run_get(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let (scenario, _) = scenario_of(query.as_deref(), &[])?;
+    Ok(json_response(run_json(&state, scenario).await?, None))
+}
+
+/// One run of a scenario given as JSON (any field left out keeps its default).
+#[utoipa::path(
+    post,
+    path = "/api/run",
+    tag = "hashlab",
+    request_body(content = Object, description = "A scenario as JSON, e.g. {\"operators\": 500, \"years\": 2}; unknown, repeated or wrong-typed fields are a 400", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The run, as for GET", body = Object),
+        (status = 400, description = "A bad value or malformed JSON, naming the field", body = ErrorBody),
+        (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
+        (status = 503, description = "Busy or past the time budget", body = ErrorBody),
+    )
+)]
+async fn run_post(State(state): State<ApiState>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "body", rejection.body_text(), "a JSON object")
+        }
+    })?;
+    let text = std::str::from_utf8(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "body", format!("not UTF-8: {e}"), "a JSON object in UTF-8"))?;
+    let scenario = Scenario::from_json(text)?;
+    admit(&scenario)?;
+    Ok(json_response(run_json(&state, scenario).await?, None))
+}
+
+/// The 413 error.
+pub fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body",
+        "the request body is too large",
+        format!("up to {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// The daily series of a run, as a CSV download.
+#[utoipa::path(
+    get,
+    path = "/api/export.csv",
+    tag = "hashlab",
+    params(("query" = Option<String>, Query, description = "A share-link query, strict")),
+    responses(
+        (status = 200, description = "One row per day, one column per series", content_type = "text/csv", body = String),
+        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+async fn export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let (scenario, _) = scenario_of(query.as_deref(), &[])?;
+    let seed = scenario.seed;
+    let what = link::to_query(&scenario, None);
+    let csv = state.pool.run(state.budget, what, move |_| simulation::run(&scenario).map(|r| r.to_csv_string())).await??;
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
+    attach(&mut response, &format!("hashlab-seed-{seed}.csv"));
+    Ok(response)
+}
+
+/// A run as a JSON download (the same document as `/api/run`).
+#[utoipa::path(
+    get,
+    path = "/api/export.json",
+    tag = "hashlab",
+    params(("query" = Option<String>, Query, description = "A share-link query, strict")),
+    responses(
+        (status = 200, description = "The run, as a download", body = Object),
+        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+async fn export_json(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let (scenario, _) = scenario_of(query.as_deref(), &[])?;
+    let name = format!("hashlab-seed-{}.json", scenario.seed);
+    Ok(json_response(run_json(&state, scenario).await?, Some(name)))
+}
+
+/// A `progress` event of a Monte Carlo.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressEvent {
+    /// Runs finished.
+    pub done: u32,
+    /// Runs in all.
+    pub runs: u32,
+}
+
+/// A Monte Carlo over `runs` seeds, streamed as server-sent events.
+#[utoipa::path(
+    get,
+    path = "/api/montecarlo",
+    tag = "hashlab",
+    params(
+        ("query" = Option<String>, Query, description = "A share-link query, strict"),
+        ("runs" = Option<u32>, Query, description = "Seeds to run, 1 to 1,000 (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "text/event-stream: `progress` events ({done, runs}), then one `bands` event (the MonteCarloResult JSON: percentiles, grid_days, grid_dates, bands) or an `error` event ({error: {field, message, allowed}}). Closing the connection cancels the work.", content_type = "text/event-stream", body = String),
+        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
+    let runs = match extra.iter().find(|(key, _)| key == "runs") {
+        None => 100,
+        Some((_, value)) => value.parse::<u32>().map_err(|_| {
+            ScenarioError::new("runs", format!("`{value}` is not a whole number"), format!("a whole number from 1 to {}", montecarlo::MAX_RUNS))
+        })?,
+    };
+    montecarlo::check_runs(runs)?;
+    let batch = f64::from(scenario.operators) * scenario.years * f64::from(runs);
+    if batch > MAX_BATCH_OPERATOR_YEARS {
+        return Err(ScenarioError::new(
+            "runs",
+            format!("{runs} runs of {} operators for {} years is {batch:.0} operator-years, over this server's budget", scenario.operators, scenario.years),
+            format!("runs x operators x years up to {MAX_BATCH_OPERATOR_YEARS:.0}"),
+        )
+        .into());
+    }
+    let ticket = state.pool.ticket().await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let pool = state.pool.clone();
+    let flag = cancel.clone();
+    let what = link::to_query(&scenario, None);
+    tokio::task::spawn_blocking(move || {
+        let _ticket = ticket;
+        let step = (runs / 100).max(1);
+        let report = |done: u32| {
+            if done % step == 0 || done == runs {
+                let _ = tx.try_send(json_event("progress", &ProgressEvent { done, runs }));
+            }
+        };
+        let progress = Progress::new(&flag, &report);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| montecarlo::run_montecarlo(&scenario, runs, &progress)));
+        let last = match outcome {
+            Ok(Ok(result)) => {
+                pool.note_completed();
+                json_event("bands", &result)
+            }
+            Ok(Err(BatchError::Cancelled)) => {
+                pool.note_cancelled();
+                tracing::info!(runs, "a Monte Carlo was cancelled");
+                json_event("error", &ApiError::time_budget(Duration::ZERO).body)
+            }
+            Ok(Err(BatchError::Invalid(error))) => json_event("error", &ApiError::bad(error).body),
+            Err(panic) => {
+                let id = uuid::Uuid::new_v4().to_string();
+                pool.note_panicked();
+                tracing::error!(panic_id = %id, scenario = %what, runs, panic = %pool::panic_text(&*panic), "a Monte Carlo panicked");
+                json_event("error", &ApiError::panicked(id).body)
+            }
+        };
+        let _ = tx.blocking_send(last);
+    });
+    // The time budget: past it, the work is told to stop.
+    let timer = Arc::downgrade(&cancel);
+    let budget = state.budget;
+    tokio::spawn(async move {
+        tokio::time::sleep(budget).await;
+        if let Some(flag) = timer.upgrade() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
+    let guard = CancelOnDrop(Some(cancel));
+    let stream = futures_util::stream::unfold((rx, guard), |(mut rx, guard)| async move {
+        rx.recv().await.map(|event| (Ok::<Event, Infallible>(event), (rx, guard)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+fn json_event<T: Serialize>(name: &str, value: &T) -> Event {
+    Event::default().event(name).data(serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string()))
+}
+
+/// The limits this server applies to one request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Limits {
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+    /// Longest share-link query, bytes.
+    pub max_query_bytes: usize,
+    /// Most operators x years of one run.
+    pub max_operator_years: f64,
+    /// Most Monte Carlo runs.
+    pub max_runs: u32,
+    /// Most runs x operators x years of one Monte Carlo.
+    pub max_batch_operator_years: f64,
+    /// Time budget of one run or Monte Carlo, seconds.
+    pub run_budget_secs: f64,
+}
+
+/// The pool and the limits.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusOut {
+    /// The run pool now.
+    pub pool: PoolStatus,
+    /// The limits.
+    pub limits: Limits,
+}
+
+/// Where the run pool stands, and the server's limits.
+#[utoipa::path(get, path = "/api/status", tag = "hashlab", responses((status = 200, description = "The pool and the limits", body = StatusOut)))]
+async fn status(State(state): State<ApiState>) -> Json<StatusOut> {
+    Json(StatusOut {
+        pool: state.pool.status(),
+        limits: Limits {
+            max_body_bytes: MAX_BODY_BYTES,
+            max_query_bytes: link::MAX_QUERY_BYTES,
+            max_operator_years: MAX_OPERATOR_YEARS,
+            max_runs: montecarlo::MAX_RUNS,
+            max_batch_operator_years: MAX_BATCH_OPERATOR_YEARS,
+            run_budget_secs: state.budget.as_secs_f64(),
+        },
+    })
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "hashlab", responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
+async fn openapi_json(State(state): State<ApiState>) -> Response {
+    let text = state.openapi.get().cloned().unwrap_or_default();
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], text).into_response()
+}
+
+/// A panic in a handler, for the catch-panic test (only with `HASHLAB_TEST_HOOKS=1`).
+async fn debug_panic() -> Response {
+    panic!("a deliberate panic from /debug/panic");
+}
+
+/// Wraps the whole app: request ids, tracing, body limit, catch-panic and
+/// security headers.
+pub fn harden(router: Router) -> Router {
+    security::harden(router)
+}
+

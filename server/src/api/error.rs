@@ -1,0 +1,116 @@
+//! The API's one error shape: `{"error": {"field", "message", "allowed"}}`
+//! with a 4xx for anything the caller can fix, 503 for a full server, and a
+//! 500 with an `id` (in the logs) only for a bug.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use simulation::ScenarioError;
+use std::time::Duration;
+use utoipa::ToSchema;
+
+/// What was wrong.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// The field (scenario field, query key, or `body`, `server`) at fault.
+    pub field: String,
+    /// What was wrong, in plain words.
+    pub message: String,
+    /// What would be accepted.
+    pub allowed: String,
+}
+
+/// Every error response's body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What was wrong.
+    pub error: ErrorDetail,
+    /// For a 500: the id the server logged the failure under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// An error response.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: ErrorBody,
+    /// Seconds for `Retry-After` (503s).
+    pub retry_after: Option<u32>,
+}
+
+impl ApiError {
+    /// An error with `status` naming `field`.
+    pub fn new(status: StatusCode, field: impl Into<String>, message: impl Into<String>, allowed: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                error: ErrorDetail { field: field.into(), message: message.into(), allowed: allowed.into() },
+                id: None,
+            },
+            retry_after: None,
+        }
+    }
+
+    /// A 400 for bad input.
+    pub fn bad(error: ScenarioError) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, error.field, error.message, error.allowed)
+    }
+
+    /// A 503: the pool and its queue are full.
+    pub fn busy(workers: usize, queue: usize) -> Self {
+        Self {
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server",
+                "the server is busy: every worker is running and the queue is full",
+                format!("retry later ({workers} runs at once, {queue} waiting)"),
+            )
+        }
+    }
+
+    /// A 503: the run went past its time budget.
+    pub fn time_budget(budget: Duration) -> Self {
+        Self {
+            retry_after: Some(5),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server",
+                format!("the run took longer than this server's time budget of {} s", budget.as_secs_f64()),
+                "a smaller run (fewer operators, years or runs), or retry later",
+            )
+        }
+    }
+
+    /// A 500 for a bug, with the id it was logged under.
+    pub fn panicked(id: String) -> Self {
+        let mut error = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server",
+            format!("the server failed on this request (id {id}); it has been logged"),
+            "report the id",
+        );
+        error.body.id = Some(id);
+        error
+    }
+}
+
+impl From<ScenarioError> for ApiError {
+    fn from(error: ScenarioError) -> Self {
+        Self::bad(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_string(&self.body).unwrap_or_else(|_| "{\"error\":{}}".to_string());
+        let mut response = (self.status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

@@ -1,0 +1,219 @@
+//! The run pool: simulations run on blocking threads, at most `workers` at
+//! once, with at most `queue` more waiting their turn. Past that a request is
+//! turned away at once (503 with `Retry-After`) instead of piling up.
+
+use super::error::ApiError;
+use serde::Serialize;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use utoipa::ToSchema;
+
+/// Counters the pool keeps (served at `/api/status`).
+#[derive(Debug, Default)]
+struct Counters {
+    running: AtomicUsize,
+    waiting: AtomicUsize,
+    completed: AtomicU64,
+    rejected: AtomicU64,
+    cancelled: AtomicU64,
+    timed_out: AtomicU64,
+    panicked: AtomicU64,
+}
+
+/// A snapshot of the pool.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PoolStatus {
+    /// Runs that may run at once.
+    pub workers: usize,
+    /// Runs that may wait for a worker; past that, 503.
+    pub queue: usize,
+    /// Runs running now.
+    pub running: usize,
+    /// Runs waiting for a worker now.
+    pub waiting: usize,
+    /// Runs finished since the server started.
+    pub completed: u64,
+    /// Requests turned away with 503 because the queue was full.
+    pub rejected: u64,
+    /// Runs stopped early because their client went away (or their time ran out).
+    pub cancelled: u64,
+    /// Runs that went past their time budget.
+    pub timed_out: u64,
+    /// Runs that panicked (answered with a 500 and an id).
+    pub panicked: u64,
+}
+
+/// The bounded pool of simulation workers.
+#[derive(Debug)]
+pub struct RunPool {
+    workers: usize,
+    queue: usize,
+    /// Admission: `workers + queue` permits; none left means 503.
+    slots: Arc<Semaphore>,
+    /// Workers: `workers` permits.
+    running: Arc<Semaphore>,
+    counters: Counters,
+}
+
+/// A place in the pool: held for as long as the work runs.
+pub struct Ticket {
+    pool: Arc<RunPool>,
+    _slot: OwnedSemaphorePermit,
+    _worker: OwnedSemaphorePermit,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.pool.counters.running.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Sets a cancel flag when dropped, unless disarmed: a handler future that is
+/// dropped (its client went away) stops its work.
+pub struct CancelOnDrop(pub Option<Arc<AtomicBool>>);
+
+impl CancelOnDrop {
+    /// Keep the work going after all.
+    pub fn disarm(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(flag) = self.0.take() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+struct WaitGuard<'a>(&'a AtomicUsize);
+
+impl Drop for WaitGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl RunPool {
+    /// A pool of `workers` (at least 1) with `queue` waiting places.
+    pub fn new(workers: usize, queue: usize) -> Arc<Self> {
+        let workers = workers.max(1);
+        Arc::new(Self {
+            workers,
+            queue,
+            slots: Arc::new(Semaphore::new(workers + queue)),
+            running: Arc::new(Semaphore::new(workers)),
+            counters: Counters::default(),
+        })
+    }
+
+    /// Where the pool stands.
+    pub fn status(&self) -> PoolStatus {
+        let c = &self.counters;
+        PoolStatus {
+            workers: self.workers,
+            queue: self.queue,
+            running: c.running.load(Ordering::Relaxed),
+            waiting: c.waiting.load(Ordering::Relaxed),
+            completed: c.completed.load(Ordering::Relaxed),
+            rejected: c.rejected.load(Ordering::Relaxed),
+            cancelled: c.cancelled.load(Ordering::Relaxed),
+            timed_out: c.timed_out.load(Ordering::Relaxed),
+            panicked: c.panicked.load(Ordering::Relaxed),
+        }
+    }
+
+    /// A place in the pool: a 503 at once when the queue is full, else waits for a worker.
+    pub async fn ticket(self: &Arc<Self>) -> Result<Ticket, ApiError> {
+        let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+            self.counters.rejected.fetch_add(1, Ordering::Relaxed);
+            return Err(ApiError::busy(self.workers, self.queue));
+        };
+        self.counters.waiting.fetch_add(1, Ordering::Relaxed);
+        let wait = WaitGuard(&self.counters.waiting);
+        let worker = self.running.clone().acquire_owned().await.map_err(|_| ApiError::busy(self.workers, self.queue))?;
+        drop(wait);
+        self.counters.running.fetch_add(1, Ordering::Relaxed);
+        Ok(Ticket { pool: self.clone(), _slot: slot, _worker: worker })
+    }
+
+    /// Counts a run stopped early.
+    pub fn note_cancelled(&self) {
+        self.counters.cancelled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a finished run.
+    pub fn note_completed(&self) {
+        self.counters.completed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a panicked run.
+    pub fn note_panicked(&self) {
+        self.counters.panicked.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a run past its budget.
+    pub fn note_timed_out(&self) {
+        self.counters.timed_out.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Runs `work` on a blocking thread holding a place in the pool, within
+    /// `budget`. `work` sees a cancel flag, set when the budget runs out or the
+    /// caller goes away. `what` (e.g. the scenario's share link) is logged if it panics.
+    pub async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        budget: Duration,
+        what: String,
+        work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let ticket = self.ticket().await?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let mut on_drop = CancelOnDrop(Some(cancel.clone()));
+        let flag = cancel.clone();
+        let handle = tokio::task::spawn_blocking(move || {
+            let _ticket = ticket;
+            std::panic::catch_unwind(AssertUnwindSafe(|| work(&flag)))
+        });
+        let outcome = tokio::time::timeout(budget, handle).await;
+        on_drop.disarm();
+        match outcome {
+            Ok(Ok(Ok(value))) => {
+                self.note_completed();
+                Ok(value)
+            }
+            Ok(Ok(Err(panic))) => {
+                let id = uuid::Uuid::new_v4().to_string();
+                self.note_panicked();
+                tracing::error!(panic_id = %id, scenario = %what, panic = %panic_text(&panic), "a simulation panicked");
+                Err(ApiError::panicked(id))
+            }
+            Ok(Err(join)) => {
+                let id = uuid::Uuid::new_v4().to_string();
+                self.note_panicked();
+                tracing::error!(panic_id = %id, scenario = %what, error = %join, "a simulation task failed");
+                Err(ApiError::panicked(id))
+            }
+            Err(_) => {
+                cancel.store(true, Ordering::Relaxed);
+                self.note_timed_out();
+                tracing::warn!(scenario = %what, ?budget, "a run went past its time budget");
+                Err(ApiError::time_budget(budget))
+            }
+        }
+    }
+}
+
+/// The message of a caught panic, if it has one.
+pub fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(no message)".to_string()
+    }
+}
