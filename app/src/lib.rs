@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 #![recursion_limit = "256"]
 
+mod browser;
 pub mod catalogue;
 mod controls;
 mod lab;

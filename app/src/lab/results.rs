@@ -1,0 +1,158 @@
+//! One run on the page: headline figures, and each chart with its legend,
+//! pointer and keyboard readout, and its plain-words explanation.
+
+use crate::browser::pointer_fraction;
+use crate::catalogue;
+use crate::run_view::{ChartView, Headline, RunView};
+use leptos::prelude::*;
+
+/// Headline figures and charts of one run.
+#[component]
+pub(super) fn Results(view: RunView) -> impl IntoView {
+    if let Some(error) = view.error {
+        return view! {
+            <p class="run-error" role="alert">
+                "This scenario cannot run: " <code>{error.field}</code> ": " {error.message}
+                " (allowed: " {error.allowed} ")."
+            </p>
+        }
+        .into_any();
+    }
+    let baseline_note = view.with_baseline.then(|| {
+        view! {
+            <p class="baseline-note">"Dashed lines and the grey figures are the pinned baseline."</p>
+        }
+    });
+    view! {
+        <section class="headlines" aria-label="Headline figures" data-query=view.query.clone()>
+            {view.headlines.into_iter().map(|h| view! { <HeadlineCard h /> }).collect_view()}
+        </section>
+        {baseline_note}
+        <div class="charts">
+            {view.charts.into_iter().map(|chart| view! { <Chart chart /> }).collect_view()}
+        </div>
+        <p class="downloads">
+            <a href=format!("/export.csv?{}", view.query) download rel="external">
+                "Download the daily data of this run (CSV)"
+            </a>
+        </p>
+        <p class="model-version">
+            "Model " {view.model_version} ". Run and drawn on the server in "
+            {format!("{:.0}", view.server_ms)} " ms."
+        </p>
+    }
+    .into_any()
+}
+
+#[component]
+fn HeadlineCard(h: Headline) -> impl IntoView {
+    view! {
+        <div class="headline" data-headline=h.id>
+            <span class="headline-label">{h.label}</span>
+            <span class="headline-value">
+                {h.value} <span class="headline-unit">{h.unit}</span>
+            </span>
+            <span class="headline-change">{h.change}</span>
+            {h.baseline.map(|b| view! { <span class="headline-baseline">"baseline " {b}</span> })}
+        </div>
+    }
+}
+
+/// One chart: title, legend, the SVG with a pointer readout, and its explanation.
+#[component]
+fn Chart(chart: ChartView) -> impl IntoView {
+    let info = catalogue::chart(&chart.id);
+    let title = info.map(|i| i.title).unwrap_or("");
+    let explain = info.map(|i| i.explain).unwrap_or("");
+    let readout = StoredValue::new(chart.readout);
+    // Pointer position as a fraction of the chart width, and the row under it.
+    let pointer = RwSignal::new(None::<(f64, usize)>);
+    let on_move = move |ev: leptos::ev::PointerEvent| {
+        let Some(fraction) = pointer_fraction(&ev) else { return };
+        let hit = readout.with_value(|r| {
+            if r.rows.is_empty() || fraction < r.left || fraction > r.right {
+                return None;
+            }
+            let t = (fraction - r.left) / (r.right - r.left);
+            let index = (t * (r.rows.len() - 1) as f64).round() as usize;
+            Some((fraction, index.min(r.rows.len() - 1)))
+        });
+        pointer.set(hit);
+    };
+    // The same readout from the keyboard: arrows step through the days.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let rows = readout.with_value(|r| r.rows.len());
+        if rows == 0 {
+            return;
+        }
+        let current = pointer.get_untracked().map(|(_, index)| index);
+        let page = (rows / 12).max(1);
+        let next = match ev.key().as_str() {
+            "ArrowLeft" => current.map_or(rows - 1, |i| i.saturating_sub(1)),
+            "ArrowRight" => current.map_or(0, |i| (i + 1).min(rows - 1)),
+            "PageUp" => current.map_or(0, |i| i.saturating_sub(page)),
+            "PageDown" => current.map_or(rows - 1, |i| (i + page).min(rows - 1)),
+            "Home" => 0,
+            "End" => rows - 1,
+            "Escape" => {
+                pointer.set(None);
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        let fraction = readout.with_value(|r| r.left + (r.right - r.left) * next as f64 / (rows - 1).max(1) as f64);
+        pointer.set(Some((fraction, next)));
+    };
+    let legend = chart
+        .legend
+        .into_iter()
+        .map(|item| {
+            let style = format!("--swatch: {}", item.color);
+            view! {
+                <li class="legend-item">
+                    <span class="swatch" class:area=item.area class:dashed=item.dashed style=style></span>
+                    {item.label}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="chart" id=format!("chart-{}", chart.id) data-chart=chart.id.clone()>
+            <h2>{title}</h2>
+            <ul class="legend">{legend}</ul>
+            <div
+                class="plot"
+                tabindex="0"
+                aria-label=format!("{title}: values by day; use the arrow keys")
+                on:pointermove=on_move
+                on:pointerleave=move |_| pointer.set(None)
+                on:keydown=on_key
+                on:blur=move |_| pointer.set(None)
+            >
+                <div class="svg" inner_html=chart.svg></div>
+                {move || {
+                    pointer
+                        .get()
+                        .map(|(fraction, index)| {
+                            let text = readout.with_value(|r| r.rows[index].clone());
+                            let side = if fraction > 0.6 { "right" } else { "left" };
+                            let style = if side == "right" {
+                                format!("right: {:.2}%", (1.0 - fraction) * 100.0)
+                            } else {
+                                format!("left: {:.2}%", fraction * 100.0)
+                            };
+                            view! {
+                                <div class="cursor" style=format!("left: {:.2}%", fraction * 100.0)></div>
+                                <div class="readout" role="status" style=style>{text}</div>
+                            }
+                        })
+                }}
+            </div>
+            <p class="explain">
+                <strong>"What am I looking at? "</strong>
+                {explain}
+            </p>
+        </section>
+    }
+}
