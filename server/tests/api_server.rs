@@ -1,0 +1,329 @@
+//! The JSON API as a client sees it: `hashlab serve` on a free loopback
+//! port, a real HTTP client (reqwest), no mocks.
+
+use futures_util::StreamExt;
+use serde_json::Value;
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The server process; stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_with(workers: usize, queue: usize) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_hashlab"))
+        .arg("serve")
+        .env("HASHLAB_ADDR", &addr)
+        .env("HASHLAB_WORKERS", workers.to_string())
+        .env("HASHLAB_QUEUE", queue.to_string())
+        .env("HASHLAB_TEST_HOOKS", "1")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("hashlab starts");
+    let server = Server { child, base: format!("http://{addr}") };
+    let started = Instant::now();
+    while TcpStream::connect(&addr).is_err() {
+        assert!(started.elapsed() < START_TIMEOUT, "the server did not listen within {START_TIMEOUT:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+fn start() -> Server {
+    start_with(2, 8)
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(120)).build().expect("a client")
+}
+
+/// A small, quick scenario as a share-link query.
+const SMALL: &str = "operators=100&years=0.5&seed=7";
+
+async fn get(server: &Server, path: &str) -> reqwest::Response {
+    client().get(format!("{}{path}", server.base)).send().await.expect("a response")
+}
+
+/// Asserts an error response: its status, JSON shape and field.
+async fn assert_error(response: reqwest::Response, status: u16, field: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(content_type.starts_with("application/json"), "content type {content_type}");
+    let body: Value = response.json().await.expect("a JSON body");
+    let error = &body["error"];
+    assert_eq!(error["field"], field, "{body}");
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(error["allowed"].is_string(), "{body}");
+    body
+}
+
+#[tokio::test]
+async fn happy_paths() {
+    let server = start();
+    let presets: Value = get(&server, "/api/presets").await.json().await.expect("presets");
+    let presets = presets.as_array().expect("a list");
+    assert!(presets.len() >= 2);
+    assert!(presets.iter().all(|p| p["id"].is_string() && p["query"].is_string() && p["scenario"]["operators"].is_number()));
+
+    let run = get(&server, &format!("/api/run?{SMALL}")).await;
+    assert_eq!(run.status(), 200);
+    let run: Value = run.json().await.expect("a run");
+    assert_eq!(run["scenario"]["operators"], 100);
+    assert!(run["summary"]["end_hashrate_ehs"].as_f64().is_some_and(|h| h > 0.0));
+    let days = run["days"].as_array().expect("days").len();
+    assert!(days > 150, "{days} days");
+
+    let posted = client()
+        .post(format!("{}/api/run", server.base))
+        .header("content-type", "application/json")
+        .body(r#"{"operators": 100, "years": 0.5, "seed": 7}"#)
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(posted.status(), 200);
+    let posted: Value = posted.json().await.expect("a run");
+    assert_eq!(posted["summary"], run["summary"], "the same scenario by query and by JSON gives the same run");
+
+    let csv = get(&server, &format!("/api/export.csv?{SMALL}")).await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("attachment; filename=\"hashlab-seed-7.csv\""));
+    let text = csv.text().await.expect("csv");
+    assert!(text.starts_with("day,date,"), "{}", &text[..40]);
+    assert_eq!(text.lines().count(), days + 1);
+
+    let json = get(&server, &format!("/api/export.json?{SMALL}")).await;
+    assert_eq!(json.status(), 200);
+    assert!(json.headers()["content-disposition"].to_str().unwrap().contains("hashlab-seed-7.json"));
+    let json: Value = json.json().await.expect("json");
+    assert_eq!(json["summary"], run["summary"]);
+
+    let status: Value = get(&server, "/api/status").await.json().await.expect("status");
+    assert_eq!(status["pool"]["workers"], 2);
+    assert!(status["pool"]["completed"].as_u64().is_some_and(|n| n >= 4), "{status}");
+    assert_eq!(get(&server, "/healthz").await.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_naming_the_field() {
+    let server = start();
+    assert_error(get(&server, "/api/run?operators=3").await, 400, "operators").await;
+    assert_error(get(&server, "/api/run?years=NaN").await, 400, "years").await;
+    assert_error(get(&server, "/api/run?years=inf").await, 400, "years").await;
+    assert_error(get(&server, "/api/run?no_such_field=1").await, 400, "no_such_field").await;
+    assert_error(get(&server, "/api/run?seed=1&seed=2").await, 400, "seed").await;
+    assert_error(get(&server, "/api/export.csv?price_volatility=abc").await, 400, "price_volatility").await;
+    assert_error(get(&server, "/api/export.json?operators=1e9").await, 400, "operators").await;
+    // Within every range, but over the server's budget for one run.
+    let budget = assert_error(get(&server, "/api/run?operators=200000&years=30").await, 400, "operators").await;
+    assert!(budget["error"]["allowed"].as_str().unwrap().contains("400000"), "{budget}");
+    assert_error(get(&server, &format!("/api/montecarlo?{SMALL}&runs=0")).await, 400, "runs").await;
+    assert_error(get(&server, &format!("/api/montecarlo?{SMALL}&runs=1001")).await, 400, "runs").await;
+    assert_error(get(&server, &format!("/api/montecarlo?{SMALL}&runs=many")).await, 400, "runs").await;
+    assert_error(get(&server, "/api/montecarlo?operators=10000&years=4&runs=1000").await, 400, "runs").await;
+
+    let post = |body: Vec<u8>| {
+        let url = format!("{}/api/run", server.base);
+        async move { client().post(url).header("content-type", "application/json").body(body).send().await.expect("a response") }
+    };
+    assert_error(post(br#"{"operators": 3}"#.to_vec()).await, 400, "operators").await;
+    assert_error(post(br#"{"years": "four"}"#.to_vec()).await, 400, "years").await;
+    assert_error(post(br#"{"bogus": 1}"#.to_vec()).await, 400, "bogus").await;
+    assert_error(post(br#"{"seed": 1, "seed": 2}"#.to_vec()).await, 400, "seed").await;
+    let malformed = post(br#"{"operators": "#.to_vec()).await;
+    assert_eq!(malformed.status(), 400);
+    assert!(malformed.json::<Value>().await.unwrap()["error"]["message"].is_string());
+    assert_error(post(vec![0xff, 0xfe, b'{']).await, 400, "body").await;
+    let mut big = b"{\"title\": \"".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 300 * 1024));
+    big.extend(b"\"}");
+    assert_error(post(big).await, 413, "body").await;
+    // Nothing of that broke the server.
+    assert_eq!(get(&server, &format!("/api/run?{SMALL}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_panic_is_a_500_with_an_id_and_the_server_keeps_serving() {
+    let server = start();
+    let response = get(&server, "/debug/panic").await;
+    assert!(response.headers().contains_key("x-request-id"));
+    let body = assert_error(response, 500, "server").await;
+    let id = body["id"].as_str().expect("an id");
+    assert_eq!(id.len(), 36, "{id}");
+    assert!(body["error"]["message"].as_str().unwrap().contains(id));
+    assert_eq!(get(&server, "/healthz").await.status(), 200);
+    assert_eq!(get(&server, &format!("/api/run?{SMALL}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let server = start();
+    for path in ["/", "/healthz", "/api/presets", "/api/run?operators=3", "/api/openapi.json", "/pkg/missing.js"] {
+        let response = get(&server, path).await;
+        let headers = response.headers();
+        let csp = headers.get("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP")).to_str().unwrap().to_string();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline'; img")
+                || csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
+        let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+        assert!(!script_src.contains("unsafe-inline") && !script_src.contains('*'), "{path}: {script_src}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert!(headers.contains_key("x-request-id"), "{path}");
+        if path == "/" {
+            // The page's inline scripts carry the nonce its policy allows.
+            let nonce = script_src.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_string();
+            let page = response.text().await.unwrap();
+            let tags: Vec<&str> = page.split("<script").skip(1).map(|rest| rest.split('>').next().unwrap_or("")).collect();
+            assert!(!tags.is_empty());
+            for tag in tags {
+                assert!(tag.contains("src=") || tag.contains(&format!("nonce=\"{nonce}\"")), "an inline script without the nonce: <script{tag}>");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn openapi_lists_every_route() {
+    let server = start();
+    let doc: Value = get(&server, "/api/openapi.json").await.json().await.expect("the document");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    let expected = [
+        ("get", "/api/presets"),
+        ("get", "/api/run"),
+        ("post", "/api/run"),
+        ("get", "/api/export.csv"),
+        ("get", "/api/export.json"),
+        ("get", "/api/montecarlo"),
+        ("get", "/api/status"),
+        ("get", "/api/openapi.json"),
+    ];
+    for (method, path) in expected {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the document");
+    }
+    // Every documented operation is served (the router and the document are built together).
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            let url = format!("{}{path}?runs=0", server.base);
+            let request = match method.as_str() {
+                "get" => client().get(url),
+                "post" => client().post(url).body("{\"operators\": 3}"),
+                other => panic!("unexpected method {other}"),
+            };
+            let status = request.send().await.expect("a response").status().as_u16();
+            assert!(status != 404 && status != 405 && status < 500, "{method} {path}: {status}");
+        }
+    }
+    assert!(paths.len() >= expected.len() - 1);
+}
+
+/// Reads server-sent events until the stream ends or `stop` says so.
+async fn read_events(response: reqwest::Response, mut stop: impl FnMut(&str, &str) -> bool) -> Vec<(String, String)> {
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    let mut events = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        buffer.push_str(&String::from_utf8_lossy(&chunk.expect("a chunk")));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let mut name = String::from("message");
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(value) = line.strip_prefix("event:") {
+                    name = value.trim().to_string();
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data.push_str(value.trim_start());
+                }
+            }
+            if data.is_empty() {
+                continue;
+            }
+            let done = stop(&name, &data);
+            events.push((name, data));
+            if done {
+                return events;
+            }
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn montecarlo_streams_progress_then_bands() {
+    let server = start();
+    let response = get(&server, "/api/montecarlo?operators=50&years=0.25&runs=20").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let events = read_events(response, |_, _| false).await;
+    let (last, data) = events.last().expect("events");
+    assert_eq!(last, "bands", "{events:?}");
+    let progress: Vec<u64> = events
+        .iter()
+        .filter(|(n, _)| n == "progress")
+        .map(|(_, d)| serde_json::from_str::<Value>(d).unwrap()["done"].as_u64().unwrap())
+        .collect();
+    assert!(!progress.is_empty(), "no progress events");
+    assert!(progress.iter().all(|&d| (1..=20).contains(&d)));
+    let bands: Value = serde_json::from_str(data).expect("bands JSON");
+    assert_eq!(bands["runs"], 20);
+    assert_eq!(bands["percentiles"].as_array().unwrap().len(), 5);
+    assert!(!bands["bands"].as_array().unwrap().is_empty());
+}
+
+async fn status(server: &Server) -> Value {
+    get(server, "/api/status").await.json().await.expect("status")
+}
+
+#[tokio::test]
+async fn a_full_pool_answers_503_at_once_and_a_closed_stream_cancels_its_work() {
+    // One worker, no queue: one long Monte Carlo fills the pool.
+    let server = start_with(1, 0);
+    let long = get(&server, "/api/montecarlo?operators=2000&years=4&runs=1000").await;
+    assert_eq!(long.status(), 200);
+    let mut stream = long.bytes_stream();
+    let first = stream.next().await.expect("a first event").expect("bytes");
+    assert!(!first.is_empty());
+    assert_eq!(status(&server).await["pool"]["running"], 1);
+
+    let started = Instant::now();
+    let busy = get(&server, &format!("/api/run?{SMALL}")).await;
+    let waited = started.elapsed();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "1");
+    assert_error(busy, 503, "server").await;
+    assert!(waited < Duration::from_secs(2), "the 503 took {waited:?}");
+
+    // The client goes away: the work stops and the pool is free again.
+    drop(stream);
+    let started = Instant::now();
+    loop {
+        let now = status(&server).await;
+        if now["pool"]["running"] == 0 && now["pool"]["cancelled"].as_u64() == Some(1) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the Monte Carlo did not stop: {now}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status(&server).await["pool"]["completed"], 0);
+    assert_eq!(get(&server, &format!("/api/run?{SMALL}")).await.status(), 200);
+}
