@@ -2,10 +2,12 @@
 
 mod batch;
 mod error;
+mod figures;
 mod output;
 mod run;
 mod scenario_args;
 mod tables;
+mod validate;
 
 pub use error::CliError;
 
@@ -36,6 +38,10 @@ enum Command {
     Sweep(batch::SweepArgs),
     /// Join the shard files of a Monte Carlo or sweep run with `--shard i/n`.
     Merge(batch::MergeArgs),
+    /// One-at-a-time sensitivity of the main outputs to each key parameter (a tornado).
+    Sensitivity(validate::SensitivityArgs),
+    /// Check the calibrated presets against late 2025 and write docs/VALIDATION.md with its charts.
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,6 +62,8 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Some(Command::Montecarlo(args)) => batch::montecarlo(args),
         Some(Command::Sweep(args)) => batch::sweep(args),
         Some(Command::Merge(args)) => batch::merge(args),
+        Some(Command::Sensitivity(args)) => validate::sensitivity(args),
+        Some(Command::Validate(args)) => validate::validate(args),
     }
 }
 

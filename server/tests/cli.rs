@@ -136,3 +136,22 @@ fn shards_merge_into_the_whole_montecarlo_and_sweep() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn validate_writes_the_report_and_its_charts_and_sensitivity_its_tornado() {
+    let dir = std::env::temp_dir().join(format!("hashlab-validate-{}", std::process::id()));
+    let output = hashlab(&["validate", "--runs", "2", "--operators", "100", "--sensitivity-runs", "1", "--out-dir", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = std::fs::read_to_string(dir.join("VALIDATION.md")).unwrap();
+    assert!(report.contains("| check | observed |") && report.contains("Known limits") && report.contains("Sensitivity"));
+    for chart in ["history-hashrate.svg", "history-hashprice.svg", "squeeze-hashrate.svg", "tornado-hashrate.svg"] {
+        let svg = std::fs::read_to_string(dir.join("validation").join(chart)).unwrap();
+        assert!(svg.starts_with("<svg") && svg.len() > 1_000, "{chart}");
+    }
+    let tornado = dir.join("tornado.svg");
+    let sensitivity = hashlab(&["sensitivity", "--runs", "1", "--operators", "60", "--years", "0.3", "--svg", tornado.to_str().unwrap()]);
+    assert!(sensitivity.status.success(), "{}", stderr(&sensitivity));
+    assert!(stdout(&sensitivity).starts_with("field,low,high,output,base,at_low,at_high,swing"));
+    assert!(std::fs::read_to_string(&tornado).unwrap().contains("start_price_usd"));
+    std::fs::remove_dir_all(&dir).ok();
+}

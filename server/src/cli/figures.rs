@@ -1,0 +1,125 @@
+//! Report charts for `hashlab validate` and `hashlab sensitivity`, as SVG.
+
+use chrono::NaiveDate;
+use plotters::prelude::*;
+use simulation::sensitivity::Sensitivity;
+
+/// A dated series to draw as a line.
+pub struct Line<'a> {
+    /// Legend label.
+    pub label: &'a str,
+    /// (date, value) points.
+    pub points: Vec<(NaiveDate, f64)>,
+}
+
+/// Observed values to draw as markers.
+pub struct Observed<'a> {
+    /// Legend label.
+    pub label: &'a str,
+    /// (date, value) points.
+    pub points: Vec<(NaiveDate, f64)>,
+}
+
+const WIDTH: u32 = 860;
+const HEIGHT: u32 = 360;
+
+/// A line chart of model series against observed markers.
+pub fn dated_chart(title: &str, y_label: &str, lines: &[Line], observed: &[Observed]) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let all: Vec<(NaiveDate, f64)> =
+            lines.iter().flat_map(|l| l.points.iter().copied()).chain(observed.iter().flat_map(|o| o.points.iter().copied())).collect();
+        let (Some(first), Some(last)) = (all.iter().map(|p| p.0).min(), all.iter().map(|p| p.0).max()) else {
+            return svg_placeholder(title);
+        };
+        // Days since the first date on the x axis, labelled back as dates.
+        let x = |d: NaiveDate| (d - first).num_days() as f64;
+        let span = x(last).max(1.0);
+        let low = all.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let high = all.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((high - low) * 0.1).max(high.abs() * 0.02).max(1e-9);
+        let chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..span, (low - pad)..(high + pad));
+        let Ok(mut chart) = chart else { return svg_placeholder(title) };
+        let date_label = |v: &f64| {
+            first.checked_add_days(chrono::Days::new(v.max(0.0) as u64)).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+        };
+        let _ = chart.configure_mesh().y_desc(y_label).x_labels(7).x_label_formatter(&date_label).draw();
+        let colours = [RGBColor(31, 119, 180), RGBColor(255, 127, 14), RGBColor(44, 160, 44)];
+        for (i, line) in lines.iter().enumerate() {
+            let colour = colours[i % colours.len()];
+            if let Ok(series) = chart.draw_series(LineSeries::new(line.points.iter().map(|p| (x(p.0), p.1)), colour.stroke_width(2))) {
+                series.label(line.label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2)));
+            }
+        }
+        for marks in observed {
+            let colour = RGBColor(214, 39, 40);
+            if let Ok(series) = chart.draw_series(marks.points.iter().map(|p| Circle::new((x(p.0), p.1), 5, colour.filled()))) {
+                series.label(marks.label).legend(move |(x, y)| Circle::new((x + 9, y), 5, colour.filled()));
+            }
+        }
+        let _ = chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw();
+        let _ = root.present();
+    }
+    svg
+}
+
+/// A tornado chart of one output's swing per lever.
+pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str) -> String {
+    let mut svg = String::new();
+    {
+        let rows = sensitivity.levers.len();
+        let height = 80 + 26 * rows as u32;
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let base = sensitivity.base[output];
+        let extremes = sensitivity.levers.iter().flat_map(|l| [l.at_low[output] - base, l.at_high[output] - base]);
+        let reach = extremes.fold(0.0f64, |a, b| a.max(b.abs())).max(1e-9) * 1.1;
+        let chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(250)
+            .build_cartesian_2d(-reach..reach, (0..rows as u32).into_segmented());
+        let Ok(mut chart) = chart else { return svg_placeholder(title) };
+        let names: Vec<String> = sensitivity.levers.iter().map(|l| l.field.clone()).collect();
+        let label = |v: &SegmentValue<u32>| match v {
+            SegmentValue::CenterOf(row) if (*row as usize) < rows => names.get(rows - 1 - *row as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let _ = chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(format!("change from the base ({base:.4} {unit}); blue: parameter low, orange: parameter high"))
+            .y_labels(rows)
+            .y_label_formatter(&label)
+            .draw();
+        for (i, lever) in sensitivity.levers.iter().enumerate() {
+            let row = (rows - 1 - i) as u32;
+            let (low, high) = (lever.at_low[output] - base, lever.at_high[output] - base);
+            let (top, bottom) = (SegmentValue::Exact(row), SegmentValue::Exact(row + 1));
+            let _ =
+                chart.draw_series([Rectangle::new([(0.0, top.clone()), (low, bottom.clone())], RGBColor(31, 119, 180).mix(0.7).filled())]);
+            let _ = chart.draw_series([Rectangle::new([(0.0, top), (high, bottom)], RGBColor(255, 127, 14).mix(0.6).filled())]);
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
+fn svg_placeholder(title: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"40\"><text x=\"10\" y=\"25\">{title}: no data</text></svg>"
+    )
+}
