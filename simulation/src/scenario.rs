@@ -342,19 +342,22 @@ pub fn parse_price_csv(text: &str) -> Result<Vec<PricePoint>, ScenarioError> {
 }
 
 fn unknown_field(name: &str) -> ScenarioError {
-    let shown: String = name.chars().take(64).collect();
+    let shown: String = if name.is_empty() { "(empty key)".to_string() } else { name.chars().take(64).collect() };
     ScenarioError::new(shown, "unknown scenario field", "one of the names `hashlab fields` lists")
 }
 
 /// Names the field a parse error is about: the name in messages like
 /// "unknown field `x`" and "duplicate field `x`", else the path serde reached.
 fn parse_error(path: &str, message: &str) -> ScenarioError {
-    let quoted = message.split('`').nth(1).filter(|_| message.starts_with("unknown field") || message.starts_with("duplicate field"));
+    let unknown = message.starts_with("unknown field");
+    let quoted = message.split('`').nth(1).filter(|_| unknown || message.starts_with("duplicate field"));
     let top = path.split(['.', '[']).next().filter(|p| !p.is_empty() && *p != "?");
     let message = message.split(" at line ").next().unwrap_or(message);
+    // serde lists every field after an unknown one: the allowed text says where to find them.
+    let message = if unknown { "unknown scenario field" } else { message.split(", expected one of").next().unwrap_or(message) };
     match quoted.or(top) {
         Some(name) => {
-            let shown: String = name.chars().take(64).collect();
+            let shown: String = if name.is_empty() { "(empty key)".to_string() } else { name.chars().take(64).collect() };
             let allowed =
                 FieldSpec::find(name).map(FieldSpec::allowed).unwrap_or_else(|| "one of the names `hashlab fields` lists".to_string());
             ScenarioError::new(shown, message, allowed)

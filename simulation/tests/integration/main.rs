@@ -4,6 +4,7 @@ mod behaviour;
 mod calibration;
 mod conservation;
 mod determinism;
+mod parsing;
 mod properties;
 mod statistics;
 
