@@ -5,6 +5,7 @@
 #               the wasm32 build of the model, and the browser tests in Chromium
 #   make build  the release server and the release wasm bundle
 #   make bench  the model's criterion benches (numbers for the closing notes)
+#   make loadtest  the API under load with wrk, on 127.0.0.1 only (about 2 minutes)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -18,7 +19,7 @@ WASM_TARGET := wasm32-unknown-unknown
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run build test bench tools rust-tools browser-tools site site-debug server lint unit wasm-check e2e clean-site fuzz
+.PHONY: run build test bench loadtest tools rust-tools browser-tools site site-debug server lint unit wasm-check e2e clean-site fuzz
 
 ## --- what users run ---------------------------------------------------------
 
@@ -30,6 +31,12 @@ build: rust-tools site server
 
 server:
 	cargo build --release -p server
+
+# The JSON API under load (scripts/loadtest.sh): 60 s at 64 clients, then 30 s
+# at 10x the run pool's capacity, on 127.0.0.1 only; needs wrk (Debian package).
+loadtest: server
+	@command -v wrk >/dev/null || { echo "make loadtest needs wrk: apt-get install wrk" >&2; exit 2; }
+	HASHLAB_BIN="$(TARGET_DIR)/release/hashlab" scripts/loadtest.sh
 
 ## --- the wasm side ------------------------------------------------------------
 
