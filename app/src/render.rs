@@ -1,8 +1,8 @@
 //! Server side of the page: runs scenarios off the async runtime, keeps the
 //! last few runs, and turns a run into headline figures and SVG charts.
 
-mod charts;
-mod plot;
+pub mod charts;
+pub mod plot;
 
 use crate::run_view::{Headline, RunView};
 use simulation::{link, RunResult, Scenario, ScenarioError};

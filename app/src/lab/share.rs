@@ -7,6 +7,7 @@ use simulation::{link, Scenario};
 /// The link of the current run, a copy button and the baseline pin.
 #[component]
 pub(super) fn ShareBar(
+    /// The page's query string (the baseline pin keeps it).
     query: Memo<String>,
     scenario: Memo<Scenario>,
     preset: Memo<Option<String>>,
@@ -15,14 +16,11 @@ pub(super) fn ShareBar(
     // The page's origin, known in the browser only (the server shows a relative link).
     let origin = RwSignal::new(String::new());
     Effect::new(move |_| origin.set(page_origin()));
-    // The link that reproduces what the page shows: a broken link's bad fields are left out.
+    // The link that reproduces what the page shows: always with the model version and
+    // seed, and without a broken link's bad fields.
     let link = Memo::new(move |_| {
-        if query.with(String::is_empty) {
-            format!("{}/", origin.get())
-        } else {
-            let canonical = scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref())));
-            format!("{}/?{canonical}", origin.get())
-        }
+        let canonical = scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref())));
+        format!("{}/?{canonical}", origin.get())
     });
     let copied = RwSignal::new(None::<&'static str>);
     let input = NodeRef::<leptos::html::Input>::new();

@@ -142,7 +142,8 @@ fn add_line(
     }
 }
 
-fn hashrate(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: Hash rate and difficulty. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("difficulty, T")));
     let b = |name: &str, factor: f64| baseline.map(|b| scaled(b, name, factor));
     add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, "hashrate_ehs"), b("hashrate_ehs", 1.0));
@@ -160,7 +161,8 @@ fn hashrate(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     plot
 }
 
-fn hashprice(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: Hashprice, with the break-even of each ASIC generation. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn hashprice(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("USD per PH/s per day"), None);
     let median_usd_per_kwh = run.scenario.power_price_median_usd_per_kwh;
     let trend = column(run, "power_price_trend_factor");
@@ -200,7 +202,8 @@ fn hashprice(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     plot
 }
 
-fn budget(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: The security budget (subsidy and fees), USD per day. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn budget(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("USD per day"), Some(Axis::linear("percent")));
     add_line(
         &mut plot,
@@ -235,7 +238,8 @@ fn budget(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     plot
 }
 
-fn attack(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: The cost of a majority attack. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn attack(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let mut plot = frame(run, Axis::log("USD (log scale)"), Some(Axis::linear("idle hash, EH/s")));
     let hours = run.scenario.attack_hours;
     add_line(
@@ -281,7 +285,8 @@ fn attack(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     plot
 }
 
-fn concentration(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: Nakamoto coefficients and HHI. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn concentration(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let hhi = column(run, "hhi_pools");
     let baseline_hhi = baseline.map(|b| column(b, "hhi_pools"));
     let highest = hhi.iter().chain(baseline_hhi.iter().flatten()).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
@@ -346,7 +351,8 @@ fn pool_layers(run: &RunResult) -> Vec<(String, Vec<f64>)> {
     layers
 }
 
-fn pools(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: Pool hash shares, stacked. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn pools(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let mut plot = frame(run, Axis::fixed("share of hash rate, %", 0.0, 100.0), None);
     let layers = pool_layers(run);
     for (name, values) in &layers {
@@ -372,7 +378,8 @@ fn kind_layers(run: &RunResult, prefix: &str) -> Vec<(String, RGBColor, Vec<f64>
     KINDS.iter().enumerate().map(|(i, (kind, label))| (label.to_string(), PALETTE[i], column(run, &format!("{prefix}{kind}")))).collect()
 }
 
-fn operators(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: Operators by kind. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn operators(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("MW hosting AI")));
     let layers = kind_layers(run, "hashrate_ehs_");
     for (label, _, values) in &layers {
@@ -407,7 +414,8 @@ fn operators(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     plot
 }
 
-fn kinds(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+/// The chart: Hash rate by operator kind. (`baseline` dashed; used by the page and the API's report charts.)
+pub fn kinds(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("operators in business"), None);
     for (label, color, values) in kind_layers(run, "operators_") {
         let baseline_values = baseline.map(|b| {
