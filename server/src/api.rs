@@ -10,12 +10,16 @@
 //!   same run as a download;
 //! - `GET /api/montecarlo?<query>&runs=K`: server-sent events, `progress`
 //!   then `bands` (or `error`); closing the connection cancels the work;
+//! - `GET /api/chart/{chart}.svg?<query>&width=&height=`: one of the page's
+//!   charts as a standalone SVG with title, description and share link;
 //! - `GET /api/status`: the run pool and the server's limits.
 //!
 //! Bad input is a 400 (413 for a body over the limit) with
 //! `{"error": {"field", "message", "allowed"}}`; a full pool a 503 with
 //! `Retry-After`; a bug a 500 with an id that is in the logs.
 
+#[path = "api/chart.rs"]
+pub mod chart;
 #[path = "api/error.rs"]
 pub mod error;
 #[path = "api/pool.rs"]
@@ -25,7 +29,7 @@ pub mod security;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -91,18 +95,17 @@ struct ApiState {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hashlab API", description = "Runs of Hashlab's Bitcoin mining-economy model: presets, single runs, exports and Monte Carlo bands."),
+    info(
+        title = "Hashlab API",
+        description = "Runs of Hashlab's Bitcoin mining-economy model: presets, single runs, exports and Monte Carlo bands."
+    ),
     components(schemas(ErrorBody, PoolStatus, Limits, ProgressEvent))
 )]
 struct ApiDoc;
 
 /// The API router (with its own state), to merge into the app's router.
 pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
-    let state = ApiState {
-        pool: RunPool::new(config.workers, config.queue),
-        budget: config.budget,
-        openapi: Arc::new(OnceLock::new()),
-    };
+    let state = ApiState { pool: RunPool::new(config.workers, config.queue), budget: config.budget, openapi: Arc::new(OnceLock::new()) };
     let (router, doc) = openapi_router().split_for_parts();
     let _ = state.openapi.set(doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
     let mut router = router.with_state(state);
@@ -119,6 +122,7 @@ fn openapi_router() -> OpenApiRouter<ApiState> {
         .routes(routes!(export_csv))
         .routes(routes!(export_json))
         .routes(routes!(montecarlo_sse))
+        .routes(routes!(chart_svg))
         .routes(routes!(status))
         .routes(routes!(openapi_json))
 }
@@ -262,7 +266,8 @@ async fn run_post(State(state): State<ApiState>, body: Result<Bytes, BytesReject
             ApiError::new(StatusCode::BAD_REQUEST, "body", rejection.body_text(), "a JSON object")
         }
     })?;
-    let text = std::str::from_utf8(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "body", format!("not UTF-8: {e}"), "a JSON object in UTF-8"))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "body", format!("not UTF-8: {e}"), "a JSON object in UTF-8"))?;
     let scenario = Scenario::from_json(text)?;
     admit(&scenario)?;
     Ok(json_response(run_json(&state, scenario).await?, None))
@@ -270,12 +275,7 @@ async fn run_post(State(state): State<ApiState>, body: Result<Bytes, BytesReject
 
 /// The 413 error.
 pub fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body",
-        "the request body is too large",
-        format!("up to {MAX_BODY_BYTES} bytes"),
-    )
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body", "the request body is too large", format!("up to {MAX_BODY_BYTES} bytes"))
 }
 
 /// The daily series of a run, as a CSV download.
@@ -318,6 +318,54 @@ async fn export_json(State(state): State<ApiState>, RawQuery(query): RawQuery) -
     Ok(json_response(run_json(&state, scenario).await?, Some(name)))
 }
 
+/// A report-ready chart of a run, as SVG.
+#[utoipa::path(
+    get,
+    path = "/api/chart/{file}",
+    tag = "hashlab",
+    params(
+        ("file" = String, Path, description = "`<chart>.svg`, chart one of hashrate, hashprice, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds"),
+        ("query" = Option<String>, Query, description = "A share-link query, strict"),
+        ("width" = Option<u32>, Query, description = "Width in pixels, 320 to 2400 (default 760)"),
+        ("height" = Option<u32>, Query, description = "Height of the plot in pixels, 200 to 1600 (default 360)"),
+    ),
+    responses(
+        (status = 200, description = "The chart, with title, the scenario's description and its share link in small print", content_type = "image/svg+xml", body = String),
+        (status = 400, description = "A bad value (scenario field, width, height or format), naming it", body = ErrorBody),
+        (status = 404, description = "No such chart", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+async fn chart_svg(State(state): State<ApiState>, Path(file): Path<String>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let (id, format) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
+    let page_id = chart::page_id(id)?;
+    if format != "svg" {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "format",
+            format!("`{}` is not a chart format this server draws", format.chars().take(16).collect::<String>()),
+            "svg",
+        ));
+    }
+    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height"])?;
+    let width = chart::dimension(&extra, "width", chart::WIDTH)?;
+    let height = chart::dimension(&extra, "height", chart::HEIGHT)?;
+    let what = link::to_query(&scenario, None);
+    let svg = state
+        .pool
+        .run(state.budget, what, move |_| simulation::run(&scenario).map(|run| chart::svg(&run, page_id, width, height)))
+        .await??;
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"))], svg).into_response();
+    attach_inline(&mut response, &format!("hashlab-{id}.svg"));
+    Ok(response)
+}
+
+fn attach_inline(response: &mut Response, file_name: &str) {
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
+}
+
 /// A `progress` event of a Monte Carlo.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgressEvent {
@@ -347,7 +395,11 @@ async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery
     let runs = match extra.iter().find(|(key, _)| key == "runs") {
         None => 100,
         Some((_, value)) => value.parse::<u32>().map_err(|_| {
-            ScenarioError::new("runs", format!("`{value}` is not a whole number"), format!("a whole number from 1 to {}", montecarlo::MAX_RUNS))
+            ScenarioError::new(
+                "runs",
+                format!("`{value}` is not a whole number"),
+                format!("a whole number from 1 to {}", montecarlo::MAX_RUNS),
+            )
         })?,
     };
     montecarlo::check_runs(runs)?;
@@ -355,7 +407,10 @@ async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery
     if batch > MAX_BATCH_OPERATOR_YEARS {
         return Err(ScenarioError::new(
             "runs",
-            format!("{runs} runs of {} operators for {} years is {batch:.0} operator-years, over this server's budget", scenario.operators, scenario.years),
+            format!(
+                "{runs} runs of {} operators for {} years is {batch:.0} operator-years, over this server's budget",
+                scenario.operators, scenario.years
+            ),
             format!("runs x operators x years up to {MAX_BATCH_OPERATOR_YEARS:.0}"),
         )
         .into());
@@ -475,4 +530,3 @@ async fn debug_panic() -> Response {
 pub fn harden(router: Router) -> Router {
     security::harden(router)
 }
-

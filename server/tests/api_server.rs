@@ -196,7 +196,10 @@ async fn security_headers_on_every_response() {
             let tags: Vec<&str> = page.split("<script").skip(1).map(|rest| rest.split('>').next().unwrap_or("")).collect();
             assert!(!tags.is_empty());
             for tag in tags {
-                assert!(tag.contains("src=") || tag.contains(&format!("nonce=\"{nonce}\"")), "an inline script without the nonce: <script{tag}>");
+                assert!(
+                    tag.contains("src=") || tag.contains(&format!("nonce=\"{nonce}\"")),
+                    "an inline script without the nonce: <script{tag}>"
+                );
             }
         }
     }
@@ -215,6 +218,7 @@ async fn openapi_lists_every_route() {
         ("get", "/api/export.csv"),
         ("get", "/api/export.json"),
         ("get", "/api/montecarlo"),
+        ("get", "/api/chart/{file}"),
         ("get", "/api/status"),
         ("get", "/api/openapi.json"),
     ];
@@ -224,7 +228,7 @@ async fn openapi_lists_every_route() {
     // Every documented operation is served (the router and the document are built together).
     for (path, operations) in paths {
         for method in operations.as_object().unwrap().keys() {
-            let url = format!("{}{path}?runs=0", server.base);
+            let url = format!("{}{}?runs=0", server.base, path.replace("{file}", "hashrate.svg"));
             let request = match method.as_str() {
                 "get" => client().get(url),
                 "post" => client().post(url).body("{\"operators\": 3}"),
@@ -326,4 +330,28 @@ async fn a_full_pool_answers_503_at_once_and_a_closed_stream_cancels_its_work() 
     }
     assert_eq!(status(&server).await["pool"]["completed"], 0);
     assert_eq!(get(&server, &format!("/api/run?{SMALL}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn report_charts_as_svg() {
+    let server = start();
+    for id in ["hashrate", "hashprice", "security-budget", "attack-cost", "nakamoto", "pool-shares", "operators"] {
+        let response = get(&server, &format!("/api/chart/{id}.svg?{SMALL}&width=900&height=400")).await;
+        assert_eq!(response.status(), 200, "{id}");
+        assert_eq!(response.headers()["content-type"], "image/svg+xml", "{id}");
+        let svg = response.text().await.unwrap();
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\""), "{id}: {}", &svg[..80]);
+        assert!(svg.contains("Share link: /?v=1&amp;seed=7"), "{id}");
+        assert!(svg.contains("100 operators, 0.5 years"), "{id}");
+        assert!(svg.matches("<text").count() > 10, "{id}: labels");
+    }
+    // Text from the link is escaped.
+    let payload = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27%26";
+    let svg = get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&title={payload}")).await.text().await.unwrap();
+    assert!(!svg.contains("<script") && svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"), "{}", &svg[..400]);
+    assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&width=5000")).await, 400, "width").await;
+    assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&height=tall")).await, 400, "height").await;
+    assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&bogus=1")).await, 400, "bogus").await;
+    assert_error(get(&server, "/api/chart/no-such-chart.svg").await, 404, "chart").await;
+    assert_error(get(&server, "/api/chart/hashrate.gif").await, 400, "format").await;
 }

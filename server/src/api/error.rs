@@ -46,10 +46,7 @@ impl ApiError {
     pub fn new(status: StatusCode, field: impl Into<String>, message: impl Into<String>, allowed: impl Into<String>) -> Self {
         Self {
             status,
-            body: ErrorBody {
-                error: ErrorDetail { field: field.into(), message: message.into(), allowed: allowed.into() },
-                id: None,
-            },
+            body: ErrorBody { error: ErrorDetail { field: field.into(), message: message.into(), allowed: allowed.into() }, id: None },
             retry_after: None,
         }
     }

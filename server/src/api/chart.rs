@@ -1,0 +1,133 @@
+//! Report-ready charts: `GET /api/chart/{chart}.svg?<share-link query>&width=&height=`.
+//! The page's own plotters drawings, at the caller's size, with a title, the
+//! scenario's short description and its share link in small print.
+
+use super::error::ApiError;
+use axum::http::StatusCode;
+use simulation::{link, RunResult, Scenario};
+
+/// Chart ids of the API, and the page's chart each one is.
+pub const CHARTS: &[(&str, &str)] = &[
+    ("hashrate", "hashrate"),
+    ("hashprice", "hashprice"),
+    ("security-budget", "budget"),
+    ("attack-cost", "attack"),
+    ("nakamoto", "concentration"),
+    ("pool-shares", "pools"),
+    ("operators", "operators"),
+    ("operator-kinds", "kinds"),
+];
+/// Width limits, SVG pixels (default 760).
+pub const WIDTH: (u32, u32, u32) = (320, 2400, 760);
+/// Height limits of the plot, SVG pixels (default 360).
+pub const HEIGHT: (u32, u32, u32) = (200, 1600, 360);
+
+/// The page's id of API chart `id`, or a 404 naming the chart ids.
+pub fn page_id(id: &str) -> Result<&'static str, ApiError> {
+    CHARTS.iter().find(|(api, _)| *api == id).map(|(_, page)| *page).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "chart",
+            format!("there is no chart `{}`", id.chars().take(64).collect::<String>()),
+            format!("one of {}", CHARTS.iter().map(|(api, _)| *api).collect::<Vec<_>>().join(", ")),
+        )
+    })
+}
+
+/// Reads `width` or `height` from the query's extra keys.
+pub fn dimension(extra: &[(String, String)], key: &str, (min, max, default): (u32, u32, u32)) -> Result<u32, ApiError> {
+    let Some((_, text)) = extra.iter().find(|(k, _)| k == key) else {
+        return Ok(default);
+    };
+    let allowed = format!("a whole number of pixels from {min} to {max}");
+    let value: u32 = text.trim().parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            key,
+            format!("`{}` is not a whole number", text.chars().take(32).collect::<String>()),
+            allowed.clone(),
+        )
+    })?;
+    if !(min..=max).contains(&value) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, key, format!("{value} is out of range"), allowed));
+    }
+    Ok(value)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The scenario in a line.
+pub fn describe(scenario: &Scenario) -> String {
+    let what = format!("{} operators, {} years from {}, seed {}", scenario.operators, scenario.years, scenario.start_date, scenario.seed);
+    if scenario.title.trim().is_empty() {
+        what
+    } else {
+        format!("{} ({what})", scenario.title.trim())
+    }
+}
+
+/// Draws chart `page_id` of `run` as a standalone SVG document.
+pub fn svg(run: &RunResult, page_id: &str, width: u32, height: u32) -> String {
+    use app::render::charts;
+    let plot = match page_id {
+        "hashrate" => charts::hashrate(run, None),
+        "hashprice" => charts::hashprice(run, None),
+        "budget" => charts::budget(run, None),
+        "attack" => charts::attack(run, None),
+        "concentration" => charts::concentration(run, None),
+        "pools" => charts::pools(run, None),
+        "operators" => charts::operators(run, None),
+        _ => charts::kinds(run, None),
+    };
+    let title = app::catalogue::chart(page_id).map_or(page_id, |info| info.title).to_string();
+    let font = (f64::from(width) / 760.0 * 15.0).round().clamp(11.0, 22.0) as u32;
+    let frame = app::render::plot::Frame { width, height, font, x_labels: (width / 100).clamp(3, 12) as usize, y_label_area: font * 5 };
+    let plot = app::render::plot::Plot { title: title.clone(), ..plot };
+    let drawn = app::render::plot::draw(&plot, frame);
+    let legend: Vec<String> = drawn.legend.iter().map(|item| item.label.clone()).collect();
+
+    let top = 58;
+    let query = link::to_query(&run.scenario, None);
+    let share = format!("Share link: /?{query}");
+    let per_line = (width as usize / 6).max(40);
+    let mut small: Vec<String> = Vec::new();
+    if !legend.is_empty() {
+        small.push(format!("Series: {}", legend.join(", ")));
+    }
+    let chars: Vec<char> = share.chars().collect();
+    for (i, chunk) in chars.chunks(per_line).enumerate() {
+        if i == 6 {
+            small.push("…".to_string());
+            break;
+        }
+        small.push(chunk.iter().collect());
+    }
+    small.push(format!("Hashlab, model version {}: a simulation, not a forecast.", run.model_version));
+    let bottom = 8 + 13 * small.len() as u32;
+    let total = top + height + bottom;
+    let inner = drawn.svg.replacen("<svg ", &format!(r#"<svg x="0" y="{top}" width="{width}" height="{height}" "#), 1);
+    let mut out = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" viewBox="0 0 {width} {total}" font-family="sans-serif">
+<title>{}</title>
+<rect x="0" y="0" width="{width}" height="{total}" fill="#ffffff"/>
+<text x="12" y="24" font-size="18" font-weight="bold" fill="#141414">{}</text>
+<text x="12" y="46" font-size="12" fill="#444444">{}</text>
+{inner}
+"##,
+        escape(&title),
+        escape(&title),
+        escape(&describe(&run.scenario)),
+    );
+    for (i, line) in small.iter().enumerate() {
+        let y = top + height + 14 + 13 * i as u32;
+        out.push_str(&format!(
+            r##"<text x="12" y="{y}" font-size="9" fill="#666666">{}</text>
+"##,
+            escape(line)
+        ));
+    }
+    out.push_str("</svg>\n");
+    out
+}
