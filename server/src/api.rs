@@ -10,8 +10,8 @@
 //!   same run as a download;
 //! - `GET /api/montecarlo?<query>&runs=K`: server-sent events, `progress`
 //!   then `bands` (or `error`); closing the connection cancels the work;
-//! - `GET /api/chart/{chart}.svg?<query>&width=&height=`: one of the page's
-//!   charts as a standalone SVG with title, description and share link;
+//! - `GET /api/chart/{chart}.svg|.png?<query>&width=&height=`: one of the page's
+//!   charts as a standalone SVG or PNG with title, description and share link;
 //! - `GET /api/status`: the run pool and the server's limits.
 //!
 //! Bad input is a 400 (413 for a body over the limit) with
@@ -318,19 +318,19 @@ async fn export_json(State(state): State<ApiState>, RawQuery(query): RawQuery) -
     Ok(json_response(run_json(&state, scenario).await?, Some(name)))
 }
 
-/// A report-ready chart of a run, as SVG.
+/// A report-ready chart of a run, as SVG or PNG.
 #[utoipa::path(
     get,
     path = "/api/chart/{file}",
     tag = "hashlab",
     params(
-        ("file" = String, Path, description = "`<chart>.svg`, chart one of hashrate, hashprice, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds"),
+        ("file" = String, Path, description = "`<chart>.svg` or `<chart>.png`, chart one of hashrate, hashprice, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds"),
         ("query" = Option<String>, Query, description = "A share-link query, strict"),
         ("width" = Option<u32>, Query, description = "Width in pixels, 320 to 2400 (default 760)"),
         ("height" = Option<u32>, Query, description = "Height of the plot in pixels, 200 to 1600 (default 360)"),
     ),
     responses(
-        (status = 200, description = "The chart, with title, the scenario's description and its share link in small print", content_type = "image/svg+xml", body = String),
+        (status = 200, description = "The chart, with title, the scenario's description and its share link in small print", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
         (status = 400, description = "A bad value (scenario field, width, height or format), naming it", body = ErrorBody),
         (status = 404, description = "No such chart", body = ErrorBody),
         (status = 503, description = "Busy", body = ErrorBody),
@@ -339,24 +339,39 @@ async fn export_json(State(state): State<ApiState>, RawQuery(query): RawQuery) -
 async fn chart_svg(State(state): State<ApiState>, Path(file): Path<String>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let (id, format) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
     let page_id = chart::page_id(id)?;
-    if format != "svg" {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "format",
-            format!("`{}` is not a chart format this server draws", format.chars().take(16).collect::<String>()),
-            "svg",
-        ));
-    }
+    let png = match format {
+        "svg" => false,
+        "png" => true,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "format",
+                format!("`{}` is not a chart format this server draws", other.chars().take(16).collect::<String>()),
+                "svg or png",
+            ))
+        }
+    };
     let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height"])?;
     let width = chart::dimension(&extra, "width", chart::WIDTH)?;
     let height = chart::dimension(&extra, "height", chart::HEIGHT)?;
     let what = link::to_query(&scenario, None);
-    let svg = state
+    let body = state
         .pool
-        .run(state.budget, what, move |_| simulation::run(&scenario).map(|run| chart::svg(&run, page_id, width, height)))
+        .run(state.budget, what, move |_| -> Result<Vec<u8>, ApiError> {
+            let run = simulation::run(&scenario)?;
+            let svg = chart::svg(&run, page_id, width, height);
+            if png {
+                chart::png(&svg).map_err(|e| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", format!("the chart could not be drawn: {e}"), "")
+                })
+            } else {
+                Ok(svg.into_bytes())
+            }
+        })
         .await??;
-    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"))], svg).into_response();
-    attach_inline(&mut response, &format!("hashlab-{id}.svg"));
+    let content_type = if png { "image/png" } else { "image/svg+xml" };
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response();
+    attach_inline(&mut response, &format!("hashlab-{id}.{format}"));
     Ok(response)
 }
 

@@ -23,6 +23,10 @@ impl Drop for Server {
 }
 
 fn start_with(workers: usize, queue: usize) -> Server {
+    start_env(workers, queue, &[])
+}
+
+fn start_env(workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
     let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
     let addr = format!("127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_hashlab"))
@@ -32,6 +36,7 @@ fn start_with(workers: usize, queue: usize) -> Server {
         .env("HASHLAB_QUEUE", queue.to_string())
         .env("HASHLAB_TEST_HOOKS", "1")
         .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -354,4 +359,24 @@ async fn report_charts_as_svg() {
     assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&bogus=1")).await, 400, "bogus").await;
     assert_error(get(&server, "/api/chart/no-such-chart.svg").await, 404, "chart").await;
     assert_error(get(&server, "/api/chart/hashrate.gif").await, 400, "format").await;
+    let png = get(&server, &format!("/api/chart/nakamoto.png?{SMALL}&width=640&height=300")).await;
+    assert_eq!(png.status(), 200);
+    assert_eq!(png.headers()["content-type"], "image/png");
+    let bytes = png.bytes().await.unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    assert_eq!(width, 640);
+}
+
+#[tokio::test]
+async fn a_run_past_its_time_budget_is_a_503() {
+    let server = start_env(2, 8, &[("HASHLAB_RUN_BUDGET_SECS", "1")]);
+    let started = Instant::now();
+    let response = get(&server, "/api/run?operators=20000&years=2").await;
+    let waited = started.elapsed();
+    assert!(response.headers().contains_key("retry-after"));
+    let body = assert_error(response, 503, "server").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("time budget"), "{body}");
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+    assert_eq!(status(&server).await["pool"]["timed_out"], 1);
 }

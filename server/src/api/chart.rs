@@ -131,3 +131,28 @@ pub fn svg(run: &RunResult, page_id: &str, width: u32, height: u32) -> String {
     out.push_str("</svg>\n");
     out
 }
+
+fn fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> = std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut db = resvg::usvg::fontdb::Database::new();
+            db.load_system_fonts();
+            let has = |name: &str| db.faces().any(|face| face.families.iter().any(|(family, _)| family == name));
+            if let Some(family) = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial"].into_iter().find(|name| has(name)) {
+                db.set_sans_serif_family(family);
+            }
+            std::sync::Arc::new(db)
+        })
+        .clone()
+}
+
+/// Rasterizes a chart's SVG to PNG (labels in the system's sans-serif font).
+pub fn png(svg: &str) -> Result<Vec<u8>, String> {
+    let options = resvg::usvg::Options { fontdb: fonts(), font_family: "sans-serif".to_string(), ..Default::default() };
+    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("an empty chart")?;
+    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| e.to_string())
+}
