@@ -137,6 +137,7 @@ test('the server-rendered page has charts before any script runs', async () => {
     assert.match(section[0], /<polyline|<polygon|<path/, `chart ${id} has data drawn`);
   }
   assert.equal((html.match(/class="headline"/g) ?? []).length, 5, 'five headline figures');
+  assert.ok(!/__RESOLVED_RESOURCES[\s\S]*\\u003csvg|__RESOLVED_RESOURCES[^\n]*<svg/.test(html), 'the SVG is not sent twice');
   const compressed = await fetch(`${base}/`, { headers: { 'accept-encoding': 'br, gzip' } });
   timings['HTML size'] = `${html.length} B raw, encoding ${compressed.headers.get('content-encoding')}`;
 });
@@ -146,6 +147,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   await page.screenshot({ path: path.join(SHOTS, 'desktop-1280x800.png') });
   await page.screenshot({ path: path.join(SHOTS, 'desktop-1280x800-full.png'), fullPage: true });
   const before = await figures(page);
+  for (const id of CHART_IDS) assert.ok(before.charts[id].length > 1000, `chart ${id} is still drawn after hydration`);
 
   await page.evaluate(() => {
     window.__changeAt = null;

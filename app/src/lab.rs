@@ -6,7 +6,10 @@ mod share;
 use crate::browser::{after_paint, narrow_screen, now_ms, scroll_to, set_body_attribute};
 use crate::controls::Controls;
 use crate::presets::{Presets, Story};
+#[cfg(not(feature = "ssr"))]
 use crate::run_view::simulate;
+#[cfg(feature = "ssr")]
+use crate::run_view::RunView;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
@@ -50,7 +53,18 @@ pub fn Lab() -> impl IntoView {
     });
     let run = Resource::new(
         move || (query.get(), baseline.get(), compact.get()),
-        |(query, baseline, compact)| simulate(query, baseline, compact),
+        |(query, baseline, compact)| async move {
+            // On the server this runs while rendering the page: the charts go into the
+            // HTML, not again into the data that hydrates it.
+            #[cfg(feature = "ssr")]
+            {
+                crate::render::run_view(query, baseline, compact).await.map(RunView::for_page).map_err(ServerFnError::new)
+            }
+            #[cfg(not(feature = "ssr"))]
+            {
+                simulate(query, baseline, compact).await
+            }
+        },
     );
 
     // Browser only: mark the page hydrated, and time each redraw.

@@ -48,11 +48,44 @@ pub struct ChartView {
     /// The id from [`crate::catalogue::CHARTS`].
     pub id: String,
     /// The chart as an SVG document that scales to its container.
-    pub svg: String,
+    pub svg: Svg,
     /// What each colour means.
     pub legend: Vec<LegendItem>,
     /// Values under the pointer.
     pub readout: Readout,
+}
+
+/// An SVG document. In the data that hydrates a server-rendered page it is
+/// left out (`on_page`): the page already shows it, and hydration does not
+/// redraw it, so sending it twice would only double the page's weight.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Svg {
+    /// The markup.
+    pub markup: String,
+    /// Already on the page: serialized as an empty string.
+    pub on_page: bool,
+}
+
+impl Serialize for Svg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.on_page { "" } else { &self.markup })
+    }
+}
+
+impl<'de> Deserialize<'de> for Svg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Svg { markup: String::deserialize(deserializer)?, on_page: false })
+    }
+}
+
+impl RunView {
+    /// This view as the server renders it into a page: charts' SVG marked as on the page.
+    pub fn for_page(mut self) -> Self {
+        for chart in &mut self.charts {
+            chart.svg.on_page = true;
+        }
+        self
+    }
 }
 
 /// One legend entry.

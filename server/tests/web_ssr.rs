@@ -121,6 +121,7 @@ fn the_page_without_javascript() {
     assert_eq!(api.status, 200, "{}", api.body);
     let view: serde_json::Value = serde_json::from_str(&api.body).expect("JSON");
     assert_eq!(view["charts"].as_array().map(Vec::len), Some(CHARTS));
+    assert!(view["charts"][0]["svg"].as_str().unwrap_or_default().starts_with("<svg"), "the server function sends the SVG");
     assert!(view["query"].as_str().unwrap_or_default().contains("seed=7"));
 
     // The run's daily data as CSV, for the same link.

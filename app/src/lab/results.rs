@@ -130,7 +130,7 @@ fn Chart(chart: ChartView) -> impl IntoView {
                 on:keydown=on_key
                 on:blur=move |_| pointer.set(None)
             >
-                <div class="svg" inner_html=chart.svg></div>
+                <div class="svg" inner_html=chart.svg.markup></div>
                 {move || {
                     pointer
                         .get()

@@ -4,7 +4,7 @@
 
 use super::plot::{self, Axis, Band, Line, Plot, ReadoutSeries, Shade, Side, Stroke};
 use crate::catalogue::CHARTS;
-use crate::run_view::ChartView;
+use crate::run_view::{ChartView, Svg};
 use plotters::style::RGBColor;
 use simulation::RunResult;
 
@@ -84,7 +84,12 @@ pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, compact: bool) ->
             };
             let plot = Plot { title: info.title.to_string(), ..plot };
             let drawn = plot::draw(&plot, frame);
-            ChartView { id: info.id.to_string(), svg: drawn.svg, legend: drawn.legend, readout: drawn.readout }
+            ChartView {
+                id: info.id.to_string(),
+                svg: Svg { markup: drawn.svg, on_page: false },
+                legend: drawn.legend,
+                readout: drawn.readout,
+            }
         })
         .collect()
 }
@@ -439,8 +444,9 @@ mod tests {
         assert_eq!(draw_all(&run, None, true).len(), CHARTS.len());
         assert_eq!(charts.len(), CHARTS.len());
         for chart in &charts {
-            assert!(chart.svg.contains("<svg"), "{}", chart.id);
-            assert!(chart.svg.matches("<polyline").count() + chart.svg.matches("<polygon").count() > 0, "{} has no data", chart.id);
+            let svg = &chart.svg.markup;
+            assert!(svg.contains("<svg"), "{}", chart.id);
+            assert!(svg.matches("<polyline").count() + svg.matches("<polygon").count() > 0, "{} has no data", chart.id);
             assert!(!chart.legend.is_empty(), "{}", chart.id);
             assert_eq!(chart.readout.rows.len(), run.days.len().min(180), "{}", chart.id);
         }
