@@ -27,8 +27,32 @@ fn permits() -> &'static tokio::sync::Semaphore {
     PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_RUNS))
 }
 
+/// The largest run the page starts: operators times years (the JSON API's
+/// `MAX_OPERATOR_YEARS` for one run, kept equal). Bigger runs belong on the
+/// command line.
+pub const MAX_OPERATOR_YEARS: f64 = 400_000.0;
+
+/// Refuses runs over [`MAX_OPERATOR_YEARS`], naming the field to change.
+fn admit(scenario: &Scenario) -> Result<(), ScenarioError> {
+    let operator_years = f64::from(scenario.operators) * scenario.years;
+    if operator_years > MAX_OPERATOR_YEARS {
+        return Err(ScenarioError::new(
+            "operators",
+            format!(
+                "{} operators for {} years is {operator_years:.0} operator-years, more than the web page runs",
+                scenario.operators, scenario.years
+            ),
+            format!("operators x years up to {MAX_OPERATOR_YEARS:.0}; larger runs with `hashlab run`"),
+        ));
+    }
+    Ok(())
+}
+
 /// Runs `scenario` on the blocking pool (or takes it from the cache).
 pub async fn run_cached(scenario: Scenario) -> Result<Cached, String> {
+    if let Err(error) = admit(&scenario) {
+        return Ok(Err(error));
+    }
     if let Some(hit) = lookup(&scenario) {
         return Ok(hit);
     }

@@ -106,6 +106,11 @@ fn the_page_without_javascript() {
         assert!(!response.body.contains("<script>alert(1)"), "{path}: text is escaped");
     }
 
+    // A run too big for the page is refused with the field to change, still a page.
+    let huge = get(&server, "/?v=1&operators=200000&years=30");
+    assert_eq!(huge.status, 200);
+    assert!(huge.body.contains("class=\"run-error\"") && huge.body.contains("operator-years"));
+
     // An unknown page is a 404 with a way back, not an error.
     let missing = get(&server, "/no/such/page");
     assert_eq!(missing.status, 404);
