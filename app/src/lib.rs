@@ -22,6 +22,7 @@
 mod browser;
 pub mod catalogue;
 mod controls;
+pub mod format;
 mod lab;
 mod presets;
 #[cfg(feature = "ssr")]

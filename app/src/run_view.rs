@@ -101,16 +101,47 @@ pub struct LegendItem {
     pub dashed: bool,
 }
 
-/// Text rows for the pointer readout: the plot area spans `left..right` as
-/// fractions of the SVG width, and `rows` are evenly spaced days across it.
+/// The pointer readout of a chart: the plot area spans `left..right` as
+/// fractions of the SVG width, and `dates` are evenly spaced days across it,
+/// with each column's value on those days. The browser formats the text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Readout {
     /// Left edge of the plot area, fraction of the chart width.
     pub left: f64,
     /// Right edge of the plot area, fraction of the chart width.
     pub right: f64,
-    /// One line per sampled day, left to right.
-    pub rows: Vec<String>,
+    /// The sampled days, left to right (ISO dates).
+    pub dates: Vec<String>,
+    /// The series reported, each with a value per sampled day.
+    pub columns: Vec<ReadoutColumn>,
+}
+
+/// One series of a readout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ReadoutColumn {
+    /// Its name.
+    pub label: String,
+    /// The unit after each value.
+    pub unit: String,
+    /// The value on each sampled day (`None`: no value that day).
+    pub values: Vec<Option<f64>>,
+}
+
+impl Readout {
+    /// How many days the readout can show.
+    pub fn rows(&self) -> usize {
+        self.dates.len()
+    }
+
+    /// The text for sampled day `row`: the date, then one line per column.
+    pub fn text(&self, row: usize) -> String {
+        let mut text = self.dates.get(row).cloned().unwrap_or_default();
+        for column in &self.columns {
+            let value = column.values.get(row).copied().flatten().unwrap_or(f64::NAN);
+            text.push_str(&format!("\n{}: {} {}", column.label, crate::format::figure(value), column.unit));
+        }
+        text
+    }
 }
 
 pub use api::{simulate, Simulate};

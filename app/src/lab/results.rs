@@ -70,18 +70,18 @@ fn Chart(chart: ChartView) -> impl IntoView {
     let on_move = move |ev: leptos::ev::PointerEvent| {
         let Some(fraction) = pointer_fraction(&ev) else { return };
         let hit = readout.with_value(|r| {
-            if r.rows.is_empty() || fraction < r.left || fraction > r.right {
+            if r.rows() == 0 || fraction < r.left || fraction > r.right {
                 return None;
             }
             let t = (fraction - r.left) / (r.right - r.left);
-            let index = (t * (r.rows.len() - 1) as f64).round() as usize;
-            Some((fraction, index.min(r.rows.len() - 1)))
+            let index = (t * (r.rows() - 1) as f64).round() as usize;
+            Some((fraction, index.min(r.rows() - 1)))
         });
         pointer.set(hit);
     };
     // The same readout from the keyboard: arrows step through the days.
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        let rows = readout.with_value(|r| r.rows.len());
+        let rows = readout.with_value(|r| r.rows());
         if rows == 0 {
             return;
         }
@@ -135,7 +135,7 @@ fn Chart(chart: ChartView) -> impl IntoView {
                     pointer
                         .get()
                         .map(|(fraction, index)| {
-                            let text = readout.with_value(|r| r.rows[index].clone());
+                            let text = readout.with_value(|r| r.text(index));
                             let side = if fraction > 0.6 { "right" } else { "left" };
                             let style = if side == "right" {
                                 format!("right: {:.2}%", (1.0 - fraction) * 100.0)

@@ -448,7 +448,7 @@ mod tests {
             assert!(svg.contains("<svg"), "{}", chart.id);
             assert!(svg.matches("<polyline").count() + svg.matches("<polygon").count() > 0, "{} has no data", chart.id);
             assert!(!chart.legend.is_empty(), "{}", chart.id);
-            assert_eq!(chart.readout.rows.len(), run.days.len().min(180), "{}", chart.id);
+            assert_eq!(chart.readout.rows(), run.days.len().min(180), "{}", chart.id);
         }
     }
 }

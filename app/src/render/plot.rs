@@ -3,7 +3,8 @@
 //! stepped), stacked bands and shaded horizontal ranges, drawn to an SVG
 //! string that scales to its container.
 
-use crate::run_view::{LegendItem, Readout};
+pub use crate::format::figure;
+use crate::run_view::{LegendItem, Readout, ReadoutColumn};
 use plotters::prelude::*;
 
 /// The drawing size of a chart: SVG pixels and font size.
@@ -206,18 +207,33 @@ fn readout(plot: &Plot, area: (f64, f64)) -> Readout {
         return Readout::default();
     }
     let rows = READOUT_ROWS.min(days);
-    let rows = (0..rows)
-        .map(|row| {
-            let day = if rows == 1 { 0 } else { row * (days - 1) / (rows - 1) };
-            let mut text = plot.dates[day].clone();
-            for series in &plot.readout {
-                let value = series.values.get(day).copied().unwrap_or(f64::NAN);
-                text.push_str(&format!("\n{}: {} {}", series.label, figure(value), series.unit));
-            }
-            text
-        })
-        .collect();
-    Readout { left: area.0, right: area.1, rows }
+    let picked: Vec<usize> = (0..rows).map(|row| if rows == 1 { 0 } else { row * (days - 1) / (rows - 1) }).collect();
+    Readout {
+        left: area.0,
+        right: area.1,
+        dates: picked.iter().map(|&day| plot.dates[day].clone()).collect(),
+        columns: plot
+            .readout
+            .iter()
+            .map(|series| ReadoutColumn {
+                label: series.label.clone(),
+                unit: series.unit.clone(),
+                values: picked.iter().map(|&day| series.values.get(day).copied().and_then(significant)).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// `value` to 4 significant figures (short in JSON, more than the readout shows); `None` for NaN.
+fn significant(value: f64) -> Option<f64> {
+    if !value.is_finite() {
+        return None;
+    }
+    if value == 0.0 {
+        return Some(0.0);
+    }
+    let scale = 10f64.powi(3 - value.abs().log10().floor() as i32);
+    Some((value * scale).round() / scale)
 }
 
 /// Removes the fixed size so the SVG scales with CSS, and names it.
@@ -229,43 +245,6 @@ fn responsive(svg: &str, title: &str, frame: Frame) -> String {
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A value for labels and readouts: 3 significant figures, k/M/B/T suffixes.
-pub fn figure(value: f64) -> String {
-    if !value.is_finite() {
-        return "n/a".to_string();
-    }
-    let magnitude = value.abs();
-    let (scaled, suffix) = if magnitude >= 1e12 {
-        (value / 1e12, "T")
-    } else if magnitude >= 1e9 {
-        (value / 1e9, "B")
-    } else if magnitude >= 1e6 {
-        (value / 1e6, "M")
-    } else if magnitude >= 1e4 {
-        (value / 1e3, "k")
-    } else if magnitude >= 1e3 {
-        // 1,000 to 9,999: whole, with a thousands separator.
-        let whole = value.round().abs() as u64;
-        let sign = if value < 0.0 { "-" } else { "" };
-        return format!("{sign}{},{:03}", whole / 1000, whole % 1000);
-    } else {
-        (value, "")
-    };
-    let digits = scaled.abs();
-    let whole = (scaled - scaled.round()).abs() < 1e-9;
-    let text = if digits >= 100.0 || whole {
-        format!("{scaled:.0}")
-    } else if digits >= 10.0 {
-        format!("{scaled:.1}")
-    } else if digits >= 1.0 {
-        format!("{scaled:.2}")
-    } else {
-        format!("{scaled:.3}")
-    };
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
-    format!("{text}{suffix}")
 }
 
 /// The range of an axis over the values it shows.
@@ -499,8 +478,11 @@ mod tests {
         assert!(drawn.svg.contains("viewBox=\"0 0 760 360\""));
         let root_tag = &drawn.svg[..drawn.svg.find('>').unwrap()];
         assert!(!root_tag.contains("width="), "{root_tag}");
-        assert_eq!(drawn.readout.rows.len(), 4);
-        assert!(drawn.readout.rows[2].contains("n/a"));
+        assert_eq!(drawn.readout.rows(), 4);
+        assert!(drawn.readout.text(2).contains("n/a"), "{}", drawn.readout.text(2));
+        assert!(drawn.readout.text(3).starts_with("2026-01-04\na: 4 EH/s"), "{}", drawn.readout.text(3));
+        assert_eq!(significant(123_456.0), Some(123_500.0));
+        assert_eq!(significant(0.045_123), Some(0.045_12));
         assert!(drawn.readout.left > 0.0 && drawn.readout.right < 1.0 && drawn.readout.left < drawn.readout.right);
         assert_eq!(drawn.legend.len(), 1);
     }
@@ -516,18 +498,5 @@ mod tests {
             in_legend: true,
         };
         assert_eq!(segments(&line, false), vec![vec![(0.0, 1.0), (2.0, 1.0), (2.0, 2.0), (3.0, 2.0)]]);
-    }
-
-    #[test]
-    fn figures_are_short() {
-        assert_eq!(figure(1_150.0), "1,150");
-        assert_eq!(figure(-2_005.0), "-2,005");
-        assert_eq!(figure(12_345.0), "12.3k");
-        assert_eq!(figure(4.2e9), "4.2B");
-        assert_eq!(figure(0.5), "0.5");
-        assert_eq!(figure(40.0), "40");
-        assert_eq!(figure(1e10), "10B");
-        assert_eq!(figure(0.0451), "0.045");
-        assert_eq!(figure(f64::NAN), "n/a");
     }
 }
