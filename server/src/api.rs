@@ -108,6 +108,19 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
     let state = ApiState { pool: RunPool::new(config.workers, config.queue), budget: config.budget, openapi: Arc::new(OnceLock::new()) };
     let (router, doc) = openapi_router().split_for_parts();
     let _ = state.openapi.set(doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+    // On Ctrl-C (what `hashlab serve` stops on), stop taking runs and tell
+    // running batches to stop, so that the graceful shutdown completes.
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let pool = Arc::downgrade(&state.pool);
+        runtime.spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                if let Some(pool) = pool.upgrade() {
+                    tracing::info!("shutting down: no new runs; running Monte Carlos are told to stop");
+                    pool.stop();
+                }
+            }
+        });
+    }
     let mut router = router.with_state(state);
     if config.test_hooks {
         router = router.route("/debug/panic", axum::routing::get(debug_panic));
@@ -433,8 +446,12 @@ async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery
     let ticket = state.pool.ticket().await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
     let cancel = Arc::new(AtomicBool::new(false));
+    state.pool.track_batch(&cancel);
+    let timed_out = Arc::new(AtomicBool::new(false));
     let pool = state.pool.clone();
     let flag = cancel.clone();
+    let out_of_time = timed_out.clone();
+    let budget = state.budget;
     let what = link::to_query(&scenario, None);
     tokio::task::spawn_blocking(move || {
         let _ticket = ticket;
@@ -454,7 +471,15 @@ async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery
             Ok(Err(BatchError::Cancelled)) => {
                 pool.note_cancelled();
                 tracing::info!(runs, "a Monte Carlo was cancelled");
-                json_event("error", &ApiError::time_budget(Duration::ZERO).body)
+                let error = if out_of_time.load(Ordering::Relaxed) {
+                    pool.note_timed_out();
+                    ApiError::time_budget(budget)
+                } else if pool.is_stopping() {
+                    ApiError::stopping()
+                } else {
+                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server", "the run was cancelled", "run it again")
+                };
+                json_event("error", &error.body)
             }
             Ok(Err(BatchError::Invalid(error))) => json_event("error", &ApiError::bad(error).body),
             Err(panic) => {
@@ -468,10 +493,10 @@ async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery
     });
     // The time budget: past it, the work is told to stop.
     let timer = Arc::downgrade(&cancel);
-    let budget = state.budget;
     tokio::spawn(async move {
         tokio::time::sleep(budget).await;
         if let Some(flag) = timer.upgrade() {
+            timed_out.store(true, Ordering::Relaxed);
             flag.store(true, Ordering::Relaxed);
         }
     });

@@ -380,3 +380,33 @@ async fn a_run_past_its_time_budget_is_a_503() {
     assert!(waited < Duration::from_secs(10), "{waited:?}");
     assert_eq!(status(&server).await["pool"]["timed_out"], 1);
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_running_monte_carlos_and_the_server_exits() {
+    let mut server = start();
+    let long = get(&server, "/api/montecarlo?operators=2000&years=4&runs=1000").await;
+    assert_eq!(long.status(), 200);
+    let mut stream = long.bytes_stream();
+    assert!(!stream.next().await.expect("a first event").expect("bytes").is_empty());
+    let interrupted = Command::new("kill").arg("-INT").arg(server.child.id().to_string()).status().expect("kill runs");
+    assert!(interrupted.success());
+    // The stream ends with an error event saying why.
+    let mut rest = String::new();
+    let started = Instant::now();
+    while let Some(chunk) = stream.next().await {
+        rest.push_str(&String::from_utf8_lossy(&chunk.expect("bytes")));
+        assert!(started.elapsed() < Duration::from_secs(30), "the Monte Carlo did not stop");
+    }
+    assert!(rest.contains("event: error") && rest.contains("shutting down"), "{rest}");
+    assert!(!rest.contains("event: bands"));
+    // And the process exits.
+    let started = Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -69,6 +69,14 @@ impl ApiError {
         }
     }
 
+    /// A 503: the server is stopping.
+    pub fn stopping() -> Self {
+        Self {
+            retry_after: Some(5),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "server", "the server is shutting down", "retry in a moment")
+        }
+    }
+
     /// A 503: the run went past its time budget.
     pub fn time_budget(budget: Duration) -> Self {
         Self {

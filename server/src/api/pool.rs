@@ -6,7 +6,7 @@ use super::error::ApiError;
 use serde::Serialize;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use utoipa::ToSchema;
@@ -56,6 +56,10 @@ pub struct RunPool {
     /// Workers: `workers` permits.
     running: Arc<Semaphore>,
     counters: Counters,
+    /// Set once the server is stopping: no new runs, batches told to stop.
+    stopping: AtomicBool,
+    /// Cancel flags of the batches (Monte Carlo) running now.
+    batches: Mutex<Vec<Weak<AtomicBool>>>,
 }
 
 /// A place in the pool: held for as long as the work runs.
@@ -108,6 +112,8 @@ impl RunPool {
             slots: Arc::new(Semaphore::new(workers + queue)),
             running: Arc::new(Semaphore::new(workers)),
             counters: Counters::default(),
+            stopping: AtomicBool::new(false),
+            batches: Mutex::new(Vec::new()),
         })
     }
 
@@ -129,6 +135,9 @@ impl RunPool {
 
     /// A place in the pool: a 503 at once when the queue is full, else waits for a worker.
     pub async fn ticket(self: &Arc<Self>) -> Result<Ticket, ApiError> {
+        if self.is_stopping() {
+            return Err(ApiError::stopping());
+        }
         let Ok(slot) = self.slots.clone().try_acquire_owned() else {
             self.counters.rejected.fetch_add(1, Ordering::Relaxed);
             return Err(ApiError::busy(self.workers, self.queue));
@@ -139,6 +148,28 @@ impl RunPool {
         drop(wait);
         self.counters.running.fetch_add(1, Ordering::Relaxed);
         Ok(Ticket { pool: self.clone(), _slot: slot, _worker: worker })
+    }
+
+    /// Whether the server is stopping.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Relaxed)
+    }
+
+    /// Registers the cancel flag of a batch, so that a shutdown can stop it.
+    pub fn track_batch(&self, cancel: &Arc<AtomicBool>) {
+        let mut batches = self.batches.lock().unwrap_or_else(|e| e.into_inner());
+        batches.retain(|flag| flag.strong_count() > 0);
+        batches.push(Arc::downgrade(cancel));
+    }
+
+    /// The server is stopping: refuse new runs (503), tell running batches to
+    /// stop; single runs in flight finish (each within its time budget).
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::Relaxed);
+        let batches = self.batches.lock().unwrap_or_else(|e| e.into_inner());
+        for flag in batches.iter().filter_map(Weak::upgrade) {
+            flag.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Counts a run stopped early.
