@@ -103,6 +103,13 @@ pub fn Lab() -> impl IntoView {
                         "Change the scenario"
                     </button>
                     <Story preset />
+                    {move || {
+                        let title = scenario.with(|scenario| scenario.title.clone());
+                        let from_preset = preset
+                            .with(|preset| preset.as_deref().and_then(simulation::presets::find))
+                            .is_some_and(|preset| preset.scenario.title == title);
+                        (!title.is_empty() && !from_preset).then(|| view! { <h2 class="run-title">{title}</h2> })
+                    }}
                     <Transition fallback=|| {
                         view! { <p class="loading">"Running the simulation..."</p> }
                     }>

@@ -106,6 +106,10 @@ fn the_page_without_javascript() {
         assert!(!response.body.contains("<script>alert(1)"), "{path}: text is escaped");
     }
 
+    // A run's title heads its figures.
+    let titled = get(&server, "/?v=1&seed=42&title=Class%205%20run");
+    assert!(titled.body.contains(">Class 5 run</h2>"), "the title is shown");
+
     // A run too big for the page is refused with the field to change, still a page.
     let huge = get(&server, "/?v=1&operators=200000&years=30");
     assert_eq!(huge.status, 200);
