@@ -157,7 +157,7 @@ fn LinkWarnings(warnings: Memo<Vec<ScenarioError>>) -> impl IntoView {
                                         <code>{w.field.clone()}</code>
                                         ": "
                                         {w.message.clone()}
-                                        ". Using the default instead (allowed: "
+                                        " (allowed: "
                                         {w.allowed.clone()}
                                         ")."
                                     </li>
