@@ -159,3 +159,31 @@ mod api {
         crate::render::run_view(query, baseline, compact).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_already_on_the_page_is_not_sent_again() {
+        let drawn = Svg { markup: "<svg/>".into(), on_page: false };
+        assert_eq!(serde_json::to_string(&drawn).unwrap(), r#""<svg/>""#);
+        let on_page = Svg { on_page: true, ..drawn.clone() };
+        assert_eq!(serde_json::to_string(&on_page).unwrap(), r#""""#);
+        let back: Svg = serde_json::from_str(r#""<svg/>""#).unwrap();
+        assert_eq!(back, drawn);
+    }
+
+    #[test]
+    fn readout_text_names_each_column_with_its_unit() {
+        let readout = Readout {
+            left: 0.1,
+            right: 0.9,
+            dates: vec!["2026-01-01".into(), "2026-01-02".into()],
+            columns: vec![ReadoutColumn { label: "Hash rate".into(), unit: "EH/s".into(), values: vec![Some(1_234.0), None] }],
+        };
+        assert_eq!(readout.rows(), 2);
+        assert_eq!(readout.text(0), "2026-01-01\nHash rate: 1,234 EH/s");
+        assert_eq!(readout.text(1), "2026-01-02\nHash rate: n/a EH/s");
+    }
+}
