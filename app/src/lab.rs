@@ -1,5 +1,6 @@
 //! The lab page: share bar, presets, controls, headline figures and charts.
 
+mod montecarlo;
 mod results;
 mod share;
 
@@ -13,6 +14,7 @@ use crate::run_view::RunView;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
+use montecarlo::MonteCarlo;
 use results::Results;
 use share::ShareBar;
 use simulation::{link, Scenario, ScenarioError};
@@ -27,6 +29,8 @@ pub fn Lab() -> impl IntoView {
     let warnings = Memo::new(move |_| parsed.with(|parse| parse.warnings.clone()));
     let preset = Memo::new(move |_| parsed.with(|parse| parse.preset.clone()));
     let baseline = RwSignal::new(None::<String>);
+    // The link of what the page shows (bad fields left out), for the API.
+    let canonical = Memo::new(move |_| scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref()))));
     // When the latest change was committed (browser clock, ms), to time the redraw.
     let change_started = StoredValue::new(None::<f64>);
 
@@ -127,6 +131,7 @@ pub fn Lab() -> impl IntoView {
                             }
                         })}
                     </Transition>
+                    <MonteCarlo query=canonical scenario />
                 </main>
             </div>
             <footer class="foot">

@@ -18,6 +18,7 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         }
         .into_any();
     }
+    let query = view.query.clone();
     let baseline_note = view.with_baseline.then(|| {
         view! {
             <p class="baseline-note">"Dashed lines and the grey figures are the pinned baseline."</p>
@@ -29,11 +30,16 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         </section>
         {baseline_note}
         <div class="charts">
-            {view.charts.into_iter().map(|chart| view! { <Chart chart /> }).collect_view()}
+            {view.charts.into_iter().map(|chart| view! { <Chart chart query=query.clone() /> }).collect_view()}
         </div>
         <p class="downloads">
-            <a href=format!("/export.csv?{}", view.query) download rel="external">
-                "Download the daily data of this run (CSV)"
+            "Download the daily data of this run: "
+            <a class="download" data-download="csv" href=api_link("export.csv", &view.query) download rel="external">
+                "CSV"
+            </a>
+            " "
+            <a class="download" data-download="json" href=api_link("export.json", &view.query) download rel="external">
+                "JSON"
             </a>
         </p>
         <p class="model-version">
@@ -58,9 +64,33 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
     }
 }
 
+/// The API's id of a page chart (`/api/chart/{id}.svg`).
+pub(crate) fn api_chart_id(page_id: &str) -> Option<&'static str> {
+    const IDS: &[(&str, &str)] = &[
+        ("hashrate", "hashrate"),
+        ("hashprice", "hashprice"),
+        ("budget", "security-budget"),
+        ("attack", "attack-cost"),
+        ("concentration", "nakamoto"),
+        ("pools", "pool-shares"),
+        ("operators", "operators"),
+        ("kinds", "operator-kinds"),
+    ];
+    IDS.iter().find(|(page, _)| *page == page_id).map(|(_, api)| *api)
+}
+
+/// `/api/<file>?<query>` (no `?` for the default run's empty query).
+pub(crate) fn api_link(file: &str, query: &str) -> String {
+    if query.is_empty() {
+        format!("/api/{file}")
+    } else {
+        format!("/api/{file}?{query}")
+    }
+}
+
 /// One chart: title, legend, the SVG with a pointer readout, and its explanation.
 #[component]
-fn Chart(chart: ChartView) -> impl IntoView {
+fn Chart(chart: ChartView, query: String) -> impl IntoView {
     let info = catalogue::chart(&chart.id);
     let title = info.map(|i| i.title).unwrap_or("");
     let explain = info.map(|i| i.explain).unwrap_or("");
@@ -149,6 +179,35 @@ fn Chart(chart: ChartView) -> impl IntoView {
                         })
                 }}
             </div>
+            {api_chart_id(&chart.id)
+                .map(|api| {
+                    view! {
+                        <p class="chart-downloads">
+                            "Download this chart: "
+                            <a
+                                class="download"
+                                data-download=format!("{api}.svg")
+                                href=api_link(&format!("chart/{api}.svg"), &query)
+                                download=format!("hashlab-{api}.svg")
+                                rel="external"
+                                aria-label=format!("{title} as SVG")
+                            >
+                                "SVG"
+                            </a>
+                            " "
+                            <a
+                                class="download"
+                                data-download=format!("{api}.png")
+                                href=api_link(&format!("chart/{api}.png"), &query)
+                                download=format!("hashlab-{api}.png")
+                                rel="external"
+                                aria-label=format!("{title} as PNG")
+                            >
+                                "PNG"
+                            </a>
+                        </p>
+                    }
+                })}
             <p class="explain">
                 <strong>"What am I looking at? "</strong>
                 {explain}
