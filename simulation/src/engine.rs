@@ -364,33 +364,37 @@ impl<'a> Sim<'a> {
         self.orders.make_contiguous().sort_by_key(|o| o.arrival_day);
     }
 
-    /// Assigns operators to pools so that pools start near their calibrated shares.
+    /// Assigns operators to pools so that pools start at their calibrated
+    /// shares: largest operators first, each to a pool drawn in proportion to
+    /// what the pool still lacks among those it fits in whole (the one that
+    /// lacks most when it fits nowhere), so lumpy operators cannot overfill a pool.
     fn assign_starting_pools(&mut self, rng: &mut ChaCha8Rng) {
-        let mut order: Vec<usize> = (0..self.operators.len()).collect();
-        for i in (1..order.len()).rev() {
-            order.swap(i, rng.random_range(0..=i));
-        }
         let mut fleet_ths = vec![0.0; self.operators.len()];
         for lot in &self.lots {
             fleet_ths[lot.operator as usize] += lot.hash_ths;
         }
+        let mut order: Vec<usize> = (0..self.operators.len()).collect();
+        order.sort_by(|a, b| fleet_ths[*b].total_cmp(&fleet_ths[*a]).then(a.cmp(b)));
         let total: f64 = fleet_ths.iter().sum();
-        let targets: Vec<f64> = self.pools.iter().map(|p| p.start_share_pct / 100.0 * total).collect();
-        let mut assigned = vec![0.0; self.pools.len()];
+        let mut lacking: Vec<f64> = self.pools.iter().map(|p| p.start_share_pct / 100.0 * total).collect();
         for index in order {
-            let deficits: Vec<f64> = targets.iter().zip(&assigned).map(|(t, a)| (t - a).max(0.0)).collect();
-            let weights = if deficits.iter().sum::<f64>() > 0.0 { deficits } else { targets.clone() };
-            let sum: f64 = weights.iter().sum();
-            let mut target = rng.random::<f64>() * sum;
-            let mut pick = weights.len() - 1;
-            for (j, w) in weights.iter().enumerate() {
-                if target < *w {
-                    pick = j;
-                    break;
+            let size = fleet_ths[index];
+            let fits: f64 = lacking.iter().filter(|l| **l >= size).sum();
+            let pick = if fits > 0.0 {
+                let mut target = rng.random::<f64>() * fits;
+                let mut pick = None;
+                for (j, l) in lacking.iter().enumerate().filter(|(_, l)| **l >= size) {
+                    pick = Some(j);
+                    if target < *l {
+                        break;
+                    }
+                    target -= l;
                 }
-                target -= w;
-            }
-            assigned[pick] += fleet_ths[index];
+                pick.unwrap_or(0)
+            } else {
+                (0..lacking.len()).max_by(|a, b| lacking[*a].total_cmp(&lacking[*b]).then(b.cmp(a))).unwrap_or(0)
+            };
+            lacking[pick] -= size;
             self.operators[index].pool = pick as u16;
         }
     }
@@ -631,11 +635,14 @@ impl<'a> Sim<'a> {
             }
         }
         let window_blocks: Vec<f64> = self.pool_blocks_window_sum.iter().map(|b| f64::from(*b)).collect();
+        let by_blocks = metrics::Concentration::of(&window_blocks, &mut self.scratch);
         let estimate_hs = self.work_window.iter().sum::<f64>() * HASHES_PER_DIFFICULTY / (self.work_window.len() as f64 * 86_400.0);
 
         let total = self.running_hash_ths;
         let shares: Vec<f64> = self.pool_hash_ths.iter().map(|h| if total > 0.0 { h / total } else { 0.0 }).collect();
         let entity_hash = metrics::grouped(&self.pool_hash_ths, &self.pool_entity, self.entity_count);
+        let by_pool = metrics::Concentration::of(&self.pool_hash_ths, &mut self.scratch);
+        let by_entity = metrics::Concentration::of(&entity_hash, &mut self.scratch);
         let nakamoto_operators = self.nakamoto_operators();
 
         let subsidy_btc = issued_today_btc(self.height, blocks);
@@ -674,15 +681,15 @@ impl<'a> Sim<'a> {
             attack_cost_rent_usd_per_hour: attack_rent,
             attack_cost_buy_usd: attack_buy,
             idle_hashrate_ehs: eh(self.idle_hash_ths),
-            nakamoto_pools: metrics::nakamoto_coefficient(&self.pool_hash_ths),
-            nakamoto_entities: metrics::nakamoto_coefficient(&entity_hash),
+            nakamoto_pools: by_pool.nakamoto,
+            nakamoto_entities: by_entity.nakamoto,
             nakamoto_operators,
-            hhi_pools: metrics::hhi(&self.pool_hash_ths),
-            hhi_entities: metrics::hhi(&entity_hash),
-            top_pool_share: metrics::top_share(&self.pool_hash_ths),
-            top5_pool_share: metrics::top_n_share(&self.pool_hash_ths, 5),
-            nakamoto_pools_blocks_30d: metrics::nakamoto_coefficient(&window_blocks),
-            hhi_pools_blocks_30d: metrics::hhi(&window_blocks),
+            hhi_pools: by_pool.hhi,
+            hhi_entities: by_entity.hhi,
+            top_pool_share: by_pool.top1,
+            top5_pool_share: by_pool.top5,
+            nakamoto_pools_blocks_30d: by_blocks.nakamoto,
+            hhi_pools_blocks_30d: by_blocks.hhi,
             ai_mw,
             ai_mw_pending: ai_pending,
             operators_active: operators_by_kind.iter().sum(),

@@ -48,6 +48,42 @@ pub fn top_n_share(shares: &[f64], n: usize) -> f64 {
     sorted.iter().take(n).sum::<f64>() / total
 }
 
+/// Every concentration measure of one set of shares, from one sort.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Concentration {
+    /// Nakamoto coefficient.
+    pub nakamoto: u32,
+    /// HHI (0..10,000).
+    pub hhi: f64,
+    /// Largest share (0..1).
+    pub top1: f64,
+    /// Five largest shares (0..1).
+    pub top5: f64,
+}
+
+impl Concentration {
+    /// Measures `shares`, sorting a copy in `scratch`.
+    pub fn of(shares: &[f64], scratch: &mut Vec<f64>) -> Self {
+        scratch.clear();
+        scratch.extend_from_slice(shares);
+        scratch.sort_unstable_by(|a, b| b.total_cmp(a));
+        let total: f64 = shares.iter().sum();
+        if total <= 0.0 {
+            return Concentration { nakamoto: 0, hhi: 0.0, top1: 0.0, top5: 0.0 };
+        }
+        let mut sum = 0.0;
+        let mut nakamoto = scratch.len() as u32;
+        for (index, share) in scratch.iter().enumerate() {
+            sum += share;
+            if sum > total / 2.0 {
+                nakamoto = index as u32 + 1;
+                break;
+            }
+        }
+        Concentration { nakamoto, hhi: hhi(shares), top1: scratch[0] / total, top5: scratch.iter().take(5).sum::<f64>() / total }
+    }
+}
+
 /// Sums `shares` by group: `group[i]` is the entity of share `i`.
 pub fn grouped(shares: &[f64], group: &[usize], groups: usize) -> Vec<f64> {
     let mut out = vec![0.0; groups];
@@ -141,6 +177,18 @@ mod tests {
 
     fn hhi_of_pct(shares: &[f64]) -> f64 {
         shares.iter().map(|s| s * s).sum()
+    }
+
+    #[test]
+    fn one_sort_gives_every_measure() {
+        let shares = [28.83, 18.10, 11.29, 10.93, 8.67, 4.28, 3.35, 2.46, 1.80, 1.21, 1.16, 0.46, 7.46];
+        let mut scratch = Vec::new();
+        let c = Concentration::of(&shares, &mut scratch);
+        assert_eq!(c.nakamoto, nakamoto_coefficient(&shares));
+        assert_eq!(c.hhi, hhi(&shares));
+        assert_eq!(c.top1, top_share(&shares));
+        assert_eq!(c.top5, top_n_share(&shares, 5));
+        assert_eq!(Concentration::of(&[0.0, 0.0], &mut scratch).nakamoto, 0);
     }
 
     #[test]

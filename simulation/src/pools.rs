@@ -27,14 +27,16 @@ pub struct PoolInfo {
 
 const ANTPOOL_GROUP: &str = "AntPool and friends";
 
-/// (name, controller, fee %, share %) from CALIBRATION.md.
+/// (name, controller, fee %, share %): shares from CALIBRATION.md; fees are
+/// an assumption near the 2-2.5% that FPPS pools charge (no pool is free, so
+/// fee differences do not by themselves drive members to one pool).
 const CALIBRATION_POOLS: &[(&str, &str, f64, f64)] = &[
-    ("Foundry USA", "Foundry USA", 0.0, 28.83),
+    ("Foundry USA", "Foundry USA", 2.0, 28.83),
     ("AntPool", ANTPOOL_GROUP, 2.5, 18.10),
     ("F2Pool", "F2Pool", 2.5, 11.29),
     ("ViaBTC", "ViaBTC", 2.0, 10.93),
     ("SpiderPool", "SpiderPool", 2.0, 8.67),
-    ("MARA Pool", "MARA Pool", 0.0, 4.28),
+    ("MARA Pool", "MARA Pool", 2.0, 4.28),
     ("Luxor", ANTPOOL_GROUP, 2.0, 3.35),
     ("Binance Pool", ANTPOOL_GROUP, 2.5, 2.46),
     ("SBI Crypto", "SBI Crypto", 2.0, 1.80),
