@@ -303,3 +303,101 @@ test('without JavaScript the page shows the run and the form still runs scenario
   await page.screenshot({ path: path.join(SHOTS, 'no-javascript.png') });
   await context.close();
 });
+
+const SMALL = 'operators=200&years=1';
+const API_CHART_IDS = ['hashrate', 'hashprice', 'security-budget', 'attack-cost', 'nakamoto', 'pool-shares', 'operators', 'operator-kinds'];
+
+test('download links: CSV, JSON and every chart as SVG and PNG, before hydration too', async () => {
+  // Without JavaScript: the links are in the server's HTML.
+  const context = await browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${base}/?${SMALL}`);
+  const hrefs = await page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('a.download')].map((a) => [a.dataset.download, a.getAttribute('href')]),
+  ));
+  for (const id of API_CHART_IDS) {
+    assert.match(hrefs[`${id}.svg`] ?? '', new RegExp(`^/api/chart/${id}\\.svg\\?.*operators=200`));
+    assert.match(hrefs[`${id}.png`] ?? '', new RegExp(`^/api/chart/${id}\\.png\\?.*operators=200`));
+  }
+  assert.match(hrefs.json ?? '', /^\/api\/export\.json\?.*operators=200/);
+  const csv = await page.request.get(`${base}${hrefs.csv}`);
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()['content-type'], /^text\/csv/);
+  assert.match((await csv.text()).split('\n')[0], /hashrate_ehs/);
+  const svg = await page.request.get(`${base}${hrefs['hashrate.svg']}`);
+  assert.equal(svg.status(), 200);
+  assert.equal(svg.headers()['content-type'], 'image/svg+xml');
+  assert.match(await svg.text(), /^<svg/);
+  await context.close();
+
+  // After hydration the links follow the share link, and are reachable by Tab.
+  const live = await open(`${base}/?${SMALL}`);
+  await live.page.fill('input[data-value="years"]', '2');
+  await live.page.press('input[data-value="years"]', 'Enter');
+  await live.page.waitForURL(/years=2(&|$)/);
+  await live.page.waitForFunction(() => /years=2(&|$)/.test(document.querySelector('a[data-download="csv"]')?.getAttribute('href') ?? ''));
+  await live.page.focus('a[data-download="hashrate.svg"]');
+  await live.page.keyboard.press('Tab');
+  assert.equal(await live.page.evaluate(() => document.activeElement?.dataset.download), 'hashrate.png');
+  assert.deepEqual(live.errors, []);
+  await live.context.close();
+});
+
+test('Monte Carlo: 10 seeds stream progress to the end, then the bands are drawn', async () => {
+  const { context, page, errors } = await open(`${base}/?${SMALL}`);
+  await page.fill('#mc-runs', '10');
+  await page.press('#mc-runs', 'Tab');
+  assert.equal(await page.innerText('.mc-start'), 'Run 10 seeds');
+  await page.click('.mc-start');
+  await page.waitForSelector('body[data-mc="done"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-mc-progress'), '10/10');
+  const bands = page.locator('.mc-band');
+  assert.equal(await bands.count(), 4);
+  for (const metric of ['hashrate_ehs', 'hashprice_usd_per_ph_day', 'security_budget_usd_per_day', 'nakamoto_pools']) {
+    const figure = page.locator(`.mc-band[data-metric="${metric}"]`);
+    for (const part of ['.mc-outer', '.mc-inner', '.mc-median']) {
+      const d = await figure.locator(`svg ${part}`).getAttribute('d');
+      assert.match(d ?? '', /^M[\d.]+,[\d.]+L/, `${metric} ${part}`);
+    }
+  }
+  assert.match(await page.innerText('.mc-done'), /^10 runs in [\d.]+ s/);
+  await page.locator('#montecarlo').screenshot({ path: path.join(SHOTS, 'montecarlo-bands.png') });
+  // A new scenario clears bands that no longer describe it.
+  await page.fill('input[data-value="years"]', '2');
+  await page.press('input[data-value="years"]', 'Enter');
+  await page.waitForURL(/years=2(&|$)/);
+  await page.waitForFunction(() => document.querySelectorAll('.mc-band').length === 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Monte Carlo: 100 seeds of the default scenario (timing)', async () => {
+  const { context, page, errors } = await open(`${base}/`);
+  await page.click('.mc-start');
+  await page.waitForSelector('body[data-mc="done"]', { timeout: 120_000 });
+  assert.equal(await page.getAttribute('body', 'data-mc-progress'), '100/100');
+  timings['Monte Carlo, 100 seeds of the default scenario, click to bands (ms)'] = await page.getAttribute('body', 'data-mc-ms');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Monte Carlo: cancel stops the progress and says so', async () => {
+  const { context, page, errors } = await open(`${base}/?operators=5000&years=10`);
+  await page.fill('#mc-runs', '200');
+  await page.press('#mc-runs', 'Tab');
+  await page.click('.mc-start');
+  await page.waitForSelector('body[data-mc-progress]', { timeout: 60_000 });
+  assert.ok(await page.isVisible('.mc-cancel'));
+  await page.click('.mc-cancel');
+  await page.waitForSelector('.mc-cancelled');
+  assert.match(await page.innerText('.mc-cancelled'), /^Cancelled after \d+ of 200 runs/);
+  const stopped = await page.getAttribute('body', 'data-mc-progress');
+  assert.notEqual(stopped, '200/200');
+  await page.waitForTimeout(1_500);
+  assert.equal(await page.getAttribute('body', 'data-mc-progress'), stopped, 'no progress after cancel');
+  assert.equal(await page.getAttribute('body', 'data-mc'), 'cancelled');
+  assert.equal(await page.locator('.mc-band').count(), 0);
+  assert.ok(await page.isEnabled('.mc-start'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

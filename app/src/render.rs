@@ -14,6 +14,9 @@ use std::time::Instant;
 const CACHED_RUNS: usize = 16;
 /// Simulations running at once; more wait their turn.
 const CONCURRENT_RUNS: usize = 2;
+/// Page runs that may wait for a turn; past this the page says the server is busy
+/// at once instead of piling up requests (the JSON API has its own bounded pool).
+const WAITING_RUNS: usize = 8;
 
 type Cached = Result<Arc<RunResult>, ScenarioError>;
 
@@ -56,7 +59,20 @@ pub async fn run_cached(scenario: Scenario) -> Result<Cached, String> {
     if let Some(hit) = lookup(&scenario) {
         return Ok(hit);
     }
-    let _permit = permits().acquire().await.map_err(|e| e.to_string())?;
+    let _permit = match permits().try_acquire() {
+        Ok(permit) => permit,
+        Err(_) => {
+            static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            use std::sync::atomic::Ordering;
+            if WAITING.fetch_add(1, Ordering::SeqCst) >= WAITING_RUNS {
+                WAITING.fetch_sub(1, Ordering::SeqCst);
+                return Err("the server is busy with other runs; try again in a moment".to_string());
+            }
+            let permit = permits().acquire().await;
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            permit.map_err(|e| e.to_string())?
+        }
+    };
     if let Some(hit) = lookup(&scenario) {
         return Ok(hit);
     }

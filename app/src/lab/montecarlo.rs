@@ -118,6 +118,7 @@ pub(crate) fn MonteCarlo(
             "progress" => {
                 if let Ok(p) = serde_json::from_str::<ProgressEvent>(&data) {
                     if matches!(state.get_untracked(), State::Running { .. }) {
+                        set_body_attribute("data-mc-progress", &format!("{}/{}", p.done, p.runs));
                         state.set(State::Running { done: p.done, runs: p.runs });
                     }
                 }
