@@ -20,7 +20,7 @@ const METRICS: &[(&str, &str, &str, f64)] = &[
     ("hashrate_ehs", "Hash rate", "EH/s", 1.0),
     ("hashprice_usd_per_ph_day", "Hashprice", "$ per PH/s per day", 1.0),
     ("security_budget_usd_per_day", "Security budget", "$ million per day", 1e6),
-    ("nakamoto_pools", "Nakamoto coefficient (pools)", "pools", 1.0),
+    ("nakamoto_pools", "Nakamoto coefficient", "pools", 1.0),
 ];
 
 /// The `bands` event, as much of it as the page needs.
@@ -284,18 +284,18 @@ pub(crate) fn band_svg(bands: &Bands, column: &str, title: &str, unit: &str, sca
     if !lo.is_finite() || !hi.is_finite() {
         return None;
     }
-    let (y0, y1) = nice_range(lo, hi);
+    let (y0, y1, step) = nice_range(lo, hi);
     let x = |i: usize| if points == 1 { (LEFT + RIGHT) / 2.0 } else { LEFT + (RIGHT - LEFT) * i as f64 / (points - 1) as f64 };
     let y = |v: f64| BOTTOM - (BOTTOM - TOP) * (v - y0) / (y1 - y0);
 
     let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-label="{title} across seeds, {unit}, {} to {}" font-family="sans-serif" font-size="10">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-label="{title} across seeds, {unit}, {} to {}" font-family="sans-serif" font-size="11">"#,
         escape(&bands.grid_dates[0]),
         escape(&bands.grid_dates[points - 1]),
     );
     // Grid and y labels.
-    for k in 0..=4 {
-        let v = y0 + (y1 - y0) * f64::from(k) / 4.0;
+    for k in 0..=((y1 - y0) / step).round() as u32 {
+        let v = y0 + step * f64::from(k);
         let yy = y(v);
         svg.push_str(&format!(
             r##"<line x1="{LEFT}" x2="{RIGHT}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e4e4e4"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444">{}</text>"##,
@@ -335,15 +335,19 @@ pub(crate) fn band_svg(bands: &Bands, column: &str, title: &str, unit: &str, sca
     Some(svg)
 }
 
-/// A range from `lo` to `hi` with some room, never empty.
-fn nice_range(lo: f64, hi: f64) -> (f64, f64) {
-    if hi - lo < 1e-9 * hi.abs().max(1.0) {
+/// A range from `lo` to `hi` with round ends, and its tick step (1, 2 or 5
+/// times a power of ten, about five ticks); never empty.
+fn nice_range(lo: f64, hi: f64) -> (f64, f64, f64) {
+    let (lo, hi) = if hi - lo < 1e-9 * hi.abs().max(1.0) {
         let pad = (hi.abs() * 0.1).max(1.0);
-        return (lo - pad, hi + pad);
-    }
-    let pad = (hi - lo) * 0.05;
-    let low = if lo >= 0.0 && lo - pad < 0.0 { 0.0 } else { lo - pad };
-    (low, hi + pad)
+        (lo - pad, hi + pad)
+    } else {
+        (lo, hi)
+    };
+    let rough = (hi - lo) / 4.0;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= rough).unwrap_or(10.0 * power);
+    ((lo / step).floor() * step, (hi / step).ceil() * step, step)
 }
 
 /// The area between `lower` and `upper`, one polygon per run of points with both values.
@@ -504,9 +508,12 @@ mod tests {
     }
 
     #[test]
-    fn the_y_range_is_never_empty() {
-        let (lo, hi) = nice_range(5.0, 5.0);
+    fn the_y_range_is_never_empty_and_has_round_ticks() {
+        let (lo, hi, _) = nice_range(5.0, 5.0);
         assert!(lo < 5.0 && hi > 5.0);
-        assert_eq!(nice_range(1.0, 100.0).0, 0.0);
+        assert_eq!(nice_range(1.0, 100.0), (0.0, 100.0, 50.0));
+        assert_eq!(nice_range(1_090.0, 1_746.0), (1_000.0, 1_800.0, 200.0));
+        let (lo, hi, step) = nice_range(18.1, 108.0);
+        assert!(lo <= 18.1 && hi >= 108.0 && ((hi - lo) / step) <= 6.0, "{lo} {hi} {step}");
     }
 }
