@@ -401,3 +401,13 @@ test('Monte Carlo: cancel stops the progress and says so', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('each control\'s help names the source of its default', async () => {
+  const { context, page, errors } = await open(`${base}/`);
+  const helps = await page.evaluate(() => [...document.querySelectorAll('.control .help .source')].map((s) => s.textContent));
+  assert.ok(helps.length > 20, `${helps.length} controls with a source`);
+  for (const text of helps) assert.match(text, /Default: \S.*\.$/);
+  assert.equal(helps.length, await page.locator('.control').count(), 'every control has one');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
