@@ -411,3 +411,17 @@ test('each control\'s help names the source of its default', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('sensitivity: a tornado per output from low and high runs of each key assumption', async () => {
+  const { context, page, errors } = await open(`${base}/?${SMALL}`);
+  const started = Date.now();
+  await page.click('.tornado-start');
+  await page.waitForSelector('figure.tornado', { timeout: 120_000 });
+  timings['Sensitivity (31 settings x 10 seeds, 200 operators, 1 year), click to tornado (ms)'] = Date.now() - started;
+  assert.equal(await page.locator('figure.tornado').count(), 3);
+  const bars = await page.locator('figure.tornado[data-output="hashrate_ehs"] rect').count();
+  assert.ok(bars >= 20, `${bars} bars`);
+  await page.locator('#sensitivity').screenshot({ path: path.join(SHOTS, 'sensitivity-tornado.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

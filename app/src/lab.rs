@@ -2,6 +2,7 @@
 
 mod montecarlo;
 mod results;
+mod sensitivity;
 mod share;
 
 use crate::browser::{after_paint, narrow_screen, now_ms, scroll_to, set_body_attribute};
@@ -16,6 +17,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use montecarlo::MonteCarlo;
 use results::Results;
+use sensitivity::Sensitivity;
 use share::ShareBar;
 use simulation::{link, Scenario, ScenarioError};
 
@@ -132,6 +134,7 @@ pub fn Lab() -> impl IntoView {
                         })}
                     </Transition>
                     <MonteCarlo query=canonical scenario />
+                    <Sensitivity scenario preset query=canonical />
                 </main>
             </div>
             <footer class="foot">

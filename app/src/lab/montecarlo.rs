@@ -397,7 +397,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The one event stream of the page (browser only; a no-op on the server).
-mod stream {
+pub(super) mod stream {
     #[cfg(feature = "hydrate")]
     mod js {
         use wasm_bindgen::prelude::*;
@@ -429,7 +429,7 @@ mod stream {
     /// Opens `url` as an event stream (closing any open one) and calls
     /// `on_event(name, data)` for `progress`, `bands` and `error` (data empty
     /// when the connection itself failed).
-    pub(super) fn open(url: &str, on_event: impl Fn(&str, String) + Clone + 'static) -> Result<(), String> {
+    pub(crate) fn open(url: &str, on_event: impl Fn(&str, String) + Clone + 'static) -> Result<(), String> {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::closure::Closure;
@@ -457,7 +457,7 @@ mod stream {
     }
 
     /// Closes the open stream, if any (the server then stops the work).
-    pub(super) fn close() {
+    pub(crate) fn close() {
         #[cfg(feature = "hydrate")]
         {
             // Dropping the listeners inside one of them would free the running closure:
