@@ -32,6 +32,11 @@ build: rust-tools site server
 server:
 	cargo build --release -p server
 
+# Quick local loop: debug wasm and server.
+dev: rust-tools site-debug
+	cargo build -p server
+	HASHLAB_SITE_ROOT="$(SITE)" HASHLAB_ADDR="$(HASHLAB_ADDR)" "$(TARGET_DIR)/debug/hashlab" serve
+
 # The JSON API under load (scripts/loadtest.sh): 60 s at 64 clients, then 30 s
 # at 10x the run pool's capacity, on 127.0.0.1 only; needs wrk (Debian package).
 loadtest: server

@@ -103,6 +103,30 @@ struct ApiState {
 )]
 struct ApiDoc;
 
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT) or SIGTERM
+/// (what service managers and Kubernetes send).
+pub async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 /// The API router (with its own state), to merge into the app's router.
 pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
     let state = ApiState { pool: RunPool::new(config.workers, config.queue), budget: config.budget, openapi: Arc::new(OnceLock::new()) };
@@ -113,7 +137,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         let pool = Arc::downgrade(&state.pool);
         runtime.spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
+            {
+                stop_requested().await;
                 if let Some(pool) = pool.upgrade() {
                     tracing::info!("shutting down: no new runs; running Monte Carlos are told to stop");
                     pool.stop();

@@ -112,5 +112,5 @@ async fn export_csv(RawQuery(query): RawQuery) -> Response {
 }
 
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    crate::web::api::stop_requested().await;
 }
