@@ -19,7 +19,7 @@ WASM_TARGET := wasm32-unknown-unknown
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run build test bench loadtest tools rust-tools browser-tools site site-debug server lint unit wasm-check e2e clean-site fuzz
+.PHONY: run build test bench loadtest dev rust-tools node-tools browser-tools site site-debug bindgen server lint unit wasm-check e2e
 
 ## --- what users run ---------------------------------------------------------
 
@@ -40,7 +40,7 @@ dev: rust-tools site-debug
 # The JSON API under load (scripts/loadtest.sh): 60 s at 64 clients, then 30 s
 # at 10x the run pool's capacity, on 127.0.0.1 only; needs wrk (Debian package).
 loadtest: server
-	@command -v wrk >/dev/null || { echo "make loadtest needs wrk: apt-get install wrk" >&2; exit 2; }
+	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	HASHLAB_BIN="$(TARGET_DIR)/release/hashlab" scripts/loadtest.sh
 
 ## --- the wasm side ------------------------------------------------------------
