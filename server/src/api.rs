@@ -214,13 +214,31 @@ fn attach(response: &mut Response, file_name: &str) {
     }
 }
 
+/// Runs one scenario on a pool thread, stopping within a simulated day when
+/// `cancel` is set (the client went away or the time budget ran out).
+fn run_or_stop(scenario: &Scenario, cancel: &AtomicBool, pool: &RunPool) -> Result<simulation::RunResult, ApiError> {
+    match simulation::run_cancellable(scenario, cancel)? {
+        Some(result) => Ok(result),
+        None => {
+            pool.note_cancelled();
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "run",
+                "the run was stopped before it finished",
+                "a client that waits for the answer",
+            ))
+        }
+    }
+}
+
 /// Runs `scenario` on the pool and returns its `RunResult` as JSON.
 async fn run_json(state: &ApiState, scenario: Scenario) -> Result<Vec<u8>, ApiError> {
     let what = link::to_query(&scenario, None);
+    let pool = state.pool.clone();
     state
         .pool
-        .run(state.budget, what, move |_cancel| {
-            let result = simulation::run(&scenario)?;
+        .run(state.budget, what, move |cancel| {
+            let result = run_or_stop(&scenario, cancel, &pool)?;
             serde_json::to_vec(&result).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", e.to_string(), ""))
         })
         .await?
@@ -332,7 +350,8 @@ async fn export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) ->
     let (scenario, _) = scenario_of(query.as_deref(), &[])?;
     let seed = scenario.seed;
     let what = link::to_query(&scenario, None);
-    let csv = state.pool.run(state.budget, what, move |_| simulation::run(&scenario).map(|r| r.to_csv_string())).await??;
+    let pool = state.pool.clone();
+    let csv = state.pool.run(state.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool).map(|r| r.to_csv_string())).await??;
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
     attach(&mut response, &format!("hashlab-seed-{seed}.csv"));
     Ok(response)
@@ -393,10 +412,11 @@ async fn chart_svg(State(state): State<ApiState>, Path(file): Path<String>, RawQ
     let width = chart::dimension(&extra, "width", chart::WIDTH)?;
     let height = chart::dimension(&extra, "height", chart::HEIGHT)?;
     let what = link::to_query(&scenario, None);
+    let pool = state.pool.clone();
     let body = state
         .pool
-        .run(state.budget, what, move |_| -> Result<Vec<u8>, ApiError> {
-            let run = simulation::run(&scenario)?;
+        .run(state.budget, what, move |cancel| -> Result<Vec<u8>, ApiError> {
+            let run = run_or_stop(&scenario, cancel, &pool)?;
             let svg = chart::svg(&run, page_id, width, height);
             if png {
                 chart::png(&svg).map_err(|e| {

@@ -372,7 +372,8 @@ async fn report_charts_as_svg() {
 async fn a_run_past_its_time_budget_is_a_503() {
     let server = start_env(2, 8, &[("HASHLAB_RUN_BUDGET_SECS", "1")]);
     let started = Instant::now();
-    let response = get(&server, "/api/run?operators=20000&years=2").await;
+    // 200,000 operators for 2 years takes longer than 1 s even in a release build.
+    let response = get(&server, "/api/run?operators=200000&years=2").await;
     let waited = started.elapsed();
     assert!(response.headers().contains_key("retry-after"));
     let body = assert_error(response, 503, "server").await;
@@ -409,4 +410,26 @@ async fn ctrl_c_stops_running_monte_carlos_and_the_server_exits() {
         assert!(started.elapsed() < Duration::from_secs(30), "the server did not exit");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[tokio::test]
+async fn a_client_that_goes_away_stops_its_single_run() {
+    // Nearly the largest run allowed (13,000 operators for 30 years: ~0.4 s in a
+    // release build, several in debug); the client gives up after 50 ms and the
+    // run must stop early.
+    let server = start_with(1, 0);
+    let impatient = reqwest::Client::builder().timeout(Duration::from_millis(50)).build().expect("a client");
+    let gone = impatient.get(format!("{}/api/run?operators=13000&years=30", server.base)).send().await;
+    assert!(gone.is_err(), "the client timed out and closed the connection");
+    let started = Instant::now();
+    loop {
+        let now = status(&server).await;
+        if now["pool"]["running"] == 0 && now["pool"]["cancelled"].as_u64() == Some(1) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the run did not stop: {now}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status(&server).await["pool"]["completed"], 0, "the abandoned run never completed");
+    assert_eq!(get(&server, &format!("/api/run?{SMALL}")).await.status(), 200);
 }

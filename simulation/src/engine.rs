@@ -400,11 +400,19 @@ impl<'a> Sim<'a> {
     }
 
     /// Runs every day and returns the result.
-    pub fn run(mut self) -> RunResult {
+    pub fn run(self) -> RunResult {
+        self.run_until(|| false).expect("never stopped")
+    }
+
+    /// Runs day by day until the end, or until `stop` says so (checked daily).
+    pub fn run_until(mut self, stop: impl Fn() -> bool) -> Option<RunResult> {
         for day in 0..self.days {
+            if stop() {
+                return None;
+            }
             self.step_day(day);
         }
-        self.finish()
+        Some(self.finish())
     }
 
     fn step_day(&mut self, day: u32) {

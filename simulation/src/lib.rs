@@ -72,3 +72,11 @@ pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {
     scenario.validate()?;
     Ok(engine::Sim::new(scenario).run())
 }
+
+/// Validates `scenario` and runs it, checking `cancel` once per simulated
+/// day: `Ok(None)` when it was set (a server's client went away, a time
+/// budget ran out) before the run finished.
+pub fn run_cancellable(scenario: &Scenario, cancel: &std::sync::atomic::AtomicBool) -> Result<Option<RunResult>, ScenarioError> {
+    scenario.validate()?;
+    Ok(engine::Sim::new(scenario).run_until(|| cancel.load(std::sync::atomic::Ordering::Relaxed)))
+}

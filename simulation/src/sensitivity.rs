@@ -84,6 +84,14 @@ pub struct Sensitivity {
     pub levers: Vec<LeverEffect>,
 }
 
+impl Lever {
+    /// Its low and high values for `scenario`, within the field's range
+    /// (whole numbers for integer fields). The page's tornado uses the same.
+    pub fn values(&self, scenario: &Scenario) -> (f64, f64) {
+        lever_values(self, scenario)
+    }
+}
+
 fn lever_values(lever: &Lever, scenario: &Scenario) -> (f64, f64) {
     let spec = FieldSpec::find(lever.field).expect("levers name scenario fields");
     let current: f64 = scenario.field_text(lever.field).and_then(|t| t.parse().ok()).unwrap_or(0.0);

@@ -6,8 +6,8 @@
 
 use super::montecarlo::{stream, Bands};
 use leptos::prelude::*;
-use simulation::scenario::{FieldKind, FieldSpec};
-use simulation::sensitivity::{Lever, LeverRange, LEVERS};
+use simulation::scenario::FieldSpec;
+use simulation::sensitivity::{Lever, LEVERS};
 use simulation::{link, Scenario};
 
 /// Seeds per setting.
@@ -23,23 +23,10 @@ const OUTPUTS: &[(&str, &str, &str, f64)] = &[
 /// One setting's outputs (median across seeds on the last day), in [`OUTPUTS`] order.
 type Outputs = Vec<Option<f64>>;
 
-/// A lever's low and high values for `scenario` (as the CLI's analysis sets them).
+/// A lever's low and high values for `scenario`: the model's own rule, as
+/// the command line's analysis sets them.
 fn lever_values(lever: &Lever, scenario: &Scenario) -> Option<(f64, f64)> {
-    let spec = FieldSpec::find(lever.field)?;
-    let current: f64 = scenario.field_text(lever.field).and_then(|t| t.parse().ok()).unwrap_or(0.0);
-    let (low, high) = match lever.range {
-        LeverRange::Factors(a, b) => (current * a, current * b),
-        LeverRange::Values(a, b) => (a, b),
-    };
-    let fit = |v: f64| {
-        let v = v.clamp(spec.min, spec.max);
-        if spec.kind == FieldKind::Integer {
-            v.round()
-        } else {
-            v
-        }
-    };
-    Some((fit(low), fit(high)))
+    FieldSpec::find(lever.field).map(|_| lever.values(scenario))
 }
 
 /// The settings to run: the base, then each lever low and high, as share-link queries.
