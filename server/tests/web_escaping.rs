@@ -37,12 +37,8 @@ fn start() -> Server {
     Server { child, base: format!("http://{addr}") }
 }
 
-const PAYLOADS: [&str; 4] = [
-    "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(2)>",
-    "</title><script>alert(3)</script>",
-    "'><svg onload=alert(4)>",
-];
+const PAYLOADS: [&str; 4] =
+    ["<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "</title><script>alert(3)</script>", "'><svg onload=alert(4)>"];
 
 fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
@@ -60,14 +56,25 @@ async fn script_injection_in_links_is_shown_as_text() {
     let server = start();
     let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().expect("a client");
     for payload in PAYLOADS {
-        for query in [format!("title={}&operators=60&years=0.2", encode(payload)), format!("{}=1&operators=60&years=0.2", encode(payload)), format!("years={}&operators=60", encode(payload))] {
+        for query in [
+            format!("title={}&operators=60&years=0.2", encode(payload)),
+            format!("{}=1&operators=60&years=0.2", encode(payload)),
+            format!("years={}&operators=60", encode(payload)),
+        ] {
             let response = client.get(format!("{}/?{query}", server.base)).send().await.expect("a response");
             assert_eq!(response.status(), 200, "{query}");
             let html = response.text().await.expect("a page");
             assert!(injected(&html).is_none(), "{query}: the page carries {:?} unescaped", injected(&html));
         }
         // The escaped text is there: the title is shown, the bad key is named.
-        let html = client.get(format!("{}/?title={}&operators=60&years=0.2", server.base, encode(payload))).send().await.unwrap().text().await.unwrap();
+        let html = client
+            .get(format!("{}/?title={}&operators=60&years=0.2", server.base, encode(payload)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("&lt;") || html.contains("\\u003c"), "the title is shown escaped");
         let json = client.get(format!("{}/api/run?title={}&operators=60&years=0.2", server.base, encode(payload))).send().await.unwrap();
         assert_eq!(json.headers()["content-type"], "application/json", "the API answers JSON, never HTML");
