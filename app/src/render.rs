@@ -30,9 +30,8 @@ fn permits() -> &'static tokio::sync::Semaphore {
     PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_RUNS))
 }
 
-/// The largest run the page starts: operators times years (the JSON API's
-/// `MAX_OPERATOR_YEARS` for one run, kept equal). Bigger runs belong on the
-/// command line.
+/// The largest run the page and the JSON API start: operators times years
+/// (the API re-exports this one). Bigger runs belong on the command line.
 pub const MAX_OPERATOR_YEARS: f64 = 400_000.0;
 
 /// Refuses runs over [`MAX_OPERATOR_YEARS`], naming the field to change.

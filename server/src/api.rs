@@ -50,8 +50,8 @@ use utoipa_axum::routes;
 /// The largest request body, in bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The most operators x years one run may ask for (the reference workload,
-/// 10,000 operators for 4 years, is 40,000).
-pub const MAX_OPERATOR_YEARS: f64 = 400_000.0;
+/// 10,000 operators for 4 years, is 40,000): the page's limit, shared so the two never differ.
+pub use app::render::MAX_OPERATOR_YEARS;
 /// The most operator-years a whole Monte Carlo may ask for (runs x operators x years).
 pub const MAX_BATCH_OPERATOR_YEARS: f64 = 20_000_000.0;
 

@@ -144,3 +144,36 @@ fn the_page_without_javascript() {
     let compressed = request(&server, "GET", "/", "Accept-Encoding: gzip\r\n", "");
     assert!(compressed.headers.contains("content-encoding: gzip"), "{}", compressed.headers);
 }
+
+/// Script-injection payloads, sent through a link's title, an unknown key and a bad value.
+const PAYLOADS: [&str; 4] =
+    ["<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "</title><script>alert(3)</script>", "'><svg onload=alert(4)>"];
+
+/// The markup a payload would inject if it were not escaped: a tag opening.
+/// (A `>` alone is harmless once every `<` is escaped, as in text nodes and
+/// in the hydration data, where `<` becomes `\u003c`.)
+fn injected(html: &str) -> Option<&'static str> {
+    ["<script>alert(", "<img src=x onerror", "<svg onload", "</title><script>"].into_iter().find(|needle| html.contains(needle))
+}
+
+#[test]
+fn script_injection_in_links_is_shown_as_text() {
+    let server = start();
+    for payload in PAYLOADS {
+        let encoded: String = form_urlencoded::byte_serialize(payload.as_bytes()).collect();
+        for query in [
+            format!("title={encoded}&operators=60&years=0.2"),
+            format!("{encoded}=1&operators=60&years=0.2"),
+            format!("years={encoded}&operators=60"),
+        ] {
+            let page = get(&server, &format!("/?{query}"));
+            assert_eq!(page.status, 200, "{query}");
+            assert!(injected(&page.body).is_none(), "{query}: the page carries {:?} unescaped", injected(&page.body));
+        }
+        // The title is shown, escaped; the API answers JSON, never HTML.
+        let page = get(&server, &format!("/?title={encoded}&operators=60&years=0.2"));
+        assert!(page.body.contains("&lt;") || page.body.contains("\\u003c"), "the title is shown escaped");
+        let api = get(&server, &format!("/api/run?title={encoded}&operators=60&years=0.2"));
+        assert!(api.headers.contains("content-type: application/json"), "{}", api.headers);
+    }
+}
