@@ -4,6 +4,9 @@
 //! the default scenario for 1k, 10k and 100k operators over 4 years (block
 //! exact); divide by operators x days for ns per operator-day (the numbers go
 //! into the closing notes and README).
+//!
+//! `montecarlo` times the research workload: 1,000 seeds of the default
+//! scenario (2,000 operators, 4 years) on every core, the bands included.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use simulation::Scenario;
@@ -21,5 +24,19 @@ fn reference_workload(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, reference_workload);
+fn montecarlo_workload(c: &mut Criterion) {
+    use simulation::montecarlo::{run_montecarlo, Progress};
+    let mut group = c.benchmark_group("montecarlo");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(110));
+    let scenario = Scenario::default();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let report = |_| {};
+    group.bench_function("1000_seeds_default", |b| {
+        b.iter(|| run_montecarlo(black_box(&scenario), 1_000, &Progress::new(&cancel, &report)).expect("valid scenario"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, reference_workload, montecarlo_workload);
 criterion_main!(benches);

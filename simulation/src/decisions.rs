@@ -77,6 +77,34 @@ struct Book {
     fleet_w: f64,
 }
 
+/// A machine on sale this month, with what a buyer's payback needs of it
+/// worked out once (the same arithmetic, in the same order, as per buyer).
+struct OnSale {
+    generation: u16,
+    new: bool,
+    price_usd_per_th: f64,
+    /// The price with the site capex a buyer without free capacity adds.
+    price_with_site_usd_per_th: f64,
+    /// Energy per TH/s per day, kWh (times a power price: the power cost).
+    power_kwh_per_th_day: f64,
+    site_usd_per_th_day: f64,
+    watts_per_unit: f64,
+}
+
+impl OnSale {
+    fn new(generation: u16, spec: &Generation, price_usd_per_th: f64, new: bool, sim: &Sim) -> Self {
+        OnSale {
+            generation,
+            new,
+            price_usd_per_th,
+            price_with_site_usd_per_th: price_usd_per_th + sim.sc.mining_capex_usd_per_mw * spec.j_per_th / 1e6,
+            power_kwh_per_th_day: spec.j_per_th * 24.0 / 1_000.0,
+            site_usd_per_th_day: sim.site_cost_usd_per_th_day(spec),
+            watts_per_unit: spec.watts_per_unit(),
+        }
+    }
+}
+
 impl Sim<'_> {
     /// Everything that happens at a month's end.
     pub(crate) fn monthly_step(&mut self) {
@@ -191,6 +219,7 @@ impl Sim<'_> {
                 }
                 if idle_all_month[lot_index as usize] && lot.breakeven_usd_per_ph_day * trend > SALVAGE_BREAKEVEN_RATIO * expected {
                     list_offer(&mut self.offers, lot.generation, lot.units, self.today);
+                    self.totals.remove_lot(lot);
                     lot.units = 0;
                     lot.hash_ths = 0.0;
                     lot.power_w = 0.0;
@@ -223,6 +252,7 @@ impl Sim<'_> {
             let lot = &mut self.lots[lot_index as usize];
             if lot.units > 0 {
                 list_offer(&mut self.offers, lot.generation, lot.units, today);
+                self.totals.remove_lot(lot);
                 lot.units = 0;
             }
         }
@@ -311,14 +341,15 @@ impl Sim<'_> {
             if fleet_w <= capacity_w {
                 break;
             }
-            let lot = &mut self.lots[lot_index as usize];
-            let generation = &self.generations[lot.generation as usize];
+            let lot = &self.lots[lot_index as usize];
+            let (generation_index, units) = (lot.generation, lot.units);
+            let generation = &self.generations[generation_index as usize];
             let excess_units = ((fleet_w - capacity_w) / generation.watts_per_unit()).ceil() as u32;
-            let removed = excess_units.min(lot.units);
+            let removed = excess_units.min(units);
             fleet_w -= f64::from(removed) * generation.watts_per_unit();
-            lot.set_units(lot.units - removed, generation);
+            self.change_units(lot_index as usize, units - removed);
             if removed > 0 {
-                list_offer(&mut self.offers, lot.generation, removed, today);
+                list_offer(&mut self.offers, generation_index, removed, today);
             }
         }
         // Orders that no longer fit are resold on arrival.
@@ -385,12 +416,12 @@ impl Sim<'_> {
         let hashprice = self.hashprice;
         let discount = 1.0 - sc.secondhand_discount_pct / 100.0;
         // What is on sale this month: new generations, and second-hand stock by generation.
-        let mut on_sale: Vec<(u16, f64, bool)> = self
+        let mut on_sale: Vec<OnSale> = self
             .generations
             .iter()
             .enumerate()
             .filter(|(_, g)| hardware::on_sale_new(g, self.date))
-            .map(|(i, g)| (i as u16, hardware::new_price_usd_per_th(g, sc, hashprice), true))
+            .map(|(i, g)| OnSale::new(i as u16, g, hardware::new_price_usd_per_th(g, sc, hashprice), true, self))
             .collect();
         let mut used_stock = vec![0u64; self.generations.len()];
         for offer in &self.offers {
@@ -399,11 +430,8 @@ impl Sim<'_> {
         for (index, stock) in used_stock.iter().enumerate() {
             if *stock > 0 {
                 let generation = &self.generations[index];
-                on_sale.push((
-                    index as u16,
-                    hardware::market_value_usd_per_th(generation, hashprice, sc.asic_price_payback_days) * discount,
-                    false,
-                ));
+                let price = hardware::market_value_usd_per_th(generation, hashprice, sc.asic_price_payback_days) * discount;
+                on_sale.push(OnSale::new(index as u16, generation, price, false, self));
             }
         }
         let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
@@ -422,24 +450,23 @@ impl Sim<'_> {
             }
             let power = operator.power_usd_per_kwh * self.power_trend;
             let free_w = (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0);
-            let expected = operator.expected_hashprice;
-            let mut best: Option<(f64, u16, f64, bool)> = None;
-            for &(generation_index, price_per_th, new) in &on_sale {
-                if !new && used_stock[generation_index as usize] == 0 {
+            let expected_per_th = operator.expected_hashprice / 1_000.0;
+            let mut best: Option<(f64, &OnSale)> = None;
+            for item in &on_sale {
+                if !item.new && used_stock[item.generation as usize] == 0 {
                     continue;
                 }
-                let generation = &self.generations[generation_index as usize];
-                let margin = expected / 1_000.0 - generation.power_cost_usd_per_th_day(power) - self.site_cost_usd_per_th_day(generation);
+                let margin = expected_per_th - item.power_kwh_per_th_day * power - item.site_usd_per_th_day;
                 if margin <= 0.0 {
                     continue;
                 }
-                let needs_site = free_w < generation.watts_per_unit();
-                let capex_per_th = if needs_site { sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6 } else { 0.0 };
-                let payback = (price_per_th + capex_per_th) / margin;
+                let price = if free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
+                let payback = price / margin;
                 if best.is_none_or(|b| payback < b.0) {
-                    best = Some((payback, generation_index, price_per_th, new));
+                    best = Some((payback, item));
                 }
             }
+            let best = best.map(|(payback, item)| (payback, item.generation, item.price_usd_per_th, item.new));
             let Some((payback, generation_index, price_per_th, new)) = best else {
                 continue;
             };
@@ -674,16 +701,25 @@ impl Sim<'_> {
                     start_share_pct: 0.0,
                     owner_operator: Some(index as u32),
                 });
-                let operator = &mut self.operators[index];
-                operator.owns_pool = true;
-                operator.pool = (self.pools.len() - 1) as u16;
+                self.totals.pool.push(0);
+                self.operators[index].owns_pool = true;
+                self.move_to_pool(index, (self.pools.len() - 1) as u16);
                 continue;
             }
             if operator.owns_pool || u_switch >= switch {
                 continue;
             }
             let pool = pools::choose_pool(&self.pools, &shares, sc.pool_preference_strength, u_choice, &mut self.weights);
-            self.operators[index].pool = pool as u16;
+            self.move_to_pool(index, pool as u16);
+        }
+    }
+
+    /// An operator points its machines at another pool (their running hash moves with them).
+    fn move_to_pool(&mut self, index: usize, pool: u16) {
+        let operator = &mut self.operators[index];
+        operator.pool = pool;
+        for &lot_index in &operator.lots {
+            self.totals.move_lot(&mut self.lots[lot_index as usize], pool);
         }
     }
 }

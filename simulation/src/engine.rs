@@ -103,8 +103,10 @@ pub(crate) struct Sim<'a> {
     pub month_days: u32,
 
     // Daily aggregates.
-    /// Exact running totals in milli-TH/s and milliwatts, updated only when a lot switches.
+    /// Exact running totals in milli-TH/s and milliwatts, updated whenever a lot switches or changes.
     pub totals: Totals,
+    /// Whether the totals must be counted afresh (lots were made without them).
+    pub totals_need_count: bool,
     /// Lots by breakeven (then index): the ones a move of hashprice crosses are a contiguous range.
     pub sorted_lots: Vec<u32>,
     /// Lots at or past this index were added since the last rebuild and are not in `sorted_lots`.
@@ -142,6 +144,8 @@ pub(crate) struct Sim<'a> {
     pool_blocks_today: Vec<u32>,
 
     // Output.
+    /// The days to record (`None`: every day).
+    pub recorded: Option<Vec<bool>>,
     pub records: Vec<DailyRecord>,
     pub pool_shares: Vec<Vec<f64>>,
     pub generation_running: Vec<Vec<f64>>,
@@ -225,6 +229,8 @@ impl<'a> Sim<'a> {
             pool_blocks_window: VecDeque::with_capacity(BLOCK_WINDOW_DAYS + 1),
             pool_blocks_window_sum: vec![0; pool_count],
             pool_blocks_today: vec![0; pool_count],
+            totals_need_count: true,
+            recorded: None,
             records: Vec::with_capacity(days as usize),
             pool_shares: Vec::with_capacity(days as usize),
             generation_running: Vec::with_capacity(days as usize),
@@ -397,6 +403,18 @@ impl<'a> Sim<'a> {
             lacking[pick] -= size;
             self.operators[index].pool = pick as u16;
         }
+    }
+
+    /// Records only `days` (the rest are simulated alike, but their metrics are
+    /// not computed): what a Monte Carlo or sweep samples.
+    pub fn record_only(&mut self, days: &[u32]) {
+        let mut wanted = vec![false; self.days as usize];
+        for &day in days {
+            if let Some(slot) = wanted.get_mut(day as usize) {
+                *slot = true;
+            }
+        }
+        self.recorded = Some(wanted);
     }
 
     /// Runs every day and returns the result.
@@ -631,16 +649,24 @@ impl<'a> Sim<'a> {
     fn record_day(&mut self, blocks: u32, fee_btc: f64, difficulty_before: f64, retargets_before: usize) {
         let sc = self.sc;
         // Explorer-style windows.
-        self.pool_blocks_window.push_back(self.pool_blocks_today.clone());
-        for (sum, today) in self.pool_blocks_window_sum.iter_mut().zip(&self.pool_blocks_today) {
-            *sum += today;
-        }
-        if self.pool_blocks_window.len() > BLOCK_WINDOW_DAYS {
+        let mut today_blocks = Vec::new();
+        if self.pool_blocks_window.len() >= BLOCK_WINDOW_DAYS {
             if let Some(old) = self.pool_blocks_window.pop_front() {
-                for (sum, gone) in self.pool_blocks_window_sum.iter_mut().zip(old) {
+                for (sum, gone) in self.pool_blocks_window_sum.iter_mut().zip(&old) {
                     *sum -= gone;
                 }
+                today_blocks = old;
             }
+        }
+        today_blocks.clear();
+        today_blocks.extend_from_slice(&self.pool_blocks_today);
+        for (sum, today) in self.pool_blocks_window_sum.iter_mut().zip(&today_blocks) {
+            *sum += today;
+        }
+        self.pool_blocks_window.push_back(today_blocks);
+        // Days nobody asked for keep their windows but skip the rest.
+        if self.recorded.as_ref().is_some_and(|wanted| !wanted.get(self.today as usize).copied().unwrap_or(false)) {
+            return;
         }
         let window_blocks: Vec<f64> = self.pool_blocks_window_sum.iter().map(|b| f64::from(*b)).collect();
         let by_blocks = metrics::Concentration::of(&window_blocks, &mut self.scratch);
@@ -737,14 +763,19 @@ impl<'a> Sim<'a> {
     /// merges new lots into the breakeven order, recomputes the exact totals,
     /// ranks operators for the Nakamoto count, and sizes per-pool arrays.
     pub fn rebuild_lots(&mut self) {
-        let old_lots = std::mem::take(&mut self.lots);
-        let mut new_index = vec![u32::MAX; old_lots.len()];
-        for (old, lot) in old_lots.into_iter().enumerate() {
-            if lot.units > 0 {
-                new_index[old] = self.lots.len() as u32;
-                self.lots.push(lot);
+        // Compact in place (a fresh vector each month would cost page faults).
+        let mut new_index = vec![u32::MAX; self.lots.len()];
+        let mut kept_count = 0;
+        for (old, slot) in new_index.iter_mut().enumerate() {
+            if self.lots[old].units > 0 {
+                *slot = kept_count as u32;
+                if kept_count != old {
+                    self.lots.swap(kept_count, old);
+                }
+                kept_count += 1;
             }
         }
+        self.lots.truncate(kept_count);
         // The breakeven order: survivors keep theirs, newcomers are sorted and merged in.
         let lots = &self.lots;
         let key = |i: &u32| (lots[*i as usize].breakeven_usd_per_ph_day, *i);
@@ -780,17 +811,28 @@ impl<'a> Sim<'a> {
             operator.lots.clear();
         }
         let pool_count = self.pools.len();
-        self.totals = Totals::new(pool_count, self.generations.len(), self.operators.len());
         let mut installed = vec![0.0; self.operators.len()];
         for (index, lot) in self.lots.iter_mut().enumerate() {
             let operator = &mut self.operators[lot.operator as usize];
             operator.lots.push(index as u32);
             lot.pool = operator.pool;
             installed[lot.operator as usize] += lot.hash_ths;
-            self.totals.installed_hash += lot.hash_milli;
-            if lot.running {
-                self.totals.add(lot, 1);
-            }
+        }
+        // The totals are kept exact as lots change; counted afresh only at the start
+        // (and checked against a fresh count in debug builds).
+        if self.totals_need_count {
+            self.totals = self.count_totals();
+            self.totals_need_count = false;
+        }
+        self.totals.operator.resize(self.operators.len(), 0);
+        #[cfg(debug_assertions)]
+        {
+            let kept = &self.totals;
+            let counted = self.count_totals();
+            debug_assert!(kept.pool == counted.pool && kept.kind == counted.kind && kept.generation == counted.generation);
+            debug_assert!(kept.operator == counted.operator && kept.running_hash == counted.running_hash);
+            debug_assert_eq!(kept.running_power, counted.running_power);
+            debug_assert_eq!(kept.installed_hash, counted.installed_hash);
         }
         self.pool_blocks_today.resize(pool_count, 0);
         self.pool_blocks_window_sum.resize(pool_count, 0);
@@ -824,6 +866,19 @@ impl<'a> Sim<'a> {
             self.ai_mw_total += operator.ai_mw;
             self.ai_pending_mw_total += operator.ai_pending_mw;
         }
+    }
+
+    /// The totals counted afresh from every lot.
+    fn count_totals(&self) -> Totals {
+        let mut totals = Totals::new(self.pools.len(), self.generations.len(), self.operators.len());
+        for lot in &self.lots {
+            debug_assert_eq!(lot.pool, self.operators[lot.operator as usize].pool, "a lot follows its operator's pool");
+            totals.installed_hash += lot.hash_milli;
+            if lot.running {
+                totals.add(lot, 1);
+            }
+        }
+        totals
     }
 
     /// The Nakamoto coefficient of operators, sorting more of the ranking on the rare day it is needed.
@@ -924,6 +979,27 @@ pub(crate) struct Totals {
 impl Totals {
     fn new(pools: usize, generations: usize, operators: usize) -> Self {
         Totals { pool: vec![0; pools], generation: vec![0; generations], operator: vec![0; operators], ..Totals::default() }
+    }
+
+    /// Takes a lot out (before it is emptied): it no longer runs or counts as
+    /// installed, and holds no hash or power the totals could take out again.
+    pub(crate) fn remove_lot(&mut self, lot: &mut Lot) {
+        if lot.running {
+            self.add(lot, -1);
+            lot.running = false;
+        }
+        self.installed_hash -= lot.hash_milli;
+        lot.hash_milli = 0;
+        lot.power_milli = 0;
+    }
+
+    /// Points a lot at another pool, moving its running hash there.
+    pub(crate) fn move_lot(&mut self, lot: &mut Lot, pool: u16) {
+        if lot.running {
+            self.pool[lot.pool as usize] -= lot.hash_milli;
+            self.pool[pool as usize] += lot.hash_milli;
+        }
+        lot.pool = pool;
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) a running lot.

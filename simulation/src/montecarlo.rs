@@ -194,9 +194,9 @@ pub fn run_samples(
             return Err(BatchError::Cancelled);
         }
         let run = Scenario { seed: run_seed(scenario.seed, index), ..scenario.clone() };
-        let result = crate::run(&run)?;
+        let records = crate::run_days(&run, &grid)?;
         progress.tick();
-        Ok(BAND_COLUMNS.iter().map(|column| grid.iter().map(|&day| value(&result.days[day as usize], column)).collect()).collect())
+        Ok(BAND_COLUMNS.iter().map(|column| records.iter().map(|record| value(record, column)).collect()).collect())
     };
     let indices: Vec<u32> = (first_run..first_run + count).collect();
     let values = map_runs(&indices, sample)?;

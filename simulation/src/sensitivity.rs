@@ -8,7 +8,7 @@
 //! seeds. Parameters are listed by the swing they cause in the hash rate.
 
 use crate::montecarlo::{check_runs, map_runs, percentile_sorted, run_seed, BatchError, Progress};
-use crate::output::{DailyRecord, RunResult};
+use crate::output::DailyRecord;
 use crate::scenario::{FieldKind, FieldSpec, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -110,9 +110,11 @@ fn lever_values(lever: &Lever, scenario: &Scenario) -> (f64, f64) {
     (fit(low), fit(high))
 }
 
-/// The mean of the last 30 days of each output.
-fn outputs_of(result: &RunResult) -> Vec<f64> {
-    let tail = &result.days[result.days.len().saturating_sub(30)..];
+/// Days at the end of a run whose mean is each output.
+const TAIL_DAYS: u32 = 30;
+
+/// The mean of the last [`TAIL_DAYS`] days of each output.
+fn outputs_of(tail: &[DailyRecord]) -> Vec<f64> {
     OUTPUTS
         .iter()
         .map(|column| tail.iter().map(|d: &DailyRecord| d.value(column).unwrap_or(0.0)).sum::<f64>() / tail.len().max(1) as f64)
@@ -137,9 +139,11 @@ pub fn run_sensitivity(scenario: &Scenario, runs: u32, progress: &Progress) -> R
             let (low, high) = lever_values(lever, scenario);
             case.set_field(lever.field, &format!("{}", if setting % 2 == 1 { low } else { high }))?;
         }
-        let result = crate::run(&case)?;
+        let days = case.days();
+        let tail: Vec<u32> = (days.saturating_sub(TAIL_DAYS)..days).collect();
+        let records = crate::run_days(&case, &tail)?;
         progress.tick();
-        Ok(outputs_of(&result))
+        Ok(outputs_of(&records))
     })?;
     let median_of = |setting: u32| -> Vec<f64> {
         (0..OUTPUTS.len())

@@ -27,3 +27,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 const PINNED_DIGEST: u64 = 0xeb7a6c9fd1ec43a7;
+
+#[test]
+fn sampled_days_equal_the_full_run_on_those_days() {
+    // Monte Carlo and sweeps record only the days they sample; those records
+    // must be exactly the full run's (only the other days' metrics are skipped).
+    let scenario = super::small(300, 1.5, 7);
+    let full = super::run(&scenario);
+    let days = [0, 1, 29, 30, 31, 200, 364, 500, scenario.days() - 1, scenario.days() + 10];
+    let sampled = simulation::run_days(&scenario, &days).expect("the scenario runs");
+    let expected: Vec<_> = days.iter().filter_map(|&day| full.days.get(day as usize).cloned()).collect();
+    assert_eq!(sampled.len(), days.len() - 1, "a day past the end is left out");
+    assert_eq!(sampled, expected);
+}
