@@ -4,6 +4,7 @@ mod montecarlo;
 mod results;
 mod sensitivity;
 mod share;
+pub(crate) mod sweep;
 
 use crate::browser::{after_paint, narrow_screen, now_ms, scroll_to, set_body_attribute};
 use crate::controls::Controls;
@@ -20,6 +21,7 @@ use results::Results;
 use sensitivity::Sensitivity;
 use share::ShareBar;
 use simulation::{link, Scenario, ScenarioError};
+use sweep::Sweep;
 
 /// The page at `/`: everything is read from the URL's query string.
 #[component]
@@ -135,6 +137,7 @@ pub fn Lab() -> impl IntoView {
                     </Transition>
                     <MonteCarlo query=canonical scenario />
                     <Sensitivity scenario preset query=canonical />
+                    <Sweep query=canonical scenario />
                 </main>
             </div>
             <footer class="foot">

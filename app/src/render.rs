@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod plot;
+pub mod sweep_chart;
 
 use crate::run_view::{Headline, RunView};
 use simulation::{link, RunResult, Scenario, ScenarioError};

@@ -1,0 +1,806 @@
+//! Parameter sweeps: one or two scenario fields over ranges, a final-day
+//! metric per cell, streamed from `GET /api/sweep?<query>&param=FIELD=FROM:TO:STEPS[&param=...]&metric=&runs=`
+//! (server-sent events: `progress` `{done, runs}`, then `sweep` with the
+//! cells and the chart the server drew, or `error`). The page keeps the
+//! controls, the progress bar, the chart and a CSV of the cells.
+
+use crate::browser::{now_ms, set_body_attribute};
+use leptos::prelude::*;
+use serde_json::Value;
+use simulation::output::DailyRecord;
+use simulation::scenario::{FieldKind, FieldSpec, FIELDS};
+use simulation::sensitivity::LEVERS;
+use simulation::sweep::Cell;
+use simulation::Scenario;
+
+/// The metrics offered first, with labels and units: column, label, unit.
+pub(crate) const METRICS: &[(&str, &str, &str)] = &[
+    ("hashrate_ehs", "Hash rate", "EH/s"),
+    ("nakamoto_pools", "Nakamoto coefficient of pools", "pools"),
+    ("nakamoto_entities", "Nakamoto coefficient of controllers", "controllers"),
+    ("security_budget_usd_per_day", "Security budget", "USD/day"),
+    ("security_budget_pct_mcap_yr", "Security budget, share of market cap", "%/year"),
+    ("hashprice_usd_per_ph_day", "Hashprice", "USD/PH/day"),
+    ("idle_hashrate_ehs", "Idle hash rate", "EH/s"),
+    ("ai_mw", "Moved to AI", "MW"),
+    ("top_pool_share", "Largest pool's share", "0-1"),
+    ("fleet_j_per_th", "Fleet efficiency", "J/TH"),
+    ("attack_cost_buy_usd", "Cost of a majority attack by buying", "USD"),
+    ("operators_active", "Operators in business", "operators"),
+];
+
+/// What the panel starts with: a price shock from -60% to none, hash rate, 10 runs per cell.
+const DEFAULT_FIELD: &str = "price_shock_pct";
+const DEFAULT_STEPS: u32 = 7;
+const DEFAULT_SECOND_STEPS: u32 = 5;
+const DEFAULT_METRIC: &str = "hashrate_ehs";
+const DEFAULT_RUNS: u32 = 10;
+
+/// A metric's label and unit (the column itself, no unit, for the columns [`METRICS`] lacks).
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+pub(crate) fn metric_label(column: &str) -> (String, String) {
+    METRICS
+        .iter()
+        .find(|(name, ..)| *name == column)
+        .map_or_else(|| (column.to_string(), String::new()), |(_, label, unit)| (label.to_string(), unit.to_string()))
+}
+
+/// Every metric: [`METRICS`] first, then the other numeric daily columns.
+fn metric_choices() -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = METRICS.iter().map(|(column, label, _)| (*column, label.to_string())).collect();
+    for column in DailyRecord::COLUMNS.iter().filter(|c| !matches!(**c, "day" | "date")) {
+        if !METRICS.iter().any(|(name, ..)| name == column) {
+            out.push((column, column.to_string()));
+        }
+    }
+    out
+}
+
+/// The fields a sweep can move: the numeric ones but the seed (each cell already runs many seeds).
+fn sweepable() -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter().filter(|spec| matches!(spec.kind, FieldKind::Number | FieldKind::Integer) && spec.name != "seed")
+}
+
+/// A field's suggested range for `scenario`: the price shock from -60% to 0;
+/// a key assumption's low and high (as the sensitivity view sets them);
+/// otherwise half to one and a half times its value (a tenth of its
+/// allowed range from the bottom when the value is 0), within the range.
+pub(crate) fn default_range(field: &str, scenario: &Scenario) -> Option<(f64, f64)> {
+    let spec = FieldSpec::find(field).filter(|spec| matches!(spec.kind, FieldKind::Number | FieldKind::Integer))?;
+    if field == DEFAULT_FIELD {
+        return Some((-60.0, 0.0));
+    }
+    if let Some(lever) = LEVERS.iter().find(|lever| lever.field == field) {
+        let (low, high) = lever.values(scenario);
+        if low != high {
+            return Some((low, high));
+        }
+    }
+    let current: f64 = scenario.field_text(field)?.parse().ok()?;
+    let (low, high) =
+        if current.abs() > 1e-12 { (current * 0.5, current * 1.5) } else { (spec.min, spec.min + (spec.max - spec.min) * 0.1) };
+    let fit = |v: f64| {
+        let v = tidy(v.clamp(spec.min, spec.max));
+        if spec.kind == FieldKind::Integer {
+            v.round()
+        } else {
+            v
+        }
+    };
+    Some((fit(low.min(high)), fit(low.max(high))))
+}
+
+/// `value` to 6 significant figures, so that 0.045 x 1.5 reads 0.0675.
+fn tidy(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let scale = 10f64.powi(5 - value.abs().log10().floor() as i32);
+    (value * scale).round() / scale
+}
+
+/// A duration for people: milliseconds under a second, else seconds.
+fn elapsed(ms: f64) -> String {
+    if ms < 1_000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1_000.0)
+    }
+}
+
+/// One axis as the route reads it: `field=from:to:steps` (the server checks it).
+fn axis_param(field: &str, from: &str, to: &str, steps: &str) -> String {
+    format!("{}={}:{}:{}", field.trim(), from.trim(), to.trim(), steps.trim())
+}
+
+/// Percent-encodes everything but unreserved characters (for query values and data URLs).
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The route's URL for the page's `query`, the axes, metric and runs per cell.
+fn sweep_url(query: &str, params: &[String], metric: &str, runs: &str) -> String {
+    let mut url = String::from("/api/sweep?");
+    if !query.is_empty() {
+        url.push_str(query);
+        url.push('&');
+    }
+    for param in params {
+        url.push_str(&format!("param={}&", encode(param)));
+    }
+    url.push_str(&format!("metric={}&runs={}", encode(metric.trim()), encode(runs.trim())));
+    url
+}
+
+/// Cells and runs the controls ask for, when their steps and runs are numbers.
+fn planned(steps: &[&str], runs: &str) -> Option<(u32, u32)> {
+    let cells = steps.iter().try_fold(1u32, |product, s| s.trim().parse::<u32>().ok().and_then(|n| product.checked_mul(n)))?;
+    Some((cells, runs.trim().parse().ok()?))
+}
+
+/// The cells as CSV: `field1[,field2],p5,p25,p50,p75,p95,mean`.
+fn cells_csv(fields: &[String], cells: &[Cell]) -> String {
+    let mut csv = fields.join(",");
+    csv.push_str(",p5,p25,p50,p75,p95,mean\n");
+    for cell in cells {
+        let row: Vec<String> =
+            cell.values.iter().chain(&cell.percentiles).chain(std::iter::once(&cell.mean)).map(|v| format!("{v}")).collect();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    csv
+}
+
+/// A `data:` URL of a CSV text, for a download link.
+fn csv_data_url(csv: &str) -> String {
+    format!("data:text/csv;charset=utf-8,{}", encode(csv))
+}
+
+/// What went wrong, with the field at fault when the server named one.
+#[derive(Debug, Clone, PartialEq)]
+struct Failure {
+    field: String,
+    text: String,
+}
+
+/// A failure from an `error` event's data, or from a response's status and body.
+fn failure(status: u16, body: &str) -> Failure {
+    let error = serde_json::from_str::<Value>(body).ok().map(|v| v["error"].clone()).filter(Value::is_object);
+    let Some(error) = error else {
+        let text = match status {
+            0 => "the server could not be reached".to_string(),
+            200 => "the connection to the server was lost; run it again".to_string(),
+            status => format!("the server answered {status}"),
+        };
+        return Failure { field: String::new(), text };
+    };
+    let part = |key: &str| error[key].as_str().unwrap_or_default().to_string();
+    let (field, message) = (part("field"), part("message"));
+    if field.is_empty() || field == "server" {
+        Failure { field, text: message }
+    } else {
+        Failure { text: format!("{field}: {message} (allowed: {})", part("allowed")), field }
+    }
+}
+
+/// `(done, runs)` of a `progress` event.
+fn progress_of(data: &str) -> Option<(u32, u32)> {
+    let event: Value = serde_json::from_str(data).ok()?;
+    Some((u32::try_from(event["done"].as_u64()?).ok()?, u32::try_from(event["runs"].as_u64()?).ok()?))
+}
+
+/// A finished sweep, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+struct Finished {
+    svg: String,
+    csv_url: String,
+    file: String,
+    cells: usize,
+    runs: u64,
+    ms: f64,
+}
+
+/// The `sweep` event (the server's `SweepResult` and `svg`), read for the page
+/// (values read as JSON, not as the result type: a smaller bundle).
+fn finish(data: &str, ms: f64) -> Option<Finished> {
+    let event: Value = serde_json::from_str(data).ok()?;
+    let spec = &event["spec"];
+    let fields: Vec<String> = spec["axes"].as_array()?.iter().map(|a| a["field"].as_str().map(str::to_string)).collect::<Option<_>>()?;
+    let numbers = |v: &Value| v.as_array().map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect::<Vec<f64>>());
+    let cells: Vec<Cell> = event["cells"]
+        .as_array()?
+        .iter()
+        .map(|c| {
+            Some(Cell {
+                values: numbers(&c["values"])?,
+                percentiles: numbers(&c["percentiles"])?,
+                mean: c["mean"].as_f64().unwrap_or(f64::NAN),
+            })
+        })
+        .collect::<Option<_>>()?;
+    Some(Finished {
+        csv_url: csv_data_url(&cells_csv(&fields, &cells)),
+        file: format!("hashlab-sweep-{}-by-{}.csv", spec["metric"].as_str()?, fields.join("-")),
+        cells: cells.len(),
+        runs: spec["runs"].as_u64()?,
+        svg: event["svg"].as_str()?.to_string(),
+        ms,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Idle,
+    Running { done: u32, total: u32, per_cell: u32 },
+    Done(Box<Finished>),
+    Cancelled { done: u32, total: u32 },
+    Failed(Failure),
+}
+
+/// One axis's controls.
+#[derive(Clone, Copy)]
+struct AxisInput {
+    field: RwSignal<String>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    steps: RwSignal<String>,
+}
+
+impl AxisInput {
+    fn new(field: &str, steps: u32, scenario: &Scenario) -> Self {
+        let (from, to) = default_range(field, scenario).map_or((String::new(), String::new()), |(a, b)| (format!("{a}"), format!("{b}")));
+        Self {
+            field: RwSignal::new(field.to_string()),
+            from: RwSignal::new(from),
+            to: RwSignal::new(to),
+            steps: RwSignal::new(steps.to_string()),
+        }
+    }
+
+    /// A new field: its suggested range.
+    fn choose(&self, field: String, scenario: &Scenario) {
+        if let Some((from, to)) = default_range(&field, scenario) {
+            self.from.set(format!("{from}"));
+            self.to.set(format!("{to}"));
+        }
+        self.field.set(field);
+    }
+
+    fn param(&self) -> Option<String> {
+        let field = self.field.get_untracked();
+        (!field.is_empty()).then(|| axis_param(&field, &self.from.get_untracked(), &self.to.get_untracked(), &self.steps.get_untracked()))
+    }
+}
+
+/// The "Sweep a parameter" panel. Its controls are built in the browser once
+/// the page is hydrated (they need the page's script anyway): only their
+/// `build` path is compiled into the bundle, not the hydration paths.
+#[component]
+pub(crate) fn Sweep(
+    /// The canonical share-link query of the current scenario.
+    query: Memo<String>,
+    scenario: Memo<Scenario>,
+) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |mounted: Option<bool>| {
+        if mounted == Some(true) {
+            return true;
+        }
+        let Some(div) = host.get() else { return false };
+        use wasm_bindgen::JsCast;
+        leptos::mount::mount_to(div.unchecked_into(), move || panel(query, scenario)).forget();
+        true
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (query, scenario);
+    view! {
+        <section class="sweep" id="sweep" aria-labelledby="sweep-title">
+            <h2 id="sweep-title">"Sweep a parameter"</h2>
+            <p class="mc-intro">
+                "Move one or two assumptions over a range, the rest as above: each cell runs the scenario over several seeds and keeps the chosen figure on the final day. One parameter draws the median with its bands; two draw a heatmap of the median."
+            </p>
+            <div class="sweep-panel" node_ref=host>
+                <noscript>
+                    <p class="mc-note">"Sweeps need JavaScript (or `hashlab sweep` on the command line)."</p>
+                </noscript>
+            </div>
+        </section>
+    }
+}
+
+/// The panel's controls, progress and result.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
+    let (first, second) =
+        scenario.with_untracked(|s| (AxisInput::new(DEFAULT_FIELD, DEFAULT_STEPS, s), AxisInput::new("", DEFAULT_SECOND_STEPS, s)));
+    let metric = RwSignal::new(DEFAULT_METRIC.to_string());
+    let runs = RwSignal::new(DEFAULT_RUNS.to_string());
+    let state = RwSignal::new(State::Idle);
+    let started = StoredValue::new(0.0_f64);
+    // Which click the stream's events belong to (a late answer to an older one is dropped).
+    let attempt = StoredValue::new(0_u32);
+
+    Effect::new(move |previous: Option<String>| {
+        let current = query.get();
+        if previous.is_some_and(|previous| previous != current) && state.get_untracked() != State::Idle {
+            stream::close();
+            state.set(State::Idle);
+        }
+        current
+    });
+    on_cleanup(stream::close);
+
+    let plan = move || {
+        let steps: Vec<String> = [first, second].iter().filter(|a| !a.field.get().is_empty()).map(|a| a.steps.get()).collect();
+        planned(&steps.iter().map(String::as_str).collect::<Vec<_>>(), &runs.get())
+    };
+    let fail = move |failure: Failure| {
+        set_body_attribute("data-sweep", "error");
+        state.set(State::Failed(failure));
+    };
+    let start = move |_| {
+        let params: Vec<String> = [first, second].iter().filter_map(AxisInput::param).collect();
+        let url = sweep_url(&query.get_untracked(), &params, &metric.get_untracked(), &runs.get_untracked());
+        let (cells, per_cell) = plan().unwrap_or((0, 0));
+        let this = attempt.get_value() + 1;
+        attempt.set_value(this);
+        let current = move || attempt.get_value() == this && matches!(state.get_untracked(), State::Running { .. });
+        started.set_value(now_ms());
+        set_body_attribute("data-sweep", "running");
+        set_body_attribute("data-sweep-progress", &format!("0/{}", cells * per_cell));
+        state.set(State::Running { done: 0, total: cells.saturating_mul(per_cell), per_cell });
+        let heard = StoredValue::new(false);
+        let again = url.clone();
+        let opened = stream::open(&url, move |name, data| {
+            if !current() {
+                return;
+            }
+            match name {
+                "progress" => {
+                    if let Some((done, total)) = progress_of(&data) {
+                        heard.set_value(true);
+                        set_body_attribute("data-sweep-progress", &format!("{done}/{total}"));
+                        state.set(State::Running { done, total, per_cell });
+                    }
+                }
+                "sweep" => {
+                    stream::close();
+                    match finish(&data, now_ms() - started.get_value()) {
+                        Some(done) => {
+                            set_body_attribute("data-sweep", "done");
+                            set_body_attribute("data-sweep-ms", &format!("{:.0}", done.ms));
+                            state.set(State::Done(Box::new(done)));
+                        }
+                        None => fail(Failure { field: String::new(), text: "the sweep's result could not be read".to_string() }),
+                    }
+                }
+                _ => {
+                    stream::close();
+                    if !data.is_empty() {
+                        fail(failure(200, &data));
+                    } else if heard.get_value() {
+                        fail(failure(200, ""));
+                    } else {
+                        // Refused before it started (a 400 names the field): ask again for the reason.
+                        stream::reason(&again, move |status, body| {
+                            if current() {
+                                fail(failure(status, &body));
+                            }
+                        });
+                    }
+                }
+            }
+        });
+        if let Err(text) = opened {
+            fail(Failure { field: String::new(), text });
+        }
+    };
+    let cancel = move |_| {
+        stream::close();
+        if let State::Running { done, total, .. } = state.get_untracked() {
+            set_body_attribute("data-sweep", "cancelled");
+            state.set(State::Cancelled { done, total });
+        }
+    };
+    let running = move || matches!(state.get(), State::Running { .. });
+    let label = move || match plan() {
+        Some((cells, runs)) => format!("Run the sweep ({cells} cells x {runs} runs)"),
+        None => "Run the sweep".to_string(),
+    };
+
+    view! {
+        <div class="sweep-axes">
+                <AxisControls axis=first index=1 optional=false scenario />
+                <AxisControls axis=second index=2 optional=true scenario />
+            </div>
+            <div class="mc-controls sweep-controls">
+                <label for="sweep-metric">"Figure on the final day"</label>
+                <select id="sweep-metric" class="sweep-metric" prop:value=move || metric.get() on:change=move |ev| metric.set(event_target_value(&ev))>
+                    {metric_choices()
+                        .into_iter()
+                        .map(|(column, label)| {
+                            view! {
+                                <option value=column selected=column == DEFAULT_METRIC>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <label for="sweep-runs">"Runs per cell"</label>
+                <input
+                    id="sweep-runs"
+                    class="mc-runs sweep-runs"
+                    type="number"
+                    min="1"
+                    max="1000"
+                    value=DEFAULT_RUNS.to_string()
+                    prop:value=move || runs.get()
+                    on:input=move |ev| runs.set(event_target_value(&ev))
+                />
+                <button type="button" class="sweep-start" on:click=start disabled=running>
+                    {label}
+                </button>
+                <button type="button" class="sweep-cancel" on:click=cancel hidden=move || !running()>
+                    "Cancel"
+                </button>
+            </div>
+            {move || match state.get() {
+                State::Running { done, total, per_cell } => {
+                    let (cells, cells_done) = (total.checked_div(per_cell).unwrap_or(0), done.checked_div(per_cell).unwrap_or(0));
+                    Some(view! {
+                        <div class="mc-progress" role="status">
+                            <progress max=total.max(1).to_string() value=done.to_string() aria-label="Sweep progress"></progress>
+                            <span class="mc-count sweep-count">{format!("{done} of {total} runs ({cells_done} of {cells} cells)")}</span>
+                        </div>
+                    })
+                }
+                _ => None,
+            }}
+            {move || {
+                let (class, field, text) = match state.get() {
+                    State::Cancelled { done, total } => {
+                        ("mc-message mc-cancelled sweep-cancelled", String::new(), format!("Cancelled after {done} of {total} runs; the server stopped the rest."))
+                    }
+                    State::Failed(failure) => ("mc-message mc-error sweep-error", failure.field, format!("The sweep did not run: {}", failure.text)),
+                    _ => return None,
+                };
+                Some(view! { <p class=class role="alert" data-field=field>{text}</p> })
+            }}
+            {move || match state.get() {
+                State::Done(done) => Some(view! {
+                    <p class="mc-message mc-done sweep-done" role="status">
+                        {format!("{} cells x {} runs in {}. ", done.cells, done.runs, elapsed(done.ms))}
+                        <a class="sweep-csv" href=done.csv_url download=done.file>"Download the cells (CSV)"</a>
+                    </p>
+                    <div class="mc-svg sweep-chart" inner_html=done.svg></div>
+                }),
+                _ => None,
+            }}
+    }
+}
+
+/// A swept field's select, from, to and steps.
+#[component]
+fn AxisControls(axis: AxisInput, index: u32, optional: bool, scenario: Memo<Scenario>) -> impl IntoView {
+    let id = |part: &str| format!("sweep-{part}-{index}");
+    let initial = axis.field.get_untracked();
+    view! {
+        <fieldset class="sweep-axis" data-axis=index>
+            <legend>{if optional { "Second parameter (optional)" } else { "Parameter" }}</legend>
+            <select
+                id=id("field")
+                class="sweep-field"
+                aria-label=format!("Parameter {index}")
+                prop:value=move || axis.field.get()
+                on:change=move |ev| scenario.with_untracked(|s| axis.choose(event_target_value(&ev), s))
+            >
+                {optional.then(|| view! { <option value="" selected=initial.is_empty()>"(none)"</option> })}
+                {sweepable()
+                    .map(|spec| {
+                        let text = if spec.unit.is_empty() { spec.label.to_string() } else { format!("{} ({})", spec.label, spec.unit) };
+                        view! {
+                            <option value=spec.name selected=spec.name == initial>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            {number_box(id("from"), "from ", "sweep-from", axis.from, axis.field, None)}
+            {number_box(id("to"), "to ", "sweep-to", axis.to, axis.field, None)}
+            {number_box(id("steps"), "steps ", "sweep-steps", axis.steps, axis.field, Some("100"))}
+        </fieldset>
+    }
+}
+
+/// A number box, off while its axis has no field; `max` for a count (whole, from 1).
+fn number_box(
+    id: String,
+    label: &'static str,
+    class: &'static str,
+    value: RwSignal<String>,
+    field: RwSignal<String>,
+    max: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                class=class
+                type="number"
+                step=if max.is_some() { "1" } else { "any" }
+                min=max.map(|_| "1")
+                max=max
+                value=value.get_untracked()
+                prop:value=move || value.get()
+                disabled=move || field.get().is_empty()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// The panel's own event stream (browser only; a no-op on the server), and
+/// the reason a stream was refused.
+mod stream {
+    #[cfg(feature = "hydrate")]
+    mod js {
+        use wasm_bindgen::prelude::*;
+
+        #[wasm_bindgen]
+        extern "C" {
+            pub type EventSource;
+            #[wasm_bindgen(constructor, catch)]
+            pub fn new(url: &str) -> Result<EventSource, JsValue>;
+            #[wasm_bindgen(method)]
+            pub fn close(this: &EventSource);
+            #[wasm_bindgen(method, js_name = addEventListener)]
+            pub fn add_event_listener(this: &EventSource, name: &str, listener: &Closure<dyn FnMut(JsValue)>);
+
+            pub type MessageEventLike;
+            #[wasm_bindgen(method, getter)]
+            pub fn data(this: &MessageEventLike) -> JsValue;
+
+            pub type Thenable;
+            #[wasm_bindgen(js_name = fetch)]
+            pub fn fetch(url: &str) -> Thenable;
+            #[wasm_bindgen(method)]
+            pub fn then(this: &Thenable, on_ok: &JsValue, on_error: &JsValue) -> Thenable;
+
+            pub type FetchResponse;
+            #[wasm_bindgen(method, getter)]
+            pub fn status(this: &FetchResponse) -> u16;
+            #[wasm_bindgen(method)]
+            pub fn text(this: &FetchResponse) -> Thenable;
+            #[wasm_bindgen(method, getter)]
+            pub fn body(this: &FetchResponse) -> Option<BodyStream>;
+
+            pub type BodyStream;
+            #[wasm_bindgen(method)]
+            pub fn cancel(this: &BodyStream) -> Thenable;
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    type Open = (js::EventSource, Vec<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>>);
+
+    #[cfg(feature = "hydrate")]
+    thread_local! {
+        static OPEN: std::cell::RefCell<Option<Open>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Opens `url` as an event stream (closing this panel's open one) and calls
+    /// `on_event(name, data)` for `progress`, `sweep` and `error` (data empty
+    /// when the connection itself failed).
+    pub(super) fn open(url: &str, on_event: impl Fn(&str, String) + Clone + 'static) -> Result<(), String> {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::closure::Closure;
+            use wasm_bindgen::{JsCast, JsValue};
+            close();
+            let source = js::EventSource::new(url).map_err(|e| format!("the browser could not open the stream: {e:?}"))?;
+            let mut listeners = Vec::new();
+            for name in ["progress", "sweep", "error"] {
+                let on_event = on_event.clone();
+                let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                    let data = event.unchecked_ref::<js::MessageEventLike>().data().as_string().unwrap_or_default();
+                    on_event(name, data);
+                });
+                source.add_event_listener(name, &listener);
+                listeners.push(listener);
+            }
+            OPEN.with(|open| *open.borrow_mut() = Some((source, listeners)));
+            Ok(())
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (url, on_event);
+            Err("sweeps need the page's script".to_string())
+        }
+    }
+
+    /// Closes the open stream, if any (the server then stops the work).
+    pub(super) fn close() {
+        #[cfg(feature = "hydrate")]
+        {
+            // Dropping the listeners inside one of them would free the running closure:
+            // close now, drop them on the next turn of the event loop.
+            if let Some((source, listeners)) = OPEN.with(|open| open.borrow_mut().take()) {
+                source.close();
+                leptos::prelude::set_timeout(move || drop(listeners), std::time::Duration::from_millis(0));
+            }
+        }
+    }
+
+    /// An event stream that failed hides the response: asks `url` again and
+    /// calls `done(status, body)` (0 when unreachable; a 200 is cut off at once,
+    /// so that a sweep that would start now does not run twice).
+    pub(super) fn reason(url: &str, done: impl FnOnce(u16, String) + 'static) {
+        #[cfg(feature = "hydrate")]
+        {
+            use std::cell::RefCell;
+            use std::rc::Rc;
+            use wasm_bindgen::closure::Closure;
+            use wasm_bindgen::{JsCast, JsValue};
+            type Done = Rc<RefCell<Option<Box<dyn FnOnce(u16, String)>>>>;
+            let done: Done = Rc::new(RefCell::new(Some(Box::new(done))));
+            let call = |done: &Done, status: u16, body: String| {
+                if let Some(f) = done.borrow_mut().take() {
+                    f(status, body);
+                }
+            };
+            let answered = done.clone();
+            let on_response = Closure::once_into_js(move |response: JsValue| {
+                let response: js::FetchResponse = response.unchecked_into();
+                let status = response.status();
+                if status == 200 {
+                    if let Some(body) = response.body() {
+                        let _ = body.cancel();
+                    }
+                    call(&answered, status, String::new());
+                } else {
+                    let read = Closure::once_into_js(move |text: JsValue| call(&answered, status, text.as_string().unwrap_or_default()));
+                    let _ = response.text().then(&read, &JsValue::UNDEFINED);
+                }
+            });
+            let on_error = Closure::once_into_js(move |_: JsValue| call(&done, 0, String::new()));
+            let _ = js::fetch(url).then(&on_response, &on_error);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (url, done);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use simulation::sweep::Axis;
+
+    #[test]
+    fn the_url_carries_the_query_each_axis_the_metric_and_runs() {
+        let params = vec![axis_param("price_shock_pct", " -60", "0 ", "7"), axis_param("operators", "100", "200", "3")];
+        assert_eq!(params[0], "price_shock_pct=-60:0:7");
+        let url = sweep_url("v=1&seed=42", &params, "hashrate_ehs", "10");
+        assert_eq!(
+            url,
+            "/api/sweep?v=1&seed=42&param=price_shock_pct%3D-60%3A0%3A7&param=operators%3D100%3A200%3A3&metric=hashrate_ehs&runs=10"
+        );
+        assert_eq!(sweep_url("", &params[..1], "ai_mw", "2"), "/api/sweep?param=price_shock_pct%3D-60%3A0%3A7&metric=ai_mw&runs=2");
+        // What the server reads back is the same axis.
+        let decoded: Vec<(String, String)> = form_urlencoded_pairs(&url);
+        assert_eq!(Axis::parse(&decoded[2].1).unwrap(), Axis::parse("price_shock_pct=-60:0:7").unwrap());
+    }
+
+    fn form_urlencoded_pairs(url: &str) -> Vec<(String, String)> {
+        let query = url.split_once('?').unwrap().1;
+        query
+            .split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap();
+                let mut bytes = Vec::new();
+                let mut rest = v.as_bytes();
+                while let Some((&b, tail)) = rest.split_first() {
+                    if b == b'%' {
+                        bytes.push(u8::from_str_radix(std::str::from_utf8(&tail[..2]).unwrap(), 16).unwrap());
+                        rest = &tail[2..];
+                    } else {
+                        bytes.push(b);
+                        rest = tail;
+                    }
+                }
+                (k.to_string(), String::from_utf8(bytes).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_csv_has_one_row_per_cell_under_the_named_header() {
+        let cells = vec![
+            Cell { values: vec![-60.0, 1.5], percentiles: vec![1.0, 2.0, 3.0, 4.0, 5.0], mean: 3.25 },
+            Cell { values: vec![0.0, 2.0], percentiles: vec![10.0, 20.0, 30.0, 40.0, 50.0], mean: 30.0 },
+        ];
+        let csv = cells_csv(&["price_shock_pct".into(), "fee_btc_per_block".into()], &cells);
+        assert_eq!(csv, "price_shock_pct,fee_btc_per_block,p5,p25,p50,p75,p95,mean\n-60,1.5,1,2,3,4,5,3.25\n0,2,10,20,30,40,50,30\n");
+        let url = csv_data_url("a,b\n1,-2\n");
+        assert_eq!(url, "data:text/csv;charset=utf-8,a%2Cb%0A1%2C-2%0A");
+    }
+
+    #[test]
+    fn default_ranges_follow_the_field() {
+        let scenario = Scenario::default();
+        assert_eq!(default_range("price_shock_pct", &scenario), Some((-60.0, 0.0)));
+        // A key assumption: the sensitivity view's low and high.
+        assert_eq!(default_range("ai_revenue_usd_per_mw_year", &scenario), Some((1_000_000.0, 1_850_000.0)));
+        // Others: half to one and a half times the value, tidy, whole for integer fields.
+        assert_eq!(default_range("power_price_dispersion", &scenario), Some((0.175, 0.525)));
+        assert_eq!(default_range("operators", &scenario), Some((1_000.0, 3_000.0)));
+        let (low, high) = default_range("fee_growth_pct_per_year", &scenario).unwrap();
+        assert!(low < high, "{low} {high}");
+        assert_eq!(default_range("title", &scenario), None);
+        assert_eq!(default_range("nope", &scenario), None);
+        // Every sweepable field has a range the server accepts.
+        for spec in sweepable() {
+            let (low, high) = default_range(spec.name, &scenario).unwrap_or_else(|| panic!("{}", spec.name));
+            let param = axis_param(spec.name, &format!("{low}"), &format!("{high}"), "3");
+            assert!(Axis::parse(&param).is_ok(), "{param}: {:?}", Axis::parse(&param));
+        }
+    }
+
+    #[test]
+    fn metrics_are_daily_columns_with_labels_first() {
+        let choices = metric_choices();
+        assert_eq!(choices[0], ("hashrate_ehs", "Hash rate".to_string()));
+        assert_eq!(choices.len(), DailyRecord::COLUMNS.len() - 2);
+        for (column, _) in &choices {
+            assert!(DailyRecord::default().value(column).is_some(), "{column}");
+        }
+        assert_eq!(metric_label("ai_mw"), ("Moved to AI".to_string(), "MW".to_string()));
+        assert_eq!(metric_label("blocks"), ("blocks".to_string(), String::new()));
+    }
+
+    #[test]
+    fn plans_and_failures_read_as_a_person_needs() {
+        assert_eq!(planned(&["7"], "10"), Some((7, 10)));
+        assert_eq!(planned(&["7", " 5"], "2"), Some((35, 2)));
+        assert_eq!(planned(&["x"], "2"), None);
+        let body = r#"{"error":{"field":"price_shock_pct","message":"-200 is out of range","allowed":"a number from -95 to 1000 %"}}"#;
+        let named = failure(400, body);
+        assert_eq!(named.field, "price_shock_pct");
+        assert_eq!(named.text, "price_shock_pct: -200 is out of range (allowed: a number from -95 to 1000 %)");
+        assert_eq!(failure(503, r#"{"error":{"field":"server","message":"busy","allowed":""}}"#).text, "busy");
+        assert_eq!(failure(0, "").text, "the server could not be reached");
+        assert_eq!(failure(502, "<html>").text, "the server answered 502");
+        assert_eq!(tidy(0.045 * 1.5), 0.0675);
+        assert_eq!(progress_of(r#"{"done":3,"runs":70}"#), Some((3, 70)));
+        assert_eq!(progress_of("{}"), None);
+        assert_eq!((elapsed(42.4), elapsed(1_250.0)), ("42 ms".to_string(), "1.2 s".to_string()));
+    }
+
+    #[test]
+    fn the_sweep_event_reads_into_a_chart_and_a_csv() {
+        let data = r#"{"model_version":"1","spec":{"scenario":{"operators":100},"axes":[{"field":"price_shock_pct","from":-60,"to":0,"steps":2}],
+            "metric":"hashrate_ehs","runs":3},"total_cells":2,"first_cell":0,
+            "cells":[{"values":[-60.0],"percentiles":[1,2,3,4,5],"mean":3.0},{"values":[0.0],"percentiles":[6,7,null,9,10],"mean":8.5}],
+            "svg":"<svg data-sweep=\"line\"></svg>"}"#;
+        let done = finish(data, 1234.0).unwrap();
+        assert_eq!((done.cells, done.runs, done.ms), (2, 3, 1234.0));
+        assert_eq!(done.svg, r#"<svg data-sweep="line"></svg>"#);
+        assert_eq!(done.file, "hashlab-sweep-hashrate_ehs-by-price_shock_pct.csv");
+        let csv = "price_shock_pct,p5,p25,p50,p75,p95,mean\n-60,1,2,3,4,5,3\n0,6,7,NaN,9,10,8.5\n";
+        assert_eq!(done.csv_url, csv_data_url(csv));
+        assert_eq!(finish("{}", 0.0), None);
+    }
+}
