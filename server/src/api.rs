@@ -26,6 +26,8 @@ pub mod error;
 pub mod pool;
 #[path = "api/security.rs"]
 pub mod security;
+#[path = "api/sweep.rs"]
+mod sweep;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -160,6 +162,7 @@ fn openapi_router() -> OpenApiRouter<ApiState> {
         .routes(routes!(export_csv))
         .routes(routes!(export_json))
         .routes(routes!(montecarlo_sse))
+        .routes(routes!(sweep::sweep_sse))
         .routes(routes!(chart_svg))
         .routes(routes!(status))
         .routes(routes!(openapi_json))

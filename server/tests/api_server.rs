@@ -223,6 +223,7 @@ async fn openapi_lists_every_route() {
         ("get", "/api/export.csv"),
         ("get", "/api/export.json"),
         ("get", "/api/montecarlo"),
+        ("get", "/api/sweep"),
         ("get", "/api/chart/{file}"),
         ("get", "/api/status"),
         ("get", "/api/openapi.json"),
@@ -297,6 +298,75 @@ async fn montecarlo_streams_progress_then_bands() {
     assert_eq!(bands["runs"], 20);
     assert_eq!(bands["percentiles"].as_array().unwrap().len(), 5);
     assert!(!bands["bands"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn sweep_streams_progress_then_cells_and_a_chart() {
+    let server = start();
+    let response = get(&server, "/api/sweep?operators=100&years=0.3&param=price_shock_pct%3D-60%3A0%3A3&param=fee_btc_per_block=0.01:0.1:2&metric=nakamoto_pools&runs=2").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let events = read_events(response, |_, _| false).await;
+    let (last, data) = events.last().expect("events");
+    assert_eq!(last, "sweep", "{events:?}");
+    let progress: Vec<Value> = events.iter().filter(|(n, _)| n == "progress").map(|(_, d)| serde_json::from_str(d).unwrap()).collect();
+    assert!(!progress.is_empty(), "no progress events");
+    assert!(progress.iter().all(|p| p["runs"] == 12 && (1..=12).contains(&p["done"].as_u64().unwrap())), "{progress:?}");
+    let sweep: Value = serde_json::from_str(data).expect("sweep JSON");
+    assert_eq!(sweep["total_cells"], 6);
+    assert_eq!(sweep["spec"]["metric"], "nakamoto_pools");
+    let cells = sweep["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 6);
+    assert_eq!(cells[1]["values"], serde_json::json!([-60.0, 0.1]));
+    assert_eq!(cells[0]["percentiles"].as_array().unwrap().len(), 5);
+    let svg = sweep["svg"].as_str().unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(r#"data-sweep="heatmap""#) && svg.contains("Fees per block (BTC)"));
+
+    // One field: a line; the metric and runs have defaults.
+    let response = get(&server, "/api/sweep?operators=100&years=0.3&param=operators=100:120:2").await;
+    let events = read_events(response, |_, _| false).await;
+    let sweep: Value = serde_json::from_str(&events.last().unwrap().1).unwrap();
+    assert_eq!((sweep["spec"]["metric"].as_str(), sweep["spec"]["runs"].as_u64()), (Some("hashrate_ehs"), Some(10)));
+    assert!(sweep["svg"].as_str().unwrap().contains(r#"data-sweep="line""#));
+}
+
+#[tokio::test]
+async fn a_closed_sweep_stream_cancels_its_work() {
+    let server = start_with(1, 0);
+    let long = get(&server, "/api/sweep?operators=2000&years=4&param=price_shock_pct=-60:0:100&runs=10").await;
+    assert_eq!(long.status(), 200);
+    let mut stream = long.bytes_stream();
+    assert!(!stream.next().await.expect("a first event").expect("bytes").is_empty());
+    assert_eq!(status(&server).await["pool"]["running"], 1);
+    drop(stream);
+    let started = Instant::now();
+    loop {
+        let now = status(&server).await;
+        if now["pool"]["running"] == 0 && now["pool"]["cancelled"].as_u64() == Some(1) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the sweep did not stop: {now}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status(&server).await["pool"]["completed"], 0);
+}
+
+#[tokio::test]
+async fn bad_sweeps_are_a_400_naming_the_field() {
+    let server = start();
+    let sweep = |rest: &str| format!("/api/sweep?{SMALL}&{rest}");
+    assert_error(get(&server, &sweep("runs=2")).await, 400, "param").await;
+    assert_error(get(&server, &sweep("param=no_such=1:2:3")).await, 400, "no_such").await;
+    let range = assert_error(get(&server, &sweep("param=price_shock_pct=-200:0:3")).await, 400, "price_shock_pct").await;
+    assert!(range["error"]["allowed"].as_str().unwrap().contains("-95"), "{range}");
+    assert_error(get(&server, &sweep("param=price_shock_pct=-60:0:101")).await, 400, "steps").await;
+    assert_error(get(&server, &sweep("param=price_shock_pct=-60:0:60&param=operators=100:200:60")).await, 400, "param").await;
+    assert_error(get(&server, &sweep("param=price_shock_pct=-60:0:3&metric=date")).await, 400, "metric").await;
+    assert_error(get(&server, &sweep("param=price_shock_pct=-60:0:3&runs=0")).await, 400, "runs").await;
+    let budget =
+        assert_error(get(&server, "/api/sweep?operators=10000&years=4&param=price_shock_pct=-60:0:100&runs=10").await, 400, "runs").await;
+    assert!(budget["error"]["allowed"].as_str().unwrap().contains("20000000"), "{budget}");
+    assert_eq!(status(&server).await["pool"]["completed"], 0, "nothing ran");
 }
 
 async fn status(server: &Server) -> Value {

@@ -1,0 +1,249 @@
+//! `GET /api/sweep?<share-link query>&param=FIELD=FROM:TO:STEPS[&param=...]&metric=NAME&runs=K`:
+//! a parameter sweep as server-sent events, as the Monte Carlo route streams
+//! (same pool ticket, budgets, cancellation and panic handling).
+//!
+//! `param` is the one key that may repeat (once per swept field, one or two,
+//! as `hashlab sweep --param`); it is taken out before the rest is read as a
+//! strict share link. `metric` defaults to `hashrate_ehs`, `runs` to 10.
+
+use super::error::{ApiError, ErrorBody};
+use super::pool::{self, CancelOnDrop};
+use super::{json_event, scenario_of, ApiState, ProgressEvent, MAX_BATCH_OPERATOR_YEARS};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use simulation::montecarlo::{self, BatchError, Progress};
+use simulation::sweep::{self, Axis, SweepResult, SweepSpec};
+use simulation::{link, Scenario, ScenarioError};
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The key naming a swept field.
+const PARAM: &str = "param";
+/// Seeds per cell when the query does not say.
+const DEFAULT_RUNS: u32 = 10;
+/// The metric when the query does not say.
+const DEFAULT_METRIC: &str = "hashrate_ehs";
+
+/// The `sweep` event: the result and its chart.
+#[derive(Serialize)]
+struct SweepEvent<'a> {
+    #[serde(flatten)]
+    result: &'a SweepResult,
+    /// The chart, drawn as the page draws its charts.
+    svg: String,
+}
+
+/// Splits the `param` pairs (which repeat) from the rest of the query.
+fn take_params(query: &str) -> (Vec<String>, String) {
+    let mut params = Vec::new();
+    let mut rest = Vec::new();
+    for part in query.split('&') {
+        let key = part.split_once('=').map_or(part, |(key, _)| key);
+        let is_param = form_urlencoded::parse(key.as_bytes()).next().is_some_and(|(key, _)| key == PARAM);
+        if is_param {
+            let value = form_urlencoded::parse(part.as_bytes()).next().map(|(_, value)| value.into_owned()).unwrap_or_default();
+            params.push(value);
+        } else {
+            rest.push(part);
+        }
+    }
+    (params, rest.join("&"))
+}
+
+/// Reads and checks a sweep request: the spec, or a 400 naming the field.
+fn read_spec(query: Option<&str>) -> Result<SweepSpec, ApiError> {
+    let query = query.unwrap_or("");
+    if query.len() > link::MAX_QUERY_BYTES {
+        // Refused (414) as every other route refuses it.
+        scenario_of(Some(query), &[])?;
+    }
+    let (params, rest) = take_params(query);
+    let (scenario, extra) = scenario_of(Some(&rest), &["metric", "runs"])?;
+    let allowed = "one or two `param=FIELD=FROM:TO:STEPS`, e.g. param=price_shock_pct=-60:0:7";
+    if params.is_empty() || params.len() > 2 {
+        return Err(ScenarioError::new(PARAM, format!("{} parameters", params.len()), allowed).into());
+    }
+    let axes = params.iter().map(|p| Axis::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    let metric = extra.iter().find(|(key, _)| key == "metric").map_or(DEFAULT_METRIC, |(_, value)| value.as_str()).to_string();
+    let runs = match extra.iter().find(|(key, _)| key == "runs") {
+        None => DEFAULT_RUNS,
+        Some((_, value)) => value.trim().parse::<u32>().map_err(|_| {
+            ScenarioError::new(
+                "runs",
+                format!("`{}` is not a whole number", value.chars().take(32).collect::<String>()),
+                format!("a whole number from 1 to {}", montecarlo::MAX_RUNS),
+            )
+        })?,
+    };
+    let spec = SweepSpec { scenario, axes, metric, runs };
+    spec.check()?;
+    check_budget(&spec)?;
+    Ok(spec)
+}
+
+/// Each cell within one run's limit, and all of them within the batch budget
+/// (cells x runs x operators x years, as a Monte Carlo's).
+fn check_budget(spec: &SweepSpec) -> Result<(), ApiError> {
+    let cells = spec.cell_count();
+    let mut total = 0.0;
+    let mut largest: Option<Scenario> = None;
+    for index in 0..cells {
+        let scenario = spec.cell_scenario(index)?;
+        let operator_years = f64::from(scenario.operators) * scenario.years;
+        total += operator_years * f64::from(spec.runs);
+        if largest.as_ref().is_none_or(|l| f64::from(l.operators) * l.years < operator_years) {
+            largest = Some(scenario);
+        }
+    }
+    if let Some(largest) = largest {
+        super::admit(&largest)?;
+    }
+    if total > MAX_BATCH_OPERATOR_YEARS {
+        return Err(ScenarioError::new(
+            "runs",
+            format!(
+                "{cells} cells x {} runs is {total:.0} operator-years (runs x operators x years over the cells), over this server's budget",
+                spec.runs
+            ),
+            format!("cells x runs x operators x years up to {MAX_BATCH_OPERATOR_YEARS:.0}; fewer steps, runs, operators or years"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A sweep of one or two scenario fields, streamed as server-sent events.
+#[utoipa::path(
+    get,
+    path = "/api/sweep",
+    tag = "hashlab",
+    params(
+        ("query" = Option<String>, Query, description = "A share-link query, strict"),
+        ("param" = String, Query, description = "A swept field as FIELD=FROM:TO:STEPS (steps 1 to 100), e.g. price_shock_pct=-60:0:7; give it once or twice (two fields draw a heatmap); at most 2,500 cells"),
+        ("metric" = Option<String>, Query, description = "A numeric column of the daily series, taken on the final day (default hashrate_ehs)"),
+        ("runs" = Option<u32>, Query, description = "Seeds per cell, 1 to 1,000 (default 10); cells x runs x operators x years up to 20,000,000"),
+    ),
+    responses(
+        (status = 200, description = "text/event-stream: `progress` events ({done, runs}: runs finished and in all, cells x runs per cell), then one `sweep` event (the SweepResult JSON: model_version, spec, total_cells, first_cell, cells [{values, percentiles (5, 25, 50, 75, 95), mean}], plus `svg`, the chart) or an `error` event ({error: {field, message, allowed}}). Closing the connection cancels the work.", content_type = "text/event-stream", body = String),
+        (status = 400, description = "A bad value (scenario field, param, steps, metric, runs or the budget), naming the field", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+pub(super) async fn sweep_sse(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let spec = read_spec(query.as_deref())?;
+    let ticket = state.pool.ticket().await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
+    let cancel = Arc::new(AtomicBool::new(false));
+    state.pool.track_batch(&cancel);
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let pool = state.pool.clone();
+    let flag = cancel.clone();
+    let out_of_time = timed_out.clone();
+    let budget = state.budget;
+    let what = format!("{} {:?} {} x{}", link::to_query(&spec.scenario, None), spec.axes, spec.metric, spec.runs);
+    tokio::task::spawn_blocking(move || {
+        let _ticket = ticket;
+        let cells = spec.cell_count();
+        let runs = cells * spec.runs;
+        let step = (runs / 100).max(1);
+        let report = |done: u32| {
+            if done % step == 0 || done == runs {
+                let _ = tx.try_send(json_event("progress", &ProgressEvent { done, runs }));
+            }
+        };
+        let progress = Progress::new(&flag, &report);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            sweep::run_sweep(&spec, 0, cells, &progress).map(|result| {
+                let svg = app::render::sweep_chart::svg(&result);
+                json_event("sweep", &SweepEvent { result: &result, svg })
+            })
+        }));
+        let last = match outcome {
+            Ok(Ok(event)) => {
+                pool.note_completed();
+                event
+            }
+            Ok(Err(BatchError::Cancelled)) => {
+                pool.note_cancelled();
+                tracing::info!(cells, runs, "a sweep was cancelled");
+                let error = if out_of_time.load(Ordering::Relaxed) {
+                    pool.note_timed_out();
+                    ApiError::time_budget(budget)
+                } else if pool.is_stopping() {
+                    ApiError::stopping()
+                } else {
+                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server", "the sweep was cancelled", "run it again")
+                };
+                json_event("error", &error.body)
+            }
+            Ok(Err(BatchError::Invalid(error))) => json_event("error", &ApiError::bad(error).body),
+            Err(panic) => {
+                let id = uuid::Uuid::new_v4().to_string();
+                pool.note_panicked();
+                tracing::error!(panic_id = %id, sweep = %what, panic = %pool::panic_text(&*panic), "a sweep panicked");
+                json_event("error", &ApiError::panicked(id).body)
+            }
+        };
+        let _ = tx.blocking_send(last);
+    });
+    // The time budget: past it, the work is told to stop.
+    let timer = Arc::downgrade(&cancel);
+    tokio::spawn(async move {
+        tokio::time::sleep(budget).await;
+        if let Some(flag) = timer.upgrade() {
+            timed_out.store(true, Ordering::Relaxed);
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
+    let guard = CancelOnDrop(Some(cancel));
+    let stream = futures_util::stream::unfold((rx, guard), |(mut rx, guard)| async move {
+        rx.recv().await.map(|event| (Ok::<Event, Infallible>(event), (rx, guard)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_repeat_and_the_rest_stays_a_share_link() {
+        let (params, rest) = take_params("v=1&param=price_shock_pct%3D-60%3A0%3A7&seed=3&p%61ram=operators=10:20:2&metric=ai_mw");
+        assert_eq!(params, ["price_shock_pct=-60:0:7", "operators=10:20:2"]);
+        assert_eq!(rest, "v=1&seed=3&metric=ai_mw");
+        assert_eq!(take_params(""), (vec![], String::new()));
+    }
+
+    fn field_of(query: &str) -> String {
+        read_spec(Some(query)).err().map(|e| e.body.error.field).unwrap_or_default()
+    }
+
+    #[test]
+    fn bad_sweeps_name_the_field() {
+        let ok = read_spec(Some("operators=100&years=0.3&param=price_shock_pct=-60:0:3&param=operators=100:200:2&runs=2")).unwrap();
+        assert_eq!((ok.cell_count(), ok.runs, ok.metric.as_str()), (6, 2, "hashrate_ehs"));
+        assert_eq!(field_of("operators=100"), "param");
+        assert_eq!(field_of("param=a=1:2:3&param=b=1:2:3&param=c=1:2:3"), "param");
+        assert_eq!(field_of("param=nope=1:2:3"), "nope");
+        assert_eq!(field_of("param=price_shock_pct=-200:0:3"), "price_shock_pct");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:101"), "steps");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:0"), "steps");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:60&param=fee_btc_per_block=0:1:60"), "param");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:3&metric=date"), "metric");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:3&runs=0"), "runs");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:3&runs=lots"), "runs");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:3&colour=red"), "colour");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:3&runs=2&runs=3"), "runs");
+        // 100 x 2,000 operators x 4 years x 10 runs is 8 M; 1,000 runs is over.
+        assert!(read_spec(Some("param=price_shock_pct=-60:0:100")).is_ok());
+        let over = read_spec(Some("param=price_shock_pct=-60:0:100&runs=1000")).unwrap_err();
+        assert_eq!(over.body.error.field, "runs");
+        assert!(over.body.error.allowed.contains("20000000"), "{}", over.body.error.allowed);
+        // A swept field can push one cell over the one-run limit.
+        assert_eq!(field_of("years=30&param=operators=1000:100000:2&runs=1"), "operators");
+    }
+}
