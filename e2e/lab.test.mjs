@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -422,6 +422,105 @@ test('sensitivity: a tornado per output from low and high runs of each key assum
   const bars = await page.locator('figure.tornado[data-output="hashrate_ehs"] rect').count();
   assert.ok(bars >= 20, `${bars} bars`);
   await page.locator('#sensitivity').screenshot({ path: path.join(SHOTS, 'sensitivity-tornado.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** A tiny scenario for sweeps: each run takes a few milliseconds. */
+const SWEEP_SMALL = 'operators=100&years=0.3';
+
+/** The sweep's CSV, from its download link's data URL. */
+async function sweepCsv(page) {
+  const href = await page.getAttribute('.sweep-csv', 'href');
+  assert.match(href, /^data:text\/csv;charset=utf-8,/);
+  return decodeURIComponent(href.slice(href.indexOf(',') + 1));
+}
+
+test('sweep: one parameter streams progress, then the median with its bands and a CSV', async () => {
+  const { context, page, errors } = await open(`${base}/?${SWEEP_SMALL}`);
+  assert.equal(await page.inputValue('#sweep-field-1'), 'price_shock_pct');
+  assert.equal(await page.inputValue('#sweep-from-1'), '-60');
+  assert.equal(await page.inputValue('#sweep-to-1'), '0');
+  assert.equal(await page.inputValue('#sweep-metric'), 'hashrate_ehs');
+  await page.fill('#sweep-steps-1', '4');
+  await page.fill('#sweep-runs', '2');
+  assert.equal(await page.innerText('.sweep-start'), 'Run the sweep (4 cells x 2 runs)');
+  await page.click('.sweep-start');
+  await page.waitForSelector('body[data-sweep="done"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-sweep-progress'), '8/8');
+  const chart = page.locator('.sweep-chart svg[data-sweep="line"]');
+  assert.equal(await chart.count(), 1);
+  assert.equal(await chart.locator('polygon').count(), 2, 'the 5-95 and 25-75 bands');
+  assert.equal(await chart.locator('polyline[stroke="#08306B"]').count(), 1, 'the median');
+  assert.match(await chart.getAttribute('aria-label'), /^Hash rate by Price shock\. Median of 2 runs per cell/);
+  const labels = await chart.locator('text').allTextContents();
+  for (const label of ['Price shock (%)', 'Hash rate (EH/s)', '-60', '0']) {
+    assert.ok(labels.some((t) => t.trim() === label), `${label} in ${labels}`);
+  }
+  assert.match(await page.innerText('.sweep-done'), /^4 cells x 2 runs in [\d.]+ m?s\. Download the cells \(CSV\)/);
+  const csv = (await sweepCsv(page)).trim().split('\n');
+  assert.equal(csv[0], 'price_shock_pct,p5,p25,p50,p75,p95,mean');
+  assert.deepEqual(csv.slice(1).map((row) => row.split(',')[0]), ['-60', '-40', '-20', '0']);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.sweep-csv')]);
+  assert.equal(download.suggestedFilename(), 'hashlab-sweep-hashrate_ehs-by-price_shock_pct.csv');
+  assert.equal(readFileSync(await download.path(), 'utf8').trim().split('\n').length, 5);
+  await page.locator('#sweep').screenshot({ path: path.join(SHOTS, 'sweep-line.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('sweep: two parameters draw a heatmap of the median', async () => {
+  const { context, page, errors } = await open(`${base}/?${SWEEP_SMALL}`);
+  assert.ok(await page.isDisabled('#sweep-from-2'), 'no second parameter yet');
+  await page.selectOption('#sweep-field-2', 'fee_btc_per_block');
+  assert.equal(await page.inputValue('#sweep-from-2'), '0.01', 'the field\'s suggested range');
+  assert.equal(await page.inputValue('#sweep-to-2'), '0.1');
+  await page.fill('#sweep-steps-1', '3');
+  await page.fill('#sweep-steps-2', '3');
+  await page.fill('#sweep-runs', '2');
+  await page.selectOption('#sweep-metric', 'nakamoto_pools');
+  await page.click('.sweep-start');
+  await page.waitForSelector('body[data-sweep="done"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-sweep-progress'), '18/18');
+  const chart = page.locator('.sweep-chart svg[data-sweep="heatmap"]');
+  assert.equal(await chart.count(), 1);
+  assert.equal(await chart.locator('polygon').count(), 0);
+  assert.ok(await chart.locator('rect').count() >= 9 + 48, 'nine cells and the colour scale');
+  const labels = (await chart.locator('text').allTextContents()).map((t) => t.trim());
+  for (const label of ['Price shock (%)', 'Fees per block (BTC)', 'median, pools']) assert.ok(labels.includes(label), `${label} in ${labels}`);
+  const csv = (await sweepCsv(page)).trim().split('\n');
+  assert.equal(csv[0], 'price_shock_pct,fee_btc_per_block,p5,p25,p50,p75,p95,mean');
+  assert.equal(csv.length, 10);
+  await page.locator('#sweep').screenshot({ path: path.join(SHOTS, 'sweep-heatmap.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('sweep: a bad range shows the server\'s error naming the field', async () => {
+  const { context, page, errors } = await open(`${base}/?${SWEEP_SMALL}`);
+  await page.fill('#sweep-from-1', '-200');
+  await page.fill('#sweep-steps-1', '3');
+  await page.fill('#sweep-runs', '2');
+  await page.click('.sweep-start');
+  await page.waitForSelector('.sweep-error', { timeout: 30_000 });
+  assert.equal(await page.getAttribute('.sweep-error', 'data-field'), 'price_shock_pct');
+  assert.match(await page.innerText('.sweep-error'), /^The sweep did not run: price_shock_pct: -200 is out of range \(allowed: a number from -95 to 1000 %\)/);
+  assert.equal(await page.getAttribute('body', 'data-sweep'), 'error');
+  assert.ok(await page.isEnabled('.sweep-start'));
+  assert.equal(await page.locator('.sweep-chart').count(), 0);
+  // The browser reports the refused stream (a 400) itself; nothing else went wrong.
+  assert.deepEqual(errors.filter((e) => !/status of 400|MIME type/.test(e)), []);
+  await context.close();
+});
+
+test('sweep: the default sweep of the default scenario (timing)', async () => {
+  const { context, page, errors } = await open(`${base}/`);
+  assert.equal(await page.innerText('.sweep-start'), 'Run the sweep (7 cells x 10 runs)');
+  await page.click('.sweep-start');
+  await page.waitForSelector('body[data-sweep="done"]', { timeout: 120_000 });
+  assert.equal(await page.getAttribute('body', 'data-sweep-progress'), '70/70');
+  timings['Sweep, default (price shock -60..0 % in 7 steps x 10 runs, 2,000 operators, 4 years), click to chart (ms)'] =
+    await page.getAttribute('body', 'data-sweep-ms');
   assert.deepEqual(errors, []);
   await context.close();
 });
