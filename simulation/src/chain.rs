@@ -142,6 +142,7 @@ impl DifficultyWindow {
 }
 
 /// One difficulty adjustment, as the daily output reports it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Retarget {
     /// Height of the last block of the window (the new difficulty applies from the next).

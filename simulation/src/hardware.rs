@@ -24,6 +24,7 @@ pub const NEW_SALE_MONTHS: u32 = 36;
 pub const SCRAP_USD_PER_TH: f64 = 0.5;
 
 /// One ASIC generation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Generation {
     /// Model name.

@@ -11,6 +11,7 @@ use std::io::Write;
 macro_rules! daily_record {
     ($( $(#[doc = $doc:expr])* $name:ident : $ty:ty ),* $(,)?) => {
         /// One day of the run. Field names are the CSV column names.
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         pub struct DailyRecord {
             /// Day of the run, from 0.
@@ -135,6 +136,7 @@ daily_record! {
 }
 
 /// Headline figures of a run.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// Days simulated.
@@ -188,6 +190,7 @@ pub struct Summary {
 }
 
 /// Everything one run produces.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     /// The model version that produced it (links carry it).

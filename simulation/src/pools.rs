@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One pool.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PoolInfo {
     /// The tag block explorers show.

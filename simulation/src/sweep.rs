@@ -18,6 +18,7 @@ pub const MAX_CELLS: u32 = 2_500;
 pub const MAX_STEPS: u32 = 100;
 
 /// One swept field.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Axis {
     /// The scenario field.
@@ -91,6 +92,7 @@ impl Axis {
 }
 
 /// A sweep's definition.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepSpec {
     /// The scenario every cell starts from.
@@ -104,6 +106,7 @@ pub struct SweepSpec {
 }
 
 /// One cell of a sweep.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     /// The swept fields' values, in axis order.
@@ -115,6 +118,7 @@ pub struct Cell {
 }
 
 /// A sweep's result, or a shard of it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepResult {
     /// The model version that produced it.
