@@ -343,40 +343,50 @@ test('download links: CSV, JSON and every chart as SVG and PNG, before hydration
   await live.context.close();
 });
 
-test('Monte Carlo: 10 seeds stream progress to the end, then the bands are drawn', async () => {
+test('Monte Carlo: 10 seeds stream progress to the end, then every chart shades their spread', async () => {
   const { context, page, errors } = await open(`${base}/?${SMALL}`);
+  const charts = await page.locator('section.chart').count();
+  assert.ok(charts >= 8, `${charts} charts`);
   await page.fill('#mc-runs', '10');
   await page.press('#mc-runs', 'Tab');
   assert.equal(await page.innerText('.mc-start'), 'Run 10 seeds');
   await page.click('.mc-start');
   await page.waitForSelector('body[data-mc="done"]', { timeout: 60_000 });
   assert.equal(await page.getAttribute('body', 'data-mc-progress'), '10/10');
-  const bands = page.locator('.mc-band');
-  assert.equal(await bands.count(), 4);
-  for (const metric of ['hashrate_ehs', 'hashprice_usd_per_ph_day', 'security_budget_usd_per_day', 'nakamoto_pools']) {
-    const figure = page.locator(`.mc-band[data-metric="${metric}"]`);
-    for (const part of ['.mc-outer', '.mc-inner', '.mc-median']) {
-      const d = await figure.locator(`svg ${part}`).getAttribute('d');
-      assert.match(d ?? '', /^M[\d.]+,[\d.]+L/, `${metric} ${part}`);
-    }
-  }
   assert.match(await page.innerText('.mc-done'), /^10 runs in [\d.]+ s/);
-  await page.locator('#montecarlo').screenshot({ path: path.join(SHOTS, 'montecarlo-bands.png') });
-  // A new scenario clears bands that no longer describe it.
+  // Every chart is drawn again with the bands of those seeds.
+  await page.waitForFunction((n) => document.querySelectorAll('section.chart[data-bands="10"]').length === n, charts, { timeout: 30_000 });
+  for (const id of await page.evaluate(() => [...document.querySelectorAll('section.chart')].map((c) => c.dataset.chart))) {
+    const chart = page.locator(`section.chart[data-chart="${id}"]`);
+    assert.ok((await chart.locator('.legend').innerText()).includes('shaded: 5-95% and 25-75% of 10 seeds'), id);
+    const translucent = await chart.locator('svg polygon[fill-opacity="0.13"], svg polygon[opacity="0.13"]').count();
+    assert.ok(translucent >= 1, `${id}: ${translucent} shaded areas`);
+  }
+  assert.match(await page.innerText('.bands-note'), /90% \(light\) and 50% \(darker\) of 10 seeds/);
+  // The chart downloads carry the bands (the server kept the Monte Carlo).
+  const href = await page.getAttribute('a[data-download="hashrate.svg"]', 'href');
+  assert.match(href ?? '', /runs=10/);
+  const svg = await (await page.request.get(`${base}${href}`)).text();
+  assert.ok(svg.includes('shaded: 5-95% and 25-75% of 10 seeds'), 'the downloaded chart is shaded too');
+  await page.locator('#chart-hashrate').screenshot({ path: path.join(SHOTS, 'montecarlo-bands.png') });
+  // A new scenario: the bands no longer describe it, so the charts come without them.
   await page.fill('input[data-value="years"]', '2');
   await page.press('input[data-value="years"]', 'Enter');
   await page.waitForURL(/years=2(&|$)/);
-  await page.waitForFunction(() => document.querySelectorAll('.mc-band').length === 0);
+  await page.waitForFunction(() => document.querySelectorAll('section.chart').length > 0 && document.querySelectorAll('section.chart[data-bands]').length === 0);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('Monte Carlo: 100 seeds of the default scenario (timing)', async () => {
   const { context, page, errors } = await open(`${base}/`);
+  const started = Date.now();
   await page.click('.mc-start');
   await page.waitForSelector('body[data-mc="done"]', { timeout: 120_000 });
   assert.equal(await page.getAttribute('body', 'data-mc-progress'), '100/100');
-  timings['Monte Carlo, 100 seeds of the default scenario, click to bands (ms)'] = await page.getAttribute('body', 'data-mc-ms');
+  timings['Monte Carlo, 100 seeds of the default scenario, click to last progress event (ms)'] = await page.getAttribute('body', 'data-mc-ms');
+  await page.waitForFunction(() => document.querySelectorAll('section.chart[data-bands="100"]').length >= 8, null, { timeout: 30_000 });
+  timings['Monte Carlo, 100 seeds of the default scenario, click to every chart shaded (ms)'] = String(Date.now() - started);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -396,7 +406,7 @@ test('Monte Carlo: cancel stops the progress and says so', async () => {
   await page.waitForTimeout(1_500);
   assert.equal(await page.getAttribute('body', 'data-mc-progress'), stopped, 'no progress after cancel');
   assert.equal(await page.getAttribute('body', 'data-mc'), 'cancelled');
-  assert.equal(await page.locator('.mc-band').count(), 0);
+  assert.equal(await page.locator('section.chart[data-bands]').count(), 0);
   assert.ok(await page.isEnabled('.mc-start'));
   assert.deepEqual(errors, []);
   await context.close();

@@ -59,18 +59,22 @@ pub fn Lab() -> impl IntoView {
             compact.set(true);
         }
     });
+    // The Monte Carlo whose bands the charts shade: (the scenario's link, seeds).
+    // Bands of another scenario are simply not asked for.
+    let bands_for = RwSignal::new(None::<(String, u32)>);
+    let bands = Memo::new(move |_| bands_for.with(|b| b.as_ref().filter(|(q, _)| *q == canonical.get()).map(|(_, runs)| *runs)));
     let run = Resource::new(
-        move || (query.get(), baseline.get(), compact.get()),
-        |(query, baseline, compact)| async move {
+        move || (query.get(), baseline.get(), compact.get(), bands.get()),
+        |(query, baseline, compact, bands)| async move {
             // On the server this runs while rendering the page: the charts go into the
             // HTML, not again into the data that hydrates it.
             #[cfg(feature = "ssr")]
             {
-                crate::render::run_view(query, baseline, compact).await.map(RunView::for_page).map_err(ServerFnError::new)
+                crate::render::run_view(query, baseline, compact, bands).await.map(RunView::for_page).map_err(ServerFnError::new)
             }
             #[cfg(not(feature = "ssr"))]
             {
-                simulate(query, baseline, compact).await
+                simulate(query, baseline, compact, bands).await
             }
         },
     );
@@ -135,9 +139,10 @@ pub fn Lab() -> impl IntoView {
                             }
                         })}
                     </Transition>
-                    <MonteCarlo query=canonical scenario />
-                    <Sensitivity scenario preset query=canonical />
-                    <Sweep query=canonical scenario />
+                    // The research panels, each type-erased (the page's view type stays shallow).
+                    {view! { <MonteCarlo query=canonical scenario bands_for /> }.into_any()}
+                    {view! { <Sensitivity scenario preset query=canonical /> }.into_any()}
+                    {view! { <Sweep query=canonical scenario /> }.into_any()}
                 </main>
             </div>
             <footer class="foot">

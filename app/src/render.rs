@@ -6,6 +6,7 @@ pub mod plot;
 pub mod sweep_chart;
 
 use crate::run_view::{Headline, RunView};
+use simulation::montecarlo::MonteCarloResult;
 use simulation::{link, RunResult, Scenario, ScenarioError};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -109,12 +110,42 @@ fn lookup(scenario: &Scenario) -> Option<Cached> {
     cache.iter().find(|(key, _)| key == scenario).map(|(_, result)| result.clone())
 }
 
+/// Monte Carlo results kept to shade their bands on the charts of their scenario.
+const CACHED_BANDS: usize = 8;
+
+type BandsEntry = ((Scenario, u32), Arc<MonteCarloResult>);
+
+fn bands_cache() -> &'static Mutex<VecDeque<BandsEntry>> {
+    static CACHE: OnceLock<Mutex<VecDeque<BandsEntry>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(VecDeque::with_capacity(CACHED_BANDS)))
+}
+
+/// Keeps a finished Monte Carlo (the latest [`CACHED_BANDS`]) so that the page
+/// and the report charts can shade its bands without running it again.
+pub fn store_bands(result: Arc<MonteCarloResult>) {
+    let key = (result.scenario.clone(), result.runs);
+    let mut cache = bands_cache().lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|(k, _)| *k != key);
+    if cache.len() == CACHED_BANDS {
+        cache.pop_front();
+    }
+    cache.push_back((key, result));
+}
+
+/// The kept Monte Carlo of `runs` seeds of `scenario`, if any.
+pub fn cached_bands(scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>> {
+    let cache = bands_cache().lock().unwrap_or_else(|e| e.into_inner());
+    cache.iter().find(|((s, r), _)| *r == runs && s == scenario).map(|(_, result)| result.clone())
+}
+
 /// Everything the page shows for the run of share-link `query`, with the
-/// run of `baseline` (another share-link query) overlaid when given, with
-/// charts drawn for a phone when `compact`.
-pub async fn run_view(query: String, baseline: Option<String>, compact: bool) -> Result<RunView, String> {
+/// run of `baseline` (another share-link query) overlaid when given, the
+/// bands of a kept Monte Carlo of `bands` seeds of the same scenario shaded
+/// when asked for, and charts drawn for a phone when `compact`.
+pub async fn run_view(query: String, baseline: Option<String>, compact: bool, bands: Option<u32>) -> Result<RunView, String> {
     let started = Instant::now();
     let parse = link::from_query(&query);
+    let kept_bands = bands.and_then(|runs| cached_bands(&parse.scenario, runs));
     let run = run_cached(parse.scenario.clone()).await?;
     let baseline_run = match baseline {
         Some(baseline) => run_cached(link::from_query(&baseline).scenario).await?.ok(),
@@ -123,7 +154,7 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool) ->
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
     let view = match run {
         Ok(run) => {
-            let charts = charts::draw_all(&run, baseline_run.as_deref(), compact);
+            let charts = charts::draw_all(&run, baseline_run.as_deref(), kept_bands.as_deref(), compact);
             RunView {
                 query: canonical,
                 model_version: run.model_version.to_string(),
@@ -132,6 +163,8 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool) ->
                 headlines: headlines(&run, baseline_run.as_deref()),
                 charts,
                 with_baseline: baseline_run.is_some(),
+                bands_runs: kept_bands.as_ref().map(|b| b.runs),
+                bands_missing: bands.is_some() && kept_bands.is_none(),
                 server_ms: 0.0,
             }
         }
@@ -143,6 +176,8 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool) ->
             headlines: Vec::new(),
             charts: Vec::new(),
             with_baseline: false,
+            bands_runs: None,
+            bands_missing: false,
             server_ms: 0.0,
         },
     };

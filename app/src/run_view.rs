@@ -21,6 +21,10 @@ pub struct RunView {
     pub charts: Vec<ChartView>,
     /// Whether a pinned baseline is drawn dashed on the charts.
     pub with_baseline: bool,
+    /// The seeds of the Monte Carlo whose bands are shaded on the charts.
+    pub bands_runs: Option<u32>,
+    /// Bands were asked for but the server no longer holds them (run the seeds again).
+    pub bands_missing: bool,
     /// Server time to run and draw, milliseconds.
     pub server_ms: f64,
 }
@@ -153,10 +157,17 @@ mod api {
 
     /// Runs the scenario of a share-link `query` (and the pinned `baseline`
     /// query, if any) and returns the page's figures and charts, drawn for a
-    /// phone screen when `compact`.
-    #[leptos::server(prefix = "/api", endpoint = "simulate")]
-    pub async fn simulate(query: String, baseline: Option<String>, compact: bool) -> Result<RunView, leptos::prelude::ServerFnError> {
-        crate::render::run_view(query, baseline, compact).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
+    /// phone screen when `compact`, with the bands of the Monte Carlo of
+    /// `bands` seeds of this scenario when the server holds it. (The JSON API's
+    /// `/api/simulate` is another route: this one serves the page.)
+    #[leptos::server(prefix = "/api", endpoint = "page-view")]
+    pub async fn simulate(
+        query: String,
+        baseline: Option<String>,
+        compact: bool,
+        bands: Option<u32>,
+    ) -> Result<RunView, leptos::prelude::ServerFnError> {
+        crate::render::run_view(query, baseline, compact, bands).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
     }
 }
 

@@ -99,9 +99,16 @@ struct ApiState {
 #[openapi(
     info(
         title = "Hashlab API",
-        description = "Runs of Hashlab's Bitcoin mining-economy model: presets, single runs, exports and Monte Carlo bands."
+        description = "Runs of Hashlab's Bitcoin mining-economy model: presets, single runs, exports, Monte Carlo bands (the `bands` event is a MonteCarloResult), sweeps (the `sweep` event is a SweepResult) and report charts."
     ),
-    components(schemas(ErrorBody, PoolStatus, Limits, ProgressEvent))
+    components(schemas(
+        ErrorBody,
+        PoolStatus,
+        Limits,
+        ProgressEvent,
+        simulation::montecarlo::MonteCarloResult,
+        simulation::sweep::SweepResult
+    ))
 )]
 struct ApiDoc;
 
@@ -158,6 +165,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
 fn openapi_router() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(presets))
+        .routes(routes!(simulate_get, simulate_post))
         .routes(routes!(run_get, run_post))
         .routes(routes!(export_csv))
         .routes(routes!(export_json))
@@ -287,14 +295,47 @@ async fn presets() -> Json<Vec<PresetOut>> {
     )
 }
 
-/// One run of the scenario a share-link query describes.
+/// One run of the scenario a share-link query describes (`/api/run` is the same).
+#[utoipa::path(
+    get,
+    path = "/api/simulate",
+    tag = "hashlab",
+    params(("query" = Option<String>, Query, description = "A share-link query: `v`, `preset`, `seed` and any scenario field as `key=value`; strict: a bad, unknown or repeated key is a 400")),
+    responses(
+        (status = 200, description = "The run: model_version, scenario, summary, days (the daily series), pools, pool_shares, ...", body = simulation::RunResult),
+        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+        (status = 503, description = "The server is busy (Retry-After) or the run went past its time budget", body = ErrorBody),
+    )
+)]
+async fn simulate_get(state: State<ApiState>, query: RawQuery) -> Result<Response, ApiError> {
+    run_get(state, query).await
+}
+
+/// One run of a scenario given as JSON (`/api/run` is the same).
+#[utoipa::path(
+    post,
+    path = "/api/simulate",
+    tag = "hashlab",
+    request_body(content = simulation::Scenario, description = "A scenario as JSON, e.g. {\"operators\": 500, \"years\": 2}; unknown, repeated or wrong-typed fields are a 400", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The run, as for GET", body = simulation::RunResult),
+        (status = 400, description = "A bad value or malformed JSON, naming the field", body = ErrorBody),
+        (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
+        (status = 503, description = "Busy or past the time budget", body = ErrorBody),
+    )
+)]
+async fn simulate_post(state: State<ApiState>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    run_post(state, body).await
+}
+
+/// One run of the scenario a share-link query describes (an alias of `GET /api/simulate`).
 #[utoipa::path(
     get,
     path = "/api/run",
     tag = "hashlab",
     params(("query" = Option<String>, Query, description = "A share-link query: `v`, `preset`, `seed` and any scenario field as `key=value`; strict: a bad, unknown or repeated key is a 400")),
     responses(
-        (status = 200, description = "The run: model_version, scenario, summary, days (the daily series), pools, pool_shares, ...", body = Object),
+        (status = 200, description = "The run: model_version, scenario, summary, days (the daily series), pools, pool_shares, ...", body = simulation::RunResult),
         (status = 400, description = "A bad value, naming the field", body = ErrorBody),
         (status = 503, description = "The server is busy (Retry-After) or the run went past its time budget", body = ErrorBody),
     )
@@ -304,14 +345,14 @@ async fn run_get(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Re
     Ok(json_response(run_json(&state, scenario).await?, None))
 }
 
-/// One run of a scenario given as JSON (any field left out keeps its default).
+/// One run of a scenario given as JSON, any field left out keeping its default (an alias of `POST /api/simulate`).
 #[utoipa::path(
     post,
     path = "/api/run",
     tag = "hashlab",
-    request_body(content = Object, description = "A scenario as JSON, e.g. {\"operators\": 500, \"years\": 2}; unknown, repeated or wrong-typed fields are a 400", content_type = "application/json"),
+    request_body(content = simulation::Scenario, description = "A scenario as JSON, e.g. {\"operators\": 500, \"years\": 2}; unknown, repeated or wrong-typed fields are a 400", content_type = "application/json"),
     responses(
-        (status = 200, description = "The run, as for GET", body = Object),
+        (status = 200, description = "The run, as for GET", body = simulation::RunResult),
         (status = 400, description = "A bad value or malformed JSON, naming the field", body = ErrorBody),
         (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
         (status = 503, description = "Busy or past the time budget", body = ErrorBody),
@@ -367,7 +408,7 @@ async fn export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) ->
     tag = "hashlab",
     params(("query" = Option<String>, Query, description = "A share-link query, strict")),
     responses(
-        (status = 200, description = "The run, as a download", body = Object),
+        (status = 200, description = "The run, as a download", body = simulation::RunResult),
         (status = 400, description = "A bad value, naming the field", body = ErrorBody),
         (status = 503, description = "Busy", body = ErrorBody),
     )
@@ -388,6 +429,7 @@ async fn export_json(State(state): State<ApiState>, RawQuery(query): RawQuery) -
         ("query" = Option<String>, Query, description = "A share-link query, strict"),
         ("width" = Option<u32>, Query, description = "Width in pixels, 320 to 2400 (default 760)"),
         ("height" = Option<u32>, Query, description = "Height of the plot in pixels, 200 to 1600 (default 360)"),
+        ("runs" = Option<u32>, Query, description = "Shade the spread (5-95% and 25-75%) of a Monte Carlo of this many seeds, 1 to 1,000: the one the page or /api/montecarlo ran if the server still holds it, else run now within the batch budget"),
     ),
     responses(
         (status = 200, description = "The chart, with title, the scenario's description and its share link in small print", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
@@ -411,16 +453,44 @@ async fn chart_svg(State(state): State<ApiState>, Path(file): Path<String>, RawQ
             ))
         }
     };
-    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height"])?;
+    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height", "runs"])?;
     let width = chart::dimension(&extra, "width", chart::WIDTH)?;
     let height = chart::dimension(&extra, "height", chart::HEIGHT)?;
+    let runs = runs_of(&extra)?;
+    if let Some(runs) = runs {
+        admit_batch(&scenario, runs)?;
+    }
     let what = link::to_query(&scenario, None);
     let pool = state.pool.clone();
     let body = state
         .pool
         .run(state.budget, what, move |cancel| -> Result<Vec<u8>, ApiError> {
             let run = run_or_stop(&scenario, cancel, &pool)?;
-            let svg = chart::svg(&run, page_id, width, height);
+            let bands = match runs {
+                None => None,
+                Some(runs) => Some(match app::render::cached_bands(&scenario, runs) {
+                    Some(kept) => kept,
+                    None => {
+                        let report = |_| {};
+                        let result = montecarlo::run_montecarlo(&scenario, runs, &Progress::new(cancel, &report)).map_err(|e| match e {
+                            BatchError::Invalid(error) => ApiError::bad(error),
+                            BatchError::Cancelled => {
+                                pool.note_cancelled();
+                                ApiError::new(
+                                    StatusCode::SERVICE_UNAVAILABLE,
+                                    "runs",
+                                    "the Monte Carlo was stopped before it finished",
+                                    "a client that waits for the answer, or fewer runs",
+                                )
+                            }
+                        })?;
+                        let result = Arc::new(result);
+                        app::render::store_bands(result.clone());
+                        result
+                    }
+                }),
+            };
+            let svg = chart::svg(&run, bands.as_deref(), page_id, width, height);
             if png {
                 chart::png(&svg).map_err(|e| {
                     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", format!("the chart could not be drawn: {e}"), "")
@@ -440,6 +510,35 @@ fn attach_inline(response: &mut Response, file_name: &str) {
     if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
         response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
     }
+}
+
+/// The `runs` key of a query, if given: seeds of a Monte Carlo, 1 to 1,000.
+fn runs_of(extra: &[(String, String)]) -> Result<Option<u32>, ApiError> {
+    let Some((_, value)) = extra.iter().find(|(key, _)| key == "runs") else {
+        return Ok(None);
+    };
+    let runs = value.parse::<u32>().map_err(|_| {
+        ScenarioError::new("runs", format!("`{value}` is not a whole number"), format!("a whole number from 1 to {}", montecarlo::MAX_RUNS))
+    })?;
+    montecarlo::check_runs(runs)?;
+    Ok(Some(runs))
+}
+
+/// Refuses a Monte Carlo over this server's budget of runs x operators x years.
+fn admit_batch(scenario: &Scenario, runs: u32) -> Result<(), ApiError> {
+    let batch = f64::from(scenario.operators) * scenario.years * f64::from(runs);
+    if batch > MAX_BATCH_OPERATOR_YEARS {
+        return Err(ScenarioError::new(
+            "runs",
+            format!(
+                "{runs} runs of {} operators for {} years is {batch:.0} operator-years, over this server's budget",
+                scenario.operators, scenario.years
+            ),
+            format!("runs x operators x years up to {MAX_BATCH_OPERATOR_YEARS:.0}"),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// A `progress` event of a Monte Carlo.
@@ -468,29 +567,8 @@ pub struct ProgressEvent {
 )]
 async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
-    let runs = match extra.iter().find(|(key, _)| key == "runs") {
-        None => 100,
-        Some((_, value)) => value.parse::<u32>().map_err(|_| {
-            ScenarioError::new(
-                "runs",
-                format!("`{value}` is not a whole number"),
-                format!("a whole number from 1 to {}", montecarlo::MAX_RUNS),
-            )
-        })?,
-    };
-    montecarlo::check_runs(runs)?;
-    let batch = f64::from(scenario.operators) * scenario.years * f64::from(runs);
-    if batch > MAX_BATCH_OPERATOR_YEARS {
-        return Err(ScenarioError::new(
-            "runs",
-            format!(
-                "{runs} runs of {} operators for {} years is {batch:.0} operator-years, over this server's budget",
-                scenario.operators, scenario.years
-            ),
-            format!("runs x operators x years up to {MAX_BATCH_OPERATOR_YEARS:.0}"),
-        )
-        .into());
-    }
+    let runs = runs_of(&extra)?.unwrap_or(100);
+    admit_batch(&scenario, runs)?;
     let ticket = state.pool.ticket().await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
     let cancel = Arc::new(AtomicBool::new(false));
@@ -514,7 +592,10 @@ async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery
         let last = match outcome {
             Ok(Ok(result)) => {
                 pool.note_completed();
-                json_event("bands", &result)
+                // Kept, so the page and the report charts can shade these bands.
+                let result = Arc::new(result);
+                app::render::store_bands(result.clone());
+                json_event("bands", &*result)
             }
             Ok(Err(BatchError::Cancelled)) => {
                 pool.note_cancelled();

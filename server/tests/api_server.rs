@@ -94,8 +94,13 @@ async fn happy_paths() {
     let days = run["days"].as_array().expect("days").len();
     assert!(days > 150, "{days} days");
 
+    // `/api/simulate` is the same run (`/api/run` is its alias).
+    let simulated: Value = get(&server, &format!("/api/simulate?{SMALL}")).await.json().await.expect("a run");
+    assert_eq!(simulated["summary"], run["summary"]);
+    assert_eq!(simulated["days"].as_array().map(Vec::len), Some(days));
+
     let posted = client()
-        .post(format!("{}/api/run", server.base))
+        .post(format!("{}/api/simulate", server.base))
         .header("content-type", "application/json")
         .body(r#"{"operators": 100, "years": 0.5, "seed": 7}"#)
         .send()
@@ -216,8 +221,22 @@ async fn openapi_lists_every_route() {
     let doc: Value = get(&server, "/api/openapi.json").await.json().await.expect("the document");
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().expect("paths");
+    // The schemas come from the model's own types.
+    let schemas = &doc["components"]["schemas"];
+    for (schema, property) in [
+        ("RunResult", "days"),
+        ("DailyRecord", "nakamoto_pools"),
+        ("Scenario", "ai_revenue_usd_per_mw_year"),
+        ("MonteCarloResult", "bands"),
+        ("SweepResult", "cells"),
+        ("ErrorBody", "error"),
+    ] {
+        assert!(schemas[schema]["properties"][property].is_object(), "{schema}.{property} is not in the document");
+    }
     let expected = [
         ("get", "/api/presets"),
+        ("get", "/api/simulate"),
+        ("post", "/api/simulate"),
         ("get", "/api/run"),
         ("post", "/api/run"),
         ("get", "/api/export.csv"),
@@ -244,7 +263,8 @@ async fn openapi_lists_every_route() {
             assert!(status != 404 && status != 405 && status < 500, "{method} {path}: {status}");
         }
     }
-    assert!(paths.len() >= expected.len() - 1);
+    let expected_paths: std::collections::BTreeSet<&str> = expected.iter().map(|(_, path)| *path).collect();
+    assert!(paths.len() >= expected_paths.len());
 }
 
 /// Reads server-sent events until the stream ends or `stop` says so.
@@ -298,6 +318,13 @@ async fn montecarlo_streams_progress_then_bands() {
     assert_eq!(bands["runs"], 20);
     assert_eq!(bands["percentiles"].as_array().unwrap().len(), 5);
     assert!(!bands["bands"].as_array().unwrap().is_empty());
+
+    // The server keeps the result: a report chart of the same scenario shades
+    // its bands without running it again (the pool completes no more work).
+    let completed = status(&server).await["pool"]["completed"].as_u64().unwrap();
+    let svg = get(&server, "/api/chart/hashrate.svg?operators=50&years=0.25&runs=20").await.text().await.unwrap();
+    assert!(svg.contains("shaded: 5-95% and 25-75% of 20 seeds"), "{}", &svg[..svg.len().min(600)]);
+    assert_eq!(status(&server).await["pool"]["completed"].as_u64().unwrap(), completed + 1, "only the chart's own run");
 }
 
 #[tokio::test]
@@ -429,6 +456,13 @@ async fn report_charts_as_svg() {
     assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&bogus=1")).await, 400, "bogus").await;
     assert_error(get(&server, "/api/chart/no-such-chart.svg").await, 404, "chart").await;
     assert_error(get(&server, "/api/chart/hashrate.gif").await, 400, "format").await;
+    // With `runs`, the spread across that many seeds is shaded (run now if not kept).
+    let plain = get(&server, &format!("/api/chart/nakamoto.svg?{SMALL}")).await.text().await.unwrap();
+    let banded = get(&server, &format!("/api/chart/nakamoto.svg?{SMALL}&runs=4")).await.text().await.unwrap();
+    assert!(banded.contains("shaded: 5-95% and 25-75% of 4 seeds") && !plain.contains("shaded:"));
+    assert!(banded.matches("<polygon").count() >= plain.matches("<polygon").count() + 8, "two areas for each of four series");
+    assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&runs=0")).await, 400, "runs").await;
+    assert_error(get(&server, "/api/chart/hashrate.svg?operators=20000&years=4&runs=1000").await, 400, "runs").await;
     let png = get(&server, &format!("/api/chart/nakamoto.png?{SMALL}&width=640&height=300")).await;
     assert_eq!(png.status(), 200);
     assert_eq!(png.headers()["content-type"], "image/png");

@@ -123,7 +123,7 @@ fn the_page_without_javascript() {
     let api = request(
         &server,
         "POST",
-        "/api/simulate",
+        "/api/page-view",
         "Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n",
         "query=v%3D1%26seed%3D7%26years%3D0.5&compact=false",
     );

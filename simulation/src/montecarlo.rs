@@ -40,6 +40,7 @@ pub const BAND_COLUMNS: &[&str] = &[
     "hhi_pools",
     "hhi_entities",
     "top_pool_share",
+    "top5_pool_share",
     "ai_mw",
     "ai_mw_pending",
     "operators_active",
@@ -50,9 +51,15 @@ pub const BAND_COLUMNS: &[&str] = &[
     "hashrate_ehs_public_miner",
     "hashrate_ehs_manufacturer",
     "hashrate_ehs_stranded",
+    "operators_small_private",
+    "operators_large_private",
+    "operators_public_miner",
+    "operators_manufacturer",
+    "operators_stranded",
 ];
 
 /// The samples of some runs of one Monte Carlo (a shard, or all of it).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarloSamples {
     /// The model version that produced them.
@@ -72,6 +79,7 @@ pub struct MonteCarloSamples {
 }
 
 /// One column's bands over the grid.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     /// The column.
@@ -81,6 +89,7 @@ pub struct Band {
 }
 
 /// The bands of a Monte Carlo.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarloResult {
     /// The model version that produced it.

@@ -1,7 +1,7 @@
 //! Monte Carlo bands: the current scenario over N seeds, streamed from
 //! `GET /api/montecarlo?<query>&runs=N` (server-sent events: `progress`
-//! `{done, runs}`, then `bands` or `error`), drawn in the browser as one
-//! small SVG per metric: the p5-p95 and p25-p75 bands and the median.
+//! `{done, runs}`, then `bands` or `error`). When it is done the server keeps
+//! the result, and every chart of the page is drawn again with the bands shaded.
 
 use crate::browser::{now_ms, set_body_attribute};
 use leptos::prelude::*;
@@ -14,14 +14,6 @@ const MAX_RUNS: u32 = 1_000;
 const DEFAULT_RUNS: u32 = 100;
 /// The server's budget for a whole Monte Carlo (runs x operators x years).
 const MAX_BATCH_OPERATOR_YEARS: f64 = 20_000_000.0;
-
-/// The metrics drawn with bands: column, title, unit, divisor of the values.
-const METRICS: &[(&str, &str, &str, f64)] = &[
-    ("hashrate_ehs", "Hash rate", "EH/s", 1.0),
-    ("hashprice_usd_per_ph_day", "Hashprice", "$ per PH/s per day", 1.0),
-    ("security_budget_usd_per_day", "Security budget", "$ million per day", 1e6),
-    ("nakamoto_pools", "Nakamoto coefficient", "pools", 1.0),
-];
 
 /// The `bands` event, as much of it as the page needs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -72,17 +64,25 @@ struct ProgressEvent {
 enum State {
     Idle,
     Running { done: u32, runs: u32 },
-    Done { bands: Bands, ms: f64 },
+    Done { runs: u32, ms: f64 },
     Cancelled { done: u32, runs: u32 },
     Failed(String),
 }
 
-/// The "Run N seeds" control, its progress bar and the band figures.
+/// The `bands` event's run count (the page's charts get the bands from the server).
+#[derive(Debug, Deserialize)]
+struct Finished {
+    runs: u32,
+}
+
+/// The "Run N seeds" control and its progress bar; when done, it asks for the
+/// charts with the bands shaded (`bands_for`: the scenario's link and the seeds).
 #[component]
 pub(crate) fn MonteCarlo(
     /// The canonical share-link query of the current scenario.
     query: Memo<String>,
     scenario: Memo<Scenario>,
+    bands_for: RwSignal<Option<(String, u32)>>,
 ) -> impl IntoView {
     let runs = RwSignal::new(DEFAULT_RUNS);
     let state = RwSignal::new(State::Idle);
@@ -125,12 +125,13 @@ pub(crate) fn MonteCarlo(
             }
             "bands" => {
                 stream::close();
-                match serde_json::from_str::<Bands>(&data) {
-                    Ok(bands) => {
+                match serde_json::from_str::<Finished>(&data) {
+                    Ok(finished) => {
                         let ms = now_ms() - started.get_value();
                         set_body_attribute("data-mc", "done");
                         set_body_attribute("data-mc-ms", &format!("{ms:.0}"));
-                        state.set(State::Done { bands, ms });
+                        state.set(State::Done { runs: finished.runs, ms });
+                        bands_for.set(Some((query.get_untracked(), finished.runs)));
                     }
                     Err(e) => {
                         set_body_attribute("data-mc", "error");
@@ -170,7 +171,7 @@ pub(crate) fn MonteCarlo(
         <section class="montecarlo" id="montecarlo" aria-labelledby="montecarlo-title">
             <h2 id="montecarlo-title">"How sure is this? Many seeds"</h2>
             <p class="mc-intro">
-                "The model draws its operators, pools and block times at random. Run this scenario with many seeds to see the range of outcomes: the shaded bands hold 90% and 50% of the runs, the line is the median."
+                "The model draws its operators, pools and block times at random. Run this scenario with many seeds to see the range of outcomes: every chart above then shades where 90% (light) and 50% (darker) of the runs fall, around this seed's line."
             </p>
             <div class="mc-controls">
                 <label for="mc-runs">"Seeds"</label>
@@ -226,29 +227,12 @@ pub(crate) fn MonteCarlo(
                     }
                         .into_any()
                 }
-                State::Done { bands, ms } => {
-                    let figures = METRICS
-                        .iter()
-                        .filter_map(|&(column, title, unit, scale)| {
-                            let svg = band_svg(&bands, column, title, unit, scale)?;
-                            Some(view! {
-                                <figure class="mc-band" data-metric=column>
-                                    <figcaption>{title} " (" {unit} ")"</figcaption>
-                                    <div class="mc-svg" inner_html=svg></div>
-                                </figure>
-                            })
-                        })
-                        .collect_view();
+                State::Done { runs, ms } => {
                     view! {
                         <p class="mc-message mc-done" role="status">
-                            {format!("{} runs in {:.1} s. ", bands.runs, ms / 1000.0)}
-                            <span class="mc-key">
-                                <span class="swatch area outer"></span> "5th-95th percentile "
-                                <span class="swatch area inner"></span> "25th-75th "
-                                <span class="swatch median"></span> "median"
-                            </span>
+                            {format!("{runs} runs in {:.1} s. ", ms / 1000.0)}
+                            <a href="#charts">"The charts above now shade their spread."</a>
                         </p>
-                        <div class="mc-figures">{figures}</div>
                     }
                         .into_any()
                 }
@@ -257,146 +241,7 @@ pub(crate) fn MonteCarlo(
     }
 }
 
-/// Width and height of a band figure (SVG user units; it scales to its box).
-const W: f64 = 380.0;
-const H: f64 = 230.0;
-/// Plot area.
-const LEFT: f64 = 58.0;
-const RIGHT: f64 = 370.0;
-const TOP: f64 = 12.0;
-const BOTTOM: f64 = 190.0;
-
-/// One metric's bands as an SVG document, or `None` when the result lacks it.
-pub(crate) fn band_svg(bands: &Bands, column: &str, title: &str, unit: &str, scale: f64) -> Option<String> {
-    let band = bands.bands.iter().find(|b| b.column == column)?;
-    let row = |p: f64| -> Option<Vec<Option<f64>>> {
-        let k = bands.percentiles.iter().position(|&q| (q - p).abs() < 1e-9)?;
-        Some(band.percentiles.get(k)?.iter().map(|v| v.filter(|v| v.is_finite()).map(|v| v / scale)).collect())
-    };
-    let (p5, p25, p50, p75, p95) = (row(5.0)?, row(25.0)?, row(50.0)?, row(75.0)?, row(95.0)?);
-    let points = p50.len();
-    if points == 0 || bands.grid_dates.len() != points {
-        return None;
-    }
-    let values = || [&p5, &p25, &p50, &p75, &p95].into_iter().flat_map(|r| r.iter().flatten().copied());
-    let lo = values().fold(f64::INFINITY, f64::min);
-    let hi = values().fold(f64::NEG_INFINITY, f64::max);
-    if !lo.is_finite() || !hi.is_finite() {
-        return None;
-    }
-    let (y0, y1, step) = nice_range(lo, hi);
-    let x = |i: usize| if points == 1 { (LEFT + RIGHT) / 2.0 } else { LEFT + (RIGHT - LEFT) * i as f64 / (points - 1) as f64 };
-    let y = |v: f64| BOTTOM - (BOTTOM - TOP) * (v - y0) / (y1 - y0);
-
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-label="{title} across seeds, {unit}, {} to {}" font-family="sans-serif" font-size="11">"#,
-        escape(&bands.grid_dates[0]),
-        escape(&bands.grid_dates[points - 1]),
-    );
-    // Grid and y labels.
-    for k in 0..=((y1 - y0) / step).round() as u32 {
-        let v = y0 + step * f64::from(k);
-        let yy = y(v);
-        svg.push_str(&format!(
-            r##"<line x1="{LEFT}" x2="{RIGHT}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e4e4e4"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444">{}</text>"##,
-            LEFT - 4.0,
-            yy + 3.5,
-            crate::format::figure(v)
-        ));
-    }
-    // Bands (polygons over the points where both edges have values) and the median.
-    svg.push_str(&area(&p5, &p95, &x, &y, "mc-outer", "#9ecae1"));
-    svg.push_str(&area(&p25, &p75, &x, &y, "mc-inner", "#4292c6"));
-    let median = line(&p50, &x, &y);
-    svg.push_str(&format!(r##"<path class="mc-median" d="{median}" fill="none" stroke="#08306b" stroke-width="1.8"/>"##));
-    // Axes and x labels: first, middle and last date.
-    svg.push_str(&format!(
-        r##"<line x1="{LEFT}" x2="{RIGHT}" y1="{BOTTOM}" y2="{BOTTOM}" stroke="#888"/><line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{BOTTOM}" stroke="#888"/>"##
-    ));
-    for (i, anchor) in [(0, "start"), (points / 2, "middle"), (points - 1, "end")] {
-        if points == 1 && i > 0 {
-            break;
-        }
-        svg.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" fill="#444">{}</text>"##,
-            x(i),
-            BOTTOM + 14.0,
-            escape(&bands.grid_dates[i])
-        ));
-    }
-    svg.push_str(&format!(
-        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#222">Date</text><text x="12" y="{:.1}" text-anchor="middle" fill="#222" transform="rotate(-90 12 {:.1})">{}</text></svg>"##,
-        (LEFT + RIGHT) / 2.0,
-        H - 8.0,
-        (TOP + BOTTOM) / 2.0,
-        (TOP + BOTTOM) / 2.0,
-        escape(unit)
-    ));
-    Some(svg)
-}
-
-/// A range from `lo` to `hi` with round ends, and its tick step (1, 2 or 5
-/// times a power of ten, about five ticks); never empty.
-fn nice_range(lo: f64, hi: f64) -> (f64, f64, f64) {
-    let (lo, hi) = if hi - lo < 1e-9 * hi.abs().max(1.0) {
-        let pad = (hi.abs() * 0.1).max(1.0);
-        (lo - pad, hi + pad)
-    } else {
-        (lo, hi)
-    };
-    let rough = (hi - lo) / 4.0;
-    let power = 10f64.powf(rough.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= rough).unwrap_or(10.0 * power);
-    ((lo / step).floor() * step, (hi / step).ceil() * step, step)
-}
-
-/// The area between `lower` and `upper`, one polygon per run of points with both values.
-fn area(lower: &[Option<f64>], upper: &[Option<f64>], x: &dyn Fn(usize) -> f64, y: &dyn Fn(f64) -> f64, class: &str, fill: &str) -> String {
-    let mut d = String::new();
-    let mut segment: Vec<(usize, f64, f64)> = Vec::new();
-    let flush = |segment: &mut Vec<(usize, f64, f64)>, d: &mut String| {
-        if !segment.is_empty() {
-            for (j, (i, _, up)) in segment.iter().enumerate() {
-                d.push_str(&format!("{}{:.1},{:.1}", if j == 0 { "M" } else { "L" }, x(*i), y(*up)));
-            }
-            for (i, low, _) in segment.iter().rev() {
-                d.push_str(&format!("L{:.1},{:.1}", x(*i), y(*low)));
-            }
-            d.push('Z');
-        }
-        segment.clear();
-    };
-    for (i, (low, up)) in lower.iter().zip(upper).enumerate() {
-        match (low, up) {
-            (Some(low), Some(up)) => segment.push((i, *low, *up)),
-            _ => flush(&mut segment, &mut d),
-        }
-    }
-    flush(&mut segment, &mut d);
-    format!(r#"<path class="{class}" d="{d}" fill="{fill}" fill-opacity="0.55" stroke="none"/>"#)
-}
-
-/// A polyline through the points that have values.
-fn line(values: &[Option<f64>], x: &dyn Fn(usize) -> f64, y: &dyn Fn(f64) -> f64) -> String {
-    let mut d = String::new();
-    let mut pen_down = false;
-    for (i, v) in values.iter().enumerate() {
-        match v {
-            Some(v) => {
-                d.push_str(&format!("{}{:.1},{:.1}", if pen_down { "L" } else { "M" }, x(i), y(*v)));
-                pen_down = true;
-            }
-            None => pen_down = false,
-        }
-    }
-    d
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// The one event stream of the page (browser only; a no-op on the server).
+/// One server-sent-events stream at a time (`EventSource` in the browser).
 pub(super) mod stream {
     #[cfg(feature = "hydrate")]
     mod js {
@@ -474,46 +319,13 @@ pub(super) mod stream {
 mod tests {
     use super::*;
 
-    fn sample() -> Bands {
-        let rows = |base: f64| vec![Some(base), Some(base + 10.0), None, Some(base + 20.0)];
-        Bands {
-            runs: 10,
-            percentiles: vec![5.0, 25.0, 50.0, 75.0, 95.0],
-            grid_dates: vec!["2025-10-01".into(), "2025-10-02".into(), "2025-10-03".into(), "2025-10-04".into()],
-            bands: vec![Band {
-                column: "hashrate_ehs".into(),
-                percentiles: vec![rows(0.0), rows(5.0), rows(10.0), rows(15.0), rows(20.0)],
-            }],
-        }
-    }
-
-    #[test]
-    fn bands_are_drawn_with_both_areas_the_median_dates_and_unit() {
-        let svg = band_svg(&sample(), "hashrate_ehs", "Hash rate", "EH/s", 1.0).unwrap();
-        assert!(svg.contains(r#"class="mc-outer""#) && svg.contains(r#"class="mc-inner""#) && svg.contains(r#"class="mc-median""#));
-        assert!(svg.contains("2025-10-01") && svg.contains("2025-10-04") && svg.contains(">EH/s<"));
-        // A missing point splits the median and the bands.
-        let median = svg.split(r#"class="mc-median" d=""#).nth(1).unwrap();
-        assert_eq!(median.split('"').next().unwrap().matches('M').count(), 2);
-        assert!(band_svg(&sample(), "nakamoto_pools", "N", "pools", 1.0).is_none());
-    }
-
     #[test]
     fn the_server_json_reads_with_nulls() {
+        // The sensitivity view reads whole bands; this view only the run count.
         let json = r#"{"model_version":"1","runs":2,"percentiles":[5,25,50,75,95],"grid_days":[0],"grid_dates":["2025-10-01"],
             "bands":[{"column":"hashrate_ehs","percentiles":[[1.0],[2.0],[null],[4.0],[5.0]]}]}"#;
         let bands: Bands = serde_json::from_str(json).unwrap();
         assert_eq!(bands.bands[0].percentiles[2], vec![None]);
-        assert!(band_svg(&bands, "hashrate_ehs", "Hash rate", "EH/s", 1.0).is_some());
-    }
-
-    #[test]
-    fn the_y_range_is_never_empty_and_has_round_ticks() {
-        let (lo, hi, _) = nice_range(5.0, 5.0);
-        assert!(lo < 5.0 && hi > 5.0);
-        assert_eq!(nice_range(1.0, 100.0), (0.0, 100.0, 50.0));
-        assert_eq!(nice_range(1_090.0, 1_746.0), (1_000.0, 1_800.0, 200.0));
-        let (lo, hi, step) = nice_range(18.1, 108.0);
-        assert!(lo <= 18.1 && hi >= 108.0 && ((hi - lo) / step) <= 6.0, "{lo} {hi} {step}");
+        assert_eq!(serde_json::from_str::<Finished>(json).unwrap().runs, 2);
     }
 }

@@ -24,13 +24,38 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
             <p class="baseline-note">"Dashed lines and the grey figures are the pinned baseline."</p>
         }
     });
+    let bands = view.bands_runs;
+    let bands_note = match (bands, view.bands_missing) {
+        (Some(runs), _) => Some(view! {
+            <p class="bands-note" data-bands=runs.to_string()>
+                {format!(
+                    "Shaded around each line: where 90% (light) and 50% (darker) of {runs} seeds of this scenario fall; the line is this seed's run."
+                )}
+            </p>
+        }
+        .into_any()),
+        (None, true) => Some(view! {
+            <p class="bands-note bands-missing" role="status">
+                "The server no longer holds those seeds' bands: run the seeds again to shade them."
+            </p>
+        }
+        .into_any()),
+        (None, false) => None,
+    };
+    // Downloaded charts carry the bands too (the server keeps the Monte Carlo).
+    let chart_query = match bands {
+        Some(runs) if query.is_empty() => format!("runs={runs}"),
+        Some(runs) => format!("{query}&runs={runs}"),
+        None => query.clone(),
+    };
     view! {
         <section class="headlines" aria-label="Headline figures" data-query=view.query.clone()>
             {view.headlines.into_iter().map(|h| view! { <HeadlineCard h /> }).collect_view()}
         </section>
         {baseline_note}
-        <div class="charts">
-            {view.charts.into_iter().map(|chart| view! { <Chart chart query=query.clone() /> }).collect_view()}
+        {bands_note}
+        <div class="charts" id="charts">
+            {view.charts.into_iter().map(|chart| view! { <Chart chart query=chart_query.clone() bands /> }).collect_view()}
         </div>
         <p class="downloads">
             "Download the daily data of this run: "
@@ -90,7 +115,7 @@ pub(crate) fn api_link(file: &str, query: &str) -> String {
 
 /// One chart: title, legend, the SVG with a pointer readout, and its explanation.
 #[component]
-fn Chart(chart: ChartView, query: String) -> impl IntoView {
+fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
     let info = catalogue::chart(&chart.id);
     let title = info.map(|i| i.title).unwrap_or("");
     let explain = info.map(|i| i.explain).unwrap_or("");
@@ -148,7 +173,12 @@ fn Chart(chart: ChartView, query: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section class="chart" id=format!("chart-{}", chart.id) data-chart=chart.id.clone()>
+        <section
+            class="chart"
+            id=format!("chart-{}", chart.id)
+            data-chart=chart.id.clone()
+            data-bands=bands.map(|runs| runs.to_string())
+        >
             <h2>{title}</h2>
             <ul class="legend">{legend}</ul>
             <div

@@ -2,10 +2,11 @@
 //! baseline's, dashed). Everything drawn is a column of `RunResult::days`,
 //! its pool shares, or a figure the simulation crate computes.
 
-use super::plot::{self, Axis, Band, Line, Plot, ReadoutSeries, Shade, Side, Stroke};
+use super::plot::{self, Axis, Band, Line, Plot, ReadoutSeries, Shade, Side, Spread, Stroke};
 use crate::catalogue::CHARTS;
 use crate::run_view::{ChartView, Svg};
 use plotters::style::RGBColor;
+use simulation::montecarlo::{MonteCarloResult, PERCENTILES};
 use simulation::RunResult;
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
@@ -64,24 +65,15 @@ fn scaled(run: &RunResult, name: &str, factor: f64) -> Vec<f64> {
     column(run, name).into_iter().map(|v| v * factor).collect()
 }
 
-/// Draws every chart of [`CHARTS`] for `run`, with `baseline` dashed, for a
-/// phone (`compact`) or a wider screen.
-pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, compact: bool) -> Vec<ChartView> {
+/// Draws every chart of [`CHARTS`] for `run`, with `baseline` dashed and the
+/// spread of a Monte Carlo of the same scenario (`bands`) shaded, for a phone
+/// (`compact`) or a wider screen.
+pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>, compact: bool) -> Vec<ChartView> {
     let frame = if compact { plot::COMPACT } else { plot::WIDE };
     CHARTS
         .iter()
         .map(|info| {
-            let plot = match info.id {
-                "hashrate" => hashrate(run, baseline),
-                "hashprice" => hashprice(run, baseline),
-                "budget" => budget(run, baseline),
-                "attack" => attack(run, baseline),
-                "concentration" => concentration(run, baseline),
-                "pools" => pools(run, baseline),
-                "operators" => operators(run, baseline),
-                "kinds" => kinds(run, baseline),
-                other => unreachable!("chart {other} has no drawing"),
-            };
+            let plot = chart(info.id, run, baseline, bands).unwrap_or_else(|| unreachable!("chart {} has no drawing", info.id));
             let plot = Plot { title: info.title.to_string(), ..plot };
             let drawn = plot::draw(&plot, frame);
             ChartView {
@@ -94,6 +86,65 @@ pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, compact: bool) ->
         .collect()
 }
 
+/// The chart `id` of [`CHARTS`] (`None` for an unknown id).
+pub fn chart(id: &str, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Option<Plot> {
+    let mut plot = match id {
+        "hashrate" => hashrate(run, baseline, bands),
+        "hashprice" => hashprice(run, baseline, bands),
+        "budget" => budget(run, baseline, bands),
+        "attack" => attack(run, baseline, bands),
+        "concentration" => concentration(run, baseline, bands),
+        "pools" => pools(run, baseline, bands),
+        "operators" => operators(run, baseline, bands),
+        "kinds" => kinds(run, baseline, bands),
+        _ => return None,
+    };
+    if let Some(bands) = bands.filter(|_| !plot.spreads.is_empty()) {
+        plot.spread_label = format!("shaded: 5-95% and 25-75% of {} seeds", bands.runs);
+    }
+    Some(plot)
+}
+
+/// The spread of `column` (times `factor`) across the seeds of `bands`, per
+/// day of a run of `days` days (linear between the Monte Carlo's grid days).
+fn spread_of(bands: &MonteCarloResult, column: &str, factor: f64, days: usize, color: RGBColor, side: Side) -> Option<Spread> {
+    let band = bands.bands.iter().find(|band| band.column == column)?;
+    let grid = &bands.grid_days;
+    let row = |p: f64| -> Option<Vec<f64>> {
+        let k = PERCENTILES.iter().position(|q| (q - p).abs() < 1e-9)?;
+        let points = band.percentiles.get(k)?;
+        if points.len() != grid.len() || grid.is_empty() {
+            return None;
+        }
+        let mut out = vec![f64::NAN; days];
+        let mut i = 0;
+        for (day, slot) in out.iter_mut().enumerate() {
+            let day = day as u32;
+            while i + 1 < grid.len() && grid[i + 1] <= day {
+                i += 1;
+            }
+            *slot = match (grid[i].cmp(&day), grid.get(i + 1)) {
+                (std::cmp::Ordering::Equal, _) => points[i] * factor,
+                (std::cmp::Ordering::Less, Some(&next)) => {
+                    let t = f64::from(day - grid[i]) / f64::from(next - grid[i]);
+                    (points[i] + (points[i + 1] - points[i]) * t) * factor
+                }
+                _ => f64::NAN,
+            };
+        }
+        Some(out)
+    };
+    Some(Spread { color, side, p5: row(5.0)?, p25: row(25.0)?, p75: row(75.0)?, p95: row(95.0)? })
+}
+
+/// Shades the spread of `column` (times `factor`) behind its line, when there are bands.
+fn add_spread(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &str, factor: f64, color: RGBColor, side: Side) {
+    let days = plot.dates.len();
+    if let Some(spread) = bands.and_then(|bands| spread_of(bands, column, factor, days, color, side)) {
+        plot.spreads.push(spread);
+    }
+}
+
 /// A chart's frame: dates and axes, no series yet.
 fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
     Plot {
@@ -103,6 +154,8 @@ fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
         right,
         shades: Vec::new(),
         bands: Vec::new(),
+        spreads: Vec::new(),
+        spread_label: String::new(),
         lines: Vec::new(),
         readout: Vec::new(),
     }
@@ -148,9 +201,11 @@ fn add_line(
 }
 
 /// The chart: Hash rate and difficulty. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("difficulty, T")));
     let b = |name: &str, factor: f64| baseline.map(|b| scaled(b, name, factor));
+    add_spread(&mut plot, bands, "hashrate_ehs", 1.0, BLUE, Side::Left);
+    add_spread(&mut plot, bands, "difficulty", 1e-12, GREY, Side::Right);
     add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, "hashrate_ehs"), b("hashrate_ehs", 1.0));
     add_line(
         &mut plot,
@@ -167,7 +222,7 @@ pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
 }
 
 /// The chart: Hashprice, with the break-even of each ASIC generation. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn hashprice(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn hashprice(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("USD per PH/s per day"), None);
     let median_usd_per_kwh = run.scenario.power_price_median_usd_per_kwh;
     let trend = column(run, "power_price_trend_factor");
@@ -194,6 +249,7 @@ pub fn hashprice(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
             format!("{}, {:.1} J/TH{}", generation.name, generation.j_per_th, if generation.projected { ", projected" } else { "" });
         add_line(&mut plot, &label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, breakeven, None);
     }
+    add_spread(&mut plot, bands, "hashprice_usd_per_ph_day", 1.0, BLACK, Side::Left);
     add_line(
         &mut plot,
         "Hashprice",
@@ -208,8 +264,11 @@ pub fn hashprice(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
 }
 
 /// The chart: The security budget (subsidy and fees), USD per day. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn budget(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn budget(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("USD per day"), Some(Axis::linear("percent")));
+    add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
+    add_spread(&mut plot, bands, "security_budget_pct_mcap_yr", 1.0, ORANGE, Side::Right);
+    add_spread(&mut plot, bands, "fee_share", 100.0, GREEN, Side::Right);
     add_line(
         &mut plot,
         "Security budget",
@@ -244,9 +303,13 @@ pub fn budget(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
 }
 
 /// The chart: The cost of a majority attack. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn attack(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn attack(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::log("USD (log scale)"), Some(Axis::linear("idle hash, EH/s")));
     let hours = run.scenario.attack_hours;
+    add_spread(&mut plot, bands, "attack_cost_buy_usd", 1.0, RED, Side::Left);
+    add_spread(&mut plot, bands, "attack_cost_rent_usd_per_hour", hours, ORANGE, Side::Left);
+    add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
+    add_spread(&mut plot, bands, "idle_hashrate_ehs", 1.0, GREY, Side::Right);
     add_line(
         &mut plot,
         "Buy machines",
@@ -291,7 +354,7 @@ pub fn attack(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
 }
 
 /// The chart: Nakamoto coefficients and HHI. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn concentration(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn concentration(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let hhi = column(run, "hhi_pools");
     let baseline_hhi = baseline.map(|b| column(b, "hhi_pools"));
     let highest = hhi.iter().chain(baseline_hhi.iter().flatten()).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
@@ -311,6 +374,10 @@ pub fn concentration(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
         from: HHI_HIGH,
         to: top,
     });
+    add_spread(&mut plot, bands, "nakamoto_pools", 1.0, BLUE, Side::Left);
+    add_spread(&mut plot, bands, "nakamoto_entities", 1.0, PURPLE, Side::Left);
+    add_spread(&mut plot, bands, "nakamoto_operators", 1.0, GREEN, Side::Left);
+    add_spread(&mut plot, bands, "hhi_pools", 1.0, BLACK, Side::Right);
     let b = |name: &str| baseline.map(|b| column(b, name));
     add_line(&mut plot, "Pools", "", BLUE, Side::Left, Stroke::Steps, column(run, "nakamoto_pools"), b("nakamoto_pools"));
     add_line(&mut plot, "Controllers", "", PURPLE, Side::Left, Stroke::Steps, column(run, "nakamoto_entities"), b("nakamoto_entities"));
@@ -357,7 +424,7 @@ fn pool_layers(run: &RunResult) -> Vec<(String, Vec<f64>)> {
 }
 
 /// The chart: Pool hash shares, stacked. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn pools(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn pools(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::fixed("share of hash rate, %", 0.0, 100.0), None);
     let layers = pool_layers(run);
     for (name, values) in &layers {
@@ -365,6 +432,9 @@ pub fn pools(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
     }
     let colored = layers.into_iter().enumerate().map(|(i, (name, values))| (name, PALETTE[i % PALETTE.len()], values)).collect();
     stack(&mut plot, colored);
+    // Across seeds: the largest pool's share and the five largest together.
+    add_spread(&mut plot, bands, "top_pool_share", 100.0, BLACK, Side::Left);
+    add_spread(&mut plot, bands, "top5_pool_share", 100.0, GREY, Side::Left);
     if let Some(baseline) = baseline {
         // The baseline's largest pool and five largest, dashed.
         let days = plot.dates.len();
@@ -384,13 +454,16 @@ fn kind_layers(run: &RunResult, prefix: &str) -> Vec<(String, RGBColor, Vec<f64>
 }
 
 /// The chart: Operators by kind. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn operators(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn operators(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("MW hosting AI")));
     let layers = kind_layers(run, "hashrate_ehs_");
     for (label, _, values) in &layers {
         plot.readout.push(ReadoutSeries { label: label.clone(), unit: "EH/s".into(), values: values.clone() });
     }
     stack(&mut plot, layers);
+    // Across seeds: the total (the top of the stack) and the MW at AI.
+    add_spread(&mut plot, bands, "hashrate_ehs", 1.0, GREY, Side::Left);
+    add_spread(&mut plot, bands, "ai_mw", 1.0, BLACK, Side::Right);
     if let Some(baseline) = baseline {
         let days = plot.dates.len();
         let values = fit(column(baseline, "hashrate_ehs"), days);
@@ -420,8 +493,11 @@ pub fn operators(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
 }
 
 /// The chart: Hash rate by operator kind. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn kinds(run: &RunResult, baseline: Option<&RunResult>) -> Plot {
+pub fn kinds(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("operators in business"), None);
+    for (kind, color) in KINDS.iter().zip(PALETTE) {
+        add_spread(&mut plot, bands, &format!("operators_{}", kind.0), 1.0, color, Side::Left);
+    }
     for (label, color, values) in kind_layers(run, "operators_") {
         let baseline_values = baseline.map(|b| {
             let kind = KINDS.iter().find(|(_, l)| *l == label).map(|(k, _)| *k).unwrap_or("");
@@ -440,8 +516,8 @@ mod tests {
     fn every_chart_draws_from_a_real_run() {
         let scenario = simulation::Scenario { years: 0.3, operators: 200, ..Default::default() };
         let run = simulation::run(&scenario).expect("the scenario runs");
-        let charts = draw_all(&run, Some(&run), false);
-        assert_eq!(draw_all(&run, None, true).len(), CHARTS.len());
+        let charts = draw_all(&run, Some(&run), None, false);
+        assert_eq!(draw_all(&run, None, None, true).len(), CHARTS.len());
         assert_eq!(charts.len(), CHARTS.len());
         for chart in &charts {
             let svg = &chart.svg.markup;
@@ -450,5 +526,30 @@ mod tests {
             assert!(!chart.legend.is_empty(), "{}", chart.id);
             assert_eq!(chart.readout.rows(), run.days.len().min(180), "{}", chart.id);
         }
+    }
+
+    #[test]
+    fn monte_carlo_spreads_are_shaded_on_every_chart() {
+        use simulation::montecarlo::{run_montecarlo, Progress};
+        let scenario = simulation::Scenario { years: 0.3, operators: 150, ..Default::default() };
+        let run = simulation::run(&scenario).expect("the scenario runs");
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let report = |_| {};
+        let bands = run_montecarlo(&scenario, 6, &Progress::new(&cancel, &report)).expect("the Monte Carlo runs");
+        let plain = draw_all(&run, None, None, false);
+        let shaded = draw_all(&run, None, Some(&bands), false);
+        for (plain, shaded) in plain.iter().zip(&shaded) {
+            let extra = shaded.svg.markup.matches("<polygon").count() - plain.svg.markup.matches("<polygon").count();
+            assert!(extra >= 2, "{}: {extra} spread areas", shaded.id);
+            assert_eq!(shaded.legend.last().map(|item| item.label.as_str()), Some("shaded: 5-95% and 25-75% of 6 seeds"), "{}", shaded.id);
+        }
+        // On grid days the spread is the Monte Carlo's own percentile.
+        let spread = spread_of(&bands, "hashrate_ehs", 1.0, run.days.len(), BLUE, Side::Left).expect("a band of hash rate");
+        let band = bands.bands.iter().find(|b| b.column == "hashrate_ehs").expect("hash rate band");
+        for (point, &day) in bands.grid_days.iter().enumerate() {
+            assert_eq!(spread.p5[day as usize], band.percentiles[0][point]);
+            assert_eq!(spread.p95[day as usize], band.percentiles[4][point]);
+        }
+        assert!(spread.p25.iter().zip(&spread.p75).all(|(lo, hi)| lo <= hi));
     }
 }

@@ -109,6 +109,25 @@ pub struct Band {
     pub upper: Vec<f64>,
 }
 
+/// The spread of a series across Monte Carlo seeds: its 5th to 95th and
+/// 25th to 75th percentiles per day, drawn as two translucent areas behind
+/// the lines in the series' colour.
+#[derive(Debug, Clone)]
+pub struct Spread {
+    /// Colour (of the series it belongs to).
+    pub color: RGBColor,
+    /// The axis of its series.
+    pub side: Side,
+    /// Per-day percentiles: 5th, 25th, 75th, 95th.
+    pub p5: Vec<f64>,
+    /// See [`Spread::p5`].
+    pub p25: Vec<f64>,
+    /// See [`Spread::p5`].
+    pub p75: Vec<f64>,
+    /// See [`Spread::p5`].
+    pub p95: Vec<f64>,
+}
+
 /// A shaded horizontal range (e.g. the DOJ's HHI bands).
 #[derive(Debug, Clone)]
 pub struct Shade {
@@ -150,6 +169,10 @@ pub struct Plot {
     pub shades: Vec<Shade>,
     /// Stacked bands (drawn next).
     pub bands: Vec<Band>,
+    /// Spreads across seeds (drawn next), and what they are, for the legend.
+    pub spreads: Vec<Spread>,
+    /// The legend's words for the spreads, e.g. "5-95% and 25-75% of 100 seeds".
+    pub spread_label: String,
     /// Lines (drawn last).
     pub lines: Vec<Line>,
     /// What the pointer readout reports.
@@ -197,7 +220,41 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
     for shade in &plot.shades {
         items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false });
     }
+    if !plot.spreads.is_empty() {
+        items.push(LegendItem { label: plot.spread_label.clone(), color: css(SPREAD_KEY), area: true, dashed: false });
+    }
     items
+}
+
+/// The legend swatch of the spreads (each is drawn in its series' colour).
+const SPREAD_KEY: RGBColor = RGBColor(150, 150, 150);
+/// Opacity of the 5-95% and 25-75% areas.
+const SPREAD_OUTER_ALPHA: f64 = 0.13;
+const SPREAD_INNER_ALPHA: f64 = 0.26;
+
+/// The outline of the area between `lower` and `upper` (per day), in chart
+/// coordinates (log10 on a log axis), sampled every `stride` days; days
+/// without both edges split the area.
+fn spread_polygons(lower: &[f64], upper: &[f64], log: bool, stride: usize) -> Vec<Vec<(f64, f64)>> {
+    let value = |v: f64| if log { log_value(v) } else { v };
+    let n = lower.len().min(upper.len());
+    let mut out = Vec::new();
+    let mut run: Vec<(f64, f64, f64)> = Vec::new();
+    for day in (0..n).filter(|d| d % stride == 0 || *d + 1 == n) {
+        let (lo, hi) = (value(lower[day]), value(upper[day]));
+        if lo.is_finite() && hi.is_finite() {
+            run.push((day as f64, lo, hi));
+        } else if !run.is_empty() {
+            out.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out.into_iter()
+        .filter(|run| run.len() > 1)
+        .map(|run| run.iter().map(|&(x, _, hi)| (x, hi)).chain(run.iter().rev().map(|&(x, lo, _)| (x, lo))).collect())
+        .collect()
 }
 
 /// Readout rows at evenly spaced days; `area` is the plot area's span as fractions of the width.
@@ -350,10 +407,16 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
         .filter(|line| line.side == Side::Left)
         .flat_map(|line| line.values.iter().copied())
         .chain(plot.bands.iter().flat_map(|band| band.upper.iter().chain(&band.lower).copied()))
+        .chain(plot.spreads.iter().filter(|s| s.side == Side::Left).flat_map(|s| s.p5.iter().chain(&s.p95).copied()))
         .chain(plot.shades.iter().filter(|s| s.side == Side::Left).flat_map(|s| [s.from, s.to]));
     let (left_lo, left_hi) = axis_range(&plot.left, left_values);
     let right_axis = plot.right.clone().unwrap_or_else(|| Axis::fixed("", 0.0, 1.0));
-    let right_values = plot.lines.iter().filter(|line| line.side == Side::Right).flat_map(|line| line.values.iter().copied());
+    let right_values = plot
+        .lines
+        .iter()
+        .filter(|line| line.side == Side::Right)
+        .flat_map(|line| line.values.iter().copied())
+        .chain(plot.spreads.iter().filter(|s| s.side == Side::Right).flat_map(|s| s.p5.iter().chain(&s.p95).copied()));
     let (right_lo, right_hi) = axis_range(&right_axis, right_values);
 
     let area_fraction;
@@ -424,6 +487,22 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
             points.retain(|(_, y)| y.is_finite());
             chart.draw_series(std::iter::once(Polygon::new(points, band.color.mix(0.85).filled()))).map_err(|e| e.to_string())?;
         }
+        for spread in &plot.spreads {
+            let log = match spread.side {
+                Side::Left => plot.left.log,
+                Side::Right => right_axis.log,
+            };
+            for (lower, upper, alpha) in [(&spread.p5, &spread.p95, SPREAD_OUTER_ALPHA), (&spread.p25, &spread.p75, SPREAD_INNER_ALPHA)] {
+                for outline in spread_polygons(lower, upper, log, stride) {
+                    let polygon = Polygon::new(outline, spread.color.mix(alpha).filled());
+                    match spread.side {
+                        Side::Left => chart.draw_series(std::iter::once(polygon)).map(|_| ()),
+                        Side::Right => chart.draw_secondary_series(std::iter::once(polygon)).map(|_| ()),
+                    }
+                    .map_err(|e| e.to_string())?;
+                }
+            }
+        }
         for line in &plot.lines {
             let axis = match line.side {
                 Side::Left => &plot.left,
@@ -459,6 +538,8 @@ mod tests {
             right: Some(Axis::log("T")),
             shades: vec![],
             bands: vec![],
+            spreads: vec![],
+            spread_label: String::new(),
             lines: vec![Line {
                 label: "a".into(),
                 color: RED,
@@ -485,6 +566,33 @@ mod tests {
         assert_eq!(significant(0.045_123), Some(0.045_12));
         assert!(drawn.readout.left > 0.0 && drawn.readout.right < 1.0 && drawn.readout.left < drawn.readout.right);
         assert_eq!(drawn.legend.len(), 1);
+    }
+
+    #[test]
+    fn spreads_are_drawn_as_two_translucent_areas_and_widen_the_axis() {
+        let mut with_spread = plot(vec![10.0, 11.0, 12.0, 13.0]);
+        with_spread.spreads.push(Spread {
+            color: RED,
+            side: Side::Left,
+            p5: vec![5.0, 6.0, f64::NAN, 8.0],
+            p25: vec![8.0, 9.0, 10.0, 11.0],
+            p75: vec![12.0, 13.0, 14.0, 15.0],
+            p95: vec![30.0, 31.0, 32.0, 33.0],
+        });
+        with_spread.spread_label = "5-95% and 25-75% of 10 seeds".into();
+        let drawn = draw(&with_spread, WIDE);
+        let plain = draw(&plot(vec![10.0, 11.0, 12.0, 13.0]), WIDE);
+        // The 5-95% area splits at the missing day: two pieces, one of them
+        // a single day (dropped); the 25-75% area is one polygon.
+        assert_eq!(drawn.svg.matches("<polygon").count(), plain.svg.matches("<polygon").count() + 2, "{}", drawn.svg);
+        assert!(drawn.svg.contains("opacity=\"0.13\"") || drawn.svg.contains("fill-opacity=\"0.13\""), "{}", drawn.svg);
+        let labels: Vec<&str> = drawn.svg.split("</text>").filter_map(|t| t.rsplit(">").next()).collect();
+        assert!(
+            labels.iter().any(|l| l.trim().parse::<f64>().is_ok_and(|v| v >= 30.0)),
+            "the axis reaches the 95th percentile: {labels:?}"
+        );
+        assert_eq!(drawn.legend.last().map(|item| item.label.as_str()), Some("5-95% and 25-75% of 10 seeds"));
+        assert_eq!(spread_polygons(&[1.0, 2.0], &[3.0, 4.0], false, 1), vec![vec![(0.0, 3.0), (1.0, 4.0), (1.0, 2.0), (0.0, 1.0)]]);
     }
 
     #[test]

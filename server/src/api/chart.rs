@@ -4,6 +4,7 @@
 
 use super::error::ApiError;
 use axum::http::StatusCode;
+use simulation::montecarlo::MonteCarloResult;
 use simulation::{link, RunResult, Scenario};
 
 /// Chart ids of the API, and the page's chart each one is.
@@ -68,19 +69,11 @@ pub fn describe(scenario: &Scenario) -> String {
     }
 }
 
-/// Draws chart `page_id` of `run` as a standalone SVG document.
-pub fn svg(run: &RunResult, page_id: &str, width: u32, height: u32) -> String {
+/// Draws chart `page_id` of `run` as a standalone SVG document, with the
+/// spread across the seeds of `bands` (a Monte Carlo of the same scenario) shaded.
+pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, page_id: &str, width: u32, height: u32) -> String {
     use app::render::charts;
-    let plot = match page_id {
-        "hashrate" => charts::hashrate(run, None),
-        "hashprice" => charts::hashprice(run, None),
-        "budget" => charts::budget(run, None),
-        "attack" => charts::attack(run, None),
-        "concentration" => charts::concentration(run, None),
-        "pools" => charts::pools(run, None),
-        "operators" => charts::operators(run, None),
-        _ => charts::kinds(run, None),
-    };
+    let plot = charts::chart(page_id, run, None, bands).unwrap_or_else(|| charts::kinds(run, None, bands));
     let title = app::catalogue::chart(page_id).map_or(page_id, |info| info.title).to_string();
     let font = (f64::from(width) / 760.0 * 15.0).round().clamp(11.0, 22.0) as u32;
     let frame = app::render::plot::Frame { width, height, font, x_labels: (width / 100).clamp(3, 12) as usize, y_label_area: font * 5 };
