@@ -22,8 +22,9 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
-/// How many of the largest operators the monthly ranking sorts up front.
-const RANKED_HEAD: usize = 512;
+/// The fewest of the largest operators the monthly ranking sorts up front
+/// (the Nakamoto count looks at the first 64, then 4x as many, and so on).
+const RANKED_HEAD_MIN: usize = 64;
 /// Share of manufacturers' monthly output that was sold (the rest they mine) in the starting pipeline.
 const PIPELINE_SOLD_SHARE: f64 = 0.8;
 /// Days in the explorer-style block window.
@@ -130,6 +131,8 @@ pub(crate) struct Sim<'a> {
     pub ranked_installed_ths: Vec<f64>,
     /// How much of the ranking is in order (the rest is below `ranked_installed_ths[ranked_sorted]`).
     pub ranked_sorted: usize,
+    /// How much of the ranking to sort at the next rebuild.
+    pub ranked_head: usize,
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
     pub operators_by_kind: [u32; 5],
     pub ai_mw_total: f64,
@@ -220,6 +223,7 @@ impl<'a> Sim<'a> {
             ranked_operators: Vec::new(),
             ranked_installed_ths: Vec::new(),
             ranked_sorted: 0,
+            ranked_head: RANKED_HEAD_MIN,
             operators_by_kind: [0; 5],
             ai_mw_total: 0.0,
             ai_pending_mw_total: 0.0,
@@ -520,11 +524,11 @@ impl<'a> Sim<'a> {
     /// after `switch_off_days`, if it is still below then.
     fn fall_below(&mut self, index: usize) {
         let lot = &mut self.lots[index];
-        let multiplier = OperatorKind::ALL[lot.kind as usize].profile().switch_off_delay_multiplier;
-        let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier) as u32;
         if !lot.running || lot.pending_off_day != operators::NOT_PENDING {
             return;
         }
+        let multiplier = OperatorKind::ALL[lot.kind as usize].profile().switch_off_delay_multiplier;
+        let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier) as u32;
         if delay == 0 {
             self.switch(index, false);
         } else {
@@ -780,8 +784,11 @@ impl<'a> Sim<'a> {
         let lots = &self.lots;
         let key = |i: &u32| (lots[*i as usize].breakeven_usd_per_ph_day, *i);
         let kept: Vec<u32> = self.sorted_lots.iter().map(|&i| new_index[i as usize]).filter(|&i| i != u32::MAX).collect();
-        let mut fresh: Vec<u32> = new_index[self.sorted_until.min(new_index.len())..].iter().copied().filter(|&i| i != u32::MAX).collect();
-        fresh.sort_unstable_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
+        // Sorted as (breakeven, index) pairs side by side: the same order, fewer cache misses.
+        let mut fresh_keys: Vec<(f64, u32)> =
+            new_index[self.sorted_until.min(new_index.len())..].iter().filter(|&&i| i != u32::MAX).map(key).collect();
+        fresh_keys.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let fresh: Vec<u32> = fresh_keys.into_iter().map(|(_, i)| i).collect();
         let mut merged = Vec::with_capacity(kept.len() + fresh.len());
         let (mut a, mut b) = (0, 0);
         while a < kept.len() && b < fresh.len() {
@@ -848,7 +855,7 @@ impl<'a> Sim<'a> {
         // Only the head of the ranking is sorted; the rest waits until a day needs it.
         let mut ranked: Vec<u32> = (0..self.operators.len() as u32).filter(|i| installed[*i as usize] > 0.0).collect();
         let order = |a: &u32, b: &u32| installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b));
-        let head = RANKED_HEAD.min(ranked.len());
+        let head = self.ranked_head.min(ranked.len());
         if head < ranked.len() {
             ranked.select_nth_unstable_by(head, order);
         }
@@ -894,6 +901,13 @@ impl<'a> Sim<'a> {
                 &mut self.scratch,
             );
             if let Some(count) = found {
+                // Next month, sort as far as the count reaches with room to spare
+                // (the answer is exact however far; this only saves sorting).
+                let mut head = RANKED_HEAD_MIN;
+                while head < 2 * count as usize {
+                    head *= 4;
+                }
+                self.ranked_head = head;
                 return count;
             }
             let mut pairs: Vec<(f64, u32)> = self.ranked_installed_ths.iter().copied().zip(self.ranked_operators.iter().copied()).collect();

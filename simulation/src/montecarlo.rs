@@ -268,24 +268,28 @@ pub fn merge_samples(mut parts: Vec<MonteCarloSamples>) -> Result<MonteCarloResu
         return Err(invalid(format!("runs {next}..{total_runs} are missing")));
     }
     let points = grid_days.len();
-    let mut column_values = vec![0.0; values.len()];
-    let bands = BAND_COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(c, column)| {
-            let mut percentiles = vec![Vec::with_capacity(points); PERCENTILES.len()];
-            for point in 0..points {
-                for (run, slot) in values.iter().zip(column_values.iter_mut()) {
-                    *slot = run[c][point];
-                }
-                column_values.sort_unstable_by(f64::total_cmp);
-                for (k, p) in PERCENTILES.iter().enumerate() {
-                    percentiles[k].push(percentile_sorted(&column_values, *p));
-                }
+    let band = |c: usize| {
+        let mut column_values = vec![0.0; values.len()];
+        let mut percentiles = vec![Vec::with_capacity(points); PERCENTILES.len()];
+        for point in 0..points {
+            for (run, slot) in values.iter().zip(column_values.iter_mut()) {
+                *slot = run[c][point];
             }
-            Band { column: column.to_string(), percentiles }
-        })
-        .collect();
+            column_values.sort_unstable_by(f64::total_cmp);
+            for (k, p) in PERCENTILES.iter().enumerate() {
+                percentiles[k].push(percentile_sorted(&column_values, *p));
+            }
+        }
+        Band { column: BAND_COLUMNS[c].to_string(), percentiles }
+    };
+    // Columns are independent: on every core where there are several.
+    #[cfg(feature = "parallel")]
+    let bands = {
+        use rayon::prelude::*;
+        (0..BAND_COLUMNS.len()).into_par_iter().map(band).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let bands = (0..BAND_COLUMNS.len()).map(band).collect();
     Ok(MonteCarloResult {
         model_version: version,
         scenario,

@@ -386,24 +386,35 @@ pub fn counts_by_kind(scenario: &Scenario, total: u32) -> [u32; 5] {
 /// Picks up to three generations for a new fleet, by the kind's fleet mix
 /// with noise; returns (catalogue index, share of the fleet's hash).
 pub fn draw_fleet_split(rng: &mut ChaCha8Rng, mix: &[f64; 10]) -> Vec<(usize, f64)> {
-    let mut weights: Vec<(usize, f64)> =
-        mix.iter().enumerate().filter(|(_, w)| **w > 0.0).map(|(i, w)| (i, w * (0.25 + 1.5 * rng.random::<f64>()))).collect();
+    // Fixed-size buffers: this runs once per operator, before every run.
+    let mut weights = [(0usize, 0.0f64); 10];
+    let mut len = 0;
+    for (i, w) in mix.iter().enumerate().filter(|(_, w)| **w > 0.0) {
+        weights[len] = (i, w * (0.25 + 1.5 * rng.random::<f64>()));
+        len += 1;
+    }
     let mut chosen = Vec::with_capacity(3);
     for _ in 0..3 {
-        let total: f64 = weights.iter().map(|w| w.1).sum();
+        let total: f64 = weights[..len].iter().map(|w| w.1).sum();
         if total <= 0.0 {
             break;
         }
         let mut target = rng.random::<f64>() * total;
-        let pick = weights.iter().position(|w| {
+        let pick = weights[..len].iter().position(|w| {
             target -= w.1;
             target < 0.0
         });
-        let pick = pick.unwrap_or(weights.len() - 1);
-        chosen.push(weights.swap_remove(pick));
+        let pick = pick.unwrap_or(len - 1);
+        // Vec::swap_remove on the buffer: the last entry takes the picked one's place.
+        chosen.push(weights[pick]);
+        weights[pick] = weights[len - 1];
+        len -= 1;
     }
     let total: f64 = chosen.iter().map(|c| c.1).sum();
-    chosen.iter().map(|&(i, w)| (i, w / total)).collect()
+    for entry in &mut chosen {
+        entry.1 /= total;
+    }
+    chosen
 }
 
 #[cfg(test)]

@@ -145,6 +145,19 @@ fn add_spread(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &str, f
     }
 }
 
+/// Over stacked areas a shaded spread would not show: the 5th and 95th
+/// percentiles of `column` (times `factor`) are drawn as dotted lines instead.
+fn add_spread_edges(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &str, factor: f64, color: RGBColor, label: &str) {
+    let days = plot.dates.len();
+    let Some((bands, spread)) = bands.and_then(|bands| Some((bands, spread_of(bands, column, factor, days, color, Side::Left)?))) else {
+        return;
+    };
+    let label = format!("{label}: 5% and 95% of {} seeds (dotted)", bands.runs);
+    for (values, in_legend) in [(spread.p5, true), (spread.p95, false)] {
+        plot.lines.push(Line { label: label.clone(), color, values, side: Side::Left, stroke: Stroke::Dotted, in_legend });
+    }
+}
+
 /// A chart's frame: dates and axes, no series yet.
 fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
     Plot {
@@ -204,8 +217,8 @@ fn add_line(
 pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("difficulty, T")));
     let b = |name: &str, factor: f64| baseline.map(|b| scaled(b, name, factor));
+    // Difficulty follows hash rate: its spread would only repeat this one.
     add_spread(&mut plot, bands, "hashrate_ehs", 1.0, BLUE, Side::Left);
-    add_spread(&mut plot, bands, "difficulty", 1e-12, GREY, Side::Right);
     add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, "hashrate_ehs"), b("hashrate_ehs", 1.0));
     add_line(
         &mut plot,
@@ -309,7 +322,6 @@ pub fn attack(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mont
     add_spread(&mut plot, bands, "attack_cost_buy_usd", 1.0, RED, Side::Left);
     add_spread(&mut plot, bands, "attack_cost_rent_usd_per_hour", hours, ORANGE, Side::Left);
     add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
-    add_spread(&mut plot, bands, "idle_hashrate_ehs", 1.0, GREY, Side::Right);
     add_line(
         &mut plot,
         "Buy machines",
@@ -433,8 +445,8 @@ pub fn pools(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Monte
     let colored = layers.into_iter().enumerate().map(|(i, (name, values))| (name, PALETTE[i % PALETTE.len()], values)).collect();
     stack(&mut plot, colored);
     // Across seeds: the largest pool's share and the five largest together.
-    add_spread(&mut plot, bands, "top_pool_share", 100.0, BLACK, Side::Left);
-    add_spread(&mut plot, bands, "top5_pool_share", 100.0, GREY, Side::Left);
+    add_spread_edges(&mut plot, bands, "top_pool_share", 100.0, BLACK, "Largest pool");
+    add_spread_edges(&mut plot, bands, "top5_pool_share", 100.0, RGBColor(255, 255, 255), "Five largest");
     if let Some(baseline) = baseline {
         // The baseline's largest pool and five largest, dashed.
         let days = plot.dates.len();
@@ -462,7 +474,7 @@ pub fn operators(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&M
     }
     stack(&mut plot, layers);
     // Across seeds: the total (the top of the stack) and the MW at AI.
-    add_spread(&mut plot, bands, "hashrate_ehs", 1.0, GREY, Side::Left);
+    add_spread_edges(&mut plot, bands, "hashrate_ehs", 1.0, BLACK, "Hash rate");
     add_spread(&mut plot, bands, "ai_mw", 1.0, BLACK, Side::Right);
     if let Some(baseline) = baseline {
         let days = plot.dates.len();
@@ -539,6 +551,13 @@ mod tests {
         let plain = draw_all(&run, None, None, false);
         let shaded = draw_all(&run, None, Some(&bands), false);
         for (plain, shaded) in plain.iter().zip(&shaded) {
+            if shaded.id == "pools" {
+                // Over the stacked shares, the edges are dotted lines.
+                let labels: Vec<&str> = shaded.legend.iter().map(|item| item.label.as_str()).collect();
+                assert!(labels.contains(&"Largest pool: 5% and 95% of 6 seeds (dotted)"), "{labels:?}");
+                assert!(shaded.svg.markup.matches("<polyline").count() > plain.svg.markup.matches("<polyline").count());
+                continue;
+            }
             let extra = shaded.svg.markup.matches("<polygon").count() - plain.svg.markup.matches("<polygon").count();
             assert!(extra >= 2, "{}: {extra} spread areas", shaded.id);
             assert_eq!(shaded.legend.last().map(|item| item.label.as_str()), Some("shaded: 5-95% and 25-75% of 6 seeds"), "{}", shaded.id);

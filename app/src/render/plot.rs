@@ -77,6 +77,8 @@ pub enum Stroke {
     Dashed,
     /// Horizontal steps (difficulty between retargets).
     Steps,
+    /// A dotted line (the edges of a spread across seeds, over stacked areas).
+    Dotted,
 }
 
 /// A line: one value per day (NaN leaves a gap).
@@ -215,7 +217,8 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
         items.push(LegendItem { label: band.label.clone(), color: css(band.color), area: true, dashed: false });
     }
     for line in plot.lines.iter().filter(|line| line.in_legend) {
-        items.push(LegendItem { label: line.label.clone(), color: css(line.color), area: false, dashed: line.stroke == Stroke::Dashed });
+        let dashed = matches!(line.stroke, Stroke::Dashed | Stroke::Dotted);
+        items.push(LegendItem { label: line.label.clone(), color: css(line.color), area: false, dashed });
     }
     for shade in &plot.shades {
         items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false });
@@ -513,6 +516,8 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
                 let result = match (line.stroke, line.side) {
                     (Stroke::Dashed, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
                     (Stroke::Dashed, Side::Right) => chart.draw_secondary_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
+                    (Stroke::Dotted, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 2, 4, style)).map(|_| ()),
+                    (Stroke::Dotted, Side::Right) => chart.draw_secondary_series(DashedLineSeries::new(segment, 2, 4, style)).map(|_| ()),
                     (_, Side::Left) => chart.draw_series(LineSeries::new(segment, style)).map(|_| ()),
                     (_, Side::Right) => chart.draw_secondary_series(LineSeries::new(segment, style)).map(|_| ()),
                 };

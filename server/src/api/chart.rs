@@ -87,7 +87,18 @@ pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, page_id: &str, wid
     let per_line = (width as usize / 6).max(40);
     let mut small: Vec<String> = Vec::new();
     if !legend.is_empty() {
-        small.push(format!("Series: {}", legend.join(", ")));
+        // Wrapped at word boundaries to the chart's width.
+        let mut line = String::from("Series:");
+        for word in legend.join(", ").split(' ') {
+            if line.chars().count() + 1 + word.chars().count() > per_line {
+                small.push(std::mem::take(&mut line));
+                line = word.to_string();
+            } else {
+                line.push(' ');
+                line.push_str(word);
+            }
+        }
+        small.push(line);
     }
     let chars: Vec<char> = share.chars().collect();
     for (i, chunk) in chars.chunks(per_line).enumerate() {
