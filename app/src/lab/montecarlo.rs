@@ -117,9 +117,11 @@ pub(crate) fn MonteCarlo(
         let opened = stream::open(&url, move |name, data| match name {
             "progress" => {
                 if let Ok(p) = serde_json::from_str::<ProgressEvent>(&data) {
-                    if matches!(state.get_untracked(), State::Running { .. }) {
-                        set_body_attribute("data-mc-progress", &format!("{}/{}", p.done, p.runs));
-                        state.set(State::Running { done: p.done, runs: p.runs });
+                    // Runs finish on several threads: a count can arrive after a larger one.
+                    if let State::Running { done: shown, .. } = state.get_untracked() {
+                        let done = p.done.max(shown);
+                        set_body_attribute("data-mc-progress", &format!("{done}/{}", p.runs));
+                        state.set(State::Running { done, runs: p.runs });
                     }
                 }
             }
@@ -128,6 +130,7 @@ pub(crate) fn MonteCarlo(
                 match serde_json::from_str::<Finished>(&data) {
                     Ok(finished) => {
                         let ms = now_ms() - started.get_value();
+                        set_body_attribute("data-mc-progress", &format!("{0}/{0}", finished.runs));
                         set_body_attribute("data-mc", "done");
                         set_body_attribute("data-mc-ms", &format!("{ms:.0}"));
                         state.set(State::Done { runs: finished.runs, ms });

@@ -368,6 +368,11 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                 "progress" => {
                     if let Some((done, total)) = progress_of(&data) {
                         heard.set_value(true);
+                        // Runs finish on several threads: a count can arrive after a larger one.
+                        let done = match state.get_untracked() {
+                            State::Running { done: shown, .. } => done.max(shown),
+                            _ => done,
+                        };
                         set_body_attribute("data-sweep-progress", &format!("{done}/{total}"));
                         state.set(State::Running { done, total, per_cell });
                     }
@@ -376,6 +381,9 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                     stream::close();
                     match finish(&data, now_ms() - started.get_value()) {
                         Some(done) => {
+                            if let State::Running { total, .. } = state.get_untracked() {
+                                set_body_attribute("data-sweep-progress", &format!("{total}/{total}"));
+                            }
                             set_body_attribute("data-sweep", "done");
                             set_body_attribute("data-sweep-ms", &format!("{:.0}", done.ms));
                             state.set(State::Done(Box::new(done)));
