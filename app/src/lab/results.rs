@@ -29,7 +29,7 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         (Some(runs), _) => Some(view! {
             <p class="bands-note" data-bands=runs.to_string()>
                 {format!(
-                    "Shaded around each line: where 90% (light) and 50% (darker) of {runs} seeds of this scenario fall (over stacked areas, dotted lines mark 5% and 95%); the line is this seed's run."
+                    "Shaded around each line: where 90% (light) and 50% (darker) of {runs} seeds of this scenario fall (over stacked areas, dotted lines mark 5% and 95%); the thin line is their median, the bold line this seed's run."
                 )}
             </p>
         }

@@ -100,7 +100,7 @@ pub fn chart(id: &str, run: &RunResult, baseline: Option<&RunResult>, bands: Opt
         _ => return None,
     };
     if let Some(bands) = bands.filter(|_| !plot.spreads.is_empty()) {
-        plot.spread_label = format!("shaded: 5-95% and 25-75% of {} seeds", bands.runs);
+        plot.spread_label = format!("shaded: 5-95% and 25-75% of {} seeds, thin line their median", bands.runs);
     }
     Some(plot)
 }
@@ -134,7 +134,7 @@ fn spread_of(bands: &MonteCarloResult, column: &str, factor: f64, days: usize, c
         }
         Some(out)
     };
-    Some(Spread { color, side, p5: row(5.0)?, p25: row(25.0)?, p75: row(75.0)?, p95: row(95.0)? })
+    Some(Spread { color, side, p5: row(5.0)?, p25: row(25.0)?, p50: row(50.0)?, p75: row(75.0)?, p95: row(95.0)? })
 }
 
 /// Shades the spread of `column` (times `factor`) behind its line, when there are bands.
@@ -560,7 +560,12 @@ mod tests {
             }
             let extra = shaded.svg.markup.matches("<polygon").count() - plain.svg.markup.matches("<polygon").count();
             assert!(extra >= 2, "{}: {extra} spread areas", shaded.id);
-            assert_eq!(shaded.legend.last().map(|item| item.label.as_str()), Some("shaded: 5-95% and 25-75% of 6 seeds"), "{}", shaded.id);
+            assert_eq!(
+                shaded.legend.last().map(|item| item.label.as_str()),
+                Some("shaded: 5-95% and 25-75% of 6 seeds, thin line their median"),
+                "{}",
+                shaded.id
+            );
         }
         // On grid days the spread is the Monte Carlo's own percentile.
         let spread = spread_of(&bands, "hashrate_ehs", 1.0, run.days.len(), BLUE, Side::Left).expect("a band of hash rate");

@@ -120,10 +120,12 @@ pub struct Spread {
     pub color: RGBColor,
     /// The axis of its series.
     pub side: Side,
-    /// Per-day percentiles: 5th, 25th, 75th, 95th.
+    /// Per-day percentiles: 5th, 25th, 50th (drawn as a thin line), 75th, 95th.
     pub p5: Vec<f64>,
     /// See [`Spread::p5`].
     pub p25: Vec<f64>,
+    /// See [`Spread::p5`].
+    pub p50: Vec<f64>,
     /// See [`Spread::p5`].
     pub p75: Vec<f64>,
     /// See [`Spread::p5`].
@@ -234,6 +236,8 @@ const SPREAD_KEY: RGBColor = RGBColor(150, 150, 150);
 /// Opacity of the 5-95% and 25-75% areas.
 const SPREAD_OUTER_ALPHA: f64 = 0.13;
 const SPREAD_INNER_ALPHA: f64 = 0.26;
+/// Opacity of the median line across seeds.
+const SPREAD_MEDIAN_ALPHA: f64 = 0.7;
 
 /// The outline of the area between `lower` and `upper` (per day), in chart
 /// coordinates (log10 on a log axis), sampled every `stride` days; days
@@ -505,6 +509,23 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
                     .map_err(|e| e.to_string())?;
                 }
             }
+            // The median across seeds: a thin line in the series' colour.
+            let median = Line {
+                label: String::new(),
+                color: spread.color,
+                values: spread.p50.clone(),
+                side: spread.side,
+                stroke: Stroke::Solid,
+                in_legend: false,
+            };
+            let style = ShapeStyle { color: spread.color.mix(SPREAD_MEDIAN_ALPHA), filled: false, stroke_width: 1 };
+            for segment in segments(&median, log) {
+                match spread.side {
+                    Side::Left => chart.draw_series(LineSeries::new(segment, style)).map(|_| ()),
+                    Side::Right => chart.draw_secondary_series(LineSeries::new(segment, style)).map(|_| ()),
+                }
+                .map_err(|e| e.to_string())?;
+            }
         }
         for line in &plot.lines {
             let axis = match line.side {
@@ -581,6 +602,7 @@ mod tests {
             side: Side::Left,
             p5: vec![5.0, 6.0, f64::NAN, 8.0],
             p25: vec![8.0, 9.0, 10.0, 11.0],
+            p50: vec![10.0, 11.0, 12.0, 13.0],
             p75: vec![12.0, 13.0, 14.0, 15.0],
             p95: vec![30.0, 31.0, 32.0, 33.0],
         });
@@ -591,6 +613,9 @@ mod tests {
         // a single day (dropped); the 25-75% area is one polygon.
         assert_eq!(drawn.svg.matches("<polygon").count(), plain.svg.matches("<polygon").count() + 2, "{}", drawn.svg);
         assert!(drawn.svg.contains("opacity=\"0.13\"") || drawn.svg.contains("fill-opacity=\"0.13\""), "{}", drawn.svg);
+        // The median is a thin line of its own.
+        let thin = drawn.svg.split("<polyline").filter(|p| p.contains("opacity=\"0.7\"") && p.contains("stroke-width=\"1\"")).count();
+        assert_eq!(thin, 1, "{}", drawn.svg);
         let labels: Vec<&str> = drawn.svg.split("</text>").filter_map(|t| t.rsplit(">").next()).collect();
         assert!(
             labels.iter().any(|l| l.trim().parse::<f64>().is_ok_and(|v| v >= 30.0)),

@@ -61,7 +61,8 @@ fn escape(text: &str) -> String {
 
 /// The scenario in a line.
 pub fn describe(scenario: &Scenario) -> String {
-    let what = format!("{} operators, {} years from {}, seed {}", scenario.operators, scenario.years, scenario.start_date, scenario.seed);
+    let years = if scenario.years == 1.0 { "year" } else { "years" };
+    let what = format!("{} operators, {} {years} from {}, seed {}", scenario.operators, scenario.years, scenario.start_date, scenario.seed);
     if scenario.title.trim().is_empty() {
         what
     } else {
