@@ -488,12 +488,22 @@ async fn a_run_past_its_time_budget_is_a_503() {
 
 #[tokio::test]
 async fn ctrl_c_stops_running_monte_carlos_and_the_server_exits() {
+    a_signal_stops_running_monte_carlos_and_the_server_exits("-INT").await;
+}
+
+#[tokio::test]
+async fn sigterm_stops_running_monte_carlos_and_the_server_exits() {
+    // What service managers and Kubernetes send before they kill a process.
+    a_signal_stops_running_monte_carlos_and_the_server_exits("-TERM").await;
+}
+
+async fn a_signal_stops_running_monte_carlos_and_the_server_exits(signal: &str) {
     let mut server = start();
     let long = get(&server, "/api/montecarlo?operators=2000&years=4&runs=1000").await;
     assert_eq!(long.status(), 200);
     let mut stream = long.bytes_stream();
     assert!(!stream.next().await.expect("a first event").expect("bytes").is_empty());
-    let interrupted = Command::new("kill").arg("-INT").arg(server.child.id().to_string()).status().expect("kill runs");
+    let interrupted = Command::new("kill").arg(signal).arg(server.child.id().to_string()).status().expect("kill runs");
     assert!(interrupted.success());
     // The stream ends with an error event saying why.
     let mut rest = String::new();
