@@ -14,10 +14,11 @@ use std::time::Instant;
 
 /// Runs kept for reuse (a pinned baseline, going back and forth on a slider).
 const CACHED_RUNS: usize = 16;
-/// Simulations running at once; more wait their turn.
+/// Without a shared run pool (see [`set_run_gate`]; `hashlab serve` sets one):
+/// simulations running at once; more wait their turn.
 const CONCURRENT_RUNS: usize = 2;
 /// Page runs that may wait for a turn; past this the page says the server is busy
-/// at once instead of piling up requests (the JSON API has its own bounded pool).
+/// at once instead of piling up requests.
 const WAITING_RUNS: usize = 8;
 
 type Cached = Result<Arc<RunResult>, ScenarioError>;
@@ -25,6 +26,24 @@ type Cached = Result<Arc<RunResult>, ScenarioError>;
 fn cache() -> &'static Mutex<VecDeque<(Scenario, Cached)>> {
     static CACHE: OnceLock<Mutex<VecDeque<(Scenario, Cached)>>> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(VecDeque::with_capacity(CACHED_RUNS)))
+}
+
+/// A place to run one simulation, held while it runs (dropping it frees the place).
+pub type RunPlace = Box<dyn Send>;
+/// Gets a place to run, or says why not (e.g. the server is busy).
+pub type RunGate = Arc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<RunPlace, String>> + Send>> + Send + Sync>;
+
+fn gate() -> &'static Mutex<Option<RunGate>> {
+    static GATE: OnceLock<Mutex<Option<RunGate>>> = OnceLock::new();
+    GATE.get_or_init(|| Mutex::new(None))
+}
+
+/// Makes the page's runs take their place in the server's bounded run pool
+/// (the JSON API's), so that page and API together never run more
+/// simulations at once than the pool has workers. Without a gate the page
+/// uses its own small queue.
+pub fn set_run_gate(run_gate: RunGate) {
+    *gate().lock().unwrap_or_else(|e| e.into_inner()) = Some(run_gate);
 }
 
 fn permits() -> &'static tokio::sync::Semaphore {
@@ -60,6 +79,11 @@ pub async fn run_cached(scenario: Scenario) -> Result<Cached, String> {
     if let Some(hit) = lookup(&scenario) {
         return Ok(hit);
     }
+    let shared = gate().lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if let Some(shared) = shared {
+        let _place = shared().await?;
+        return run_into_cache(scenario).await;
+    }
     let _permit = match permits().try_acquire() {
         Ok(permit) => permit,
         Err(_) => {
@@ -74,6 +98,12 @@ pub async fn run_cached(scenario: Scenario) -> Result<Cached, String> {
             permit.map_err(|e| e.to_string())?
         }
     };
+    run_into_cache(scenario).await
+}
+
+/// Runs `scenario` on the blocking pool (unless a run that finished meanwhile
+/// has it) and keeps the result.
+async fn run_into_cache(scenario: Scenario) -> Result<Cached, String> {
     if let Some(hit) = lookup(&scenario) {
         return Ok(hit);
     }
@@ -94,8 +124,13 @@ pub async fn run_cached(scenario: Scenario) -> Result<Cached, String> {
 pub async fn warm_up() {
     let mut scenarios = vec![Scenario::default()];
     scenarios.extend(simulation::presets::all().into_iter().map(|preset| preset.scenario));
+    // One at a time, outside the run pool: a short burst at start that should
+    // not turn away the first requests.
     for scenario in scenarios {
-        if let Err(e) = run_cached(scenario).await {
+        if lookup(&scenario).is_some() {
+            continue;
+        }
+        if let Err(e) = run_into_cache(scenario).await {
             tracing_warn(&e);
         }
     }

@@ -155,6 +155,22 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
             }
         });
     }
+    // The page's runs take their places in the same pool (a 503 there is the
+    // page's "busy, try again" message).
+    let shared = Arc::downgrade(&state.pool);
+    app::render::set_run_gate(Arc::new(move || {
+        let pool = shared.upgrade();
+        Box::pin(async move {
+            let pool = pool.ok_or_else(|| "the server is stopping".to_string())?;
+            match pool.ticket().await {
+                Ok(ticket) => Ok(Box::new(ticket) as app::render::RunPlace),
+                Err(error) if error.status == StatusCode::SERVICE_UNAVAILABLE => {
+                    Err("the server is busy with other runs; try again in a moment".to_string())
+                }
+                Err(error) => Err(error.body.error.message),
+            }
+        })
+    }));
     let mut router = router.with_state(state);
     if config.test_hooks {
         router = router.route("/debug/panic", axum::routing::get(debug_panic));

@@ -418,6 +418,11 @@ async fn a_full_pool_answers_503_at_once_and_a_closed_stream_cancels_its_work() 
     assert_eq!(busy.headers()["retry-after"], "1");
     assert_error(busy, 503, "server").await;
     assert!(waited < Duration::from_secs(2), "the 503 took {waited:?}");
+    // The page shares the pool: a scenario it has not run says the server is busy.
+    let page = get(&server, "/?v=1&seed=5&operators=100&years=0.5").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("run-error") && page.contains("the server is busy"), "{}", &page[..page.len().min(300)]);
 
     // The client goes away: the work stops and the pool is free again.
     drop(stream);
