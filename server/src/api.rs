@@ -26,6 +26,8 @@ pub mod error;
 pub mod pool;
 #[path = "api/security.rs"]
 pub mod security;
+#[path = "api/stream.rs"]
+mod stream;
 #[path = "api/sweep.rs"]
 mod sweep;
 
@@ -33,16 +35,15 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use error::{ApiError, ErrorBody};
-use pool::{CancelOnDrop, PoolStatus, RunPool};
+use pool::{PoolStatus, RunPool};
 use serde::Serialize;
 use simulation::montecarlo::{self, BatchError, Progress};
 use simulation::{link, Scenario, ScenarioError};
-use std::convert::Infallible;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use utoipa::{OpenApi, ToSchema};
@@ -585,71 +586,15 @@ async fn montecarlo_sse(State(state): State<ApiState>, RawQuery(query): RawQuery
     let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
     let runs = runs_of(&extra)?.unwrap_or(100);
     admit_batch(&scenario, runs)?;
-    let ticket = state.pool.ticket().await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
-    let cancel = Arc::new(AtomicBool::new(false));
-    state.pool.track_batch(&cancel);
-    let timed_out = Arc::new(AtomicBool::new(false));
-    let pool = state.pool.clone();
-    let flag = cancel.clone();
-    let out_of_time = timed_out.clone();
-    let budget = state.budget;
     let what = link::to_query(&scenario, None);
-    tokio::task::spawn_blocking(move || {
-        let _ticket = ticket;
-        let step = (runs / 100).max(1);
-        let report = |done: u32| {
-            if done % step == 0 || done == runs {
-                let _ = tx.try_send(json_event("progress", &ProgressEvent { done, runs }));
-            }
-        };
-        let progress = Progress::new(&flag, &report);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| montecarlo::run_montecarlo(&scenario, runs, &progress)));
-        let last = match outcome {
-            Ok(Ok(result)) => {
-                pool.note_completed();
-                // Kept, so the page and the report charts can shade these bands.
-                let result = Arc::new(result);
-                app::render::store_bands(result.clone());
-                json_event("bands", &*result)
-            }
-            Ok(Err(BatchError::Cancelled)) => {
-                pool.note_cancelled();
-                tracing::info!(runs, "a Monte Carlo was cancelled");
-                let error = if out_of_time.load(Ordering::Relaxed) {
-                    pool.note_timed_out();
-                    ApiError::time_budget(budget)
-                } else if pool.is_stopping() {
-                    ApiError::stopping()
-                } else {
-                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server", "the run was cancelled", "run it again")
-                };
-                json_event("error", &error.body)
-            }
-            Ok(Err(BatchError::Invalid(error))) => json_event("error", &ApiError::bad(error).body),
-            Err(panic) => {
-                let id = uuid::Uuid::new_v4().to_string();
-                pool.note_panicked();
-                tracing::error!(panic_id = %id, scenario = %what, runs, panic = %pool::panic_text(&*panic), "a Monte Carlo panicked");
-                json_event("error", &ApiError::panicked(id).body)
-            }
-        };
-        let _ = tx.blocking_send(last);
-    });
-    // The time budget: past it, the work is told to stop.
-    let timer = Arc::downgrade(&cancel);
-    tokio::spawn(async move {
-        tokio::time::sleep(budget).await;
-        if let Some(flag) = timer.upgrade() {
-            timed_out.store(true, Ordering::Relaxed);
-            flag.store(true, Ordering::Relaxed);
-        }
-    });
-    let guard = CancelOnDrop(Some(cancel));
-    let stream = futures_util::stream::unfold((rx, guard), |(mut rx, guard)| async move {
-        rx.recv().await.map(|event| (Ok::<Event, Infallible>(event), (rx, guard)))
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    stream::stream_batch(&state, "Monte Carlo", runs, what, move |progress| {
+        let result = montecarlo::run_montecarlo(&scenario, runs, progress)?;
+        // Kept, so the page and the report charts can shade these bands.
+        let result = Arc::new(result);
+        app::render::store_bands(result.clone());
+        Ok(json_event("bands", &*result))
+    })
+    .await
 }
 
 fn json_event<T: Serialize>(name: &str, value: &T) -> Event {

@@ -7,19 +7,13 @@
 //! strict share link. `metric` defaults to `hashrate_ehs`, `runs` to 10.
 
 use super::error::{ApiError, ErrorBody};
-use super::pool::{self, CancelOnDrop};
-use super::{json_event, scenario_of, ApiState, ProgressEvent, MAX_BATCH_OPERATOR_YEARS};
+use super::{json_event, scenario_of, ApiState, MAX_BATCH_OPERATOR_YEARS};
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
-use simulation::montecarlo::{self, BatchError, Progress};
+use simulation::montecarlo;
 use simulation::sweep::{self, Axis, SweepResult, SweepSpec};
 use simulation::{link, Scenario, ScenarioError};
-use std::convert::Infallible;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 /// The key naming a swept field.
 const PARAM: &str = "param";
@@ -135,75 +129,14 @@ fn check_budget(spec: &SweepSpec) -> Result<(), ApiError> {
 )]
 pub(super) async fn sweep_sse(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let spec = read_spec(query.as_deref())?;
-    let ticket = state.pool.ticket().await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
-    let cancel = Arc::new(AtomicBool::new(false));
-    state.pool.track_batch(&cancel);
-    let timed_out = Arc::new(AtomicBool::new(false));
-    let pool = state.pool.clone();
-    let flag = cancel.clone();
-    let out_of_time = timed_out.clone();
-    let budget = state.budget;
     let what = format!("{} {:?} {} x{}", link::to_query(&spec.scenario, None), spec.axes, spec.metric, spec.runs);
-    tokio::task::spawn_blocking(move || {
-        let _ticket = ticket;
-        let cells = spec.cell_count();
-        let runs = cells * spec.runs;
-        let step = (runs / 100).max(1);
-        let report = |done: u32| {
-            if done % step == 0 || done == runs {
-                let _ = tx.try_send(json_event("progress", &ProgressEvent { done, runs }));
-            }
-        };
-        let progress = Progress::new(&flag, &report);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            sweep::run_sweep(&spec, 0, cells, &progress).map(|result| {
-                let svg = app::render::sweep_chart::svg(&result);
-                json_event("sweep", &SweepEvent { result: &result, svg })
-            })
-        }));
-        let last = match outcome {
-            Ok(Ok(event)) => {
-                pool.note_completed();
-                event
-            }
-            Ok(Err(BatchError::Cancelled)) => {
-                pool.note_cancelled();
-                tracing::info!(cells, runs, "a sweep was cancelled");
-                let error = if out_of_time.load(Ordering::Relaxed) {
-                    pool.note_timed_out();
-                    ApiError::time_budget(budget)
-                } else if pool.is_stopping() {
-                    ApiError::stopping()
-                } else {
-                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server", "the sweep was cancelled", "run it again")
-                };
-                json_event("error", &error.body)
-            }
-            Ok(Err(BatchError::Invalid(error))) => json_event("error", &ApiError::bad(error).body),
-            Err(panic) => {
-                let id = uuid::Uuid::new_v4().to_string();
-                pool.note_panicked();
-                tracing::error!(panic_id = %id, sweep = %what, panic = %pool::panic_text(&*panic), "a sweep panicked");
-                json_event("error", &ApiError::panicked(id).body)
-            }
-        };
-        let _ = tx.blocking_send(last);
-    });
-    // The time budget: past it, the work is told to stop.
-    let timer = Arc::downgrade(&cancel);
-    tokio::spawn(async move {
-        tokio::time::sleep(budget).await;
-        if let Some(flag) = timer.upgrade() {
-            timed_out.store(true, Ordering::Relaxed);
-            flag.store(true, Ordering::Relaxed);
-        }
-    });
-    let guard = CancelOnDrop(Some(cancel));
-    let stream = futures_util::stream::unfold((rx, guard), |(mut rx, guard)| async move {
-        rx.recv().await.map(|event| (Ok::<Event, Infallible>(event), (rx, guard)))
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    let runs = spec.cell_count() * spec.runs;
+    super::stream::stream_batch(&state, "sweep", runs, what, move |progress| {
+        let result = sweep::run_sweep(&spec, 0, spec.cell_count(), progress)?;
+        let svg = app::render::sweep_chart::svg(&result);
+        Ok(json_event("sweep", &SweepEvent { result: &result, svg }))
+    })
+    .await
 }
 
 #[cfg(test)]
