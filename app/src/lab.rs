@@ -4,6 +4,7 @@ mod montecarlo;
 mod results;
 mod sensitivity;
 mod share;
+mod stream;
 pub(crate) mod sweep;
 
 use crate::browser::{after_paint, narrow_screen, now_ms, scroll_to, set_body_attribute};

@@ -127,9 +127,6 @@ pub async fn warm_up() {
     // One at a time, outside the run pool: a short burst at start that should
     // not turn away the first requests.
     for scenario in scenarios {
-        if lookup(&scenario).is_some() {
-            continue;
-        }
         if let Err(e) = run_into_cache(scenario).await {
             tracing_warn(&e);
         }

@@ -534,8 +534,12 @@ fn runs_of(extra: &[(String, String)]) -> Result<Option<u32>, ApiError> {
     let Some((_, value)) = extra.iter().find(|(key, _)| key == "runs") else {
         return Ok(None);
     };
-    let runs = value.parse::<u32>().map_err(|_| {
-        ScenarioError::new("runs", format!("`{value}` is not a whole number"), format!("a whole number from 1 to {}", montecarlo::MAX_RUNS))
+    let runs = value.trim().parse::<u32>().map_err(|_| {
+        ScenarioError::new(
+            "runs",
+            format!("`{}` is not a whole number", value.chars().take(32).collect::<String>()),
+            format!("a whole number from 1 to {}", montecarlo::MAX_RUNS),
+        )
     })?;
     montecarlo::check_runs(runs)?;
     Ok(Some(runs))

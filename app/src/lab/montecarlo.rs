@@ -3,6 +3,7 @@
 //! `{done, runs}`, then `bands` or `error`). When it is done the server keeps
 //! the result, and every chart of the page is drawn again with the bands shaded.
 
+use super::stream::{self, Slot};
 use crate::browser::{now_ms, set_body_attribute};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -88,16 +89,7 @@ pub(crate) fn MonteCarlo(
     let state = RwSignal::new(State::Idle);
     let started = StoredValue::new(0.0_f64);
 
-    // A new scenario: old bands no longer describe it.
-    Effect::new(move |previous: Option<String>| {
-        let current = query.get();
-        if previous.is_some_and(|previous| previous != current) {
-            stream::close();
-            state.set(State::Idle);
-        }
-        current
-    });
-    on_cleanup(stream::close);
+    stream::stop_on_new_scenario(Slot::Batch, query, move || state.set(State::Idle));
 
     let start = move |_| {
         let n = runs.get_untracked().clamp(MIN_RUNS, MAX_RUNS);
@@ -114,7 +106,7 @@ pub(crate) fn MonteCarlo(
         started.set_value(now_ms());
         set_body_attribute("data-mc", "running");
         state.set(State::Running { done: 0, runs: n });
-        let opened = stream::open(&url, move |name, data| match name {
+        let opened = stream::open(Slot::Batch, &url, &["progress", "bands"], move |name, data| match name {
             "progress" => {
                 if let Ok(p) = serde_json::from_str::<ProgressEvent>(&data) {
                     // Runs finish on several threads: a count can arrive after a larger one.
@@ -126,7 +118,7 @@ pub(crate) fn MonteCarlo(
                 }
             }
             "bands" => {
-                stream::close();
+                stream::close(Slot::Batch);
                 match serde_json::from_str::<Finished>(&data) {
                     Ok(finished) => {
                         let ms = now_ms() - started.get_value();
@@ -143,7 +135,7 @@ pub(crate) fn MonteCarlo(
                 }
             }
             _ => {
-                stream::close();
+                stream::close(Slot::Batch);
                 set_body_attribute("data-mc", "error");
                 let message = if data.is_empty() {
                     "the connection to the server failed or was refused (is the scenario valid?)".to_string()
@@ -162,7 +154,7 @@ pub(crate) fn MonteCarlo(
         }
     };
     let cancel = move |_| {
-        stream::close();
+        stream::close(Slot::Batch);
         if let State::Running { done, runs } = state.get_untracked() {
             set_body_attribute("data-mc", "cancelled");
             state.set(State::Cancelled { done, runs });
@@ -241,80 +233,6 @@ pub(crate) fn MonteCarlo(
                 }
             }}
         </section>
-    }
-}
-
-/// One server-sent-events stream at a time (`EventSource` in the browser).
-pub(super) mod stream {
-    #[cfg(feature = "hydrate")]
-    mod js {
-        use wasm_bindgen::prelude::*;
-
-        #[wasm_bindgen]
-        extern "C" {
-            pub type EventSource;
-            #[wasm_bindgen(constructor, catch)]
-            pub fn new(url: &str) -> Result<EventSource, JsValue>;
-            #[wasm_bindgen(method)]
-            pub fn close(this: &EventSource);
-            #[wasm_bindgen(method, js_name = addEventListener)]
-            pub fn add_event_listener(this: &EventSource, name: &str, listener: &Closure<dyn FnMut(JsValue)>);
-
-            pub type MessageEventLike;
-            #[wasm_bindgen(method, getter)]
-            pub fn data(this: &MessageEventLike) -> JsValue;
-        }
-    }
-
-    #[cfg(feature = "hydrate")]
-    type Open = (js::EventSource, Vec<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>>);
-
-    #[cfg(feature = "hydrate")]
-    thread_local! {
-        static OPEN: std::cell::RefCell<Option<Open>> = const { std::cell::RefCell::new(None) };
-    }
-
-    /// Opens `url` as an event stream (closing any open one) and calls
-    /// `on_event(name, data)` for `progress`, `bands` and `error` (data empty
-    /// when the connection itself failed).
-    pub(crate) fn open(url: &str, on_event: impl Fn(&str, String) + Clone + 'static) -> Result<(), String> {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::closure::Closure;
-            use wasm_bindgen::{JsCast, JsValue};
-            close();
-            let source = js::EventSource::new(url).map_err(|e| format!("the browser could not open the stream: {e:?}"))?;
-            let mut listeners = Vec::new();
-            for name in ["progress", "bands", "error"] {
-                let on_event = on_event.clone();
-                let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                    let data = event.unchecked_ref::<js::MessageEventLike>().data().as_string().unwrap_or_default();
-                    on_event(name, data);
-                });
-                source.add_event_listener(name, &listener);
-                listeners.push(listener);
-            }
-            OPEN.with(|open| *open.borrow_mut() = Some((source, listeners)));
-            Ok(())
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (url, on_event);
-            Err("Monte Carlo runs need the page's script".to_string())
-        }
-    }
-
-    /// Closes the open stream, if any (the server then stops the work).
-    pub(crate) fn close() {
-        #[cfg(feature = "hydrate")]
-        {
-            // Dropping the listeners inside one of them would free the running closure:
-            // close now, drop them on the next turn of the event loop.
-            if let Some((source, listeners)) = OPEN.with(|open| open.borrow_mut().take()) {
-                source.close();
-                leptos::prelude::set_timeout(move || drop(listeners), std::time::Duration::from_millis(0));
-            }
-        }
     }
 }
 

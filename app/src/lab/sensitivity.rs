@@ -4,7 +4,8 @@
 //! seeds as the base (`/api/montecarlo?<query>&runs=N`, one after another);
 //! each bar is the median across seeds of the final day's value.
 
-use super::montecarlo::{stream, Bands};
+use super::montecarlo::Bands;
+use super::stream::{self, Slot};
 use leptos::prelude::*;
 use simulation::scenario::FieldSpec;
 use simulation::sensitivity::{Lever, LEVERS};
@@ -72,27 +73,24 @@ pub(crate) fn Sensitivity(scenario: Memo<Scenario>, preset: Memo<Option<String>>
     let plan = StoredValue::new(Vec::<(String, String)>::new());
     let results = StoredValue::new(Vec::<Outputs>::new());
 
-    Effect::new(move |previous: Option<String>| {
-        let current = query.get();
-        if previous.is_some_and(|previous| previous != current) && state.get_untracked() != State::Idle {
-            stream::close();
+    stream::stop_on_new_scenario(Slot::Batch, query, move || {
+        if state.get_untracked() != State::Idle {
             state.set(State::Idle);
         }
-        current
     });
 
     // Runs setting `index` of the plan, then the next, until all are done.
     fn step(index: usize, state: RwSignal<State>, plan: StoredValue<Vec<(String, String)>>, results: StoredValue<Vec<Outputs>>) {
         let total = plan.with_value(Vec::len);
         if index >= total {
-            stream::close();
+            stream::close(Slot::Batch);
             state.set(State::Done(results.get_value()));
             return;
         }
         state.set(State::Running { done: index, of: total });
         let query = plan.with_value(|plan| plan[index].1.clone());
         let url = format!("/api/montecarlo?{query}&runs={RUNS}");
-        let opened = stream::open(&url, move |name, data| {
+        let opened = stream::open(Slot::Batch, &url, &["progress", "bands"], move |name, data| {
             if !matches!(state.get_untracked(), State::Running { .. }) {
                 return;
             }
@@ -104,12 +102,12 @@ pub(crate) fn Sensitivity(scenario: Memo<Scenario>, preset: Memo<Option<String>>
                         step(index + 1, state, plan, results);
                     }
                     Err(e) => {
-                        stream::close();
+                        stream::close(Slot::Batch);
                         state.set(State::Failed(format!("the bands could not be read: {e}")));
                     }
                 },
                 _ => {
-                    stream::close();
+                    stream::close(Slot::Batch);
                     state.set(State::Failed(if data.is_empty() { "the connection to the server failed".to_string() } else { data }));
                 }
             }
@@ -126,7 +124,7 @@ pub(crate) fn Sensitivity(scenario: Memo<Scenario>, preset: Memo<Option<String>>
         step(0, state, plan, results);
     };
     let cancel = move |_| {
-        stream::close();
+        stream::close(Slot::Batch);
         state.set(State::Cancelled);
     };
     let running = move || matches!(state.get(), State::Running { .. });

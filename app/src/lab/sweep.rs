@@ -4,6 +4,7 @@
 //! cells and the chart the server drew, or `error`). The page keeps the
 //! controls, the progress bar, the chart and a CSV of the cells.
 
+use super::stream::{self, Slot};
 use crate::browser::{now_ms, set_body_attribute};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -329,15 +330,11 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
     // Which click the stream's events belong to (a late answer to an older one is dropped).
     let attempt = StoredValue::new(0_u32);
 
-    Effect::new(move |previous: Option<String>| {
-        let current = query.get();
-        if previous.is_some_and(|previous| previous != current) && state.get_untracked() != State::Idle {
-            stream::close();
+    stream::stop_on_new_scenario(Slot::Sweep, query, move || {
+        if state.get_untracked() != State::Idle {
             state.set(State::Idle);
         }
-        current
     });
-    on_cleanup(stream::close);
 
     let plan = move || {
         let steps: Vec<String> = [first, second].iter().filter(|a| !a.field.get().is_empty()).map(|a| a.steps.get()).collect();
@@ -360,7 +357,7 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
         state.set(State::Running { done: 0, total: cells.saturating_mul(per_cell), per_cell });
         let heard = StoredValue::new(false);
         let again = url.clone();
-        let opened = stream::open(&url, move |name, data| {
+        let opened = stream::open(Slot::Sweep, &url, &["progress", "sweep"], move |name, data| {
             if !current() {
                 return;
             }
@@ -378,7 +375,7 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                     }
                 }
                 "sweep" => {
-                    stream::close();
+                    stream::close(Slot::Sweep);
                     match finish(&data, now_ms() - started.get_value()) {
                         Some(done) => {
                             if let State::Running { total, .. } = state.get_untracked() {
@@ -392,7 +389,7 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                     }
                 }
                 _ => {
-                    stream::close();
+                    stream::close(Slot::Sweep);
                     if !data.is_empty() {
                         fail(failure(200, &data));
                     } else if heard.get_value() {
@@ -413,7 +410,7 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
         }
     };
     let cancel = move |_| {
-        stream::close();
+        stream::close(Slot::Sweep);
         if let State::Running { done, total, .. } = state.get_untracked() {
             set_body_attribute("data-sweep", "cancelled");
             state.set(State::Cancelled { done, total });
@@ -556,139 +553,6 @@ fn number_box(
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
         </label>
-    }
-}
-
-/// The panel's own event stream (browser only; a no-op on the server), and
-/// the reason a stream was refused.
-mod stream {
-    #[cfg(feature = "hydrate")]
-    mod js {
-        use wasm_bindgen::prelude::*;
-
-        #[wasm_bindgen]
-        extern "C" {
-            pub type EventSource;
-            #[wasm_bindgen(constructor, catch)]
-            pub fn new(url: &str) -> Result<EventSource, JsValue>;
-            #[wasm_bindgen(method)]
-            pub fn close(this: &EventSource);
-            #[wasm_bindgen(method, js_name = addEventListener)]
-            pub fn add_event_listener(this: &EventSource, name: &str, listener: &Closure<dyn FnMut(JsValue)>);
-
-            pub type MessageEventLike;
-            #[wasm_bindgen(method, getter)]
-            pub fn data(this: &MessageEventLike) -> JsValue;
-
-            pub type Thenable;
-            #[wasm_bindgen(js_name = fetch)]
-            pub fn fetch(url: &str) -> Thenable;
-            #[wasm_bindgen(method)]
-            pub fn then(this: &Thenable, on_ok: &JsValue, on_error: &JsValue) -> Thenable;
-
-            pub type FetchResponse;
-            #[wasm_bindgen(method, getter)]
-            pub fn status(this: &FetchResponse) -> u16;
-            #[wasm_bindgen(method)]
-            pub fn text(this: &FetchResponse) -> Thenable;
-            #[wasm_bindgen(method, getter)]
-            pub fn body(this: &FetchResponse) -> Option<BodyStream>;
-
-            pub type BodyStream;
-            #[wasm_bindgen(method)]
-            pub fn cancel(this: &BodyStream) -> Thenable;
-        }
-    }
-
-    #[cfg(feature = "hydrate")]
-    type Open = (js::EventSource, Vec<wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>>);
-
-    #[cfg(feature = "hydrate")]
-    thread_local! {
-        static OPEN: std::cell::RefCell<Option<Open>> = const { std::cell::RefCell::new(None) };
-    }
-
-    /// Opens `url` as an event stream (closing this panel's open one) and calls
-    /// `on_event(name, data)` for `progress`, `sweep` and `error` (data empty
-    /// when the connection itself failed).
-    pub(super) fn open(url: &str, on_event: impl Fn(&str, String) + Clone + 'static) -> Result<(), String> {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::closure::Closure;
-            use wasm_bindgen::{JsCast, JsValue};
-            close();
-            let source = js::EventSource::new(url).map_err(|e| format!("the browser could not open the stream: {e:?}"))?;
-            let mut listeners = Vec::new();
-            for name in ["progress", "sweep", "error"] {
-                let on_event = on_event.clone();
-                let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                    let data = event.unchecked_ref::<js::MessageEventLike>().data().as_string().unwrap_or_default();
-                    on_event(name, data);
-                });
-                source.add_event_listener(name, &listener);
-                listeners.push(listener);
-            }
-            OPEN.with(|open| *open.borrow_mut() = Some((source, listeners)));
-            Ok(())
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (url, on_event);
-            Err("sweeps need the page's script".to_string())
-        }
-    }
-
-    /// Closes the open stream, if any (the server then stops the work).
-    pub(super) fn close() {
-        #[cfg(feature = "hydrate")]
-        {
-            // Dropping the listeners inside one of them would free the running closure:
-            // close now, drop them on the next turn of the event loop.
-            if let Some((source, listeners)) = OPEN.with(|open| open.borrow_mut().take()) {
-                source.close();
-                leptos::prelude::set_timeout(move || drop(listeners), std::time::Duration::from_millis(0));
-            }
-        }
-    }
-
-    /// An event stream that failed hides the response: asks `url` again and
-    /// calls `done(status, body)` (0 when unreachable; a 200 is cut off at once,
-    /// so that a sweep that would start now does not run twice).
-    pub(super) fn reason(url: &str, done: impl FnOnce(u16, String) + 'static) {
-        #[cfg(feature = "hydrate")]
-        {
-            use std::cell::RefCell;
-            use std::rc::Rc;
-            use wasm_bindgen::closure::Closure;
-            use wasm_bindgen::{JsCast, JsValue};
-            type Done = Rc<RefCell<Option<Box<dyn FnOnce(u16, String)>>>>;
-            let done: Done = Rc::new(RefCell::new(Some(Box::new(done))));
-            let call = |done: &Done, status: u16, body: String| {
-                if let Some(f) = done.borrow_mut().take() {
-                    f(status, body);
-                }
-            };
-            let answered = done.clone();
-            let on_response = Closure::once_into_js(move |response: JsValue| {
-                let response: js::FetchResponse = response.unchecked_into();
-                let status = response.status();
-                if status == 200 {
-                    if let Some(body) = response.body() {
-                        let _ = body.cancel();
-                    }
-                    call(&answered, status, String::new());
-                } else {
-                    let read = Closure::once_into_js(move |text: JsValue| call(&answered, status, text.as_string().unwrap_or_default()));
-                    let _ = response.text().then(&read, &JsValue::UNDEFINED);
-                }
-            });
-            let on_error = Closure::once_into_js(move |_: JsValue| call(&done, 0, String::new()));
-            let _ = js::fetch(url).then(&on_response, &on_error);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (url, done);
-        }
     }
 }
 

@@ -11,7 +11,6 @@ use super::{json_event, scenario_of, ApiState, MAX_BATCH_OPERATOR_YEARS};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
-use simulation::montecarlo;
 use simulation::sweep::{self, Axis, SweepResult, SweepSpec};
 use simulation::{link, Scenario, ScenarioError};
 
@@ -63,16 +62,7 @@ fn read_spec(query: Option<&str>) -> Result<SweepSpec, ApiError> {
     }
     let axes = params.iter().map(|p| Axis::parse(p)).collect::<Result<Vec<_>, _>>()?;
     let metric = extra.iter().find(|(key, _)| key == "metric").map_or(DEFAULT_METRIC, |(_, value)| value.as_str()).to_string();
-    let runs = match extra.iter().find(|(key, _)| key == "runs") {
-        None => DEFAULT_RUNS,
-        Some((_, value)) => value.trim().parse::<u32>().map_err(|_| {
-            ScenarioError::new(
-                "runs",
-                format!("`{}` is not a whole number", value.chars().take(32).collect::<String>()),
-                format!("a whole number from 1 to {}", montecarlo::MAX_RUNS),
-            )
-        })?,
-    };
+    let runs = super::runs_of(&extra)?.unwrap_or(DEFAULT_RUNS);
     let spec = SweepSpec { scenario, axes, metric, runs };
     spec.check()?;
     check_budget(&spec)?;
