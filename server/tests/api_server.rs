@@ -448,7 +448,7 @@ async fn report_charts_as_svg() {
         assert_eq!(response.headers()["content-type"], "image/svg+xml", "{id}");
         let svg = response.text().await.unwrap();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\""), "{id}: {}", &svg[..80]);
-        assert!(svg.contains("Share link: /?v=1&amp;seed=7"), "{id}");
+        assert!(svg.contains("Share link: /?v=2&amp;seed=7"), "{id}");
         assert!(svg.contains("100 operators, 0.5 years"), "{id}");
         assert!(svg.matches("<text").count() > 10, "{id}: labels");
     }

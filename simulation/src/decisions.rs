@@ -1,47 +1,56 @@
 //! Operators' monthly decisions.
 //!
-//! At each month's end, in this order:
+//! At each month's end, in this order (the rules themselves are pure
+//! functions with their tests beside them: [`crate::expectations`],
+//! [`crate::exit`], [`crate::ai`], [`crate::pools`]):
 //! 1. **Accounts.** Revenue is what the machines earned at each day's
 //!    hashprice while running (pools pay expected value, less their fee);
-//!    costs are power while running, site costs, interest. A share of
-//!    revenue goes to the BTC treasury; shortfalls sell BTC, then draw on
-//!    credit; an operator that still cannot pay is insolvent and exits. One
-//!    that loses money `exit_loss_months` months in a row and expects no
-//!    margin ahead also exits. Machines idle all month that would need a
-//!    hashprice 25% above the operator's expectation are salvaged. Exiting and
-//!    salvaged machines go to the second-hand market, where cheaper power
-//!    buys them, not to scrap (unsold listings are scrapped after a year).
-//!    Site costs scale with the MW of machines installed.
-//! 2. **Expectations** of hashprice adapt: `E += w * (month's mean - E)`.
-//! 3. **AI switch.** A fit site converts up to half of its MW when the AI
-//!    margin (revenue less running costs less the conversion capex annuity
-//!    over a 10-year lease) beats its mining margin (its own fleet at its own
-//!    power price and expected hashprice) by the hurdle, within what the AI
-//!    market absorbs that year (best advantages first). Its machines come off
-//!    at once; revenue starts after the lag; there is no way back.
-//! 4. **Deliveries** of machines ordered earlier.
-//! 5. **Expansion.** An operator buys the machines (new, or second-hand at a
-//!    discount) with the shortest payback at its expected hashprice and power
-//!    price, if that payback is within its horizon, with spare cash and credit,
-//!    building site capacity when it has none free.
-//! 6. **Manufacturers** plan output by adapting to sales; what they cannot
-//!    sell they plug into their own sites (`manufacturer_self_mining`).
-//! 7. **Entry** rises with the payback of a new machine at the median power price.
-//! 8. **Pools.** A few operators re-choose their pool each month; the largest may
-//!    start their own.
+//!    costs are power while running and site costs: their difference is the
+//!    operating margin. Interest comes after it. A share of revenue goes to
+//!    the BTC treasury; shortfalls sell BTC, then draw on credit.
+//! 2. **Expectations** adapt: each operator's value of hashprice per BTC of
+//!    block reward moves towards the month's; times the reward the schedule
+//!    pays (halvings included) it gives the hashprice it expects.
+//! 3. **Fate** ([`crate::exit`]): an insolvent operator that still expects a
+//!    positive operating margin is restructured (debt written down, machines
+//!    keep running); one without, or one whose operating margin has been
+//!    negative for longer than its own patience with none expected, is
+//!    liquidated: its fleet is sold as a going concern to the bidders with
+//!    the cheapest power, who keep it running; what nobody buys is listed
+//!    second-hand. Machines idle all month that would need a hashprice 25%
+//!    above expectation are sold second-hand (the seller is paid on sale).
+//! 4. **AI switch** ([`crate::ai`]): a fit site converts up to half of its MW
+//!    when the present value of AI hosting beats mining's by the hurdle,
+//!    within what the AI market absorbs (a twelfth of its yearly cap is
+//!    released each month; best advantages first). Its machines come off the
+//!    day it commits (MW "committed"); rent starts after the lag ("converted").
+//! 5. **Expansion.** Operators, cheapest power first, buy the machines (new, or
+//!    second-hand at a discount) with the shortest payback at the hashprice
+//!    they expect over their horizon, if that payback is within it. Only an
+//!    operator with a positive operating margin last month borrows to expand.
+//! 6. **Manufacturers** book the margin on machines sold, plan output to
+//!    follow sales, and plug into their own sites, at production cost, the
+//!    unsold machines that pay back there (`manufacturer_self_mining`).
+//! 7. **Entry** follows the payback of a new machine at a good site (a
+//!    quarter of sites have cheaper power), not the number of operators.
+//! 8. **Pools.** A few operators re-choose their pool each month, more from a
+//!    pool nearing half the hash rate; the largest may start their own.
+//!
+//! Every random draw of a decision is keyed by operator, month and purpose
+//! ([`crate::rng::keyed_unit`]), so common random numbers hold decision by
+//! decision when two scenarios are compared.
 
+use crate::ai::{AiMarket, AiTerms};
 use crate::engine::{Conversion, Offer, Order, Sim};
+use crate::exit::{self, Fate, Standing};
+use crate::expectations;
 use crate::hardware::{self, Generation};
-use crate::math::capital_recovery_factor;
-use crate::operators::{self, Lot, Operator, OperatorKind};
+use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolInfo};
-use crate::rng;
-use rand::Rng;
+use crate::rng::{self, Purpose};
 
 /// Average days in a month.
 const DAYS_PER_MONTH: f64 = 30.436_875;
-/// Years over which AI conversion capex is recovered (the leases run ~10 years).
-const AI_LEASE_YEARS: f64 = 10.0;
 /// Share of a site that can start converting in one decision.
 const AI_STEP_SHARE: f64 = 0.5;
 /// Months unsold second-hand machines stay listed before they are scrapped.
@@ -52,19 +61,25 @@ const SALVAGE_BREAKEVEN_RATIO: f64 = 1.25;
 const OWN_POOL_PER_MONTH: f64 = 0.05;
 /// Payback (days) at which entry runs at its base rate.
 const ENTRY_REFERENCE_PAYBACK_DAYS: f64 = 900.0;
-/// The most entrants in a month, as a share of active operators.
+/// The most entrants in a month, as a share of the starting population.
 const ENTRY_CAP_SHARE: f64 = 0.1;
+/// A "good site" for entry: the power price a quarter of entrants beat
+/// (the log-normal's 25th percentile is `exp(-0.674 sigma)` times its median).
+const GOOD_SITE_Z: f64 = -0.674_49;
+/// Days ahead an operator's running decisions (salvage, margin ahead) look.
+const NEAR_HORIZON_DAYS: f64 = 30.0;
 
-/// Lists machines on the second-hand market, merging with today's listing
-/// of the same generation so the list stays short (generations x months).
-fn list_offer(offers: &mut Vec<Offer>, generation: u16, units: u32, today: u32) {
+/// Lists machines on the second-hand market for `seller` (paid when they
+/// sell), merging with its listing of the same generation today so the list
+/// stays short.
+fn list_offer(offers: &mut Vec<Offer>, seller: u32, generation: u16, units: u32, today: u32) {
     if units == 0 {
         return;
     }
     let today_start = offers.iter().rposition(|o| o.listed_day != today).map_or(0, |i| i + 1);
-    match offers[today_start..].iter_mut().find(|o| o.generation == generation) {
+    match offers[today_start..].iter_mut().find(|o| o.generation == generation && o.seller == seller) {
         Some(offer) => offer.units += units,
-        None => offers.push(Offer { generation, units, listed_day: today }),
+        None => offers.push(Offer { seller, generation, units, listed_day: today }),
     }
 }
 
@@ -78,7 +93,7 @@ struct Book {
 }
 
 /// A machine on sale this month, with what a buyer's payback needs of it
-/// worked out once (the same arithmetic, in the same order, as per buyer).
+/// worked out once.
 struct OnSale {
     generation: u16,
     new: bool,
@@ -105,24 +120,65 @@ impl OnSale {
     }
 }
 
+/// The block reward the schedule pays on average over the next `days`, BTC, fees at this month's level.
+struct RewardOutlook {
+    /// Over the next month.
+    near_btc: f64,
+    /// Over each kind's payback horizon.
+    horizon_btc: [f64; 5],
+}
+
 impl Sim<'_> {
     /// Everything that happens at a month's end.
     pub(crate) fn monthly_step(&mut self) {
-        let month_hashprice = self.month_hashprice_sum / f64::from(self.month_days.max(1));
+        let days = f64::from(self.month_days.max(1));
+        let month_hashprice = self.month_hashprice_sum / days;
+        let month_reward = self.month_reward_sum / days;
         self.month_hashprice_sum = 0.0;
+        self.month_reward_sum = 0.0;
         self.month_days = 0;
+        let observed_value = if month_reward > 0.0 { month_hashprice / month_reward } else { 0.0 };
+        self.month_value_per_reward = observed_value;
+        self.market_value_per_reward = expectations::adapt(self.market_value_per_reward, observed_value, self.sc.expectation_weight);
+        let outlook = self.reward_outlook();
         let (mut books, idle_all_month) = self.book_lots();
-        self.settle_accounts(&books, &idle_all_month, month_hashprice);
+        let buyers = self.buyers_by_power();
+        self.settle_accounts(&books, &idle_all_month, observed_value, &outlook, &buyers);
         self.complete_conversions();
         self.decide_ai(&books);
         books = self.book_fleets();
-        self.expand(&books);
-        self.manufacture(&books);
-        self.enter(month_hashprice);
+        self.expand(&books, &outlook, &buyers);
+        self.manufacture(&books, &outlook);
+        self.enter(&outlook);
         self.choose_pools(&books);
         let today = self.today;
         self.offers.retain(|offer| f64::from(today - offer.listed_day.min(today)) < OFFER_MONTHS * DAYS_PER_MONTH);
+        self.month_index += 1;
         self.rebuild_lots();
+    }
+
+    fn reward_outlook(&self) -> RewardOutlook {
+        let fee = self.fees.expected_btc(self.today);
+        let mut horizon_btc = [0.0; 5];
+        for kind in OperatorKind::ALL {
+            horizon_btc[kind as usize] = expectations::mean_subsidy_btc(self.height, kind.profile().payback_horizon_days) + fee;
+        }
+        RewardOutlook { near_btc: expectations::mean_subsidy_btc(self.height, NEAR_HORIZON_DAYS) + fee, horizon_btc }
+    }
+
+    /// Active operators that buy machines, cheapest power first (then by index).
+    fn buyers_by_power(&self) -> Vec<u32> {
+        let mut buyers: Vec<u32> = (0..self.operators.len() as u32)
+            .filter(|&i| {
+                let o = &self.operators[i as usize];
+                o.active && o.kind != OperatorKind::Manufacturer
+            })
+            .collect();
+        buyers.sort_by(|a, b| {
+            let (pa, pb) = (self.operators[*a as usize].power_usd_per_kwh, self.operators[*b as usize].power_usd_per_kwh);
+            pa.total_cmp(&pb).then(a.cmp(b))
+        });
+        buyers
     }
 
     /// Sums each operator's month from its lots, notes the lots that never
@@ -165,13 +221,19 @@ impl Sim<'_> {
         books
     }
 
-    fn settle_accounts(&mut self, books: &[Book], idle_all_month: &[bool], month_hashprice: f64) {
+    /// AI rent net of running costs, per gross site MW per month, USD.
+    fn ai_net_usd_per_site_mw_month(&self) -> f64 {
+        let sc = self.sc;
+        sc.ai_revenue_usd_per_mw_year / 12.0 * (1.0 - sc.ai_operating_cost_share) * sc.ai_it_share_of_site
+    }
+
+    fn settle_accounts(&mut self, books: &[Book], idle_all_month: &[bool], observed_value: f64, outlook: &RewardOutlook, buyers: &[u32]) {
         let sc = self.sc;
         let price = self.price_usd;
         let trend = self.power_trend;
-        let ai_net_per_mw_month = sc.ai_revenue_usd_per_mw_year / 12.0 * (1.0 - sc.ai_operating_cost_share);
+        let ai_net_per_mw_month = self.ai_net_usd_per_site_mw_month();
         let weight = sc.expectation_weight;
-        let mut exiting = Vec::new();
+        let mut fates = Vec::new();
         for (index, &book) in books.iter().enumerate() {
             let operator = &mut self.operators[index];
             if !operator.active {
@@ -183,7 +245,8 @@ impl Sim<'_> {
             let site_costs = book.fleet_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
             let interest = operator.debt_usd * sc.debt_interest_pct_per_year / 100.0 / 12.0;
             let ai_net = operator.ai_mw * ai_net_per_mw_month;
-            let net = revenue - book.energy_usd - site_costs - interest + ai_net;
+            let operating = revenue - book.energy_usd - site_costs + ai_net;
+            let net = operating - interest;
             let hodl = (revenue * profile.hodl_share).min(net.max(0.0));
             operator.treasury_btc += hodl / price;
             operator.cash_usd += net - hodl;
@@ -204,21 +267,21 @@ impl Sim<'_> {
                 operator.debt_usd += borrow;
                 operator.cash_usd += borrow;
             }
-            operator.loss_months = if net < 0.0 { operator.loss_months + 1 } else { 0 };
+            operator.loss_months = if operating < 0.0 { operator.loss_months + 1 } else { 0 };
             operator.last_month_revenue_usd = revenue;
-            operator.expected_hashprice += weight * (month_hashprice - operator.expected_hashprice);
+            operator.value_per_reward = expectations::adapt(operator.value_per_reward, observed_value, weight);
             // Salvage: machines idle all month that would need a much higher
             // hashprice than expected are sold second-hand (to cheaper power).
-            let expected = operator.expected_hashprice;
+            let expected = operator.value_per_reward * outlook.near_btc;
             let power = operator.power_usd_per_kwh * trend;
-            let mut forward_margin = -interest + ai_net;
+            let mut forward_operating = ai_net;
             for &lot_index in &operator.lots {
                 let lot = &mut self.lots[lot_index as usize];
                 if lot.units == 0 {
                     continue;
                 }
                 if idle_all_month[lot_index as usize] && lot.breakeven_usd_per_ph_day * trend > SALVAGE_BREAKEVEN_RATIO * expected {
-                    list_offer(&mut self.offers, lot.generation, lot.units, self.today);
+                    list_offer(&mut self.offers, index as u32, lot.generation, lot.units, self.today);
                     self.totals.remove_lot(lot);
                     lot.units = 0;
                     lot.hash_ths = 0.0;
@@ -227,37 +290,117 @@ impl Sim<'_> {
                 }
                 let generation = &self.generations[lot.generation as usize];
                 let margin_per_th_day = expected / 1_000.0 - generation.power_cost_usd_per_th_day(power);
-                forward_margin += 30.0 * (margin_per_th_day * lot.hash_ths).max(0.0)
+                forward_operating += 30.0 * (margin_per_th_day * lot.hash_ths).max(0.0)
                     - lot.power_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
             }
-            let insolvent = operator.cash_usd < -1e-6;
-            let worn_out = operator.loss_months >= sc.exit_loss_months && forward_margin <= 0.0 && operator.ai_pending_mw <= 0.0;
-            if insolvent || worn_out {
-                exiting.push(index);
+            let standing = Standing {
+                cash_usd: operator.cash_usd,
+                loss_months: operator.loss_months,
+                patience_months: operator.patience_months,
+                forward_operating_margin_usd: forward_operating,
+                converting_to_ai: operator.ai_pending_mw > 0.0,
+            };
+            match exit::fate(standing) {
+                Fate::Continue => {}
+                Fate::Restructure => {
+                    // Creditors take the firm: the unpaid bills and the debt the
+                    // margin cannot carry are written off; the machines keep running.
+                    operator.debt_usd = exit::restructured_debt_usd(operator.debt_usd, forward_operating);
+                    operator.cash_usd = 0.0;
+                    operator.treasury_btc = 0.0;
+                    self.restructurings += 1;
+                }
+                Fate::Liquidate => fates.push(index),
             }
         }
-        for index in exiting {
-            self.exit(index);
+        for index in fates {
+            self.liquidate(index, outlook, buyers);
         }
     }
 
-    /// The operator sells up: its machines, and those still on order, go to the second-hand market.
-    fn exit(&mut self, index: usize) {
+    /// The operator sells up: its fleet goes as a going concern to the bidders
+    /// with the cheapest power that it pays, the rest to the second-hand market.
+    fn liquidate(&mut self, index: usize, outlook: &RewardOutlook, buyers: &[u32]) {
         let today = self.today;
-        let operator = &mut self.operators[index];
-        operator.active = false;
-        operator.cash_usd = operator.cash_usd.max(0.0);
-        operator.site_mw = operator.ai_mw + operator.ai_pending_mw;
-        for &lot_index in &operator.lots {
-            let lot = &mut self.lots[lot_index as usize];
-            if lot.units > 0 {
-                list_offer(&mut self.offers, lot.generation, lot.units, today);
-                self.totals.remove_lot(lot);
-                lot.units = 0;
+        let lots: Vec<(u16, u32)> = self.operators[index]
+            .lots
+            .iter()
+            .map(|&l| &self.lots[l as usize])
+            .filter(|lot| lot.units > 0)
+            .map(|lot| (lot.generation, lot.units))
+            .collect();
+        {
+            let operator = &mut self.operators[index];
+            operator.active = false;
+            operator.site_mw = operator.ai_mw + operator.ai_pending_mw;
+            for &lot_index in &operator.lots {
+                let lot = &mut self.lots[lot_index as usize];
+                if lot.units > 0 {
+                    self.totals.remove_lot(lot);
+                    lot.units = 0;
+                }
             }
         }
-        // Its orders still on the way are resold when they arrive (see `deliver_orders`).
+        for (generation, units) in lots {
+            let unsold = self.sell_going_concern(index as u32, generation, units, outlook, buyers);
+            list_offer(&mut self.offers, index as u32, generation, unsold, today);
+        }
+        // Its orders still on the way are resold when they arrive (see `deliver_due_orders`).
         self.exits += 1;
+    }
+
+    /// Sells `units` of a failed operator's machines to the buyers with the
+    /// cheapest power for whom they pay back within their horizon at the
+    /// second-hand price, within their cash and credit; the seller is paid.
+    /// Returns the units nobody bought.
+    fn sell_going_concern(&mut self, seller: u32, generation_index: u16, units: u32, outlook: &RewardOutlook, buyers: &[u32]) -> u32 {
+        let sc = self.sc;
+        let generation = self.generations[generation_index as usize].clone();
+        let discount = 1.0 - sc.secondhand_discount_pct / 100.0;
+        let price_per_th = hardware::market_value_usd_per_th(&generation, self.hashprice, sc.asic_price_payback_days) * discount;
+        let unit_price = price_per_th * generation.th_per_unit;
+        let unit_mw = generation.watts_per_unit() / 1e6;
+        let site_cost = self.site_cost_usd_per_th_day(&generation);
+        let mut left = units;
+        for &buyer in buyers {
+            if left == 0 {
+                break;
+            }
+            let operator = &self.operators[buyer as usize];
+            if buyer == seller || !operator.active {
+                continue;
+            }
+            let profile = operator.kind.profile();
+            let expected = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind as usize];
+            let margin =
+                expected / 1_000.0 - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * self.power_trend) - site_cost;
+            if margin <= 0.0 {
+                continue;
+            }
+            let with_site = price_per_th + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
+            if with_site / margin > profile.payback_horizon_days {
+                continue;
+            }
+            let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
+            let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * 0.5 } else { 0.0 };
+            let budget = (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) + borrowing;
+            let affordable = (budget / (unit_price + unit_mw * sc.mining_capex_usd_per_mw)).floor();
+            let bought = (affordable.max(0.0) as u32).min(left);
+            if bought == 0 {
+                continue;
+            }
+            let fleet_w: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].power_w).sum();
+            let free_mw = (operator.mining_mw() - fleet_w / 1e6).max(0.0);
+            let extra_mw = (f64::from(bought) * unit_mw - free_mw).max(0.0);
+            let cost = f64::from(bought) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
+            let operator = &mut self.operators[buyer as usize];
+            operator.site_mw += extra_mw;
+            pay(operator, cost);
+            self.operators[seller as usize].cash_usd += f64::from(bought) * unit_price;
+            self.add_units(buyer as usize, generation_index, bought);
+            left -= bought;
+        }
+        left
     }
 
     fn complete_conversions(&mut self) {
@@ -275,19 +418,37 @@ impl Sim<'_> {
         });
     }
 
+    /// The month's AI market: rent, capex and the reward path over the lease.
+    fn ai_market(&self) -> AiMarket {
+        let sc = self.sc;
+        let best = self.best_generation_on_sale().clone();
+        let new_fleet_usd_per_mw = hardware::new_price_usd_per_th(&best, sc, self.hashprice) * 1e6 / best.j_per_th;
+        let terms = AiTerms {
+            revenue_usd_per_it_mw_year: sc.ai_revenue_usd_per_mw_year,
+            operating_cost_share: sc.ai_operating_cost_share,
+            capex_usd_per_it_mw: sc.ai_conversion_capex_usd_per_mw,
+            it_share_of_site: sc.ai_it_share_of_site,
+            lag_months: sc.ai_conversion_months,
+            discount_rate_per_year: sc.debt_interest_pct_per_year / 100.0,
+            new_fleet_usd_per_mw,
+            site_cost_usd_per_mw_month: sc.opex_usd_per_mw_month,
+        };
+        let (height, fee) = (self.height, self.fees.expected_btc(self.today));
+        AiMarket::new(terms, |month| {
+            let ahead = (f64::from(month) * DAYS_PER_MONTH * expectations::BLOCKS_PER_DAY) as u64;
+            expectations::mean_subsidy_btc(height + ahead, DAYS_PER_MONTH) + fee
+        })
+    }
+
     fn decide_ai(&mut self, books: &[Book]) {
         let sc = self.sc;
-        let year = self.today / 365;
-        if year != self.ai_year {
-            self.ai_year = year;
-            self.ai_cap_left_mw = sc.ai_market_mw_per_year;
-        }
+        // A twelfth of the yearly cap each month; unused room carries over up to a year's cap.
+        self.ai_cap_left_mw = (self.ai_cap_left_mw + sc.ai_market_mw_per_year / 12.0).min(sc.ai_market_mw_per_year);
         if self.ai_cap_left_mw <= 0.0 || sc.ai_revenue_usd_per_mw_year <= 0.0 {
             return;
         }
-        let crf = capital_recovery_factor(sc.debt_interest_pct_per_year / 100.0, AI_LEASE_YEARS);
-        let ai_margin = sc.ai_revenue_usd_per_mw_year * (1.0 - sc.ai_operating_cost_share) - sc.ai_conversion_capex_usd_per_mw * crf;
-        if ai_margin <= 0.0 {
+        let market = self.ai_market();
+        if market.ai_value_usd_per_mw() <= 0.0 {
             return;
         }
         let best_j_per_th = self.best_generation_on_sale().j_per_th;
@@ -299,11 +460,9 @@ impl Sim<'_> {
             let book = books[index];
             let j_per_th = if book.fleet_ths > 0.0 { book.fleet_w / book.fleet_ths } else { best_j_per_th };
             let power = operator.power_usd_per_kwh * self.power_trend;
-            let mining_margin =
-                365.0 * (operator.expected_hashprice * 1_000.0 / j_per_th - 24_000.0 * power) - 12.0 * sc.opex_usd_per_mw_month;
-            let threshold = if mining_margin > 0.0 { mining_margin * (1.0 + sc.ai_hurdle_pct / 100.0) } else { 0.0 };
-            if ai_margin > threshold {
-                candidates.push((ai_margin - mining_margin, index));
+            let mining = market.mining_value_usd_per_mw(operator.value_per_reward, j_per_th, power);
+            if market.converts(mining, sc.ai_hurdle_pct) {
+                candidates.push((market.ai_value_usd_per_mw() - mining, index));
             }
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -320,7 +479,7 @@ impl Sim<'_> {
             self.ai_cap_left_mw -= mw;
             let operator = &mut self.operators[index];
             operator.ai_pending_mw += mw;
-            operator.debt_usd += mw * sc.ai_conversion_capex_usd_per_mw;
+            operator.debt_usd += mw * market.capex_usd_per_site_mw;
             self.conversions.push(Conversion { operator: index as u32, mw, ready_day });
             let capacity_w = self.operators[index].mining_mw() * 1e6;
             self.shrink_fleet_to(index, capacity_w);
@@ -349,7 +508,7 @@ impl Sim<'_> {
             fleet_w -= f64::from(removed) * generation.watts_per_unit();
             self.change_units(lot_index as usize, units - removed);
             if removed > 0 {
-                list_offer(&mut self.offers, generation_index, removed, today);
+                list_offer(&mut self.offers, index as u32, generation_index, removed, today);
             }
         }
         // Orders that no longer fit are resold on arrival.
@@ -364,14 +523,14 @@ impl Sim<'_> {
         let generation = &self.generations[generation_index as usize];
         let operator = &self.operators[index];
         if !operator.active {
-            list_offer(&mut self.offers, generation_index, units, self.today);
+            list_offer(&mut self.offers, index as u32, generation_index, units, self.today);
             return;
         }
         let fleet_w: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].power_w).sum();
         let room_w = (operator.mining_mw() * 1e6 - fleet_w).max(0.0);
         let fitting = units.min((room_w / generation.watts_per_unit() + 1e-9).floor() as u32);
         if fitting < units {
-            list_offer(&mut self.offers, generation_index, units - fitting, self.today);
+            list_offer(&mut self.offers, index as u32, generation_index, units - fitting, self.today);
         }
         if fitting == 0 {
             return;
@@ -411,7 +570,22 @@ impl Sim<'_> {
         self.sc.opex_usd_per_mw_month * 12.0 / 365.0 * generation.j_per_th / 1e6
     }
 
-    fn expand(&mut self, books: &[Book]) {
+    /// What a firm counts on when it commits capital: the lower of its
+    /// adaptive expectation and what the market paid this month (per BTC of
+    /// reward). Running decisions use the expectation; capital waits for the
+    /// market to confirm it, so a crash stops orders the month it happens.
+    fn prudent_value(&self, value_per_reward: f64) -> f64 {
+        value_per_reward.min(self.month_value_per_reward)
+    }
+
+    /// A new machine is sold: the makers book its margin over production cost.
+    fn book_sale(&mut self, generation: &Generation, units: u32, price_usd_per_th: f64) {
+        let ths = f64::from(units) * generation.th_per_unit;
+        self.sales_this_month_ths += ths;
+        self.sales_margin_this_month_usd += ths * (price_usd_per_th - hardware::production_cost_usd_per_th(generation, self.sc));
+    }
+
+    fn expand(&mut self, books: &[Book], outlook: &RewardOutlook, buyers: &[u32]) {
         let sc = self.sc;
         let hashprice = self.hashprice;
         let discount = 1.0 - sc.secondhand_discount_pct / 100.0;
@@ -435,22 +609,26 @@ impl Sim<'_> {
             }
         }
         let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
-        for (index, &book) in books.iter().enumerate() {
+        for &buyer in buyers {
+            let index = buyer as usize;
+            let book = books[index];
             let operator = &self.operators[index];
-            if !operator.active || operator.kind == OperatorKind::Manufacturer {
+            if !operator.active {
                 continue;
             }
             let profile = operator.kind.profile();
             let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
             let reserve = operator.last_month_revenue_usd;
-            let budget = (operator.cash_usd - reserve).max(0.0) * profile.invest_share
-                + (credit - operator.debt_usd).max(0.0) * profile.invest_share * 0.5;
+            // Short of cash or losing money: no borrowing to grow.
+            let borrowing =
+                if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * profile.invest_share * 0.5 } else { 0.0 };
+            let budget = (operator.cash_usd - reserve).max(0.0) * profile.invest_share + borrowing;
             if budget <= 0.0 {
                 continue;
             }
             let power = operator.power_usd_per_kwh * self.power_trend;
             let free_w = (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0);
-            let expected_per_th = operator.expected_hashprice / 1_000.0;
+            let expected_per_th = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind as usize] / 1_000.0;
             let mut best: Option<(f64, &OnSale)> = None;
             for item in &on_sale {
                 if !item.new && used_stock[item.generation as usize] == 0 {
@@ -473,7 +651,7 @@ impl Sim<'_> {
             if payback > profile.payback_horizon_days {
                 continue;
             }
-            let generation = &self.generations[generation_index as usize];
+            let generation = self.generations[generation_index as usize].clone();
             let unit_price = price_per_th * generation.th_per_unit;
             let unit_mw = generation.watts_per_unit() / 1e6;
             let unit_cost_with_site = unit_price + unit_mw * sc.mining_capex_usd_per_mw;
@@ -492,28 +670,28 @@ impl Sim<'_> {
             let cost = f64::from(units) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
             let operator = &mut self.operators[index];
             operator.site_mw += extra_mw;
-            operator.cash_usd -= cost;
-            if operator.cash_usd < 0.0 {
-                operator.debt_usd -= operator.cash_usd;
-                operator.cash_usd = 0.0;
-            }
+            pay(operator, cost);
             if new {
-                self.sales_this_month_ths += f64::from(units) * generation.th_per_unit;
+                self.book_sale(&generation, units, price_per_th);
                 self.order(Order { operator: index as u32, generation: generation_index, units, arrival_day: self.today + lag_days });
             } else {
                 used_stock[generation_index as usize] -= u64::from(units);
-                self.take_offers(generation_index, units);
+                self.take_offers(generation_index, units, unit_price);
                 self.add_units(index, generation_index, units);
             }
         }
     }
 
-    /// Removes `units` of a generation from the second-hand market, oldest listings first.
-    fn take_offers(&mut self, generation: u16, mut units: u32) {
+    /// Removes `units` of a generation from the second-hand market, oldest
+    /// listings first, paying each seller `unit_price` a unit.
+    fn take_offers(&mut self, generation: u16, mut units: u32, unit_price: f64) {
         for offer in self.offers.iter_mut().filter(|o| o.generation == generation) {
             let taken = offer.units.min(units);
             offer.units -= taken;
             units -= taken;
+            if let Some(seller) = self.operators.get_mut(offer.seller as usize) {
+                seller.cash_usd += f64::from(taken) * unit_price;
+            }
             if units == 0 {
                 break;
             }
@@ -521,39 +699,52 @@ impl Sim<'_> {
         self.offers.retain(|o| o.units > 0);
     }
 
-    fn manufacture(&mut self, books: &[Book]) {
+    /// Manufacturers book the margin on the month's sales, plan output to
+    /// follow sales (no floor: a falling market makes fewer machines), and
+    /// self-mine at production cost the unsold output that pays back at their
+    /// own sites within their horizon.
+    fn manufacture(&mut self, books: &[Book], outlook: &RewardOutlook) {
         let sc = self.sc;
         let sales = std::mem::take(&mut self.sales_this_month_ths);
+        let sales_margin = std::mem::take(&mut self.sales_margin_this_month_usd);
         let unsold_ths = (self.manufacturer_plan_ths_per_month - sales).max(0.0);
-        self.manufacturer_plan_ths_per_month = (self.manufacturer_plan_ths_per_month
-            + 0.25 * (sales - self.manufacturer_plan_ths_per_month))
-            .max(self.manufacturer_plan_floor_ths);
+        self.manufacturer_plan_ths_per_month += 0.25 * (sales - self.manufacturer_plan_ths_per_month);
+        let makers: Vec<usize> = (0..self.operators.len())
+            .filter(|i| self.operators[*i].active && self.operators[*i].kind == OperatorKind::Manufacturer)
+            .collect();
+        if makers.is_empty() {
+            return;
+        }
+        let total_fleet: f64 = makers.iter().map(|i| books[*i].fleet_ths + 1.0).sum();
+        for &index in &makers {
+            self.operators[index].cash_usd += sales_margin * (books[index].fleet_ths + 1.0) / total_fleet;
+        }
         let self_mined_ths = unsold_ths * sc.manufacturer_self_mining;
         if self_mined_ths <= 0.0 {
             return;
         }
-        let makers: Vec<usize> = (0..self.operators.len())
-            .filter(|i| self.operators[*i].active && self.operators[*i].kind == OperatorKind::Manufacturer)
-            .collect();
-        let total_fleet: f64 = makers.iter().map(|i| books[*i].fleet_ths + 1.0).sum();
-        if makers.is_empty() {
-            return;
-        }
-        let best_index = self
+        let Some(best_index) = self
             .generations
             .iter()
             .enumerate()
             .filter(|(_, g)| g.release <= self.date)
             .min_by(|a, b| a.1.j_per_th.total_cmp(&b.1.j_per_th))
             .map(|(i, _)| i as u16)
-            .unwrap_or(0);
+        else {
+            return;
+        };
         let generation = self.generations[best_index as usize].clone();
+        let production_cost = hardware::production_cost_usd_per_th(&generation, sc);
+        let site_cost = self.site_cost_usd_per_th_day(&generation);
         let trend = self.power_trend;
-        let power_cost = |operator: &Operator| generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * trend);
         for index in makers {
             let operator = &self.operators[index];
-            // Worth plugging in only if it covers its power at today's hashprice.
-            if self.hashprice / 1_000.0 <= power_cost(operator) {
+            let expected =
+                self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[OperatorKind::Manufacturer as usize] / 1_000.0;
+            let margin = expected - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * trend) - site_cost;
+            let with_site = production_cost + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
+            // Worth plugging in only if it pays back its making and its site within the horizon.
+            if margin <= 0.0 || with_site / margin > operator.kind.profile().payback_horizon_days {
                 continue;
             }
             let share = (books[index].fleet_ths + 1.0) / total_fleet;
@@ -565,17 +756,16 @@ impl Sim<'_> {
             let extra_mw = (f64::from(units) * generation.watts_per_unit() - free_w).max(0.0) / 1e6;
             let operator = &mut self.operators[index];
             operator.site_mw += extra_mw;
-            // The machines themselves are sunk cost (made and unsold); the site is not.
-            operator.cash_usd -= extra_mw * sc.mining_capex_usd_per_mw;
-            if operator.cash_usd < 0.0 {
-                operator.debt_usd -= operator.cash_usd;
-                operator.cash_usd = 0.0;
-            }
+            // Self-mined machines cost what it cost to make them, and the site.
+            pay(operator, f64::from(units) * generation.th_per_unit * production_cost + extra_mw * sc.mining_capex_usd_per_mw);
             self.add_units(index, best_index, units);
         }
     }
 
-    fn enter(&mut self, month_hashprice: f64) {
+    /// New operators arrive at a rate that follows the payback of a new
+    /// machine at a good site (not the number of operators already there);
+    /// each enters if the machine pays back at its own site within its horizon.
+    fn enter(&mut self, outlook: &RewardOutlook) {
         let sc = self.sc;
         if self.operators.len() >= self.max_operators || sc.entry_pct_per_month <= 0.0 {
             return;
@@ -589,29 +779,37 @@ impl Sim<'_> {
             .map(|(i, _)| i);
         let Some(best_index) = best_index else { return };
         let generation = self.generations[best_index].clone();
-        let median_power = sc.power_price_median_usd_per_kwh * self.power_trend;
-        let margin =
-            month_hashprice / 1_000.0 - generation.power_cost_usd_per_th_day(median_power) - self.site_cost_usd_per_th_day(&generation);
-        if margin <= 0.0 {
+        let machine_price = hardware::new_price_usd_per_th(&generation, sc, self.hashprice);
+        let price = machine_price + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
+        let site_cost = self.site_cost_usd_per_th_day(&generation);
+        // Entrants judge on the market's expectation over a large miner's horizon.
+        let horizon_reward = outlook.horizon_btc[OperatorKind::LargePrivate as usize];
+        let expected_per_th = self.prudent_value(self.market_value_per_reward) * horizon_reward / 1_000.0;
+        let good_power = sc.power_price_median_usd_per_kwh * crate::math::exp(GOOD_SITE_Z * sc.power_price_dispersion) * self.power_trend;
+        let good_margin = expected_per_th - generation.power_cost_usd_per_th_day(good_power) - site_cost;
+        if good_margin <= 0.0 {
             return;
         }
-        let price =
-            hardware::new_price_usd_per_th(&generation, sc, self.hashprice) + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
-        let attractiveness = (ENTRY_REFERENCE_PAYBACK_DAYS / (price / margin)).clamp(0.0, 3.0);
-        let active = self.operators.iter().filter(|o| o.active).count() as f64;
-        let lambda = (sc.entry_pct_per_month / 100.0 * active * attractiveness).min(ENTRY_CAP_SHARE * active);
+        let attractiveness = (ENTRY_REFERENCE_PAYBACK_DAYS / (price / good_margin)).clamp(0.0, 3.0);
+        let population = f64::from(sc.operators);
+        let lambda = (sc.entry_pct_per_month / 100.0 * population * attractiveness).min(ENTRY_CAP_SHARE * population);
         let arrivals = rng::poisson(&mut self.rng, lambda).min((self.max_operators - self.operators.len()) as u64);
         let kinds: Vec<OperatorKind> =
             OperatorKind::ALL.iter().copied().filter(|k| *k != OperatorKind::Manufacturer && k.mix_weight(sc) > 0.0).collect();
-        let weights: Vec<f64> = kinds.iter().map(|k| k.profile().count_weight).collect();
-        let weight_total: f64 = weights.iter().sum();
         if kinds.is_empty() {
             return;
         }
+        let weights: Vec<f64> = kinds.iter().map(|k| k.profile().count_weight).collect();
+        let weight_total: f64 = weights.iter().sum();
         let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
         let shares = self.current_pool_shares();
+        let month = self.month_index;
         for _ in 0..arrivals {
-            let mut target = self.rng.random::<f64>() * weight_total;
+            // Each candidate's draws are keyed by its number among all candidates.
+            let key = u64::from(self.candidates_drawn);
+            self.candidates_drawn += 1;
+            let draw = |purpose| rng::keyed_unit(sc.seed ^ 0x656e_7472_616e_7473, key, 0, purpose);
+            let mut target = draw(Purpose::EntrantKind) * weight_total;
             let kind = kinds
                 .iter()
                 .zip(&weights)
@@ -622,25 +820,28 @@ impl Sim<'_> {
                 .map(|(k, _)| *k)
                 .unwrap_or(kinds[kinds.len() - 1]);
             let profile = kind.profile();
-            let power = sc.power_price_median_usd_per_kwh
-                * profile.power_multiplier
-                * operators::lognormal_factor(&mut self.rng, sc.power_price_dispersion);
-            let own_margin = month_hashprice / 1_000.0
-                - generation.power_cost_usd_per_th_day(power * self.power_trend)
-                - self.site_cost_usd_per_th_day(&generation);
+            let z = rng::keyed_normal(sc.seed ^ 0x656e_7472_616e_7473, key, 0, Purpose::EntrantPower);
+            let power = sc.power_price_median_usd_per_kwh * profile.power_multiplier * crate::math::exp(sc.power_price_dispersion * z);
+            let own_margin = expected_per_th - generation.power_cost_usd_per_th_day(power * self.power_trend) - site_cost;
             let alpha = profile.size_pareto_alpha;
             let minimum = self.kind_mean_start_ths[kind as usize] * (alpha - 1.0) / alpha;
-            let size_ths = minimum * operators::pareto_size(&mut self.rng, alpha);
-            let u_pool = self.rng.random::<f64>();
+            let size_ths = minimum * crate::math::pow(1.0 - draw(Purpose::EntrantSize), -1.0 / alpha).min(1_000.0);
             if own_margin <= 0.0 || price / own_margin > profile.payback_horizon_days {
                 continue;
             }
             let units = ((size_ths / generation.th_per_unit).floor() as u32).max(1);
             let fleet_mw = f64::from(units) * generation.watts_per_unit() / 1e6;
-            let pool = pools::choose_pool(&self.pools, &shares, sc.pool_preference_strength, u_pool, &mut self.weights) as u16;
+            let pool = pools::choose_pool(
+                &self.pools,
+                &shares,
+                sc.pool_preference_strength,
+                sc.pool_majority_aversion,
+                draw(Purpose::EntrantPool),
+                &mut self.weights,
+            ) as u16;
             let cost = f64::from(units) * generation.th_per_unit * price;
             let index = self.operators.len() as u32;
-            self.operators.push(Operator {
+            self.operators.push(operators::Operator {
                 kind,
                 active: true,
                 power_usd_per_kwh: power,
@@ -649,16 +850,20 @@ impl Sim<'_> {
                 debt_usd: 0.0,
                 treasury_btc: 0.0,
                 pool,
-                expected_hashprice: month_hashprice,
+                value_per_reward: self.market_value_per_reward,
                 loss_months: 0,
-                ai_eligible: profile.ai_capable && fleet_mw * 1.1 >= sc.ai_min_site_mw && self.rng.random::<f64>() < sc.ai_eligible_share,
+                patience_months: exit::patience_months(
+                    sc.exit_loss_months,
+                    rng::keyed_normal(sc.seed, u64::from(index), month, Purpose::Patience),
+                ),
+                ai_eligible: profile.ai_capable && fleet_mw * 1.1 >= sc.ai_min_site_mw && draw(Purpose::EntrantAi) < sc.ai_eligible_share,
                 ai_mw: 0.0,
                 ai_pending_mw: 0.0,
                 last_month_revenue_usd: 0.0,
                 lots: Vec::new(),
                 owns_pool: false,
             });
-            self.sales_this_month_ths += f64::from(units) * generation.th_per_unit;
+            self.book_sale(&generation, units, machine_price);
             self.order(Order { operator: index, generation: best_index as u16, units, arrival_day: self.today + lag_days });
             self.entries += 1;
         }
@@ -680,12 +885,13 @@ impl Sim<'_> {
         let shares = self.current_pool_shares();
         let switch = sc.pool_switch_pct_per_month / 100.0;
         let own_pool_ths = sc.own_pool_min_ehs * 1e6;
+        let month = self.month_index;
         for index in 0..self.operators.len() {
             if !self.operators[index].active {
                 continue;
             }
-            let u_switch = self.rng.random::<f64>();
-            let u_choice = self.rng.random::<f64>();
+            let u_switch = rng::keyed_unit(sc.seed, index as u64, month, Purpose::PoolSwitch);
+            let u_choice = rng::keyed_unit(sc.seed, index as u64, month, Purpose::PoolChoice);
             let operator = &self.operators[index];
             if operator.kind.profile().may_run_own_pool
                 && !operator.owns_pool
@@ -706,10 +912,19 @@ impl Sim<'_> {
                 self.move_to_pool(index, (self.pools.len() - 1) as u16);
                 continue;
             }
-            if operator.owns_pool || u_switch >= switch {
+            let own_share = shares.get(operator.pool as usize).copied().unwrap_or(0.0);
+            let leave = switch + pools::majority_leave_chance(own_share, sc.pool_majority_aversion);
+            if operator.owns_pool || u_switch >= leave {
                 continue;
             }
-            let pool = pools::choose_pool(&self.pools, &shares, sc.pool_preference_strength, u_choice, &mut self.weights);
+            let pool = pools::choose_pool(
+                &self.pools,
+                &shares,
+                sc.pool_preference_strength,
+                sc.pool_majority_aversion,
+                u_choice,
+                &mut self.weights,
+            );
             self.move_to_pool(index, pool as u16);
         }
     }
@@ -721,5 +936,14 @@ impl Sim<'_> {
         for &lot_index in &operator.lots {
             self.totals.move_lot(&mut self.lots[lot_index as usize], pool);
         }
+    }
+}
+
+/// Pays `cost` from cash, borrowing what cash does not cover.
+fn pay(operator: &mut operators::Operator, cost: f64) {
+    operator.cash_usd -= cost;
+    if operator.cash_usd < 0.0 {
+        operator.debt_usd -= operator.cash_usd;
+        operator.cash_usd = 0.0;
     }
 }

@@ -10,7 +10,7 @@
 
 use crate::chain::{self, Retarget, HASHES_PER_DIFFICULTY, SATS_PER_BTC};
 use crate::hardware::{self, Generation};
-use crate::market::{self, Fees};
+use crate::market::{self, Fees, Mempool};
 use crate::metrics;
 use crate::operators::{self, Lot, Operator, OperatorKind};
 use crate::output::{DailyRecord, RunResult, Summary};
@@ -35,6 +35,8 @@ const ESTIMATE_WINDOW_DAYS: usize = 7;
 /// Machines for sale second-hand.
 #[derive(Debug, Clone)]
 pub(crate) struct Offer {
+    /// Who is paid when they sell (an operator index).
+    pub seller: u32,
     pub generation: u16,
     pub units: u32,
     pub listed_day: u32,
@@ -64,6 +66,16 @@ pub(crate) struct Sim<'a> {
     pub generations: Vec<Generation>,
     pub prices: Vec<f64>,
     pub fees: Fees,
+    /// Fees waiting for the next block.
+    pub mempool: Mempool,
+    /// When fees were last added to the mempool, seconds into the run.
+    pub fee_clock_s: f64,
+    /// Today's fee level per 10 minutes, BTC.
+    pub fee_level_btc: f64,
+    /// Fees paid by today's blocks, satoshis.
+    pub fees_sats_today: u64,
+    /// Share of running hash curtailed today.
+    pub curtailed_share: f64,
     pub rng_blocks: ChaCha8Rng,
     pub rng: ChaCha8Rng,
 
@@ -87,11 +99,25 @@ pub(crate) struct Sim<'a> {
     pub spell_start_day: u32,
     pub conversions: Vec<Conversion>,
     pub manufacturer_plan_ths_per_month: f64,
-    pub manufacturer_plan_floor_ths: f64,
     pub sales_this_month_ths: f64,
+    /// Manufacturers' margin on this month's sales (price less production cost), USD.
+    pub sales_margin_this_month_usd: f64,
+    /// MW the AI market will still absorb: a twelfth of its yearly cap is released each month.
     pub ai_cap_left_mw: f64,
-    pub ai_year: u32,
     pub kind_mean_start_ths: [f64; 5],
+    /// Months completed.
+    pub month_index: u32,
+    /// The market's adaptive value of hashprice per BTC of reward (entrants start from it).
+    pub market_value_per_reward: f64,
+    /// This month's observed hashprice per BTC of reward.
+    pub month_value_per_reward: f64,
+    pub month_reward_sum: f64,
+    pub restructurings: u32,
+    /// Entry candidates drawn so far (the key of each one's draws).
+    pub candidates_drawn: u32,
+    /// When the last block came, and the longest wait for one so far, seconds.
+    pub last_block_s: f64,
+    pub longest_gap_s: f64,
     pub max_operators: usize,
 
     // Today.
@@ -178,6 +204,12 @@ impl<'a> Sim<'a> {
             generations,
             prices,
             fees: Fees::new(sc),
+            mempool: Mempool::default(),
+            // One 10-minute flow of fees waits at the start.
+            fee_clock_s: -crate::chain::TARGET_BLOCK_INTERVAL_S,
+            fee_level_btc: sc.fee_btc_per_block,
+            fees_sats_today: 0,
+            curtailed_share: 0.0,
             rng_blocks: rng::stream(sc.seed, Stream::Blocks),
             rng: rng::stream(sc.seed, Stream::Decisions),
             height: sc.start_height,
@@ -194,11 +226,18 @@ impl<'a> Sim<'a> {
             spell_start_day: 0,
             conversions: Vec::new(),
             manufacturer_plan_ths_per_month: sc.manufacturer_production_ehs_per_month * 1e6,
-            manufacturer_plan_floor_ths: 0.25 * sc.manufacturer_production_ehs_per_month * 1e6,
             sales_this_month_ths: 0.0,
-            ai_cap_left_mw: sc.ai_market_mw_per_year,
-            ai_year: 0,
+            sales_margin_this_month_usd: 0.0,
+            ai_cap_left_mw: 0.0,
             kind_mean_start_ths: [0.0; 5],
+            month_index: 0,
+            market_value_per_reward: 0.0,
+            month_value_per_reward: 0.0,
+            month_reward_sum: 0.0,
+            restructurings: 0,
+            candidates_drawn: 0,
+            last_block_s: 0.0,
+            longest_gap_s: 0.0,
             max_operators: 4 * sc.operators as usize,
             today: 0,
             date: sc.start_date,
@@ -247,12 +286,9 @@ impl<'a> Sim<'a> {
             exits: 0,
             start_operators: sc.operators,
         };
-        let first_fee = sim.fees.expected_btc(0);
-        sim.hashprice = chain::hashprice_usd_per_ph_day(
-            chain::subsidy_sats(sim.height + 1) as f64 / SATS_PER_BTC as f64 + first_fee,
-            sim.prices[0],
-            sim.difficulty,
-        );
+        let first_reward = crate::expectations::reward_btc(sim.height, sim.fees.expected_btc(0));
+        sim.hashprice = chain::hashprice_usd_per_ph_day(first_reward, sim.prices[0], sim.difficulty);
+        sim.market_value_per_reward = sim.hashprice / first_reward.max(1e-12);
         sim.populate();
         sim
     }
@@ -292,8 +328,12 @@ impl<'a> Sim<'a> {
                     debt_usd: revenue_month * 12.0 * profile.start_debt_years_of_revenue,
                     treasury_btc: 0.0,
                     pool: 0,
-                    expected_hashprice: self.hashprice,
+                    value_per_reward: self.market_value_per_reward,
                     loss_months: 0,
+                    patience_months: crate::exit::patience_months(
+                        sc.exit_loss_months,
+                        rng::keyed_normal(sc.seed, u64::from(index), 0, rng::Purpose::Patience),
+                    ),
                     ai_eligible: false,
                     ai_mw: 0.0,
                     ai_pending_mw: 0.0,
@@ -442,16 +482,19 @@ impl<'a> Sim<'a> {
         self.date = market::day_date(self.sc.start_date, day);
         self.price_usd = self.prices[day as usize];
         let fee_btc = self.fees.next_day_btc(day);
+        self.fee_level_btc = fee_btc;
         self.power_trend = market::power_trend_factor(self.sc, day);
+        self.curtailed_share = market::curtailed_share(self.sc, day);
         self.spell_start_day = day;
         self.deliver_due_orders();
-        let reward_btc = chain::subsidy_sats(self.height + 1) as f64 / SATS_PER_BTC as f64 + fee_btc;
+        let reward_btc = crate::expectations::reward_btc(self.height, fee_btc);
         self.hashprice = chain::hashprice_usd_per_ph_day(reward_btc, self.price_usd, self.difficulty);
         self.run_or_idle();
         let difficulty_before = self.difficulty;
         let retargets_before = self.retargets.len();
-        let day_blocks = self.mine_day(fee_btc);
-        self.record_day(day_blocks, fee_btc, difficulty_before, retargets_before);
+        let day_blocks = self.mine_day();
+        self.record_day(day_blocks, difficulty_before, retargets_before);
+        self.month_reward_sum += reward_btc;
         self.month_hashprice_sum += self.hashprice;
         self.month_days += 1;
         let tomorrow = market::day_date(self.sc.start_date, day + 1);
@@ -515,8 +558,10 @@ impl<'a> Sim<'a> {
         self.settled_x = x;
         let hashprice_so_far = self.cumulative_hashprice[self.today as usize];
         let trend_so_far = self.cumulative_trend[self.today as usize];
-        self.cumulative_hashprice.push(hashprice_so_far + self.hashprice);
-        self.cumulative_trend.push(trend_so_far + self.power_trend);
+        // Curtailed machines earn nothing and draw nothing that day.
+        let working = 1.0 - self.curtailed_share;
+        self.cumulative_hashprice.push(hashprice_so_far + self.hashprice * working);
+        self.cumulative_trend.push(trend_so_far + self.power_trend * working);
         self.refresh_views();
     }
 
@@ -592,30 +637,42 @@ impl<'a> Sim<'a> {
     }
 
     /// Mines the day's blocks; returns how many came.
-    fn mine_day(&mut self, fee_btc: f64) -> u32 {
+    fn mine_day(&mut self) -> u32 {
         let day_end_s = f64::from(self.today + 1) * 86_400.0;
         self.pool_blocks_today.iter_mut().for_each(|b| *b = 0);
-        let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64).max(0.0) as u64;
+        self.fees_sats_today = 0;
+        let (level, capacity) = (self.fee_level_btc, self.sc.fee_block_capacity_blocks);
+        // Blocks are found by the hash not curtailed; each pool's share is unchanged.
         let total_hash = self.running_hash_ths;
+        let mining_hash = total_hash * (1.0 - self.curtailed_share);
         let mut blocks = 0u32;
         let mut work = 0.0;
-        let mut rate_per_s = total_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
+        let mut rate_per_s = mining_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
         while let Some(time_s) = chain::next_block_time_s(self.time_s, day_end_s, rate_per_s, rng::exp1(&mut self.rng_blocks)) {
             self.time_s = time_s;
+            self.longest_gap_s = self.longest_gap_s.max(time_s - self.last_block_s);
+            self.last_block_s = time_s;
             self.height += 1;
             blocks += 1;
             work += self.difficulty;
             let pool = self.draw_pool(total_hash);
             let subsidy = chain::subsidy_sats(self.height);
+            let fee_btc = self.mempool.block_fees_btc(time_s - self.fee_clock_s, level, capacity);
+            self.fee_clock_s = time_s;
+            let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64).max(0.0) as u64;
+            self.fees_sats_today += fee_sats;
             self.subsidy_sats_total += subsidy;
             self.fees_sats_total += fee_sats;
             self.pool_rewards_sats[pool] += subsidy + fee_sats;
             self.pool_blocks_today[pool] += 1;
             if let Some((difficulty, timespan_s)) = self.window.on_block(self.height, time_s, self.difficulty) {
                 self.record_retarget(difficulty, timespan_s);
-                rate_per_s = total_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
+                rate_per_s = mining_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
             }
         }
+        self.longest_gap_s = self.longest_gap_s.max(day_end_s - self.last_block_s);
+        self.mempool.accrue(day_end_s - self.fee_clock_s, level);
+        self.fee_clock_s = day_end_s;
         self.time_s = day_end_s;
         self.blocks_total += u64::from(blocks);
         self.work_window.push_back(work);
@@ -650,7 +707,7 @@ impl<'a> Sim<'a> {
         });
     }
 
-    fn record_day(&mut self, blocks: u32, fee_btc: f64, difficulty_before: f64, retargets_before: usize) {
+    fn record_day(&mut self, blocks: u32, difficulty_before: f64, retargets_before: usize) {
         let sc = self.sc;
         // Explorer-style windows.
         let mut today_blocks = Vec::new();
@@ -676,21 +733,27 @@ impl<'a> Sim<'a> {
         let by_blocks = metrics::Concentration::of(&window_blocks, &mut self.scratch);
         let estimate_hs = self.work_window.iter().sum::<f64>() * HASHES_PER_DIFFICULTY / (self.work_window.len() as f64 * 86_400.0);
 
-        let total = self.running_hash_ths;
-        let shares: Vec<f64> = self.pool_hash_ths.iter().map(|h| if total > 0.0 { h / total } else { 0.0 }).collect();
+        let switched_on = self.running_hash_ths;
+        let total = switched_on * (1.0 - self.curtailed_share);
+        let shares: Vec<f64> = self.pool_hash_ths.iter().map(|h| if switched_on > 0.0 { h / switched_on } else { 0.0 }).collect();
         let entity_hash = metrics::grouped(&self.pool_hash_ths, &self.pool_entity, self.entity_count);
         let by_pool = metrics::Concentration::of(&self.pool_hash_ths, &mut self.scratch);
         let by_entity = metrics::Concentration::of(&entity_hash, &mut self.scratch);
         let nakamoto_operators = self.nakamoto_operators();
 
         let subsidy_btc = issued_today_btc(self.height, blocks);
-        let fees_btc = f64::from(blocks) * (crate::math::round(fee_btc * SATS_PER_BTC as f64) / SATS_PER_BTC as f64);
+        let fees_btc = self.fees_sats_today as f64 / SATS_PER_BTC as f64;
         let revenue_btc = subsidy_btc + fees_btc;
         let budget_usd = revenue_btc * self.price_usd;
         let supply_btc = chain::supply_sats(self.height) as f64 / SATS_PER_BTC as f64;
         let best = self.best_generation_on_sale();
         let new_price_th = hardware::new_price_usd_per_th(best, sc, self.hashprice);
+        // The attacker needs more hash than the honest network: 51/49 of it, so
+        // that it holds 51% of all hash once it joins.
         let attack_ths = total * 51.0 / 49.0;
+        // What the network pays per day on average at today's reward (144 blocks), not one day's luck.
+        let expected_budget_usd =
+            crate::expectations::BLOCKS_PER_DAY * crate::expectations::reward_btc(self.height, self.fee_level_btc) * self.price_usd;
         let attack_mw = attack_ths * best.j_per_th / 1e6;
         let median_power = sc.power_price_median_usd_per_kwh * self.power_trend;
         let attack_buy =
@@ -715,10 +778,16 @@ impl<'a> Sim<'a> {
             fees_btc,
             fee_share: if revenue_btc > 0.0 { fees_btc / revenue_btc } else { 0.0 },
             security_budget_usd_per_day: budget_usd,
-            security_budget_pct_mcap_yr: if supply_btc > 0.0 { budget_usd * 365.0 / (supply_btc * self.price_usd) * 100.0 } else { 0.0 },
+            security_budget_pct_mcap_yr: if supply_btc > 0.0 {
+                expected_budget_usd * 365.0 / (supply_btc * self.price_usd) * 100.0
+            } else {
+                0.0
+            },
             attack_cost_rent_usd_per_hour: attack_rent,
             attack_cost_buy_usd: attack_buy,
             idle_hashrate_ehs: eh(self.idle_hash_ths),
+            attack_rentable_share: if attack_ths > 0.0 { (self.idle_hash_ths / attack_ths).min(1.0) } else { 0.0 },
+            curtailed_hashrate_ehs: eh(switched_on - total),
             nakamoto_pools: by_pool.nakamoto,
             nakamoto_entities: by_entity.nakamoto,
             nakamoto_operators,
@@ -731,9 +800,9 @@ impl<'a> Sim<'a> {
             ai_mw,
             ai_mw_pending: ai_pending,
             operators_active: operators_by_kind.iter().sum(),
-            energy_gw: self.running_power_w / 1e9,
-            energy_twh_per_year: self.running_power_w / 1e9 * 8.766,
-            fleet_j_per_th: if total > 0.0 { self.running_power_w / total } else { 0.0 },
+            energy_gw: self.running_power_w * (1.0 - self.curtailed_share) / 1e9,
+            energy_twh_per_year: self.running_power_w * (1.0 - self.curtailed_share) / 1e9 * 8.766,
+            fleet_j_per_th: if switched_on > 0.0 { self.running_power_w / switched_on } else { 0.0 },
             mean_block_interval_s: 86_400.0 / f64::from(blocks.max(1)),
             difficulty_change_pct: retarget_change,
             supply_btc,
@@ -952,7 +1021,12 @@ impl<'a> Sim<'a> {
             end_operators: last.operators_active,
             entries: self.entries,
             exits: self.exits,
+            restructurings: self.restructurings,
+            longest_block_gap_hours: self.longest_gap_s / 3_600.0,
+            warnings: Vec::new(),
         };
+        let mut summary = summary;
+        summary.warnings = run_warnings(&summary, &records);
         let pool_count = self.pools.len();
         let pool_shares = self
             .pool_shares
@@ -1029,6 +1103,26 @@ impl Totals {
         self.running_hash += hash;
         self.running_power += sign * lot.power_milli;
     }
+}
+
+/// A day without blocks, or blocks an hour apart on average for a month, is a
+/// chain that has all but stopped: the reader is told so in words.
+const STALL_GAP_HOURS: f64 = 24.0;
+
+/// What a reader must be told about a run, in words (MODEL.md: "if a scenario
+/// does stall the chain, the page and the API say so in words").
+fn run_warnings(summary: &Summary, records: &[DailyRecord]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let gap_hours = summary.longest_block_gap_hours;
+    if summary.blocks == 0 {
+        warnings.push(format!("The chain stalled: no block was found in {} days. The hash rate switched on could not pay for itself at this difficulty, and difficulty can only fall after 2,016 more blocks.", summary.days));
+    } else if gap_hours >= STALL_GAP_HOURS {
+        let worst = records.iter().filter(|r| r.blocks == 0).count();
+        warnings.push(format!(
+            "The chain nearly stalled: the longest wait for a block was {gap_hours:.0} hours, and {worst} days passed without a block."
+        ));
+    }
+    warnings
 }
 
 /// Subsidy paid by the `blocks` blocks ending at `height`, BTC.

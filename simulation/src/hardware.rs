@@ -120,11 +120,23 @@ pub fn market_value_usd_per_th(generation: &Generation, hashprice_usd_per_ph_day
     (margin * payback_days).max(SCRAP_USD_PER_TH)
 }
 
-/// What a manufacturer pays to make a machine, USD per TH/s: a share of its
-/// value at the launch hashprice.
+/// The generation production costs are calibrated on (CALIBRATION.md: the S21 XP at
+/// ~$25.7/TH in Nov 2025), J/TH.
+pub const REFERENCE_J_PER_TH: f64 = 13.5;
+
+/// What a manufacturer pays to make a machine, USD per TH/s: a share of the
+/// reference generation's value at the launch hashprice, scaled by this
+/// generation's watts per TH/s. A chip's cost follows its silicon and power
+/// delivery, which follow its watts, so each more efficient generation costs
+/// less per TH/s to make, and new machines stay within reach of a good site
+/// after the halvings (anchoring every generation to the 2024 hashprice made
+/// them too dear to ever pay back again).
 pub fn production_cost_usd_per_th(generation: &Generation, scenario: &Scenario) -> f64 {
-    market_value_usd_per_th(generation, LAUNCH_HASHPRICE_USD_PER_PH_DAY, scenario.asic_price_payback_days)
+    let reference = Generation { j_per_th: REFERENCE_J_PER_TH, ..generation.clone() };
+    market_value_usd_per_th(&reference, LAUNCH_HASHPRICE_USD_PER_PH_DAY, scenario.asic_price_payback_days)
         * scenario.asic_production_cost_share
+        * generation.j_per_th
+        / REFERENCE_J_PER_TH
 }
 
 /// The price of a new machine: production cost plus its value at today's

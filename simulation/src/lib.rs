@@ -31,18 +31,24 @@
 //! machine: draws come from ChaCha8 streams (see [`rng`]) and every
 //! transcendental function from `libm` (see [`math`]).
 //!
-//! Where to find things: the protocol in [`chain`]; price, fees and power in
-//! [`market`]; ASICs in [`hardware`]; operators in [`operators`] and their
-//! monthly choices (including the AI switch) in `decisions`; pools in
+//! Where to find things: the protocol in [`chain`]; price, fees (and the
+//! mempool) and power in [`market`]; ASICs in [`hardware`]; operators in
+//! [`operators`] and their monthly choices in `decisions`, built on pure
+//! rules with their tests beside them: [`expectations`] (hashprice that knows
+//! the halvings), [`exit`] (carry on, restructure or liquidate), [`ai`] (the
+//! AI switch's present values); pools in
 //! [`pools`]; concentration in [`metrics`]; the daily loop in `engine`; what
 //! comes out in [`output`]; teaching presets in [`presets`].
 
 #![warn(missing_docs)]
 
+pub mod ai;
 pub mod chain;
 mod decisions;
 mod engine;
 pub mod error;
+pub mod exit;
+pub mod expectations;
 pub mod hardware;
 pub mod link;
 pub mod market;
@@ -65,7 +71,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "1";
+pub const MODEL_VERSION: &str = "2";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {

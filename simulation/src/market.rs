@@ -111,6 +111,54 @@ impl Fees {
     }
 }
 
+/// Seconds a transaction waits in the mempool before nodes drop it (Bitcoin
+/// Core's `-mempoolexpiry` default, 336 hours).
+pub const MEMPOOL_EXPIRY_S: f64 = 336.0 * 3_600.0;
+
+/// Fees waiting for a block. Fees arrive with time, at the day's level per
+/// 10 minutes; each block collects what has arrived since the last one, up
+/// to `capacity_blocks` times a 10-minute flow (a block's weight limit); the
+/// rest waits for the next block, and what waited longer than the mempool's
+/// expiry is dropped. So slow blocks pay more, and a chain whose hash rate
+/// falls keeps its miners' income per day while difficulty adjusts
+/// (MODEL.md section 8: "Fees accrue with time").
+#[derive(Debug, Clone, Default)]
+pub struct Mempool {
+    waiting_btc: f64,
+}
+
+impl Mempool {
+    /// Fees arrive for `elapsed_s` seconds at `level_btc` per 10 minutes; the
+    /// next block takes its share. Returns the block's fees, BTC.
+    pub fn block_fees_btc(&mut self, elapsed_s: f64, level_btc: f64, capacity_blocks: f64) -> f64 {
+        self.accrue(elapsed_s, level_btc);
+        let taken = self.waiting_btc.min(level_btc * capacity_blocks);
+        self.waiting_btc -= taken;
+        taken
+    }
+
+    /// Fees arrive for `elapsed_s` seconds at `level_btc` per 10 minutes.
+    pub fn accrue(&mut self, elapsed_s: f64, level_btc: f64) {
+        let per_s = level_btc / crate::chain::TARGET_BLOCK_INTERVAL_S;
+        self.waiting_btc = (self.waiting_btc + per_s * elapsed_s.max(0.0)).min(per_s * MEMPOOL_EXPIRY_S);
+    }
+
+    /// Fees waiting now, BTC.
+    pub fn waiting_btc(&self) -> f64 {
+        self.waiting_btc
+    }
+}
+
+/// The share of running hash curtailed on `day` (the scenario's curtailment event).
+pub fn curtailed_share(scenario: &Scenario, day: u32) -> f64 {
+    let start = scenario.curtailment_start_day;
+    if scenario.curtailment_pct > 0.0 && day >= start && day - start < scenario.curtailment_days {
+        scenario.curtailment_pct / 100.0
+    } else {
+        0.0
+    }
+}
+
 /// Every site's power price multiplier on `day` (the scenario's trend).
 pub fn power_trend_factor(scenario: &Scenario, day: u32) -> f64 {
     pow(1.0 + scenario.power_price_trend_pct_per_year / 100.0, f64::from(day) / DAYS_PER_YEAR)
@@ -168,6 +216,28 @@ mod tests {
         let mean = sum / runs as f64;
         // Std of one ratio at sigma 0.45 is ~0.47; the mean's standard error ~0.024; allow 4 of them.
         assert!((mean - 1.0).abs() < 0.1, "{mean}");
+    }
+
+    #[test]
+    fn blocks_collect_the_fees_that_arrived_since_the_last_one() {
+        let mut mempool = Mempool::default();
+        // On time: one 10-minute flow.
+        assert!((mempool.block_fees_btc(600.0, 0.02, 3.0) - 0.02).abs() < 1e-15);
+        // Twice as slow: twice the fees.
+        assert!((mempool.block_fees_btc(1_200.0, 0.02, 3.0) - 0.04).abs() < 1e-15);
+        // Five times as slow: the block is full at 3 flows, 2 wait for the next block.
+        assert!((mempool.block_fees_btc(3_000.0, 0.02, 3.0) - 0.06).abs() < 1e-15);
+        assert!((mempool.waiting_btc() - 0.04).abs() < 1e-15);
+        assert!((mempool.block_fees_btc(0.0, 0.02, 3.0) - 0.04).abs() < 1e-15);
+        // Fees per day do not depend on how many blocks share them (below capacity).
+        let (mut fast, mut slow) = (Mempool::default(), Mempool::default());
+        let fast_day: f64 = (0..288).map(|_| fast.block_fees_btc(300.0, 0.02, 3.0)).sum();
+        let slow_day: f64 = (0..72).map(|_| slow.block_fees_btc(1_200.0, 0.02, 3.0)).sum();
+        assert!((fast_day - slow_day).abs() < 1e-12 && (fast_day - 2.88).abs() < 1e-12);
+        // A backlog never holds more than the expiry's worth of fees.
+        let mut stalled = Mempool::default();
+        stalled.block_fees_btc(1e9, 0.02, 0.0);
+        assert!((stalled.waiting_btc() - 0.02 / 600.0 * MEMPOOL_EXPIRY_S).abs() < 1e-9);
     }
 
     #[test]

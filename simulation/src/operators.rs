@@ -221,10 +221,14 @@ pub struct Operator {
     pub treasury_btc: f64,
     /// Its pool (index into the run's pools).
     pub pool: u16,
-    /// Adaptive expectation of hashprice, USD/PH/day.
-    pub expected_hashprice: f64,
-    /// Loss-making months in a row.
+    /// Adaptive estimate of hashprice per BTC of block reward (USD/PH/day per
+    /// BTC): times the reward the schedule will pay, its expected hashprice
+    /// (see [`crate::expectations`]).
+    pub value_per_reward: f64,
+    /// Months in a row with a negative operating margin (before interest).
     pub loss_months: u32,
+    /// Its own patience: loss-making months it bears before selling up.
+    pub patience_months: u32,
     /// Whether its site is fit for AI hosting.
     pub ai_eligible: bool,
     /// MW converted to AI and earning.

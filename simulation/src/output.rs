@@ -59,17 +59,19 @@ daily_record! {
     blocks: u32,
     /// Subsidy paid that day, BTC.
     subsidy_btc: f64,
-    /// Fees paid that day, BTC.
+    /// Fees paid that day, BTC (each block collects the fees that arrived since the one before).
     fees_btc: f64,
     /// Fees as a share of miners' revenue that day (0..1).
     fee_share: f64,
     /// Subsidy plus fees paid that day, USD.
     security_budget_usd_per_day: f64,
-    /// That day's budget times 365, as a percent of market capitalisation.
+    /// The budget expected at that day's reward (144 blocks of subsidy plus the fee level) times 365,
+    /// as a percent of market capitalisation (expected blocks, not that day's luck).
     security_budget_pct_mcap_yr: f64,
-    /// Renting 51% of the network's hash for an hour, USD.
+    /// Renting an attacker's hash for an hour, USD: 51/49 of the honest network's hash (51% of
+    /// all hash once the attacker joins), at hashprice plus the rental premium.
     attack_cost_rent_usd_per_hour: f64,
-    /// Buying machines, sites and power for 51% of the network, USD.
+    /// Buying machines, sites and power for 51/49 of the honest network's hash, USD.
     attack_cost_buy_usd: f64,
     /// Installed machines switched off, EH/s: hash an attacker could rent or buy.
     idle_hashrate_ehs: f64,
@@ -133,6 +135,11 @@ daily_record! {
     hashrate_ehs_manufacturer: f64,
     /// Hash rate of stranded-energy and state-linked operators, EH/s.
     hashrate_ehs_stranded: f64,
+    /// Idle hash as a share of the hash an attacker needs (0..1): how much of the rent route
+    /// idle machines could supply.
+    attack_rentable_share: f64,
+    /// Hash switched on but curtailed that day (weather, grid demand response), EH/s; not in `hashrate_ehs`.
+    curtailed_hashrate_ehs: f64,
 }
 
 /// Headline figures of a run.
@@ -187,6 +194,12 @@ pub struct Summary {
     pub entries: u32,
     /// Operators that exited during the run.
     pub exits: u32,
+    /// Insolvent operators restructured (debt written down, machines kept running).
+    pub restructurings: u32,
+    /// The longest stretch without a block, hours.
+    pub longest_block_gap_hours: f64,
+    /// What a reader must know about this run in words (e.g. the chain stalled), empty when nothing.
+    pub warnings: Vec<String>,
 }
 
 /// Everything one run produces.

@@ -93,18 +93,43 @@ pub fn controller_groups<'a>(controllers: impl Iterator<Item = &'a str>) -> (Vec
     (groups, names.len())
 }
 
+/// The share of hash above which miners start to shun a pool: in June 2014
+/// GHash.io neared 50% and miners left it within weeks, taking it below
+/// 40% (MODEL.md section 8: "Pools have a counter-force").
+pub const MAJORITY_CONCERN_SHARE: f64 = 0.40;
+/// How far above [`MAJORITY_CONCERN_SHARE`] one unit of aversion divides a
+/// pool's appeal by e (with aversion 1: /e at 45%, /e^2 at 50%).
+pub const MAJORITY_AVERSION_SCALE: f64 = 0.05;
+/// Extra chance per month, per unit of aversion and per point of share above
+/// [`MAJORITY_CONCERN_SHARE`], that a member leaves such a pool
+/// (with aversion 1: 10% a month at 45%, 20% at 50%).
+pub const MAJORITY_LEAVE_PER_POINT: f64 = 0.02;
+
+/// How much miners shun a pool with `share` of the hash rate: 1 below
+/// [`MAJORITY_CONCERN_SHARE`], falling exponentially above it.
+pub fn majority_penalty(share: f64, aversion: f64) -> f64 {
+    let excess = (share - MAJORITY_CONCERN_SHARE).max(0.0);
+    crate::math::exp(-aversion * excess / MAJORITY_AVERSION_SCALE)
+}
+
+/// The extra chance a month that a member leaves a pool with `share` of the hash rate.
+pub fn majority_leave_chance(share: f64, aversion: f64) -> f64 {
+    (aversion * MAJORITY_LEAVE_PER_POINT * (share - MAJORITY_CONCERN_SHARE).max(0.0) * 100.0).min(1.0)
+}
+
 /// Chooses a pool: probability in proportion to `(share + floor)^strength *
-/// (1 - fee)`, where `share` is the pool's current hash share; `strength` 0
-/// makes every pool alike apart from fees. Pools owned by an operator are
-/// closed to others. `u` is a uniform draw in [0, 1).
-pub fn choose_pool(pools: &[PoolInfo], shares: &[f64], strength: f64, u: f64, weights: &mut Vec<f64>) -> usize {
+/// (1 - fee) * majority_penalty(share)`, where `share` is the pool's current
+/// hash share; `strength` 0 makes every pool alike apart from fees and the
+/// penalty. Pools owned by an operator are closed to others. `u` is a
+/// uniform draw in [0, 1).
+pub fn choose_pool(pools: &[PoolInfo], shares: &[f64], strength: f64, aversion: f64, u: f64, weights: &mut Vec<f64>) -> usize {
     const SHARE_FLOOR: f64 = 0.002;
     weights.clear();
     weights.extend(pools.iter().zip(shares).map(|(pool, &share)| {
         if pool.owner_operator.is_some() {
             0.0
         } else {
-            crate::math::pow(share + SHARE_FLOOR, strength) * (1.0 - pool.fee_pct / 100.0)
+            crate::math::pow(share + SHARE_FLOOR, strength) * (1.0 - pool.fee_pct / 100.0) * majority_penalty(share, aversion)
         }
     }));
     let total: f64 = weights.iter().sum();
@@ -139,13 +164,30 @@ mod tests {
         let mut weights = Vec::new();
         let mut counts = vec![0usize; pools.len()];
         for i in 0..10_000 {
-            counts[choose_pool(&pools, &shares, 3.0, i as f64 / 10_000.0, &mut weights)] += 1;
+            counts[choose_pool(&pools, &shares, 3.0, 1.0, i as f64 / 10_000.0, &mut weights)] += 1;
         }
         assert!(counts[0] > counts[1] && counts[1] > counts[2]);
         let mut flat = vec![0usize; pools.len()];
         for i in 0..10_000 {
-            flat[choose_pool(&pools, &shares, 0.0, i as f64 / 10_000.0, &mut weights)] += 1;
+            flat[choose_pool(&pools, &shares, 0.0, 1.0, i as f64 / 10_000.0, &mut weights)] += 1;
         }
         assert!(flat.iter().all(|c| *c > 300), "{flat:?}");
+    }
+
+    #[test]
+    fn miners_shun_a_pool_nearing_half_the_hash_rate() {
+        assert_eq!(majority_penalty(0.30, 1.0), 1.0);
+        assert!((majority_penalty(0.45, 1.0) - (-1.0f64).exp()).abs() < 1e-12);
+        assert!((majority_penalty(0.50, 1.0) - (-2.0f64).exp()).abs() < 1e-12);
+        assert_eq!(majority_penalty(0.50, 0.0), 1.0, "no aversion, no penalty");
+        assert!((majority_leave_chance(0.45, 1.0) - 0.10).abs() < 1e-12);
+        assert_eq!(majority_leave_chance(0.39, 1.0), 0.0);
+        // A 48% pool draws fewer newcomers than its share would with strength 1.
+        let pools = starting_pools();
+        let mut shares = vec![0.52 / (pools.len() - 1) as f64; pools.len()];
+        shares[0] = 0.48;
+        let mut weights = Vec::new();
+        let picks = (0..10_000).filter(|i| choose_pool(&pools, &shares, 1.0, 1.0, *i as f64 / 10_000.0, &mut weights) == 0).count();
+        assert!(picks < 2_500, "{picks}");
     }
 }

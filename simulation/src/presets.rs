@@ -51,24 +51,35 @@ pub fn all() -> Vec<Preset> {
         Preset {
             id: "late-2025-squeeze",
             title: "The late-2025 squeeze",
-            teacher_text: "In the autumn of 2025 the bitcoin price fell by more than a third from its October peak, while companies building AI data centres offered miners more per megawatt than mining earned. Miners' daily income per unit of computing power (the hashprice) fell from about $55 to about $35. Older machines stopped paying for their electricity and were switched off, some large miners signed their sites over to AI hosting, and the network's hash rate fell by around a tenth. The protocol answered with a lower difficulty. Watch the hashprice, the idle machines and the megawatts that leave for AI.",
+            teacher_text: "In the autumn of 2025 the bitcoin price fell by more than a third from its October peak, while companies building AI data centres offered miners more per megawatt than mining earned. Miners' daily income per unit of computing power (the hashprice) fell from above $50 to the low $30s. Older machines stopped paying for their electricity and were switched off, and within two months the network's hash rate fell by around a tenth; the protocol answered with lower difficulty, and some of the hash came back as machines moved to sites with cheaper power. Meanwhile large miners with good grid connections committed their sites to AI hosting: that power leaves mining the day it is committed, a year before the first AI rent. Watch the hashprice, the idle machines, and the megawatts committed and then converted to AI.",
             scenario: Scenario {
                 title: "Late-2025 squeeze".into(),
-                years: 1.0,
+                // 18 months, and a 12-month conversion (CALIBRATION.md: 12-24 months; IREN and
+                // Cipher phased their first halls within about a year), so that the run shows
+                // both the power committed to AI and the first sites converted.
+                years: 1.5,
                 price_volatility: 0.2,
                 price_shock_pct: -38.0,
                 price_shock_start_day: 0,
                 price_shock_days: 47,
                 ai_revenue_usd_per_mw_year: 1_850_000.0,
                 ai_market_mw_per_year: 3_000.0,
+                ai_conversion_months: 12,
                 ..october_2025()
             },
         },
         Preset {
             id: "halving-2028",
             title: "The 2028 halving",
-            teacher_text: "Every 210,000 blocks, about every four years, the number of new bitcoins paid for a block halves. The next halving, at block 1,050,000, falls in spring 2028 and cuts the reward from 3.125 to 1.5625 coins. If the price does not double to make up for it, half of the miners' income disappears overnight. Watch which machines are switched off, how far the hash rate and the security budget fall, and how difficulty adjusts over the following weeks.",
-            scenario: Scenario { title: "Halving 2028".into(), years: 4.0, ..Scenario::default() },
+            teacher_text: "Every 210,000 blocks, about every four years, the number of new bitcoins paid for a block halves. The next halving, at block 1,050,000, falls in spring 2028 and cuts the reward from 3.125 to 1.5625 coins. This run starts from today's network about six months before that block, with the price left to wander. If the price does not double to make up for it, half of the miners' income disappears overnight: the oldest machines stop paying for their electricity and are switched off the same day. Watch the marked halving, which machines go dark, how far the hash rate and the security budget fall, and how the difficulty adjusts over the following weeks as blocks slow down.",
+            scenario: Scenario {
+                title: "Halving 2028".into(),
+                // About six months of blocks (26,300 at 144 a day) before height 1,050,000.
+                start_date: date("2027-10-15"),
+                start_height: 1_023_700,
+                years: 2.0,
+                ..Scenario::default()
+            },
         },
         Preset {
             id: "ai-takes-the-power",
@@ -86,14 +97,19 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "fee-only-future",
-            title: "A fee-only future",
-            teacher_text: "One day, around the year 2140, no new bitcoins will be created, and miners will be paid only by the fees people attach to their transactions. This preset asks what would happen if that day came with today's network: the block subsidy is zero, and fees are ten times today's level. Compare the security budget with the baseline: is it enough to keep honest miners running, and how cheap does an attack become?",
+            title: "Towards a fee-only future",
+            teacher_text: "The block subsidy halves every four years until, around 2140, miners are paid by transaction fees alone. This preset jumps to the 2040s, when a block's subsidy is under a tenth of a coin, and plays ten years and three more halvings, from about three quarters of miners' income in fees to nearly all of it. Fees are about ten times today's, and the network is as large as that income can pay for. Fees arrive with time, not with blocks: when blocks slow down, each one collects more fees, which is what keeps the chain running while difficulty adjusts. Compare the security budget and the cost of an attack with today's: what does a fee-only chain pay for its security?",
             scenario: Scenario {
-                title: "Fee-only future".into(),
-                // From height 6,930,000 on (the 33rd halving era) the subsidy is zero.
-                start_height: 6_930_000,
-                fee_btc_per_block: 0.25,
-                fee_growth_pct_per_year: 5.0,
+                title: "Towards a fee-only future".into(),
+                years: 10.5,
+                // Era 9 (subsidy 0.0977 BTC); halvings at 2,100,000, 2,310,000 and 2,520,000.
+                start_height: 2_000_000,
+                fee_btc_per_block: 0.3,
+                // A network in balance with a 0.4 BTC reward: hashprice near today's at this
+                // difficulty, so the run starts from equilibrium rather than from a collapse.
+                start_difficulty_t: 22.0,
+                start_hashrate_ehs: 175.0,
+                price_volatility: 0.3,
                 ..Scenario::default()
             },
         },
@@ -121,6 +137,31 @@ pub fn all() -> Vec<Preset> {
                 price_shock_pct: 50.0,
                 price_shock_days: 180,
                 fee_growth_pct_per_year: 20.0,
+                ..Scenario::default()
+            },
+        },
+        Preset {
+            id: "winter-storm-2026",
+            title: "Winter Storm Fern (January-February 2026)",
+            teacher_text: "In late January 2026 Winter Storm Fern froze much of the United States. Miners there switched their machines off for days, some to keep the grid up, and the network's hash rate fell to about 826 exahashes per second. Blocks slowed, so the next difficulty adjustment, on 7 February, was the largest cut since 2021: -11%. At the same time the price fell from about $91,000 to about $60,000. Then the machines came back on, blocks came fast, and the 20 February adjustment was +14.7%. Watch the marked curtailment, the slow blocks, and the two adjustments that follow.",
+            scenario: Scenario {
+                title: "Winter Storm Fern".into(),
+                years: 0.3,
+                start_date: date("2026-01-12"),
+                // The 8 Jan 2026 adjustment (-1.20%, to ~146.4 T) came at block 931,392 (the
+                // 7 Feb one at 935,424 is two windows later); four days of blocks on.
+                start_height: 931_950,
+                start_difficulty_t: 146.4,
+                // 7-day hash rate 1,024 EH/s on 12 Jan 2026 (Hashrate Index), with ~8% idle.
+                start_hashrate_ehs: 1_110.0,
+                start_price_usd: 91_132.0,
+                price_volatility: 0.0,
+                price_path: winter_2026_prices(),
+                // US curtailment through the storm: about a quarter of the network for 8 days
+                // from 24 Jan (the 7-day estimate's low of ~826 EH/s, with the price fall).
+                curtailment_pct: 25.0,
+                curtailment_start_day: 12,
+                curtailment_days: 8,
                 ..Scenario::default()
             },
         },
@@ -156,6 +197,14 @@ fn history_2025q4_prices() -> Vec<PricePoint> {
     .iter()
     .map(|(d, p)| PricePoint { date: date(d), price_usd: *p })
     .collect()
+}
+
+/// Prices through the storm (CALIBRATION.md, 2026 table: Hashrate Index; press).
+fn winter_2026_prices() -> Vec<PricePoint> {
+    [("2026-01-12", 91_132.0), ("2026-02-06", 60_000.0), ("2026-02-20", 67_000.0)]
+        .iter()
+        .map(|(d, p)| PricePoint { date: date(d), price_usd: *p })
+        .collect()
 }
 
 /// The preset with id `id`.

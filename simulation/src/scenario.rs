@@ -52,7 +52,8 @@ pub struct Scenario {
     // --- Market and price path ---
     /// BTC price on the first day, USD.
     pub start_price_usd: f64,
-    /// Expected log-return of the price per year (GBM drift).
+    /// Expected growth of the price per year, continuously compounded (the GBM's
+    /// drift `mu`: the mean price grows as `exp(mu t)`; the median as `exp((mu - sigma^2/2) t)`).
     pub price_drift: f64,
     /// Volatility of the price per square-root year (GBM).
     pub price_volatility: f64,
@@ -62,12 +63,20 @@ pub struct Scenario {
     pub price_shock_start_day: u32,
     /// ... spread evenly (in log terms) over this many days.
     pub price_shock_days: u32,
+    /// A curtailment: this share of running hash is switched off (weather, grid demand response) ...
+    pub curtailment_pct: f64,
+    /// ... from this day of the run ...
+    pub curtailment_start_day: u32,
+    /// ... for this many days.
+    pub curtailment_days: u32,
     /// A scripted or user-supplied path of dated prices (log-linear in between).
     pub price_path: Vec<PricePoint>,
 
     // --- Fees ---
-    /// Fees per block at the start, BTC.
+    /// Fees arriving per 10 minutes at the start (a block's fees when blocks come on time), BTC.
     pub fee_btc_per_block: f64,
+    /// The most fees one block can collect, in 10-minute fee flows (a block's weight limit).
+    pub fee_block_capacity_blocks: f64,
     /// Yearly growth of the fee level, percent.
     pub fee_growth_pct_per_year: f64,
     /// Day-to-day noise of fees (log-normal sigma).
@@ -100,6 +109,8 @@ pub struct Scenario {
     pub ai_hurdle_pct: f64,
     /// Smallest site that can host AI, MW.
     pub ai_min_site_mw: f64,
+    /// IT load an AI tenant pays for, as a share of the site's gross MW.
+    pub ai_it_share_of_site: f64,
 
     // --- Hardware ---
     /// Months between new ASIC generations after the catalogue's last.
@@ -130,7 +141,8 @@ pub struct Scenario {
     pub mix_stranded: f64,
     /// New operators per month at neutral profitability, percent of those active.
     pub entry_pct_per_month: f64,
-    /// Consecutive loss-making months after which an operator gives up.
+    /// Median patience: months of negative operating margin in a row after which an operator sells up
+    /// (each operator's own patience is drawn around it).
     pub exit_loss_months: u32,
     /// Hysteresis of the run/idle switch, percent around breakeven.
     pub run_hysteresis_pct: f64,
@@ -152,6 +164,8 @@ pub struct Scenario {
     pub pool_switch_pct_per_month: f64,
     /// Operators above this hash rate may run their own pool, EH/s.
     pub own_pool_min_ehs: f64,
+    /// How strongly miners shun a pool nearing 50% of the hash rate (0: not at all).
+    pub pool_majority_aversion: f64,
 
     // --- Security ---
     /// Premium over hashprice that renting hash for an attack costs, percent.
@@ -177,8 +191,12 @@ impl Default for Scenario {
             price_shock_pct: 0.0,
             price_shock_start_day: 0,
             price_shock_days: 30,
+            curtailment_pct: 0.0,
+            curtailment_start_day: 0,
+            curtailment_days: 7,
             price_path: Vec::new(),
             fee_btc_per_block: 0.025,
+            fee_block_capacity_blocks: 3.0,
             fee_growth_pct_per_year: 0.0,
             fee_volatility: 0.3,
             power_price_median_usd_per_kwh: 0.045,
@@ -193,6 +211,7 @@ impl Default for Scenario {
             ai_market_mw_per_year: 2_000.0,
             ai_hurdle_pct: 25.0,
             ai_min_site_mw: 20.0,
+            ai_it_share_of_site: 0.7,
             asic_generation_months: 24,
             asic_efficiency_gain_pct: 15.0,
             asic_price_payback_days: 600.0,
@@ -216,6 +235,7 @@ impl Default for Scenario {
             pool_preference_strength: 1.0,
             pool_switch_pct_per_month: 2.0,
             own_pool_min_ehs: 30.0,
+            pool_majority_aversion: 1.0,
             attack_rent_premium_pct: 20.0,
             attack_hours: 24.0,
         }

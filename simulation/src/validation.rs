@@ -123,11 +123,11 @@ pub fn squeeze_checks() -> Vec<Check> {
             measure: |r| r.retargets.iter().filter(|x| x.day < 90).map(|x| x.change_pct).fold(0.0, f64::min),
         },
         Check {
-            name: "MW moved to AI within a year",
-            observed: "Riot weighing ~600 MW; 7 of the top 10 listed miners with AI revenue (CALIBRATION.md)",
+            name: "MW committed to AI within a year",
+            observed: "Riot weighing ~600 MW; IREN, Cipher, TeraWulf, Hut 8 and Core Scientific leasing 1-2 GW between them in 2025-26 (CALIBRATION.md)",
             band: (300.0, 3_000.0),
-            reason: "visible, and within the preset's AI market cap of 3,000 MW a year",
-            measure: |r| r.days.last().map(|d| d.ai_mw + d.ai_mw_pending).unwrap_or(0.0),
+            reason: "visible, and within the preset's AI market cap of 3,000 MW a year (released a twelfth a month)",
+            measure: |r| r.days.get(365).or(r.days.last()).map(|d| d.ai_mw + d.ai_mw_pending).unwrap_or(0.0),
         },
     ]
 }

@@ -4,9 +4,11 @@ mod behaviour;
 mod calibration;
 mod conservation;
 mod determinism;
+mod long_run;
 mod parsing;
 mod properties;
 mod statistics;
+mod stories;
 
 use simulation::{RunResult, Scenario};
 

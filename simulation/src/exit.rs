@@ -1,0 +1,113 @@
+//! Whether an operator carries on, is restructured or sells up (MODEL.md section 8).
+//!
+//! - An operator whose **operating margin** (revenue less power and site
+//!   costs, before interest) has been negative for more months in a row than
+//!   its own patience, and that expects no margin ahead, sells up. Interest is
+//!   not an operating loss: a firm that covers its costs but not its debt is a
+//!   case for its creditors, not for scrap.
+//! - An operator that cannot pay its bills (cash negative after selling its
+//!   BTC and drawing its credit) is insolvent. If it still expects a positive
+//!   operating margin, it is **restructured**: its debt is written down to
+//!   what its margin can carry, its equity is wiped, and its machines keep
+//!   hashing (as Core Scientific's did through its 2022-23 Chapter 11).
+//!   Otherwise it is **liquidated**: its fleet is sold as a going concern.
+//! - Each operator's patience is its own, drawn around the scenario's median,
+//!   so that firms hit by the same halving do not all give up the same day.
+
+/// Log-sd of operators' patience around the scenario's median.
+pub const PATIENCE_DISPERSION: f64 = 0.5;
+/// Months of expected operating margin a restructured firm's debt is written down to.
+pub const RESTRUCTURED_DEBT_MONTHS_OF_MARGIN: f64 = 12.0;
+
+/// What becomes of an operator this month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// It carries on.
+    Continue,
+    /// Insolvent but viable: debt written down, equity wiped, machines keep running.
+    Restructure,
+    /// It sells up: its fleet goes to the bidders with the cheapest power.
+    Liquidate,
+}
+
+/// One operator's month, in the terms the decision needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing {
+    /// Cash after the month's bills, BTC sales and credit, USD (negative: unpaid bills).
+    pub cash_usd: f64,
+    /// Months in a row with a negative operating margin, this month included.
+    pub loss_months: u32,
+    /// This operator's patience, months.
+    pub patience_months: u32,
+    /// The operating margin it expects over the next month (before interest), USD.
+    pub forward_operating_margin_usd: f64,
+    /// Whether it has power on its way to AI (a firm mid-conversion stays).
+    pub converting_to_ai: bool,
+}
+
+/// Decides an operator's fate for the month.
+pub fn fate(standing: Standing) -> Fate {
+    let viable = standing.forward_operating_margin_usd > 0.0 || standing.converting_to_ai;
+    if standing.cash_usd < -1e-6 {
+        return if viable { Fate::Restructure } else { Fate::Liquidate };
+    }
+    if standing.loss_months >= standing.patience_months && !viable {
+        return Fate::Liquidate;
+    }
+    Fate::Continue
+}
+
+/// The debt a restructured firm keeps: what `RESTRUCTURED_DEBT_MONTHS_OF_MARGIN`
+/// months of its expected operating margin can carry, never more than it had.
+pub fn restructured_debt_usd(debt_usd: f64, forward_operating_margin_usd: f64) -> f64 {
+    debt_usd.min(forward_operating_margin_usd.max(0.0) * RESTRUCTURED_DEBT_MONTHS_OF_MARGIN)
+}
+
+/// An operator's patience in months from a standard normal draw `z`: the
+/// median times `exp(PATIENCE_DISPERSION z)`, rounded, from 1 to 4x the median.
+pub fn patience_months(median_months: u32, z: f64) -> u32 {
+    let months = crate::math::round(f64::from(median_months) * crate::math::exp(PATIENCE_DISPERSION * z));
+    (months as u32).clamp(1, 4 * median_months.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standing() -> Standing {
+        Standing { cash_usd: 1.0, loss_months: 0, patience_months: 6, forward_operating_margin_usd: 10.0, converting_to_ai: false }
+    }
+
+    #[test]
+    fn interest_alone_never_closes_a_firm() {
+        // Losing money after interest but not before: loss_months stays 0 (the caller counts
+        // operating losses), and a viable firm with unpaid bills is restructured, not closed.
+        assert_eq!(fate(standing()), Fate::Continue);
+        assert_eq!(fate(Standing { cash_usd: -5.0, ..standing() }), Fate::Restructure);
+    }
+
+    #[test]
+    fn sustained_operating_losses_with_no_margin_ahead_close_a_firm() {
+        let losing = Standing { loss_months: 6, forward_operating_margin_usd: -1.0, ..standing() };
+        assert_eq!(fate(losing), Fate::Liquidate);
+        assert_eq!(fate(Standing { loss_months: 5, ..losing }), Fate::Continue, "not yet out of patience");
+        assert_eq!(fate(Standing { forward_operating_margin_usd: 1.0, ..losing }), Fate::Continue, "a margin ahead");
+        assert_eq!(fate(Standing { converting_to_ai: true, ..losing }), Fate::Continue, "mid-conversion");
+        assert_eq!(fate(Standing { cash_usd: -1.0, ..losing }), Fate::Liquidate);
+    }
+
+    #[test]
+    fn restructuring_writes_debt_down_to_what_margin_carries() {
+        assert_eq!(restructured_debt_usd(1_000.0, 10.0), 120.0);
+        assert_eq!(restructured_debt_usd(50.0, 10.0), 50.0);
+        assert_eq!(restructured_debt_usd(50.0, -10.0), 0.0);
+    }
+
+    #[test]
+    fn patience_is_spread_around_the_median() {
+        assert_eq!(patience_months(6, 0.0), 6);
+        assert!(patience_months(6, 1.0) > 6 && patience_months(6, -1.0) < 6);
+        assert_eq!(patience_months(6, 10.0), 24);
+        assert_eq!(patience_months(6, -10.0), 1);
+    }
+}
