@@ -136,7 +136,7 @@ test('the server-rendered page has charts before any script runs', async () => {
     assert.match(section[0], /<svg[^>]*viewBox/, `chart ${id} has an SVG`);
     assert.match(section[0], /<polyline|<polygon|<path/, `chart ${id} has data drawn`);
   }
-  assert.equal((html.match(/class="headline"/g) ?? []).length, 5, 'five headline figures');
+  assert.equal((html.match(/class="headline"/g) ?? []).length, 6, "six headline figures");
   assert.ok(!/__RESOLVED_RESOURCES[\s\S]*\\u003csvg|__RESOLVED_RESOURCES[^\n]*<svg/.test(html), 'the SVG is not sent twice');
   const compressed = await fetch(`${base}/`, { headers: { 'accept-encoding': 'br, gzip' } });
   timings['HTML size'] = `${html.length} B raw, encoding ${compressed.headers.get('content-encoding')}`;
@@ -192,7 +192,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   await page.locator('input.slider[data-field="start_price_usd"]').fill('220000');
   await page.waitForURL(/start_price_usd=220000/);
   await page.waitForSelector('.baseline-note');
-  assert.ok((await page.locator('.headline-baseline').count()) >= 5, 'baseline figures shown');
+  assert.ok((await page.locator('.headline-baseline').count()) >= 6, 'baseline figures shown');
   await page.screenshot({ path: path.join(SHOTS, 'desktop-baseline-full.png'), fullPage: true });
 
   // The pointer readout.

@@ -191,6 +191,7 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool, ba
                 query: canonical,
                 model_version: run.model_version.to_string(),
                 warnings: parse.warnings,
+                run_notes: run.summary.warnings.clone(),
                 error: None,
                 headlines: headlines(&run, baseline_run.as_deref()),
                 charts,
@@ -204,6 +205,7 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool, ba
             query: canonical,
             model_version: simulation::MODEL_VERSION.to_string(),
             warnings: parse.warnings,
+            run_notes: Vec::new(),
             error: Some(error),
             headlines: Vec::new(),
             charts: Vec::new(),
@@ -259,7 +261,16 @@ fn headlines(run: &RunResult, baseline: Option<&RunResult>) -> Vec<Headline> {
             relative: false,
             count: true,
         },
-        Figure { id: "ai", label: "Moved to AI", column: "ai_mw", unit: "MW", relative: false, count: false },
+        // Power leaves mining the day it is committed to AI; rent starts when conversion is done.
+        Figure {
+            id: "ai-committed",
+            label: "AI: committed, converting",
+            column: "ai_mw_pending",
+            unit: "MW",
+            relative: false,
+            count: false,
+        },
+        Figure { id: "ai", label: "AI: converted", column: "ai_mw", unit: "MW", relative: false, count: false },
     ];
     FIGURES
         .iter()

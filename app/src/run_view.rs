@@ -13,6 +13,8 @@ pub struct RunView {
     pub model_version: String,
     /// Fields of the link that were ignored, and why.
     pub warnings: Vec<ScenarioError>,
+    /// What a reader must know about the run in words (e.g. the chain stalled).
+    pub run_notes: Vec<String>,
     /// Set when the scenario could not be run; then there are no charts.
     pub error: Option<ScenarioError>,
     /// Headline figures, each with its change from the start.

@@ -79,7 +79,7 @@ fn the_page_without_javascript() {
     assert!(page.headers.contains("content-type: text/html"), "{}", page.headers);
     assert_eq!(page.body.matches(" data-chart=").count(), CHARTS, "charts in the first response");
     assert!(page.body.matches("<svg role=\"img\"").count() >= CHARTS);
-    assert_eq!(page.body.matches("class=\"headline\"").count(), 5);
+    assert_eq!(page.body.matches("class=\"headline\"").count(), 6);
     assert!(page.body.contains("data-preset="), "preset cards");
     assert!(page.body.contains("data-field=\"start_price_usd\""), "sliders");
 

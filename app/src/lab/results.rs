@@ -48,7 +48,9 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         Some(runs) => format!("{query}&runs={runs}"),
         None => query.clone(),
     };
+    let run_notes = view.run_notes.into_iter().map(|note| view! { <p class="run-note" role="alert">{note}</p> }).collect_view();
     view! {
+        {run_notes}
         <section class="headlines" aria-label="Headline figures" data-query=view.query.clone()>
             {view.headlines.into_iter().map(|h| view! { <HeadlineCard h /> }).collect_view()}
         </section>
