@@ -41,7 +41,7 @@
 //! decision when two scenarios are compared.
 
 use crate::ai::{AiMarket, AiTerms};
-use crate::engine::{Conversion, Offer, Order, Sim};
+use crate::engine::{Conversion, Order, Sim};
 use crate::exit::{self, Fate, Standing};
 use crate::expectations;
 use crate::hardware::{self, Generation};
@@ -68,20 +68,6 @@ const ENTRY_CAP_SHARE: f64 = 0.1;
 const GOOD_SITE_Z: f64 = -0.674_49;
 /// Days ahead an operator's running decisions (salvage, margin ahead) look.
 const NEAR_HORIZON_DAYS: f64 = 30.0;
-
-/// Lists machines on the second-hand market for `seller` (paid when they
-/// sell), merging with its listing of the same generation today so the list
-/// stays short.
-fn list_offer(offers: &mut Vec<Offer>, seller: u32, generation: u16, units: u32, today: u32) {
-    if units == 0 {
-        return;
-    }
-    let today_start = offers.iter().rposition(|o| o.listed_day != today).map_or(0, |i| i + 1);
-    match offers[today_start..].iter_mut().find(|o| o.generation == generation && o.seller == seller) {
-        Some(offer) => offer.units += units,
-        None => offers.push(Offer { seller, generation, units, listed_day: today }),
-    }
-}
 
 /// Per-operator sums over its lots.
 #[derive(Default, Clone, Copy)]
@@ -152,7 +138,7 @@ impl Sim<'_> {
         self.enter(&outlook);
         self.choose_pools(&books);
         let today = self.today;
-        self.offers.retain(|offer| f64::from(today - offer.listed_day.min(today)) < OFFER_MONTHS * DAYS_PER_MONTH);
+        self.secondhand.expire(today, OFFER_MONTHS * DAYS_PER_MONTH);
         self.month_index += 1;
         self.rebuild_lots();
     }
@@ -281,7 +267,7 @@ impl Sim<'_> {
                     continue;
                 }
                 if idle_all_month[lot_index as usize] && lot.breakeven_usd_per_ph_day * trend > SALVAGE_BREAKEVEN_RATIO * expected {
-                    list_offer(&mut self.offers, index as u32, lot.generation, lot.units, self.today);
+                    self.secondhand.list(index as u32, lot.generation, lot.units, self.today);
                     self.totals.remove_lot(lot);
                     lot.units = 0;
                     lot.hash_ths = 0.0;
@@ -343,7 +329,7 @@ impl Sim<'_> {
         }
         for (generation, units) in lots {
             let unsold = self.sell_going_concern(index as u32, generation, units, outlook, buyers);
-            list_offer(&mut self.offers, index as u32, generation, unsold, today);
+            self.secondhand.list(index as u32, generation, unsold, today);
         }
         // Its orders still on the way are resold when they arrive (see `deliver_due_orders`).
         self.exits += 1;
@@ -361,12 +347,20 @@ impl Sim<'_> {
         let unit_price = price_per_th * generation.th_per_unit;
         let unit_mw = generation.watts_per_unit() / 1e6;
         let site_cost = self.site_cost_usd_per_th_day(&generation);
+        // No buyer counts on more than this month's value times the longest horizon's reward:
+        // past the power price where that leaves no margin, no buyer (they are sorted by power) can pay.
+        let best_reward = outlook.horizon_btc.iter().copied().fold(0.0, f64::max);
+        let best_expected_per_th = self.month_value_per_reward * best_reward / 1_000.0;
+        let max_power = (best_expected_per_th - site_cost) / (generation.j_per_th * 24.0 / 1_000.0);
         let mut left = units;
         for &buyer in buyers {
             if left == 0 {
                 break;
             }
             let operator = &self.operators[buyer as usize];
+            if operator.power_usd_per_kwh * self.power_trend >= max_power {
+                break;
+            }
             if buyer == seller || !operator.active {
                 continue;
             }
@@ -508,7 +502,7 @@ impl Sim<'_> {
             fleet_w -= f64::from(removed) * generation.watts_per_unit();
             self.change_units(lot_index as usize, units - removed);
             if removed > 0 {
-                list_offer(&mut self.offers, index as u32, generation_index, removed, today);
+                self.secondhand.list(index as u32, generation_index, removed, today);
             }
         }
         // Orders that no longer fit are resold on arrival.
@@ -523,14 +517,14 @@ impl Sim<'_> {
         let generation = &self.generations[generation_index as usize];
         let operator = &self.operators[index];
         if !operator.active {
-            list_offer(&mut self.offers, index as u32, generation_index, units, self.today);
+            self.secondhand.list(index as u32, generation_index, units, self.today);
             return;
         }
         let fleet_w: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].power_w).sum();
         let room_w = (operator.mining_mw() * 1e6 - fleet_w).max(0.0);
         let fitting = units.min((room_w / generation.watts_per_unit() + 1e-9).floor() as u32);
         if fitting < units {
-            list_offer(&mut self.offers, index as u32, generation_index, units - fitting, self.today);
+            self.secondhand.list(index as u32, generation_index, units - fitting, self.today);
         }
         if fitting == 0 {
             return;
@@ -597,10 +591,7 @@ impl Sim<'_> {
             .filter(|(_, g)| hardware::on_sale_new(g, self.date))
             .map(|(i, g)| OnSale::new(i as u16, g, hardware::new_price_usd_per_th(g, sc, hashprice), true, self))
             .collect();
-        let mut used_stock = vec![0u64; self.generations.len()];
-        for offer in &self.offers {
-            used_stock[offer.generation as usize] += u64::from(offer.units);
-        }
+        let mut used_stock = self.secondhand.stock_by_generation(self.generations.len());
         for (index, stock) in used_stock.iter().enumerate() {
             if *stock > 0 {
                 let generation = &self.generations[index];
@@ -684,19 +675,13 @@ impl Sim<'_> {
 
     /// Removes `units` of a generation from the second-hand market, oldest
     /// listings first, paying each seller `unit_price` a unit.
-    fn take_offers(&mut self, generation: u16, mut units: u32, unit_price: f64) {
-        for offer in self.offers.iter_mut().filter(|o| o.generation == generation) {
-            let taken = offer.units.min(units);
-            offer.units -= taken;
-            units -= taken;
-            if let Some(seller) = self.operators.get_mut(offer.seller as usize) {
+    fn take_offers(&mut self, generation: u16, units: u32, unit_price: f64) {
+        let operators = &mut self.operators;
+        self.secondhand.take(generation, units, |seller, taken| {
+            if let Some(seller) = operators.get_mut(seller as usize) {
                 seller.cash_usd += f64::from(taken) * unit_price;
             }
-            if units == 0 {
-                break;
-            }
-        }
-        self.offers.retain(|o| o.units > 0);
+        });
     }
 
     /// Manufacturers book the margin on the month's sales, plan output to

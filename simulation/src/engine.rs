@@ -32,16 +32,6 @@ const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
 const ESTIMATE_WINDOW_DAYS: usize = 7;
 
-/// Machines for sale second-hand.
-#[derive(Debug, Clone)]
-pub(crate) struct Offer {
-    /// Who is paid when they sell (an operator index).
-    pub seller: u32,
-    pub generation: u16,
-    pub units: u32,
-    pub listed_day: u32,
-}
-
 /// Machines ordered and not yet delivered.
 #[derive(Debug, Clone)]
 pub(crate) struct Order {
@@ -91,7 +81,7 @@ pub(crate) struct Sim<'a> {
     pub pools: Vec<PoolInfo>,
     pub pool_entity: Vec<usize>,
     pub entity_count: usize,
-    pub offers: Vec<Offer>,
+    pub secondhand: crate::secondhand::SecondHandMarket,
     /// Orders on their way, by arrival day.
     pub orders: VecDeque<Order>,
     /// The day a lot created or grown now starts running: today during the day,
@@ -221,7 +211,7 @@ impl<'a> Sim<'a> {
             pools,
             pool_entity,
             entity_count,
-            offers: Vec::new(),
+            secondhand: crate::secondhand::SecondHandMarket::default(),
             orders: VecDeque::new(),
             spell_start_day: 0,
             conversions: Vec::new(),

@@ -61,6 +61,7 @@ pub mod pools;
 pub mod presets;
 pub mod rng;
 pub mod scenario;
+pub mod secondhand;
 pub mod sensitivity;
 pub mod sweep;
 pub mod validation;
