@@ -155,3 +155,110 @@ fn validate_writes_the_report_and_its_charts_and_sensitivity_its_tornado() {
     assert!(std::fs::read_to_string(&tornado).unwrap().contains("start_price_usd"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `hashlab run` of the small scenario to `--out path`, and what it prints without `--out`.
+fn run_to(path: &std::path::Path) -> (Output, Vec<u8>) {
+    let expected = hashlab(&[&["run"][..], &SMALL[..]].concat());
+    assert!(expected.status.success(), "{}", stderr(&expected));
+    let output = hashlab(&[&["run", "--out", path.to_str().unwrap()][..], &SMALL[..]].concat());
+    (output, expected.stdout)
+}
+
+/// The names in `dir`, sorted: to see that no temporary file was left.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn out_replaces_a_regular_file_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    std::fs::write(&path, vec![b'x'; 1 << 20]).unwrap();
+    let (output, expected) = run_to(&path);
+    assert!(output.status.success() && output.stdout.is_empty(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&path).unwrap(), expected, "no trace of the longer old content");
+    assert_eq!(names(dir.path()), ["out.csv"]);
+}
+
+#[test]
+fn out_writes_a_fifo_in_place_and_its_reader_gets_every_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).expect("the FIFO reads"))
+    };
+    let (output, expected) = run_to(&fifo);
+    assert!(output.status.success(), "{}", stderr(&output));
+    use std::os::unix::fs::FileTypeExt;
+    // Checked before joining: had the FIFO been renamed over, its reader would wait forever.
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
+    assert_eq!(reader.join().unwrap(), expected);
+    assert_eq!(names(dir.path()), ["pipe"]);
+}
+
+#[test]
+fn out_writes_a_character_device_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let device = dir.path().join("null");
+    // A private copy of /dev/null (major 1, minor 3): the machine's own is never touched.
+    let made = Command::new("mknod").arg(&device).args(["c", "1", "3"]).output().expect("mknod runs");
+    if !made.status.success() {
+        eprintln!("note: skipping the character device test: mknod is not permitted here ({})", stderr(&made).trim());
+        return;
+    }
+    let (output, _) = run_to(&device);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&device).unwrap().file_type().is_char_device(), "still a character device");
+    assert_eq!(names(dir.path()), ["null"]);
+}
+
+#[test]
+fn out_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink("target.csv", &link).unwrap();
+    let (output, expected) = run_to(&link);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_link(&link).unwrap(), std::path::Path::new("target.csv"));
+    assert_eq!(std::fs::read(&target).unwrap(), expected);
+    // A link to a file not there yet creates it.
+    let dangling = dir.path().join("dangling.csv");
+    std::os::unix::fs::symlink("new.csv", &dangling).unwrap();
+    let (output, expected) = run_to(&dangling);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(dir.path().join("new.csv")).unwrap(), expected);
+    assert_eq!(names(dir.path()), ["dangling.csv", "link.csv", "new.csv", "target.csv"]);
+}
+
+#[test]
+fn out_to_a_directory_is_an_error_that_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("results");
+    std::fs::create_dir(&sub).unwrap();
+    let (output, _) = run_to(&sub);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("out") && message.contains("is a directory"), "{message}");
+    assert_eq!(names(dir.path()), ["results"]);
+    assert!(names(&sub).is_empty());
+}
+
+#[test]
+fn out_to_a_process_substitution_reaches_its_reader() {
+    let expected = hashlab(&[&["run"][..], &SMALL[..]].concat());
+    // `>(cat)` is a /dev/fd/N link to a pipe; cat writes what it reads to bash's stdout.
+    let script = format!(r#""$0" run {} --out >(cat)"#, SMALL.join(" "));
+    let output = Command::new("bash").args(["-c", &script, env!("CARGO_BIN_EXE_hashlab")]).output().expect("bash runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(output.stdout, expected.stdout);
+}
