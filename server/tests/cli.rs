@@ -262,3 +262,46 @@ fn out_to_a_process_substitution_reaches_its_reader() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(output.stdout, expected.stdout);
 }
+
+#[test]
+fn merge_refuses_bad_shard_files_with_a_named_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let write_shard = |batch: &[&str], name: &str| -> serde_json::Value {
+        let file = dir.path().join(name);
+        let output = hashlab(&[batch, &["--shard", "0/1", "--out", file.to_str().unwrap()][..], &SMALL[..]].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+    };
+    let montecarlo = write_shard(&["montecarlo", "--runs", "3"], "montecarlo.json");
+    let sweep = write_shard(&["sweep", "--param", "price_shock_pct=-50:0:3", "--metric", "hashrate_ehs", "--runs", "2"], "sweep.json");
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&serde_json::Value, Edit, &str); 6] = [
+        // Once allocated up front: a 103 GB abort (exit 134).
+        (&montecarlo, |s| s["total_runs"] = 4_294_967_295u32.into(), "total_runs is 4294967295"),
+        // Cut short: once an index out of bounds (exit 101).
+        (&montecarlo, |s| drop(s["values"][1].as_array_mut().unwrap().pop()), "run 1 has 32 columns"),
+        (&montecarlo, |s| drop(s["values"][2][0].as_array_mut().unwrap().pop()), "run 2 has 72 points of price_usd"),
+        (&sweep, |s| s["cells"][1]["percentiles"] = serde_json::json!([]), "cell 1 has 0 percentiles"),
+        // Once a CSV of zeros with exit 0.
+        (&montecarlo, |s| s["values"] = serde_json::json!([]), "holds no runs"),
+        (&sweep, |s| s["cells"] = serde_json::json!([]), "holds no cells"),
+    ];
+    for (index, (shard, edit, problem)) in cases.into_iter().enumerate() {
+        let mut shard = shard.clone();
+        edit(&mut shard);
+        let file = dir.path().join(format!("bad-{index}.json"));
+        std::fs::write(&file, serde_json::to_vec(&shard).unwrap()).unwrap();
+        let output = hashlab(&["merge", file.to_str().unwrap()]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{problem}: {message}");
+        assert!(
+            message.contains("shards") && message.contains(problem) && message.contains(file.to_str().unwrap()),
+            "{problem}: {message}"
+        );
+        assert!(output.stdout.is_empty() && !message.contains("panicked"), "{message}");
+    }
+    // A shard that would hold no runs is not written in the first place.
+    let empty = hashlab(&[&["montecarlo", "--runs", "2", "--shard", "0/4"][..], &SMALL[..]].concat());
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("shard 0/4 of 2 runs holds none"), "{}", stderr(&empty));
+}
