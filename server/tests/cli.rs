@@ -305,3 +305,20 @@ fn merge_refuses_bad_shard_files_with_a_named_error() {
     assert_eq!(empty.status.code(), Some(2));
     assert!(stderr(&empty).contains("shard 0/4 of 2 runs holds none"), "{}", stderr(&empty));
 }
+
+#[test]
+fn a_json_scenario_file_with_a_key_given_twice_is_refused_like_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, key) in [
+        ("twice.json", r#"{"seed": 1, "price_shock_pct": -30, "seed": 2}"#, "`seed`"),
+        ("nested.json", r#"{"price_path": [{"date": "2025-10-06", "price_usd": 90000, "price_usd": 1}]}"#, "`price_path.price_usd`"),
+        ("twice.toml", "seed = 1\nseed = 2\n", "seed"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let output = hashlab(&[&["run", "--scenario", file.to_str().unwrap()][..], &SMALL[..]].concat());
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{name}: {message}");
+        assert!(message.contains(key) && message.contains(name), "{name}: {message}");
+    }
+}
