@@ -322,3 +322,25 @@ fn a_json_scenario_file_with_a_key_given_twice_is_refused_like_toml() {
         assert!(message.contains(key) && message.contains(name), "{name}: {message}");
     }
 }
+
+#[test]
+fn errors_show_long_numbers_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("huge.json");
+    std::fs::write(&json, r#"{"start_price_usd": 1e308}"#).unwrap();
+    let csv = dir.path().join("prices.csv");
+    std::fs::write(&csv, "date,price_usd\n2025-10-06,1e308\n").unwrap();
+    for (args, field) in [
+        (vec!["run", "--set", "start_price_usd=1e308"], "start_price_usd"),
+        (vec!["run", "--scenario", json.to_str().unwrap()], "start_price_usd"),
+        (vec!["run", "--set", "price_path=2025-10-06:1e308"], "price_path"),
+        (vec!["run", "--price-csv", csv.to_str().unwrap()], "price_path"),
+    ] {
+        let output = hashlab(&args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        assert!(message.contains(field) && message.contains("1e308"), "{args:?}: {message}");
+        let longest_digits = message.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+        assert!(longest_digits <= 15, "{args:?}: a {longest_digits}-digit number in {message}");
+    }
+}
