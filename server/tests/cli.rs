@@ -183,6 +183,22 @@ fn out_replaces_a_regular_file_whole() {
 }
 
 #[test]
+fn out_that_fails_midway_leaves_the_old_file_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    std::fs::write(&path, "old").unwrap();
+    // A file size limit of 1 KiB, its signal ignored: the write fails with EFBIG
+    // part way, as on a full disk.
+    let script = format!(r#"trap '' XFSZ; ulimit -f 1; exec "$0" run {} --out "$1""#, SMALL.join(" "));
+    let output =
+        Command::new("bash").args(["-c", &script, env!("CARGO_BIN_EXE_hashlab"), path.to_str().unwrap()]).output().expect("bash runs");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("out.csv") && !stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "old", "the old file is untouched");
+    assert_eq!(names(dir.path()), ["out.csv"], "no temporary file left");
+}
+
+#[test]
 fn out_writes_a_fifo_in_place_and_its_reader_gets_every_byte() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");

@@ -244,6 +244,45 @@ mod tests {
         assert!(leftovers(dir.path()).is_empty());
     }
 
+    /// Where [`signalled_while_writing`] writes, and the signal it sends itself.
+    const CHILD_DIR: &str = "HASHLAB_TEST_SIGNAL_DIR";
+    const CHILD_SIGNAL: &str = "HASHLAB_TEST_SIGNAL";
+
+    /// Not a test of its own: run in a child process by
+    /// `a_signal_while_writing_removes_the_temporary_file_and_ends_the_process`,
+    /// it starts writing, then signals itself, which must end it.
+    #[test]
+    #[ignore = "a child process of a_signal_while_writing_removes_the_temporary_file_and_ends_the_process"]
+    fn signalled_while_writing() {
+        let (Some(dir), Some(signal)) = (std::env::var_os(CHILD_DIR), std::env::var(CHILD_SIGNAL).ok()) else {
+            eprintln!("note: only meaningful as the child process of its parent test");
+            return;
+        };
+        let mut pending = Pending::create(Path::new(&dir), "out.csv", None).unwrap();
+        pending.write_all(b"half").unwrap();
+        signal_hook::low_level::raise(signal.parse().unwrap()).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        panic!("the signal should have ended the process");
+    }
+
+    #[test]
+    fn a_signal_while_writing_removes_the_temporary_file_and_ends_the_process() {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        use std::os::unix::process::ExitStatusExt;
+        for signal in [SIGTERM, SIGINT] {
+            let dir = tempfile::tempdir().unwrap();
+            let child = std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "cli::output::tests::signalled_while_writing", "--ignored", "--test-threads", "1"])
+                .env(CHILD_DIR, dir.path())
+                .env(CHILD_SIGNAL, signal.to_string())
+                .output()
+                .unwrap();
+            let status = child.status;
+            assert_eq!(status.signal(), Some(signal), "ended by the signal, as without the hook: {status:?}");
+            assert_eq!(leftovers(dir.path()), Vec::<String>::new(), "signal {signal}");
+        }
+    }
+
     #[test]
     fn an_error_before_the_rename_leaves_nothing_behind() {
         let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
