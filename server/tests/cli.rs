@@ -360,3 +360,17 @@ fn errors_show_long_numbers_short() {
         assert!(longest_digits <= 15, "{args:?}: a {longest_digits}-digit number in {message}");
     }
 }
+
+#[test]
+fn out_to_a_descriptor_redirected_to_a_file_adds_to_what_the_shell_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("log.txt");
+    let expected = hashlab(&[&["run"][..], &SMALL[..]].concat());
+    // /proc/self/fd/1 (what /dev/stdout links to): the shell's own file, written in place after its line.
+    let script = format!(r#"{{ echo first; "$0" run {} --out /proc/self/fd/1; }} > "$1""#, SMALL.join(" "));
+    let output =
+        Command::new("bash").args(["-c", &script, env!("CARGO_BIN_EXE_hashlab"), file.to_str().unwrap()]).output().expect("bash runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), [&b"first\n"[..], &expected.stdout[..]].concat());
+    assert_eq!(names(dir.path()), ["log.txt"]);
+}
