@@ -1,6 +1,7 @@
 //! The command line: subcommands and their arguments.
 
 mod batch;
+mod duplicate_keys;
 mod error;
 mod figures;
 mod output;

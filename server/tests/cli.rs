@@ -155,3 +155,222 @@ fn validate_writes_the_report_and_its_charts_and_sensitivity_its_tornado() {
     assert!(std::fs::read_to_string(&tornado).unwrap().contains("start_price_usd"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `hashlab run` of the small scenario to `--out path`, and what it prints without `--out`.
+fn run_to(path: &std::path::Path) -> (Output, Vec<u8>) {
+    let expected = hashlab(&[&["run"][..], &SMALL[..]].concat());
+    assert!(expected.status.success(), "{}", stderr(&expected));
+    let output = hashlab(&[&["run", "--out", path.to_str().unwrap()][..], &SMALL[..]].concat());
+    (output, expected.stdout)
+}
+
+/// The names in `dir`, sorted: to see that no temporary file was left.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn out_replaces_a_regular_file_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    std::fs::write(&path, vec![b'x'; 1 << 20]).unwrap();
+    let (output, expected) = run_to(&path);
+    assert!(output.status.success() && output.stdout.is_empty(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&path).unwrap(), expected, "no trace of the longer old content");
+    assert_eq!(names(dir.path()), ["out.csv"]);
+}
+
+#[test]
+fn out_that_fails_midway_leaves_the_old_file_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    std::fs::write(&path, "old").unwrap();
+    // A file size limit of 1 KiB, its signal ignored: the write fails with EFBIG
+    // part way, as on a full disk.
+    let script = format!(r#"trap '' XFSZ; ulimit -f 1; exec "$0" run {} --out "$1""#, SMALL.join(" "));
+    let output =
+        Command::new("bash").args(["-c", &script, env!("CARGO_BIN_EXE_hashlab"), path.to_str().unwrap()]).output().expect("bash runs");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("out.csv") && !stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "old", "the old file is untouched");
+    assert_eq!(names(dir.path()), ["out.csv"], "no temporary file left");
+}
+
+#[test]
+fn out_writes_a_fifo_in_place_and_its_reader_gets_every_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).expect("the FIFO reads"))
+    };
+    let (output, expected) = run_to(&fifo);
+    assert!(output.status.success(), "{}", stderr(&output));
+    use std::os::unix::fs::FileTypeExt;
+    // Checked before joining: had the FIFO been renamed over, its reader would wait forever.
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
+    assert_eq!(reader.join().unwrap(), expected);
+    assert_eq!(names(dir.path()), ["pipe"]);
+}
+
+#[test]
+fn out_writes_a_character_device_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let device = dir.path().join("null");
+    // A private copy of /dev/null (major 1, minor 3): the machine's own is never touched.
+    let made = Command::new("mknod").arg(&device).args(["c", "1", "3"]).output().expect("mknod runs");
+    if !made.status.success() {
+        eprintln!("note: skipping the character device test: mknod is not permitted here ({})", stderr(&made).trim());
+        return;
+    }
+    let (output, _) = run_to(&device);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&device).unwrap().file_type().is_char_device(), "still a character device");
+    assert_eq!(names(dir.path()), ["null"]);
+}
+
+#[test]
+fn out_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink("target.csv", &link).unwrap();
+    let (output, expected) = run_to(&link);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_link(&link).unwrap(), std::path::Path::new("target.csv"));
+    assert_eq!(std::fs::read(&target).unwrap(), expected);
+    // A link to a file not there yet creates it.
+    let dangling = dir.path().join("dangling.csv");
+    std::os::unix::fs::symlink("new.csv", &dangling).unwrap();
+    let (output, expected) = run_to(&dangling);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(dir.path().join("new.csv")).unwrap(), expected);
+    assert_eq!(names(dir.path()), ["dangling.csv", "link.csv", "new.csv", "target.csv"]);
+}
+
+#[test]
+fn out_to_a_directory_is_an_error_that_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("results");
+    std::fs::create_dir(&sub).unwrap();
+    let (output, _) = run_to(&sub);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("out") && message.contains("is a directory"), "{message}");
+    assert_eq!(names(dir.path()), ["results"]);
+    assert!(names(&sub).is_empty());
+}
+
+#[test]
+fn out_to_a_process_substitution_reaches_its_reader() {
+    let expected = hashlab(&[&["run"][..], &SMALL[..]].concat());
+    // `>(cat)` is a /dev/fd/N link to a pipe; cat writes what it reads to bash's stdout.
+    let script = format!(r#""$0" run {} --out >(cat)"#, SMALL.join(" "));
+    let output = Command::new("bash").args(["-c", &script, env!("CARGO_BIN_EXE_hashlab")]).output().expect("bash runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(output.stdout, expected.stdout);
+}
+
+#[test]
+fn merge_refuses_bad_shard_files_with_a_named_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let write_shard = |batch: &[&str], name: &str| -> serde_json::Value {
+        let file = dir.path().join(name);
+        let output = hashlab(&[batch, &["--shard", "0/1", "--out", file.to_str().unwrap()][..], &SMALL[..]].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+    };
+    let montecarlo = write_shard(&["montecarlo", "--runs", "3"], "montecarlo.json");
+    let sweep = write_shard(&["sweep", "--param", "price_shock_pct=-50:0:3", "--metric", "hashrate_ehs", "--runs", "2"], "sweep.json");
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&serde_json::Value, Edit, &str); 6] = [
+        // Once allocated up front: a 103 GB abort (exit 134).
+        (&montecarlo, |s| s["total_runs"] = 4_294_967_295u32.into(), "total_runs is 4294967295"),
+        // Cut short: once an index out of bounds (exit 101).
+        (&montecarlo, |s| drop(s["values"][1].as_array_mut().unwrap().pop()), "run 1 has 32 columns"),
+        (&montecarlo, |s| drop(s["values"][2][0].as_array_mut().unwrap().pop()), "run 2 has 72 points of price_usd"),
+        (&sweep, |s| s["cells"][1]["percentiles"] = serde_json::json!([]), "cell 1 has 0 percentiles"),
+        // Once a CSV of zeros with exit 0.
+        (&montecarlo, |s| s["values"] = serde_json::json!([]), "holds no runs"),
+        (&sweep, |s| s["cells"] = serde_json::json!([]), "holds no cells"),
+    ];
+    for (index, (shard, edit, problem)) in cases.into_iter().enumerate() {
+        let mut shard = shard.clone();
+        edit(&mut shard);
+        let file = dir.path().join(format!("bad-{index}.json"));
+        std::fs::write(&file, serde_json::to_vec(&shard).unwrap()).unwrap();
+        let output = hashlab(&["merge", file.to_str().unwrap()]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{problem}: {message}");
+        assert!(
+            message.contains("shards") && message.contains(problem) && message.contains(file.to_str().unwrap()),
+            "{problem}: {message}"
+        );
+        assert!(output.stdout.is_empty() && !message.contains("panicked"), "{message}");
+    }
+    // A shard that would hold no runs is not written in the first place.
+    let empty = hashlab(&[&["montecarlo", "--runs", "2", "--shard", "0/4"][..], &SMALL[..]].concat());
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("shard 0/4 of 2 runs holds none"), "{}", stderr(&empty));
+}
+
+#[test]
+fn a_json_scenario_file_with_a_key_given_twice_is_refused_like_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, key) in [
+        ("twice.json", r#"{"seed": 1, "price_shock_pct": -30, "seed": 2}"#, "`seed`"),
+        ("nested.json", r#"{"price_path": [{"date": "2025-10-06", "price_usd": 90000, "price_usd": 1}]}"#, "`price_path.price_usd`"),
+        ("twice.toml", "seed = 1\nseed = 2\n", "seed"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let output = hashlab(&[&["run", "--scenario", file.to_str().unwrap()][..], &SMALL[..]].concat());
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{name}: {message}");
+        assert!(message.contains(key) && message.contains(name), "{name}: {message}");
+    }
+}
+
+#[test]
+fn errors_show_long_numbers_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("huge.json");
+    std::fs::write(&json, r#"{"start_price_usd": 1e308}"#).unwrap();
+    let csv = dir.path().join("prices.csv");
+    std::fs::write(&csv, "date,price_usd\n2025-10-06,1e308\n").unwrap();
+    for (args, field) in [
+        (vec!["run", "--set", "start_price_usd=1e308"], "start_price_usd"),
+        (vec!["run", "--scenario", json.to_str().unwrap()], "start_price_usd"),
+        (vec!["run", "--set", "price_path=2025-10-06:1e308"], "price_path"),
+        (vec!["run", "--price-csv", csv.to_str().unwrap()], "price_path"),
+    ] {
+        let output = hashlab(&args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        assert!(message.contains(field) && message.contains("1e308"), "{args:?}: {message}");
+        let longest_digits = message.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+        assert!(longest_digits <= 15, "{args:?}: a {longest_digits}-digit number in {message}");
+    }
+}
+
+#[test]
+fn out_to_a_descriptor_redirected_to_a_file_adds_to_what_the_shell_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("log.txt");
+    let expected = hashlab(&[&["run"][..], &SMALL[..]].concat());
+    // /proc/self/fd/1 (what /dev/stdout links to): the shell's own file, written in place after its line.
+    let script = format!(r#"{{ echo first; "$0" run {} --out /proc/self/fd/1; }} > "$1""#, SMALL.join(" "));
+    let output =
+        Command::new("bash").args(["-c", &script, env!("CARGO_BIN_EXE_hashlab"), file.to_str().unwrap()]).output().expect("bash runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), [&b"first\n"[..], &expected.stdout[..]].concat());
+    assert_eq!(names(dir.path()), ["log.txt"]);
+}

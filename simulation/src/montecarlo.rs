@@ -245,15 +245,83 @@ pub fn run_montecarlo(scenario: &Scenario, runs: u32, progress: &Progress) -> Re
     Ok(merge_samples(vec![samples])?)
 }
 
-/// Joins the samples of every shard of one Monte Carlo into its bands.
+/// What a shard file must be to be merged: checked before anything is sized from it.
+const SHARD_FILE: &str = "a file written by `hashlab montecarlo --shard i/n`, unedited";
+
+impl MonteCarloSamples {
+    /// Checks one shard's counts and shapes against each other and against its
+    /// scenario, so that a shard read from a file (untrusted) can be merged
+    /// without a huge allocation or an index out of bounds.
+    pub fn check(&self) -> Result<(), ScenarioError> {
+        let invalid = |message: String, allowed: &str| ScenarioError::new("shards", message, allowed);
+        if self.total_runs == 0 || self.total_runs > MAX_RUNS {
+            return Err(invalid(format!("total_runs is {}", self.total_runs), &format!("1 to {MAX_RUNS} runs")));
+        }
+        if self.values.is_empty() {
+            return Err(invalid(format!("the shard starting at run {} holds no runs", self.first_run), "at least one run per shard"));
+        }
+        let end = u64::from(self.first_run) + self.values.len() as u64;
+        if end > u64::from(self.total_runs) {
+            return Err(invalid(
+                format!("runs {}..{end} do not fit in total_runs {}", self.first_run, self.total_runs),
+                "runs within 0..total_runs",
+            ));
+        }
+        self.scenario.validate().map_err(|e| invalid(format!("the shard's scenario is not valid: {e}"), SHARD_FILE))?;
+        let grid = band_grid(self.scenario.days());
+        if self.grid_days != grid {
+            return Err(invalid(
+                format!(
+                    "grid_days ({} points) is not the grid of a {}-day run ({} points)",
+                    self.grid_days.len(),
+                    self.scenario.days(),
+                    grid.len()
+                ),
+                SHARD_FILE,
+            ));
+        }
+        let dates_match = self.grid_dates.len() == grid.len()
+            && self
+                .grid_dates
+                .iter()
+                .zip(&grid)
+                .all(|(date, &day)| *date == crate::market::day_date(self.scenario.start_date, day).to_string());
+        if !dates_match {
+            return Err(invalid("grid_dates are not the dates of grid_days".to_string(), SHARD_FILE));
+        }
+        for (offset, run) in self.values.iter().enumerate() {
+            let index = u64::from(self.first_run) + offset as u64;
+            if run.len() != BAND_COLUMNS.len() {
+                return Err(invalid(
+                    format!("run {index} has {} columns of values", run.len()),
+                    &format!("{} columns per run (one per band column)", BAND_COLUMNS.len()),
+                ));
+            }
+            if let Some((column, points)) = run.iter().enumerate().find(|(_, points)| points.len() != grid.len()) {
+                return Err(invalid(
+                    format!("run {index} has {} points of {}", points.len(), BAND_COLUMNS[column]),
+                    &format!("{} points per column (one per grid day)", grid.len()),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Joins the samples of every shard of one Monte Carlo into its bands. Each
+/// shard is checked ([`MonteCarloSamples::check`]) before anything is merged.
 pub fn merge_samples(mut parts: Vec<MonteCarloSamples>) -> Result<MonteCarloResult, ScenarioError> {
     let invalid = |message: String| ScenarioError::new("shards", message, "every shard of one Monte Carlo, each once");
+    for part in &parts {
+        part.check()?;
+    }
     parts.sort_by_key(|p| p.first_run);
     let first = parts.first().ok_or_else(|| invalid("no shards".to_string()))?;
     let (scenario, total_runs, grid_days, grid_dates, version) =
         (first.scenario.clone(), first.total_runs, first.grid_days.clone(), first.grid_dates.clone(), first.model_version.clone());
     let mut next = 0;
-    let mut values: Vec<Vec<Vec<f64>>> = Vec::with_capacity(total_runs as usize);
+    // Sized by what was read, never by a count a file claims.
+    let mut values: Vec<Vec<Vec<f64>>> = Vec::with_capacity(parts.iter().map(|p| p.values.len()).sum());
     for part in parts {
         if part.scenario != scenario || part.total_runs != total_runs || part.grid_days != grid_days || part.model_version != version {
             return Err(invalid("the shards come from different Monte Carlos".to_string()));
@@ -261,6 +329,7 @@ pub fn merge_samples(mut parts: Vec<MonteCarloSamples>) -> Result<MonteCarloResu
         if part.first_run != next {
             return Err(invalid(format!("runs {next}..{} are missing or doubled", part.first_run.max(next))));
         }
+        // Checked above: first_run + its runs <= total_runs <= MAX_RUNS.
         next += part.values.len() as u32;
         values.extend(part.values);
     }
@@ -397,5 +466,39 @@ mod tests {
             Err(BatchError::Invalid(error)) => assert_eq!(error.field, "runs"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Merges `part` alone (its siblings are not needed to see what is wrong
+    /// with it) and returns the error's message, checking it names the shards.
+    fn merge_error(part: MonteCarloSamples) -> String {
+        let error = merge_samples(vec![part]).expect_err("a bad shard is refused");
+        assert_eq!(error.field, "shards");
+        format!("{}; allowed: {}", error.message, error.allowed)
+    }
+
+    #[test]
+    fn bad_shards_are_refused_by_name_before_anything_is_allocated() {
+        let scenario = Scenario { operators: 60, years: 0.1, ..Scenario::default() };
+        let (cancel, report) = quiet();
+        let progress = Progress::new(&cancel, &report);
+        let good = run_samples(&scenario, 3, 0, 3, &progress).unwrap();
+        assert!(good.check().is_ok() && merge_samples(vec![good.clone()]).is_ok());
+        let edit = |change: &dyn Fn(&mut MonteCarloSamples)| {
+            let mut part = good.clone();
+            change(&mut part);
+            merge_error(part)
+        };
+        // A claimed total that would once have been allocated up front (103 GB).
+        assert!(edit(&|p| p.total_runs = u32::MAX).contains("total_runs is 4294967295"));
+        assert!(edit(&|p| p.total_runs = 0).contains("1 to 1000 runs"));
+        assert!(edit(&|p| p.values.clear()).contains("holds no runs"));
+        assert!(edit(&|p| p.first_run = u32::MAX).contains("do not fit in total_runs 3"));
+        assert!(edit(&|p| p.values[2].truncate(5)).contains("run 2 has 5 columns"));
+        assert!(edit(&|p| p.values[1][4].pop().map_or((), drop)).contains("run 1 has 36 points of hashprice_usd_per_ph_day"));
+        assert!(edit(&|p| p.values[0][0].push(1.0)).contains("37 points per column"));
+        assert!(edit(&|p| p.grid_days.truncate(3)).contains("grid_days (3 points)"));
+        assert!(edit(&|p| p.grid_dates.truncate(3)).contains("grid_dates"));
+        assert!(edit(&|p| p.grid_dates[0] = "2000-01-01".into()).contains("grid_dates"));
+        assert!(edit(&|p| p.scenario.years = 1e9).contains("years"));
     }
 }

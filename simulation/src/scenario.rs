@@ -317,7 +317,7 @@ fn validate_price_path(path: &[PricePoint]) -> Result<(), ScenarioError> {
         if !point.price_usd.is_finite() || !(0.01..=1e8).contains(&point.price_usd) {
             return Err(ScenarioError::new(
                 "price_path",
-                format!("point {} ({}) has price {}", index + 1, point.date, point.price_usd),
+                format!("point {} ({}) has price {}", index + 1, point.date, crate::error::short_number(point.price_usd)),
                 allowed,
             ));
         }
@@ -354,9 +354,10 @@ pub fn parse_price_csv(text: &str) -> Result<Vec<PricePoint>, ScenarioError> {
         let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d")
             .map_err(|_| ScenarioError::new("price_path", format!("line {line}: `{date_text}` is not a date"), allowed))?;
         let price_text = record.get(price_col).unwrap_or("");
-        let price_usd: f64 = price_text
-            .parse()
-            .map_err(|_| ScenarioError::new("price_path", format!("line {line}: `{price_text}` is not a number"), allowed))?;
+        let price_usd: f64 = price_text.parse().map_err(|_| {
+            let shown: String = price_text.chars().take(20).collect();
+            ScenarioError::new("price_path", format!("line {line}: `{shown}` is not a number"), allowed)
+        })?;
         points.push(PricePoint { date, price_usd });
     }
     validate_price_path(&points)?;

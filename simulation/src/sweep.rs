@@ -233,13 +233,70 @@ pub fn run_sweep(spec: &SweepSpec, first_cell: u32, count: u32, progress: &Progr
     Ok(SweepResult { model_version: crate::MODEL_VERSION.to_string(), spec: spec.clone(), total_cells: total, first_cell, cells })
 }
 
-/// Joins the shards of one sweep.
+/// What a shard file must be to be merged: checked before anything is sized from it.
+const SHARD_FILE: &str = "a file written by `hashlab sweep --shard i/n`, unedited";
+
+impl SweepResult {
+    /// Checks one shard's counts and shapes against each other and against its
+    /// spec, so that a shard read from a file (untrusted) can be merged and
+    /// written without a huge allocation or an index out of bounds.
+    pub fn check(&self) -> Result<(), ScenarioError> {
+        let invalid = |message: String, allowed: &str| ScenarioError::new("shards", message, allowed);
+        self.spec.check().map_err(|e| invalid(format!("the shard's sweep is not valid: {e}"), SHARD_FILE))?;
+        let total = self.spec.cell_count();
+        if self.total_cells != total {
+            return Err(invalid(format!("total_cells is {}", self.total_cells), &format!("{total}, the cells of its axes")));
+        }
+        if self.cells.is_empty() {
+            return Err(invalid(format!("the shard starting at cell {} holds no cells", self.first_cell), "at least one cell per shard"));
+        }
+        let end = u64::from(self.first_cell) + self.cells.len() as u64;
+        if end > u64::from(total) {
+            return Err(invalid(
+                format!("cells {}..{end} do not fit in total_cells {total}", self.first_cell),
+                "cells within 0..total_cells",
+            ));
+        }
+        for (offset, cell) in self.cells.iter().enumerate() {
+            let index = self.first_cell + offset as u32;
+            if cell.values.len() != self.spec.axes.len() {
+                return Err(invalid(
+                    format!("cell {index} has {} swept values", cell.values.len()),
+                    &format!("{} per cell (one per axis)", self.spec.axes.len()),
+                ));
+            }
+            if cell.values != self.spec.cell_values(index) {
+                return Err(invalid(
+                    format!("cell {index} has values {:?}", cell.values),
+                    &format!("the swept values of cell {index}: {:?}", self.spec.cell_values(index)),
+                ));
+            }
+            if cell.percentiles.len() != PERCENTILES.len() {
+                return Err(invalid(
+                    format!("cell {index} has {} percentiles", cell.percentiles.len()),
+                    &format!("{} percentiles per cell ({PERCENTILES:?})", PERCENTILES.len()),
+                ));
+            }
+            if !cell.percentiles.windows(2).all(|w| w[0] <= w[1]) {
+                return Err(invalid(format!("cell {index}'s percentiles are not in increasing order"), SHARD_FILE));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Joins the shards of one sweep. Each shard is checked
+/// ([`SweepResult::check`]) before anything is merged.
 pub fn merge_sweeps(mut parts: Vec<SweepResult>) -> Result<SweepResult, ScenarioError> {
     let invalid = |message: String| ScenarioError::new("shards", message, "every shard of one sweep, each once");
+    for part in &parts {
+        part.check()?;
+    }
     parts.sort_by_key(|p| p.first_cell);
     let first = parts.first().ok_or_else(|| invalid("no shards".to_string()))?;
     let (spec, total, version) = (first.spec.clone(), first.total_cells, first.model_version.clone());
-    let mut cells = Vec::with_capacity(total as usize);
+    // Sized by what was read, never by a count a file claims.
+    let mut cells = Vec::with_capacity(parts.iter().map(|p| p.cells.len()).sum());
     for part in parts {
         if part.spec != spec || part.total_cells != total || part.model_version != version {
             return Err(invalid("the shards come from different sweeps".to_string()));
@@ -327,6 +384,30 @@ mod tests {
         assert_eq!(merge_sweeps(parts.clone()).unwrap(), whole);
         assert!(merge_sweeps(parts[1..].to_vec()).is_err());
         assert!(whole.to_csv_string().starts_with("price_shock_pct,operators,hashrate_ehs_p5,"));
+    }
+
+    #[test]
+    fn bad_shards_are_refused_by_name_before_anything_is_allocated() {
+        let spec = spec();
+        let cancel = AtomicBool::new(false);
+        let report = |_| {};
+        let good = run_sweep(&spec, 0, spec.cell_count(), &Progress::new(&cancel, &report)).unwrap();
+        assert!(good.check().is_ok());
+        let edit = |change: &dyn Fn(&mut SweepResult)| {
+            let mut part = good.clone();
+            change(&mut part);
+            let error = merge_sweeps(vec![part]).expect_err("a bad shard is refused");
+            assert_eq!(error.field, "shards");
+            format!("{}; allowed: {}", error.message, error.allowed)
+        };
+        assert!(edit(&|r| r.total_cells = u32::MAX).contains("total_cells is 4294967295; allowed: 6"));
+        assert!(edit(&|r| r.cells.clear()).contains("holds no cells"));
+        assert!(edit(&|r| r.first_cell = u32::MAX).contains("do not fit in total_cells 6"));
+        assert!(edit(&|r| r.cells[3].percentiles.clear()).contains("cell 3 has 0 percentiles"));
+        assert!(edit(&|r| r.cells[0].percentiles.reverse()).contains("not in increasing order"));
+        assert!(edit(&|r| r.cells[1].values.pop().map_or((), drop)).contains("cell 1 has 1 swept values"));
+        assert!(edit(&|r| r.cells[1].values[0] = 5.0).contains("the swept values of cell 1"));
+        assert!(edit(&|r| r.spec.runs = 0).contains("runs"));
     }
 
     #[test]

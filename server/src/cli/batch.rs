@@ -78,6 +78,20 @@ enum Shard {
     Sweep(SweepResult),
 }
 
+/// The part of `total` runs or cells that shard `i/n` (from `--shard`) runs:
+/// (first, how many). A shard with nothing to run is refused, as `merge` would
+/// refuse its file.
+fn shard_part(text: &str, total: u32, what: &str) -> Result<(u32, u32), CliError> {
+    let (i, n) = parse_shard(text)?;
+    let (first, count) = sweep::shard_range(total, i, n)?;
+    if count == 0 {
+        return Err(
+            ScenarioError::new("shard", format!("shard {i}/{n} of {total} {what} holds none"), format!("at most {total} shards")).into()
+        );
+    }
+    Ok((first, count))
+}
+
 fn parse_shard(text: &str) -> Result<(u32, u32), CliError> {
     let bad = || ScenarioError::new("shard", format!("`{text}`"), "i/n with 0 <= i < n, e.g. 3/10");
     let (i, n) = text.split_once('/').ok_or_else(bad)?;
@@ -114,11 +128,8 @@ fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CliError> {
 pub fn montecarlo(args: MonteCarloArgs) -> Result<(), CliError> {
     let (scenario, _) = args.scenario.resolve()?;
     montecarlo::check_runs(args.runs)?;
-    let shard = args.output.shard.as_deref().map(parse_shard).transpose()?;
-    let (first, count) = match shard {
-        Some((i, n)) => sweep::shard_range(args.runs, i, n)?,
-        None => (0, args.runs),
-    };
+    let shard = args.output.shard.as_deref().map(|text| shard_part(text, args.runs, "runs")).transpose()?;
+    let (first, count) = shard.unwrap_or((0, args.runs));
     let bar = progress_bar(u64::from(count), "monte carlo");
     let cancel = AtomicBool::new(false);
     let report = |done: u32| bar.set_position(u64::from(done));
@@ -143,11 +154,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let spec = SweepSpec { scenario, axes, metric: args.metric, runs: args.runs };
     spec.check()?;
     let total = spec.cell_count();
-    let shard = args.output.shard.as_deref().map(parse_shard).transpose()?;
-    let (first, count) = match shard {
-        Some((i, n)) => sweep::shard_range(total, i, n)?,
-        None => (0, total),
-    };
+    let shard = args.output.shard.as_deref().map(|text| shard_part(text, total, "cells")).transpose()?;
+    let (first, count) = shard.unwrap_or((0, total));
     let bar = progress_bar(u64::from(count) * u64::from(spec.runs), "sweep");
     let cancel = AtomicBool::new(false);
     let report = |done: u32| bar.set_position(u64::from(done));
@@ -172,6 +180,12 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::io(format!("reading {}", path.display()), e))?;
         let shard: Shard = serde_json::from_str(&text)
             .map_err(|e| ScenarioError::new("shards", format!("{}: {e}", path.display()), "files written by `--shard i/n`"))?;
+        // Untrusted: its counts and shapes are checked before anything is sized from them.
+        let checked = match &shard {
+            Shard::Montecarlo(samples) => samples.check(),
+            Shard::Sweep(result) => result.check(),
+        };
+        checked.map_err(|e| ScenarioError::new(e.field, format!("{}: {}", path.display(), e.message), e.allowed))?;
         match shard {
             Shard::Montecarlo(samples) => montecarlos.push(samples),
             Shard::Sweep(result) => sweeps.push(result),

@@ -86,6 +86,10 @@ fn overlay_file(base: &Scenario, path: &std::path::Path) -> Result<Scenario, Cli
         })?;
         serde_json::to_value(value).map_err(|e| ScenarioError::new("scenario", e.to_string(), "a TOML table of scenario fields"))?
     } else {
+        if let Some(key) = super::duplicate_keys::first_duplicate_key(&text) {
+            let field = key.split('.').next().unwrap_or(&key).to_string();
+            return Err(ScenarioError::new(field, format!("{}: `{key}` is given twice", path.display()), "each field once").into());
+        }
         serde_json::from_str(&text)
             .map_err(|e| ScenarioError::new("scenario", format!("{}: {e}", path.display()), "a JSON object of scenario fields"))?
     };

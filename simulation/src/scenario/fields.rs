@@ -741,10 +741,10 @@ impl FieldSpec {
             FieldKind::Number | FieldKind::Integer => {
                 let number = value.as_f64().ok_or_else(|| self.error("is not a number"))?;
                 if !number.is_finite() || number < self.min || number > self.max {
-                    return Err(self.error(format!("{number} is out of range")));
+                    return Err(self.error(format!("{} is out of range", crate::error::short_number(number))));
                 }
                 if self.kind == FieldKind::Integer && value.as_u64().is_none() {
-                    return Err(self.error(format!("{number} is not a whole number")));
+                    return Err(self.error(format!("{} is not a whole number", crate::error::short_number(number))));
                 }
             }
             FieldKind::Date => {
