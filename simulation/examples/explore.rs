@@ -44,6 +44,42 @@ fn main() {
             r.summary.min_hashprice_usd_per_ph_day, last.ai_mw + last.ai_mw_pending, ai_max, last.ai_mw,
             r.summary.start_operators, r.summary.end_operators, r.summary.entries, r.summary.exits, min_nak, last.nakamoto_pools, max_top, r.summary.blocks, ms
         );
+        let f = &d[0];
+        println!(
+            "          ops by kind small/large/public/maker/stranded {}/{}/{}/{}/{} -> {}/{}/{}/{}/{}; restructured {}",
+            f.operators_small_private,
+            f.operators_large_private,
+            f.operators_public_miner,
+            f.operators_manufacturer,
+            f.operators_stranded,
+            last.operators_small_private,
+            last.operators_large_private,
+            last.operators_public_miner,
+            last.operators_manufacturer,
+            last.operators_stranded,
+            r.summary.restructurings
+        );
+        if let Ok(around) = std::env::var("HASHLAB_AROUND") {
+            let day: usize = around.parse().unwrap();
+            for x in &d[day.saturating_sub(3)..(day + 3).min(d.len())] {
+                println!(
+                    "  {} {:4} hash {:6.0} idle {:5.0} ai {:5.0}+{:5.0} ops {:5} hp {:5.1} kinds {:.0}/{:.0}/{:.0}/{:.0}/{:.0}",
+                    x.date,
+                    x.day,
+                    x.hashrate_ehs,
+                    x.idle_hashrate_ehs,
+                    x.ai_mw,
+                    x.ai_mw_pending,
+                    x.operators_active,
+                    x.hashprice_usd_per_ph_day,
+                    x.hashrate_ehs_small_private,
+                    x.hashrate_ehs_large_private,
+                    x.hashrate_ehs_public_miner,
+                    x.hashrate_ehs_manufacturer,
+                    x.hashrate_ehs_stranded
+                );
+            }
+        }
         if verbose {
             for x in d.iter().step_by(30) {
                 println!(

@@ -66,8 +66,6 @@ const ENTRY_CAP_SHARE: f64 = 0.1;
 /// A "good site" for entry: the power price a quarter of entrants beat
 /// (the log-normal's 25th percentile is `exp(-0.674 sigma)` times its median).
 const GOOD_SITE_Z: f64 = -0.674_49;
-/// Days ahead an operator's running decisions (salvage, margin ahead) look.
-const NEAR_HORIZON_DAYS: f64 = 30.0;
 
 /// Per-operator sums over its lots.
 #[derive(Default, Clone, Copy)]
@@ -106,9 +104,9 @@ impl OnSale {
     }
 }
 
-/// The block reward the schedule pays on average over the next `days`, BTC, fees at this month's level.
+/// The block reward an operator counts on, BTC (fees at this month's level).
 struct RewardOutlook {
-    /// Over the next month.
+    /// Today's (running decisions).
     near_btc: f64,
     /// Over each kind's payback horizon.
     horizon_btc: [f64; 5],
@@ -149,7 +147,11 @@ impl Sim<'_> {
         for kind in OperatorKind::ALL {
             horizon_btc[kind as usize] = expectations::mean_subsidy_btc(self.height, kind.profile().payback_horizon_days) + fee;
         }
-        RewardOutlook { near_btc: expectations::mean_subsidy_btc(self.height, NEAR_HORIZON_DAYS) + fee, horizon_btc }
+        // Running decisions (salvage, whether a firm is viable) look at today's reward: a firm
+        // whose machines pay until the halving keeps them running until then, and after it
+        // its own patience decides when it gives up. Judging them on the reward a month
+        // ahead made every such firm sell up on the same month-end before a halving.
+        RewardOutlook { near_btc: expectations::reward_btc(self.height, fee), horizon_btc }
     }
 
     /// Active operators that buy machines, cheapest power first (then by index).
@@ -276,16 +278,23 @@ impl Sim<'_> {
                 }
                 let generation = &self.generations[lot.generation as usize];
                 let margin_per_th_day = expected / 1_000.0 - generation.power_cost_usd_per_th_day(power);
-                forward_operating += 30.0 * (margin_per_th_day * lot.hash_ths).max(0.0)
+                // A lot that would not cover its site costs is one the firm would sell, not
+                // a reason to close the firm: only contributions count towards viability.
+                let contribution = 30.0 * (margin_per_th_day * lot.hash_ths).max(0.0)
                     - lot.power_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
+                forward_operating += contribution.max(0.0);
             }
-            let standing = Standing {
+            let mut standing = Standing {
                 cash_usd: operator.cash_usd,
-                loss_months: operator.loss_months,
+                unviable_months: operator.unviable_months + 1,
                 patience_months: operator.patience_months,
                 forward_operating_margin_usd: forward_operating,
                 converting_to_ai: operator.ai_pending_mw > 0.0,
             };
+            if exit::viable(&standing) {
+                standing.unviable_months = 0;
+            }
+            operator.unviable_months = standing.unviable_months;
             match exit::fate(standing) {
                 Fate::Continue => {}
                 Fate::Restructure => {
@@ -352,6 +361,7 @@ impl Sim<'_> {
         let best_reward = outlook.horizon_btc.iter().copied().fold(0.0, f64::max);
         let best_expected_per_th = self.month_value_per_reward * best_reward / 1_000.0;
         let max_power = (best_expected_per_th - site_cost) / (generation.j_per_th * 24.0 / 1_000.0);
+        let largest_ths = operators::MAX_OPERATOR_SHARE * self.totals.installed_hash as f64 / 1_000.0;
         let mut left = units;
         for &buyer in buyers {
             if left == 0 {
@@ -379,7 +389,9 @@ impl Sim<'_> {
             let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * 0.5 } else { 0.0 };
             let budget = (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) + borrowing;
             let affordable = (budget / (unit_price + unit_mw * sc.mining_capex_usd_per_mw)).floor();
-            let bought = (affordable.max(0.0) as u32).min(left);
+            let fleet_ths: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].hash_ths).sum();
+            let room_ths = (largest_ths - fleet_ths).max(0.0);
+            let bought = (affordable.max(0.0) as u32).min(left).min((room_ths / generation.th_per_unit) as u32);
             if bought == 0 {
                 continue;
             }
@@ -553,6 +565,13 @@ impl Sim<'_> {
         }
     }
 
+    /// Days within the delivery month an operator's order ships: spread over
+    /// the month (keyed by operator and month), as manufacturers ship batches
+    /// through it, so a month's orders do not all switch on the same day.
+    fn shipping_days(&self, operator: u32) -> u32 {
+        (rng::keyed_unit(self.sc.seed, u64::from(operator), self.month_index, Purpose::Shipping) * DAYS_PER_MONTH) as u32
+    }
+
     /// Places an order, keeping orders by arrival day.
     fn order(&mut self, order: Order) {
         let position = self.orders.partition_point(|o| o.arrival_day <= order.arrival_day);
@@ -617,6 +636,10 @@ impl Sim<'_> {
             if budget <= 0.0 {
                 continue;
             }
+            let largest_ths = operators::MAX_OPERATOR_SHARE * self.totals.installed_hash as f64 / 1_000.0;
+            if book.fleet_ths >= largest_ths {
+                continue;
+            }
             let power = operator.power_usd_per_kwh * self.power_trend;
             let free_w = (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0);
             let expected_per_th = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind as usize] / 1_000.0;
@@ -649,7 +672,7 @@ impl Sim<'_> {
             let growth_ths = (book.fleet_ths * profile.max_growth_per_month)
                 .max(100.0 * generation.th_per_unit.min(book.fleet_ths.max(generation.th_per_unit)) / 100.0);
             let by_budget = (budget / unit_cost_with_site).floor();
-            let by_growth = (growth_ths / generation.th_per_unit).floor();
+            let by_growth = (growth_ths.min(largest_ths - book.fleet_ths) / generation.th_per_unit).floor();
             let mut units = by_budget.min(by_growth).max(0.0) as u32;
             if !new {
                 units = units.min(used_stock[generation_index as usize].min(u64::from(u32::MAX)) as u32);
@@ -664,7 +687,8 @@ impl Sim<'_> {
             pay(operator, cost);
             if new {
                 self.book_sale(&generation, units, price_per_th);
-                self.order(Order { operator: index as u32, generation: generation_index, units, arrival_day: self.today + lag_days });
+                let arrival_day = self.today + lag_days + self.shipping_days(index as u32);
+                self.order(Order { operator: index as u32, generation: generation_index, units, arrival_day });
             } else {
                 used_stock[generation_index as usize] -= u64::from(units);
                 self.take_offers(generation_index, units, unit_price);
@@ -784,7 +808,10 @@ impl Sim<'_> {
         if kinds.is_empty() {
             return;
         }
-        let weights: Vec<f64> = kinds.iter().map(|k| k.profile().count_weight).collect();
+        // Newcomers come from the scenario's mix of hash (MODEL.md: "their kind and power price
+        // drawn from the scenario's mix"): a newcomer with a site worth building is more often
+        // an industrial firm than a hobbyist.
+        let weights: Vec<f64> = kinds.iter().map(|k| k.mix_weight(sc)).collect();
         let weight_total: f64 = weights.iter().sum();
         let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
         let shares = self.current_pool_shares();
@@ -837,6 +864,7 @@ impl Sim<'_> {
                 pool,
                 value_per_reward: self.market_value_per_reward,
                 loss_months: 0,
+                unviable_months: 0,
                 patience_months: exit::patience_months(
                     sc.exit_loss_months,
                     rng::keyed_normal(sc.seed, u64::from(index), month, Purpose::Patience),
@@ -849,7 +877,8 @@ impl Sim<'_> {
                 owns_pool: false,
             });
             self.book_sale(&generation, units, machine_price);
-            self.order(Order { operator: index, generation: best_index as u16, units, arrival_day: self.today + lag_days });
+            let arrival_day = self.today + lag_days + self.shipping_days(index);
+            self.order(Order { operator: index, generation: best_index as u16, units, arrival_day });
             self.entries += 1;
         }
     }

@@ -20,7 +20,8 @@ use crate::scenario::Scenario;
 use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// The fewest of the largest operators the monthly ranking sorts up front
 /// (the Nakamoto count looks at the first 64, then 4x as many, and so on).
@@ -131,7 +132,7 @@ pub(crate) struct Sim<'a> {
     /// Effective hashprice (hashprice over the power trend) at which every lot's state was last settled.
     pub settled_x: f64,
     /// Lots below their switch-off point, by the day they are due to switch off.
-    pub pending_off: VecDeque<(u32, u32)>,
+    pub pending_off: BinaryHeap<Reverse<(u32, u32)>>,
     /// Prefix sums over days of hashprice and of the power trend: entry d sums days 0..d.
     pub cumulative_hashprice: Vec<f64>,
     pub cumulative_trend: Vec<f64>,
@@ -240,7 +241,7 @@ impl<'a> Sim<'a> {
             sorted_lots: Vec::new(),
             sorted_until: 0,
             settled_x: 0.0,
-            pending_off: VecDeque::new(),
+            pending_off: BinaryHeap::new(),
             cumulative_hashprice: vec![0.0],
             cumulative_trend: vec![0.0],
             pool_hash_ths: vec![0.0; pool_count],
@@ -299,6 +300,7 @@ impl<'a> Sim<'a> {
             let profile = kind.profile();
             let kind_ths = installed_ths * kind.mix_weight(sc) / mix_total;
             let sizes: Vec<f64> = (0..count).map(|_| operators::pareto_size(&mut rng, profile.size_pareto_alpha)).collect();
+            let sizes = operators::cap_sizes(sizes, kind_ths, operators::MAX_OPERATOR_SHARE * installed_ths);
             let scale = kind_ths / sizes.iter().sum::<f64>();
             self.kind_mean_start_ths[kind as usize] = kind_ths / count as f64;
             for size in sizes {
@@ -320,6 +322,7 @@ impl<'a> Sim<'a> {
                     pool: 0,
                     value_per_reward: self.market_value_per_reward,
                     loss_months: 0,
+                    unviable_months: 0,
                     patience_months: crate::exit::patience_months(
                         sc.exit_loss_months,
                         rng::keyed_normal(sc.seed, u64::from(index), 0, rng::Purpose::Patience),
@@ -534,8 +537,10 @@ impl<'a> Sim<'a> {
             }
         }
         // Lots whose delay is up switch off if they are still below their point.
-        while self.pending_off.front().is_some_and(|(due, _)| *due <= self.today) {
-            let (due, index) = self.pending_off.pop_front().expect("checked");
+        // Due days differ by kind and lot: the heap hands them out in order, so a lot
+        // never waits behind one due later.
+        while self.pending_off.peek().is_some_and(|Reverse((due, _))| *due <= self.today) {
+            let Reverse((due, index)) = self.pending_off.pop().expect("checked");
             let lot = &mut self.lots[index as usize];
             if lot.pending_off_day != due {
                 continue;
@@ -562,13 +567,18 @@ impl<'a> Sim<'a> {
         if !lot.running || lot.pending_off_day != operators::NOT_PENDING {
             return;
         }
+        // Each lot's contracts and hedges differ: its delay is its kind's, times a
+        // factor from 0.5 to 1.5 of its own (keyed by owner and generation), so
+        // machines pushed under water by one retarget do not all stop the same day.
         let multiplier = OperatorKind::ALL[lot.kind as usize].profile().switch_off_delay_multiplier;
-        let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier) as u32;
+        let key = u64::from(lot.operator) << 16 | u64::from(lot.generation);
+        let own = 0.5 + rng::keyed_unit(self.sc.seed, key, 0, rng::Purpose::SwitchOff);
+        let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier * own) as u32;
         if delay == 0 {
             self.switch(index, false);
         } else {
             lot.pending_off_day = self.today + delay;
-            self.pending_off.push_back((self.today + delay, index as u32));
+            self.pending_off.push(Reverse((self.today + delay, index as u32)));
         }
     }
 
@@ -864,12 +874,11 @@ impl<'a> Sim<'a> {
         merged.extend_from_slice(&fresh[b..]);
         self.sorted_lots = merged;
         self.sorted_until = self.lots.len();
-        self.pending_off = self
-            .pending_off
-            .iter()
-            .filter_map(|&(due, old)| {
+        self.pending_off = std::mem::take(&mut self.pending_off)
+            .into_iter()
+            .filter_map(|Reverse((due, old))| {
                 let new = *new_index.get(old as usize)?;
-                (new != u32::MAX).then_some((due, new))
+                (new != u32::MAX).then_some(Reverse((due, new)))
             })
             .collect();
 

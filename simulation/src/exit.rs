@@ -1,18 +1,19 @@
 //! Whether an operator carries on, is restructured or sells up (MODEL.md section 8).
 //!
-//! - An operator whose **operating margin** (revenue less power and site
-//!   costs, before interest) has been negative for more months in a row than
-//!   its own patience, and that expects no margin ahead, sells up. Interest is
-//!   not an operating loss: a firm that covers its costs but not its debt is a
-//!   case for its creditors, not for scrap.
+//! - An operator that has expected no **operating margin** (revenue less
+//!   power and site costs, before interest) for more months in a row than its
+//!   own patience is **liquidated**: its fleet is sold as a going concern.
+//!   Interest is not an operating loss: a firm that covers its costs but not
+//!   its debt is a case for its creditors, not for scrap.
 //! - An operator that cannot pay its bills (cash negative after selling its
-//!   BTC and drawing its credit) is insolvent. If it still expects a positive
-//!   operating margin, it is **restructured**: its debt is written down to
-//!   what its margin can carry, its equity is wiped, and its machines keep
-//!   hashing (as Core Scientific's did through its 2022-23 Chapter 11).
-//!   Otherwise it is **liquidated**: its fleet is sold as a going concern.
+//!   BTC and drawing its credit) is insolvent, and **restructured**: its debt
+//!   is written down to what its margin can carry, its equity is wiped, and
+//!   its machines keep hashing (as Core Scientific's did through its 2022-23
+//!   Chapter 11). If it has no margin ahead, its patience still runs: the
+//!   new owners give up when it runs out.
 //! - Each operator's patience is its own, drawn around the scenario's median,
-//!   so that firms hit by the same halving do not all give up the same day.
+//!   so that firms hit by the same halving do not all give up the same day:
+//!   the clock starts when the margin goes, and each stops at its own time.
 
 /// Log-sd of operators' patience around the scenario's median.
 pub const PATIENCE_DISPERSION: f64 = 0.5;
@@ -35,8 +36,8 @@ pub enum Fate {
 pub struct Standing {
     /// Cash after the month's bills, BTC sales and credit, USD (negative: unpaid bills).
     pub cash_usd: f64,
-    /// Months in a row with a negative operating margin, this month included.
-    pub loss_months: u32,
+    /// Months in a row with no operating margin expected ahead, this month included.
+    pub unviable_months: u32,
     /// This operator's patience, months.
     pub patience_months: u32,
     /// The operating margin it expects over the next month (before interest), USD.
@@ -45,14 +46,18 @@ pub struct Standing {
     pub converting_to_ai: bool,
 }
 
+/// Whether an operator expects an operating margin ahead (or is mid-conversion to AI).
+pub fn viable(standing: &Standing) -> bool {
+    standing.forward_operating_margin_usd > 0.0 || standing.converting_to_ai
+}
+
 /// Decides an operator's fate for the month.
 pub fn fate(standing: Standing) -> Fate {
-    let viable = standing.forward_operating_margin_usd > 0.0 || standing.converting_to_ai;
-    if standing.cash_usd < -1e-6 {
-        return if viable { Fate::Restructure } else { Fate::Liquidate };
-    }
-    if standing.loss_months >= standing.patience_months && !viable {
+    if !viable(&standing) && standing.unviable_months >= standing.patience_months {
         return Fate::Liquidate;
+    }
+    if standing.cash_usd < -1e-6 {
+        return Fate::Restructure;
     }
     Fate::Continue
 }
@@ -75,25 +80,26 @@ mod tests {
     use super::*;
 
     fn standing() -> Standing {
-        Standing { cash_usd: 1.0, loss_months: 0, patience_months: 6, forward_operating_margin_usd: 10.0, converting_to_ai: false }
+        Standing { cash_usd: 1.0, unviable_months: 0, patience_months: 6, forward_operating_margin_usd: 10.0, converting_to_ai: false }
     }
 
     #[test]
     fn interest_alone_never_closes_a_firm() {
-        // Losing money after interest but not before: loss_months stays 0 (the caller counts
-        // operating losses), and a viable firm with unpaid bills is restructured, not closed.
+        // A viable firm with unpaid bills (say, its interest) is restructured, not closed.
         assert_eq!(fate(standing()), Fate::Continue);
         assert_eq!(fate(Standing { cash_usd: -5.0, ..standing() }), Fate::Restructure);
     }
 
     #[test]
-    fn sustained_operating_losses_with_no_margin_ahead_close_a_firm() {
-        let losing = Standing { loss_months: 6, forward_operating_margin_usd: -1.0, ..standing() };
-        assert_eq!(fate(losing), Fate::Liquidate);
-        assert_eq!(fate(Standing { loss_months: 5, ..losing }), Fate::Continue, "not yet out of patience");
-        assert_eq!(fate(Standing { forward_operating_margin_usd: 1.0, ..losing }), Fate::Continue, "a margin ahead");
-        assert_eq!(fate(Standing { converting_to_ai: true, ..losing }), Fate::Continue, "mid-conversion");
-        assert_eq!(fate(Standing { cash_usd: -1.0, ..losing }), Fate::Liquidate);
+    fn a_firm_with_no_margin_ahead_sells_up_when_its_patience_runs_out() {
+        let hopeless = Standing { unviable_months: 6, forward_operating_margin_usd: -1.0, ..standing() };
+        assert_eq!(fate(hopeless), Fate::Liquidate);
+        assert_eq!(fate(Standing { unviable_months: 5, ..hopeless }), Fate::Continue, "not yet out of patience");
+        assert_eq!(fate(Standing { forward_operating_margin_usd: 1.0, ..hopeless }), Fate::Continue, "a margin ahead");
+        assert_eq!(fate(Standing { converting_to_ai: true, ..hopeless }), Fate::Continue, "mid-conversion");
+        assert_eq!(fate(Standing { cash_usd: -1.0, ..hopeless }), Fate::Liquidate);
+        // Insolvent without a margin but with patience left: creditors take it and wait.
+        assert_eq!(fate(Standing { cash_usd: -1.0, unviable_months: 2, ..hopeless }), Fate::Restructure);
     }
 
     #[test]

@@ -227,7 +227,9 @@ pub struct Operator {
     pub value_per_reward: f64,
     /// Months in a row with a negative operating margin (before interest).
     pub loss_months: u32,
-    /// Its own patience: loss-making months it bears before selling up.
+    /// Months in a row it has expected no operating margin ahead.
+    pub unviable_months: u32,
+    /// Its own patience: months without a margin ahead it bears before selling up.
     pub patience_months: u32,
     /// Whether its site is fit for AI hosting.
     pub ai_eligible: bool,
@@ -363,6 +365,37 @@ pub fn pareto_size(rng: &mut ChaCha8Rng, alpha: f64) -> f64 {
     crate::math::pow(u, -1.0 / alpha).min(1_000.0)
 }
 
+/// The largest share of the network one operator holds: the largest listed
+/// miners held 4-6% of the hash rate in 2025 (MARA ~55 EH/s of ~1,100;
+/// Bitdeer's own mining ~6%, CALIBRATION.md). Power, grid connections and
+/// financing limit any one firm; without a cap, a Pareto draw (or years of
+/// buying failed fleets) can hand one operator a sixth of the network, whose
+/// single power price then switches a sixth of the hash on or off in a day.
+pub const MAX_OPERATOR_SHARE: f64 = 0.06;
+
+/// Scales `sizes` so they sum to `total` with none above `cap`: the largest
+/// are set to the cap and the rest scaled to make up the total (water
+/// filling). When even that cannot reach the total (too few operators for the
+/// cap), sizes are only scaled: the total wins.
+pub fn cap_sizes(sizes: Vec<f64>, total: f64, cap: f64) -> Vec<f64> {
+    let sum: f64 = sizes.iter().sum();
+    if sum <= 0.0 {
+        return sizes;
+    }
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|a, b| sizes[*b].total_cmp(&sizes[*a]).then(a.cmp(b)));
+    let mut rest = sum;
+    for (capped, &index) in order.iter().enumerate() {
+        let scale = (total - capped as f64 * cap) / rest;
+        if scale > 0.0 && sizes[index] * scale <= cap {
+            let top: std::collections::HashSet<usize> = order[..capped].iter().copied().collect();
+            return sizes.iter().enumerate().map(|(i, s)| if top.contains(&i) { cap } else { s * scale }).collect();
+        }
+        rest -= sizes[index];
+    }
+    sizes.iter().map(|s| s * total / sum).collect()
+}
+
 /// Operator counts per kind for a population of `total`: in proportion to
 /// the kinds' count weights among kinds with hash in the mix, at least one
 /// each where there is room.
@@ -456,6 +489,16 @@ mod tests {
         }
         let mean = weighted / total;
         assert!((24.0..=32.0).contains(&mean), "{mean}");
+    }
+
+    #[test]
+    fn no_operator_starts_above_the_cap() {
+        let sizes = cap_sizes(vec![1.0, 1.0, 1.0, 97.0], 100.0, 40.0);
+        assert!(sizes.iter().all(|s| *s <= 40.0 + 1e-9), "{sizes:?}");
+        let sum: f64 = sizes.iter().sum();
+        assert!((sum - 100.0).abs() < 1e-6, "the total is kept: {sum}");
+        // Nothing to cap: only scaled.
+        assert_eq!(cap_sizes(vec![1.0, 3.0], 8.0, 100.0), vec![2.0, 6.0]);
     }
 
     #[test]

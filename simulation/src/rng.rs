@@ -47,6 +47,10 @@ pub enum Purpose {
     EntrantAi = 7,
     /// An operator's patience.
     Patience = 8,
+    /// The day within its delivery month an order ships.
+    Shipping = 9,
+    /// A lot's own switch-off delay factor.
+    SwitchOff = 10,
 }
 
 /// A uniform draw in [0, 1) for one operator (`key`), month and purpose:

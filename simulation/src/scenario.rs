@@ -141,7 +141,7 @@ pub struct Scenario {
     pub mix_stranded: f64,
     /// New operators per month at neutral profitability, percent of those active.
     pub entry_pct_per_month: f64,
-    /// Median patience: months of negative operating margin in a row after which an operator sells up
+    /// Median patience: months in a row with no operating margin (before interest) expected ahead after which an operator sells up
     /// (each operator's own patience is drawn around it).
     pub exit_loss_months: u32,
     /// Hysteresis of the run/idle switch, percent around breakeven.

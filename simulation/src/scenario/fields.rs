@@ -543,7 +543,7 @@ pub const FIELDS: &[FieldSpec] = &[
         "operators",
         Integer,
         (1.0, 120.0, 1.0),
-        "Median months of negative operating margin (before interest) in a row after which an operator sells up; each operator's own patience is drawn around it.",
+        "Median months in a row with no operating margin (before interest) expected ahead, after which an operator sells up; each operator's own patience is drawn around it.",
         "assumption: 6 months (2022's failed miners held on for 6-12 months)",
     ),
     field(
