@@ -142,7 +142,7 @@ pub fn Lab() -> impl IntoView {
                     </Transition>
                     // The research panels, each type-erased (the page's view type stays shallow).
                     {view! { <MonteCarlo query=canonical scenario bands_for /> }.into_any()}
-                    {view! { <Sensitivity scenario preset query=canonical /> }.into_any()}
+                    {view! { <Sensitivity query=canonical /> }.into_any()}
                     {view! { <Sweep query=canonical scenario /> }.into_any()}
                 </main>
             </div>

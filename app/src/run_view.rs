@@ -94,6 +94,30 @@ impl RunView {
     }
 }
 
+/// The sensitivity analysis as the page shows it: the model's paired effects
+/// (`simulation::sensitivity`) drawn by the server, one tornado per output, as
+/// `hashlab sensitivity --svg` draws them, so page and command line agree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityView {
+    /// Seeds per setting.
+    pub runs: u32,
+    /// One tornado per output.
+    pub charts: Vec<TornadoChart>,
+}
+
+/// One output's tornado.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TornadoChart {
+    /// The output's column name.
+    pub output: String,
+    /// What it is, for the caption.
+    pub title: String,
+    /// Its unit.
+    pub unit: String,
+    /// The chart.
+    pub svg: String,
+}
+
 /// One legend entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LegendItem {

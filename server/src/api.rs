@@ -10,6 +10,8 @@
 //!   same run as a download;
 //! - `GET /api/montecarlo?<query>&runs=K`: server-sent events, `progress`
 //!   then `bands` (or `error`); closing the connection cancels the work;
+//! - `GET /api/sweep?<query>&param=...` and `GET /api/sensitivity?<query>&runs=K`:
+//!   a sweep and the sensitivity analysis, streamed the same way;
 //! - `GET /api/chart/{chart}.svg|.png?<query>&width=&height=`: one of the page's
 //!   charts as a standalone SVG or PNG with title, description and share link;
 //! - `GET /api/status`: the run pool and the server's limits.
@@ -26,6 +28,8 @@ pub mod error;
 pub mod pool;
 #[path = "api/security.rs"]
 pub mod security;
+#[path = "api/sensitivity.rs"]
+mod sensitivity;
 #[path = "api/stream.rs"]
 mod stream;
 #[path = "api/sweep.rs"]
@@ -188,6 +192,7 @@ fn openapi_router() -> OpenApiRouter<ApiState> {
         .routes(routes!(export_json))
         .routes(routes!(montecarlo_sse))
         .routes(routes!(sweep::sweep_sse))
+        .routes(routes!(sensitivity::sensitivity_sse))
         .routes(routes!(chart_svg))
         .routes(routes!(status))
         .routes(routes!(openapi_json))

@@ -3,7 +3,7 @@
 mod batch;
 mod duplicate_keys;
 mod error;
-mod figures;
+pub(crate) mod figures;
 mod output;
 mod run;
 mod scenario_args;

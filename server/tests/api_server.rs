@@ -243,6 +243,7 @@ async fn openapi_lists_every_route() {
         ("get", "/api/export.json"),
         ("get", "/api/montecarlo"),
         ("get", "/api/sweep"),
+        ("get", "/api/sensitivity"),
         ("get", "/api/chart/{file}"),
         ("get", "/api/status"),
         ("get", "/api/openapi.json"),
@@ -325,6 +326,34 @@ async fn montecarlo_streams_progress_then_bands() {
     let svg = get(&server, "/api/chart/hashrate.svg?operators=50&years=0.25&runs=20").await.text().await.unwrap();
     assert!(svg.contains("shaded: 5-95% and 25-75% of 20 seeds"), "{}", &svg[..svg.len().min(600)]);
     assert_eq!(status(&server).await["pool"]["completed"].as_u64().unwrap(), completed + 1, "only the chart's own run");
+}
+
+#[tokio::test]
+async fn sensitivity_streams_the_same_answer_as_the_model_and_draws_a_tornado_per_output() {
+    let server = start();
+    let query = "operators=40&years=0.25&seed=3";
+    let response = get(&server, &format!("/api/sensitivity?{query}&runs=3")).await;
+    assert_eq!(response.status(), 200);
+    let events = read_events(response, |_, _| false).await;
+    let (last, data) = events.last().expect("events");
+    assert_eq!(last, "sensitivity", "{events:?}");
+    let event: Value = serde_json::from_str(data).expect("sensitivity JSON");
+    // The page's numbers are the command line's: the model's own analysis of the same scenario.
+    let scenario = simulation::link::from_query(query).scenario;
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let report = |_| {};
+    let expected =
+        simulation::sensitivity::run_sensitivity(&scenario, 3, &simulation::montecarlo::Progress::new(&cancel, &report)).unwrap();
+    assert_eq!(event["result"], serde_json::to_value(&expected).unwrap());
+    let charts = event["charts"].as_array().expect("charts");
+    assert_eq!(charts.len(), 3);
+    for chart in charts {
+        let svg = chart["svg"].as_str().unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("start_price_usd"), "{}", &svg[..svg.len().min(300)]);
+    }
+    // Too few seeds for the budget of settings x runs is refused naming `runs`.
+    let refused = get(&server, "/api/sensitivity?operators=100000&years=30&runs=50").await;
+    assert_eq!(refused.status(), 400);
 }
 
 #[tokio::test]

@@ -1,11 +1,19 @@
 //! Which assumptions drive the answer: one-at-a-time sensitivity (a tornado).
 //!
 //! Each key parameter is set to a low and a high value (the rest at the
-//! scenario's values) and run over the same seeds as the base (common random
-//! numbers, so differences are the parameter's, not the dice's). The outputs
-//! are the mean over the last 30 days of the final hash rate, the security
-//! budget and the Nakamoto coefficient of pools; each is the median across
-//! seeds. Parameters are listed by the swing they cause in the hash rate.
+//! scenario's values) and run over the same seeds as the base. Common random
+//! numbers hold decision by decision (every operator's draws are keyed by
+//! operator, month and purpose: [`crate::rng::keyed_unit`]), so a seed's
+//! difference from its own base run is the parameter's, not the dice's.
+//! The outputs are the mean over the last 30 days of the hash rate, the
+//! security budget and the Nakamoto coefficient of pools. For each setting
+//! and output the effect is the **median over seeds of the paired log ratio**
+//! `ln(case / base)`, shown as a percent change, with a distribution-free 95%
+//! confidence interval for that median (order statistics of the binomial);
+//! an interval that contains 0 means the parameter's effect cannot be told
+//! from noise at these seeds. At least [`MIN_RUNS_FOR_INTERVALS`] seeds are
+//! advised (the CLI and the page use 50). Parameters are listed by the swing
+//! of their effects on the hash rate.
 
 use crate::montecarlo::{check_runs, map_runs, percentile_sorted, run_seed, BatchError, Progress};
 use crate::output::DailyRecord;
@@ -52,6 +60,56 @@ pub const LEVERS: &[Lever] = &[
     Lever { field: "switch_off_days", range: LeverRange::Values(1.0, 21.0) },
 ];
 
+/// Seeds from which the confidence intervals mean something (below this they are wide).
+pub const MIN_RUNS_FOR_INTERVALS: u32 = 50;
+
+/// A setting's paired effect on one output: percent change from the base, median over seeds, with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    /// `exp(median of ln(case / base)) - 1`, percent.
+    pub median_pct: f64,
+    /// Lower end of the 95% confidence interval of that median, percent.
+    pub ci_low_pct: f64,
+    /// Upper end, percent.
+    pub ci_high_pct: f64,
+}
+
+impl Effect {
+    /// Whether the interval contains 0: no effect can be told from noise.
+    pub fn crosses_zero(&self) -> bool {
+        self.ci_low_pct <= 0.0 && self.ci_high_pct >= 0.0
+    }
+
+    /// The effect of paired log ratios (one per seed).
+    pub fn of_log_ratios(mut ratios: Vec<f64>) -> Effect {
+        ratios.sort_unstable_by(f64::total_cmp);
+        let pct = |x: f64| (crate::math::exp(x) - 1.0) * 100.0;
+        let (low, high) = median_interval(&ratios);
+        Effect { median_pct: pct(percentile_sorted(&ratios, 50.0)), ci_low_pct: pct(low), ci_high_pct: pct(high) }
+    }
+}
+
+/// A distribution-free 95% interval for the median of `sorted`: the order
+/// statistics at ranks `n/2 -+ 1.96 sqrt(n)/2` (the normal approximation to
+/// the binomial; for n = 50, ranks 18 and 33 as in the standard tables).
+pub fn median_interval(sorted: &[f64]) -> (f64, f64) {
+    let n = sorted.len();
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let half = n as f64 / 2.0;
+    let reach = 1.96 * (n as f64).sqrt() / 2.0;
+    let low = ((half - reach).floor() as usize).clamp(1, n);
+    let high = ((half + reach).ceil() as usize + 1).clamp(1, n);
+    (sorted[low - 1], sorted[high - 1])
+}
+
+/// The paired log ratio of one seed's output to its base run's (values at or below 0 count as a millionth).
+fn log_ratio(case: f64, base: f64) -> f64 {
+    let floor = |v: f64| v.max(1e-6);
+    crate::math::ln(floor(case) / floor(base))
+}
+
 /// One lever's effect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeverEffect {
@@ -65,6 +123,10 @@ pub struct LeverEffect {
     pub at_low: Vec<f64>,
     /// Median of each output with the field high.
     pub at_high: Vec<f64>,
+    /// Paired effect of the low value on each output.
+    pub effect_low: Vec<Effect>,
+    /// Paired effect of the high value on each output.
+    pub effect_high: Vec<Effect>,
 }
 
 /// The whole analysis.
@@ -154,6 +216,15 @@ pub fn run_sensitivity(scenario: &Scenario, runs: u32, progress: &Progress) -> R
             })
             .collect()
     };
+    let effect_of = |setting: u32| -> Vec<Effect> {
+        (0..OUTPUTS.len())
+            .map(|o| {
+                Effect::of_log_ratios(
+                    (0..runs).map(|r| log_ratio(values[(setting * runs + r) as usize][o], values[r as usize][o])).collect(),
+                )
+            })
+            .collect()
+    };
     let base = median_of(0);
     let mut levers: Vec<LeverEffect> = LEVERS
         .iter()
@@ -166,10 +237,13 @@ pub fn run_sensitivity(scenario: &Scenario, runs: u32, progress: &Progress) -> R
                 high,
                 at_low: median_of(1 + 2 * k as u32),
                 at_high: median_of(2 + 2 * k as u32),
+                effect_low: effect_of(1 + 2 * k as u32),
+                effect_high: effect_of(2 + 2 * k as u32),
             }
         })
         .collect();
-    levers.sort_by(|a, b| (b.at_high[0] - b.at_low[0]).abs().total_cmp(&(a.at_high[0] - a.at_low[0]).abs()).then(a.field.cmp(&b.field)));
+    let swing = |l: &LeverEffect| (l.effect_high[0].median_pct - l.effect_low[0].median_pct).abs();
+    levers.sort_by(|a, b| swing(b).total_cmp(&swing(a)).then(a.field.cmp(&b.field)));
     Ok(Sensitivity {
         model_version: crate::MODEL_VERSION.to_string(),
         scenario: scenario.clone(),
@@ -184,7 +258,24 @@ impl Sensitivity {
     /// As CSV: one row per lever and output.
     pub fn to_csv_string(&self) -> String {
         let mut csv = csv::Writer::from_writer(Vec::new());
-        csv.write_record(["field", "low", "high", "output", "base", "at_low", "at_high", "swing"]).expect("writing to memory");
+        csv.write_record([
+            "field",
+            "low",
+            "high",
+            "output",
+            "base",
+            "at_low",
+            "at_high",
+            "swing",
+            "effect_low_pct",
+            "effect_low_ci_low_pct",
+            "effect_low_ci_high_pct",
+            "effect_high_pct",
+            "effect_high_ci_low_pct",
+            "effect_high_ci_high_pct",
+            "crosses_zero",
+        ])
+        .expect("writing to memory");
         for lever in &self.levers {
             for (o, output) in self.outputs.iter().enumerate() {
                 let f = crate::output::format_number;
@@ -197,6 +288,13 @@ impl Sensitivity {
                     f(lever.at_low[o]),
                     f(lever.at_high[o]),
                     f(lever.at_high[o] - lever.at_low[o]),
+                    f(lever.effect_low[o].median_pct),
+                    f(lever.effect_low[o].ci_low_pct),
+                    f(lever.effect_low[o].ci_high_pct),
+                    f(lever.effect_high[o].median_pct),
+                    f(lever.effect_high[o].ci_low_pct),
+                    f(lever.effect_high[o].ci_high_pct),
+                    (lever.effect_low[o].crosses_zero() && lever.effect_high[o].crosses_zero()).to_string(),
                 ])
                 .expect("writing to memory");
             }
@@ -225,6 +323,16 @@ mod tests {
     }
 
     #[test]
+    fn the_median_interval_uses_the_tabled_ranks() {
+        let sorted: Vec<f64> = (1..=50).map(f64::from).collect();
+        assert_eq!(median_interval(&sorted), (18.0, 33.0));
+        let effect = Effect::of_log_ratios((0..50).map(|i| (f64::from(i) - 24.5) * 0.001).collect());
+        assert!(effect.crosses_zero(), "{effect:?}");
+        let shifted = Effect::of_log_ratios((0..50).map(|i| 0.1 + f64::from(i) * 0.001).collect());
+        assert!(!shifted.crosses_zero() && shifted.median_pct > 10.0, "{shifted:?}");
+    }
+
+    #[test]
     fn a_higher_price_means_more_hash_and_a_bigger_budget() {
         let scenario = Scenario { operators: 150, years: 1.0, ..Scenario::default() };
         let cancel = AtomicBool::new(false);
@@ -233,6 +341,7 @@ mod tests {
         let price = result.levers.iter().find(|l| l.field == "start_price_usd").unwrap();
         assert!(price.at_high[0] > price.at_low[0], "hash rate rises with price: {price:?}");
         assert!(price.at_high[1] > price.at_low[1], "budget rises with price: {price:?}");
+        assert!(price.effect_high[1].median_pct > 0.0 && price.effect_low[1].median_pct < 0.0, "{price:?}");
         assert_eq!(result.levers.len(), LEVERS.len());
         assert!(result.to_csv_string().lines().count() == 1 + 3 * LEVERS.len());
     }

@@ -16,28 +16,6 @@ const DEFAULT_RUNS: u32 = 100;
 /// The server's budget for a whole Monte Carlo (runs x operators x years).
 const MAX_BATCH_OPERATOR_YEARS: f64 = 20_000_000.0;
 
-/// The `bands` event, as much of it as the page needs.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub(crate) struct Bands {
-    /// Runs in the batch.
-    pub runs: u32,
-    /// The percentile of each row of a band (5, 25, 50, 75, 95).
-    pub percentiles: Vec<f64>,
-    /// The grid's dates.
-    pub grid_dates: Vec<String>,
-    /// One band per column.
-    pub bands: Vec<Band>,
-}
-
-/// One column's percentiles over the grid (`null` where a value was not a number).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub(crate) struct Band {
-    /// The column.
-    pub column: String,
-    /// `percentiles[k][point]`.
-    pub percentiles: Vec<Vec<Option<f64>>>,
-}
-
 /// The `error` event's body.
 #[derive(Debug, Deserialize)]
 struct ErrorEvent {
@@ -53,11 +31,11 @@ struct ErrorDetail {
     allowed: String,
 }
 
-/// The `progress` event.
+/// The `progress` event of every batch stream (Monte Carlo, sweep, sensitivity).
 #[derive(Debug, Clone, Copy, Deserialize)]
-struct ProgressEvent {
-    done: u32,
-    runs: u32,
+pub(crate) struct ProgressEvent {
+    pub(crate) done: u32,
+    pub(crate) runs: u32,
 }
 
 /// Where the Monte Carlo stands.
@@ -242,11 +220,9 @@ mod tests {
 
     #[test]
     fn the_server_json_reads_with_nulls() {
-        // The sensitivity view reads whole bands; this view only the run count.
-        let json = r#"{"model_version":"1","runs":2,"percentiles":[5,25,50,75,95],"grid_days":[0],"grid_dates":["2025-10-01"],
+        // This view reads only the run count of the bands (nulls and all).
+        let json = r#"{"model_version":"2","runs":2,"percentiles":[5,25,50,75,95],"grid_days":[0],"grid_dates":["2025-10-01"],
             "bands":[{"column":"hashrate_ehs","percentiles":[[1.0],[2.0],[null],[4.0],[5.0]]}]}"#;
-        let bands: Bands = serde_json::from_str(json).unwrap();
-        assert_eq!(bands.bands[0].percentiles[2], vec![None]);
         assert_eq!(serde_json::from_str::<Finished>(json).unwrap().runs, 2);
     }
 }

@@ -75,21 +75,32 @@ pub fn dated_chart(title: &str, y_label: &str, lines: &[Line], observed: &[Obser
     svg
 }
 
-/// A tornado chart of one output's swing per lever.
+/// A tornado chart of one output: per lever, the paired effect (median over
+/// seeds of the percent change from each seed's own base run) of its low and
+/// high value, with 95% intervals as whiskers. A bar whose interval crosses
+/// zero is drawn pale: its effect cannot be told from noise at these seeds.
+/// The page shows the same chart (it asks the server's `/api/sensitivity`).
 pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str) -> String {
     let mut svg = String::new();
     {
         let rows = sensitivity.levers.len();
-        let height = 80 + 26 * rows as u32;
+        let height = 90 + 26 * rows as u32;
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        let base = sensitivity.base[output];
-        let extremes = sensitivity.levers.iter().flat_map(|l| [l.at_low[output] - base, l.at_high[output] - base]);
-        let reach = extremes.fold(0.0f64, |a, b| a.max(b.abs())).max(1e-9) * 1.1;
+        let base = sensitivity.base.get(output).copied().unwrap_or(0.0);
+        let effects = |l: &simulation::sensitivity::LeverEffect| [l.effect_low[output], l.effect_high[output]];
+        let reach = sensitivity
+            .levers
+            .iter()
+            .flat_map(effects)
+            .flat_map(|e| [e.median_pct, e.ci_low_pct, e.ci_high_pct])
+            .fold(0.0f64, |a, b| a.max(b.abs()))
+            .max(1e-6)
+            * 1.1;
         let chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 18))
             .margin(12)
-            .x_label_area_size(40)
+            .x_label_area_size(52)
             .y_label_area_size(250)
             .build_cartesian_2d(-reach..reach, (0..rows as u32).into_segmented());
         let Ok(mut chart) = chart else { return svg_placeholder(title) };
@@ -101,18 +112,28 @@ pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str
         let _ = chart
             .configure_mesh()
             .disable_y_mesh()
-            .x_desc(format!("change from the base ({base:.4} {unit}); blue: parameter low, orange: parameter high"))
+            .x_desc(format!(
+                "% change from each seed's base run (base median {} {unit}; {} seeds); blue: parameter low, orange: high; whiskers: 95% interval; pale: crosses 0",
+                app::format::figure(base),
+                sensitivity.runs
+            ))
+            .x_label_formatter(&|v| format!("{v:+.1}%"))
             .y_labels(rows)
             .y_label_formatter(&label)
             .draw();
         for (i, lever) in sensitivity.levers.iter().enumerate() {
             let row = (rows - 1 - i) as u32;
-            let (low, high) = (lever.at_low[output] - base, lever.at_high[output] - base);
-            let (top, bottom) = (SegmentValue::Exact(row), SegmentValue::Exact(row + 1));
-            let _ =
-                chart.draw_series([Rectangle::new([(0.0, top.clone()), (low, bottom.clone())], RGBColor(31, 119, 180).mix(0.7).filled())]);
-            let _ = chart.draw_series([Rectangle::new([(0.0, top), (high, bottom)], RGBColor(255, 127, 14).mix(0.6).filled())]);
+            for (effect, color) in [(lever.effect_low[output], RGBColor(31, 119, 180)), (lever.effect_high[output], RGBColor(255, 127, 14))]
+            {
+                let (top, bottom) = (SegmentValue::Exact(row), SegmentValue::Exact(row + 1));
+                let opacity = if effect.crosses_zero() { 0.2 } else { 0.75 };
+                let _ = chart.draw_series([Rectangle::new([(0.0, top.clone()), (effect.median_pct, bottom)], color.mix(opacity).filled())]);
+                let y = SegmentValue::CenterOf(row);
+                let _ = chart
+                    .draw_series([PathElement::new(vec![(effect.ci_low_pct, y.clone()), (effect.ci_high_pct, y)], color.stroke_width(2))]);
+            }
         }
+        let _ = chart.draw_series([PathElement::new(vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(rows as u32))], BLACK)]);
         let _ = root.present();
     }
     svg

@@ -24,7 +24,7 @@ pub struct ValidateArgs {
     #[arg(long, default_value_t = 2_000)]
     operators: u32,
     /// Seeds per setting of the sensitivity analysis.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 50)]
     sensitivity_runs: u32,
     /// Folder to write VALIDATION.md and validation/*.svg into.
     #[arg(long, default_value = "docs")]
@@ -37,7 +37,7 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
     /// Seeds per setting.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 50)]
     runs: u32,
     /// Output format: csv or json (the tornado as SVG with --svg).
     #[arg(long, value_enum, default_value = "csv")]
