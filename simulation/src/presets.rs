@@ -157,11 +157,12 @@ pub fn all() -> Vec<Preset> {
                 start_price_usd: 91_132.0,
                 price_volatility: 0.0,
                 price_path: winter_2026_prices(),
-                // US curtailment through the storm: about a quarter of the network for 8 days
-                // from 24 Jan (the 7-day estimate's low of ~826 EH/s, with the price fall).
+                // US curtailment at the storm's height: about a quarter of the network for four
+                // days from 24 Jan (reports of the storm; the depth and length are this preset's
+                // assumption, not a fit: the 7-day low it gives is checked against ~826 EH/s).
                 curtailment_pct: 25.0,
                 curtailment_start_day: 12,
-                curtailment_days: 8,
+                curtailment_days: 4,
                 ..Scenario::default()
             },
         },

@@ -8,6 +8,7 @@ use super::CliError;
 use chrono::NaiveDate;
 use simulation::montecarlo::{BatchError, Progress};
 use simulation::sensitivity::{run_sensitivity, Sensitivity};
+use simulation::validation::{hash_supply_elasticity, long_run_sanity, ElasticityRow, LongRunSanity};
 use simulation::validation::{validate_preset, PresetValidation};
 use simulation::Scenario;
 use std::fmt::Write as _;
@@ -106,6 +107,9 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     std::fs::create_dir_all(&figures).map_err(|e| CliError::io(format!("creating {}", figures.display()), e))?;
     let history = quiet_progress(|p| validate_preset("history-2025q4", args.runs, args.operators, p))?;
     let squeeze = quiet_progress(|p| validate_preset("late-2025-squeeze", args.runs, args.operators, p))?;
+    let storm = quiet_progress(|p| validate_preset("winter-storm-2026", args.runs, args.operators, p))?;
+    let elasticity = quiet_progress(|p| hash_supply_elasticity(args.runs, args.operators, p))?;
+    let long_run = quiet_progress(|p| long_run_sanity(args.runs, args.operators, p))?;
     let base = Scenario { operators: args.operators, ..Scenario::default() };
     let sensitivity = quiet_progress(|p| run_sensitivity(&base, args.sensitivity_runs, p))?;
 
@@ -158,6 +162,30 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
                 &[Observed { label: "seed story: ~$55 -> ~$35", points: vec![(date("2025-10-06"), 55.0), (date("2025-11-22"), 35.0)] }],
             ),
         ),
+        (
+            "storm-hashrate.svg",
+            dated_chart(
+                "Winter Storm Fern, Jan - Apr 2026: hash rate",
+                "EH/s",
+                &[Line { label: "model (median seed)", points: path_series(&storm, |p| p.1) }],
+                &[Observed {
+                    label: "observed, 7-day estimates",
+                    points: vec![(date("2026-01-12"), 1_024.0), (date("2026-01-30"), 826.0)],
+                }],
+            ),
+        ),
+        (
+            "storm-difficulty.svg",
+            dated_chart(
+                "Winter Storm Fern, Jan - Apr 2026: difficulty",
+                "T",
+                &[Line { label: "model (median seed)", points: path_series(&storm, |p| p.3) }],
+                &[Observed {
+                    label: "observed",
+                    points: vec![(date("2026-01-08"), 146.4), (date("2026-02-07"), 125.86), (date("2026-02-20"), 144.4)],
+                }],
+            ),
+        ),
         ("tornado-hashrate.svg", tornado(&sensitivity, 0, "Baseline: final hash rate (last 30 days)", "EH/s")),
         ("tornado-budget.svg", tornado(&sensitivity, 1, "Baseline: security budget (last 30 days)", "USD/day")),
         ("tornado-nakamoto.svg", tornado(&sensitivity, 2, "Baseline: Nakamoto coefficient of pools (last 30 days)", "pools")),
@@ -165,11 +193,17 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     for (name, svg) in &charts {
         write_output(Some(&figures.join(name)), svg.as_bytes())?;
     }
-    let report = report_markdown(&args, &[&history, &squeeze], &sensitivity);
+    let report = report_markdown(&args, &[&history, &squeeze, &storm], &sensitivity, &elasticity, &long_run);
     write_output(Some(&args.out_dir.join("VALIDATION.md")), report.as_bytes())
 }
 
-fn report_markdown(args: &ValidateArgs, presets: &[&PresetValidation], sensitivity: &Sensitivity) -> String {
+fn report_markdown(
+    args: &ValidateArgs,
+    presets: &[&PresetValidation],
+    sensitivity: &Sensitivity,
+    elasticity: &[ElasticityRow],
+    long_run: &LongRunSanity,
+) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Validation: does Hashlab reproduce late 2025?\n");
     let _ = writeln!(
@@ -207,8 +241,17 @@ fn report_markdown(args: &ValidateArgs, presets: &[&PresetValidation], sensitivi
             let _ = writeln!(md, "- *{}*: {}.", check.name, check.reason);
         }
         let _ = writeln!(md);
-        let prefix = if validation.preset == "history-2025q4" { "history" } else { "squeeze" };
-        let names: &[&str] = if prefix == "history" { &["hashrate", "hashprice", "difficulty"] } else { &["hashrate", "hashprice"] };
+        let (prefix, names): (&str, &[&str]) = match validation.preset.as_str() {
+            "history-2025q4" => ("history", &["hashrate", "hashprice", "difficulty"]),
+            "winter-storm-2026" => {
+                let _ = writeln!(
+                    md,
+                    "This replay lies **beyond the window the model was calibrated on** (October 2025 - January 2026): nothing in the model was tuned to it. The preset sets the network of 12 January 2026, the price path through the storm, and a curtailment of a quarter of the hash for four days from 24 January; everything after is the model's.\n"
+                );
+                ("storm", &["hashrate", "difficulty"])
+            }
+            _ => ("squeeze", &["hashrate", "hashprice"]),
+        };
         for name in names {
             let _ = writeln!(md, "![{prefix} {name}](validation/{prefix}-{name}.svg)\n");
         }
@@ -231,36 +274,101 @@ fn report_markdown(args: &ValidateArgs, presets: &[&PresetValidation], sensitivi
     let _ = writeln!(
         md,
         "\n## Sensitivity: which assumptions drive the answer\n\nThe baseline scenario ({} operators, {} years), each key parameter moved to a low and a high value \
-         with everything else fixed, {} seeds per setting (the same seeds for every setting). Outputs are the means of the last 30 days; \
-         the table is sorted by the swing in hash rate. `hashlab sensitivity` runs the same analysis on any scenario.\n",
+         with everything else fixed, {} seeds per setting. Every operator's decisions draw from its own keyed random numbers, so each seed's run \
+         differs from its own base run only by the parameter: the effect is the **median over seeds of the paired change** (log ratio, shown in %), \
+         with a distribution-free 95% interval for that median. *n.s.* marks an interval that contains 0: no effect can be told from chance at these seeds. \
+         Outputs are the means of the last 30 days; sorted by the swing in hash rate. `hashlab sensitivity` and the page's panel run the same analysis.\n",
         sensitivity.scenario.operators, sensitivity.scenario.years, sensitivity.runs
     );
-    let _ = writeln!(md, "| parameter | low | high | hash rate, EH/s (low / high) | budget, $M/day (low / high) | Nakamoto, pools (low / high) |\n|---|---:|---:|---|---|---|");
-    let _ = writeln!(md, "| *base* | | | {:.0} | {:.1} | {:.1} |", sensitivity.base[0], sensitivity.base[1] / 1e6, sensitivity.base[2]);
+    let _ = writeln!(
+        md,
+        "| parameter | low | high | hash rate, low | hash rate, high | budget, low | budget, high | Nakamoto, low | Nakamoto, high |\n|---|---:|---:|---|---|---|---|---|---|"
+    );
+    let _ = writeln!(
+        md,
+        "| *base (median)* | | | {:.0} EH/s | | ${:.1}M/day | | {:.1} pools | |",
+        sensitivity.base[0],
+        sensitivity.base[1] / 1e6,
+        sensitivity.base[2]
+    );
+    let cell = |e: &simulation::sensitivity::Effect| {
+        let mark = if e.crosses_zero() { " *n.s.*" } else { "" };
+        format!("{:+.1}% [{:+.1}, {:+.1}]{mark}", e.median_pct, e.ci_low_pct, e.ci_high_pct)
+    };
     for lever in &sensitivity.levers {
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {:.0} / {:.0} | {:.1} / {:.1} | {:.1} / {:.1} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
             lever.field,
             lever.low,
             lever.high,
-            lever.at_low[0],
-            lever.at_high[0],
-            lever.at_low[1] / 1e6,
-            lever.at_high[1] / 1e6,
-            lever.at_low[2],
-            lever.at_high[2]
+            cell(&lever.effect_low[0]),
+            cell(&lever.effect_high[0]),
+            cell(&lever.effect_low[1]),
+            cell(&lever.effect_high[1]),
+            cell(&lever.effect_low[2]),
+            cell(&lever.effect_high[2])
         );
     }
     let _ = writeln!(md, "\n![tornado: hash rate](validation/tornado-hashrate.svg)\n\n![tornado: budget](validation/tornado-budget.svg)\n\n![tornado: Nakamoto](validation/tornado-nakamoto.svg)\n");
     let _ = writeln!(
         md,
+        "## Hash supply elasticity\n\nThe baseline at a flat price, 10% below and 10% above its start price, over {} paired seeds ({} operators): \
+         at each horizon, the change in the hash rate (mean of the 30 days around it) over the change in the price, in logs. \
+         Hashprice moves one for one with the price until difficulty answers, so this is the elasticity of hash supply with respect to miners' \
+         revenue in dollars.\n\n| horizon | elasticity (median) | 95% interval |\n|---|---:|---|",
+        args.runs, args.operators
+    );
+    for row in elasticity {
+        let _ = writeln!(md, "| {} days | {:.2} | [{:.2}, {:.2}] |", row.horizon_days, row.median, row.ci_low, row.ci_high);
+    }
+    let _ = writeln!(
+        md,
+        "\nPublished work: Noda, Okumura and Hashimoto (*An Economic Analysis of Difficulty Adjustment Algorithms in Proof-of-Work Blockchain Systems*, 2019-2020) \
+         model miners who pause below their shutdown point and show, with evidence from hash moving between Bitcoin and Bitcoin Cash, that hash supply \
+         is elastic in the price within days; their argument needs only that it is clearly positive in the short run, which the model's is. \
+         We do not quote a single published figure here: we have not verified one against its source, and estimates depend on the window and on what \
+         is held fixed. The model's short-run figure comes from machines switching on and off; the longer ones add entry, exit, expansion and the AI switch.\n"
+    );
+    let _ = writeln!(
+        md,
+        "## Ten years at a flat price\n\nThe baseline at its start price with no price noise for 10 years, {} seeds, {} operators. A market at a flat price \
+         should show no cliffs except at the halvings, no stalled chain, and no pool taking half the hash.\n\n| measure | value |\n|---|---:|\n\
+         | largest one-day fall of the hash rate with no halving in the 30 days before (all seeds) | {:.1}% |\n\
+         | largest one-day fall within 30 days after a halving (all seeds) | {:.1}% |\n\
+         | lowest Nakamoto coefficient of pools, any day, any seed | {} |\n\
+         | largest pool's highest share of hash, any day, any seed | {:.1}% |\n\
+         | runs whose chain stalled | {} |\n\
+         | entries / exits / restructurings (medians) | {:.0} / {:.0} / {:.0} |\n\
+         | most exits on one day (median over seeds) | {:.0} |\n\
+         | hash rate at the start and the end (medians) | {:.0} -> {:.0} EH/s |\n\
+         | hashprice at the end (median) | ${:.1} per PH/s per day |\n\
+         | MW converted to AI at the end (median) | {:.0} MW |\n",
+        long_run.runs,
+        long_run.operators,
+        long_run.worst_unexplained_daily_fall_pct,
+        long_run.worst_halving_daily_fall_pct,
+        long_run.min_nakamoto_pools,
+        long_run.max_top_pool_share * 100.0,
+        long_run.stalled_runs,
+        long_run.median_entries,
+        long_run.median_exits,
+        long_run.median_restructurings,
+        long_run.median_worst_day_exits,
+        long_run.median_start_hashrate_ehs,
+        long_run.median_end_hashrate_ehs,
+        long_run.median_end_hashprice,
+        long_run.median_end_ai_mw
+    );
+    let _ = writeln!(
+        md,
         "## Known limits\n\n\
          - Operators are agents at a chosen resolution (`operators`), not real firms: the Nakamoto coefficient of operators depends on it.\n\
-         - No hedging, forward sales or power curtailment programmes beyond the switch-off delay; no hosting contracts.\n\
+         - No hedging or forward sales; curtailment is a scripted event (`curtailment_pct`), not a market for demand response; no hosting contracts.\n\
          - Difficulty is an `f64`; Core's compact-bits rounding is not reproduced. Block timestamps are the true arrival times (no miner time-rolling).\n\
-         - Fees are a level per day with noise, not a mempool; no fee spikes from congestion.\n\
-         - The AI market is a yearly cap on MW and a fixed revenue per MW-year; conversion cannot be undone.\n\
+         - Fees arrive with time into a mempool at a daily level with noise; there are no fee spikes from congestion beyond a block's capacity.\n\
+         - The AI market is a yearly cap on MW released monthly and a fixed rent per IT MW-year; conversion cannot be undone.\n\
+         - Entry is rare after the halvings at a flat price: new machines then pay back within a newcomer's horizon only at the cheapest sites, and incumbents' fleets move to cheap power through going-concern sales instead.\n\
          - The starting fleet mix by kind and generation is an assumption tuned to the ~28 J/TH network mean; pool membership starts at the November 2025 shares.\n\
          - The history replay starts from an October 2025 network the preset sets (difficulty 150 T, ~1,160 EH/s installed); its retargets fall on its own block times, so single adjustments are compared loosely and the net move over two months more strictly.\n"
     );
