@@ -9,9 +9,14 @@ fn main() {
     let seeds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
     let mut scenario: Scenario = presets::find(&id).expect("preset").scenario;
     let mut verbose = false;
+    let mut show_events = false;
     for pair in args {
         if pair == "-v" {
             verbose = true;
+            continue;
+        }
+        if pair == "-e" {
+            show_events = true;
             continue;
         }
         let (k, v) = pair.split_once('=').expect("key=value");
@@ -78,6 +83,11 @@ fn main() {
                     x.hashrate_ehs_manufacturer,
                     x.hashrate_ehs_stranded
                 );
+            }
+        }
+        if show_events {
+            for event in r.events.iter().filter(|e| e.kind != simulation::events::EventKind::Retarget) {
+                println!("  {} {:?}: {}", event.date, event.kind, event.text);
             }
         }
         if verbose {

@@ -42,6 +42,7 @@
 
 use crate::ai::{AiMarket, AiTerms};
 use crate::engine::{Conversion, Order, Sim};
+use crate::events::{self, EventKind};
 use crate::exit::{self, Fate, Standing};
 use crate::expectations;
 use crate::hardware::{self, Generation};
@@ -125,6 +126,8 @@ impl Sim<'_> {
         self.month_value_per_reward = observed_value;
         self.market_value_per_reward = expectations::adapt(self.market_value_per_reward, observed_value, self.sc.expectation_weight);
         let outlook = self.reward_outlook();
+        let (exits_before, entries_before) = (self.exits, self.entries);
+        let active_before = self.operators.iter().filter(|o| o.active).count() as f64;
         let (mut books, idle_all_month) = self.book_lots();
         let buyers = self.buyers_by_power();
         self.settle_accounts(&books, &idle_all_month, observed_value, &outlook, &buyers);
@@ -137,6 +140,17 @@ impl Sim<'_> {
         self.choose_pools(&books);
         let today = self.today;
         self.secondhand.expire(today, OFFER_MONTHS * DAYS_PER_MONTH);
+        let (exited, entered) = (self.exits - exits_before, self.entries - entries_before);
+        if f64::from(exited) >= events::WAVE_SHARE * active_before && exited > 0 {
+            self.note(
+                EventKind::ExitWave,
+                f64::from(exited),
+                format!("{exited} operators sold up this month: their machines went to cheaper power or to the second-hand market."),
+            );
+        }
+        if f64::from(entered) >= events::WAVE_SHARE * active_before && entered > 0 {
+            self.note(EventKind::EntryWave, f64::from(entered), format!("{entered} newcomers started mining this month."));
+        }
         self.month_index += 1;
         self.rebuild_lots();
     }
@@ -412,16 +426,25 @@ impl Sim<'_> {
     fn complete_conversions(&mut self) {
         let today = self.today;
         let operators = &mut self.operators;
+        let mut converted_mw = 0.0;
         self.conversions.retain(|conversion| {
             if conversion.ready_day <= today {
                 let operator = &mut operators[conversion.operator as usize];
                 operator.ai_pending_mw = (operator.ai_pending_mw - conversion.mw).max(0.0);
                 operator.ai_mw += conversion.mw;
+                converted_mw += conversion.mw;
                 false
             } else {
                 true
             }
         });
+        if converted_mw >= events::AI_EVENT_MIN_MW {
+            self.note(
+                EventKind::AiConverted,
+                converted_mw,
+                format!("{converted_mw:.0} MW finished converting to AI hosting and began earning rent."),
+            );
+        }
     }
 
     /// The month's AI market: rent, capex and the reward path over the lease.
@@ -472,6 +495,7 @@ impl Sim<'_> {
             }
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let cap_before = self.ai_cap_left_mw;
         let ready_day = self.today + (f64::from(sc.ai_conversion_months) * DAYS_PER_MONTH) as u32;
         for (_, index) in candidates {
             if self.ai_cap_left_mw <= 0.0 {
@@ -489,6 +513,15 @@ impl Sim<'_> {
             self.conversions.push(Conversion { operator: index as u32, mw, ready_day });
             let capacity_w = self.operators[index].mining_mw() * 1e6;
             self.shrink_fleet_to(index, capacity_w);
+        }
+        let committed = cap_before - self.ai_cap_left_mw;
+        if committed >= events::AI_EVENT_MIN_MW {
+            let months = sc.ai_conversion_months;
+            self.note(
+                EventKind::AiCommitted,
+                committed,
+                format!("{committed:.0} MW of mining sites were committed to AI hosting: their machines came off the network today; rent starts in {months} months."),
+            );
         }
     }
 

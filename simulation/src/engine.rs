@@ -8,7 +8,8 @@
 //! difficulty retargeted every 2016 blocks. At each month's end operators book
 //! cash flow and decide (see `decisions`).
 
-use crate::chain::{self, Retarget, HASHES_PER_DIFFICULTY, SATS_PER_BTC};
+use crate::chain::{self, Retarget, HALVING_INTERVAL_BLOCKS, HASHES_PER_DIFFICULTY, SATS_PER_BTC};
+use crate::events::{self, EventKind, RunEvent};
 use crate::hardware::{self, Generation};
 use crate::market::{self, Fees, Mempool};
 use crate::metrics;
@@ -104,6 +105,11 @@ pub(crate) struct Sim<'a> {
     pub month_value_per_reward: f64,
     pub month_reward_sum: f64,
     pub restructurings: u32,
+    /// Events noted so far (see `events`).
+    pub events: Vec<RunEvent>,
+    /// The largest pool's share on the last recorded day, and whether yesterday had no block.
+    pub last_top_share: f64,
+    pub stalled_yesterday: bool,
     /// Entry candidates drawn so far (the key of each one's draws).
     pub candidates_drawn: u32,
     /// When the last block came, and the longest wait for one so far, seconds.
@@ -226,6 +232,9 @@ impl<'a> Sim<'a> {
             month_value_per_reward: 0.0,
             month_reward_sum: 0.0,
             restructurings: 0,
+            events: Vec::new(),
+            last_top_share: 0.0,
+            stalled_yesterday: false,
             candidates_drawn: 0,
             last_block_s: 0.0,
             longest_gap_s: 0.0,
@@ -657,6 +666,9 @@ impl<'a> Sim<'a> {
             work += self.difficulty;
             let pool = self.draw_pool(total_hash);
             let subsidy = chain::subsidy_sats(self.height);
+            if self.height % HALVING_INTERVAL_BLOCKS == 0 {
+                self.note_halving(subsidy);
+            }
             let fee_btc = self.mempool.block_fees_btc(time_s - self.fee_clock_s, level, capacity);
             self.fee_clock_s = time_s;
             let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64).max(0.0) as u64;
@@ -680,6 +692,24 @@ impl<'a> Sim<'a> {
             self.work_window.pop_front();
         }
         blocks
+    }
+
+    fn note_halving(&mut self, subsidy_sats: u64) {
+        let btc = subsidy_sats as f64 / SATS_PER_BTC as f64;
+        let text = if subsidy_sats == 0 {
+            format!("Block {} brought the last halving: from now on miners are paid by fees alone.", self.height)
+        } else {
+            format!(
+                "The subsidy halved to {btc} BTC a block at block {}: miners' income from new coins fell by half overnight.",
+                self.height
+            )
+        };
+        self.note(EventKind::Halving, btc, text);
+    }
+
+    /// Notes an event today.
+    pub(crate) fn note(&mut self, kind: EventKind, value: f64, text: String) {
+        self.events.push(RunEvent { day: self.today, date: self.date.to_string(), kind, value, text });
     }
 
     fn draw_pool(&mut self, total_hash: f64) -> usize {
@@ -725,6 +755,14 @@ impl<'a> Sim<'a> {
             *sum += today;
         }
         self.pool_blocks_window.push_back(today_blocks);
+        if blocks == 0 && !self.stalled_yesterday {
+            self.note(
+                EventKind::ChainStall,
+                0.0,
+                "A whole day passed without a block: the machines switched on cannot find one at this difficulty.".into(),
+            );
+        }
+        self.stalled_yesterday = blocks == 0;
         // Days nobody asked for keep their windows but skip the rest.
         if self.recorded.as_ref().is_some_and(|wanted| !wanted.get(self.today as usize).copied().unwrap_or(false)) {
             return;
@@ -740,6 +778,15 @@ impl<'a> Sim<'a> {
         let by_pool = metrics::Concentration::of(&self.pool_hash_ths, &mut self.scratch);
         let by_entity = metrics::Concentration::of(&entity_hash, &mut self.scratch);
         let nakamoto_operators = self.nakamoto_operators();
+        let top = by_pool.top1;
+        for (line, kind) in [(0.25, EventKind::PoolAbove25), (0.5, EventKind::PoolAbove50)] {
+            if self.last_top_share < line && top >= line && !self.records.is_empty() {
+                let leader = self.pool_hash_ths.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
+                let name = self.pools[leader].name.clone();
+                self.note(kind, top * 100.0, format!("{name} rose above {:.0}% of the hash rate ({:.1}%).", line * 100.0, top * 100.0));
+            }
+        }
+        self.last_top_share = top;
 
         let subsidy_btc = issued_today_btc(self.height, blocks);
         let fees_btc = self.fees_sats_today as f64 / SATS_PER_BTC as f64;
@@ -1026,6 +1073,11 @@ impl<'a> Sim<'a> {
         };
         let mut summary = summary;
         summary.warnings = run_warnings(&summary, &records);
+        let date_of = |day: u32| market::day_date(self.sc.start_date, day).to_string();
+        let mut all_events = events::scripted(self.sc, self.days, date_of);
+        all_events.extend(self.retargets.iter().map(events::retarget));
+        all_events.extend(self.events);
+        let events = events::sorted(all_events);
         let pool_count = self.pools.len();
         let pool_shares = self
             .pool_shares
@@ -1046,6 +1098,7 @@ impl<'a> Sim<'a> {
             retargets: self.retargets,
             generations: self.generations,
             pool_rewards_sats: self.pool_rewards_sats,
+            events,
         }
     }
 }

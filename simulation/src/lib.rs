@@ -47,6 +47,7 @@ pub mod chain;
 mod decisions;
 mod engine;
 pub mod error;
+pub mod events;
 pub mod exit;
 pub mod expectations;
 pub mod hardware;

@@ -227,6 +227,9 @@ pub struct RunResult {
     pub generations: Vec<Generation>,
     /// Rewards (subsidy and fees) each pool collected, satoshis.
     pub pool_rewards_sats: Vec<u64>,
+    /// What happened, dated and in words, in day order (see [`crate::events`]).
+    #[serde(default)]
+    pub events: Vec<crate::events::RunEvent>,
 }
 
 /// A pool's name as a column-safe slug, e.g. `foundry_usa`.

@@ -441,3 +441,51 @@ pub fn long_run_sanity(runs: u32, operators: u32, progress: &Progress) -> Result
         stalled_runs: results.iter().filter(|r| r.5).count() as u32,
     })
 }
+
+/// Why power leaves mining for AI at the start of a scenario: the two present values the AI switch compares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiSwitchFigures {
+    /// Hashprice at the start, USD/PH/day.
+    pub hashprice_usd_per_ph_day: f64,
+    /// Present value of one gross site MW converted to AI, USD.
+    pub ai_value_usd_per_mw: f64,
+    /// Renewal of a mining fleet, USD per MW per year.
+    pub renewal_usd_per_mw_year: f64,
+    /// Present value of one MW kept mining: (J/TH, USD/kWh, USD) for a few sites.
+    pub mining_value_usd_per_mw: Vec<(f64, f64, f64)>,
+}
+
+/// The AI switch's two present values at a scenario's start, for a median
+/// site with a mid-2020s fleet and for a good site with the newest machines.
+pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
+    use crate::ai::{AiMarket, AiTerms, DAYS_PER_MONTH};
+    let reward = crate::expectations::reward_btc(scenario.start_height, scenario.fee_btc_per_block);
+    let hashprice = crate::chain::hashprice_usd_per_ph_day(reward, scenario.start_price_usd, scenario.start_difficulty_t * 1e12);
+    let best = crate::hardware::catalogue().into_iter().min_by(|a, b| a.j_per_th.total_cmp(&b.j_per_th)).expect("a catalogue");
+    let new_fleet_usd_per_mw = crate::hardware::new_price_usd_per_th(&best, scenario, hashprice) * 1e6 / best.j_per_th;
+    let terms = AiTerms {
+        revenue_usd_per_it_mw_year: scenario.ai_revenue_usd_per_mw_year,
+        operating_cost_share: scenario.ai_operating_cost_share,
+        capex_usd_per_it_mw: scenario.ai_conversion_capex_usd_per_mw,
+        it_share_of_site: scenario.ai_it_share_of_site,
+        lag_months: scenario.ai_conversion_months,
+        discount_rate_per_year: scenario.debt_interest_pct_per_year / 100.0,
+        new_fleet_usd_per_mw,
+        site_cost_usd_per_mw_month: scenario.opex_usd_per_mw_month,
+    };
+    let market = AiMarket::new(terms, |month| {
+        let ahead = (f64::from(month) * DAYS_PER_MONTH * crate::expectations::BLOCKS_PER_DAY) as u64;
+        crate::expectations::mean_subsidy_btc(scenario.start_height + ahead, DAYS_PER_MONTH) + scenario.fee_btc_per_block
+    });
+    let value_per_reward = hashprice / reward;
+    let sites = [(22.0, scenario.power_price_median_usd_per_kwh), (best.j_per_th, scenario.power_price_median_usd_per_kwh * 0.7)];
+    AiSwitchFigures {
+        hashprice_usd_per_ph_day: hashprice,
+        ai_value_usd_per_mw: market.ai_value_usd_per_mw(),
+        renewal_usd_per_mw_year: market.renewal_usd_per_mw_month * 12.0,
+        mining_value_usd_per_mw: sites
+            .iter()
+            .map(|&(j_per_th, power)| (j_per_th, power, market.mining_value_usd_per_mw(value_per_reward, j_per_th, power)))
+            .collect(),
+    }
+}

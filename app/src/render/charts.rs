@@ -2,7 +2,7 @@
 //! baseline's, dashed). Everything drawn is a column of `RunResult::days`,
 //! its pool shares, or a figure the simulation crate computes.
 
-use super::plot::{self, Axis, Band, Line, Plot, ReadoutSeries, Shade, Side, Spread, Stroke};
+use super::plot::{self, Axis, Band, Line, Marker, Plot, ReadoutSeries, Shade, Side, Spread, Stroke};
 use crate::catalogue::CHARTS;
 use crate::run_view::{ChartView, Svg};
 use plotters::style::RGBColor;
@@ -171,7 +171,25 @@ fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
         spread_label: String::new(),
         lines: Vec::new(),
         readout: Vec::new(),
+        markers: markers(run),
     }
+}
+
+/// The events every chart marks: halvings, the price shock and the curtailment.
+fn markers(run: &RunResult) -> Vec<Marker> {
+    use simulation::events::EventKind;
+    run.events
+        .iter()
+        .filter_map(|event| {
+            let label = match event.kind {
+                EventKind::Halving => "Halving",
+                EventKind::PriceShockStart => "Price shock",
+                EventKind::CurtailmentStart => "Curtailment",
+                _ => return None,
+            };
+            Some(Marker { day: event.day as usize, label: label.to_string() })
+        })
+        .collect()
 }
 
 /// Adds a line for `values`, the baseline's `baseline_values` dashed, and a readout entry.
@@ -523,6 +541,26 @@ pub fn kinds(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Monte
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_halving_and_the_shock_are_marked_on_every_chart() {
+        let mut scenario = simulation::presets::find("halving-2028").unwrap().scenario;
+        scenario.operators = 200;
+        scenario.years = 0.7;
+        scenario.price_shock_pct = -20.0;
+        scenario.price_shock_start_day = 30;
+        let run = simulation::run(&scenario).expect("the scenario runs");
+        for chart in draw_all(&run, None, None, false) {
+            assert!(chart.svg.markup.contains("Halving"), "{}: no halving marked", chart.id);
+            assert!(chart.svg.markup.contains("Price shock"), "{}: no shock marked", chart.id);
+            assert!(
+                chart.legend.iter().any(|item| item.label == "Marked: price shock, halving" && item.dashed),
+                "{}: {:?}",
+                chart.id,
+                chart.legend
+            );
+        }
+    }
 
     #[test]
     fn every_chart_draws_from_a_real_run() {

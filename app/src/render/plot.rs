@@ -6,6 +6,7 @@
 pub use crate::format::figure;
 use crate::run_view::{LegendItem, Readout, ReadoutColumn};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The drawing size of a chart: SVG pixels and font size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +182,21 @@ pub struct Plot {
     pub lines: Vec<Line>,
     /// What the pointer readout reports.
     pub readout: Vec<ReadoutSeries>,
+    /// Events marked across the chart as labelled vertical lines (halvings, shocks, curtailments).
+    pub markers: Vec<Marker>,
 }
+
+/// An event marked on a chart: a dashed vertical line on its day, labelled at the top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// Day of the run.
+    pub day: usize,
+    /// A short label ("Halving").
+    pub label: String,
+}
+
+/// Colour of event markers.
+pub const MARKER: RGBColor = RGBColor(90, 90, 90);
 
 /// A plot drawn.
 pub struct Drawn {
@@ -227,6 +242,16 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
     }
     if !plot.spreads.is_empty() {
         items.push(LegendItem { label: plot.spread_label.clone(), color: css(SPREAD_KEY), area: true, dashed: false });
+    }
+    if !plot.markers.is_empty() {
+        let mut names: Vec<&str> = plot.markers.iter().map(|m| m.label.as_str()).collect();
+        names.dedup();
+        items.push(LegendItem {
+            label: format!("Marked: {}", names.join(", ").to_lowercase()),
+            color: css(MARKER),
+            area: false,
+            dashed: true,
+        });
     }
     items
 }
@@ -485,6 +510,15 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
             }
             .map_err(|e| e.to_string())?;
         }
+        let marker_font = ("sans-serif", frame.font.saturating_sub(2).max(10)).into_font().color(&MARKER);
+        for marker in plot.markers.iter().filter(|m| m.day < days) {
+            let x = marker.day as f64;
+            let style = ShapeStyle { color: MARKER.mix(0.8), filled: false, stroke_width: 1 };
+            chart.draw_series(DashedLineSeries::new([(x, left_lo), (x, left_hi)], 4, 4, style)).map_err(|e| e.to_string())?;
+            let anchor = if x > last_day * 0.8 { HPos::Right } else { HPos::Left };
+            let text = Text::new(format!(" {} ", marker.label), (x, left_hi), marker_font.clone().pos(Pos::new(anchor, VPos::Top)));
+            chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
+        }
         let stride = plot.dates.len().div_ceil(MOST_POINTS).max(1);
         for band in &plot.bands {
             let n = band.upper.len().min(band.lower.len());
@@ -575,6 +609,7 @@ mod tests {
                 in_legend: true,
             }],
             readout: vec![ReadoutSeries { label: "a".into(), unit: "EH/s".into(), values }],
+            markers: vec![],
         }
     }
 

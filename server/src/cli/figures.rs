@@ -113,7 +113,7 @@ pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str
             .configure_mesh()
             .disable_y_mesh()
             .x_desc(format!(
-                "% change from each seed's base run (base median {} {unit}; {} seeds); blue: parameter low, orange: high; whiskers: 95% interval; pale: crosses 0",
+                "% change vs each seed's own base run (median {} {unit}, {} seeds). Blue: low; orange: high; whisker: 95% CI; pale: CI crosses 0",
                 app::format::figure(base),
                 sensitivity.runs
             ))

@@ -330,6 +330,34 @@ fn report_markdown(
          We do not quote a single published figure here: we have not verified one against its source, and estimates depend on the window and on what \
          is held fixed. The model's short-run figure comes from machines switching on and off; the longer ones add entry, exit, expansion and the AI switch.\n"
     );
+    let ai = simulation::validation::ai_switch_at_start(&simulation::Scenario::default());
+    let _ = writeln!(
+        md,
+        "## Why power leaves mining for AI, and why the AI market's size decides how fast\n\n\
+         The AI switch compares present values over the conversion lag plus a 10-year lease, discounted at the cost of debt \
+         (`simulation/src/ai.rs`). For the baseline's start (hashprice ${:.1} per PH/s per day):\n\n\
+         | | USD per gross site MW |\n|---|---:|\n| AI hosting: rent on IT MW from the end of the lag, less running costs and conversion capex | {:.2}M |",
+        ai.hashprice_usd_per_ph_day,
+        ai.ai_value_usd_per_mw / 1e6
+    );
+    for (j_per_th, power, value) in &ai.mining_value_usd_per_mw {
+        let _ = writeln!(
+            md,
+            "| mining, fleet at {j_per_th:.1} J/TH, power ${power:.3}/kWh, with the 2028 halving and fleet renewal | {:.2}M |",
+            value / 1e6
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nRenewing a fleet (the best new machine's price per MW over its 48-month life) costs ${:.2}M per MW a year: mining that covers power \
+         and site costs but not its machines destroys value at late-2025 prices, as listed miners' all-in cost of ~$137,000 per BTC against a \
+         ~$90,000-110,000 price says (CoinShares, CALIBRATION.md). So at these rents nearly every site fit for AI would rather convert, \
+         and what limits the move is how many MW AI tenants take each year (`ai_market_mw_per_year`, released a twelfth a month): \
+         Bernstein counted over 27 GW of planned power against 3.7 GW of signed AI deals in May 2026. That is why the sensitivity shows \
+         no effect of conversion capex or of a higher rent on the baseline: the cap binds. Lower rents, higher capex or a larger market \
+         change the answer, and the page's AI controls show it.\n",
+        ai.renewal_usd_per_mw_year / 1e6
+    );
     let _ = writeln!(
         md,
         "## Ten years at a flat price\n\nThe baseline at its start price with no price noise for 10 years, {} seeds, {} operators. A market at a flat price \
