@@ -169,18 +169,41 @@ impl Sim<'_> {
     }
 
     /// Active operators that buy machines, cheapest power first (then by index).
-    fn buyers_by_power(&self) -> Vec<u32> {
-        let mut buyers: Vec<u32> = (0..self.operators.len() as u32)
+    /// Power prices never change, so the order is kept between months and
+    /// only newcomers are merged in (sorting every operator each month cost
+    /// a tenth of a run).
+    fn buyers_by_power(&mut self) -> Vec<u32> {
+        let known = self.by_power.len();
+        if known < self.operators.len() {
+            let operators = &self.operators;
+            let key = |i: &u32| (operators[*i as usize].power_usd_per_kwh, *i);
+            let mut fresh: Vec<u32> = (known as u32..operators.len() as u32).collect();
+            fresh.sort_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
+            let old = std::mem::take(&mut self.by_power);
+            let mut merged = Vec::with_capacity(old.len() + fresh.len());
+            let (mut x, mut y) = (0, 0);
+            while x < old.len() && y < fresh.len() {
+                let (a, b) = (key(&old[x]), key(&fresh[y]));
+                if a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_le() {
+                    merged.push(old[x]);
+                    x += 1;
+                } else {
+                    merged.push(fresh[y]);
+                    y += 1;
+                }
+            }
+            merged.extend_from_slice(&old[x..]);
+            merged.extend_from_slice(&fresh[y..]);
+            self.by_power = merged;
+        }
+        self.by_power
+            .iter()
+            .copied()
             .filter(|&i| {
                 let o = &self.operators[i as usize];
                 o.active && o.kind != OperatorKind::Manufacturer
             })
-            .collect();
-        buyers.sort_by(|a, b| {
-            let (pa, pb) = (self.operators[*a as usize].power_usd_per_kwh, self.operators[*b as usize].power_usd_per_kwh);
-            pa.total_cmp(&pb).then(a.cmp(b))
-        });
-        buyers
+            .collect()
     }
 
     /// Sums each operator's month from its lots, notes the lots that never

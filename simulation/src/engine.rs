@@ -110,6 +110,8 @@ pub(crate) struct Sim<'a> {
     /// The largest pool's share on the last recorded day, and whether yesterday had no block.
     pub last_top_share: f64,
     pub stalled_yesterday: bool,
+    /// Every operator by power price, cheapest first (then by index): see `buyers_by_power`.
+    pub by_power: Vec<u32>,
     /// Entry candidates drawn so far (the key of each one's draws).
     pub candidates_drawn: u32,
     /// When the last block came, and the longest wait for one so far, seconds.
@@ -236,6 +238,7 @@ impl<'a> Sim<'a> {
             last_top_share: 0.0,
             stalled_yesterday: false,
             candidates_drawn: 0,
+            by_power: Vec::new(),
             last_block_s: 0.0,
             longest_gap_s: 0.0,
             max_operators: 4 * sc.operators as usize,

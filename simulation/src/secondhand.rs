@@ -26,7 +26,8 @@ pub struct SecondHandMarket {
 }
 
 impl SecondHandMarket {
-    /// Lists `units` of `generation` for `seller` on `today` (merged with its listing of that generation today).
+    /// Lists `units` of `generation` for `seller` on `today` (merged with the last listing when it is the
+    /// same seller's of the same day, as when one firm sells several lots of a generation at once).
     pub fn list(&mut self, seller: u32, generation: u16, units: u32, today: u32) {
         if units == 0 {
             return;
@@ -36,9 +37,9 @@ impl SecondHandMarket {
             self.by_generation.resize_with(generation + 1, VecDeque::new);
         }
         let listings = &mut self.by_generation[generation];
-        match listings.iter_mut().rev().take_while(|o| o.listed_day == today).find(|o| o.seller == seller) {
-            Some(offer) => offer.units += units,
-            None => listings.push_back(Offer { seller, units, listed_day: today }),
+        match listings.back_mut() {
+            Some(last) if last.seller == seller && last.listed_day == today => last.units += units,
+            _ => listings.push_back(Offer { seller, units, listed_day: today }),
         }
     }
 
@@ -89,6 +90,8 @@ mod tests {
         market.list(8, 2, 5, 1);
         market.list(7, 2, 3, 1);
         market.list(7, 2, 2, 1);
+        // The last two merge into one listing: three listings in all.
+        assert_eq!(market.by_generation[2].len(), 3);
         assert_eq!(market.stock_by_generation(4), vec![0, 0, 20, 0]);
         let mut paid = Vec::new();
         market.take(2, 12, |seller, units| paid.push((seller, units)));
