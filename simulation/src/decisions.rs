@@ -159,13 +159,13 @@ impl Sim<'_> {
         let fee = self.fees.expected_btc(self.today);
         let mut horizon_btc = [0.0; 5];
         for kind in OperatorKind::ALL {
-            horizon_btc[kind as usize] = expectations::mean_subsidy_btc(self.height, kind.profile().payback_horizon_days) + fee;
+            horizon_btc[kind as usize] = expectations::mean_subsidy_btc(self.chain.height, kind.profile().payback_horizon_days) + fee;
         }
         // Running decisions (salvage, whether a firm is viable) look at today's reward: a firm
         // whose machines pay until the halving keeps them running until then, and after it
         // its own patience decides when it gives up. Judging them on the reward a month
         // ahead made every such firm sell up on the same month-end before a halving.
-        RewardOutlook { near_btc: expectations::reward_btc(self.height, fee), horizon_btc }
+        RewardOutlook { near_btc: expectations::reward_btc(self.chain.height, fee), horizon_btc }
     }
 
     /// Active operators that buy machines, cheapest power first (then by index).
@@ -212,11 +212,11 @@ impl Sim<'_> {
         let mut books = vec![Book::default(); self.operators.len()];
         // Close every running spell at today's end; the next one starts tomorrow.
         let tomorrow = self.today + 1;
-        for lot in self.lots.iter_mut() {
-            lot.close_spell(tomorrow, &self.cumulative_hashprice, &self.cumulative_trend);
+        for lot in self.fleet.lots.iter_mut() {
+            lot.close_spell(tomorrow, &self.fleet.cumulative_hashprice, &self.fleet.cumulative_trend);
         }
-        let idle_all_month = self.lots.iter().map(|lot| lot.energy_kwh_trend == 0.0).collect();
-        for lot in &mut self.lots {
+        let idle_all_month = self.fleet.lots.iter().map(|lot| lot.energy_kwh_trend == 0.0).collect();
+        for lot in &mut self.fleet.lots {
             let operator = &self.operators[lot.operator as usize];
             let book = &mut books[lot.operator as usize];
             book.revenue_usd += lot.revenue_usd;
@@ -232,7 +232,7 @@ impl Sim<'_> {
     /// Installed fleet per operator (after deliveries), with orders on the way counted as fleet.
     fn book_fleets(&self) -> Vec<Book> {
         let mut books = vec![Book::default(); self.operators.len()];
-        for lot in &self.lots {
+        for lot in &self.fleet.lots {
             let book = &mut books[lot.operator as usize];
             book.fleet_ths += lot.hash_ths;
             book.fleet_w += lot.power_w;
@@ -301,13 +301,13 @@ impl Sim<'_> {
             let power = operator.power_usd_per_kwh * trend;
             let mut forward_operating = ai_net;
             for &lot_index in &operator.lots {
-                let lot = &mut self.lots[lot_index as usize];
+                let lot = &mut self.fleet.lots[lot_index as usize];
                 if lot.units == 0 {
                     continue;
                 }
                 if idle_all_month[lot_index as usize] && lot.breakeven_usd_per_ph_day * trend > SALVAGE_BREAKEVEN_RATIO * expected {
                     self.secondhand.list(index as u32, lot.generation, lot.units, self.today);
-                    self.totals.remove_lot(lot);
+                    self.fleet.totals.remove_lot(lot);
                     lot.units = 0;
                     lot.hash_ths = 0.0;
                     lot.power_w = 0.0;
@@ -357,7 +357,7 @@ impl Sim<'_> {
         let lots: Vec<(u16, u32)> = self.operators[index]
             .lots
             .iter()
-            .map(|&l| &self.lots[l as usize])
+            .map(|&l| &self.fleet.lots[l as usize])
             .filter(|lot| lot.units > 0)
             .map(|lot| (lot.generation, lot.units))
             .collect();
@@ -366,9 +366,9 @@ impl Sim<'_> {
             operator.active = false;
             operator.site_mw = operator.ai_mw + operator.ai_pending_mw;
             for &lot_index in &operator.lots {
-                let lot = &mut self.lots[lot_index as usize];
+                let lot = &mut self.fleet.lots[lot_index as usize];
                 if lot.units > 0 {
-                    self.totals.remove_lot(lot);
+                    self.fleet.totals.remove_lot(lot);
                     lot.units = 0;
                 }
             }
@@ -398,7 +398,7 @@ impl Sim<'_> {
         let best_reward = outlook.horizon_btc.iter().copied().fold(0.0, f64::max);
         let best_expected_per_th = self.month_value_per_reward * best_reward / 1_000.0;
         let max_power = (best_expected_per_th - site_cost) / (generation.j_per_th * 24.0 / 1_000.0);
-        let largest_ths = operators::MAX_OPERATOR_SHARE * self.totals.installed_hash as f64 / 1_000.0;
+        let largest_ths = operators::MAX_OPERATOR_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
         let mut left = units;
         for &buyer in buyers {
             if left == 0 {
@@ -426,13 +426,13 @@ impl Sim<'_> {
             let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * 0.5 } else { 0.0 };
             let budget = (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) + borrowing;
             let affordable = (budget / (unit_price + unit_mw * sc.mining_capex_usd_per_mw)).floor();
-            let fleet_ths: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].hash_ths).sum();
+            let fleet_ths: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].hash_ths).sum();
             let room_ths = (largest_ths - fleet_ths).max(0.0);
             let bought = (affordable.max(0.0) as u32).min(left).min((room_ths / generation.th_per_unit) as u32);
             if bought == 0 {
                 continue;
             }
-            let fleet_w: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].power_w).sum();
+            let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
             let free_mw = (operator.mining_mw() - fleet_w / 1e6).max(0.0);
             let extra_mw = (f64::from(bought) * unit_mw - free_mw).max(0.0);
             let cost = f64::from(bought) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
@@ -485,7 +485,7 @@ impl Sim<'_> {
             new_fleet_usd_per_mw,
             site_cost_usd_per_mw_month: sc.opex_usd_per_mw_month,
         };
-        let (height, fee) = (self.height, self.fees.expected_btc(self.today));
+        let (height, fee) = (self.chain.height, self.fees.expected_btc(self.today));
         AiMarket::new(terms, |month| {
             let ahead = (f64::from(month) * DAYS_PER_MONTH * expectations::BLOCKS_PER_DAY) as u64;
             expectations::mean_subsidy_btc(height + ahead, DAYS_PER_MONTH) + fee
@@ -553,16 +553,16 @@ impl Sim<'_> {
         let today = self.today;
         let mut lots: Vec<u32> = self.operators[index].lots.clone();
         lots.sort_by(|a, b| {
-            let ga = self.generations[self.lots[*a as usize].generation as usize].j_per_th;
-            let gb = self.generations[self.lots[*b as usize].generation as usize].j_per_th;
+            let ga = self.generations[self.fleet.lots[*a as usize].generation as usize].j_per_th;
+            let gb = self.generations[self.fleet.lots[*b as usize].generation as usize].j_per_th;
             gb.total_cmp(&ga).then(a.cmp(b))
         });
-        let mut fleet_w: f64 = lots.iter().map(|l| self.lots[*l as usize].power_w).sum();
+        let mut fleet_w: f64 = lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
         for lot_index in lots {
             if fleet_w <= capacity_w {
                 break;
             }
-            let lot = &self.lots[lot_index as usize];
+            let lot = &self.fleet.lots[lot_index as usize];
             let (generation_index, units) = (lot.generation, lot.units);
             let generation = &self.generations[generation_index as usize];
             let excess_units = ((fleet_w - capacity_w) / generation.watts_per_unit()).ceil() as u32;
@@ -588,7 +588,7 @@ impl Sim<'_> {
             self.secondhand.list(index as u32, generation_index, units, self.today);
             return;
         }
-        let fleet_w: f64 = operator.lots.iter().map(|l| self.lots[*l as usize].power_w).sum();
+        let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
         let room_w = (operator.mining_mw() * 1e6 - fleet_w).max(0.0);
         let fitting = units.min((room_w / generation.watts_per_unit() + 1e-9).floor() as u32);
         if fitting < units {
@@ -601,22 +601,22 @@ impl Sim<'_> {
             .lots
             .iter()
             .copied()
-            .find(|l| self.lots[*l as usize].generation == generation_index && self.lots[*l as usize].units > 0);
+            .find(|l| self.fleet.lots[*l as usize].generation == generation_index && self.fleet.lots[*l as usize].units > 0);
         match existing {
             Some(lot_index) => {
-                let units = self.lots[lot_index as usize].units + fitting;
+                let units = self.fleet.lots[lot_index as usize].units + fitting;
                 self.change_units(lot_index as usize, units);
             }
             None => {
                 let mut lot = Lot::new(index as u32, operator, generation_index, generation, fitting);
-                lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.settled_x, 1.0);
+                lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.fleet.settled_x, 1.0);
                 lot.on_since_day = self.spell_start_day;
-                self.totals.installed_hash += lot.hash_milli;
+                self.fleet.totals.installed_hash += lot.hash_milli;
                 if lot.running {
-                    self.totals.add(&lot, 1);
+                    self.fleet.totals.add(&lot, 1);
                 }
-                self.operators[index].lots.push(self.lots.len() as u32);
-                self.lots.push(lot);
+                self.operators[index].lots.push(self.fleet.lots.len() as u32);
+                self.fleet.lots.push(lot);
             }
         }
     }
@@ -692,7 +692,7 @@ impl Sim<'_> {
             if budget <= 0.0 {
                 continue;
             }
-            let largest_ths = operators::MAX_OPERATOR_SHARE * self.totals.installed_hash as f64 / 1_000.0;
+            let largest_ths = operators::MAX_OPERATOR_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
             if book.fleet_ths >= largest_ths {
                 continue;
             }
@@ -941,8 +941,9 @@ impl Sim<'_> {
 
     /// Today's hash share of each pool.
     fn current_pool_shares(&self) -> Vec<f64> {
-        let total: f64 = self.pool_hash_ths.iter().sum();
-        self.pool_hash_ths
+        let total: f64 = self.fleet.pool_hash_ths.iter().sum();
+        self.fleet
+            .pool_hash_ths
             .iter()
             .map(|h| if total > 0.0 { h / total } else { 0.0 })
             .chain(std::iter::repeat(0.0))
@@ -977,7 +978,7 @@ impl Sim<'_> {
                     start_share_pct: 0.0,
                     owner_operator: Some(index as u32),
                 });
-                self.totals.pool.push(0);
+                self.fleet.totals.pool.push(0);
                 self.operators[index].owns_pool = true;
                 self.move_to_pool(index, (self.pools.len() - 1) as u16);
                 continue;
@@ -1004,7 +1005,7 @@ impl Sim<'_> {
         let operator = &mut self.operators[index];
         operator.pool = pool;
         for &lot_index in &operator.lots {
-            self.totals.move_lot(&mut self.lots[lot_index as usize], pool);
+            self.fleet.totals.move_lot(&mut self.fleet.lots[lot_index as usize], pool);
         }
     }
 }

@@ -11,7 +11,7 @@
 use crate::chain::{self, Retarget, HALVING_INTERVAL_BLOCKS, HASHES_PER_DIFFICULTY, SATS_PER_BTC};
 use crate::events::{self, EventKind, RunEvent};
 use crate::hardware::{self, Generation};
-use crate::market::{self, Fees, Mempool};
+use crate::market::{self, Fees};
 use crate::metrics;
 use crate::operators::{self, Lot, Operator, OperatorKind};
 use crate::output::{DailyRecord, RunResult, Summary};
@@ -22,17 +22,25 @@ use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
+
+mod chain_state;
+mod fleet;
+mod recorder;
+
+pub(crate) use chain_state::ChainState;
+pub(crate) use fleet::{Fleet, Totals};
+pub(crate) use recorder::Recorder;
 
 /// The fewest of the largest operators the monthly ranking sorts up front
 /// (the Nakamoto count looks at the first 64, then 4x as many, and so on).
-const RANKED_HEAD_MIN: usize = 64;
+pub(crate) const RANKED_HEAD_MIN: usize = 64;
 /// Share of manufacturers' monthly output that was sold (the rest they mine) in the starting pipeline.
 const PIPELINE_SOLD_SHARE: f64 = 0.8;
 /// Days in the explorer-style block window.
-const BLOCK_WINDOW_DAYS: usize = 30;
+pub(crate) const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
-const ESTIMATE_WINDOW_DAYS: usize = 7;
+pub(crate) const ESTIMATE_WINDOW_DAYS: usize = 7;
 
 /// Machines ordered and not yet delivered.
 #[derive(Debug, Clone)]
@@ -54,32 +62,23 @@ pub(crate) struct Conversion {
 /// The state of one run.
 pub(crate) struct Sim<'a> {
     pub sc: &'a Scenario,
+    /// The chain: height, difficulty, the mempool, what blocks paid.
+    pub chain: ChainState,
+    /// The machines: lots, their exact totals and today's views of them.
+    pub fleet: Fleet,
+    /// What the run records: daily records, windows over blocks, events.
+    pub out: Recorder,
     pub days: u32,
     pub generations: Vec<Generation>,
     pub prices: Vec<f64>,
     pub fees: Fees,
-    /// Fees waiting for the next block.
-    pub mempool: Mempool,
-    /// When fees were last added to the mempool, seconds into the run.
-    pub fee_clock_s: f64,
-    /// Today's fee level per 10 minutes, BTC.
-    pub fee_level_btc: f64,
-    /// Fees paid by today's blocks, satoshis.
-    pub fees_sats_today: u64,
     /// Share of running hash curtailed today.
     pub curtailed_share: f64,
     pub rng_blocks: ChaCha8Rng,
     pub rng: ChaCha8Rng,
 
-    // Chain.
-    pub height: u64,
-    pub difficulty: f64,
-    pub time_s: f64,
-    pub window: chain::DifficultyWindow,
-
     // Agents and markets.
     pub operators: Vec<Operator>,
-    pub lots: Vec<Lot>,
     pub pools: Vec<PoolInfo>,
     pub pool_entity: Vec<usize>,
     pub entity_count: usize,
@@ -105,18 +104,10 @@ pub(crate) struct Sim<'a> {
     pub month_value_per_reward: f64,
     pub month_reward_sum: f64,
     pub restructurings: u32,
-    /// Events noted so far (see `events`).
-    pub events: Vec<RunEvent>,
-    /// The largest pool's share on the last recorded day, and whether yesterday had no block.
-    pub last_top_share: f64,
-    pub stalled_yesterday: bool,
     /// Every operator by power price, cheapest first (then by index): see `buyers_by_power`.
     pub by_power: Vec<u32>,
     /// Entry candidates drawn so far (the key of each one's draws).
     pub candidates_drawn: u32,
-    /// When the last block came, and the longest wait for one so far, seconds.
-    pub last_block_s: f64,
-    pub longest_gap_s: f64,
     pub max_operators: usize,
 
     // Today.
@@ -128,60 +119,12 @@ pub(crate) struct Sim<'a> {
     pub month_hashprice_sum: f64,
     pub month_days: u32,
 
-    // Daily aggregates.
-    /// Exact running totals in milli-TH/s and milliwatts, updated whenever a lot switches or changes.
-    pub totals: Totals,
-    /// Whether the totals must be counted afresh (lots were made without them).
-    pub totals_need_count: bool,
-    /// Lots by breakeven (then index): the ones a move of hashprice crosses are a contiguous range.
-    pub sorted_lots: Vec<u32>,
-    /// Lots at or past this index were added since the last rebuild and are not in `sorted_lots`.
-    pub sorted_until: usize,
-    /// Effective hashprice (hashprice over the power trend) at which every lot's state was last settled.
-    pub settled_x: f64,
-    /// Lots below their switch-off point, by the day they are due to switch off.
-    pub pending_off: BinaryHeap<Reverse<(u32, u32)>>,
-    /// Prefix sums over days of hashprice and of the power trend: entry d sums days 0..d.
-    pub cumulative_hashprice: Vec<f64>,
-    pub cumulative_trend: Vec<f64>,
-    // Today's views of the totals, as TH/s and W.
-    pub pool_hash_ths: Vec<f64>,
-    pub kind_hash_ths: [f64; 5],
-    pub generation_hash_ths: Vec<f64>,
-    pub running_hash_ths: f64,
-    pub idle_hash_ths: f64,
-    pub running_power_w: f64,
-    /// Operators by installed hash, largest first, and their installed hash (for the Nakamoto count).
-    pub ranked_operators: Vec<u32>,
-    pub ranked_installed_ths: Vec<f64>,
-    /// How much of the ranking is in order (the rest is below `ranked_installed_ths[ranked_sorted]`).
-    pub ranked_sorted: usize,
-    /// How much of the ranking to sort at the next rebuild.
-    pub ranked_head: usize,
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
     pub operators_by_kind: [u32; 5],
     pub ai_mw_total: f64,
     pub ai_pending_mw_total: f64,
-    pub scratch: Vec<f64>,
     pub weights: Vec<f64>,
 
-    // Windows over blocks.
-    work_window: VecDeque<f64>,
-    pool_blocks_window: VecDeque<Vec<u32>>,
-    pool_blocks_window_sum: Vec<u32>,
-    pool_blocks_today: Vec<u32>,
-
-    // Output.
-    /// The days to record (`None`: every day).
-    pub recorded: Option<Vec<bool>>,
-    pub records: Vec<DailyRecord>,
-    pub pool_shares: Vec<Vec<f64>>,
-    pub generation_running: Vec<Vec<f64>>,
-    pub retargets: Vec<Retarget>,
-    pub pool_rewards_sats: Vec<u64>,
-    pub subsidy_sats_total: u64,
-    pub fees_sats_total: u64,
-    pub blocks_total: u64,
     pub entries: u32,
     pub exits: u32,
     pub start_operators: u32,
@@ -199,24 +142,17 @@ impl<'a> Sim<'a> {
         let pool_count = pools.len();
         let mut sim = Sim {
             sc,
+            chain: ChainState::new(sc, pool_count),
+            fleet: Fleet::new(pool_count),
+            out: Recorder::new(days as usize, pool_count),
             days,
             generations,
             prices,
             fees: Fees::new(sc),
-            mempool: Mempool::default(),
-            // One 10-minute flow of fees waits at the start.
-            fee_clock_s: -crate::chain::TARGET_BLOCK_INTERVAL_S,
-            fee_level_btc: sc.fee_btc_per_block,
-            fees_sats_today: 0,
             curtailed_share: 0.0,
             rng_blocks: rng::stream(sc.seed, Stream::Blocks),
             rng: rng::stream(sc.seed, Stream::Decisions),
-            height: sc.start_height,
-            difficulty: sc.start_difficulty_t * 1e12,
-            time_s: 0.0,
-            window: chain::DifficultyWindow::at_tip(sc.start_height, 0.0),
             operators: Vec::new(),
-            lots: Vec::new(),
             pools,
             pool_entity,
             entity_count,
@@ -234,13 +170,8 @@ impl<'a> Sim<'a> {
             month_value_per_reward: 0.0,
             month_reward_sum: 0.0,
             restructurings: 0,
-            events: Vec::new(),
-            last_top_share: 0.0,
-            stalled_yesterday: false,
             candidates_drawn: 0,
             by_power: Vec::new(),
-            last_block_s: 0.0,
-            longest_gap_s: 0.0,
             max_operators: 4 * sc.operators as usize,
             today: 0,
             date: sc.start_date,
@@ -249,48 +180,16 @@ impl<'a> Sim<'a> {
             power_trend: 1.0,
             month_hashprice_sum: 0.0,
             month_days: 0,
-            totals: Totals::default(),
-            sorted_lots: Vec::new(),
-            sorted_until: 0,
-            settled_x: 0.0,
-            pending_off: BinaryHeap::new(),
-            cumulative_hashprice: vec![0.0],
-            cumulative_trend: vec![0.0],
-            pool_hash_ths: vec![0.0; pool_count],
-            kind_hash_ths: [0.0; 5],
-            generation_hash_ths: Vec::new(),
-            running_hash_ths: 0.0,
-            idle_hash_ths: 0.0,
-            running_power_w: 0.0,
-            ranked_operators: Vec::new(),
-            ranked_installed_ths: Vec::new(),
-            ranked_sorted: 0,
-            ranked_head: RANKED_HEAD_MIN,
             operators_by_kind: [0; 5],
             ai_mw_total: 0.0,
             ai_pending_mw_total: 0.0,
-            scratch: Vec::new(),
             weights: Vec::new(),
-            work_window: VecDeque::with_capacity(ESTIMATE_WINDOW_DAYS + 1),
-            pool_blocks_window: VecDeque::with_capacity(BLOCK_WINDOW_DAYS + 1),
-            pool_blocks_window_sum: vec![0; pool_count],
-            pool_blocks_today: vec![0; pool_count],
-            totals_need_count: true,
-            recorded: None,
-            records: Vec::with_capacity(days as usize),
-            pool_shares: Vec::with_capacity(days as usize),
-            generation_running: Vec::with_capacity(days as usize),
-            retargets: Vec::new(),
-            pool_rewards_sats: vec![0; pool_count],
-            subsidy_sats_total: 0,
-            fees_sats_total: 0,
-            blocks_total: 0,
             entries: 0,
             exits: 0,
             start_operators: sc.operators,
         };
-        let first_reward = crate::expectations::reward_btc(sim.height, sim.fees.expected_btc(0));
-        sim.hashprice = chain::hashprice_usd_per_ph_day(first_reward, sim.prices[0], sim.difficulty);
+        let first_reward = crate::expectations::reward_btc(sim.chain.height, sim.fees.expected_btc(0));
+        sim.hashprice = chain::hashprice_usd_per_ph_day(first_reward, sim.prices[0], sim.chain.difficulty);
         sim.market_value_per_reward = sim.hashprice / first_reward.max(1e-12);
         sim.populate();
         sim
@@ -354,8 +253,8 @@ impl<'a> Sim<'a> {
                     let mut lot = Lot::new(index, &operator, generation as u16, spec, units);
                     lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.hashprice, 1.0);
                     fleet_mw += lot.power_w / 1e6;
-                    operator.lots.push(self.lots.len() as u32);
-                    self.lots.push(lot);
+                    operator.lots.push(self.fleet.lots.len() as u32);
+                    self.fleet.lots.push(lot);
                 }
                 operator.site_mw = fleet_mw * (1.05 + 0.25 * rng.random::<f64>());
                 operator.ai_eligible =
@@ -363,7 +262,7 @@ impl<'a> Sim<'a> {
                 self.operators.push(operator);
             }
         }
-        self.settled_x = self.hashprice;
+        self.fleet.settled_x = self.hashprice;
         self.seed_order_pipeline();
         self.assign_starting_pools(&mut rng);
         self.rebuild_lots();
@@ -395,7 +294,7 @@ impl<'a> Sim<'a> {
         let generation = self.generations[generation_index].clone();
         let buys = |kind: OperatorKind| matches!(kind, OperatorKind::LargePrivate | OperatorKind::PublicMiner | OperatorKind::Stranded);
         let mut fleet_ths = vec![0.0; self.operators.len()];
-        for lot in &self.lots {
+        for lot in &self.fleet.lots {
             fleet_ths[lot.operator as usize] += lot.hash_ths;
         }
         let total: f64 = (0..self.operators.len()).filter(|i| buys(self.operators[*i].kind)).map(|i| fleet_ths[i]).sum();
@@ -425,7 +324,7 @@ impl<'a> Sim<'a> {
     /// lacks most when it fits nowhere), so lumpy operators cannot overfill a pool.
     fn assign_starting_pools(&mut self, rng: &mut ChaCha8Rng) {
         let mut fleet_ths = vec![0.0; self.operators.len()];
-        for lot in &self.lots {
+        for lot in &self.fleet.lots {
             fleet_ths[lot.operator as usize] += lot.hash_ths;
         }
         let mut order: Vec<usize> = (0..self.operators.len()).collect();
@@ -463,7 +362,7 @@ impl<'a> Sim<'a> {
                 *slot = true;
             }
         }
-        self.recorded = Some(wanted);
+        self.out.recorded = Some(wanted);
     }
 
     /// Runs every day and returns the result.
@@ -487,16 +386,16 @@ impl<'a> Sim<'a> {
         self.date = market::day_date(self.sc.start_date, day);
         self.price_usd = self.prices[day as usize];
         let fee_btc = self.fees.next_day_btc(day);
-        self.fee_level_btc = fee_btc;
+        self.chain.fee_level_btc = fee_btc;
         self.power_trend = market::power_trend_factor(self.sc, day);
         self.curtailed_share = market::curtailed_share(self.sc, day);
         self.spell_start_day = day;
         self.deliver_due_orders();
-        let reward_btc = crate::expectations::reward_btc(self.height, fee_btc);
-        self.hashprice = chain::hashprice_usd_per_ph_day(reward_btc, self.price_usd, self.difficulty);
+        let reward_btc = crate::expectations::reward_btc(self.chain.height, fee_btc);
+        self.hashprice = chain::hashprice_usd_per_ph_day(reward_btc, self.price_usd, self.chain.difficulty);
         self.run_or_idle();
-        let difficulty_before = self.difficulty;
-        let retargets_before = self.retargets.len();
+        let difficulty_before = self.chain.difficulty;
+        let retargets_before = self.chain.retargets.len();
         let day_blocks = self.mine_day();
         self.record_day(day_blocks, difficulty_before, retargets_before);
         self.month_reward_sum += reward_btc;
@@ -517,28 +416,28 @@ impl<'a> Sim<'a> {
         let x = self.hashprice / self.power_trend;
         let on = 1.0 + self.sc.run_hysteresis_pct / 100.0;
         let off = 1.0 - self.sc.run_hysteresis_pct / 100.0;
-        let previous = self.settled_x;
+        let previous = self.fleet.settled_x;
         let breakeven = |lots: &[Lot], index: u32| lots[index as usize].breakeven_usd_per_ph_day;
         if x > previous {
-            let low = self.sorted_lots.partition_point(|&i| breakeven(&self.lots, i) < previous / on);
-            let high = self.sorted_lots.partition_point(|&i| Lot::switches_on(breakeven(&self.lots, i), x, on));
+            let low = self.fleet.sorted_lots.partition_point(|&i| breakeven(&self.fleet.lots, i) < previous / on);
+            let high = self.fleet.sorted_lots.partition_point(|&i| Lot::switches_on(breakeven(&self.fleet.lots, i), x, on));
             for position in low..high {
-                let index = self.sorted_lots[position] as usize;
-                if !self.lots[index].running {
+                let index = self.fleet.sorted_lots[position] as usize;
+                if !self.fleet.lots[index].running {
                     self.switch(index, true);
                 }
             }
         } else if x < previous {
-            let low = self.sorted_lots.partition_point(|&i| !Lot::switches_off(breakeven(&self.lots, i), x, off));
-            let high = self.sorted_lots.partition_point(|&i| breakeven(&self.lots, i) <= previous / off);
+            let low = self.fleet.sorted_lots.partition_point(|&i| !Lot::switches_off(breakeven(&self.fleet.lots, i), x, off));
+            let high = self.fleet.sorted_lots.partition_point(|&i| breakeven(&self.fleet.lots, i) <= previous / off);
             for position in low..high {
-                let index = self.sorted_lots[position] as usize;
+                let index = self.fleet.sorted_lots[position] as usize;
                 self.fall_below(index);
             }
         }
         // Lots added since the last rebuild are not in the sorted order: check each.
-        for index in self.sorted_until..self.lots.len() {
-            let lot = &self.lots[index];
+        for index in self.fleet.sorted_until..self.fleet.lots.len() {
+            let lot = &self.fleet.lots[index];
             if lot.units == 0 {
                 continue;
             }
@@ -551,9 +450,9 @@ impl<'a> Sim<'a> {
         // Lots whose delay is up switch off if they are still below their point.
         // Due days differ by kind and lot: the heap hands them out in order, so a lot
         // never waits behind one due later.
-        while self.pending_off.peek().is_some_and(|Reverse((due, _))| *due <= self.today) {
-            let Reverse((due, index)) = self.pending_off.pop().expect("checked");
-            let lot = &mut self.lots[index as usize];
+        while self.fleet.pending_off.peek().is_some_and(|Reverse((due, _))| *due <= self.today) {
+            let Reverse((due, index)) = self.fleet.pending_off.pop().expect("checked");
+            let lot = &mut self.fleet.lots[index as usize];
             if lot.pending_off_day != due {
                 continue;
             }
@@ -562,20 +461,20 @@ impl<'a> Sim<'a> {
                 self.switch(index as usize, false);
             }
         }
-        self.settled_x = x;
-        let hashprice_so_far = self.cumulative_hashprice[self.today as usize];
-        let trend_so_far = self.cumulative_trend[self.today as usize];
+        self.fleet.settled_x = x;
+        let hashprice_so_far = self.fleet.cumulative_hashprice[self.today as usize];
+        let trend_so_far = self.fleet.cumulative_trend[self.today as usize];
         // Curtailed machines earn nothing and draw nothing that day.
         let working = 1.0 - self.curtailed_share;
-        self.cumulative_hashprice.push(hashprice_so_far + self.hashprice * working);
-        self.cumulative_trend.push(trend_so_far + self.power_trend * working);
-        self.refresh_views();
+        self.fleet.cumulative_hashprice.push(hashprice_so_far + self.hashprice * working);
+        self.fleet.cumulative_trend.push(trend_so_far + self.power_trend * working);
+        self.fleet.refresh_views();
     }
 
     /// A running lot has fallen below its switch-off point: it switches off
     /// after `switch_off_days`, if it is still below then.
     fn fall_below(&mut self, index: usize) {
-        let lot = &mut self.lots[index];
+        let lot = &mut self.fleet.lots[index];
         if !lot.running || lot.pending_off_day != operators::NOT_PENDING {
             return;
         }
@@ -590,38 +489,38 @@ impl<'a> Sim<'a> {
             self.switch(index, false);
         } else {
             lot.pending_off_day = self.today + delay;
-            self.pending_off.push(Reverse((self.today + delay, index as u32)));
+            self.fleet.pending_off.push(Reverse((self.today + delay, index as u32)));
         }
     }
 
     /// Switches one lot on or off, closing its running spell and moving its hash in the totals.
     pub(crate) fn switch(&mut self, index: usize, on: bool) {
-        let lot = &mut self.lots[index];
+        let lot = &mut self.fleet.lots[index];
         if on {
             lot.running = true;
             lot.on_since_day = self.today;
         } else {
-            lot.close_spell(self.today, &self.cumulative_hashprice, &self.cumulative_trend);
+            lot.close_spell(self.today, &self.fleet.cumulative_hashprice, &self.fleet.cumulative_trend);
             lot.running = false;
         }
         let sign = if on { 1 } else { -1 };
-        self.totals.add(lot, sign);
+        self.fleet.totals.add(lot, sign);
     }
 
     /// Changes a lot's unit count now, booking its spell so far at the old
     /// count and keeping the totals exact.
     pub(crate) fn change_units(&mut self, index: usize, units: u32) {
-        let generation = &self.generations[self.lots[index].generation as usize];
-        let lot = &mut self.lots[index];
-        lot.close_spell(self.spell_start_day, &self.cumulative_hashprice, &self.cumulative_trend);
-        self.totals.installed_hash -= lot.hash_milli;
+        let generation = &self.generations[self.fleet.lots[index].generation as usize];
+        let lot = &mut self.fleet.lots[index];
+        lot.close_spell(self.spell_start_day, &self.fleet.cumulative_hashprice, &self.fleet.cumulative_trend);
+        self.fleet.totals.installed_hash -= lot.hash_milli;
         if lot.running {
-            self.totals.add(lot, -1);
+            self.fleet.totals.add(lot, -1);
         }
         lot.set_units(units, generation);
-        self.totals.installed_hash += lot.hash_milli;
+        self.fleet.totals.installed_hash += lot.hash_milli;
         if lot.running {
-            self.totals.add(lot, 1);
+            self.fleet.totals.add(lot, 1);
         }
     }
 
@@ -633,66 +532,51 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Converts the exact totals into today's TH/s and W views.
-    fn refresh_views(&mut self) {
-        let ths = |milli: i64| milli as f64 / 1_000.0;
-        self.pool_hash_ths.clear();
-        self.pool_hash_ths.extend(self.totals.pool.iter().map(|h| ths(*h)));
-        self.generation_hash_ths.clear();
-        self.generation_hash_ths.extend(self.totals.generation.iter().map(|h| ths(*h)));
-        for (view, total) in self.kind_hash_ths.iter_mut().zip(self.totals.kind) {
-            *view = ths(total);
-        }
-        self.running_hash_ths = ths(self.totals.running_hash);
-        self.idle_hash_ths = ths(self.totals.installed_hash - self.totals.running_hash);
-        self.running_power_w = self.totals.running_power as f64 / 1_000.0;
-    }
-
     /// Mines the day's blocks; returns how many came.
     fn mine_day(&mut self) -> u32 {
         let day_end_s = f64::from(self.today + 1) * 86_400.0;
-        self.pool_blocks_today.iter_mut().for_each(|b| *b = 0);
-        self.fees_sats_today = 0;
-        let (level, capacity) = (self.fee_level_btc, self.sc.fee_block_capacity_blocks);
+        self.out.pool_blocks_today.iter_mut().for_each(|b| *b = 0);
+        self.chain.fees_sats_today = 0;
+        let (level, capacity) = (self.chain.fee_level_btc, self.sc.fee_block_capacity_blocks);
         // Blocks are found by the hash not curtailed; each pool's share is unchanged.
-        let total_hash = self.running_hash_ths;
+        let total_hash = self.fleet.running_hash_ths;
         let mining_hash = total_hash * (1.0 - self.curtailed_share);
         let mut blocks = 0u32;
         let mut work = 0.0;
-        let mut rate_per_s = mining_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
-        while let Some(time_s) = chain::next_block_time_s(self.time_s, day_end_s, rate_per_s, rng::exp1(&mut self.rng_blocks)) {
-            self.time_s = time_s;
-            self.longest_gap_s = self.longest_gap_s.max(time_s - self.last_block_s);
-            self.last_block_s = time_s;
-            self.height += 1;
+        let mut rate_per_s = mining_hash * 1e12 / (self.chain.difficulty * HASHES_PER_DIFFICULTY);
+        while let Some(time_s) = chain::next_block_time_s(self.chain.time_s, day_end_s, rate_per_s, rng::exp1(&mut self.rng_blocks)) {
+            self.chain.time_s = time_s;
+            self.chain.longest_gap_s = self.chain.longest_gap_s.max(time_s - self.chain.last_block_s);
+            self.chain.last_block_s = time_s;
+            self.chain.height += 1;
             blocks += 1;
-            work += self.difficulty;
+            work += self.chain.difficulty;
             let pool = self.draw_pool(total_hash);
-            let subsidy = chain::subsidy_sats(self.height);
-            if self.height % HALVING_INTERVAL_BLOCKS == 0 {
+            let subsidy = chain::subsidy_sats(self.chain.height);
+            if self.chain.height % HALVING_INTERVAL_BLOCKS == 0 {
                 self.note_halving(subsidy);
             }
-            let fee_btc = self.mempool.block_fees_btc(time_s - self.fee_clock_s, level, capacity);
-            self.fee_clock_s = time_s;
+            let fee_btc = self.chain.mempool.block_fees_btc(time_s - self.chain.fee_clock_s, level, capacity);
+            self.chain.fee_clock_s = time_s;
             let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64).max(0.0) as u64;
-            self.fees_sats_today += fee_sats;
-            self.subsidy_sats_total += subsidy;
-            self.fees_sats_total += fee_sats;
-            self.pool_rewards_sats[pool] += subsidy + fee_sats;
-            self.pool_blocks_today[pool] += 1;
-            if let Some((difficulty, timespan_s)) = self.window.on_block(self.height, time_s, self.difficulty) {
+            self.chain.fees_sats_today += fee_sats;
+            self.chain.subsidy_sats_total += subsidy;
+            self.chain.fees_sats_total += fee_sats;
+            self.chain.pool_rewards_sats[pool] += subsidy + fee_sats;
+            self.out.pool_blocks_today[pool] += 1;
+            if let Some((difficulty, timespan_s)) = self.chain.window.on_block(self.chain.height, time_s, self.chain.difficulty) {
                 self.record_retarget(difficulty, timespan_s);
-                rate_per_s = mining_hash * 1e12 / (self.difficulty * HASHES_PER_DIFFICULTY);
+                rate_per_s = mining_hash * 1e12 / (self.chain.difficulty * HASHES_PER_DIFFICULTY);
             }
         }
-        self.longest_gap_s = self.longest_gap_s.max(day_end_s - self.last_block_s);
-        self.mempool.accrue(day_end_s - self.fee_clock_s, level);
-        self.fee_clock_s = day_end_s;
-        self.time_s = day_end_s;
-        self.blocks_total += u64::from(blocks);
-        self.work_window.push_back(work);
-        if self.work_window.len() > ESTIMATE_WINDOW_DAYS {
-            self.work_window.pop_front();
+        self.chain.longest_gap_s = self.chain.longest_gap_s.max(day_end_s - self.chain.last_block_s);
+        self.chain.mempool.accrue(day_end_s - self.chain.fee_clock_s, level);
+        self.chain.fee_clock_s = day_end_s;
+        self.chain.time_s = day_end_s;
+        self.chain.blocks_total += u64::from(blocks);
+        self.out.work_window.push_back(work);
+        if self.out.work_window.len() > ESTIMATE_WINDOW_DAYS {
+            self.out.work_window.pop_front();
         }
         blocks
     }
@@ -700,11 +584,11 @@ impl<'a> Sim<'a> {
     fn note_halving(&mut self, subsidy_sats: u64) {
         let btc = subsidy_sats as f64 / SATS_PER_BTC as f64;
         let text = if subsidy_sats == 0 {
-            format!("Block {} brought the last halving: from now on miners are paid by fees alone.", self.height)
+            format!("Block {} brought the last halving: from now on miners are paid by fees alone.", self.chain.height)
         } else {
             format!(
                 "The subsidy halved to {btc} BTC a block at block {}: miners' income from new coins fell by half overnight.",
-                self.height
+                self.chain.height
             )
         };
         self.note(EventKind::Halving, btc, text);
@@ -712,25 +596,25 @@ impl<'a> Sim<'a> {
 
     /// Notes an event today.
     pub(crate) fn note(&mut self, kind: EventKind, value: f64, text: String) {
-        self.events.push(RunEvent { day: self.today, date: self.date.to_string(), kind, value, text });
+        self.out.events.push(RunEvent { day: self.today, date: self.date.to_string(), kind, value, text });
     }
 
     fn draw_pool(&mut self, total_hash: f64) -> usize {
         let mut target = self.rng_blocks.random::<f64>() * total_hash;
-        for (index, hash) in self.pool_hash_ths.iter().enumerate() {
+        for (index, hash) in self.fleet.pool_hash_ths.iter().enumerate() {
             if target < *hash {
                 return index;
             }
             target -= hash;
         }
-        self.pool_hash_ths.iter().rposition(|h| *h > 0.0).unwrap_or(0)
+        self.fleet.pool_hash_ths.iter().rposition(|h| *h > 0.0).unwrap_or(0)
     }
 
     fn record_retarget(&mut self, difficulty: f64, timespan_s: i64) {
-        let old = self.difficulty;
-        self.difficulty = difficulty;
-        self.retargets.push(Retarget {
-            height: self.height,
+        let old = self.chain.difficulty;
+        self.chain.difficulty = difficulty;
+        self.chain.retargets.push(Retarget {
+            height: self.chain.height,
             day: self.today,
             date: self.date.to_string(),
             old_difficulty_t: old / 1e12,
@@ -744,66 +628,67 @@ impl<'a> Sim<'a> {
         let sc = self.sc;
         // Explorer-style windows.
         let mut today_blocks = Vec::new();
-        if self.pool_blocks_window.len() >= BLOCK_WINDOW_DAYS {
-            if let Some(old) = self.pool_blocks_window.pop_front() {
-                for (sum, gone) in self.pool_blocks_window_sum.iter_mut().zip(&old) {
+        if self.out.pool_blocks_window.len() >= BLOCK_WINDOW_DAYS {
+            if let Some(old) = self.out.pool_blocks_window.pop_front() {
+                for (sum, gone) in self.out.pool_blocks_window_sum.iter_mut().zip(&old) {
                     *sum -= gone;
                 }
                 today_blocks = old;
             }
         }
         today_blocks.clear();
-        today_blocks.extend_from_slice(&self.pool_blocks_today);
-        for (sum, today) in self.pool_blocks_window_sum.iter_mut().zip(&today_blocks) {
+        today_blocks.extend_from_slice(&self.out.pool_blocks_today);
+        for (sum, today) in self.out.pool_blocks_window_sum.iter_mut().zip(&today_blocks) {
             *sum += today;
         }
-        self.pool_blocks_window.push_back(today_blocks);
-        if blocks == 0 && !self.stalled_yesterday {
+        self.out.pool_blocks_window.push_back(today_blocks);
+        if blocks == 0 && !self.out.stalled_yesterday {
             self.note(
                 EventKind::ChainStall,
                 0.0,
                 "A whole day passed without a block: the machines switched on cannot find one at this difficulty.".into(),
             );
         }
-        self.stalled_yesterday = blocks == 0;
+        self.out.stalled_yesterday = blocks == 0;
         // Days nobody asked for keep their windows but skip the rest.
-        if self.recorded.as_ref().is_some_and(|wanted| !wanted.get(self.today as usize).copied().unwrap_or(false)) {
+        if self.out.recorded.as_ref().is_some_and(|wanted| !wanted.get(self.today as usize).copied().unwrap_or(false)) {
             return;
         }
-        let window_blocks: Vec<f64> = self.pool_blocks_window_sum.iter().map(|b| f64::from(*b)).collect();
-        let by_blocks = metrics::Concentration::of(&window_blocks, &mut self.scratch);
-        let estimate_hs = self.work_window.iter().sum::<f64>() * HASHES_PER_DIFFICULTY / (self.work_window.len() as f64 * 86_400.0);
+        let window_blocks: Vec<f64> = self.out.pool_blocks_window_sum.iter().map(|b| f64::from(*b)).collect();
+        let by_blocks = metrics::Concentration::of(&window_blocks, &mut self.out.scratch);
+        let estimate_hs = self.out.work_window.iter().sum::<f64>() * HASHES_PER_DIFFICULTY / (self.out.work_window.len() as f64 * 86_400.0);
 
-        let switched_on = self.running_hash_ths;
+        let switched_on = self.fleet.running_hash_ths;
         let total = switched_on * (1.0 - self.curtailed_share);
-        let shares: Vec<f64> = self.pool_hash_ths.iter().map(|h| if switched_on > 0.0 { h / switched_on } else { 0.0 }).collect();
-        let entity_hash = metrics::grouped(&self.pool_hash_ths, &self.pool_entity, self.entity_count);
-        let by_pool = metrics::Concentration::of(&self.pool_hash_ths, &mut self.scratch);
-        let by_entity = metrics::Concentration::of(&entity_hash, &mut self.scratch);
+        let shares: Vec<f64> = self.fleet.pool_hash_ths.iter().map(|h| if switched_on > 0.0 { h / switched_on } else { 0.0 }).collect();
+        let entity_hash = metrics::grouped(&self.fleet.pool_hash_ths, &self.pool_entity, self.entity_count);
+        let by_pool = metrics::Concentration::of(&self.fleet.pool_hash_ths, &mut self.out.scratch);
+        let by_entity = metrics::Concentration::of(&entity_hash, &mut self.out.scratch);
         let nakamoto_operators = self.nakamoto_operators();
         let top = by_pool.top1;
         for (line, kind) in [(0.25, EventKind::PoolAbove25), (0.5, EventKind::PoolAbove50)] {
-            if self.last_top_share < line && top >= line && !self.records.is_empty() {
-                let leader = self.pool_hash_ths.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
+            if self.out.last_top_share < line && top >= line && !self.out.records.is_empty() {
+                let leader = self.fleet.pool_hash_ths.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
                 let name = self.pools[leader].name.clone();
                 self.note(kind, top * 100.0, format!("{name} rose above {:.0}% of the hash rate ({:.1}%).", line * 100.0, top * 100.0));
             }
         }
-        self.last_top_share = top;
+        self.out.last_top_share = top;
 
-        let subsidy_btc = issued_today_btc(self.height, blocks);
-        let fees_btc = self.fees_sats_today as f64 / SATS_PER_BTC as f64;
+        let subsidy_btc = issued_today_btc(self.chain.height, blocks);
+        let fees_btc = self.chain.fees_sats_today as f64 / SATS_PER_BTC as f64;
         let revenue_btc = subsidy_btc + fees_btc;
         let budget_usd = revenue_btc * self.price_usd;
-        let supply_btc = chain::supply_sats(self.height) as f64 / SATS_PER_BTC as f64;
+        let supply_btc = chain::supply_sats(self.chain.height) as f64 / SATS_PER_BTC as f64;
         let best = self.best_generation_on_sale();
         let new_price_th = hardware::new_price_usd_per_th(best, sc, self.hashprice);
         // The attacker needs more hash than the honest network: 51/49 of it, so
         // that it holds 51% of all hash once it joins.
         let attack_ths = total * 51.0 / 49.0;
         // What the network pays per day on average at today's reward (144 blocks), not one day's luck.
-        let expected_budget_usd =
-            crate::expectations::BLOCKS_PER_DAY * crate::expectations::reward_btc(self.height, self.fee_level_btc) * self.price_usd;
+        let expected_budget_usd = crate::expectations::BLOCKS_PER_DAY
+            * crate::expectations::reward_btc(self.chain.height, self.chain.fee_level_btc)
+            * self.price_usd;
         let attack_mw = attack_ths * best.j_per_th / 1e6;
         let median_power = sc.power_price_median_usd_per_kwh * self.power_trend;
         let attack_buy =
@@ -812,14 +697,14 @@ impl<'a> Sim<'a> {
         let operators_by_kind = self.operators_by_kind;
         let (ai_mw, ai_pending) = (self.ai_mw_total, self.ai_pending_mw_total);
         let retarget_change =
-            if self.retargets.len() > retargets_before { (self.difficulty / difficulty_before - 1.0) * 100.0 } else { 0.0 };
+            if self.chain.retargets.len() > retargets_before { (self.chain.difficulty / difficulty_before - 1.0) * 100.0 } else { 0.0 };
         let eh = |ths: f64| ths / 1e6;
-        self.records.push(DailyRecord {
+        self.out.records.push(DailyRecord {
             day: self.today,
             date: self.date.to_string(),
-            height: self.height,
+            height: self.chain.height,
             price_usd: self.price_usd,
-            difficulty: self.difficulty,
+            difficulty: self.chain.difficulty,
             hashrate_ehs: eh(total),
             hashrate_7d_est_ehs: estimate_hs / 1e18,
             hashprice_usd_per_ph_day: self.hashprice,
@@ -835,8 +720,8 @@ impl<'a> Sim<'a> {
             },
             attack_cost_rent_usd_per_hour: attack_rent,
             attack_cost_buy_usd: attack_buy,
-            idle_hashrate_ehs: eh(self.idle_hash_ths),
-            attack_rentable_share: if attack_ths > 0.0 { (self.idle_hash_ths / attack_ths).min(1.0) } else { 0.0 },
+            idle_hashrate_ehs: eh(self.fleet.idle_hash_ths),
+            attack_rentable_share: if attack_ths > 0.0 { (self.fleet.idle_hash_ths / attack_ths).min(1.0) } else { 0.0 },
             curtailed_hashrate_ehs: eh(switched_on - total),
             nakamoto_pools: by_pool.nakamoto,
             nakamoto_entities: by_entity.nakamoto,
@@ -850,9 +735,9 @@ impl<'a> Sim<'a> {
             ai_mw,
             ai_mw_pending: ai_pending,
             operators_active: operators_by_kind.iter().sum(),
-            energy_gw: self.running_power_w * (1.0 - self.curtailed_share) / 1e9,
-            energy_twh_per_year: self.running_power_w * (1.0 - self.curtailed_share) / 1e9 * 8.766,
-            fleet_j_per_th: if switched_on > 0.0 { self.running_power_w / switched_on } else { 0.0 },
+            energy_gw: self.fleet.running_power_w * (1.0 - self.curtailed_share) / 1e9,
+            energy_twh_per_year: self.fleet.running_power_w * (1.0 - self.curtailed_share) / 1e9 * 8.766,
+            fleet_j_per_th: if switched_on > 0.0 { self.fleet.running_power_w / switched_on } else { 0.0 },
             mean_block_interval_s: 86_400.0 / f64::from(blocks.max(1)),
             difficulty_change_pct: retarget_change,
             supply_btc,
@@ -863,14 +748,14 @@ impl<'a> Sim<'a> {
             operators_public_miner: operators_by_kind[2],
             operators_manufacturer: operators_by_kind[3],
             operators_stranded: operators_by_kind[4],
-            hashrate_ehs_small_private: eh(self.kind_hash_ths[0]),
-            hashrate_ehs_large_private: eh(self.kind_hash_ths[1]),
-            hashrate_ehs_public_miner: eh(self.kind_hash_ths[2]),
-            hashrate_ehs_manufacturer: eh(self.kind_hash_ths[3]),
-            hashrate_ehs_stranded: eh(self.kind_hash_ths[4]),
+            hashrate_ehs_small_private: eh(self.fleet.kind_hash_ths[0]),
+            hashrate_ehs_large_private: eh(self.fleet.kind_hash_ths[1]),
+            hashrate_ehs_public_miner: eh(self.fleet.kind_hash_ths[2]),
+            hashrate_ehs_manufacturer: eh(self.fleet.kind_hash_ths[3]),
+            hashrate_ehs_stranded: eh(self.fleet.kind_hash_ths[4]),
         });
-        self.pool_shares.push(shares);
-        self.generation_running.push(self.generation_hash_ths.iter().map(|h| h / 1e6).collect());
+        self.out.pool_shares.push(shares);
+        self.out.generation_running.push(self.fleet.generation_hash_ths.iter().map(|h| h / 1e6).collect());
     }
 
     /// The most efficient generation sold new today (the catalogue's last before any release).
@@ -887,25 +772,25 @@ impl<'a> Sim<'a> {
     /// ranks operators for the Nakamoto count, and sizes per-pool arrays.
     pub fn rebuild_lots(&mut self) {
         // Compact in place (a fresh vector each month would cost page faults).
-        let mut new_index = vec![u32::MAX; self.lots.len()];
+        let mut new_index = vec![u32::MAX; self.fleet.lots.len()];
         let mut kept_count = 0;
         for (old, slot) in new_index.iter_mut().enumerate() {
-            if self.lots[old].units > 0 {
+            if self.fleet.lots[old].units > 0 {
                 *slot = kept_count as u32;
                 if kept_count != old {
-                    self.lots.swap(kept_count, old);
+                    self.fleet.lots.swap(kept_count, old);
                 }
                 kept_count += 1;
             }
         }
-        self.lots.truncate(kept_count);
+        self.fleet.lots.truncate(kept_count);
         // The breakeven order: survivors keep theirs, newcomers are sorted and merged in.
-        let lots = &self.lots;
+        let lots = &self.fleet.lots;
         let key = |i: &u32| (lots[*i as usize].breakeven_usd_per_ph_day, *i);
-        let kept: Vec<u32> = self.sorted_lots.iter().map(|&i| new_index[i as usize]).filter(|&i| i != u32::MAX).collect();
+        let kept: Vec<u32> = self.fleet.sorted_lots.iter().map(|&i| new_index[i as usize]).filter(|&i| i != u32::MAX).collect();
         // Sorted as (breakeven, index) pairs side by side: the same order, fewer cache misses.
         let mut fresh_keys: Vec<(f64, u32)> =
-            new_index[self.sorted_until.min(new_index.len())..].iter().filter(|&&i| i != u32::MAX).map(key).collect();
+            new_index[self.fleet.sorted_until.min(new_index.len())..].iter().filter(|&&i| i != u32::MAX).map(key).collect();
         fresh_keys.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let fresh: Vec<u32> = fresh_keys.into_iter().map(|(_, i)| i).collect();
         let mut merged = Vec::with_capacity(kept.len() + fresh.len());
@@ -922,9 +807,9 @@ impl<'a> Sim<'a> {
         }
         merged.extend_from_slice(&kept[a..]);
         merged.extend_from_slice(&fresh[b..]);
-        self.sorted_lots = merged;
-        self.sorted_until = self.lots.len();
-        self.pending_off = std::mem::take(&mut self.pending_off)
+        self.fleet.sorted_lots = merged;
+        self.fleet.sorted_until = self.fleet.lots.len();
+        self.fleet.pending_off = std::mem::take(&mut self.fleet.pending_off)
             .into_iter()
             .filter_map(|Reverse((due, old))| {
                 let new = *new_index.get(old as usize)?;
@@ -937,7 +822,7 @@ impl<'a> Sim<'a> {
         }
         let pool_count = self.pools.len();
         let mut installed = vec![0.0; self.operators.len()];
-        for (index, lot) in self.lots.iter_mut().enumerate() {
+        for (index, lot) in self.fleet.lots.iter_mut().enumerate() {
             let operator = &mut self.operators[lot.operator as usize];
             operator.lots.push(index as u32);
             lot.pool = operator.pool;
@@ -945,42 +830,42 @@ impl<'a> Sim<'a> {
         }
         // The totals are kept exact as lots change; counted afresh only at the start
         // (and checked against a fresh count in debug builds).
-        if self.totals_need_count {
-            self.totals = self.count_totals();
-            self.totals_need_count = false;
+        if self.fleet.totals_need_count {
+            self.fleet.totals = self.count_totals();
+            self.fleet.totals_need_count = false;
         }
-        self.totals.operator.resize(self.operators.len(), 0);
+        self.fleet.totals.operator.resize(self.operators.len(), 0);
         #[cfg(debug_assertions)]
         {
-            let kept = &self.totals;
+            let kept = &self.fleet.totals;
             let counted = self.count_totals();
             debug_assert!(kept.pool == counted.pool && kept.kind == counted.kind && kept.generation == counted.generation);
             debug_assert!(kept.operator == counted.operator && kept.running_hash == counted.running_hash);
             debug_assert_eq!(kept.running_power, counted.running_power);
             debug_assert_eq!(kept.installed_hash, counted.installed_hash);
         }
-        self.pool_blocks_today.resize(pool_count, 0);
-        self.pool_blocks_window_sum.resize(pool_count, 0);
-        for day in &mut self.pool_blocks_window {
+        self.out.pool_blocks_today.resize(pool_count, 0);
+        self.out.pool_blocks_window_sum.resize(pool_count, 0);
+        for day in &mut self.out.pool_blocks_window {
             day.resize(pool_count, 0);
         }
-        self.pool_rewards_sats.resize(pool_count, 0);
+        self.chain.pool_rewards_sats.resize(pool_count, 0);
         let (entity, count) = pools::controller_groups(self.pools.iter().map(|p| p.controller.as_str()));
         self.pool_entity = entity;
         self.entity_count = count;
-        self.refresh_views();
+        self.fleet.refresh_views();
         // Operators by installed hash, for the daily Nakamoto count.
         // Only the head of the ranking is sorted; the rest waits until a day needs it.
         let mut ranked: Vec<u32> = (0..self.operators.len() as u32).filter(|i| installed[*i as usize] > 0.0).collect();
         let order = |a: &u32, b: &u32| installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b));
-        let head = self.ranked_head.min(ranked.len());
+        let head = self.out.ranked_head.min(ranked.len());
         if head < ranked.len() {
             ranked.select_nth_unstable_by(head, order);
         }
         ranked[..head].sort_unstable_by(order);
-        self.ranked_sorted = head;
-        self.ranked_installed_ths = ranked.iter().map(|i| installed[*i as usize]).collect();
-        self.ranked_operators = ranked;
+        self.out.ranked_sorted = head;
+        self.out.ranked_installed_ths = ranked.iter().map(|i| installed[*i as usize]).collect();
+        self.out.ranked_operators = ranked;
         self.operators_by_kind = [0; 5];
         self.ai_mw_total = 0.0;
         self.ai_pending_mw_total = 0.0;
@@ -996,7 +881,7 @@ impl<'a> Sim<'a> {
     /// The totals counted afresh from every lot.
     fn count_totals(&self) -> Totals {
         let mut totals = Totals::new(self.pools.len(), self.generations.len(), self.operators.len());
-        for lot in &self.lots {
+        for lot in &self.fleet.lots {
             debug_assert_eq!(lot.pool, self.operators[lot.operator as usize].pool, "a lot follows its operator's pool");
             totals.installed_hash += lot.hash_milli;
             if lot.running {
@@ -1009,14 +894,14 @@ impl<'a> Sim<'a> {
     /// The Nakamoto coefficient of operators, sorting more of the ranking on the rare day it is needed.
     fn nakamoto_operators(&mut self) -> u32 {
         loop {
-            let operator_hash = &self.totals.operator;
+            let operator_hash = &self.fleet.totals.operator;
             let found = metrics::nakamoto_ranked(
-                self.totals.running_hash as f64,
-                &self.ranked_operators,
-                &self.ranked_installed_ths,
-                self.ranked_sorted,
+                self.fleet.totals.running_hash as f64,
+                &self.out.ranked_operators,
+                &self.out.ranked_installed_ths,
+                self.out.ranked_sorted,
                 |i| operator_hash[i as usize] as f64,
-                &mut self.scratch,
+                &mut self.out.scratch,
             );
             if let Some(count) = found {
                 // Next month, sort as far as the count reaches with room to spare
@@ -1025,19 +910,20 @@ impl<'a> Sim<'a> {
                 while head < 2 * count as usize {
                     head *= 4;
                 }
-                self.ranked_head = head;
+                self.out.ranked_head = head;
                 return count;
             }
-            let mut pairs: Vec<(f64, u32)> = self.ranked_installed_ths.iter().copied().zip(self.ranked_operators.iter().copied()).collect();
+            let mut pairs: Vec<(f64, u32)> =
+                self.out.ranked_installed_ths.iter().copied().zip(self.out.ranked_operators.iter().copied()).collect();
             pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.ranked_installed_ths = pairs.iter().map(|p| p.0).collect();
-            self.ranked_operators = pairs.iter().map(|p| p.1).collect();
-            self.ranked_sorted = self.ranked_operators.len();
+            self.out.ranked_installed_ths = pairs.iter().map(|p| p.0).collect();
+            self.out.ranked_operators = pairs.iter().map(|p| p.1).collect();
+            self.out.ranked_sorted = self.out.ranked_operators.len();
         }
     }
 
     fn finish(self) -> RunResult {
-        let records = self.records;
+        let records = self.out.records;
         let first = records.first().cloned().unwrap_or_default();
         let last = records.last().cloned().unwrap_or_default();
         let mean_budget =
@@ -1047,10 +933,10 @@ impl<'a> Sim<'a> {
         let end_ai: f64 = self.operators.iter().map(|o| o.ai_mw + o.ai_pending_mw).sum();
         let summary = Summary {
             days: self.days,
-            blocks: self.blocks_total,
-            final_height: self.height,
-            retargets: self.retargets.len() as u32,
-            mean_block_interval_s: if self.blocks_total > 0 { elapsed_s / self.blocks_total as f64 } else { elapsed_s },
+            blocks: self.chain.blocks_total,
+            final_height: self.chain.height,
+            retargets: self.chain.retargets.len() as u32,
+            mean_block_interval_s: if self.chain.blocks_total > 0 { elapsed_s / self.chain.blocks_total as f64 } else { elapsed_s },
             start_hashrate_ehs: first.hashrate_ehs,
             end_hashrate_ehs: last.hashrate_ehs,
             min_hashrate_ehs: records.iter().map(|r| r.hashrate_ehs).fold(f64::INFINITY, f64::min),
@@ -1064,25 +950,26 @@ impl<'a> Sim<'a> {
             end_nakamoto_entities: last.nakamoto_entities,
             end_nakamoto_operators: last.nakamoto_operators,
             end_ai_mw_total: end_ai,
-            subsidy_issued_sats: self.subsidy_sats_total,
-            fees_paid_sats: self.fees_sats_total,
+            subsidy_issued_sats: self.chain.subsidy_sats_total,
+            fees_paid_sats: self.chain.fees_sats_total,
             start_operators: self.start_operators,
             end_operators: last.operators_active,
             entries: self.entries,
             exits: self.exits,
             restructurings: self.restructurings,
-            longest_block_gap_hours: self.longest_gap_s / 3_600.0,
+            longest_block_gap_hours: self.chain.longest_gap_s / 3_600.0,
             warnings: Vec::new(),
         };
         let mut summary = summary;
         summary.warnings = run_warnings(&summary, &records);
         let date_of = |day: u32| market::day_date(self.sc.start_date, day).to_string();
         let mut all_events = events::scripted(self.sc, self.days, date_of);
-        all_events.extend(self.retargets.iter().map(events::retarget));
-        all_events.extend(self.events);
+        all_events.extend(self.chain.retargets.iter().map(events::retarget));
+        all_events.extend(self.out.events);
         let events = events::sorted(all_events);
         let pool_count = self.pools.len();
         let pool_shares = self
+            .out
             .pool_shares
             .into_iter()
             .map(|mut day| {
@@ -1097,66 +984,12 @@ impl<'a> Sim<'a> {
             days: records,
             pools: self.pools,
             pool_shares,
-            generation_running_ehs: self.generation_running,
-            retargets: self.retargets,
+            generation_running_ehs: self.out.generation_running,
+            retargets: self.chain.retargets,
             generations: self.generations,
-            pool_rewards_sats: self.pool_rewards_sats,
+            pool_rewards_sats: self.chain.pool_rewards_sats,
             events,
         }
-    }
-}
-
-/// Exact running totals: hash in milli-TH/s and power in milliwatts, as
-/// integers so that switching lots on and off never drifts.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Totals {
-    pub pool: Vec<i64>,
-    pub kind: [i64; 5],
-    pub generation: Vec<i64>,
-    pub operator: Vec<i64>,
-    pub running_hash: i64,
-    pub running_power: i64,
-    pub installed_hash: i64,
-}
-
-impl Totals {
-    fn new(pools: usize, generations: usize, operators: usize) -> Self {
-        Totals { pool: vec![0; pools], generation: vec![0; generations], operator: vec![0; operators], ..Totals::default() }
-    }
-
-    /// Takes a lot out (before it is emptied): it no longer runs or counts as
-    /// installed, and holds no hash or power the totals could take out again.
-    pub(crate) fn remove_lot(&mut self, lot: &mut Lot) {
-        if lot.running {
-            self.add(lot, -1);
-            lot.running = false;
-        }
-        self.installed_hash -= lot.hash_milli;
-        lot.hash_milli = 0;
-        lot.power_milli = 0;
-    }
-
-    /// Points a lot at another pool, moving its running hash there.
-    pub(crate) fn move_lot(&mut self, lot: &mut Lot, pool: u16) {
-        if lot.running {
-            self.pool[lot.pool as usize] -= lot.hash_milli;
-            self.pool[pool as usize] += lot.hash_milli;
-        }
-        lot.pool = pool;
-    }
-
-    /// Adds (`sign` 1) or removes (`sign` -1) a running lot.
-    pub(crate) fn add(&mut self, lot: &Lot, sign: i64) {
-        let hash = sign * lot.hash_milli;
-        if lot.operator as usize >= self.operator.len() {
-            self.operator.resize(lot.operator as usize + 1, 0);
-        }
-        self.pool[lot.pool as usize] += hash;
-        self.kind[lot.kind as usize] += hash;
-        self.generation[lot.generation as usize] += hash;
-        self.operator[lot.operator as usize] += hash;
-        self.running_hash += hash;
-        self.running_power += sign * lot.power_milli;
     }
 }
 
