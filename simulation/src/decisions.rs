@@ -906,7 +906,7 @@ impl Sim<'_> {
                 sc.pool_majority_aversion,
                 draw(Purpose::EntrantPool),
                 &mut self.weights,
-            ) as u16;
+            ) as u32;
             let cost = f64::from(units) * generation.th_per_unit * price;
             let index = self.operators.len() as u32;
             self.operators.push(operators::Operator {
@@ -980,7 +980,7 @@ impl Sim<'_> {
                 });
                 self.fleet.totals.pool.push(0);
                 self.operators[index].owns_pool = true;
-                self.move_to_pool(index, (self.pools.len() - 1) as u16);
+                self.move_to_pool(index, (self.pools.len() - 1) as u32);
                 continue;
             }
             let own_share = shares.get(operator.pool as usize).copied().unwrap_or(0.0);
@@ -996,12 +996,12 @@ impl Sim<'_> {
                 u_choice,
                 &mut self.weights,
             );
-            self.move_to_pool(index, pool as u16);
+            self.move_to_pool(index, pool as u32);
         }
     }
 
     /// An operator points its machines at another pool (their running hash moves with them).
-    fn move_to_pool(&mut self, index: usize, pool: u16) {
+    fn move_to_pool(&mut self, index: usize, pool: u32) {
         let operator = &mut self.operators[index];
         operator.pool = pool;
         for &lot_index in &operator.lots {

@@ -349,7 +349,7 @@ impl<'a> Sim<'a> {
                 (0..lacking.len()).max_by(|a, b| lacking[*a].total_cmp(&lacking[*b]).then(b.cmp(a))).unwrap_or(0)
             };
             lacking[pick] -= size;
-            self.operators[index].pool = pick as u16;
+            self.operators[index].pool = pick as u32;
         }
     }
 

@@ -220,7 +220,7 @@ pub struct Operator {
     /// BTC held in treasury.
     pub treasury_btc: f64,
     /// Its pool (index into the run's pools).
-    pub pool: u16,
+    pub pool: u32,
     /// Adaptive estimate of hashprice per BTC of block reward (USD/PH/day per
     /// BTC): times the reward the schedule will pay, its expected hashprice
     /// (see [`crate::expectations`]).
@@ -258,7 +258,7 @@ pub struct Lot {
     /// Owner (index into operators).
     pub operator: u32,
     /// The owner's pool (copied from the operator, refreshed monthly).
-    pub pool: u16,
+    pub pool: u32,
     /// The owner's kind, as an index into [`OperatorKind::ALL`].
     pub kind: u8,
     /// Whether the machines are switched on.

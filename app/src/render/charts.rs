@@ -518,7 +518,7 @@ pub fn operators(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&M
         column(run, "ai_mw"),
         baseline.map(|b| column(b, "ai_mw")),
     );
-    add_line(&mut plot, "Converted or converting", "MW", RED, Side::Right, Stroke::Solid, ai_total, None);
+    add_line(&mut plot, "Committed to AI (converting) + converted", "MW", RED, Side::Right, Stroke::Solid, ai_total, None);
     plot
 }
 

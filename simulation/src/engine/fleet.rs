@@ -106,7 +106,7 @@ impl Totals {
     }
 
     /// Points a lot at another pool, moving its running hash there.
-    pub(crate) fn move_lot(&mut self, lot: &mut Lot, pool: u16) {
+    pub(crate) fn move_lot(&mut self, lot: &mut Lot, pool: u32) {
         if lot.running {
             self.pool[lot.pool as usize] -= lot.hash_milli;
             self.pool[pool as usize] += lot.hash_milli;
@@ -126,5 +126,46 @@ impl Totals {
         self.operator[lot.operator as usize] += hash;
         self.running_hash += hash;
         self.running_power += sign * lot.power_milli;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::catalogue;
+    use crate::operators::{Operator, OperatorKind};
+
+    #[test]
+    fn pool_ids_past_65535_keep_their_hash() {
+        // A run with tens of thousands of own pools once wrapped u16 ids: pool 70,000 became 4,464.
+        let operator = Operator {
+            kind: OperatorKind::LargePrivate,
+            active: true,
+            power_usd_per_kwh: 0.04,
+            site_mw: 10.0,
+            cash_usd: 0.0,
+            debt_usd: 0.0,
+            treasury_btc: 0.0,
+            pool: 3,
+            value_per_reward: 10.0,
+            loss_months: 0,
+            unviable_months: 0,
+            patience_months: 6,
+            ai_eligible: false,
+            ai_mw: 0.0,
+            ai_pending_mw: 0.0,
+            last_month_revenue_usd: 0.0,
+            lots: Vec::new(),
+            owns_pool: false,
+        };
+        let generations = catalogue();
+        let mut lot = Lot::new(0, &operator, 5, &generations[5], 10);
+        lot.running = true;
+        let mut totals = Totals::new(70_001, generations.len(), 1);
+        totals.add(&lot, 1);
+        totals.move_lot(&mut lot, 70_000);
+        assert_eq!(totals.pool[70_000], lot.hash_milli);
+        assert_eq!(totals.pool[3], 0);
+        assert_eq!(totals.pool[70_000 - 65_536], 0, "no wrap");
     }
 }
