@@ -265,6 +265,15 @@ test('the page works on a phone screen', async () => {
   await page.screenshot({ path: path.join(SHOTS, 'phone-390x844-full.png'), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  // With every collapsible panel open, still no sideways scrolling.
+  const opened = await page.evaluate(() => {
+    const panels = [...document.querySelectorAll('details')];
+    for (const panel of panels) panel.open = true;
+    return panels.length;
+  });
+  const overflowOpen = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflowOpen <= 0, `no sideways scrolling with ${opened} panels open (overflow ${overflowOpen}px)`);
+  await page.screenshot({ path: path.join(SHOTS, 'phone-390x844-panels-open.png'), fullPage: true });
   await page.locator('input.slider[data-field="price_shock_pct"]').fill('-40');
   await page.waitForURL(/price_shock_pct=-40/);
   assert.deepEqual(errors, []);

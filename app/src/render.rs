@@ -2,6 +2,7 @@
 //! last few runs, and turns a run into headline figures and SVG charts.
 
 pub mod charts;
+pub mod days_axis;
 pub mod plot;
 pub mod sweep_chart;
 

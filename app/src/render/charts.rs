@@ -9,14 +9,19 @@ use plotters::style::RGBColor;
 use simulation::montecarlo::{MonteCarloResult, PERCENTILES};
 use simulation::RunResult;
 
+// Every series colour has at least 3:1 contrast against the white chart
+// background (WCAG 1.4.11, non-text contrast): the Tableau 10 hues, with
+// orange, green, pink, olive and cyan darkened until they do (a test checks).
 const BLUE: RGBColor = RGBColor(31, 119, 180);
-const ORANGE: RGBColor = RGBColor(255, 127, 14);
-const GREEN: RGBColor = RGBColor(44, 160, 44);
+const ORANGE: RGBColor = RGBColor(200, 82, 0);
+const GREEN: RGBColor = RGBColor(34, 128, 34);
 const RED: RGBColor = RGBColor(214, 39, 40);
 const PURPLE: RGBColor = RGBColor(148, 103, 189);
 const BROWN: RGBColor = RGBColor(140, 86, 75);
 const GREY: RGBColor = RGBColor(110, 110, 110);
 const BLACK: RGBColor = RGBColor(20, 20, 20);
+/// The DOJ concentration bands' shading.
+const GOLD: RGBColor = RGBColor(170, 120, 0);
 /// Colours for pools, kinds and generations, in order.
 const PALETTE: [RGBColor; 10] = [
     BLUE,
@@ -25,10 +30,10 @@ const PALETTE: [RGBColor; 10] = [
     RED,
     PURPLE,
     BROWN,
-    RGBColor(227, 119, 194),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-    RGBColor(127, 127, 127),
+    RGBColor(190, 50, 140),
+    RGBColor(120, 120, 0),
+    RGBColor(0, 122, 140),
+    RGBColor(100, 100, 100),
 ];
 
 /// Pools drawn on their own in the stacked chart; the rest are "other pools".
@@ -392,7 +397,7 @@ pub fn concentration(run: &RunResult, baseline: Option<&RunResult>, bands: Optio
     let mut plot = frame(run, Axis::linear("Nakamoto coefficient"), Some(Axis::fixed("HHI of pools", 0.0, top)));
     plot.shades.push(Shade {
         label: "HHI 1,000-1,800: moderately concentrated (DOJ)".into(),
-        color: RGBColor(230, 171, 2),
+        color: GOLD,
         side: Side::Right,
         from: HHI_MODERATE,
         to: HHI_HIGH,
@@ -541,6 +546,34 @@ pub fn kinds(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Monte
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG 2 contrast ratio of two colours.
+    fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+        let luminance = |c: RGBColor| {
+            let channel = |v: u8| {
+                let v = f64::from(v) / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(c.0) + 0.7152 * channel(c.1) + 0.0722 * channel(c.2)
+        };
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn every_series_colour_stands_out_from_the_background() {
+        let background = RGBColor(255, 255, 255);
+        for color in PALETTE.iter().chain(&[BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, GREY, BLACK, GOLD, plot::MARKER]) {
+            let ratio = contrast(*color, background);
+            assert!(ratio >= 3.0, "{color:?} has contrast {ratio:.2}:1 against white (WCAG 1.4.11 asks 3:1)");
+        }
+        // The formula against its published anchors: black on white is 21:1.
+        assert!((contrast(RGBColor(0, 0, 0), background) - 21.0).abs() < 1e-9);
+    }
 
     #[test]
     fn the_halving_and_the_shock_are_marked_on_every_chart() {

@@ -432,7 +432,7 @@ fn axis_label(axis: &Axis, value: f64) -> String {
 
 fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), String> {
     let days = plot.dates.len().max(2);
-    let x_range = 0.0..(days - 1) as f64;
+    let x_range = super::days_axis::DaysAxis::new(&plot.dates, frame.x_labels);
     let left_values = plot
         .lines
         .iter()
@@ -465,13 +465,10 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
             .right_y_label_area_size(if plot.right.is_some() { frame.y_label_area } else { 0 })
             .build_cartesian_2d(x_range.clone(), left_lo..left_hi)
             .map_err(|e| e.to_string())?
-            .set_secondary_coord(x_range, right_lo..right_hi);
+            .set_secondary_coord(x_range.clone(), right_lo..right_hi);
 
-        let dates = &plot.dates;
-        let date_label = |x: &f64| {
-            let day = x.round().max(0.0) as usize;
-            dates.get(day).map(|d| d.get(..7).unwrap_or(d).to_string()).unwrap_or_default()
-        };
+        let labels = x_range;
+        let date_label = |x: &f64| labels.label(*x);
         let left_label = |y: &f64| axis_label(&plot.left, *y);
         let label_font = ("sans-serif", frame.font).into_font().color(&RGBColor(60, 60, 60));
         let title_font = ("sans-serif", frame.font).into_font().color(&RGBColor(40, 40, 40));
