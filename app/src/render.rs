@@ -193,6 +193,7 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool, ba
                 model_version: run.model_version.to_string(),
                 warnings: parse.warnings,
                 run_notes: run.summary.warnings.clone(),
+                events: event_lines(&run),
                 error: None,
                 headlines: headlines(&run, baseline_run.as_deref()),
                 charts,
@@ -207,6 +208,7 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool, ba
             model_version: simulation::MODEL_VERSION.to_string(),
             warnings: parse.warnings,
             run_notes: Vec::new(),
+            events: Vec::new(),
             error: Some(error),
             headlines: Vec::new(),
             charts: Vec::new(),
@@ -217,6 +219,18 @@ pub async fn run_view(query: String, baseline: Option<String>, compact: bool, ba
         },
     };
     Ok(RunView { server_ms: started.elapsed().as_secs_f64() * 1e3, ..view })
+}
+
+/// The run's events as the page lists them.
+fn event_lines(run: &RunResult) -> Vec<crate::run_view::EventLine> {
+    run.events
+        .iter()
+        .map(|event| crate::run_view::EventLine {
+            date: event.date.clone(),
+            kind: serde_json::to_value(event.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            text: event.text.clone(),
+        })
+        .collect()
 }
 
 /// First and last value of a column.

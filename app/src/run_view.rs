@@ -15,6 +15,8 @@ pub struct RunView {
     pub warnings: Vec<ScenarioError>,
     /// What a reader must know about the run in words (e.g. the chain stalled).
     pub run_notes: Vec<String>,
+    /// What happened, dated and in words (the model's events: `simulation::events`).
+    pub events: Vec<EventLine>,
     /// Set when the scenario could not be run; then there are no charts.
     pub error: Option<ScenarioError>,
     /// Headline figures, each with its change from the start.
@@ -29,6 +31,17 @@ pub struct RunView {
     pub bands_missing: bool,
     /// Server time to run and draw, milliseconds.
     pub server_ms: f64,
+}
+
+/// One event of the run, as the page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventLine {
+    /// The day, ISO 8601.
+    pub date: String,
+    /// The kind, as the model names it (`retarget`, `halving`, ...).
+    pub kind: String,
+    /// What happened, in words.
+    pub text: String,
 }
 
 /// One headline figure: its final value and its change from the first day.

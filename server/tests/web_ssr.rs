@@ -70,6 +70,21 @@ fn get(server: &Server, path: &str) -> Response {
 }
 
 #[test]
+fn the_page_says_what_happened_and_marks_the_halving() {
+    let server = start();
+    let page = get(&server, "/?preset=halving-2028&operators=300");
+    assert_eq!(page.status, 200);
+    // The events, in words, under the charts.
+    assert!(page.body.contains("class=\"events\""), "an events list");
+    assert!(page.body.contains("data-kind=\"halving\""), "the halving is listed");
+    assert!(page.body.contains("The subsidy halved to 1.5625 BTC"), "in words");
+    assert!(page.body.contains("data-kind=\"retarget\"") && page.body.contains("because blocks had"), "retargets with their cause");
+    // And marked on the charts, with a legend entry.
+    assert!(page.body.contains("Halving"), "the marker's label is drawn");
+    assert!(page.body.contains("Marked: halving"), "and named in the legend");
+}
+
+#[test]
 fn the_page_without_javascript() {
     let server = start();
 

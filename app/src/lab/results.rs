@@ -49,6 +49,28 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         None => query.clone(),
     };
     let run_notes = view.run_notes.into_iter().map(|note| view! { <p class="run-note" role="alert">{note}</p> }).collect_view();
+    let event_count = view.events.len();
+    let events = (event_count > 0).then(|| {
+        let items = view
+            .events
+            .into_iter()
+            .map(|event| {
+                view! {
+                    <li data-kind=event.kind>
+                        <time datetime=event.date.clone()>{event.date.clone()}</time>
+                        " "
+                        {event.text}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="events" id="events">
+                <summary>{format!("What happened in this run ({event_count} events)")}</summary>
+                <ol class="event-list">{items}</ol>
+            </details>
+        }
+    });
     view! {
         {run_notes}
         <section class="headlines" aria-label="Headline figures" data-query=view.query.clone()>
@@ -59,6 +81,7 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         <div class="charts" id="charts">
             {view.charts.into_iter().map(|chart| view! { <Chart chart query=chart_query.clone() bands /> }).collect_view()}
         </div>
+        {events}
         <p class="downloads">
             "Download the daily data of this run: "
             <a class="download" data-download="csv" href=api_link("export.csv", &view.query) download rel="external">
