@@ -33,6 +33,8 @@ enum Command {
     Fields,
     /// Run one scenario and print its daily series (CSV) or series and summary (JSON).
     Run(run::RunArgs),
+    /// Run one scenario and print what happened in it, dated and in words (retargets, halvings, shocks, AI, exits).
+    Events(run::EventsArgs),
     /// Run one scenario over many seeds: percentile bands (p5, p25, p50, p75, p95) of every charted column.
     Montecarlo(batch::MonteCarloArgs),
     /// Sweep one or two fields over ranges: a final-day metric per cell, over seeds.
@@ -60,6 +62,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Some(Command::Presets) => tables::print_presets(),
         Some(Command::Fields) => tables::print_fields(),
         Some(Command::Run(args)) => run::execute(args),
+        Some(Command::Events(args)) => run::events(args),
         Some(Command::Montecarlo(args)) => batch::montecarlo(args),
         Some(Command::Sweep(args)) => batch::sweep(args),
         Some(Command::Merge(args)) => batch::merge(args),

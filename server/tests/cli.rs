@@ -374,3 +374,19 @@ fn out_to_a_descriptor_redirected_to_a_file_adds_to_what_the_shell_wrote() {
     assert_eq!(std::fs::read(&file).unwrap(), [&b"first\n"[..], &expected.stdout[..]].concat());
     assert_eq!(names(dir.path()), ["log.txt"]);
 }
+
+#[test]
+fn events_lists_what_happened_in_words() {
+    let output = hashlab(&["events", "--preset", "halving-2028", "--set", "operators=200"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("day,date,kind,value,text"), "{text}");
+    let halving = text.lines().find(|l| l.contains(",halving,")).expect("the halving is an event");
+    assert!(halving.contains("1.5625"), "{halving}");
+    assert!(text.lines().any(|l| l.contains(",retarget,") && l.contains("because blocks")), "retargets say why");
+    let json = hashlab(&["run", "--preset", "late-2025-squeeze", "--set", "operators=200", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let kinds: Vec<&str> =
+        value["events"].as_array().expect("events in the run's JSON").iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert!(kinds.contains(&"price_shock_start") && kinds.contains(&"ai_committed"), "{kinds:?}");
+}
