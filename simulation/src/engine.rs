@@ -584,7 +584,7 @@ impl<'a> Sim<'a> {
     fn note_halving(&mut self, subsidy_sats: u64) {
         let btc = subsidy_sats as f64 / SATS_PER_BTC as f64;
         let text = if subsidy_sats == 0 {
-            format!("Block {} brought the last halving: from now on miners are paid by fees alone.", self.chain.height)
+            format!("Block {} brought the last halving: from now on miners are paid by fees alone.", thousands(self.chain.height))
         } else {
             format!(
                 "The subsidy halved to {btc} BTC a block at block {}: miners' income from new coins fell by half overnight.",
@@ -666,14 +666,19 @@ impl<'a> Sim<'a> {
         let by_entity = metrics::Concentration::of(&entity_hash, &mut self.out.scratch);
         let nakamoto_operators = self.nakamoto_operators();
         let top = by_pool.top1;
+        // A line is crossed again only after the share has fallen 2 points below it,
+        // so a pool hovering at 25% is one event, not one a week.
         for (line, kind) in [(0.25, EventKind::PoolAbove25), (0.5, EventKind::PoolAbove50)] {
-            if self.out.last_top_share < line && top >= line && !self.out.records.is_empty() {
+            let armed = self.out.armed_lines.get(&kind).copied().unwrap_or(true);
+            if armed && top >= line && !self.out.records.is_empty() {
                 let leader = self.fleet.pool_hash_ths.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
                 let name = self.pools[leader].name.clone();
                 self.note(kind, top * 100.0, format!("{name} rose above {:.0}% of the hash rate ({:.1}%).", line * 100.0, top * 100.0));
+                self.out.armed_lines.insert(kind, false);
+            } else if !armed && top < line - 0.02 {
+                self.out.armed_lines.insert(kind, true);
             }
         }
-        self.out.last_top_share = top;
 
         let subsidy_btc = issued_today_btc(self.chain.height, blocks);
         let fees_btc = self.chain.fees_sats_today as f64 / SATS_PER_BTC as f64;
@@ -991,6 +996,19 @@ impl<'a> Sim<'a> {
             events,
         }
     }
+}
+
+/// A whole number with thousands separated: 1,050,000.
+fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A day without blocks, or blocks an hour apart on average for a month, is a

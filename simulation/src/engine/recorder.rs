@@ -22,8 +22,8 @@ pub(crate) struct Recorder {
     pub generation_running: Vec<Vec<f64>>,
     /// Events noted so far (see `events`).
     pub events: Vec<RunEvent>,
-    /// The largest pool's share on the last recorded day.
-    pub last_top_share: f64,
+    /// Whether each share line (25%, 50%) may be noted as crossed again.
+    pub armed_lines: std::collections::BTreeMap<crate::events::EventKind, bool>,
     /// Whether yesterday passed without a block.
     pub stalled_yesterday: bool,
     /// Operators by installed hash, largest first, and their installed hash (for the Nakamoto count).
@@ -50,7 +50,7 @@ impl Recorder {
             pool_shares: Vec::with_capacity(days),
             generation_running: Vec::with_capacity(days),
             events: Vec::new(),
-            last_top_share: 0.0,
+            armed_lines: std::collections::BTreeMap::new(),
             stalled_yesterday: false,
             ranked_operators: Vec::new(),
             ranked_installed_ths: Vec::new(),
