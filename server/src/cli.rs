@@ -34,7 +34,7 @@ enum Command {
     /// Run one scenario and print its daily series (CSV) or series and summary (JSON).
     Run(run::RunArgs),
     /// Run one scenario and print what happened in it, dated and in words (retargets, halvings, shocks, AI, exits).
-    Events(run::EventsArgs),
+    Events(run::RunArgs),
     /// Run one scenario over many seeds: percentile bands (p5, p25, p50, p75, p95) of every charted column.
     Montecarlo(batch::MonteCarloArgs),
     /// Sweep one or two fields over ranges: a final-day metric per cell, over seeds.

@@ -179,22 +179,7 @@ impl Sim<'_> {
             let key = |i: &u32| (operators[*i as usize].power_usd_per_kwh, *i);
             let mut fresh: Vec<u32> = (known as u32..operators.len() as u32).collect();
             fresh.sort_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
-            let old = std::mem::take(&mut self.by_power);
-            let mut merged = Vec::with_capacity(old.len() + fresh.len());
-            let (mut x, mut y) = (0, 0);
-            while x < old.len() && y < fresh.len() {
-                let (a, b) = (key(&old[x]), key(&fresh[y]));
-                if a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_le() {
-                    merged.push(old[x]);
-                    x += 1;
-                } else {
-                    merged.push(fresh[y]);
-                    y += 1;
-                }
-            }
-            merged.extend_from_slice(&old[x..]);
-            merged.extend_from_slice(&fresh[y..]);
-            self.by_power = merged;
+            self.by_power = crate::math::merge_by_key(&self.by_power, &fresh, |i| key(&i));
         }
         self.by_power
             .iter()

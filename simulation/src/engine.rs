@@ -798,21 +798,7 @@ impl<'a> Sim<'a> {
             new_index[self.fleet.sorted_until.min(new_index.len())..].iter().filter(|&&i| i != u32::MAX).map(key).collect();
         fresh_keys.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let fresh: Vec<u32> = fresh_keys.into_iter().map(|(_, i)| i).collect();
-        let mut merged = Vec::with_capacity(kept.len() + fresh.len());
-        let (mut a, mut b) = (0, 0);
-        while a < kept.len() && b < fresh.len() {
-            let (ka, kb) = (key(&kept[a]), key(&fresh[b]));
-            if ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).is_le() {
-                merged.push(kept[a]);
-                a += 1;
-            } else {
-                merged.push(fresh[b]);
-                b += 1;
-            }
-        }
-        merged.extend_from_slice(&kept[a..]);
-        merged.extend_from_slice(&fresh[b..]);
-        self.fleet.sorted_lots = merged;
+        self.fleet.sorted_lots = crate::math::merge_by_key(&kept, &fresh, |i| key(&i));
         self.fleet.sorted_until = self.fleet.lots.len();
         self.fleet.pending_off = std::mem::take(&mut self.fleet.pending_off)
             .into_iter()

@@ -39,9 +39,37 @@ pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
     rate * growth / (growth - 1.0)
 }
 
+/// Merges two lists of indices, each in order of `key` (a value, then the
+/// index), into one list in that order: `kept` items first on ties of key.
+pub fn merge_by_key(kept: &[u32], fresh: &[u32], key: impl Fn(u32) -> (f64, u32)) -> Vec<u32> {
+    let mut merged = Vec::with_capacity(kept.len() + fresh.len());
+    let (mut a, mut b) = (0, 0);
+    while a < kept.len() && b < fresh.len() {
+        let (ka, kb) = (key(kept[a]), key(fresh[b]));
+        if ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).is_le() {
+            merged.push(kept[a]);
+            a += 1;
+        } else {
+            merged.push(fresh[b]);
+            b += 1;
+        }
+    }
+    merged.extend_from_slice(&kept[a..]);
+    merged.extend_from_slice(&fresh[b..]);
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merging_keeps_the_order_of_values_then_indices() {
+        let values = [5.0, 1.0, 3.0, 1.0, 4.0];
+        let key = |i: u32| (values[i as usize], i);
+        assert_eq!(merge_by_key(&[1, 2, 0], &[3, 4], key), vec![1, 3, 2, 4, 0]);
+        assert_eq!(merge_by_key(&[], &[3], key), vec![3]);
+    }
 
     #[test]
     fn capital_recovery_factor_matches_annuity_tables() {

@@ -5,7 +5,7 @@ use super::scenario_args::ScenarioArgs;
 use super::CliError;
 use std::path::PathBuf;
 
-/// Arguments of `hashlab run`.
+/// Arguments of `hashlab run` and `hashlab events`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     #[command(flatten)]
@@ -18,21 +18,8 @@ pub struct RunArgs {
     out: Option<PathBuf>,
 }
 
-/// Arguments of `hashlab events`.
-#[derive(Debug, clap::Args)]
-pub struct EventsArgs {
-    #[command(flatten)]
-    scenario: ScenarioArgs,
-    /// Output format: csv (day, date, kind, value, text) or json.
-    #[arg(long, value_enum, default_value = "csv")]
-    format: Format,
-    /// Write to this file instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-}
-
 /// Runs the scenario and writes what happened in it, dated and in words.
-pub fn events(args: EventsArgs) -> Result<(), CliError> {
+pub fn events(args: RunArgs) -> Result<(), CliError> {
     let (scenario, _preset) = args.scenario.resolve()?;
     let result = simulation::run(&scenario)?;
     let bytes = match args.format {
