@@ -1,6 +1,13 @@
 //! Numbers as the page shows them, on the server (chart labels) and in the
 //! browser (pointer readouts) alike.
 
+/// Text made safe inside XML and HTML, in element content and in quoted
+/// attributes alike (`&`, `<`, `>`, `"` and `'`): the one escape of charts,
+/// their titles and the API's report charts.
+pub fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
 /// A value for labels and readouts: 3 significant figures, k/M/B/T suffixes.
 pub fn figure(value: f64) -> String {
     if !value.is_finite() {
@@ -41,6 +48,11 @@ pub fn figure(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_every_markup_character() {
+        assert_eq!(escape_xml(r#"<a href="x">Tom & 'Jerry'</a>"#), "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+    }
 
     #[test]
     fn figures_are_short() {

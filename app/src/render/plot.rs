@@ -3,6 +3,7 @@
 //! stepped), stacked bands and shaded horizontal ranges, drawn to an SVG
 //! string that scales to its container.
 
+use crate::format::escape_xml;
 pub use crate::format::figure;
 use crate::run_view::{LegendItem, Readout, ReadoutColumn};
 use plotters::prelude::*;
@@ -221,7 +222,7 @@ pub fn draw(plot: &Plot, frame: Frame) -> Drawn {
             r#"<svg viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><text x="20" y="40">chart could not be drawn: {}</text></svg>"#,
             frame.width,
             frame.height,
-            escape(&e)
+            escape_xml(&e)
         );
         (0.0, 1.0)
     });
@@ -328,12 +329,8 @@ fn significant(value: f64) -> Option<f64> {
 /// Removes the fixed size so the SVG scales with CSS, and names it.
 fn responsive(svg: &str, title: &str, frame: Frame) -> String {
     let header = format!(r#"<svg width="{}" height="{}" "#, frame.width, frame.height);
-    let named = format!(r#"<svg role="img" aria-label="{}" preserveAspectRatio="xMidYMid meet" "#, escape(title));
+    let named = format!(r#"<svg role="img" aria-label="{}" preserveAspectRatio="xMidYMid meet" "#, escape_xml(title));
     svg.replacen(&header, &named, 1)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The range of an axis over the values it shows.

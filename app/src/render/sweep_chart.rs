@@ -4,7 +4,7 @@
 //! median (first field across, second up) with a colour scale. Served as
 //! the `svg` of `/api/sweep`'s `sweep` event.
 
-use crate::format::figure;
+use crate::format::{escape_xml, figure};
 use crate::lab::sweep::metric_label;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -95,19 +95,15 @@ pub fn svg(result: &SweepResult) -> String {
     if let Err(e) = drawn {
         svg = format!(
             r#"<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg"><text x="20" y="40">chart could not be drawn: {}</text></svg>"#,
-            escape(&e)
+            escape_xml(&e)
         );
     }
     let header = format!(r#"<svg width="{WIDTH}" height="{HEIGHT}" "#);
     let named = format!(
         r#"<svg role="img" aria-label="{}" data-sweep="{kind}" preserveAspectRatio="xMidYMid meet" "#,
-        escape(&format!("{title}. {subtitle}"))
+        escape_xml(&format!("{title}. {subtitle}"))
     );
     svg.replacen(&header, &named, 1)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The axis's values, lowest to highest, and the span a cell covers along it.

@@ -3,6 +3,7 @@
 //! scenario's short description and its share link in small print.
 
 use super::error::ApiError;
+use app::format::escape_xml;
 use axum::http::StatusCode;
 use simulation::montecarlo::MonteCarloResult;
 use simulation::{link, RunResult, Scenario};
@@ -53,10 +54,6 @@ pub fn dimension(extra: &[(String, String)], key: &str, (min, max, default): (u3
         return Err(ApiError::new(StatusCode::BAD_REQUEST, key, format!("{value} is out of range"), allowed));
     }
     Ok(value)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// The scenario in a line.
@@ -121,16 +118,16 @@ pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, page_id: &str, wid
 <text x="12" y="46" font-size="12" fill="#444444">{}</text>
 {inner}
 "##,
-        escape(&title),
-        escape(&title),
-        escape(&describe(&run.scenario)),
+        escape_xml(&title),
+        escape_xml(&title),
+        escape_xml(&describe(&run.scenario)),
     );
     for (i, line) in small.iter().enumerate() {
         let y = top + height + 14 + 13 * i as u32;
         out.push_str(&format!(
             r##"<text x="12" y="{y}" font-size="9" fill="#666666">{}</text>
 "##,
-            escape(line)
+            escape_xml(line)
         ));
     }
     out.push_str("</svg>\n");
