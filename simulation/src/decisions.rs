@@ -773,14 +773,7 @@ impl Sim<'_> {
         if self_mined_ths <= 0.0 {
             return;
         }
-        let Some(best_index) = self
-            .generations
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.release <= self.date)
-            .min_by(|a, b| a.1.j_per_th.total_cmp(&b.1.j_per_th))
-            .map(|(i, _)| i as u16)
-        else {
+        let Some(best_index) = hardware::most_efficient(&self.generations, |g| g.release <= self.date).map(|i| i as u16) else {
             return;
         };
         let generation = self.generations[best_index as usize].clone();
@@ -820,13 +813,7 @@ impl Sim<'_> {
         if self.operators.len() >= self.max_operators || sc.entry_pct_per_month <= 0.0 {
             return;
         }
-        let best_index = self
-            .generations
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| hardware::on_sale_new(g, self.date))
-            .min_by(|a, b| a.1.j_per_th.total_cmp(&b.1.j_per_th))
-            .map(|(i, _)| i);
+        let best_index = hardware::most_efficient(&self.generations, |g| hardware::on_sale_new(g, self.date));
         let Some(best_index) = best_index else { return };
         let generation = self.generations[best_index].clone();
         let machine_price = hardware::new_price_usd_per_th(&generation, sc, self.hashprice);

@@ -281,14 +281,7 @@ impl<'a> Sim<'a> {
         if months == 0 || monthly_ths <= 0.0 {
             return;
         }
-        let Some(generation_index) = self
-            .generations
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.release <= sc.start_date)
-            .min_by(|a, b| a.1.j_per_th.total_cmp(&b.1.j_per_th))
-            .map(|(i, _)| i)
-        else {
+        let Some(generation_index) = hardware::most_efficient(&self.generations, |g| g.release <= sc.start_date) else {
             return;
         };
         let generation = self.generations[generation_index].clone();
@@ -765,11 +758,8 @@ impl<'a> Sim<'a> {
 
     /// The most efficient generation sold new today (the catalogue's last before any release).
     pub fn best_generation_on_sale(&self) -> &Generation {
-        self.generations
-            .iter()
-            .filter(|g| g.release <= self.date)
-            .min_by(|a, b| a.j_per_th.total_cmp(&b.j_per_th))
-            .unwrap_or(&self.generations[self.generations.len() - 1])
+        let index = hardware::most_efficient(&self.generations, |g| g.release <= self.date).unwrap_or(self.generations.len() - 1);
+        &self.generations[index]
     }
 
     /// Drops empty lots, re-indexes operators' lots, refreshes lot pools,

@@ -146,6 +146,12 @@ pub fn new_price_usd_per_th(generation: &Generation, scenario: &Scenario, hashpr
     production_cost_usd_per_th(generation, scenario) + (value - SCRAP_USD_PER_TH).max(0.0)
 }
 
+/// The index of the most efficient (fewest J/TH) of the `available`
+/// generations, the first on ties: the one place that picks "the best machine".
+pub fn most_efficient(generations: &[Generation], available: impl Fn(&Generation) -> bool) -> Option<usize> {
+    generations.iter().enumerate().filter(|(_, g)| available(g)).min_by(|a, b| a.1.j_per_th.total_cmp(&b.1.j_per_th)).map(|(i, _)| i)
+}
+
 /// Whether `generation` is sold new on `today`.
 pub fn on_sale_new(generation: &Generation, today: NaiveDate) -> bool {
     generation.release <= today && generation.release.checked_add_months(Months::new(NEW_SALE_MONTHS)).is_some_and(|end| today < end)
@@ -176,6 +182,14 @@ mod tests {
         let power = 37.4 / (s21.j_per_th * 24.0);
         assert!((power - 0.089).abs() < 0.001, "{power}");
         assert!((s21.breakeven_usd_per_ph_day(power) - 37.4).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_most_efficient_available_generation_is_picked() {
+        let list = catalogue();
+        assert_eq!(most_efficient(&list, |_| true).map(|i| list[i].name.as_str()), Some("Antminer S21 XP"));
+        assert_eq!(most_efficient(&list, |g| g.release <= date(2023, 1)).map(|i| list[i].name.as_str()), Some("Antminer S19 XP"));
+        assert_eq!(most_efficient(&list, |_| false), None);
     }
 
     #[test]

@@ -461,7 +461,8 @@ pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
     use crate::ai::{AiMarket, AiTerms, DAYS_PER_MONTH};
     let reward = crate::expectations::reward_btc(scenario.start_height, scenario.fee_btc_per_block);
     let hashprice = crate::chain::hashprice_usd_per_ph_day(reward, scenario.start_price_usd, scenario.start_difficulty_t * 1e12);
-    let best = crate::hardware::catalogue().into_iter().min_by(|a, b| a.j_per_th.total_cmp(&b.j_per_th)).expect("a catalogue");
+    let catalogue = crate::hardware::catalogue();
+    let best = catalogue[crate::hardware::most_efficient(&catalogue, |_| true).expect("a catalogue")].clone();
     let new_fleet_usd_per_mw = crate::hardware::new_price_usd_per_th(&best, scenario, hashprice) * 1e6 / best.j_per_th;
     let terms = AiTerms {
         revenue_usd_per_it_mw_year: scenario.ai_revenue_usd_per_mw_year,
