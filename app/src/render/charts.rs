@@ -177,7 +177,19 @@ fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
         lines: Vec::new(),
         readout: Vec::new(),
         markers: markers(run),
+        ticks: Vec::new(),
     }
+}
+
+/// The retargets as ticks, labelled with their change when it is 5% or more.
+fn retarget_ticks(run: &RunResult) -> Vec<Marker> {
+    run.retargets
+        .iter()
+        .map(|r| Marker {
+            day: r.day as usize,
+            label: if r.change_pct.abs() >= 5.0 { format!("{:+.0}%", r.change_pct) } else { String::new() },
+        })
+        .collect()
 }
 
 /// The events every chart marks: halvings, the price shock and the curtailment.
@@ -254,6 +266,7 @@ pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mo
         b("hashrate_7d_est_ehs", 1.0),
     );
     add_line(&mut plot, "Difficulty", "T", GREY, Side::Right, Stroke::Steps, scaled(run, "difficulty", 1e-12), b("difficulty", 1e-12));
+    plot.ticks = retarget_ticks(run);
     plot
 }
 

@@ -185,6 +185,8 @@ pub struct Plot {
     pub readout: Vec<ReadoutSeries>,
     /// Events marked across the chart as labelled vertical lines (halvings, shocks, curtailments).
     pub markers: Vec<Marker>,
+    /// Short ticks along the bottom of the chart (retargets), labelled when `label` is set.
+    pub ticks: Vec<Marker>,
 }
 
 /// An event marked on a chart: a dashed vertical line on its day, labelled at the top.
@@ -241,8 +243,13 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
     for shade in &plot.shades {
         items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false });
     }
-    if !plot.spreads.is_empty() {
-        items.push(LegendItem { label: plot.spread_label.clone(), color: css(SPREAD_KEY), area: true, dashed: false });
+    if !plot.ticks.is_empty() {
+        items.push(LegendItem {
+            label: "Retargets (ticks; % when 5% or more)".to_string(),
+            color: css(MARKER),
+            area: false,
+            dashed: false,
+        });
     }
     if !plot.markers.is_empty() {
         let mut names: Vec<&str> = plot.markers.iter().map(|m| m.label.as_str()).collect();
@@ -253,6 +260,10 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             area: false,
             dashed: true,
         });
+    }
+    // The spreads' key last: it says what every shaded area is.
+    if !plot.spreads.is_empty() {
+        items.push(LegendItem { label: plot.spread_label.clone(), color: css(SPREAD_KEY), area: true, dashed: false });
     }
     items
 }
@@ -513,6 +524,20 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
             let text = Text::new(format!(" {} ", marker.label), (x, left_hi), marker_font.clone().pos(Pos::new(anchor, VPos::Top)));
             chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
         }
+        let tick_height = (left_hi - left_lo) * 0.035;
+        for tick in plot.ticks.iter().filter(|t| t.day < days) {
+            let x = tick.day as f64;
+            let style = ShapeStyle { color: MARKER.to_rgba(), filled: false, stroke_width: 1 };
+            chart.draw_series(LineSeries::new([(x, left_lo), (x, left_lo + tick_height)], style)).map_err(|e| e.to_string())?;
+            if !tick.label.is_empty() {
+                let text = Text::new(
+                    tick.label.clone(),
+                    (x, left_lo + tick_height),
+                    marker_font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+                );
+                chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
+            }
+        }
         let stride = plot.dates.len().div_ceil(MOST_POINTS).max(1);
         for band in &plot.bands {
             let n = band.upper.len().min(band.lower.len());
@@ -604,6 +629,7 @@ mod tests {
             }],
             readout: vec![ReadoutSeries { label: "a".into(), unit: "EH/s".into(), values }],
             markers: vec![],
+            ticks: vec![],
         }
     }
 
