@@ -15,6 +15,7 @@
 
 #[path = "api.rs"]
 pub mod api;
+mod server_fn_errors;
 
 use anyhow::Context;
 use app::{shell, App};
@@ -83,6 +84,7 @@ pub fn router(addr: SocketAddr, site_root: &std::path::Path) -> Router {
         })
         .nest("/pkg", pkg)
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(axum::middleware::map_response(server_fn_errors::client_errors_as_400))
         .layer(CompressionLayer::new())
         .with_state(options);
     api::harden(app)
