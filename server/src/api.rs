@@ -15,6 +15,8 @@
 //! - `GET /api/chart/{chart}.svg|.png?<query>&width=&height=`: one of the page's
 //!   charts as a standalone SVG or PNG with title, description and share link;
 //! - `GET /api/status`: the run pool and the server's limits.
+//! - `GET /export.csv?<query>`: the page's CSV download (the query read
+//!   leniently, as the page reads it), run and answered like `/api/export.csv`.
 //!
 //! Bad input is a 400 (413 for a body over the limit) with
 //! `{"error": {"field", "message", "allowed"}}`; a full pool a 503 with
@@ -176,7 +178,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
             }
         })
     }));
-    let mut router = router.with_state(state);
+    let mut router = router.route("/export.csv", axum::routing::get(page_export_csv)).with_state(state);
     if config.test_hooks {
         router = router.route("/debug/panic", axum::routing::get(debug_panic));
     }
@@ -276,6 +278,24 @@ async fn run_json(state: &ApiState, scenario: Scenario) -> Result<Vec<u8>, ApiEr
         })
         .await?
         .map_err(|e: ApiError| e)
+}
+
+/// Runs `scenario` on the pool and answers its daily series as a CSV download
+/// (built on the pool's thread, not the async runtime).
+async fn csv_download(state: &ApiState, scenario: Scenario) -> Result<Response, ApiError> {
+    let seed = scenario.seed;
+    let what = link::to_query(&scenario, None);
+    let pool = state.pool.clone();
+    let csv = state
+        .pool
+        .run(state.budget, what, move |cancel| {
+            let run = run_or_stop(&scenario, cancel, &pool)?;
+            Ok::<_, ApiError>(run.to_csv_string())
+        })
+        .await??;
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
+    attach(&mut response, &format!("hashlab-seed-{seed}.csv"));
+    Ok(response)
 }
 
 impl From<serde_json::Error> for ApiError {
@@ -414,13 +434,26 @@ pub fn too_large() -> ApiError {
 )]
 async fn export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let (scenario, _) = scenario_of(query.as_deref(), &[])?;
-    let seed = scenario.seed;
-    let what = link::to_query(&scenario, None);
-    let pool = state.pool.clone();
-    let csv = state.pool.run(state.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool).map(|r| r.to_csv_string())).await??;
-    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
-    attach(&mut response, &format!("hashlab-seed-{seed}.csv"));
-    Ok(response)
+    csv_download(&state, scenario).await
+}
+
+/// `/export.csv?<share-link query>`, the page's CSV download: the query read
+/// like the page reads it (a bad field keeps its default; the page names it),
+/// then the same run, limits and errors as `/api/export.csv` (a full pool is a
+/// 503 with `Retry-After`, a run over a limit a 400 naming the field).
+async fn page_export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let query = query.unwrap_or_default();
+    if query.len() > link::MAX_QUERY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "query",
+            format!("the query is {} bytes", query.len()),
+            format!("up to {} bytes", link::MAX_QUERY_BYTES),
+        ));
+    }
+    let scenario = link::from_query(&query).scenario;
+    admit(&scenario)?;
+    csv_download(&state, scenario).await
 }
 
 /// A run as a JSON download (the same document as `/api/run`).

@@ -27,10 +27,15 @@ fn start_with(workers: usize, queue: usize) -> Server {
 }
 
 fn start_env(workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hashlab"));
+    command.arg("serve");
+    launch(command, workers, queue, env)
+}
+
+fn launch(mut command: Command, workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
     let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_hashlab"))
-        .arg("serve")
+    let child = command
         .env("HASHLAB_ADDR", &addr)
         .env("HASHLAB_WORKERS", workers.to_string())
         .env("HASHLAB_QUEUE", queue.to_string())
@@ -452,6 +457,10 @@ async fn a_full_pool_answers_503_at_once_and_a_closed_stream_cancels_its_work() 
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
     assert!(page.contains("run-error") && page.contains("the server is busy"), "{}", &page[..page.len().min(300)]);
+    // The page's CSV download says so the API's way: 503, Retry-After, the JSON error.
+    let export = get(&server, "/export.csv?v=1&seed=5&operators=100&years=0.5").await;
+    assert_eq!(export.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string()).as_deref(), Some("1"));
+    assert_error(export, 503, "server").await;
 
     // The client goes away: the work stops and the pool is free again.
     drop(stream);
@@ -580,4 +589,15 @@ async fn a_client_that_goes_away_stops_its_single_run() {
     }
     assert_eq!(status(&server).await["pool"]["completed"], 0, "the abandoned run never completed");
     assert_eq!(get(&server, &format!("/api/run?{SMALL}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_page_csv_download_is_refused_like_the_api_when_over_a_limit() {
+    let server = start();
+    // Lenient like the page: a bad field keeps its default, the run goes ahead.
+    let lenient = get(&server, "/export.csv?v=1&seed=7&years=0.5&operators=lots").await;
+    assert_eq!(lenient.status(), 200);
+    assert!(lenient.text().await.unwrap().starts_with("day,date,"));
+    // Over the operator-years budget: the API's 400, naming the field.
+    assert_error(get(&server, "/export.csv?v=1&operators=200000&years=30").await, 400, "operators").await;
 }
