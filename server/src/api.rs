@@ -63,6 +63,13 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub use app::render::MAX_OPERATOR_YEARS;
 /// The most operator-years a whole Monte Carlo may ask for (runs x operators x years).
 pub const MAX_BATCH_OPERATOR_YEARS: f64 = 20_000_000.0;
+/// The most cells (days x columns, one column per pool among them) one run's
+/// series may have in a response: operator-years bound the compute, not the
+/// output, and a low `own_pool_min_ehs` gives many operators a pool (and a
+/// column) of their own. About 28 MB of CSV; the largest run the budget
+/// allows with the default pools (13,333 operators for 30 years: 71 columns
+/// x 10,958 days) is 778,000 cells.
+pub const MAX_OUTPUT_CELLS: usize = 2_000_000;
 
 /// How the API is set up: the pool's size and the time budget.
 #[derive(Debug, Clone)]
@@ -218,6 +225,30 @@ fn admit(scenario: &Scenario) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Refuses to send a run whose series would be over [`MAX_OUTPUT_CELLS`]
+/// (checked after the run, before its output is built), naming the field
+/// that grew it: `own_pool_min_ehs` when pools are most of the columns, else `years`.
+fn admit_output(run: &simulation::RunResult) -> Result<(), ApiError> {
+    let days = run.days.len();
+    let columns = simulation::output::DailyRecord::COLUMNS.len() + run.pools.len();
+    let cells = days.saturating_mul(columns);
+    if cells <= MAX_OUTPUT_CELLS {
+        return Ok(());
+    }
+    let field = if run.pools.len() > simulation::output::DailyRecord::COLUMNS.len() { "own_pool_min_ehs" } else { "years" };
+    Err(ScenarioError::new(
+        field,
+        format!(
+            "{days} days x {columns} columns (one per pool: {} pools) is {cells} cells of output, over this server's limit for one run",
+            run.pools.len()
+        ),
+        format!(
+            "days x columns up to {MAX_OUTPUT_CELLS}: a larger own_pool_min_ehs (fewer operators run their own pool), fewer operators or fewer years; larger runs with `hashlab run`"
+        ),
+    )
+    .into())
+}
+
 /// A share-link query, read strictly (any bad, unknown or repeated key is an error).
 fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(String, String)>), ApiError> {
     let query = query.unwrap_or("");
@@ -274,6 +305,7 @@ async fn run_json(state: &ApiState, scenario: Scenario) -> Result<Vec<u8>, ApiEr
         .pool
         .run(state.budget, what, move |cancel| {
             let result = run_or_stop(&scenario, cancel, &pool)?;
+            admit_output(&result)?;
             serde_json::to_vec(&result).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", e.to_string(), ""))
         })
         .await?
@@ -290,6 +322,7 @@ async fn csv_download(state: &ApiState, scenario: Scenario) -> Result<Response, 
         .pool
         .run(state.budget, what, move |cancel| {
             let run = run_or_stop(&scenario, cancel, &pool)?;
+            admit_output(&run)?;
             Ok::<_, ApiError>(run.to_csv_string())
         })
         .await??;
@@ -658,6 +691,8 @@ pub struct Limits {
     pub max_batch_operator_years: f64,
     /// Time budget of one run or Monte Carlo, seconds.
     pub run_budget_secs: f64,
+    /// Most days x columns of one run's series in a response.
+    pub max_output_cells: usize,
 }
 
 /// The pool and the limits.
@@ -681,6 +716,7 @@ async fn status(State(state): State<ApiState>) -> Json<StatusOut> {
             max_runs: montecarlo::MAX_RUNS,
             max_batch_operator_years: MAX_BATCH_OPERATOR_YEARS,
             run_budget_secs: state.budget.as_secs_f64(),
+            max_output_cells: MAX_OUTPUT_CELLS,
         },
     })
 }

@@ -601,3 +601,22 @@ async fn the_page_csv_download_is_refused_like_the_api_when_over_a_limit() {
     // Over the operator-years budget: the API's 400, naming the field.
     assert_error(get(&server, "/export.csv?v=1&operators=200000&years=30").await, 400, "operators").await;
 }
+
+/// One column per pool: a low `own_pool_min_ehs` gives many operators a pool
+/// of their own, so this run (a tenth of the operator-years budget) would be
+/// 2,056 columns x 1,461 days (3.0 M cells, 41 MB of CSV), over the output limit.
+const MANY_POOLS: &str = "operators=10000&years=4&own_pool_min_ehs=0.001&seed=7";
+
+#[tokio::test]
+async fn output_over_the_limit_is_a_400_naming_the_field() {
+    let server = start();
+    for path in ["/api/export.csv", "/api/export.json", "/api/run", "/export.csv"] {
+        let refused = assert_error(get(&server, &format!("{path}?{MANY_POOLS}")).await, 400, "own_pool_min_ehs").await;
+        let allowed = refused["error"]["allowed"].as_str().unwrap();
+        assert!(allowed.contains("2000000"), "{path}: {refused}");
+    }
+    let limits = status(&server).await["limits"].clone();
+    assert_eq!(limits["max_output_cells"], 2_000_000, "{limits}");
+    // The same run with the default pools is served.
+    assert_eq!(get(&server, "/api/export.csv?operators=10000&years=4&seed=7").await.status(), 200);
+}
