@@ -12,10 +12,14 @@
 //! - `/api/*` the JSON API (see `api.rs`), and around everything the layers of
 //!   `api::harden`: request ids, tracing, body limit, caught panics, security headers.
 //!
-//! Responses are compressed (gzip or brotli, as the browser asks).
+//! Responses are compressed (gzip or brotli, as the browser asks). Connections
+//! are accepted within limits (see `web/connections.rs`): a header-read
+//! timeout that also closes idle keep-alive connections, a cap on open
+//! connections, and a drain deadline for the graceful shutdown.
 
 #[path = "api.rs"]
 pub mod api;
+mod connections;
 mod server_fn_errors;
 
 use anyhow::Context;
@@ -52,13 +56,15 @@ pub async fn serve(addr: SocketAddr) -> anyhow::Result<()> {
             bundle.display()
         );
     }
+    let limits = connections::Limits::from_env().map_err(anyhow::Error::msg)?;
     let router = router(addr, &site_root);
     tokio::spawn(app::render::warm_up());
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     tracing::info!("serving Hashlab on http://{local}/ (site root {})", site_root.display());
     println!("Hashlab is on http://{local}/");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("the web server stopped")
+    connections::serve(listener, router, limits, shutdown_signal()).await;
+    Ok(())
 }
 
 /// The whole application as an axum router.

@@ -32,6 +32,14 @@ fn start_env(workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
     launch(command, workers, queue, env)
 }
 
+/// The server with at most `files` open file descriptors (`ulimit -n`), as a
+/// small machine or a tight service limit would have it.
+fn start_with_file_limit(files: u32, env: &[(&str, &str)]) -> Server {
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(format!("ulimit -n {files} && exec \"$0\" serve")).arg(env!("CARGO_BIN_EXE_hashlab"));
+    launch(command, 2, 8, env)
+}
+
 fn launch(mut command: Command, workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
     let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
     let addr = format!("127.0.0.1:{port}");
@@ -619,4 +627,56 @@ async fn output_over_the_limit_is_a_400_naming_the_field() {
     assert_eq!(limits["max_output_cells"], 2_000_000, "{limits}");
     // The same run with the default pools is served.
     assert_eq!(get(&server, "/api/export.csv?operators=10000&years=4&seed=7").await.status(), 200);
+}
+
+/// Reads from `stream` until the server closes it, or `limit` passes; how long that took.
+fn time_to_close(stream: &mut std::net::TcpStream, limit: Duration) -> Option<Duration> {
+    use std::io::Read;
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).expect("a read timeout");
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => continue,
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => return Some(started.elapsed()),
+            Err(_) => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_and_idle_connections_are_closed_after_the_header_timeout() {
+    use std::io::Write;
+    let server = start_env(2, 8, &[("HASHLAB_HEADER_READ_TIMEOUT_SECS", "1")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // Half a request head, never finished.
+    let mut slow = TcpStream::connect(&addr).expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").expect("send");
+    // Connected, nothing sent.
+    let mut silent = TcpStream::connect(&addr).expect("connect");
+    // One request answered, then idle on keep-alive.
+    let mut idle = TcpStream::connect(&addr).expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+    for (name, stream) in [("half a header", &mut slow), ("nothing sent", &mut silent), ("idle keep-alive", &mut idle)] {
+        let closed = time_to_close(stream, Duration::from_secs(8));
+        assert!(closed.is_some_and(|after| after < Duration::from_secs(5)), "{name}: still open ({closed:?})");
+    }
+    assert_eq!(get(&server, "/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
+    // 128 file descriptors for the server; 300 idle connections would take
+    // them all without the cap of 48 and the header timeout.
+    let server = start_with_file_limit(128, &[("HASHLAB_MAX_CONNECTIONS", "48"), ("HASHLAB_HEADER_READ_TIMEOUT_SECS", "1")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let idle: Vec<TcpStream> = (0..300).map(|_| TcpStream::connect(&addr).expect("connect")).collect();
+    let started = Instant::now();
+    let health =
+        reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap().get(format!("{}/healthz", server.base)).send().await;
+    let waited = started.elapsed();
+    assert!(health.as_ref().is_ok_and(|r| r.status() == 200), "{health:?} after {waited:?}");
+    assert!(waited < Duration::from_secs(20), "/healthz took {waited:?}");
+    drop(idle);
 }
