@@ -14,8 +14,9 @@
 //!
 //! Responses are compressed (gzip or brotli, as the browser asks). Connections
 //! are accepted within limits (see `web/connections.rs`): a header-read
-//! timeout that also closes idle keep-alive connections, a cap on open
-//! connections, and a drain deadline for the graceful shutdown.
+//! timeout that also closes idle keep-alive connections, a write timeout for
+//! clients that stop reading, a cap on open connections, and a drain deadline
+//! for the graceful shutdown.
 
 #[path = "api.rs"]
 pub mod api;

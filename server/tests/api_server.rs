@@ -680,3 +680,32 @@ async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
     assert!(waited < Duration::from_secs(20), "/healthz took {waited:?}");
     drop(idle);
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_let_go_after_the_write_timeout() {
+    use std::io::{Read, Write};
+    let server = start_env(2, 8, &[("HASHLAB_WRITE_TIMEOUT_SECS", "1")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // About 22 MB of JSON: more than the socket buffers hold for a client that reads nothing
+    // (the same holds for a server-sent event stream nobody reads).
+    let mut reader = TcpStream::connect(&addr).expect("connect");
+    write!(reader, "GET /api/export.json?operators=2000&years=30 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let started = Instant::now();
+    while status(&server).await["pool"]["completed"] != 1 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the run did not finish");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The response is being written; the client takes nothing for a while, then reads what is left.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    reader.set_read_timeout(Some(Duration::from_secs(30))).expect("a read timeout");
+    let mut received = Vec::new();
+    let _ = reader.read_to_end(&mut received);
+    let head_end = received.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block") + 4;
+    let head = String::from_utf8_lossy(&received[..head_end]).to_ascii_lowercase();
+    let length: usize =
+        head.lines().find_map(|line| line.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).expect("a content length");
+    let body = received.len() - head_end;
+    assert!(length > 10_000_000, "{length} bytes");
+    assert!(body < length, "the server kept the stalled connection: all {body} bytes arrived");
+    assert_eq!(get(&server, "/healthz").await.status(), 200);
+}

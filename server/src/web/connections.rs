@@ -2,7 +2,9 @@
 //! at most `max_connections` open at once (past that, new connections wait in
 //! the listen backlog until one closes, instead of the server running out of
 //! file descriptors), each closed if a request head does not arrive within
-//! `header_read_timeout`, and a graceful shutdown that waits at most `drain`
+//! `header_read_timeout`, or if a write to it makes no progress for
+//! `write_timeout` (a client that stops reading, e.g. a server-sent event
+//! stream nobody reads), and a graceful shutdown that waits at most `drain`
 //! for requests in flight.
 //!
 //! hyper starts the header-read timer whenever an HTTP/1 connection waits
@@ -20,6 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio_io_timeout::TimeoutStream;
 
 /// How long a client may take to send a request head, and how long a
 /// keep-alive connection may sit idle, unless `HASHLAB_HEADER_READ_TIMEOUT_SECS` says otherwise.
@@ -27,6 +30,9 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections open at once, unless `HASHLAB_MAX_CONNECTIONS` says otherwise
 /// (keep it below the process's open-file limit, `ulimit -n`).
 pub const MAX_CONNECTIONS: usize = 1_000;
+/// How long a write to a client may make no progress before the connection
+/// is closed, unless `HASHLAB_WRITE_TIMEOUT_SECS` says otherwise.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a graceful shutdown waits for requests in flight, unless `HASHLAB_DRAIN_SECS` says otherwise.
 pub const DRAIN: Duration = Duration::from_secs(30);
 /// The pause after a failed accept (e.g. out of file descriptors), so the loop does not spin.
@@ -37,6 +43,8 @@ const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 pub struct Limits {
     /// Close a connection that has not sent a whole request head in this long (idle ones included).
     pub header_read_timeout: Duration,
+    /// Close a connection whose client has not taken any of a response's bytes in this long.
+    pub write_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
     /// How long a graceful shutdown waits for requests in flight before closing their connections.
@@ -45,18 +53,19 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { header_read_timeout: HEADER_READ_TIMEOUT, max_connections: MAX_CONNECTIONS, drain: DRAIN }
+        Self { header_read_timeout: HEADER_READ_TIMEOUT, write_timeout: WRITE_TIMEOUT, max_connections: MAX_CONNECTIONS, drain: DRAIN }
     }
 }
 
 impl Limits {
     /// From the environment: `HASHLAB_HEADER_READ_TIMEOUT_SECS`,
-    /// `HASHLAB_MAX_CONNECTIONS`, `HASHLAB_DRAIN_SECS` (whole numbers, at least 1);
+    /// `HASHLAB_WRITE_TIMEOUT_SECS`, `HASHLAB_MAX_CONNECTIONS`, `HASHLAB_DRAIN_SECS` (whole numbers, at least 1);
     /// a value that is not one is an error naming the variable.
     pub fn from_env() -> Result<Self, String> {
         let defaults = Self::default();
         Ok(Self {
             header_read_timeout: seconds("HASHLAB_HEADER_READ_TIMEOUT_SECS")?.unwrap_or(defaults.header_read_timeout),
+            write_timeout: seconds("HASHLAB_WRITE_TIMEOUT_SECS")?.unwrap_or(defaults.write_timeout),
             max_connections: whole("HASHLAB_MAX_CONNECTIONS")?.map_or(defaults.max_connections, |n| n as usize),
             drain: seconds("HASHLAB_DRAIN_SECS")?.unwrap_or(defaults.drain),
         })
@@ -102,10 +111,12 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
             },
             () = &mut shutdown => break,
         };
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(limits.write_timeout));
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
-            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(router.clone()));
+            .serve_connection(TokioIo::new(Box::pin(stream)), TowerToHyperService::new(router.clone()));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(error) = connection.await {
@@ -129,6 +140,7 @@ mod tests {
     fn defaults_are_the_documented_ones() {
         let limits = Limits::default();
         assert_eq!(limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(limits.write_timeout, Duration::from_secs(30));
         assert_eq!(limits.max_connections, 1_000);
         assert_eq!(limits.drain, Duration::from_secs(30));
     }
