@@ -15,6 +15,8 @@
 //! - `GET /api/chart/{chart}.svg|.png?<query>&width=&height=`: one of the page's
 //!   charts as a standalone SVG or PNG with title, description and share link;
 //! - `GET /api/status`: the run pool and the server's limits.
+//! - `GET /export.csv?<query>`: the page's CSV download (the query read
+//!   leniently, as the page reads it), run and answered like `/api/export.csv`.
 //!
 //! Bad input is a 400 (413 for a body over the limit) with
 //! `{"error": {"field", "message", "allowed"}}`; a full pool a 503 with
@@ -61,6 +63,13 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub use app::render::MAX_OPERATOR_YEARS;
 /// The most operator-years a whole Monte Carlo may ask for (runs x operators x years).
 pub const MAX_BATCH_OPERATOR_YEARS: f64 = 20_000_000.0;
+/// The most cells (days x columns, one column per pool among them) one run's
+/// series may have in a response: operator-years bound the compute, not the
+/// output, and a low `own_pool_min_ehs` gives many operators a pool (and a
+/// column) of their own. About 28 MB of CSV; the largest run the budget
+/// allows with the default pools (13,333 operators for 30 years: 71 columns
+/// x 10,958 days) is 778,000 cells.
+pub const MAX_OUTPUT_CELLS: usize = 2_000_000;
 
 /// How the API is set up: the pool's size and the time budget.
 #[derive(Debug, Clone)]
@@ -176,7 +185,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
             }
         })
     }));
-    let mut router = router.with_state(state);
+    let mut router = router.route("/export.csv", axum::routing::get(page_export_csv)).with_state(state);
     if config.test_hooks {
         router = router.route("/debug/panic", axum::routing::get(debug_panic));
     }
@@ -214,6 +223,30 @@ fn admit(scenario: &Scenario) -> Result<(), ApiError> {
         .into());
     }
     Ok(())
+}
+
+/// Refuses to send a run whose series would be over [`MAX_OUTPUT_CELLS`]
+/// (checked after the run, before its output is built), naming the field
+/// that grew it: `own_pool_min_ehs` when pools are most of the columns, else `years`.
+fn admit_output(run: &simulation::RunResult) -> Result<(), ApiError> {
+    let days = run.days.len();
+    let columns = simulation::output::DailyRecord::COLUMNS.len() + run.pools.len();
+    let cells = days.saturating_mul(columns);
+    if cells <= MAX_OUTPUT_CELLS {
+        return Ok(());
+    }
+    let field = if run.pools.len() > simulation::output::DailyRecord::COLUMNS.len() { "own_pool_min_ehs" } else { "years" };
+    Err(ScenarioError::new(
+        field,
+        format!(
+            "{days} days x {columns} columns (one per pool: {} pools) is {cells} cells of output, over this server's limit for one run",
+            run.pools.len()
+        ),
+        format!(
+            "days x columns up to {MAX_OUTPUT_CELLS}: a larger own_pool_min_ehs (fewer operators run their own pool), fewer operators or fewer years; larger runs with `hashlab run`"
+        ),
+    )
+    .into())
 }
 
 /// A share-link query, read strictly (any bad, unknown or repeated key is an error).
@@ -272,10 +305,30 @@ async fn run_json(state: &ApiState, scenario: Scenario) -> Result<Vec<u8>, ApiEr
         .pool
         .run(state.budget, what, move |cancel| {
             let result = run_or_stop(&scenario, cancel, &pool)?;
+            admit_output(&result)?;
             serde_json::to_vec(&result).map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", e.to_string(), ""))
         })
         .await?
         .map_err(|e: ApiError| e)
+}
+
+/// Runs `scenario` on the pool and answers its daily series as a CSV download
+/// (built on the pool's thread, not the async runtime).
+async fn csv_download(state: &ApiState, scenario: Scenario) -> Result<Response, ApiError> {
+    let seed = scenario.seed;
+    let what = link::to_query(&scenario, None);
+    let pool = state.pool.clone();
+    let csv = state
+        .pool
+        .run(state.budget, what, move |cancel| {
+            let run = run_or_stop(&scenario, cancel, &pool)?;
+            admit_output(&run)?;
+            Ok::<_, ApiError>(run.to_csv_string())
+        })
+        .await??;
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
+    attach(&mut response, &format!("hashlab-seed-{seed}.csv"));
+    Ok(response)
 }
 
 impl From<serde_json::Error> for ApiError {
@@ -414,13 +467,26 @@ pub fn too_large() -> ApiError {
 )]
 async fn export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let (scenario, _) = scenario_of(query.as_deref(), &[])?;
-    let seed = scenario.seed;
-    let what = link::to_query(&scenario, None);
-    let pool = state.pool.clone();
-    let csv = state.pool.run(state.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool).map(|r| r.to_csv_string())).await??;
-    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
-    attach(&mut response, &format!("hashlab-seed-{seed}.csv"));
-    Ok(response)
+    csv_download(&state, scenario).await
+}
+
+/// `/export.csv?<share-link query>`, the page's CSV download: the query read
+/// like the page reads it (a bad field keeps its default; the page names it),
+/// then the same run, limits and errors as `/api/export.csv` (a full pool is a
+/// 503 with `Retry-After`, a run over a limit a 400 naming the field).
+async fn page_export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let query = query.unwrap_or_default();
+    if query.len() > link::MAX_QUERY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "query",
+            format!("the query is {} bytes", query.len()),
+            format!("up to {} bytes", link::MAX_QUERY_BYTES),
+        ));
+    }
+    let scenario = link::from_query(&query).scenario;
+    admit(&scenario)?;
+    csv_download(&state, scenario).await
 }
 
 /// A run as a JSON download (the same document as `/api/run`).
@@ -625,6 +691,8 @@ pub struct Limits {
     pub max_batch_operator_years: f64,
     /// Time budget of one run or Monte Carlo, seconds.
     pub run_budget_secs: f64,
+    /// Most days x columns of one run's series in a response.
+    pub max_output_cells: usize,
 }
 
 /// The pool and the limits.
@@ -648,6 +716,7 @@ async fn status(State(state): State<ApiState>) -> Json<StatusOut> {
             max_runs: montecarlo::MAX_RUNS,
             max_batch_operator_years: MAX_BATCH_OPERATOR_YEARS,
             run_budget_secs: state.budget.as_secs_f64(),
+            max_output_cells: MAX_OUTPUT_CELLS,
         },
     })
 }

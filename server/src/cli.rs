@@ -81,5 +81,9 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::io("starting the runtime", e))?;
-    runtime.block_on(crate::web::serve(args.addr)).map_err(|e| CliError::Serve(format!("{e:#}")))
+    let served = runtime.block_on(crate::web::serve(args.addr));
+    // `web::serve` has waited for requests in flight up to its drain deadline:
+    // a simulation still running on a blocking thread is abandoned, not waited for.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served.map_err(|e| CliError::Serve(format!("{e:#}")))
 }

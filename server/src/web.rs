@@ -6,21 +6,26 @@
 //! - `/api/simulate` the server function the page calls after each change;
 //! - `/pkg/*` the wasm bundle, its JS glue and the stylesheet, from
 //!   `$HASHLAB_SITE_ROOT/pkg` (default `target/site/pkg`);
-//! - `/export.csv?<share-link query>` the daily series of that run, as CSV;
+//! - `/export.csv?<share-link query>` the daily series of that run, as CSV
+//!   (served by `api.rs`, on the same run pool and with the same errors as `/api/export.csv`);
 //! - `/healthz` says `ok` once the server listens.
 //! - `/api/*` the JSON API (see `api.rs`), and around everything the layers of
 //!   `api::harden`: request ids, tracing, body limit, caught panics, security headers.
 //!
-//! Responses are compressed (gzip or brotli, as the browser asks).
+//! Responses are compressed (gzip or brotli, as the browser asks). Connections
+//! are accepted within limits (see `web/connections.rs`): a header-read
+//! timeout that also closes idle keep-alive connections, a write timeout for
+//! clients that stop reading, a cap on open connections, and a drain deadline
+//! for the graceful shutdown.
 
 #[path = "api.rs"]
 pub mod api;
+mod connections;
+mod server_fn_errors;
 
 use anyhow::Context;
 use app::{shell, App};
-use axum::extract::RawQuery;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -52,13 +57,15 @@ pub async fn serve(addr: SocketAddr) -> anyhow::Result<()> {
             bundle.display()
         );
     }
+    let limits = connections::Limits::from_env().map_err(anyhow::Error::msg)?;
     let router = router(addr, &site_root);
     tokio::spawn(app::render::warm_up());
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     tracing::info!("serving Hashlab on http://{local}/ (site root {})", site_root.display());
     println!("Hashlab is on http://{local}/");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("the web server stopped")
+    connections::serve(listener, router, limits, shutdown_signal()).await;
+    Ok(())
 }
 
 /// The whole application as an axum router.
@@ -75,7 +82,6 @@ pub fn router(addr: SocketAddr, site_root: &std::path::Path) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/export.csv", get(export_csv))
         .merge(api::router(&api::Config::from_env()))
         .leptos_routes_with_context(&options, routes, api::security::page_csp, {
             let options = options.clone();
@@ -83,32 +89,10 @@ pub fn router(addr: SocketAddr, site_root: &std::path::Path) -> Router {
         })
         .nest("/pkg", pkg)
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(axum::middleware::map_response(server_fn_errors::client_errors_as_400))
         .layer(CompressionLayer::new())
         .with_state(options);
     api::harden(app)
-}
-
-/// The daily series of the run a share-link query describes, as a CSV download.
-/// Like the page, a bad field is left at its default (the page names it).
-async fn export_csv(RawQuery(query): RawQuery) -> Response {
-    let parse = simulation::link::from_query(query.as_deref().unwrap_or(""));
-    let seed = parse.scenario.seed;
-    match app::render::run_cached(parse.scenario).await {
-        Ok(Ok(run)) => {
-            let body = run.to_csv_string();
-            let disposition = format!("attachment; filename=\"hashlab-seed-{seed}.csv\"");
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                    (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment"))),
-                ],
-                body,
-            )
-                .into_response()
-        }
-        Ok(Err(error)) => (StatusCode::UNPROCESSABLE_ENTITY, error.to_string()).into_response(),
-        Err(message) => (StatusCode::INTERNAL_SERVER_ERROR, message).into_response(),
-    }
 }
 
 async fn shutdown_signal() {

@@ -27,10 +27,23 @@ fn start_with(workers: usize, queue: usize) -> Server {
 }
 
 fn start_env(workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hashlab"));
+    command.arg("serve");
+    launch(command, workers, queue, env)
+}
+
+/// The server with at most `files` open file descriptors (`ulimit -n`), as a
+/// small machine or a tight service limit would have it.
+fn start_with_file_limit(files: u32, env: &[(&str, &str)]) -> Server {
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(format!("ulimit -n {files} && exec \"$0\" serve")).arg(env!("CARGO_BIN_EXE_hashlab"));
+    launch(command, 2, 8, env)
+}
+
+fn launch(mut command: Command, workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
     let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_hashlab"))
-        .arg("serve")
+    let child = command
         .env("HASHLAB_ADDR", &addr)
         .env("HASHLAB_WORKERS", workers.to_string())
         .env("HASHLAB_QUEUE", queue.to_string())
@@ -452,6 +465,10 @@ async fn a_full_pool_answers_503_at_once_and_a_closed_stream_cancels_its_work() 
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
     assert!(page.contains("run-error") && page.contains("the server is busy"), "{}", &page[..page.len().min(300)]);
+    // The page's CSV download says so the API's way: 503, Retry-After, the JSON error.
+    let export = get(&server, "/export.csv?v=1&seed=5&operators=100&years=0.5").await;
+    assert_eq!(export.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string()).as_deref(), Some("1"));
+    assert_error(export, 503, "server").await;
 
     // The client goes away: the work stops and the pool is free again.
     drop(stream);
@@ -580,4 +597,115 @@ async fn a_client_that_goes_away_stops_its_single_run() {
     }
     assert_eq!(status(&server).await["pool"]["completed"], 0, "the abandoned run never completed");
     assert_eq!(get(&server, &format!("/api/run?{SMALL}")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_page_csv_download_is_refused_like_the_api_when_over_a_limit() {
+    let server = start();
+    // Lenient like the page: a bad field keeps its default, the run goes ahead.
+    let lenient = get(&server, "/export.csv?v=1&seed=7&years=0.5&operators=lots").await;
+    assert_eq!(lenient.status(), 200);
+    assert!(lenient.text().await.unwrap().starts_with("day,date,"));
+    // Over the operator-years budget: the API's 400, naming the field.
+    assert_error(get(&server, "/export.csv?v=1&operators=200000&years=30").await, 400, "operators").await;
+}
+
+/// One column per pool: a low `own_pool_min_ehs` gives many operators a pool
+/// of their own, so this run (a tenth of the operator-years budget) would be
+/// 2,056 columns x 1,461 days (3.0 M cells, 41 MB of CSV), over the output limit.
+const MANY_POOLS: &str = "operators=10000&years=4&own_pool_min_ehs=0.001&seed=7";
+
+#[tokio::test]
+async fn output_over_the_limit_is_a_400_naming_the_field() {
+    let server = start();
+    for path in ["/api/export.csv", "/api/export.json", "/api/run", "/export.csv"] {
+        let refused = assert_error(get(&server, &format!("{path}?{MANY_POOLS}")).await, 400, "own_pool_min_ehs").await;
+        let allowed = refused["error"]["allowed"].as_str().unwrap();
+        assert!(allowed.contains("2000000"), "{path}: {refused}");
+    }
+    let limits = status(&server).await["limits"].clone();
+    assert_eq!(limits["max_output_cells"], 2_000_000, "{limits}");
+    // The same run with the default pools is served.
+    assert_eq!(get(&server, "/api/export.csv?operators=10000&years=4&seed=7").await.status(), 200);
+}
+
+/// Reads from `stream` until the server closes it, or `limit` passes; how long that took.
+fn time_to_close(stream: &mut std::net::TcpStream, limit: Duration) -> Option<Duration> {
+    use std::io::Read;
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).expect("a read timeout");
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => continue,
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => return Some(started.elapsed()),
+            Err(_) => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_and_idle_connections_are_closed_after_the_header_timeout() {
+    use std::io::Write;
+    let server = start_env(2, 8, &[("HASHLAB_HEADER_READ_TIMEOUT_SECS", "1")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // Half a request head, never finished.
+    let mut slow = TcpStream::connect(&addr).expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").expect("send");
+    // Connected, nothing sent.
+    let mut silent = TcpStream::connect(&addr).expect("connect");
+    // One request answered, then idle on keep-alive.
+    let mut idle = TcpStream::connect(&addr).expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+    for (name, stream) in [("half a header", &mut slow), ("nothing sent", &mut silent), ("idle keep-alive", &mut idle)] {
+        let closed = time_to_close(stream, Duration::from_secs(8));
+        assert!(closed.is_some_and(|after| after < Duration::from_secs(5)), "{name}: still open ({closed:?})");
+    }
+    assert_eq!(get(&server, "/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
+    // 128 file descriptors for the server; 300 idle connections would take
+    // them all without the cap of 48 and the header timeout.
+    let server = start_with_file_limit(128, &[("HASHLAB_MAX_CONNECTIONS", "48"), ("HASHLAB_HEADER_READ_TIMEOUT_SECS", "1")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let idle: Vec<TcpStream> = (0..300).map(|_| TcpStream::connect(&addr).expect("connect")).collect();
+    let started = Instant::now();
+    let health =
+        reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap().get(format!("{}/healthz", server.base)).send().await;
+    let waited = started.elapsed();
+    assert!(health.as_ref().is_ok_and(|r| r.status() == 200), "{health:?} after {waited:?}");
+    assert!(waited < Duration::from_secs(20), "/healthz took {waited:?}");
+    drop(idle);
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_let_go_after_the_write_timeout() {
+    use std::io::{Read, Write};
+    let server = start_env(2, 8, &[("HASHLAB_WRITE_TIMEOUT_SECS", "1")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // About 22 MB of JSON: more than the socket buffers hold for a client that reads nothing
+    // (the same holds for a server-sent event stream nobody reads).
+    let mut reader = TcpStream::connect(&addr).expect("connect");
+    write!(reader, "GET /api/export.json?operators=2000&years=30 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let started = Instant::now();
+    while status(&server).await["pool"]["completed"] != 1 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the run did not finish");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The response is being written; the client takes nothing for a while, then reads what is left.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    reader.set_read_timeout(Some(Duration::from_secs(30))).expect("a read timeout");
+    let mut received = Vec::new();
+    let _ = reader.read_to_end(&mut received);
+    let head_end = received.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block") + 4;
+    let head = String::from_utf8_lossy(&received[..head_end]).to_ascii_lowercase();
+    let length: usize =
+        head.lines().find_map(|line| line.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).expect("a content length");
+    let body = received.len() - head_end;
+    assert!(length > 10_000_000, "{length} bytes");
+    assert!(body < length, "the server kept the stalled connection: all {body} bytes arrived");
+    assert_eq!(get(&server, "/healthz").await.status(), 200);
 }

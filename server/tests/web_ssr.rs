@@ -192,3 +192,29 @@ fn script_injection_in_links_is_shown_as_text() {
         assert!(api.headers.contains("content-type: application/json"), "{}", api.headers);
     }
 }
+
+#[test]
+fn bad_arguments_to_the_page_server_function_are_a_400_naming_them() {
+    let server = start();
+    let form = "Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n";
+    for (body, field) in [
+        ("query=v%3D1%26seed%3D7", "compact"),
+        ("compact=false", "query"),
+        // serde_qs does not name the field of a wrong type: the whole body is at fault.
+        ("query=v%3D1&compact=maybe", "body"),
+        ("query=v%3D1&compact=false&bands=lots", "body"),
+        ("%%%&&==garbage", "query"),
+        ("", "query"),
+    ] {
+        let response = request(&server, "POST", "/api/page-view", form, body);
+        assert_eq!(response.status, 400, "{body:?}: {}", &response.body[..response.body.len().min(300)]);
+        assert!(response.headers.contains("content-type: application/json"), "{body:?}: {}", response.headers);
+        let error: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
+        assert_eq!(error["error"]["field"], field, "{body:?}: {error}");
+        assert!(error["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{error}");
+        assert!(error["error"]["allowed"].as_str().is_some_and(|a| a.contains("compact")), "{error}");
+    }
+    // A good call still works.
+    let good = request(&server, "POST", "/api/page-view", form, "query=v%3D1%26seed%3D7%26years%3D0.2&compact=true");
+    assert_eq!(good.status, 200, "{}", good.body);
+}

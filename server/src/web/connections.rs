@@ -1,0 +1,147 @@
+//! Accepting connections, with limits a slow or idle client cannot outlast:
+//! at most `max_connections` open at once (past that, new connections wait in
+//! the listen backlog until one closes, instead of the server running out of
+//! file descriptors), each closed if a request head does not arrive within
+//! `header_read_timeout`, or if a write to it makes no progress for
+//! `write_timeout` (a client that stops reading, e.g. a server-sent event
+//! stream nobody reads), and a graceful shutdown that waits at most `drain`
+//! for requests in flight.
+//!
+//! hyper starts the header-read timer whenever an HTTP/1 connection waits
+//! for a request head (hyper 1.x, `proto/h1/conn.rs`), on a new connection
+//! and between keep-alive requests alike, so the same timeout closes
+//! half-sent headers and idle keep-alive connections.
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_io_timeout::TimeoutStream;
+
+/// How long a client may take to send a request head, and how long a
+/// keep-alive connection may sit idle, unless `HASHLAB_HEADER_READ_TIMEOUT_SECS` says otherwise.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections open at once, unless `HASHLAB_MAX_CONNECTIONS` says otherwise
+/// (keep it below the process's open-file limit, `ulimit -n`).
+pub const MAX_CONNECTIONS: usize = 1_000;
+/// How long a write to a client may make no progress before the connection
+/// is closed, unless `HASHLAB_WRITE_TIMEOUT_SECS` says otherwise.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a graceful shutdown waits for requests in flight, unless `HASHLAB_DRAIN_SECS` says otherwise.
+pub const DRAIN: Duration = Duration::from_secs(30);
+/// The pause after a failed accept (e.g. out of file descriptors), so the loop does not spin.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+/// The connection limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Close a connection that has not sent a whole request head in this long (idle ones included).
+    pub header_read_timeout: Duration,
+    /// Close a connection whose client has not taken any of a response's bytes in this long.
+    pub write_timeout: Duration,
+    /// Connections open at once.
+    pub max_connections: usize,
+    /// How long a graceful shutdown waits for requests in flight before closing their connections.
+    pub drain: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { header_read_timeout: HEADER_READ_TIMEOUT, write_timeout: WRITE_TIMEOUT, max_connections: MAX_CONNECTIONS, drain: DRAIN }
+    }
+}
+
+impl Limits {
+    /// From the environment: `HASHLAB_HEADER_READ_TIMEOUT_SECS`,
+    /// `HASHLAB_WRITE_TIMEOUT_SECS`, `HASHLAB_MAX_CONNECTIONS`, `HASHLAB_DRAIN_SECS` (whole numbers, at least 1);
+    /// a value that is not one is an error naming the variable.
+    pub fn from_env() -> Result<Self, String> {
+        let defaults = Self::default();
+        Ok(Self {
+            header_read_timeout: seconds("HASHLAB_HEADER_READ_TIMEOUT_SECS")?.unwrap_or(defaults.header_read_timeout),
+            write_timeout: seconds("HASHLAB_WRITE_TIMEOUT_SECS")?.unwrap_or(defaults.write_timeout),
+            max_connections: whole("HASHLAB_MAX_CONNECTIONS")?.map_or(defaults.max_connections, |n| n as usize),
+            drain: seconds("HASHLAB_DRAIN_SECS")?.unwrap_or(defaults.drain),
+        })
+    }
+}
+
+fn whole(name: &str) -> Result<Option<u64>, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(None),
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(format!("{name}: `{}` is not a whole number of at least 1", text.chars().take(32).collect::<String>())),
+        },
+    }
+}
+
+fn seconds(name: &str) -> Result<Option<Duration>, String> {
+    Ok(whole(name)?.map(Duration::from_secs))
+}
+
+/// Serves `router` on `listener` within `limits` until `shutdown` resolves,
+/// then stops accepting and waits up to `limits.drain` for open connections.
+pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdown: impl Future<Output = ()>) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(ACCEPT_RETRY).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(limits.write_timeout));
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .serve_connection(TokioIo::new(Box::pin(stream)), TowerToHyperService::new(router.clone()));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection closed with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("every connection closed"),
+        () = tokio::time::sleep(limits.drain) => tracing::warn!(drain = ?limits.drain, "connections still open after the drain deadline; closing them"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let limits = Limits::default();
+        assert_eq!(limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(limits.write_timeout, Duration::from_secs(30));
+        assert_eq!(limits.max_connections, 1_000);
+        assert_eq!(limits.drain, Duration::from_secs(30));
+    }
+}
