@@ -244,12 +244,7 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
         items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false });
     }
     if !plot.ticks.is_empty() {
-        items.push(LegendItem {
-            label: "Retargets (ticks; % when 5% or more)".to_string(),
-            color: css(MARKER),
-            area: false,
-            dashed: false,
-        });
+        items.push(LegendItem { label: "Retargets (ticks, % when 5%+)".to_string(), color: css(MARKER), area: false, dashed: false });
     }
     if !plot.markers.is_empty() {
         let mut names: Vec<&str> = plot.markers.iter().map(|m| m.label.as_str()).collect();

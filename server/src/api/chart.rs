@@ -85,14 +85,22 @@ pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, page_id: &str, wid
     let per_line = (width as usize / 6).max(40);
     let mut small: Vec<String> = Vec::new();
     if !legend.is_empty() {
-        // Wrapped at word boundaries to the chart's width.
+        // Wrapped to the chart's width between entries, so no entry is split
+        // across lines unless it is longer than a line on its own.
         let mut line = String::from("Series:");
-        for word in legend.join(", ").split(' ') {
-            if line.chars().count() + 1 + word.chars().count() > per_line {
+        let count = legend.len();
+        for (index, item) in legend.iter().enumerate() {
+            let entry = if index + 1 < count { format!("{item},") } else { item.clone() };
+            if line.chars().count() + 1 + entry.chars().count() > per_line && !line.is_empty() {
                 small.push(std::mem::take(&mut line));
-                line = word.to_string();
-            } else {
-                line.push(' ');
+            }
+            for word in entry.split(' ') {
+                if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
+                    small.push(std::mem::take(&mut line));
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
                 line.push_str(word);
             }
         }
