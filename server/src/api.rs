@@ -80,13 +80,15 @@ pub struct Config {
     pub queue: usize,
     /// The time budget of one run or one Monte Carlo.
     pub budget: Duration,
+    /// The longest a request waits in the queue for a worker (default 15 s).
+    pub max_wait: Duration,
     /// Test-only routes (`/debug/panic`).
     pub test_hooks: bool,
 }
 
 impl Config {
     /// From the environment: `HASHLAB_WORKERS`, `HASHLAB_QUEUE`,
-    /// `HASHLAB_RUN_BUDGET_SECS`, `HASHLAB_TEST_HOOKS=1`.
+    /// `HASHLAB_RUN_BUDGET_SECS`, `HASHLAB_MAX_WAIT_SECS`, `HASHLAB_TEST_HOOKS=1`.
     pub fn from_env() -> Self {
         fn number(name: &str) -> Option<u64> {
             std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
@@ -97,6 +99,7 @@ impl Config {
             workers,
             queue: number("HASHLAB_QUEUE").map_or(workers * 4, |n| n as usize),
             budget: Duration::from_secs(number("HASHLAB_RUN_BUDGET_SECS").unwrap_or(60).max(1)),
+            max_wait: Duration::from_secs(number("HASHLAB_MAX_WAIT_SECS").unwrap_or(15).max(1)),
             test_hooks: std::env::var("HASHLAB_TEST_HOOKS").is_ok_and(|v| v == "1"),
         }
     }
@@ -152,7 +155,11 @@ pub async fn stop_requested() {
 
 /// The API router (with its own state), to merge into the app's router.
 pub fn router<S: Clone + Send + Sync + 'static>(config: &Config) -> Router<S> {
-    let state = ApiState { pool: RunPool::new(config.workers, config.queue), budget: config.budget, openapi: Arc::new(OnceLock::new()) };
+    let state = ApiState {
+        pool: RunPool::new(config.workers, config.queue, config.max_wait),
+        budget: config.budget,
+        openapi: Arc::new(OnceLock::new()),
+    };
     let (router, doc) = openapi_router().split_for_parts();
     let _ = state.openapi.set(doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
     // On Ctrl-C (what `hashlab serve` stops on), stop taking runs and tell

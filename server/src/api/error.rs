@@ -69,6 +69,19 @@ impl ApiError {
         }
     }
 
+    /// A 503: the request waited its longest time in the queue without a worker.
+    pub fn waited_too_long(max_wait: std::time::Duration) -> Self {
+        Self {
+            retry_after: Some(max_wait.as_secs().clamp(1, 30) as u32),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server",
+                format!("the server is busy: no worker was free within {} s", max_wait.as_secs_f64()),
+                "retry later",
+            )
+        }
+    }
+
     /// A 503: the server is stopping.
     pub fn stopping() -> Self {
         Self {

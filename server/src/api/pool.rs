@@ -1,6 +1,8 @@
 //! The run pool: simulations run on blocking threads, at most `workers` at
 //! once, with at most `queue` more waiting their turn. Past that a request is
-//! turned away at once (503 with `Retry-After`) instead of piling up.
+//! turned away at once (503 with `Retry-After`) instead of piling up, and one
+//! that has waited `max_wait` without a worker gets the same answer rather
+//! than waiting on (a page request once waited 59 s behind greedy batches).
 
 use super::error::ApiError;
 use serde::Serialize;
@@ -20,6 +22,7 @@ struct Counters {
     rejected: AtomicU64,
     cancelled: AtomicU64,
     timed_out: AtomicU64,
+    waited_too_long: AtomicU64,
     panicked: AtomicU64,
 }
 
@@ -42,6 +45,10 @@ pub struct PoolStatus {
     pub cancelled: u64,
     /// Runs that went past their time budget.
     pub timed_out: u64,
+    /// Requests that waited the longest time in the queue without a worker (503).
+    pub waited_too_long: u64,
+    /// The longest a request waits in the queue, seconds.
+    pub max_wait_s: f64,
     /// Runs that panicked (answered with a 500 and an id).
     pub panicked: u64,
 }
@@ -51,6 +58,8 @@ pub struct PoolStatus {
 pub struct RunPool {
     workers: usize,
     queue: usize,
+    /// The longest a request waits for a worker before it is answered 503.
+    max_wait: Duration,
     /// Admission: `workers + queue` permits; none left means 503.
     slots: Arc<Semaphore>,
     /// Workers: `workers` permits.
@@ -103,12 +112,14 @@ impl Drop for WaitGuard<'_> {
 }
 
 impl RunPool {
-    /// A pool of `workers` (at least 1) with `queue` waiting places.
-    pub fn new(workers: usize, queue: usize) -> Arc<Self> {
+    /// A pool of `workers` (at least 1) with `queue` waiting places, where no
+    /// request waits longer than `max_wait`.
+    pub fn new(workers: usize, queue: usize, max_wait: Duration) -> Arc<Self> {
         let workers = workers.max(1);
         Arc::new(Self {
             workers,
             queue,
+            max_wait,
             slots: Arc::new(Semaphore::new(workers + queue)),
             running: Arc::new(Semaphore::new(workers)),
             counters: Counters::default(),
@@ -129,6 +140,8 @@ impl RunPool {
             rejected: c.rejected.load(Ordering::Relaxed),
             cancelled: c.cancelled.load(Ordering::Relaxed),
             timed_out: c.timed_out.load(Ordering::Relaxed),
+            waited_too_long: c.waited_too_long.load(Ordering::Relaxed),
+            max_wait_s: self.max_wait.as_secs_f64(),
             panicked: c.panicked.load(Ordering::Relaxed),
         }
     }
@@ -144,7 +157,14 @@ impl RunPool {
         };
         self.counters.waiting.fetch_add(1, Ordering::Relaxed);
         let wait = WaitGuard(&self.counters.waiting);
-        let worker = self.running.clone().acquire_owned().await.map_err(|_| ApiError::busy(self.workers, self.queue))?;
+        let worker = match tokio::time::timeout(self.max_wait, self.running.clone().acquire_owned()).await {
+            Ok(Ok(worker)) => worker,
+            Ok(Err(_)) => return Err(ApiError::busy(self.workers, self.queue)),
+            Err(_) => {
+                self.counters.waited_too_long.fetch_add(1, Ordering::Relaxed);
+                return Err(ApiError::waited_too_long(self.max_wait));
+            }
+        };
         drop(wait);
         self.counters.running.fetch_add(1, Ordering::Relaxed);
         Ok(Ticket { pool: self.clone(), _slot: slot, _worker: worker })
@@ -246,5 +266,26 @@ pub fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         text.clone()
     } else {
         "(no message)".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    #[tokio::test]
+    async fn a_request_that_waits_too_long_for_a_worker_is_answered_503() {
+        let pool = RunPool::new(1, 4, Duration::from_millis(200));
+        let held = pool.ticket().await.expect("the one worker");
+        let started = std::time::Instant::now();
+        let refused = pool.ticket().await.err().expect("no worker within the wait");
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(refused.retry_after.is_some(), "it says when to retry");
+        assert_eq!(pool.status().waited_too_long, 1);
+        assert_eq!(pool.status().waiting, 0, "it left the queue");
+        drop(held);
+        assert!(pool.ticket().await.is_ok(), "a free worker is had at once");
     }
 }
