@@ -85,9 +85,23 @@ pub fn titles(result: &SweepResult) -> (String, String) {
     (first, second)
 }
 
+/// The one value every cell's median takes, when the metric does not vary over the sweep.
+pub fn constant_value(result: &SweepResult) -> Option<f64> {
+    let mut medians = result.cells.iter().filter(|c| c.percentiles.len() == 5).map(|c| c.percentiles[P50]).filter(|v| v.is_finite());
+    let first = medians.next()?;
+    let tolerance = 1e-9 * first.abs().max(1.0);
+    medians.all(|v| (v - first).abs() <= tolerance).then_some(first)
+}
+
 /// Draws `result` as a scalable SVG document. Errors of the drawing backend become a chart that says so.
 pub fn svg(result: &SweepResult) -> String {
-    let (title, subtitle) = titles(result);
+    let (title, mut subtitle) = titles(result);
+    if result.cells.len() > 1 {
+        if let Some(value) = constant_value(result) {
+            // Say it in words: a flat colour scale of -1..1 around 0 would look like a result.
+            subtitle = format!("{subtitle}. Nothing varied: every cell's median is {}", figure(value));
+        }
+    }
     let kind = if result.spec.axes.len() == 2 { "heatmap" } else { "line" };
     let mut svg = String::new();
     let drawn =
@@ -428,6 +442,14 @@ mod tests {
         for cell in &result.cells {
             assert!(texts.contains(&figure(cell.percentiles[P50])), "{} is not written", cell.percentiles[P50]);
         }
+    }
+
+    #[test]
+    fn a_metric_that_does_not_vary_is_said_in_words() {
+        // No AI rent: nothing moves to AI, whatever the attack length.
+        let result = sweep(&["ai_revenue_usd_per_mw_year=0:1000:2", "attack_hours=1:2:2"], "ai_mw", "");
+        assert_eq!(constant_value(&result), Some(0.0));
+        assert!(svg(&result).contains("Nothing varied: every cell"), "the chart says the metric did not vary");
     }
 
     #[test]
