@@ -942,7 +942,14 @@ impl Sim<'_> {
                 && own_pool_ths > 0.0
                 && u_switch < OWN_POOL_PER_MONTH
             {
-                let name = format!("{} #{} own pool", operator.kind.label(), index + 1);
+                // Named for a reader ("Own pool 3 (a listed miner's)"), numbered in the order they open.
+                let number = self.pools.iter().filter(|p| p.owner_operator.is_some()).count() + 1;
+                let owner = match operator.kind {
+                    OperatorKind::PublicMiner => "a listed miner's",
+                    OperatorKind::Manufacturer => "a manufacturer's",
+                    _ => "a private miner's",
+                };
+                let name = format!("Own pool {number} ({owner})");
                 self.pools.push(PoolInfo {
                     name: name.clone(),
                     controller: name,
