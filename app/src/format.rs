@@ -8,6 +8,24 @@ pub fn escape_xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
+/// The name of a file a run is downloaded as: it names the scenario (its
+/// title, else "baseline"), the seed, the model version and what the file
+/// holds, e.g. `hashlab-late-2025-squeeze-seed-42-model-2-hashrate.png`.
+pub fn file_name(scenario: &simulation::Scenario, what: &str, extension: &str) -> String {
+    let mut slug = String::new();
+    for c in scenario.title.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(48).collect();
+    let slug = if slug.is_empty() { "baseline".to_string() } else { slug.trim_end_matches('-').to_string() };
+    let what = if what.is_empty() { String::new() } else { format!("-{what}") };
+    format!("hashlab-{slug}-seed-{}-model-{}{what}.{extension}", scenario.seed, simulation::MODEL_VERSION)
+}
+
 /// A value for labels and readouts: 3 significant figures, k/M/B/T suffixes.
 pub fn figure(value: f64) -> String {
     if !value.is_finite() {
@@ -48,6 +66,19 @@ pub fn figure(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_name_the_scenario_seed_model_and_content() {
+        let squeeze = simulation::presets::find("late-2025-squeeze").unwrap().scenario;
+        assert_eq!(
+            file_name(&squeeze, "hashrate", "png"),
+            format!("hashlab-late-2025-squeeze-seed-42-model-{}-hashrate.png", simulation::MODEL_VERSION)
+        );
+        let untitled = simulation::Scenario { seed: 7, ..Default::default() };
+        assert_eq!(file_name(&untitled, "", "csv"), format!("hashlab-baseline-seed-7-model-{}.csv", simulation::MODEL_VERSION));
+        let odd = simulation::Scenario { title: " Class 5: <test> run! ".into(), ..Default::default() };
+        assert!(file_name(&odd, "", "json").starts_with("hashlab-class-5-test-run-seed-42"));
+    }
 
     #[test]
     fn escapes_every_markup_character() {

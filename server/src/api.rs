@@ -322,7 +322,7 @@ async fn run_json(state: &ApiState, scenario: Scenario) -> Result<Vec<u8>, ApiEr
 /// Runs `scenario` on the pool and answers its daily series as a CSV download
 /// (built on the pool's thread, not the async runtime).
 async fn csv_download(state: &ApiState, scenario: Scenario) -> Result<Response, ApiError> {
-    let seed = scenario.seed;
+    let name = app::format::file_name(&scenario, "", "csv");
     let what = link::to_query(&scenario, None);
     let pool = state.pool.clone();
     let csv = state
@@ -334,7 +334,7 @@ async fn csv_download(state: &ApiState, scenario: Scenario) -> Result<Response, 
         })
         .await??;
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
-    attach(&mut response, &format!("hashlab-seed-{seed}.csv"));
+    attach(&mut response, &name);
     Ok(response)
 }
 
@@ -510,7 +510,7 @@ async fn page_export_csv(State(state): State<ApiState>, RawQuery(query): RawQuer
 )]
 async fn export_json(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let (scenario, _) = scenario_of(query.as_deref(), &[])?;
-    let name = format!("hashlab-seed-{}.json", scenario.seed);
+    let name = app::format::file_name(&scenario, "", "json");
     Ok(json_response(run_json(&state, scenario).await?, Some(name)))
 }
 
@@ -555,6 +555,7 @@ async fn chart_svg(State(state): State<ApiState>, Path(file): Path<String>, RawQ
     if let Some(runs) = runs {
         admit_batch(&scenario, runs)?;
     }
+    let name = app::format::file_name(&scenario, id, format);
     let what = link::to_query(&scenario, None);
     let pool = state.pool.clone();
     let body = state
@@ -597,7 +598,7 @@ async fn chart_svg(State(state): State<ApiState>, Path(file): Path<String>, RawQ
         .await??;
     let content_type = if png { "image/png" } else { "image/svg+xml" };
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response();
-    attach_inline(&mut response, &format!("hashlab-{id}.{format}"));
+    attach_inline(&mut response, &name);
     Ok(response)
 }
 

@@ -126,14 +126,20 @@ async fn happy_paths() {
     let csv = get(&server, &format!("/api/export.csv?{SMALL}")).await;
     assert_eq!(csv.status(), 200);
     assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("attachment; filename=\"hashlab-seed-7.csv\""));
+    assert!(csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("attachment; filename=\"hashlab-baseline-seed-7-model-{}.csv\"", simulation::MODEL_VERSION)));
     let text = csv.text().await.expect("csv");
     assert!(text.starts_with("day,date,"), "{}", &text[..40]);
     assert_eq!(text.lines().count(), days + 1);
 
     let json = get(&server, &format!("/api/export.json?{SMALL}")).await;
     assert_eq!(json.status(), 200);
-    assert!(json.headers()["content-disposition"].to_str().unwrap().contains("hashlab-seed-7.json"));
+    assert!(json.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("hashlab-baseline-seed-7-model-{}.json", simulation::MODEL_VERSION)));
     let json: Value = json.json().await.expect("json");
     assert_eq!(json["summary"], run["summary"]);
 

@@ -143,6 +143,8 @@ pub(crate) fn api_link(file: &str, query: &str) -> String {
 fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
     let info = catalogue::chart(&chart.id);
     let title = info.map(|i| i.title).unwrap_or("");
+    // Downloads are named for the scenario, seed, model and chart.
+    let scenario = simulation::link::from_query(&query).scenario;
     let explain = info.map(|i| i.explain).unwrap_or("");
     let readout = StoredValue::new(chart.readout);
     // Pointer position as a fraction of the chart width, and the row under it.
@@ -243,7 +245,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                                 class="download"
                                 data-download=format!("{api}.svg")
                                 href=api_link(&format!("chart/{api}.svg"), &query)
-                                download=format!("hashlab-{api}.svg")
+                                download=crate::format::file_name(&scenario, api, "svg")
                                 rel="external"
                                 aria-label=format!("{title} as SVG")
                             >
@@ -254,7 +256,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                                 class="download"
                                 data-download=format!("{api}.png")
                                 href=api_link(&format!("chart/{api}.png"), &query)
-                                download=format!("hashlab-{api}.png")
+                                download=crate::format::file_name(&scenario, api, "png")
                                 rel="external"
                                 aria-label=format!("{title} as PNG")
                             >
