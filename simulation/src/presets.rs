@@ -45,7 +45,7 @@ pub fn all() -> Vec<Preset> {
         Preset {
             id: "baseline-2025",
             title: "The network today (late 2025)",
-            teacher_text: "This is Bitcoin mining as it stood in November 2025: about 1,100 exahashes per second of machines, a difficulty near 155 trillion, a bitcoin price near $110,000 and a reward of 3.125 new coins plus a little in fees for every block. Nothing dramatic is scripted: the price wanders at random and miners switch machines on and off, buy new ones or give up as their profits change. Watch how the network pays for its own security every day, and who controls the pools that build the blocks.",
+            teacher_text: "This is Bitcoin mining as it stood in November 2025: about 1,100 exahashes per second of machines, a difficulty near 155 trillion, a bitcoin price near $110,000 and a reward of 3.125 new coins plus a little in fees for every block. Nothing dramatic is scripted: the price wanders at random and miners switch machines on and off, buy new ones or give up as their profits change, and large miners with good grid connections hand some of their sites to AI data centres, as many did through 2025 and 2026. In spring 2028 the reward halves. Watch how the network pays for its own security every day, and who controls the pools that build the blocks.",
             scenario: Scenario { title: "Baseline 2025".into(), ..Scenario::default() },
         },
         Preset {

@@ -87,6 +87,18 @@ fn the_fee_only_future_reaches_fee_only_over_halvings_without_stalling() {
 }
 
 #[test]
+fn the_baseline_halves_in_2028_and_hands_some_sites_to_ai() {
+    // Paragraph: "large miners ... hand some of their sites to AI data centres", "In spring 2028 the reward halves."
+    let results = runs("baseline-2025", 1_000);
+    for result in &results {
+        let halving = result.events.iter().find(|e| e.kind == simulation::events::EventKind::Halving).expect("the 2028 halving");
+        assert!(halving.date.starts_with("2028-0"), "{}", halving.date);
+    }
+    let to_ai = median(results.iter().map(|r| r.days.last().map_or(0.0, |d| d.ai_mw + d.ai_mw_pending)).collect());
+    assert!(to_ai > 500.0, "median MW committed or converted to AI over the run: {to_ai:.0}");
+}
+
+#[test]
 fn no_preset_halts_the_chain() {
     for preset in presets::all() {
         for seed in 1..=4 {
