@@ -256,9 +256,8 @@ fn admit_output(run: &simulation::RunResult) -> Result<(), ApiError> {
     .into())
 }
 
-/// A share-link query, read strictly (any bad, unknown or repeated key is an error).
-fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(String, String)>), ApiError> {
-    let query = query.unwrap_or("");
+/// A 414 for a query longer than a share link may be.
+fn check_query_length(query: &str) -> Result<(), ApiError> {
     if query.len() > link::MAX_QUERY_BYTES {
         return Err(ApiError::new(
             StatusCode::URI_TOO_LONG,
@@ -267,6 +266,13 @@ fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(St
             format!("up to {} bytes", link::MAX_QUERY_BYTES),
         ));
     }
+    Ok(())
+}
+
+/// A share-link query, read strictly (any bad, unknown or repeated key is an error).
+fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(String, String)>), ApiError> {
+    let query = query.unwrap_or("");
+    check_query_length(query)?;
     let parse = link::from_query_strict(query, extra)?;
     admit(&parse.scenario)?;
     Ok((parse.scenario, parse.extra))
@@ -483,14 +489,7 @@ async fn export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) ->
 /// 503 with `Retry-After`, a run over a limit a 400 naming the field).
 async fn page_export_csv(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let query = query.unwrap_or_default();
-    if query.len() > link::MAX_QUERY_BYTES {
-        return Err(ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "query",
-            format!("the query is {} bytes", query.len()),
-            format!("up to {} bytes", link::MAX_QUERY_BYTES),
-        ));
-    }
+    check_query_length(&query)?;
     let scenario = link::from_query(&query).scenario;
     admit(&scenario)?;
     csv_download(&state, scenario).await
