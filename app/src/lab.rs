@@ -64,18 +64,30 @@ pub fn Lab() -> impl IntoView {
     // Bands of another scenario are simply not asked for.
     let bands_for = RwSignal::new(None::<(String, u32)>);
     let bands = Memo::new(move |_| bands_for.with(|b| b.as_ref().filter(|(q, _)| *q == canonical.get()).map(|(_, runs)| *runs)));
+    // On the server the page's runs go to the server's run service (read here,
+    // while the request's context is at hand).
+    #[cfg(feature = "ssr")]
+    let service = crate::runs::from_context();
     let run = Resource::new(
         move || (query.get(), baseline.get(), compact.get(), bands.get()),
-        |(query, baseline, compact, bands)| async move {
-            // On the server this runs while rendering the page: the charts go into the
-            // HTML, not again into the data that hydrates it.
+        move |(query, baseline, compact, bands)| {
             #[cfg(feature = "ssr")]
-            {
-                crate::render::run_view(query, baseline, compact, bands).await.map(RunView::for_page).map_err(ServerFnError::new)
-            }
-            #[cfg(not(feature = "ssr"))]
-            {
-                simulate(query, baseline, compact, bands).await
+            let service = service.clone();
+            async move {
+                // On the server this runs while rendering the page: the charts go into the
+                // HTML, not again into the data that hydrates it.
+                #[cfg(feature = "ssr")]
+                {
+                    let (runs, client) = service.map_err(ServerFnError::new)?;
+                    crate::render::run_view(&runs, client, query, baseline, compact, bands)
+                        .await
+                        .map(RunView::for_page)
+                        .map_err(ServerFnError::new)
+                }
+                #[cfg(not(feature = "ssr"))]
+                {
+                    simulate(query, baseline, compact, bands).await
+                }
             }
         },
     );

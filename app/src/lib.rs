@@ -28,6 +28,8 @@ mod presets;
 #[cfg(feature = "ssr")]
 pub mod render;
 pub mod run_view;
+#[cfg(feature = "ssr")]
+pub mod runs;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -206,7 +206,8 @@ mod api {
         compact: bool,
         bands: Option<u32>,
     ) -> Result<RunView, leptos::prelude::ServerFnError> {
-        crate::render::run_view(query, baseline, compact, bands).await.map_err(|e| leptos::prelude::ServerFnError::new(e.to_string()))
+        let (runs, client) = crate::runs::from_context().map_err(leptos::prelude::ServerFnError::new)?;
+        crate::render::run_view(&runs, client, query, baseline, compact, bands).await.map_err(leptos::prelude::ServerFnError::new)
     }
 }
 

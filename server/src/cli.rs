@@ -49,15 +49,15 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "HASHLAB_ADDR", default_value = "127.0.0.1:3000")]
-    addr: SocketAddr,
+    /// Address to listen on (else `HASHLAB_ADDR`, else 127.0.0.1:3000).
+    #[arg(long)]
+    addr: Option<SocketAddr>,
 }
 
 /// Runs the command line.
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        None => serve(ServeArgs { addr: default_addr()? }),
+        None => serve(ServeArgs { addr: None }),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Presets) => tables::print_presets(),
         Some(Command::Fields) => tables::print_fields(),
@@ -71,17 +71,16 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn default_addr() -> Result<SocketAddr, CliError> {
-    let text = std::env::var("HASHLAB_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_string());
-    text.parse().map_err(|_| CliError::usage(format!("HASHLAB_ADDR: `{text}` is not an address like 127.0.0.1:3000")))
-}
-
 fn serve(args: ServeArgs) -> Result<(), CliError> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::io("starting the runtime", e))?;
-    let served = runtime.block_on(crate::web::serve(args.addr));
+    let mut config = crate::config::Config::from_env().map_err(CliError::usage)?;
+    if let Some(addr) = args.addr {
+        config.addr = addr;
+    }
+    let served = runtime.block_on(crate::web::serve(config));
     // `web::serve` has waited for requests in flight up to its drain deadline:
     // a simulation still running on a blocking thread is abandoned, not waited for.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));

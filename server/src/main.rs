@@ -5,10 +5,8 @@
 //! fields` list what can be run and set. Bad input exits with status 2 and a
 //! message naming the field and what it allows; nothing panics.
 
-mod cli;
-mod web;
-
 use clap::Parser;
+use server::cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

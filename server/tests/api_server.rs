@@ -145,7 +145,13 @@ async fn happy_paths() {
 
     let status: Value = get(&server, "/api/status").await.json().await.expect("status");
     assert_eq!(status["pool"]["workers"], 2);
-    assert!(status["pool"]["completed"].as_u64().is_some_and(|n| n >= 4), "{status}");
+    // The same scenario is run once and kept: its CSV and JSON come from the cache.
+    let completed = status["pool"]["completed"].as_u64().expect("completed");
+    assert!(completed >= 1, "{status}");
+    assert!(status["cache"]["runs"].as_u64().is_some_and(|n| n >= 1), "{status}");
+    assert_eq!(get(&server, &format!("/api/export.csv?{SMALL}")).await.status(), 200);
+    let again: Value = get(&server, "/api/status").await.json().await.expect("status");
+    assert_eq!(again["pool"]["completed"].as_u64(), Some(completed), "a kept run is not run again: {again}");
     assert_eq!(get(&server, "/healthz").await.text().await.unwrap(), "ok");
 }
 

@@ -7,7 +7,7 @@
 //! policy is set by [`page_csp`] (run by Leptos for each page render), every
 //! other response gets [`CSP`].
 
-use super::error::ApiError;
+use crate::error::ApiError;
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -45,7 +45,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn harden(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(RequestBodyLimitLayer::new(super::MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(crate::config::MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(json_413))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -66,7 +66,7 @@ pub fn harden(router: Router) -> Router {
 /// A panic in a handler: a JSON 500 with an id, logged.
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let id = uuid::Uuid::new_v4().to_string();
-    tracing::error!(panic_id = %id, panic = %super::pool::panic_text(&*panic), "a request handler panicked");
+    tracing::error!(panic_id = %id, panic = %crate::runs::pool::panic_text(&*panic), "a request handler panicked");
     ApiError::panicked(id).into_response()
 }
 
@@ -74,7 +74,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 async fn json_413(response: Response) -> Response {
     let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        return super::too_large().into_response();
+        return ApiError::too_large().into_response();
     }
     response
 }

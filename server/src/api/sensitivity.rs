@@ -5,9 +5,9 @@
 //! paired effects and one tornado per output, drawn as `hashlab sensitivity
 //! --svg` draws them. The page's "Which assumptions matter?" panel shows it.
 
-use super::error::{ApiError, ErrorBody};
-use super::{admit_batch, json_event, runs_of, scenario_of, stream, ApiState};
+use super::{json_event, runs_of, scenario_of, stream, ApiState, ClientAddr};
 use crate::cli::figures::tornado;
+use crate::error::{ApiError, ErrorBody};
 use app::run_view::{SensitivityView, TornadoChart};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
@@ -63,13 +63,18 @@ pub fn view_of(result: &Sensitivity) -> SensitivityView {
         (status = 503, description = "Busy", body = ErrorBody),
     )
 )]
-pub(super) async fn sensitivity_sse(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+pub(super) async fn sensitivity_sse(
+    State(state): State<ApiState>,
+    ClientAddr(client): ClientAddr,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
     let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
     let runs = runs_of(&extra)?.unwrap_or(MIN_RUNS_FOR_INTERVALS);
     let settings = 1 + 2 * LEVERS.len() as u32;
-    admit_batch(&scenario, runs * settings)?;
+    let config = state.service.config();
+    config.admit_batch("runs", &scenario, runs * settings, config.workers)?;
     let what = link::to_query(&scenario, None);
-    stream::stream_batch(&state, "sensitivity analysis", runs * settings, what, move |progress| {
+    stream::stream_batch(&state, client, "sensitivity analysis", runs * settings, what, move |progress| {
         let result = run_sensitivity(&scenario, runs, progress)?;
         Ok(json_event("sensitivity", &SensitivityEvent { result: &result, view: view_of(&result) }))
     })

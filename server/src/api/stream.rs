@@ -3,9 +3,9 @@
 //! `error`. It takes a place in the run pool, stops when its client goes away
 //! or its time budget runs out, and turns a panic into an error event with an id.
 
-use super::error::ApiError;
-use super::pool::{self, CancelOnDrop};
 use super::{json_event, ApiState, ProgressEvent};
+use crate::error::ApiError;
+use crate::runs::pool::{self, CancelOnDrop};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -14,25 +14,26 @@ use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// Runs `work` (a batch of `runs` runs, named `kind` in messages and logs, and
+/// Runs `work` for `client` (a batch of `runs` runs, named `kind` in messages and logs, and
 /// `what` in a panic's log line) on the run pool and streams its progress and
 /// final event.
 pub(super) async fn stream_batch(
     state: &ApiState,
+    client: Option<std::net::IpAddr>,
     kind: &'static str,
     runs: u32,
     what: String,
     work: impl FnOnce(&Progress) -> Result<Event, BatchError> + Send + 'static,
 ) -> Result<Response, ApiError> {
-    let ticket = state.pool.ticket().await?;
+    let ticket = state.service.pool().ticket(client).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
     let cancel = Arc::new(AtomicBool::new(false));
-    state.pool.track_batch(&cancel);
+    state.service.pool().track(&cancel);
     let timed_out = Arc::new(AtomicBool::new(false));
-    let pool = state.pool.clone();
+    let pool = state.service.pool().clone();
     let flag = cancel.clone();
     let out_of_time = timed_out.clone();
-    let budget = state.budget;
+    let budget = state.service.config().budget;
     tokio::task::spawn_blocking(move || {
         let _ticket = ticket;
         let step = (runs / 100).max(1);

@@ -6,8 +6,9 @@
 //! as `hashlab sweep --param`); it is taken out before the rest is read as a
 //! strict share link. `metric` defaults to `hashrate_ehs`, `runs` to 10.
 
-use super::error::{ApiError, ErrorBody};
-use super::{json_event, scenario_of, ApiState, MAX_BATCH_OPERATOR_YEARS};
+use super::{json_event, scenario_of, ApiState, ClientAddr};
+use crate::config::MAX_BATCH_OPERATOR_YEARS;
+use crate::error::{ApiError, ErrorBody};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
@@ -84,7 +85,7 @@ fn check_budget(spec: &SweepSpec) -> Result<(), ApiError> {
         }
     }
     if let Some(largest) = largest {
-        super::admit(&largest)?;
+        crate::config::admit(&largest)?;
     }
     if total > MAX_BATCH_OPERATOR_YEARS {
         return Err(ScenarioError::new(
@@ -117,11 +118,20 @@ fn check_budget(spec: &SweepSpec) -> Result<(), ApiError> {
         (status = 503, description = "Busy", body = ErrorBody),
     )
 )]
-pub(super) async fn sweep_sse(State(state): State<ApiState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+pub(super) async fn sweep_sse(
+    State(state): State<ApiState>,
+    ClientAddr(client): ClientAddr,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
     let spec = read_spec(query.as_deref())?;
+    let config = state.service.config();
+    let cells: Vec<Scenario> = (0..spec.cell_count()).filter_map(|index| spec.cell_scenario(index).ok()).collect();
+    let secs: f64 = cells.iter().map(|cell| config.estimated_secs(cell, spec.runs)).sum();
+    let per_run = secs / f64::from((spec.cell_count() * spec.runs).max(1));
+    config.admit_secs("runs", secs, per_run, config.workers, &format!("{} cells x {} runs", spec.cell_count(), spec.runs))?;
     let what = format!("{} {:?} {} x{}", link::to_query(&spec.scenario, None), spec.axes, spec.metric, spec.runs);
     let runs = spec.cell_count() * spec.runs;
-    super::stream::stream_batch(&state, "sweep", runs, what, move |progress| {
+    super::stream::stream_batch(&state, client, "sweep", runs, what, move |progress| {
         let result = sweep::run_sweep(&spec, 0, spec.cell_count(), progress)?;
         let svg = app::render::sweep_chart::svg(&result);
         Ok(json_event("sweep", &SweepEvent { result: &result, svg }))

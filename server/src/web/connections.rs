@@ -7,11 +7,16 @@
 //! stream nobody reads), and a graceful shutdown that waits at most `drain`
 //! for requests in flight.
 //!
+//! Each request is marked with the address of its connection's client
+//! ([`app::runs::Client`]), which the run pool shares its places by.
+//!
 //! hyper starts the header-read timer whenever an HTTP/1 connection waits
 //! for a request head (hyper 1.x, `proto/h1/conn.rs`), on a new connection
 //! and between keep-alive requests alike, so the same timeout closes
 //! half-sent headers and idle keep-alive connections.
 
+use app::runs::Client;
+use axum::extract::Request;
 use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -23,6 +28,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_io_timeout::TimeoutStream;
+use tower::ServiceExt;
 
 /// How long a client may take to send a request head, and how long a
 /// keep-alive connection may sit idle, unless `HASHLAB_HEADER_READ_TIMEOUT_SECS` says otherwise.
@@ -100,9 +106,9 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
             },
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     tracing::warn!(%error, "accept failed");
                     tokio::time::sleep(ACCEPT_RETRY).await;
@@ -113,10 +119,15 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
         };
         let mut stream = TimeoutStream::new(stream);
         stream.set_write_timeout(Some(limits.write_timeout));
+        let client = Client(peer.ip());
+        let service = router.clone().map_request(move |mut request: Request<_>| {
+            request.extensions_mut().insert(client);
+            request
+        });
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
-            .serve_connection(TokioIo::new(Box::pin(stream)), TowerToHyperService::new(router.clone()));
+            .serve_connection(TokioIo::new(Box::pin(stream)), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(error) = connection.await {

@@ -5,7 +5,7 @@
 //! error shape, `{"error": {"field", "message", "allowed"}}`, and leaves the
 //! function's own errors (which the page decodes and shows) as they are.
 
-use crate::web::api::error::ApiError;
+use crate::error::ApiError;
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

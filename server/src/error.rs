@@ -82,6 +82,29 @@ impl ApiError {
         }
     }
 
+    /// A 413: the request body is over [`crate::config::MAX_BODY_BYTES`].
+    pub fn too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body",
+            "the request body is too large",
+            format!("up to {} bytes", crate::config::MAX_BODY_BYTES),
+        )
+    }
+
+    /// A 503: this client already holds its share of the pool.
+    pub fn over_client_share(share: usize) -> Self {
+        Self {
+            retry_after: Some(2),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server",
+                format!("this client already has {share} runs running or waiting, its share of this server"),
+                format!("at most {share} at once from one address; retry when one has finished"),
+            )
+        }
+    }
+
     /// A 503: the server is stopping.
     pub fn stopping() -> Self {
         Self {

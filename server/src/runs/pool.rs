@@ -3,9 +3,18 @@
 //! turned away at once (503 with `Retry-After`) instead of piling up, and one
 //! that has waited `max_wait` without a worker gets the same answer rather
 //! than waiting on (a page request once waited 59 s behind greedy batches).
+//!
+//! Fairness: one client address holds at most `client_share` places (running
+//! or waiting; past that its own requests get the 503, not everyone's), and
+//! a worker that comes free goes to the waiting request whose client has the
+//! fewest runs running (the earliest among equals), so a client with many
+//! requests queued does not keep the others behind them.
 
-use super::error::ApiError;
+use super::fair::{Fair, Worker};
+use crate::error::ApiError;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -23,6 +32,7 @@ struct Counters {
     cancelled: AtomicU64,
     timed_out: AtomicU64,
     waited_too_long: AtomicU64,
+    over_client_share: AtomicU64,
     panicked: AtomicU64,
 }
 
@@ -49,6 +59,12 @@ pub struct PoolStatus {
     pub waited_too_long: u64,
     /// The longest a request waits in the queue, seconds.
     pub max_wait_s: f64,
+    /// Places (running or waiting) one client address may hold.
+    pub client_share: usize,
+    /// Requests turned away (503) because their client already held its share.
+    pub over_client_share: u64,
+    /// Client addresses holding places now.
+    pub clients: usize,
     /// Runs that panicked (answered with a 500 and an id).
     pub panicked: u64,
 }
@@ -58,29 +74,51 @@ pub struct PoolStatus {
 pub struct RunPool {
     workers: usize,
     queue: usize,
+    client_share: usize,
     /// The longest a request waits for a worker before it is answered 503.
     max_wait: Duration,
     /// Admission: `workers + queue` permits; none left means 503.
     slots: Arc<Semaphore>,
-    /// Workers: `workers` permits.
-    running: Arc<Semaphore>,
+    /// Workers, handed out fairly between clients.
+    fair: Arc<Fair>,
+    /// Places held per client address.
+    held: Mutex<HashMap<Option<IpAddr>, usize>>,
     counters: Counters,
-    /// Set once the server is stopping: no new runs, batches told to stop.
+    /// Set once the server is stopping: no new runs, work in flight told to stop.
     stopping: AtomicBool,
-    /// Cancel flags of the batches (Monte Carlo) running now.
-    batches: Mutex<Vec<Weak<AtomicBool>>>,
+    /// Cancel flags of the work (runs and batches) running now.
+    in_flight: Mutex<Vec<Weak<AtomicBool>>>,
 }
 
 /// A place in the pool: held for as long as the work runs.
 pub struct Ticket {
     pool: Arc<RunPool>,
+    _share: Share,
     _slot: OwnedSemaphorePermit,
-    _worker: OwnedSemaphorePermit,
+    _worker: Worker,
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
         self.pool.counters.running.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A client's place counted in its share, given back when dropped.
+struct Share {
+    pool: Arc<RunPool>,
+    client: Option<IpAddr>,
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        let mut held = self.pool.held.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = held.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&self.client);
+            }
+        }
     }
 }
 
@@ -113,18 +151,21 @@ impl Drop for WaitGuard<'_> {
 
 impl RunPool {
     /// A pool of `workers` (at least 1) with `queue` waiting places, where no
-    /// request waits longer than `max_wait`.
-    pub fn new(workers: usize, queue: usize, max_wait: Duration) -> Arc<Self> {
+    /// request waits longer than `max_wait` and one client holds at most
+    /// `client_share` places (at least 1).
+    pub fn new(workers: usize, queue: usize, client_share: usize, max_wait: Duration) -> Arc<Self> {
         let workers = workers.max(1);
         Arc::new(Self {
             workers,
             queue,
+            client_share: client_share.max(1),
             max_wait,
             slots: Arc::new(Semaphore::new(workers + queue)),
-            running: Arc::new(Semaphore::new(workers)),
+            fair: Fair::new(workers),
+            held: Mutex::new(HashMap::new()),
             counters: Counters::default(),
             stopping: AtomicBool::new(false),
-            batches: Mutex::new(Vec::new()),
+            in_flight: Mutex::new(Vec::new()),
         })
     }
 
@@ -142,12 +183,16 @@ impl RunPool {
             timed_out: c.timed_out.load(Ordering::Relaxed),
             waited_too_long: c.waited_too_long.load(Ordering::Relaxed),
             max_wait_s: self.max_wait.as_secs_f64(),
+            client_share: self.client_share,
+            over_client_share: c.over_client_share.load(Ordering::Relaxed),
+            clients: self.held.lock().unwrap_or_else(|e| e.into_inner()).len(),
             panicked: c.panicked.load(Ordering::Relaxed),
         }
     }
 
-    /// A place in the pool: a 503 at once when the queue is full, else waits for a worker.
-    pub async fn ticket(self: &Arc<Self>) -> Result<Ticket, ApiError> {
+    /// A place in the pool for `client`: a 503 at once when the queue is full
+    /// or the client holds its share, else waits (at most `max_wait`) for a worker.
+    pub async fn ticket(self: &Arc<Self>, client: Option<IpAddr>) -> Result<Ticket, ApiError> {
         if self.is_stopping() {
             return Err(ApiError::stopping());
         }
@@ -155,19 +200,26 @@ impl RunPool {
             self.counters.rejected.fetch_add(1, Ordering::Relaxed);
             return Err(ApiError::busy(self.workers, self.queue));
         };
+        let share = {
+            let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+            let count = held.entry(client).or_insert(0);
+            if *count >= self.client_share {
+                drop(held);
+                self.counters.over_client_share.fetch_add(1, Ordering::Relaxed);
+                return Err(ApiError::over_client_share(self.client_share));
+            }
+            *count += 1;
+            Share { pool: self.clone(), client }
+        };
         self.counters.waiting.fetch_add(1, Ordering::Relaxed);
         let wait = WaitGuard(&self.counters.waiting);
-        let worker = match tokio::time::timeout(self.max_wait, self.running.clone().acquire_owned()).await {
-            Ok(Ok(worker)) => worker,
-            Ok(Err(_)) => return Err(ApiError::busy(self.workers, self.queue)),
-            Err(_) => {
-                self.counters.waited_too_long.fetch_add(1, Ordering::Relaxed);
-                return Err(ApiError::waited_too_long(self.max_wait));
-            }
+        let Some(worker) = self.fair.acquire(client, self.max_wait).await else {
+            self.counters.waited_too_long.fetch_add(1, Ordering::Relaxed);
+            return Err(ApiError::waited_too_long(self.max_wait));
         };
         drop(wait);
         self.counters.running.fetch_add(1, Ordering::Relaxed);
-        Ok(Ticket { pool: self.clone(), _slot: slot, _worker: worker })
+        Ok(Ticket { pool: self.clone(), _share: share, _slot: slot, _worker: worker })
     }
 
     /// Whether the server is stopping.
@@ -175,19 +227,19 @@ impl RunPool {
         self.stopping.load(Ordering::Relaxed)
     }
 
-    /// Registers the cancel flag of a batch, so that a shutdown can stop it.
-    pub fn track_batch(&self, cancel: &Arc<AtomicBool>) {
-        let mut batches = self.batches.lock().unwrap_or_else(|e| e.into_inner());
-        batches.retain(|flag| flag.strong_count() > 0);
-        batches.push(Arc::downgrade(cancel));
+    /// Registers the cancel flag of work in flight, so that a shutdown can stop it.
+    pub fn track(&self, cancel: &Arc<AtomicBool>) {
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        in_flight.retain(|flag| flag.strong_count() > 0);
+        in_flight.push(Arc::downgrade(cancel));
     }
 
-    /// The server is stopping: refuse new runs (503), tell running batches to
-    /// stop; single runs in flight finish (each within its time budget).
+    /// The server is stopping: refuse new runs (503) and tell every run and
+    /// batch in flight (page runs and chart Monte Carlos included) to stop.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::Relaxed);
-        let batches = self.batches.lock().unwrap_or_else(|e| e.into_inner());
-        for flag in batches.iter().filter_map(Weak::upgrade) {
+        let in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        for flag in in_flight.iter().filter_map(Weak::upgrade) {
             flag.store(true, Ordering::Relaxed);
         }
     }
@@ -212,17 +264,19 @@ impl RunPool {
         self.counters.timed_out.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Runs `work` on a blocking thread holding a place in the pool, within
+    /// Runs `work` for `client` on a blocking thread holding a place in the pool, within
     /// `budget`. `work` sees a cancel flag, set when the budget runs out or the
     /// caller goes away. `what` (e.g. the scenario's share link) is logged if it panics.
     pub async fn run<T: Send + 'static>(
         self: &Arc<Self>,
+        client: Option<IpAddr>,
         budget: Duration,
         what: String,
         work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let ticket = self.ticket().await?;
+        let ticket = self.ticket(client).await?;
         let cancel = Arc::new(AtomicBool::new(false));
+        self.track(&cancel);
         let mut on_drop = CancelOnDrop(Some(cancel.clone()));
         let flag = cancel.clone();
         let handle = tokio::task::spawn_blocking(move || {
@@ -276,16 +330,52 @@ mod tests {
 
     #[tokio::test]
     async fn a_request_that_waits_too_long_for_a_worker_is_answered_503() {
-        let pool = RunPool::new(1, 4, Duration::from_millis(200));
-        let held = pool.ticket().await.expect("the one worker");
+        let pool = RunPool::new(1, 4, 5, Duration::from_millis(200));
+        let held = pool.ticket(None).await.expect("the one worker");
         let started = std::time::Instant::now();
-        let refused = pool.ticket().await.err().expect("no worker within the wait");
+        let refused = pool.ticket(None).await.err().expect("no worker within the wait");
         assert!(started.elapsed() >= Duration::from_millis(200));
         assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(refused.retry_after.is_some(), "it says when to retry");
         assert_eq!(pool.status().waited_too_long, 1);
         assert_eq!(pool.status().waiting, 0, "it left the queue");
         drop(held);
-        assert!(pool.ticket().await.is_ok(), "a free worker is had at once");
+        assert!(pool.ticket(None).await.is_ok(), "a free worker is had at once");
+    }
+
+    fn address(last: u8) -> Option<IpAddr> {
+        Some(IpAddr::from([10, 0, 0, last]))
+    }
+
+    #[tokio::test]
+    async fn a_client_over_its_share_is_refused_while_another_gets_in() {
+        let pool = RunPool::new(2, 8, 3, Duration::from_secs(5));
+        let mut greedy: Vec<Ticket> = vec![pool.ticket(address(1)).await.expect("1st"), pool.ticket(address(1)).await.expect("2nd")];
+        // The third waits for a worker: both are the greedy client's.
+        let third = {
+            let pool = pool.clone();
+            tokio::spawn(async move { pool.ticket(address(1)).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let refused = pool.ticket(address(1)).await.err().expect("over its share");
+        assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(refused.body.error.message.contains('3'), "{}", refused.body.error.message);
+        assert_eq!(pool.status().over_client_share, 1);
+        // A polite client queues behind the greedy one's third request, but the
+        // next free worker goes to it: it has none running, the greedy one has one.
+        let polite = {
+            let pool = pool.clone();
+            tokio::spawn(async move { pool.ticket(address(2)).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        drop(greedy.pop());
+        let polite = tokio::time::timeout(Duration::from_secs(2), polite).await.expect("in time").expect("joined");
+        let polite = polite.expect("a worker");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!third.is_finished(), "the greedy client's third still waits");
+        drop(greedy);
+        let third = third.await.expect("joined").expect("then it gets a worker");
+        drop((polite, third));
+        assert_eq!(pool.status().clients, 0, "every place given back");
     }
 }

@@ -1,10 +1,13 @@
-//! Report-ready charts: `GET /api/chart/{chart}.svg?<share-link query>&width=&height=`.
+//! Report-ready charts: `GET /api/chart/{chart}.svg|.png?<share-link query>&width=&height=&runs=`.
 //! The page's own plotters drawings, at the caller's size, with a title, the
 //! scenario's short description and its share link in small print.
 
-use super::error::ApiError;
+use super::{runs_of, scenario_of, ApiState, ClientAddr};
+use crate::error::{ApiError, ErrorBody};
 use app::format::escape_xml;
-use axum::http::StatusCode;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use simulation::montecarlo::MonteCarloResult;
 use simulation::{link, RunResult, Scenario};
 
@@ -165,4 +168,78 @@ pub fn png(svg: &str) -> Result<Vec<u8>, String> {
     let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("an empty chart")?;
     resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| e.to_string())
+}
+
+/// A report-ready chart of a run, as SVG or PNG.
+#[utoipa::path(
+    get,
+    path = "/api/chart/{file}",
+    tag = "hashlab",
+    params(
+        ("file" = String, Path, description = "`<chart>.svg` or `<chart>.png`, chart one of hashrate, hashprice, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds"),
+        ("query" = Option<String>, Query, description = "A share-link query, strict"),
+        ("width" = Option<u32>, Query, description = "Width in pixels, 320 to 2400 (default 760)"),
+        ("height" = Option<u32>, Query, description = "Height of the plot in pixels, 200 to 1600 (default 360)"),
+        ("runs" = Option<u32>, Query, description = "Shade the spread (5-95% and 25-75%) of a Monte Carlo of this many seeds, 1 to 1,000: the one the page or /api/montecarlo ran if the server still holds it, else run now within the batch budget"),
+    ),
+    responses(
+        (status = 200, description = "The chart, with title, the scenario's description and its share link in small print", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
+        (status = 400, description = "A bad value (scenario field, width, height or format), naming it", body = ErrorBody),
+        (status = 404, description = "No such chart", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+pub(super) async fn chart_file(
+    State(state): State<ApiState>,
+    ClientAddr(client): ClientAddr,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let (id, format) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
+    let page_id = page_id(id)?;
+    let png = match format {
+        "svg" => false,
+        "png" => true,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "format",
+                format!("`{}` is not a chart format this server draws", other.chars().take(16).collect::<String>()),
+                "svg or png",
+            ))
+        }
+    };
+    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height", "runs"])?;
+    let width = dimension(&extra, "width", WIDTH)?;
+    let height = dimension(&extra, "height", HEIGHT)?;
+    let runs = runs_of(&extra)?;
+    let name = app::format::file_name(&scenario, id, format);
+    let run = state.service.run(scenario.clone(), client).await??;
+    let bands = match runs {
+        Some(runs) => Some(state.service.bands(&scenario, runs, client).await?),
+        None => None,
+    };
+    let body = state
+        .service
+        .off_runtime(move || {
+            let svg = svg(&run, bands.as_deref(), page_id, width, height);
+            if png {
+                self::png(&svg).map_err(|e| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", format!("the chart could not be drawn: {e}"), "")
+                })
+            } else {
+                Ok(svg.into_bytes())
+            }
+        })
+        .await??;
+    let content_type = if png { "image/png" } else { "image/svg+xml" };
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response();
+    attach_inline(&mut response, &name);
+    Ok(response)
+}
+
+fn attach_inline(response: &mut Response, file_name: &str) {
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
 }

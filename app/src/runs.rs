@@ -1,0 +1,50 @@
+//! What the page needs from the server it runs on (server side only): a run
+//! service, handed to the page through Leptos context, not kept in statics.
+//!
+//! The server (`server/src/runs.rs`) implements [`RunService`] once for every
+//! path (the page, its CSV, the JSON API, charts, Monte Carlo), so the page's
+//! runs share the API's pool, time budget, cancellation and byte-bounded
+//! cache, and are counted in `/api/status`. The server provides a [`Runs`]
+//! with `leptos_routes_with_context`, and marks each request with the
+//! [`Client`] it came from so the pool can share its places fairly.
+
+use simulation::montecarlo::MonteCarloResult;
+use simulation::{RunResult, Scenario, ScenarioError};
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A run that finished, or the scenario's error (naming the field).
+pub type Finished = Result<Arc<RunResult>, ScenarioError>;
+
+/// A boxed future the run service returns.
+pub type RunFuture = Pin<Box<dyn Future<Output = Result<Finished, String>> + Send>>;
+
+/// Runs scenarios for the page.
+pub trait RunService: Send + Sync + 'static {
+    /// Runs `scenario` for `client` (or takes it from the cache). The outer
+    /// error is the server's (busy, past the time budget, stopping), in words
+    /// for the page; the inner one the scenario's.
+    fn run(&self, scenario: Scenario, client: Option<IpAddr>) -> RunFuture;
+
+    /// The kept Monte Carlo of `runs` seeds of `scenario`, if the server holds one.
+    fn bands(&self, scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>>;
+}
+
+/// The run service as the page finds it in Leptos context.
+#[derive(Clone)]
+pub struct Runs(pub Arc<dyn RunService>);
+
+/// The address a request came from, as a request extension the server sets
+/// on every connection (the pool's per-client share is counted by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Client(pub IpAddr);
+
+/// The run service and the requesting client, from the Leptos context of
+/// the request being served.
+pub fn from_context() -> Result<(Runs, Option<IpAddr>), String> {
+    let runs = leptos::prelude::use_context::<Runs>().ok_or_else(|| "this server has no run service".to_string())?;
+    let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Client>().map(|c| c.0));
+    Ok((runs, client))
+}

@@ -1,0 +1,56 @@
+//! `GET /api/montecarlo`: a Monte Carlo over many seeds, streamed as
+//! server-sent events (`progress`, then `bands` or `error`).
+
+use super::{json_event, runs_of, scenario_of, stream, ApiState, ClientAddr};
+use crate::error::{ApiError, ErrorBody};
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use serde::Serialize;
+use simulation::{link, montecarlo};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// A `progress` event of a Monte Carlo.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressEvent {
+    /// Runs finished.
+    pub done: u32,
+    /// Runs in all.
+    pub runs: u32,
+}
+
+/// A Monte Carlo over `runs` seeds, streamed as server-sent events.
+#[utoipa::path(
+    get,
+    path = "/api/montecarlo",
+    tag = "hashlab",
+    params(
+        ("query" = Option<String>, Query, description = "A share-link query, strict"),
+        ("runs" = Option<u32>, Query, description = "Seeds to run, 1 to 1,000 (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "text/event-stream: `progress` events ({done, runs}), then one `bands` event (the MonteCarloResult JSON: percentiles, grid_days, grid_dates, bands) or an `error` event ({error: {field, message, allowed}}). Closing the connection cancels the work.", content_type = "text/event-stream", body = String),
+        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+pub(super) async fn montecarlo_sse(
+    State(state): State<ApiState>,
+    ClientAddr(client): ClientAddr,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
+    let runs = runs_of(&extra)?.unwrap_or(100);
+    let config = state.service.config();
+    config.admit_batch("runs", &scenario, runs, config.workers)?;
+    let what = link::to_query(&scenario, None);
+    let service = state.service.clone();
+    stream::stream_batch(&state, client, "Monte Carlo", runs, what, move |progress| {
+        let result = montecarlo::run_montecarlo(&scenario, runs, progress)?;
+        // Kept, so the page and the report charts can shade these bands.
+        let result = Arc::new(result);
+        service.keep_bands(result.clone());
+        Ok(json_event("bands", &*result))
+    })
+    .await
+}

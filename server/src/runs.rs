@@ -1,0 +1,250 @@
+//! The one run service of the server: every path that runs the model (the
+//! page and its CSV, the JSON API, report charts, Monte Carlo, sweeps,
+//! sensitivity) goes through it, so every run gets the same bounded and fair
+//! pool, the same time budget, is told to stop when its client goes away or
+//! the server stops, and is counted in `/api/status`. Finished runs and Monte
+//! Carlos are kept in caches bounded in bytes.
+//!
+//! The page finds it in Leptos context as an [`app::runs::Runs`].
+
+pub mod cache;
+pub mod fair;
+pub mod pool;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use app::runs::{Finished, RunFuture};
+use axum::http::StatusCode;
+use cache::ByteCache;
+use pool::{PoolStatus, RunPool};
+use serde::Serialize;
+use simulation::montecarlo::{self, BatchError, MonteCarloResult, Progress};
+use simulation::{link, RunResult, Scenario};
+use std::net::IpAddr;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::ToSchema;
+
+/// Monte Carlo results kept to shade their bands on the charts of their
+/// scenario: at most this share of the run cache's bytes.
+const BANDS_SHARE_OF_CACHE: usize = 4;
+
+/// The run service.
+pub struct RunService {
+    pool: Arc<RunPool>,
+    budget: Duration,
+    config: Config,
+    runs: ByteCache<Scenario, Finished>,
+    bands: ByteCache<(Scenario, u32), Arc<MonteCarloResult>>,
+}
+
+/// The caches now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CacheStatus {
+    /// Runs kept.
+    pub runs: usize,
+    /// Bytes of runs kept (estimated from their series).
+    pub run_bytes: usize,
+    /// The most bytes of runs kept.
+    pub run_capacity_bytes: usize,
+    /// Monte Carlos kept for their bands.
+    pub montecarlos: usize,
+}
+
+impl RunService {
+    /// A service set up by `config`.
+    pub fn new(config: &Config) -> Arc<Self> {
+        Arc::new(Self {
+            pool: RunPool::new(config.workers, config.queue, config.client_share, config.max_wait),
+            budget: config.budget,
+            config: config.clone(),
+            runs: ByteCache::new(config.cache_bytes),
+            bands: ByteCache::new(config.cache_bytes / BANDS_SHARE_OF_CACHE),
+        })
+    }
+
+    /// The setup it runs under.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The pool (for batches, which stream their progress).
+    pub fn pool(&self) -> &Arc<RunPool> {
+        &self.pool
+    }
+
+    /// Where the pool stands.
+    pub fn status(&self) -> PoolStatus {
+        self.pool.status()
+    }
+
+    /// Where the caches stand.
+    pub fn cache_status(&self) -> CacheStatus {
+        let (runs, run_bytes) = self.runs.size();
+        CacheStatus { runs, run_bytes, run_capacity_bytes: self.runs.capacity(), montecarlos: self.bands.size().0 }
+    }
+
+    /// The server is stopping: no new runs; every run in flight is told to stop.
+    pub fn stop(&self) {
+        self.pool.stop();
+    }
+
+    /// Runs `scenario` for `client` on the pool within the time budget (or
+    /// takes it from the cache). A scenario error (a bad field, a run over
+    /// the budget of one run) is `Ok(Err(..))`: it is an answer, kept like a run.
+    pub async fn run(&self, scenario: Scenario, client: Option<IpAddr>) -> Result<Finished, ApiError> {
+        if let Err(error) = crate::config::check_run(&scenario) {
+            return Ok(Err(error));
+        }
+        if let Some(hit) = self.runs.get(&scenario) {
+            return Ok(hit);
+        }
+        let what = link::to_query(&scenario, None);
+        let key = scenario.clone();
+        let pool = self.pool.clone();
+        let finished = self.pool.run(client, self.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool)).await??;
+        self.keep(key, finished.clone());
+        Ok(finished)
+    }
+
+    fn keep(&self, scenario: Scenario, finished: Finished) {
+        let bytes = finished.as_ref().map_or(256, |run| result_bytes(run));
+        self.runs.insert(scenario, finished, bytes);
+    }
+
+    /// Runs `work` off the async runtime (building a large CSV or JSON from a
+    /// finished run), without a place in the pool: it is quick next to a run.
+    pub async fn off_runtime<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+        tokio::task::spawn_blocking(work).await.map_err(|e| {
+            let id = uuid::Uuid::new_v4().to_string();
+            tracing::error!(panic_id = %id, error = %e, "building a response failed");
+            ApiError::panicked(id)
+        })
+    }
+
+    /// The kept Monte Carlo of `runs` seeds of `scenario`, if any.
+    pub fn kept_bands(&self, scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>> {
+        self.bands.get(&(scenario.clone(), runs))
+    }
+
+    /// Keeps a finished Monte Carlo, so that the page and the report charts
+    /// can shade its bands without running it again.
+    pub fn keep_bands(&self, result: Arc<MonteCarloResult>) {
+        let bytes = bands_bytes(&result);
+        self.bands.insert((result.scenario.clone(), result.runs), result, bytes);
+    }
+
+    /// The Monte Carlo of `runs` seeds of `scenario`: the kept one, else run
+    /// now on the pool within the time budget (and kept).
+    pub async fn bands(&self, scenario: &Scenario, runs: u32, client: Option<IpAddr>) -> Result<Arc<MonteCarloResult>, ApiError> {
+        if let Some(kept) = self.kept_bands(scenario, runs) {
+            return Ok(kept);
+        }
+        self.config.admit_batch("runs", scenario, runs, self.config.workers)?;
+        let scenario = scenario.clone();
+        let what = link::to_query(&scenario, None);
+        let pool = self.pool.clone();
+        let result = self
+            .pool
+            .run(client, self.budget, what, move |cancel| {
+                let report = |_| {};
+                montecarlo::run_montecarlo(&scenario, runs, &Progress::new(cancel, &report)).map_err(|e| match e {
+                    BatchError::Invalid(error) => ApiError::bad(error),
+                    BatchError::Cancelled => {
+                        pool.note_cancelled();
+                        stopped(
+                            "runs",
+                            "the Monte Carlo was stopped before it finished",
+                            "a client that waits for the answer, or fewer runs",
+                        )
+                    }
+                })
+            })
+            .await??;
+        let result = Arc::new(result);
+        self.keep_bands(result.clone());
+        Ok(result)
+    }
+
+    /// Runs the default scenario and every preset into the cache, one at a
+    /// time and outside the pool (a short burst at start that should not turn
+    /// away the first requests), so that the first visitor and the first click
+    /// on a preset card do not wait for them.
+    pub async fn warm_up(self: Arc<Self>) {
+        let mut scenarios = vec![Scenario::default()];
+        scenarios.extend(simulation::presets::all().into_iter().map(|preset| preset.scenario));
+        for scenario in scenarios {
+            let key = scenario.clone();
+            match tokio::task::spawn_blocking(move || simulation::run(&scenario).map(Arc::new)).await {
+                Ok(finished) => self.keep(key, finished),
+                Err(error) => tracing::warn!(%error, "warming the run cache failed"),
+            }
+        }
+    }
+}
+
+/// The page's view of the service (what the page finds in Leptos context).
+pub fn for_page(service: &Arc<RunService>) -> app::runs::Runs {
+    app::runs::Runs(Arc::new(PageRuns(service.clone())))
+}
+
+struct PageRuns(Arc<RunService>);
+
+impl app::runs::RunService for PageRuns {
+    fn run(&self, scenario: Scenario, client: Option<IpAddr>) -> RunFuture {
+        let service = self.0.clone();
+        Box::pin(async move { service.run(scenario, client).await.map_err(|error| page_message(&error)) })
+    }
+
+    fn bands(&self, scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>> {
+        self.0.kept_bands(scenario, runs)
+    }
+}
+
+/// What the page says for a server-side refusal: busy, past the budget, stopping.
+fn page_message(error: &ApiError) -> String {
+    let body = &error.body.error;
+    if error.status == StatusCode::SERVICE_UNAVAILABLE {
+        format!("{}; {}", body.message, body.allowed)
+    } else {
+        body.message.clone()
+    }
+}
+
+/// A 503 for work stopped before it finished.
+fn stopped(field: &str, message: &str, allowed: &str) -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, field, message, allowed)
+}
+
+/// Runs one scenario on a pool thread, stopping within a simulated day when
+/// `cancel` is set (the client went away, the time budget ran out or the
+/// server is stopping).
+fn run_or_stop(scenario: &Scenario, cancel: &AtomicBool, pool: &RunPool) -> Result<Finished, ApiError> {
+    match simulation::run_cancellable(scenario, cancel) {
+        Ok(Some(result)) => Ok(Ok(Arc::new(result))),
+        Ok(None) => {
+            pool.note_cancelled();
+            Err(stopped("run", "the run was stopped before it finished", "a client that waits for the answer"))
+        }
+        Err(error) => Ok(Err(error)),
+    }
+}
+
+/// About how many bytes a run holds: its daily records and the per-day
+/// vectors (pool shares, hash rate per generation), which grow with pools.
+pub fn result_bytes(run: &RunResult) -> usize {
+    let per_day_vectors: usize = run.pool_shares.iter().chain(&run.generation_running_ehs).map(|v| v.len() * 8 + 24).sum();
+    let events: usize = run.events.iter().map(|e| e.text.len() + e.date.len() + 64).sum();
+    std::mem::size_of::<RunResult>()
+        + run.days.len() * std::mem::size_of::<simulation::output::DailyRecord>()
+        + per_day_vectors
+        + run.pools.len() * 128
+        + run.retargets.len() * 64
+        + events
+}
+
+/// About how many bytes a Monte Carlo's bands hold.
+fn bands_bytes(result: &MonteCarloResult) -> usize {
+    serde_json::to_vec(result).map_or(1 << 20, |json| json.len())
+}
