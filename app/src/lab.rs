@@ -78,8 +78,8 @@ pub fn Lab() -> impl IntoView {
                 // HTML, not again into the data that hydrates it.
                 #[cfg(feature = "ssr")]
                 {
-                    let (runs, client) = service.map_err(ServerFnError::new)?;
-                    crate::render::run_view(&runs, client, query, baseline, compact, bands)
+                    let (runs, asker) = service.map_err(ServerFnError::new)?;
+                    crate::render::run_view(&runs, asker, query, baseline, compact, bands)
                         .await
                         .map(RunView::for_page)
                         .map_err(ServerFnError::new)

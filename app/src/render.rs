@@ -7,18 +7,17 @@ pub mod plot;
 pub mod sweep_chart;
 
 use crate::run_view::{Headline, RunView};
-use crate::runs::Runs;
+use crate::runs::{Asker, Runs};
 use simulation::{link, RunResult};
-use std::net::IpAddr;
 use std::time::Instant;
 
-/// Everything the page shows for the run of share-link `query` (run by `runs` for `client`), with the
+/// Everything the page shows for the run of share-link `query` (run by `runs` for `asker`), with the
 /// run of `baseline` (another share-link query) overlaid when given, the
 /// bands of a kept Monte Carlo of `bands` seeds of the same scenario shaded
 /// when asked for, and charts drawn for a phone when `compact`.
 pub async fn run_view(
     runs: &Runs,
-    client: Option<IpAddr>,
+    asker: Asker,
     query: String,
     baseline: Option<String>,
     compact: bool,
@@ -27,9 +26,9 @@ pub async fn run_view(
     let started = Instant::now();
     let parse = link::from_query(&query);
     let kept_bands = bands.and_then(|seeds| runs.0.bands(&parse.scenario, seeds));
-    let run = runs.0.run(parse.scenario.clone(), client).await?;
+    let run = runs.0.run(parse.scenario.clone(), asker.clone()).await?;
     let baseline_run = match baseline {
-        Some(baseline) => runs.0.run(link::from_query(&baseline).scenario, client).await?.ok(),
+        Some(baseline) => runs.0.run(link::from_query(&baseline).scenario, asker).await?.ok(),
         None => None,
     };
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());

@@ -206,8 +206,8 @@ mod api {
         compact: bool,
         bands: Option<u32>,
     ) -> Result<RunView, leptos::prelude::ServerFnError> {
-        let (runs, client) = crate::runs::from_context().map_err(leptos::prelude::ServerFnError::new)?;
-        crate::render::run_view(&runs, client, query, baseline, compact, bands).await.map_err(leptos::prelude::ServerFnError::new)
+        let (runs, asker) = crate::runs::from_context().map_err(leptos::prelude::ServerFnError::new)?;
+        crate::render::run_view(&runs, asker, query, baseline, compact, bands).await.map_err(leptos::prelude::ServerFnError::new)
     }
 }
 

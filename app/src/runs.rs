@@ -13,6 +13,7 @@ use simulation::{RunResult, Scenario, ScenarioError};
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// A run that finished, or the scenario's error (naming the field).
@@ -23,10 +24,10 @@ pub type RunFuture = Pin<Box<dyn Future<Output = Result<Finished, String>> + Sen
 
 /// Runs scenarios for the page.
 pub trait RunService: Send + Sync + 'static {
-    /// Runs `scenario` for `client` (or takes it from the cache). The outer
+    /// Runs `scenario` for `asker` (or takes it from the cache). The outer
     /// error is the server's (busy, past the time budget, stopping), in words
     /// for the page; the inner one the scenario's.
-    fn run(&self, scenario: Scenario, client: Option<IpAddr>) -> RunFuture;
+    fn run(&self, scenario: Scenario, asker: Asker) -> RunFuture;
 
     /// The kept Monte Carlo of `runs` seeds of `scenario`, if the server holds one.
     fn bands(&self, scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>>;
@@ -41,10 +42,28 @@ pub struct Runs(pub Arc<dyn RunService>);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Client(pub IpAddr);
 
-/// The run service and the requesting client, from the Leptos context of
-/// the request being served.
-pub fn from_context() -> Result<(Runs, Option<IpAddr>), String> {
+/// Set when the request's client has gone away, as a request extension the
+/// server sets on every request: Leptos renders a page's resources on tasks
+/// of their own, which a hang-up does not drop, so they are told this way.
+#[derive(Debug, Clone)]
+pub struct Hangup(pub Arc<AtomicBool>);
+
+/// Who asks for a run: the client's address, and the flag set if it hangs up.
+#[derive(Debug, Clone, Default)]
+pub struct Asker {
+    /// The client's address, if known.
+    pub client: Option<IpAddr>,
+    /// Set when the client has gone away: the run stops.
+    pub gone: Option<Arc<AtomicBool>>,
+}
+
+/// The run service and who asks, from the Leptos context of the request being served.
+pub fn from_context() -> Result<(Runs, Asker), String> {
     let runs = leptos::prelude::use_context::<Runs>().ok_or_else(|| "this server has no run service".to_string())?;
-    let client = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Client>().map(|c| c.0));
-    Ok((runs, client))
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let asker = Asker {
+        client: parts.as_ref().and_then(|parts| parts.extensions.get::<Client>().map(|c| c.0)),
+        gone: parts.as_ref().and_then(|parts| parts.extensions.get::<Hangup>().map(|h| h.0.clone())),
+    };
+    Ok((runs, asker))
 }

@@ -13,7 +13,7 @@ pub mod pool;
 
 use crate::config::Config;
 use crate::error::ApiError;
-use app::runs::{Finished, RunFuture};
+use app::runs::{Asker, Finished, RunFuture};
 use axum::http::StatusCode;
 use cache::ByteCache;
 use pool::{PoolStatus, RunPool};
@@ -94,6 +94,11 @@ impl RunService {
     /// takes it from the cache). A scenario error (a bad field, a run over
     /// the budget of one run) is `Ok(Err(..))`: it is an answer, kept like a run.
     pub async fn run(&self, scenario: Scenario, client: Option<IpAddr>) -> Result<Finished, ApiError> {
+        self.run_for(scenario, Asker { client, gone: None }).await
+    }
+
+    /// [`RunService::run`] for `asker`, stopping if its `gone` flag is set.
+    pub async fn run_for(&self, scenario: Scenario, asker: Asker) -> Result<Finished, ApiError> {
         if let Err(error) = crate::config::check_run(&scenario) {
             return Ok(Err(error));
         }
@@ -103,7 +108,8 @@ impl RunService {
         let what = link::to_query(&scenario, None);
         let key = scenario.clone();
         let pool = self.pool.clone();
-        let finished = self.pool.run(client, self.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool)).await??;
+        let finished =
+            self.pool.run_until(asker.client, asker.gone, self.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool)).await??;
         self.keep(key, finished.clone());
         Ok(finished)
     }
@@ -192,9 +198,9 @@ pub fn for_page(service: &Arc<RunService>) -> app::runs::Runs {
 struct PageRuns(Arc<RunService>);
 
 impl app::runs::RunService for PageRuns {
-    fn run(&self, scenario: Scenario, client: Option<IpAddr>) -> RunFuture {
+    fn run(&self, scenario: Scenario, asker: Asker) -> RunFuture {
         let service = self.0.clone();
-        Box::pin(async move { service.run(scenario, client).await.map_err(|error| page_message(&error)) })
+        Box::pin(async move { service.run_for(scenario, asker).await.map_err(|error| page_message(&error)) })
     }
 
     fn bands(&self, scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>> {

@@ -26,8 +26,10 @@ mod server_fn_errors;
 
 use crate::api;
 use crate::config::Config;
+use crate::runs::pool::CancelOnDrop;
 use crate::runs::RunService;
 use anyhow::Context;
+use app::runs::Hangup;
 use app::{shell, App};
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
@@ -94,7 +96,20 @@ pub fn router(config: &Config, service: Arc<RunService>) -> Router {
         .nest("/pkg", pkg)
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::map_response(server_fn_errors::client_errors_as_400))
+        .layer(axum::middleware::from_fn(mark_hangup))
         .layer(CompressionLayer::new())
         .with_state(options);
     api::harden(app)
+}
+
+/// Gives each request a [`Hangup`] flag, set if the request is dropped before
+/// its response is ready (its client went away): the page's runs, which
+/// Leptos renders on tasks of their own, stop on it.
+async fn mark_hangup(mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let gone = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    request.extensions_mut().insert(Hangup(gone.clone()));
+    let mut on_drop = CancelOnDrop(Some(gone));
+    let response = next.run(request).await;
+    on_drop.disarm();
+    response
 }

@@ -1,35 +1,17 @@
 //! The JSON API as a client sees it: `hashlab serve` on a free loopback
 //! port, a real HTTP client (reqwest), no mocks.
 
+mod common;
+
+use common::{assert_error, client, get, launch, start_env, status, Server, SMALL};
 use futures_util::StreamExt;
 use serde_json::Value;
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-const START_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The server process; stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn start_with(workers: usize, queue: usize) -> Server {
     start_env(workers, queue, &[])
-}
-
-fn start_env(workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hashlab"));
-    command.arg("serve");
-    launch(command, workers, queue, env)
 }
 
 /// The server with at most `files` open file descriptors (`ulimit -n`), as a
@@ -37,58 +19,13 @@ fn start_env(workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
 fn start_with_file_limit(files: u32, env: &[(&str, &str)]) -> Server {
     let mut command = Command::new("sh");
     command.arg("-c").arg(format!("ulimit -n {files} && exec \"$0\" serve")).arg(env!("CARGO_BIN_EXE_hashlab"));
-    launch(command, 2, 8, env)
-}
-
-fn launch(mut command: Command, workers: usize, queue: usize, env: &[(&str, &str)]) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
-    let addr = format!("127.0.0.1:{port}");
-    let child = command
-        .env("HASHLAB_ADDR", &addr)
-        .env("HASHLAB_WORKERS", workers.to_string())
-        .env("HASHLAB_QUEUE", queue.to_string())
-        .env("HASHLAB_TEST_HOOKS", "1")
-        .env("RUST_LOG", "error")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("hashlab starts");
-    let server = Server { child, base: format!("http://{addr}") };
-    let started = Instant::now();
-    while TcpStream::connect(&addr).is_err() {
-        assert!(started.elapsed() < START_TIMEOUT, "the server did not listen within {START_TIMEOUT:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    server
+    let mut all = vec![("HASHLAB_WORKERS", "2"), ("HASHLAB_QUEUE", "8"), ("HASHLAB_TEST_HOOKS", "1")];
+    all.extend_from_slice(env);
+    launch(command, &all)
 }
 
 fn start() -> Server {
     start_with(2, 8)
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(Duration::from_secs(120)).build().expect("a client")
-}
-
-/// A small, quick scenario as a share-link query.
-const SMALL: &str = "operators=100&years=0.5&seed=7";
-
-async fn get(server: &Server, path: &str) -> reqwest::Response {
-    client().get(format!("{}{path}", server.base)).send().await.expect("a response")
-}
-
-/// Asserts an error response: its status, JSON shape and field.
-async fn assert_error(response: reqwest::Response, status: u16, field: &str) -> Value {
-    assert_eq!(response.status().as_u16(), status, "status");
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    assert!(content_type.starts_with("application/json"), "content type {content_type}");
-    let body: Value = response.json().await.expect("a JSON body");
-    let error = &body["error"];
-    assert_eq!(error["field"], field, "{body}");
-    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
-    assert!(error["allowed"].is_string(), "{body}");
-    body
 }
 
 #[tokio::test]
@@ -448,10 +385,6 @@ async fn bad_sweeps_are_a_400_naming_the_field() {
         assert_error(get(&server, "/api/sweep?operators=10000&years=4&param=price_shock_pct=-60:0:100&runs=10").await, 400, "runs").await;
     assert!(budget["error"]["allowed"].as_str().unwrap().contains("20000000"), "{budget}");
     assert_eq!(status(&server).await["pool"]["completed"], 0, "nothing ran");
-}
-
-async fn status(server: &Server) -> Value {
-    get(server, "/api/status").await.json().await.expect("status")
 }
 
 #[tokio::test]

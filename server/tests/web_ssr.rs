@@ -2,67 +2,15 @@
 //! on a free loopback port, plain HTTP/1.0 requests, no browser. (The
 //! browser tests are in `e2e/`.)
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-/// How long the server may take to start listening (a debug build, a cold disk).
-const START_TIMEOUT: Duration = Duration::from_secs(60);
+use common::{raw_request as request, start_default, RawResponse as Response, Server};
+
 /// The charts the page draws (`app::catalogue::CHARTS`).
 const CHARTS: usize = 8;
 
-/// The server process; stopped when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start() -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("an address").port();
-    let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_hashlab"))
-        .arg("serve")
-        .env("HASHLAB_ADDR", &addr)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("hashlab starts");
-    let server = Server { child, addr };
-    let started = Instant::now();
-    while TcpStream::connect(&server.addr).is_err() {
-        assert!(started.elapsed() < START_TIMEOUT, "the server did not listen within {START_TIMEOUT:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    server
-}
-
-/// One response: status, headers (lower-cased names) and body.
-struct Response {
-    status: u16,
-    headers: String,
-    body: String,
-}
-
-fn request(server: &Server, method: &str, path: &str, extra_headers: &str, body: &str) -> Response {
-    let mut stream = TcpStream::connect(&server.addr).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
-    write!(stream, "{method} {path} HTTP/1.0\r\nHost: {}\r\n{extra_headers}Content-Length: {}\r\n\r\n{body}", server.addr, body.len())
-        .expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").expect("a header block");
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
-    Response { status, headers: head.to_ascii_lowercase(), body: body.to_string() }
+    start_default()
 }
 
 fn get(server: &Server, path: &str) -> Response {

@@ -274,8 +274,21 @@ impl RunPool {
         what: String,
         work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
+        self.run_until(client, None, budget, what, work).await
+    }
+
+    /// [`RunPool::run`], where `gone` (if given) also stops the work when set
+    /// (a page's client that hung up: see `app::runs::Hangup`).
+    pub async fn run_until<T: Send + 'static>(
+        self: &Arc<Self>,
+        client: Option<IpAddr>,
+        gone: Option<Arc<AtomicBool>>,
+        budget: Duration,
+        what: String,
+        work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         let ticket = self.ticket(client).await?;
-        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel = gone.unwrap_or_else(|| Arc::new(AtomicBool::new(false)));
         self.track(&cancel);
         let mut on_drop = CancelOnDrop(Some(cancel.clone()));
         let flag = cancel.clone();
@@ -287,7 +300,10 @@ impl RunPool {
         on_drop.disarm();
         match outcome {
             Ok(Ok(Ok(value))) => {
-                self.note_completed();
+                // Work told to stop counts itself as cancelled, not completed.
+                if !cancel.load(Ordering::Relaxed) {
+                    self.note_completed();
+                }
                 Ok(value)
             }
             Ok(Ok(Err(panic))) => {
