@@ -7,7 +7,7 @@ pub mod plot;
 pub mod sweep_chart;
 
 use crate::run_view::{Headline, RunView};
-use crate::runs::{Asker, Runs};
+use crate::runs::{Asker, Refusal, Runs};
 use simulation::{link, RunResult};
 use std::time::Instant;
 
@@ -22,7 +22,7 @@ pub async fn run_view(
     baseline: Option<String>,
     compact: bool,
     bands: Option<u32>,
-) -> Result<RunView, String> {
+) -> Result<RunView, Refusal> {
     let started = Instant::now();
     let parse = link::from_query(&query);
     let kept_bands = bands.and_then(|seeds| runs.0.bands(&parse.scenario, seeds));

@@ -207,7 +207,15 @@ mod api {
         bands: Option<u32>,
     ) -> Result<RunView, leptos::prelude::ServerFnError> {
         let (runs, asker) = crate::runs::from_context().map_err(leptos::prelude::ServerFnError::new)?;
-        crate::render::run_view(&runs, asker, query, baseline, compact, bands).await.map_err(leptos::prelude::ServerFnError::new)
+        crate::render::run_view(&runs, asker, query, baseline, compact, bands).await.map_err(|refusal| {
+            // Busy or stopping: a 503 saying when to retry, as the API answers.
+            if let (Some(secs), Some(response)) = (refusal.retry_after_secs, leptos::prelude::use_context::<leptos_axum::ResponseOptions>())
+            {
+                response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+            }
+            leptos::prelude::ServerFnError::new(refusal.message)
+        })
     }
 }
 

@@ -19,8 +19,31 @@ use std::sync::Arc;
 /// A run that finished, or the scenario's error (naming the field).
 pub type Finished = Result<Arc<RunResult>, ScenarioError>;
 
+/// Why the server did not run a scenario (busy, past the time budget,
+/// stopping, a bug), in words for the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What the page says.
+    pub message: String,
+    /// When to try again, seconds, if trying again can help (the page's
+    /// server function then answers 503 with `Retry-After`).
+    pub retry_after_secs: Option<u32>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<String> for Refusal {
+    fn from(message: String) -> Self {
+        Self { message, retry_after_secs: None }
+    }
+}
+
 /// A boxed future the run service returns.
-pub type RunFuture = Pin<Box<dyn Future<Output = Result<Finished, String>> + Send>>;
+pub type RunFuture = Pin<Box<dyn Future<Output = Result<Finished, Refusal>> + Send>>;
 
 /// Runs scenarios for the page.
 pub trait RunService: Send + Sync + 'static {

@@ -13,7 +13,7 @@ pub mod pool;
 
 use crate::config::Config;
 use crate::error::ApiError;
-use app::runs::{Asker, Finished, RunFuture};
+use app::runs::{Asker, Finished, Refusal, RunFuture};
 use axum::http::StatusCode;
 use cache::ByteCache;
 use pool::{PoolStatus, RunPool};
@@ -200,7 +200,7 @@ struct PageRuns(Arc<RunService>);
 impl app::runs::RunService for PageRuns {
     fn run(&self, scenario: Scenario, asker: Asker) -> RunFuture {
         let service = self.0.clone();
-        Box::pin(async move { service.run_for(scenario, asker).await.map_err(|error| page_message(&error)) })
+        Box::pin(async move { service.run_for(scenario, asker).await.map_err(|error| page_refusal(&error)) })
     }
 
     fn bands(&self, scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>> {
@@ -209,12 +209,12 @@ impl app::runs::RunService for PageRuns {
 }
 
 /// What the page says for a server-side refusal: busy, past the budget, stopping.
-fn page_message(error: &ApiError) -> String {
+fn page_refusal(error: &ApiError) -> Refusal {
     let body = &error.body.error;
     if error.status == StatusCode::SERVICE_UNAVAILABLE {
-        format!("{}; {}", body.message, body.allowed)
+        Refusal { message: format!("{}; {}", body.message, body.allowed), retry_after_secs: Some(error.retry_after.unwrap_or(1)) }
     } else {
-        body.message.clone()
+        Refusal { message: body.message.clone(), retry_after_secs: None }
     }
 }
 

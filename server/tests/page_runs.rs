@@ -121,3 +121,26 @@ async fn a_greedy_client_gets_its_share_and_another_still_gets_in() {
     assert_eq!(now["pool"]["client_share"], 2, "{now}");
     drop(streams);
 }
+
+#[tokio::test]
+async fn the_page_server_function_says_busy_with_a_503_and_retry_after() {
+    // One worker, no queue: a long Monte Carlo fills the pool.
+    let server = start_env(1, 0, &[]);
+    let long = get(&server, "/api/montecarlo?operators=2000&years=4&runs=1000").await;
+    assert_eq!(long.status(), 200);
+    let mut stream = long.bytes_stream();
+    assert!(!stream.next().await.expect("a first event").expect("bytes").is_empty());
+    let busy = common::client()
+        .post(format!("{}/api/page-view", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("query=operators%3D100%26years%3D0.5%26seed%3D11&compact=false")
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(busy.status(), 503);
+    assert!(busy.headers().get("retry-after").is_some_and(|v| v.to_str().is_ok_and(|s| s.parse::<u32>().is_ok())), "{:?}", busy.headers());
+    // The page decodes the body and shows it: it says what happened.
+    let text = busy.text().await.expect("text");
+    assert!(text.contains("busy"), "{text}");
+    drop(stream);
+}
