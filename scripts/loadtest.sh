@@ -6,17 +6,24 @@
 # Starts the release server on a free loopback port, then drives
 # `GET /api/run?` (the default scenario: 2,000 operators, 4 years) with wrk:
 #   1. $DURATION (default 60 s) at $CLIENTS (default 64) connections;
-#   2. $DURATION2 (default 30 s) at 10x the pool's capacity (workers + queue).
+#   2. $DURATION2 (default 30 s) at 10x the pool's capacity (workers + queue);
+#   3. $DURATION3 (default 60 s): one greedy client address keeping 10 maximal
+#      Monte Carlos going beside 4 polite clients (other loopback addresses),
+#      each side's success rate and p99 (scripts/loadtest_phases.py);
+#   4. slow connections: half-sent heads, unfinished bodies and idle ones,
+#      how many the server closed and when, and /healthz meanwhile.
 # Prints requests/s, p50/p99 latency, responses by status, and the server's
 # RSS (sampled each second, and the kernel's peak, VmHWM).
 # Needs wrk (Debian: apt-get install wrk). Env: HASHLAB_BIN, HASHLAB_WORKERS,
-# HASHLAB_QUEUE, DURATION, DURATION2, CLIENTS, THREADS.
+# HASHLAB_QUEUE, DURATION, DURATION2, DURATION3, DURATION4, CLIENTS, THREADS.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="${HASHLAB_BIN:-$ROOT/target/release/hashlab}"
 DURATION="${DURATION:-60s}"
 DURATION2="${DURATION2:-30s}"
+DURATION3="${DURATION3:-60}"
+DURATION4="${DURATION4:-40}"
 CLIENTS="${CLIENTS:-64}"
 THREADS="${THREADS:-2}"
 PATH_QUERY="${PATH_QUERY:-/api/run?}"
@@ -85,6 +92,13 @@ C2=$((CAPACITY * 10))
 echo "== 2. $C2 clients (10x capacity $CAPACITY) for $DURATION2 on $PATH_QUERY"
 wrk -t"$THREADS" -c"$C2" -d"$DURATION2" --timeout 30s -s "$WORK/status.lua" "http://$ADDR$PATH_QUERY" | grep -v "^Running\|^  [0-9]* threads"
 echo "RSS after phase 2: $(rss) KiB"
+echo
+echo "== 3. one greedy client beside polite ones for ${DURATION3} s"
+python3 "$ROOT/scripts/loadtest_phases.py" "$ADDR" greedy "$DURATION3"
+echo "RSS after phase 3: $(rss) KiB"
+echo
+echo "== 4. slow connections (up to ${DURATION4} s)"
+python3 "$ROOT/scripts/loadtest_phases.py" "$ADDR" slow "$DURATION4"
 echo
 echo "== server"
 echo "peak RSS (VmHWM): $(hwm) KiB; RSS samples min/max: $(awk 'NR==1{min=$2;max=$2} {if($2<min)min=$2; if($2>max)max=$2} END{print min" / "max}' "$WORK/rss.log") KiB"

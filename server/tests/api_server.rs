@@ -611,6 +611,25 @@ async fn slow_and_idle_connections_are_closed_after_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn a_body_that_stops_arriving_is_a_408_and_the_connection_is_let_go() {
+    use std::io::{Read, Write};
+    let server = start_env(2, 8, &[("HASHLAB_BODY_READ_TIMEOUT_SECS", "1")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut slow = TcpStream::connect(&addr).expect("connect");
+    slow.write_all(b"POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"operators\":")
+        .expect("send");
+    slow.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let _ = slow.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"field\":\"body\""), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(5), "answered after {:?}", started.elapsed());
+    assert_eq!(get(&server, "/healthz").await.status(), 200);
+}
+
+#[tokio::test]
 async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
     // 128 file descriptors for the server; 300 idle connections would take
     // them all without the cap of 48 and the header timeout.

@@ -97,10 +97,13 @@ pub(super) async fn run_post(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|rejection| {
+        let text = rejection.body_text();
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large()
+        } else if body_timed_out(&rejection) {
+            ApiError::new(StatusCode::REQUEST_TIMEOUT, "body", "the request body stopped arriving", "a body sent without long pauses")
         } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "body", rejection.body_text(), "a JSON object")
+            ApiError::new(StatusCode::BAD_REQUEST, "body", text, "a JSON object")
         }
     })?;
     let text = std::str::from_utf8(&body)
@@ -108,4 +111,17 @@ pub(super) async fn run_post(
     let scenario = Scenario::from_json(text)?;
     admit(&scenario)?;
     Ok(json_response(run_json(&state, scenario, client).await?, None))
+}
+
+/// Whether a body failed to arrive because it paused past the body timeout
+/// (`web::connections`), not because it was malformed.
+fn body_timed_out(rejection: &BytesRejection) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(error) = source {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }

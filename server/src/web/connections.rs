@@ -2,7 +2,8 @@
 //! at most `max_connections` open at once (past that, new connections wait in
 //! the listen backlog until one closes, instead of the server running out of
 //! file descriptors), each closed if a request head does not arrive within
-//! `header_read_timeout`, or if a write to it makes no progress for
+//! `header_read_timeout` (a request whose body pauses for `body_read_timeout`
+//! is answered 408), or if a write to it makes no progress for
 //! `write_timeout` (a client that stops reading, e.g. a server-sent event
 //! stream nobody reads), and a graceful shutdown that waits at most `drain`
 //! for requests in flight.
@@ -29,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 /// How long a client may take to send a request head, and how long a
 /// keep-alive connection may sit idle, unless `HASHLAB_HEADER_READ_TIMEOUT_SECS` says otherwise.
@@ -39,6 +41,9 @@ pub const MAX_CONNECTIONS: usize = 1_000;
 /// How long a write to a client may make no progress before the connection
 /// is closed, unless `HASHLAB_WRITE_TIMEOUT_SECS` says otherwise.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a request body may pause between its pieces before the request
+/// is answered 408, unless `HASHLAB_BODY_READ_TIMEOUT_SECS` says otherwise.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a graceful shutdown waits for requests in flight, unless `HASHLAB_DRAIN_SECS` says otherwise.
 pub const DRAIN: Duration = Duration::from_secs(30);
 /// The pause after a failed accept (e.g. out of file descriptors), so the loop does not spin.
@@ -51,6 +56,8 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// Close a connection whose client has not taken any of a response's bytes in this long.
     pub write_timeout: Duration,
+    /// Answer 408 to a request whose body pauses this long.
+    pub body_read_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
     /// How long a graceful shutdown waits for requests in flight before closing their connections.
@@ -59,19 +66,26 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { header_read_timeout: HEADER_READ_TIMEOUT, write_timeout: WRITE_TIMEOUT, max_connections: MAX_CONNECTIONS, drain: DRAIN }
+        Self {
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            write_timeout: WRITE_TIMEOUT,
+            body_read_timeout: BODY_READ_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+            drain: DRAIN,
+        }
     }
 }
 
 impl Limits {
     /// From the environment: `HASHLAB_HEADER_READ_TIMEOUT_SECS`,
-    /// `HASHLAB_WRITE_TIMEOUT_SECS`, `HASHLAB_MAX_CONNECTIONS`, `HASHLAB_DRAIN_SECS` (whole numbers, at least 1);
+    /// `HASHLAB_WRITE_TIMEOUT_SECS`, `HASHLAB_BODY_READ_TIMEOUT_SECS`, `HASHLAB_MAX_CONNECTIONS`, `HASHLAB_DRAIN_SECS` (whole numbers, at least 1);
     /// a value that is not one is an error naming the variable.
     pub fn from_env() -> Result<Self, String> {
         let defaults = Self::default();
         Ok(Self {
             header_read_timeout: seconds("HASHLAB_HEADER_READ_TIMEOUT_SECS")?.unwrap_or(defaults.header_read_timeout),
             write_timeout: seconds("HASHLAB_WRITE_TIMEOUT_SECS")?.unwrap_or(defaults.write_timeout),
+            body_read_timeout: seconds("HASHLAB_BODY_READ_TIMEOUT_SECS")?.unwrap_or(defaults.body_read_timeout),
             max_connections: whole("HASHLAB_MAX_CONNECTIONS")?.map_or(defaults.max_connections, |n| n as usize),
             drain: seconds("HASHLAB_DRAIN_SECS")?.unwrap_or(defaults.drain),
         })
@@ -95,6 +109,7 @@ fn seconds(name: &str) -> Result<Option<Duration>, String> {
 /// Serves `router` on `listener` within `limits` until `shutdown` resolves,
 /// then stops accepting and waits up to `limits.drain` for open connections.
 pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdown: impl Future<Output = ()>) {
+    let router = router.layer(RequestBodyTimeoutLayer::new(limits.body_read_timeout));
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -152,6 +167,7 @@ mod tests {
         let limits = Limits::default();
         assert_eq!(limits.header_read_timeout, Duration::from_secs(10));
         assert_eq!(limits.write_timeout, Duration::from_secs(30));
+        assert_eq!(limits.body_read_timeout, Duration::from_secs(10));
         assert_eq!(limits.max_connections, 1_000);
         assert_eq!(limits.drain, Duration::from_secs(30));
     }
