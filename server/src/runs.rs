@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use app::runs::{Asker, Finished, Refusal, RunFuture};
 use axum::http::StatusCode;
 use cache::ByteCache;
+use fair::Work;
 use pool::{PoolStatus, RunPool};
 use serde::Serialize;
 use simulation::montecarlo::{self, BatchError, MonteCarloResult, Progress};
@@ -108,8 +109,10 @@ impl RunService {
         let what = link::to_query(&scenario, None);
         let key = scenario.clone();
         let pool = self.pool.clone();
-        let finished =
-            self.pool.run_until(asker.client, asker.gone, self.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool)).await??;
+        let finished = self
+            .pool
+            .run_until(asker.client, Work::Single, asker.gone, self.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool))
+            .await??;
         self.keep(key, finished.clone());
         Ok(finished)
     }
@@ -153,7 +156,7 @@ impl RunService {
         let pool = self.pool.clone();
         let result = self
             .pool
-            .run(client, self.budget, what, move |cancel| {
+            .run_until(client, Work::Batch, None, self.budget, what, move |cancel| {
                 let report = |_| {};
                 montecarlo::run_montecarlo(&scenario, runs, &Progress::new(cancel, &report)).map_err(|e| match e {
                     BatchError::Invalid(error) => ApiError::bad(error),

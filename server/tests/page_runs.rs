@@ -96,30 +96,36 @@ async fn a_page_run_in_flight_does_not_hold_up_a_shutdown() {
 
 #[tokio::test]
 async fn a_greedy_client_gets_its_share_and_another_still_gets_in() {
-    // Three workers; one address may hold two places.
-    let server = start_env(3, 6, &[("HASHLAB_CLIENT_SHARE", "2")]);
+    // Two workers; one address may hold two places, and run one batch at a time.
+    let server = start_env(2, 6, &[("HASHLAB_CLIENT_SHARE", "2"), ("HASHLAB_MAX_WAIT_SECS", "30")]);
     let greedy = client_from([127, 0, 0, 1]);
     let polite = client_from([127, 0, 0, 2]);
     let long = format!("{}/api/montecarlo?operators=2000&years=4&runs=1000", server.base);
-    let mut streams = Vec::new();
-    for _ in 0..2 {
-        let response = greedy.get(&long).send().await.expect("a response");
-        assert_eq!(response.status(), 200);
-        let mut stream = response.bytes_stream();
-        assert!(!stream.next().await.expect("a first event").expect("bytes").is_empty());
-        streams.push(stream);
-    }
+    let first = greedy.get(&long).send().await.expect("a response");
+    assert_eq!(first.status(), 200);
+    let mut first = first.bytes_stream();
+    assert!(!first.next().await.expect("a first event").expect("bytes").is_empty());
+    // Its second Monte Carlo waits, though a worker is free: one batch at a time.
+    let second = tokio::spawn({
+        let (greedy, long) = (greedy.clone(), long.clone());
+        async move { greedy.get(&long).send().await.map(|r| r.status().as_u16()) }
+    });
+    wait_for_status(&server, Duration::from_secs(10), |s| s["pool"]["waiting"] == 1).await;
+    // A third request is over its share of places.
     let third = greedy.get(format!("{}/api/run?{SMALL}", server.base)).send().await.expect("a response");
     assert!(third.headers().contains_key("retry-after"));
     let refused = assert_error(third, 503, "server").await;
     assert!(refused["error"]["message"].as_str().is_some_and(|m| m.contains("already has 2")), "{refused}");
-    // Another address is not turned away: it runs on the third worker.
+    // Another address is served at once, on the worker the greedy one may not take.
+    let started = Instant::now();
     let other = polite.get(format!("{}/api/run?{SMALL}", server.base)).send().await.expect("a response");
     assert_eq!(other.status(), 200);
+    assert!(started.elapsed() < Duration::from_secs(10), "the polite client waited {:?}", started.elapsed());
     let now = status(&server).await;
     assert_eq!(now["pool"]["over_client_share"], 1, "{now}");
     assert_eq!(now["pool"]["client_share"], 2, "{now}");
-    drop(streams);
+    drop(first);
+    second.abort();
 }
 
 #[tokio::test]

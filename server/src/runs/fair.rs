@@ -1,7 +1,10 @@
 //! Workers handed out fairly: when one comes free it goes to the waiting
 //! request whose client has the fewest workers now (the earliest among
 //! equals), not simply to the oldest request, so a client with many requests
-//! queued cannot keep everyone else behind them.
+//! queued cannot keep everyone else behind them. And one client runs at most
+//! `batch_cap` batches (Monte Carlos, sweeps: tens of seconds each) at once,
+//! so the other workers stay free for everyone's single runs: a client with
+//! ten maximal Monte Carlos queued once held every worker for a minute.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -12,32 +15,65 @@ use tokio::sync::oneshot;
 /// The client a request is counted under (`None`: no address known).
 type Client = Option<IpAddr>;
 
+/// What a worker is for: a batch is capped per client, a single run is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// One run (a page view, an export, a chart).
+    Single,
+    /// A batch of runs (Monte Carlo, sweep, sensitivity).
+    Batch,
+}
+
 struct Waiter {
     id: u64,
     client: Client,
+    work: Work,
     granted: oneshot::Sender<()>,
 }
 
 #[derive(Default)]
 struct State {
     free: usize,
+    batch_cap: usize,
     next_id: u64,
     waiting: Vec<Waiter>,
     running: HashMap<Client, usize>,
+    batches: HashMap<Client, usize>,
 }
 
 impl State {
-    fn start(&mut self, client: Client) {
+    fn start(&mut self, client: Client, work: Work) {
         *self.running.entry(client).or_insert(0) += 1;
+        if work == Work::Batch {
+            *self.batches.entry(client).or_insert(0) += 1;
+        }
     }
 
-    /// Hands a freed worker to the fairest waiter still waiting, or keeps it free.
+    fn finish(&mut self, client: Client, work: Work) {
+        let counts = if work == Work::Batch { vec![&mut self.running, &mut self.batches] } else { vec![&mut self.running] };
+        for count in counts {
+            if let Some(n) = count.get_mut(&client) {
+                *n -= 1;
+                if *n == 0 {
+                    count.remove(&client);
+                }
+            }
+        }
+    }
+
+    /// Whether `client` may start `work` now (its batches under the cap).
+    fn may_start(&self, client: Client, work: Work) -> bool {
+        work == Work::Single || self.batches.get(&client).copied().unwrap_or(0) < self.batch_cap
+    }
+
+    /// Hands a freed worker to the fairest waiter that may start, or keeps it free.
     fn hand_over(&mut self) {
         loop {
             let fairest = self
                 .waiting
                 .iter()
                 .enumerate()
+                .filter(|(_, w)| self.may_start(w.client, w.work))
                 .min_by_key(|(_, w)| (self.running.get(&w.client).copied().unwrap_or(0), w.id))
                 .map(|(i, _)| i);
             let Some(index) = fairest else {
@@ -46,7 +82,7 @@ impl State {
             };
             let waiter = self.waiting.remove(index);
             if waiter.granted.send(()).is_ok() {
-                self.start(waiter.client);
+                self.start(waiter.client, waiter.work);
                 return;
             }
             // Its request went away meanwhile: try the next.
@@ -70,17 +106,13 @@ impl std::fmt::Debug for Fair {
 pub struct Worker {
     fair: Arc<Fair>,
     client: Client,
+    work: Work,
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
         let mut state = self.fair.lock();
-        if let Some(count) = state.running.get_mut(&self.client) {
-            *count -= 1;
-            if *count == 0 {
-                state.running.remove(&self.client);
-            }
-        }
+        state.finish(self.client, self.work);
         state.hand_over();
     }
 }
@@ -99,29 +131,32 @@ impl Drop for Leave<'_> {
 }
 
 impl Fair {
-    /// `workers` workers, all free.
+    /// `workers` workers, all free; one client runs at most half of them
+    /// (at least 1) with batches.
     pub fn new(workers: usize) -> Arc<Self> {
-        Arc::new(Self { state: Mutex::new(State { free: workers, ..State::default() }) })
+        Arc::new(Self { state: Mutex::new(State { free: workers, batch_cap: (workers / 2).max(1), ..State::default() }) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A worker for `client`, at once if one is free and nobody waits, else
-    /// when its turn comes; `None` if that takes longer than `max_wait`.
-    pub async fn acquire(self: &Arc<Self>, client: Client, max_wait: Duration) -> Option<Worker> {
+    /// A worker for `client`'s `work`, at once if one is free, nobody
+    /// waits and the client's batches are under the cap, else when its turn
+    /// comes; `None` if that takes longer than `max_wait`.
+    pub async fn acquire(self: &Arc<Self>, client: Client, work: Work, max_wait: Duration) -> Option<Worker> {
         let (id, granted) = {
             let mut state = self.lock();
-            if state.free > 0 && state.waiting.is_empty() {
+            // Free workers with requests still waiting means they all wait for their batch cap.
+            if state.free > 0 && state.may_start(client, work) {
                 state.free -= 1;
-                state.start(client);
-                return Some(Worker { fair: self.clone(), client });
+                state.start(client, work);
+                return Some(Worker { fair: self.clone(), client, work });
             }
             let (tx, rx) = oneshot::channel();
             let id = state.next_id;
             state.next_id += 1;
-            state.waiting.push(Waiter { id, client, granted: tx });
+            state.waiting.push(Waiter { id, client, work, granted: tx });
             (id, rx)
         };
         let leave = Leave { fair: self, id };
@@ -136,8 +171,8 @@ impl Fair {
         }
         drop(leave);
         match outcome {
-            Ok(Ok(())) => Some(Worker { fair: self.clone(), client }),
-            _ if granted_anyway => Some(Worker { fair: self.clone(), client }),
+            Ok(Ok(())) => Some(Worker { fair: self.clone(), client, work }),
+            _ if granted_anyway => Some(Worker { fair: self.clone(), client, work }),
             _ => None,
         }
     }
@@ -160,16 +195,16 @@ mod tests {
     #[tokio::test]
     async fn a_freed_worker_goes_to_the_client_with_fewest_running() {
         let fair = Fair::new(2);
-        let first = fair.acquire(client(1), Duration::from_secs(1)).await.expect("free");
-        let second = fair.acquire(client(1), Duration::from_secs(1)).await.expect("free");
+        let first = fair.acquire(client(1), Work::Single, Duration::from_secs(1)).await.expect("free");
+        let second = fair.acquire(client(1), Work::Single, Duration::from_secs(1)).await.expect("free");
         let greedy = tokio::spawn({
             let fair = fair.clone();
-            async move { fair.acquire(client(1), Duration::from_secs(5)).await }
+            async move { fair.acquire(client(1), Work::Single, Duration::from_secs(5)).await }
         });
         tokio::time::sleep(Duration::from_millis(20)).await;
         let polite = tokio::spawn({
             let fair = fair.clone();
-            async move { fair.acquire(client(2), Duration::from_secs(5)).await }
+            async move { fair.acquire(client(2), Work::Single, Duration::from_secs(5)).await }
         });
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(fair.waiting(), 2);
@@ -186,10 +221,31 @@ mod tests {
     #[tokio::test]
     async fn a_waiter_that_gives_up_leaves_the_line() {
         let fair = Fair::new(1);
-        let busy = fair.acquire(client(1), Duration::from_secs(1)).await.expect("free");
-        assert!(fair.acquire(client(2), Duration::from_millis(30)).await.is_none());
+        let busy = fair.acquire(client(1), Work::Single, Duration::from_secs(1)).await.expect("free");
+        assert!(fair.acquire(client(2), Work::Single, Duration::from_millis(30)).await.is_none());
         assert_eq!(fair.waiting(), 0);
         drop(busy);
-        assert!(fair.acquire(client(2), Duration::from_millis(30)).await.is_some(), "the freed worker was kept free");
+        assert!(fair.acquire(client(2), Work::Single, Duration::from_millis(30)).await.is_some(), "the freed worker was kept free");
+    }
+
+    #[tokio::test]
+    async fn one_client_runs_at_most_half_the_workers_with_batches() {
+        let fair = Fair::new(2);
+        let batch = fair.acquire(client(1), Work::Batch, Duration::from_secs(1)).await.expect("free");
+        // Its second batch waits, though a worker is free...
+        assert!(fair.acquire(client(1), Work::Batch, Duration::from_millis(50)).await.is_none());
+        // ...which its own single runs and another client's batch may take.
+        let single = fair.acquire(client(1), Work::Single, Duration::from_millis(50)).await.expect("a single run is not capped");
+        drop(single);
+        let other = fair.acquire(client(2), Work::Batch, Duration::from_millis(50)).await.expect("another client's batch");
+        drop(other);
+        // When its first batch ends, its next one starts.
+        let next = tokio::spawn({
+            let fair = fair.clone();
+            async move { fair.acquire(client(1), Work::Batch, Duration::from_secs(5)).await.is_some() }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(batch);
+        assert!(next.await.expect("joined"));
     }
 }

@@ -10,7 +10,7 @@
 //! fewest runs running (the earliest among equals), so a client with many
 //! requests queued does not keep the others behind them.
 
-use super::fair::{Fair, Worker};
+use super::fair::{Fair, Work, Worker};
 use crate::error::ApiError;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -192,7 +192,7 @@ impl RunPool {
 
     /// A place in the pool for `client`: a 503 at once when the queue is full
     /// or the client holds its share, else waits (at most `max_wait`) for a worker.
-    pub async fn ticket(self: &Arc<Self>, client: Option<IpAddr>) -> Result<Ticket, ApiError> {
+    pub async fn ticket(self: &Arc<Self>, client: Option<IpAddr>, work: Work) -> Result<Ticket, ApiError> {
         if self.is_stopping() {
             return Err(ApiError::stopping());
         }
@@ -213,7 +213,7 @@ impl RunPool {
         };
         self.counters.waiting.fetch_add(1, Ordering::Relaxed);
         let wait = WaitGuard(&self.counters.waiting);
-        let Some(worker) = self.fair.acquire(client, self.max_wait).await else {
+        let Some(worker) = self.fair.acquire(client, work, self.max_wait).await else {
             self.counters.waited_too_long.fetch_add(1, Ordering::Relaxed);
             return Err(ApiError::waited_too_long(self.max_wait));
         };
@@ -274,20 +274,21 @@ impl RunPool {
         what: String,
         work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        self.run_until(client, None, budget, what, work).await
+        self.run_until(client, Work::Single, None, budget, what, work).await
     }
 
-    /// [`RunPool::run`], where `gone` (if given) also stops the work when set
+    /// [`RunPool::run`] for `kind` of work, where `gone` (if given) also stops the work when set
     /// (a page's client that hung up: see `app::runs::Hangup`).
     pub async fn run_until<T: Send + 'static>(
         self: &Arc<Self>,
         client: Option<IpAddr>,
+        kind: Work,
         gone: Option<Arc<AtomicBool>>,
         budget: Duration,
         what: String,
         work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let ticket = self.ticket(client).await?;
+        let ticket = self.ticket(client, kind).await?;
         let cancel = gone.unwrap_or_else(|| Arc::new(AtomicBool::new(false)));
         self.track(&cancel);
         let mut on_drop = CancelOnDrop(Some(cancel.clone()));
@@ -347,16 +348,16 @@ mod tests {
     #[tokio::test]
     async fn a_request_that_waits_too_long_for_a_worker_is_answered_503() {
         let pool = RunPool::new(1, 4, 5, Duration::from_millis(200));
-        let held = pool.ticket(None).await.expect("the one worker");
+        let held = pool.ticket(None, Work::Single).await.expect("the one worker");
         let started = std::time::Instant::now();
-        let refused = pool.ticket(None).await.err().expect("no worker within the wait");
+        let refused = pool.ticket(None, Work::Single).await.err().expect("no worker within the wait");
         assert!(started.elapsed() >= Duration::from_millis(200));
         assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(refused.retry_after.is_some(), "it says when to retry");
         assert_eq!(pool.status().waited_too_long, 1);
         assert_eq!(pool.status().waiting, 0, "it left the queue");
         drop(held);
-        assert!(pool.ticket(None).await.is_ok(), "a free worker is had at once");
+        assert!(pool.ticket(None, Work::Single).await.is_ok(), "a free worker is had at once");
     }
 
     fn address(last: u8) -> Option<IpAddr> {
@@ -366,14 +367,15 @@ mod tests {
     #[tokio::test]
     async fn a_client_over_its_share_is_refused_while_another_gets_in() {
         let pool = RunPool::new(2, 8, 3, Duration::from_secs(5));
-        let mut greedy: Vec<Ticket> = vec![pool.ticket(address(1)).await.expect("1st"), pool.ticket(address(1)).await.expect("2nd")];
+        let mut greedy: Vec<Ticket> =
+            vec![pool.ticket(address(1), Work::Single).await.expect("1st"), pool.ticket(address(1), Work::Single).await.expect("2nd")];
         // The third waits for a worker: both are the greedy client's.
         let third = {
             let pool = pool.clone();
-            tokio::spawn(async move { pool.ticket(address(1)).await })
+            tokio::spawn(async move { pool.ticket(address(1), Work::Single).await })
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let refused = pool.ticket(address(1)).await.err().expect("over its share");
+        let refused = pool.ticket(address(1), Work::Single).await.err().expect("over its share");
         assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(refused.body.error.message.contains('3'), "{}", refused.body.error.message);
         assert_eq!(pool.status().over_client_share, 1);
@@ -381,7 +383,7 @@ mod tests {
         // next free worker goes to it: it has none running, the greedy one has one.
         let polite = {
             let pool = pool.clone();
-            tokio::spawn(async move { pool.ticket(address(2)).await })
+            tokio::spawn(async move { pool.ticket(address(2), Work::Single).await })
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
         drop(greedy.pop());
