@@ -1,5 +1,6 @@
 //! The lab page: share bar, presets, controls, headline figures and charts.
 
+mod batch;
 mod montecarlo;
 mod results;
 mod sensitivity;

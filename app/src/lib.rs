@@ -30,6 +30,7 @@ pub mod render;
 pub mod run_view;
 #[cfg(feature = "ssr")]
 pub mod runs;
+pub mod wire;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -4,31 +4,10 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use simulation::ScenarioError;
 use std::time::Duration;
-use utoipa::ToSchema;
 
-/// What was wrong.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// The field (scenario field, query key, or `body`, `server`) at fault.
-    pub field: String,
-    /// What was wrong, in plain words.
-    pub message: String,
-    /// What would be accepted.
-    pub allowed: String,
-}
-
-/// Every error response's body.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// What was wrong.
-    pub error: ErrorDetail,
-    /// For a 500: the id the server logged the failure under.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
+pub use app::wire::{ErrorBody, ErrorDetail};
 
 /// An error response.
 #[derive(Debug, Clone)]

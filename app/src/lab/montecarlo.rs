@@ -3,8 +3,8 @@
 //! `{done, runs}`, then `bands` or `error`). When it is done the server keeps
 //! the result, and every chart of the page is drawn again with the bands shaded.
 
-use super::stream::{self, Slot};
-use crate::browser::{now_ms, set_body_attribute};
+use super::batch::{progress_view, runs_count, Batch, BatchState};
+use super::stream::Slot;
 use leptos::prelude::*;
 use serde::Deserialize;
 use simulation::Scenario;
@@ -16,36 +16,11 @@ const DEFAULT_RUNS: u32 = 100;
 /// The server's budget for a whole Monte Carlo (runs x operators x years).
 const MAX_BATCH_OPERATOR_YEARS: f64 = 20_000_000.0;
 
-/// The `error` event's body.
-#[derive(Debug, Deserialize)]
-struct ErrorEvent {
-    error: ErrorDetail,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorDetail {
-    #[serde(default)]
-    field: String,
-    message: String,
-    #[serde(default)]
-    allowed: String,
-}
-
-/// The `progress` event of every batch stream (Monte Carlo, sweep, sensitivity).
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub(crate) struct ProgressEvent {
-    pub(crate) done: u32,
-    pub(crate) runs: u32,
-}
-
-/// Where the Monte Carlo stands.
+/// A finished Monte Carlo: its runs and how long it took.
 #[derive(Debug, Clone, PartialEq)]
-enum State {
-    Idle,
-    Running { done: u32, runs: u32 },
-    Done { runs: u32, ms: f64 },
-    Cancelled { done: u32, runs: u32 },
-    Failed(String),
+struct Done {
+    runs: u32,
+    ms: f64,
 }
 
 /// The `bands` event's run count (the page's charts get the bands from the server).
@@ -64,81 +39,28 @@ pub(crate) fn MonteCarlo(
     bands_for: RwSignal<Option<(String, u32)>>,
 ) -> impl IntoView {
     let runs = RwSignal::new(DEFAULT_RUNS);
-    let state = RwSignal::new(State::Idle);
-    let started = StoredValue::new(0.0_f64);
-
-    stream::stop_on_new_scenario(Slot::Batch, query, move || state.set(State::Idle));
+    let batch = Batch::<Done>::new(Slot::Batch, "mc", query);
 
     let start = move |_| {
         let n = runs.get_untracked().clamp(MIN_RUNS, MAX_RUNS);
         runs.set(n);
-        let batch = scenario.with_untracked(|s| f64::from(s.operators) * s.years * f64::from(n));
-        if batch > MAX_BATCH_OPERATOR_YEARS {
-            state.set(State::Failed(format!(
-                "{n} runs of this scenario is {batch:.0} operator-years, over the server's budget of {MAX_BATCH_OPERATOR_YEARS:.0}: ask for fewer seeds, operators or years."
-            )));
+        let operator_years = scenario.with_untracked(|s| f64::from(s.operators) * s.years * f64::from(n));
+        if operator_years > MAX_BATCH_OPERATOR_YEARS {
+            batch.refuse(format!(
+                "{n} runs of this scenario is {operator_years:.0} operator-years, over the server's budget of {MAX_BATCH_OPERATOR_YEARS:.0}: ask for fewer seeds, operators or years."
+            ));
             return;
         }
         let q = query.get_untracked();
         let url = if q.is_empty() { format!("/api/montecarlo?runs={n}") } else { format!("/api/montecarlo?{q}&runs={n}") };
-        started.set_value(now_ms());
-        set_body_attribute("data-mc", "running");
-        state.set(State::Running { done: 0, runs: n });
-        let opened = stream::open(Slot::Batch, &url, &["progress", "bands"], move |name, data| match name {
-            "progress" => {
-                if let Ok(p) = serde_json::from_str::<ProgressEvent>(&data) {
-                    // Runs finish on several threads: a count can arrive after a larger one.
-                    if let State::Running { done: shown, .. } = state.get_untracked() {
-                        let done = p.done.max(shown);
-                        set_body_attribute("data-mc-progress", &format!("{done}/{}", p.runs));
-                        state.set(State::Running { done, runs: p.runs });
-                    }
-                }
-            }
-            "bands" => {
-                stream::close(Slot::Batch);
-                match serde_json::from_str::<Finished>(&data) {
-                    Ok(finished) => {
-                        let ms = now_ms() - started.get_value();
-                        set_body_attribute("data-mc-progress", &format!("{0}/{0}", finished.runs));
-                        set_body_attribute("data-mc", "done");
-                        set_body_attribute("data-mc-ms", &format!("{ms:.0}"));
-                        state.set(State::Done { runs: finished.runs, ms });
-                        bands_for.set(Some((query.get_untracked(), finished.runs)));
-                    }
-                    Err(e) => {
-                        set_body_attribute("data-mc", "error");
-                        state.set(State::Failed(format!("the bands could not be read: {e}")));
-                    }
-                }
-            }
-            _ => {
-                stream::close(Slot::Batch);
-                set_body_attribute("data-mc", "error");
-                let message = if data.is_empty() {
-                    "the connection to the server failed or was refused (is the scenario valid?)".to_string()
-                } else {
-                    match serde_json::from_str::<ErrorEvent>(&data) {
-                        Ok(e) if e.error.field.is_empty() || e.error.field == "server" => e.error.message,
-                        Ok(e) => format!("{}: {} (allowed: {})", e.error.field, e.error.message, e.error.allowed),
-                        Err(_) => data,
-                    }
-                };
-                state.set(State::Failed(message));
-            }
+        batch.start(url, n, "bands", move |data, ms| {
+            let finished = serde_json::from_str::<Finished>(data).map_err(|e| format!("the bands could not be read: {e}"))?;
+            bands_for.set(Some((query.get_untracked(), finished.runs)));
+            Ok(Done { runs: finished.runs, ms })
         });
-        if let Err(message) = opened {
-            state.set(State::Failed(message));
-        }
     };
-    let cancel = move |_| {
-        stream::close(Slot::Batch);
-        if let State::Running { done, runs } = state.get_untracked() {
-            set_body_attribute("data-mc", "cancelled");
-            state.set(State::Cancelled { done, runs });
-        }
-    };
-    let running = move || matches!(state.get(), State::Running { .. });
+    let cancel = move |_| batch.cancel();
+    let running = move || batch.running();
 
     view! {
         <section class="montecarlo" id="montecarlo" aria-labelledby="montecarlo-title">
@@ -173,42 +95,15 @@ pub(crate) fn MonteCarlo(
             <noscript>
                 <p class="mc-note">"Monte Carlo runs need JavaScript."</p>
             </noscript>
-            {move || match state.get() {
-                State::Idle => ().into_any(),
-                State::Running { done, runs } => {
-                    view! {
-                        <div class="mc-progress" role="status">
-                            <progress max=runs.to_string() value=done.to_string() aria-label="Monte Carlo progress"></progress>
-                            <span class="mc-count">{format!("{done} of {runs} runs")}</span>
-                        </div>
-                    }
-                        .into_any()
-                }
-                State::Cancelled { done, runs } => {
-                    view! {
-                        <p class="mc-message mc-cancelled" role="status">
-                            {format!("Cancelled after {done} of {runs} runs; the server stopped the rest.")}
-                        </p>
-                    }
-                        .into_any()
-                }
-                State::Failed(message) => {
-                    view! {
-                        <p class="mc-message mc-error" role="alert">
-                            "The Monte Carlo did not run: " {message}
-                        </p>
-                    }
-                        .into_any()
-                }
-                State::Done { runs, ms } => {
-                    view! {
-                        <p class="mc-message mc-done" role="status">
-                            {format!("{runs} runs in {:.1} s. ", ms / 1000.0)}
-                            <a href="#charts">"The charts above now shade their spread."</a>
-                        </p>
-                    }
-                        .into_any()
-                }
+            {progress_view(batch, "Monte Carlo", runs_count)}
+            {move || match batch.state.get() {
+                BatchState::Done(Done { runs, ms }) => Some(view! {
+                    <p class="mc-message mc-done" role="status">
+                        {format!("{runs} runs in {:.1} s. ", ms / 1000.0)}
+                        <a href="#charts">"The charts above now shade their spread."</a>
+                    </p>
+                }),
+                _ => None,
             }}
         </section>
     }

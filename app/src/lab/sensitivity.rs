@@ -6,23 +6,14 @@
 //! over seeds of the percent change from that seed's own base run, with a 95%
 //! interval; a pale bar's interval crosses zero.
 
-use super::montecarlo::ProgressEvent;
-use super::stream::{self, Slot};
+use super::batch::{progress_view, runs_count, Batch, BatchState};
+use super::stream::Slot;
 use crate::run_view::SensitivityView;
 use leptos::prelude::*;
 use simulation::sensitivity::{LEVERS, MIN_RUNS_FOR_INTERVALS};
 
 /// Seeds per setting: enough for the intervals to mean something.
 const RUNS: u32 = MIN_RUNS_FOR_INTERVALS;
-
-#[derive(Debug, Clone, PartialEq)]
-enum State {
-    Idle,
-    Running { done: u32, of: u32 },
-    Done(SensitivityView),
-    Cancelled,
-    Failed(String),
-}
 
 /// The route that runs the analysis of the page's scenario.
 fn sensitivity_url(query: &str) -> String {
@@ -36,53 +27,15 @@ fn sensitivity_url(query: &str) -> String {
 /// The "Which assumptions matter?" button and its tornado charts.
 #[component]
 pub(crate) fn Sensitivity(query: Memo<String>) -> impl IntoView {
-    let state = RwSignal::new(State::Idle);
-
-    stream::stop_on_new_scenario(Slot::Batch, query, move || {
-        if state.get_untracked() != State::Idle {
-            state.set(State::Idle);
-        }
-    });
-
+    let batch = Batch::<SensitivityView>::new(Slot::Batch, "tornado", query);
     let start = move |_| {
         let settings = 1 + 2 * LEVERS.len() as u32;
-        state.set(State::Running { done: 0, of: settings * RUNS });
-        let url = sensitivity_url(&query.get_untracked());
-        let opened = stream::open(Slot::Batch, &url, &["progress", "sensitivity"], move |name, data| {
-            if !matches!(state.get_untracked(), State::Running { .. }) {
-                return;
-            }
-            match name {
-                "progress" => {
-                    if let Ok(p) = serde_json::from_str::<ProgressEvent>(&data) {
-                        // Runs finish on several threads: a count can arrive after a larger one.
-                        if let State::Running { done: shown, .. } = state.get_untracked() {
-                            state.set(State::Running { done: p.done.max(shown), of: p.runs });
-                        }
-                    }
-                }
-                "sensitivity" => {
-                    stream::close(Slot::Batch);
-                    match serde_json::from_str::<SensitivityView>(&data) {
-                        Ok(view) => state.set(State::Done(view)),
-                        Err(e) => state.set(State::Failed(format!("the analysis could not be read: {e}"))),
-                    }
-                }
-                _ => {
-                    stream::close(Slot::Batch);
-                    state.set(State::Failed(if data.is_empty() { "the connection to the server failed".to_string() } else { data }));
-                }
-            }
+        batch.start(sensitivity_url(&query.get_untracked()), settings * RUNS, "sensitivity", |data, _ms| {
+            serde_json::from_str::<SensitivityView>(data).map_err(|e| format!("the analysis could not be read: {e}"))
         });
-        if let Err(message) = opened {
-            state.set(State::Failed(message));
-        }
     };
-    let cancel = move |_| {
-        stream::close(Slot::Batch);
-        state.set(State::Cancelled);
-    };
-    let running = move || matches!(state.get(), State::Running { .. });
+    let cancel = move |_| batch.cancel();
+    let running = move || batch.running();
 
     view! {
         <section class="sensitivity" id="sensitivity" aria-labelledby="sensitivity-title">
@@ -100,22 +53,9 @@ pub(crate) fn Sensitivity(query: Memo<String>) -> impl IntoView {
                     "Cancel"
                 </button>
             </div>
-            {move || match state.get() {
-                State::Idle => ().into_any(),
-                State::Running { done, of } => {
-                    view! {
-                        <div class="mc-progress" role="status">
-                            <progress max=of.to_string() value=done.to_string() aria-label="Sensitivity progress"></progress>
-                            <span class="mc-count">{format!("{done} of {of} runs")}</span>
-                        </div>
-                    }
-                        .into_any()
-                }
-                State::Cancelled => view! { <p class="mc-message mc-cancelled" role="status">"Cancelled."</p> }.into_any(),
-                State::Failed(message) => {
-                    view! { <p class="mc-message mc-error" role="alert">"The analysis did not run: " {message}</p> }.into_any()
-                }
-                State::Done(view) => {
+            {progress_view(batch, "sensitivity analysis", runs_count)}
+            {move || match batch.state.get() {
+                BatchState::Done(view) => {
                     let figures = view
                         .charts
                         .into_iter()
@@ -128,8 +68,9 @@ pub(crate) fn Sensitivity(query: Memo<String>) -> impl IntoView {
                             }
                         })
                         .collect_view();
-                    view! { <div class="mc-figures tornado-figures">{figures}</div> }.into_any()
+                    Some(view! { <div class="mc-figures tornado-figures">{figures}</div> })
                 }
+                _ => None,
             }}
         </section>
     }

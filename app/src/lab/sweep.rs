@@ -4,8 +4,8 @@
 //! cells and the chart the server drew, or `error`). The page keeps the
 //! controls, the progress bar, the chart and a CSV of the cells.
 
-use super::stream::{self, Slot};
-use crate::browser::{now_ms, set_body_attribute};
+use super::batch::{progress_view, Batch, BatchState};
+use super::stream::Slot;
 use leptos::prelude::*;
 use serde_json::Value;
 use simulation::output::DailyRecord;
@@ -165,39 +165,6 @@ fn csv_data_url(csv: &str) -> String {
     format!("data:text/csv;charset=utf-8,{}", encode(csv))
 }
 
-/// What went wrong, with the field at fault when the server named one.
-#[derive(Debug, Clone, PartialEq)]
-struct Failure {
-    field: String,
-    text: String,
-}
-
-/// A failure from an `error` event's data, or from a response's status and body.
-fn failure(status: u16, body: &str) -> Failure {
-    let error = serde_json::from_str::<Value>(body).ok().map(|v| v["error"].clone()).filter(Value::is_object);
-    let Some(error) = error else {
-        let text = match status {
-            0 => "the server could not be reached".to_string(),
-            200 => "the connection to the server was lost; run it again".to_string(),
-            status => format!("the server answered {status}"),
-        };
-        return Failure { field: String::new(), text };
-    };
-    let part = |key: &str| error[key].as_str().unwrap_or_default().to_string();
-    let (field, message) = (part("field"), part("message"));
-    if field.is_empty() || field == "server" {
-        Failure { field, text: message }
-    } else {
-        Failure { text: format!("{field}: {message} (allowed: {})", part("allowed")), field }
-    }
-}
-
-/// `(done, runs)` of a `progress` event.
-fn progress_of(data: &str) -> Option<(u32, u32)> {
-    let event: Value = serde_json::from_str(data).ok()?;
-    Some((u32::try_from(event["done"].as_u64()?).ok()?, u32::try_from(event["runs"].as_u64()?).ok()?))
-}
-
 /// A finished sweep, ready to show.
 #[derive(Debug, Clone, PartialEq)]
 struct Finished {
@@ -235,15 +202,6 @@ fn finish(data: &str, ms: f64) -> Option<Finished> {
         svg: event["svg"].as_str()?.to_string(),
         ms,
     })
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum State {
-    Idle,
-    Running { done: u32, total: u32, per_cell: u32 },
-    Done(Box<Finished>),
-    Cancelled { done: u32, total: u32 },
-    Failed(Failure),
 }
 
 /// One axis's controls.
@@ -325,98 +283,25 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
         scenario.with_untracked(|s| (AxisInput::new(DEFAULT_FIELD, DEFAULT_STEPS, s), AxisInput::new("", DEFAULT_SECOND_STEPS, s)));
     let metric = RwSignal::new(DEFAULT_METRIC.to_string());
     let runs = RwSignal::new(DEFAULT_RUNS.to_string());
-    let state = RwSignal::new(State::Idle);
-    let started = StoredValue::new(0.0_f64);
-    // Which click the stream's events belong to (a late answer to an older one is dropped).
-    let attempt = StoredValue::new(0_u32);
-
-    stream::stop_on_new_scenario(Slot::Sweep, query, move || {
-        if state.get_untracked() != State::Idle {
-            state.set(State::Idle);
-        }
-    });
+    let batch = Batch::<Box<Finished>>::new(Slot::Sweep, "sweep", query);
+    // Runs per cell of the sweep running now, for its progress in cells.
+    let per_cell = StoredValue::new(1_u32);
 
     let plan = move || {
         let steps: Vec<String> = [first, second].iter().filter(|a| !a.field.get().is_empty()).map(|a| a.steps.get()).collect();
         planned(&steps.iter().map(String::as_str).collect::<Vec<_>>(), &runs.get())
     };
-    let fail = move |failure: Failure| {
-        set_body_attribute("data-sweep", "error");
-        state.set(State::Failed(failure));
-    };
     let start = move |_| {
         let params: Vec<String> = [first, second].iter().filter_map(AxisInput::param).collect();
         let url = sweep_url(&query.get_untracked(), &params, &metric.get_untracked(), &runs.get_untracked());
-        let (cells, per_cell) = plan().unwrap_or((0, 0));
-        let this = attempt.get_value() + 1;
-        attempt.set_value(this);
-        let current = move || attempt.get_value() == this && matches!(state.get_untracked(), State::Running { .. });
-        started.set_value(now_ms());
-        set_body_attribute("data-sweep", "running");
-        set_body_attribute("data-sweep-progress", &format!("0/{}", cells * per_cell));
-        state.set(State::Running { done: 0, total: cells.saturating_mul(per_cell), per_cell });
-        let heard = StoredValue::new(false);
-        let again = url.clone();
-        let opened = stream::open(Slot::Sweep, &url, &["progress", "sweep"], move |name, data| {
-            if !current() {
-                return;
-            }
-            match name {
-                "progress" => {
-                    if let Some((done, total)) = progress_of(&data) {
-                        heard.set_value(true);
-                        // Runs finish on several threads: a count can arrive after a larger one.
-                        let done = match state.get_untracked() {
-                            State::Running { done: shown, .. } => done.max(shown),
-                            _ => done,
-                        };
-                        set_body_attribute("data-sweep-progress", &format!("{done}/{total}"));
-                        state.set(State::Running { done, total, per_cell });
-                    }
-                }
-                "sweep" => {
-                    stream::close(Slot::Sweep);
-                    match finish(&data, now_ms() - started.get_value()) {
-                        Some(done) => {
-                            if let State::Running { total, .. } = state.get_untracked() {
-                                set_body_attribute("data-sweep-progress", &format!("{total}/{total}"));
-                            }
-                            set_body_attribute("data-sweep", "done");
-                            set_body_attribute("data-sweep-ms", &format!("{:.0}", done.ms));
-                            state.set(State::Done(Box::new(done)));
-                        }
-                        None => fail(Failure { field: String::new(), text: "the sweep's result could not be read".to_string() }),
-                    }
-                }
-                _ => {
-                    stream::close(Slot::Sweep);
-                    if !data.is_empty() {
-                        fail(failure(200, &data));
-                    } else if heard.get_value() {
-                        fail(failure(200, ""));
-                    } else {
-                        // Refused before it started (a 400 names the field): ask again for the reason.
-                        stream::reason(&again, move |status, body| {
-                            if current() {
-                                fail(failure(status, &body));
-                            }
-                        });
-                    }
-                }
-            }
+        let (cells, runs_per_cell) = plan().unwrap_or((0, 0));
+        per_cell.set_value(runs_per_cell.max(1));
+        batch.start(url, cells.saturating_mul(runs_per_cell), "sweep", |data, ms| {
+            finish(data, ms).map(Box::new).ok_or_else(|| "the sweep's result could not be read".to_string())
         });
-        if let Err(text) = opened {
-            fail(Failure { field: String::new(), text });
-        }
     };
-    let cancel = move |_| {
-        stream::close(Slot::Sweep);
-        if let State::Running { done, total, .. } = state.get_untracked() {
-            set_body_attribute("data-sweep", "cancelled");
-            state.set(State::Cancelled { done, total });
-        }
-    };
-    let running = move || matches!(state.get(), State::Running { .. });
+    let cancel = move |_| batch.cancel();
+    let running = move || batch.running();
     let label = move || match plan() {
         Some((cells, runs)) => format!("Run the sweep ({cells} cells x {runs} runs)"),
         None => "Run the sweep".to_string(),
@@ -459,30 +344,12 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                     "Cancel"
                 </button>
             </div>
-            {move || match state.get() {
-                State::Running { done, total, per_cell } => {
-                    let (cells, cells_done) = (total.checked_div(per_cell).unwrap_or(0), done.checked_div(per_cell).unwrap_or(0));
-                    Some(view! {
-                        <div class="mc-progress" role="status">
-                            <progress max=total.max(1).to_string() value=done.to_string() aria-label="Sweep progress"></progress>
-                            <span class="mc-count sweep-count">{format!("{done} of {total} runs ({cells_done} of {cells} cells)")}</span>
-                        </div>
-                    })
-                }
-                _ => None,
-            }}
-            {move || {
-                let (class, field, text) = match state.get() {
-                    State::Cancelled { done, total } => {
-                        ("mc-message mc-cancelled sweep-cancelled", String::new(), format!("Cancelled after {done} of {total} runs; the server stopped the rest."))
-                    }
-                    State::Failed(failure) => ("mc-message mc-error sweep-error", failure.field, format!("The sweep did not run: {}", failure.text)),
-                    _ => return None,
-                };
-                Some(view! { <p class=class role="alert" data-field=field>{text}</p> })
-            }}
-            {move || match state.get() {
-                State::Done(done) => Some(view! {
+            {progress_view(batch, "sweep", move |done, total| {
+                let per_cell = per_cell.get_value();
+                format!("{done} of {total} runs ({} of {} cells)", done / per_cell, total / per_cell)
+            })}
+            {move || match batch.state.get() {
+                BatchState::Done(done) => Some(view! {
                     <p class="mc-message mc-done sweep-done" role="status">
                         {format!("{} cells x {} runs in {}. ", done.cells, done.runs, elapsed(done.ms))}
                         <a class="sweep-csv" href=done.csv_url download=done.file>"Download the cells (CSV)"</a>
@@ -644,20 +511,11 @@ mod tests {
     }
 
     #[test]
-    fn plans_and_failures_read_as_a_person_needs() {
+    fn plans_read_as_a_person_needs() {
         assert_eq!(planned(&["7"], "10"), Some((7, 10)));
         assert_eq!(planned(&["7", " 5"], "2"), Some((35, 2)));
         assert_eq!(planned(&["x"], "2"), None);
-        let body = r#"{"error":{"field":"price_shock_pct","message":"-200 is out of range","allowed":"a number from -95 to 1000 %"}}"#;
-        let named = failure(400, body);
-        assert_eq!(named.field, "price_shock_pct");
-        assert_eq!(named.text, "price_shock_pct: -200 is out of range (allowed: a number from -95 to 1000 %)");
-        assert_eq!(failure(503, r#"{"error":{"field":"server","message":"busy","allowed":""}}"#).text, "busy");
-        assert_eq!(failure(0, "").text, "the server could not be reached");
-        assert_eq!(failure(502, "<html>").text, "the server answered 502");
         assert_eq!(tidy(0.045 * 1.5), 0.0675);
-        assert_eq!(progress_of(r#"{"done":3,"runs":70}"#), Some((3, 70)));
-        assert_eq!(progress_of("{}"), None);
         assert_eq!((elapsed(42.4), elapsed(1_250.0)), ("42 ms".to_string(), "1.2 s".to_string()));
     }
 

@@ -5,19 +5,10 @@ use super::{json_event, runs_of, scenario_of, stream, ApiState, ClientAddr};
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use serde::Serialize;
 use simulation::{link, montecarlo};
 use std::sync::Arc;
-use utoipa::ToSchema;
 
-/// A `progress` event of a Monte Carlo.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProgressEvent {
-    /// Runs finished.
-    pub done: u32,
-    /// Runs in all.
-    pub runs: u32,
-}
+pub use app::wire::ProgressEvent;
 
 /// A Monte Carlo over `runs` seeds, streamed as server-sent events.
 #[utoipa::path(
