@@ -1,15 +1,30 @@
-//! The charts the page shows: an id, a title and a plain-words explanation
-//! for a classroom. Shared by the server (which draws them) and the browser.
+//! The chart catalogue, the one place a chart is declared: its id, title,
+//! axes, the daily columns it draws, a plain-words explanation for a
+//! classroom and (on the server) its draw function. The page, the API
+//! (`/api/chart/{id}.svg`, `/api/charts`), the downloads, the Monte Carlo's
+//! banded columns and the browser tests all take their lists from here.
+//!
+//! A new chart: an entry here and its draw function in `render/charts.rs`.
 
-/// One chart of the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg(feature = "ssr")]
+use crate::render::charts as draw;
+
+/// One chart.
+#[derive(Debug, Clone, Copy)]
 pub struct ChartInfo {
-    /// Stable id, used in the DOM (`chart-<id>`) and by tests.
+    /// Stable id: the DOM's `chart-<id>`, the API's `/api/chart/<id>.svg`, download names.
     pub id: &'static str,
     /// Heading above the chart.
     pub title: &'static str,
     /// "What am I looking at", in plain words.
     pub explain: &'static str,
+    /// The left axis's title with its unit, and the right axis's if it has one.
+    pub axes: (&'static str, Option<&'static str>),
+    /// The daily columns it draws (each in [`BAND_COLUMNS`], so a Monte Carlo shades it).
+    pub columns: &'static [&'static str],
+    /// Draws it (server side).
+    #[cfg(feature = "ssr")]
+    pub draw: draw::Draw,
 }
 
 /// Every chart, in page order.
@@ -21,6 +36,10 @@ pub const CHARTS: &[ChartInfo] = &[
                   The blue line is the model's true value; the orange line is all the real network can \
                   know, an estimate from how fast blocks arrived over the last 7 days. Every 2,016 blocks the \
                   difficulty (grey steps, right axis) resets so that blocks keep coming about every 10 minutes.",
+        axes: ("hash rate, EH/s", Some("difficulty, T")),
+        columns: &["hashrate_ehs", "hashrate_7d_est_ehs", "difficulty"],
+        #[cfg(feature = "ssr")]
+        draw: draw::hashrate,
     },
     ChartInfo {
         id: "hashprice",
@@ -28,34 +47,54 @@ pub const CHARTS: &[ChartInfo] = &[
         explain: "Hashprice is what one petahash per second of mining earns in a day. Each other line is \
                   the hashprice a generation of machines needs to pay its electricity at the median power \
                   price. When hashprice falls below a line, those machines lose money and are switched off first.",
+        axes: ("USD per PH/s per day", None),
+        columns: &["hashprice_usd_per_ph_day"],
+        #[cfg(feature = "ssr")]
+        draw: draw::hashprice,
     },
     ChartInfo {
-        id: "budget",
+        id: "security-budget",
         title: "Security budget and fee share",
         explain: "The security budget is everything miners are paid each day (new coins plus fees): it is what \
                   the network spends on its own protection. The right axis shows it per year as a percent of \
                   all bitcoin's value, and how much of it comes from fees rather than new coins.",
+        axes: ("USD per day", Some("percent")),
+        columns: &["security_budget_usd_per_day", "security_budget_pct_mcap_yr", "fee_share"],
+        #[cfg(feature = "ssr")]
+        draw: draw::budget,
     },
     ChartInfo {
-        id: "attack",
+        id: "attack-cost",
         title: "Cost of a majority attack",
         explain: "To rewrite recent blocks an attacker needs more hash rate than everyone else. Renting it for a \
                   day or buying machines are two ways to get it; both are compared with what honest miners are \
                   paid in a day. Idle hash (right axis) is machines switched off that could be turned back on.",
+        axes: ("USD (log scale)", Some("idle hash, EH/s")),
+        columns: &["attack_cost_buy_usd", "attack_cost_rent_usd_per_hour", "security_budget_usd_per_day", "idle_hashrate_ehs"],
+        #[cfg(feature = "ssr")]
+        draw: draw::attack,
     },
     ChartInfo {
-        id: "concentration",
+        id: "nakamoto",
         title: "Concentration: Nakamoto coefficient and HHI",
         explain: "The Nakamoto coefficient is the smallest number of pools (or owners, or operators) that together \
                   control more than half of the hash rate: higher is more spread out. HHI (right axis) is the \
                   competition authorities' concentration index; the shaded bands are the US DOJ/FTC thresholds \
                   for moderately and highly concentrated markets.",
+        axes: ("Nakamoto coefficient", Some("HHI of pools")),
+        columns: &["nakamoto_pools", "nakamoto_entities", "nakamoto_operators", "hhi_pools"],
+        #[cfg(feature = "ssr")]
+        draw: draw::concentration,
     },
     ChartInfo {
-        id: "pools",
+        id: "pool-shares",
         title: "Pool shares",
         explain: "Each band is one mining pool's share of the hash rate; together they fill 100%. Watch whether a \
                   few bands grow to take over the picture.",
+        axes: ("share of hash rate, %", None),
+        columns: &["top_pool_share", "top5_pool_share"],
+        #[cfg(feature = "ssr")]
+        draw: draw::pools,
     },
     ChartInfo {
         id: "operators",
@@ -64,16 +103,103 @@ pub const CHARTS: &[ChartInfo] = &[
                   themselves, and sites on stranded energy. The coloured bands stack up how much hash rate each \
                   kind runs; the lines (right axis) show megawatts of former mining sites hosting AI computers, \
                   earning or still being converted.",
+        axes: ("hash rate, EH/s", Some("MW hosting AI")),
+        columns: &[
+            "hashrate_ehs_small_private",
+            "hashrate_ehs_large_private",
+            "hashrate_ehs_public_miner",
+            "hashrate_ehs_manufacturer",
+            "hashrate_ehs_stranded",
+            "ai_mw",
+            "ai_mw_pending",
+        ],
+        #[cfg(feature = "ssr")]
+        draw: draw::operators,
     },
     ChartInfo {
-        id: "kinds",
+        id: "operator-kinds",
         title: "Operators in business, by kind",
         explain: "How many mining companies of each kind are still in business. When mining stops paying, \
                   the ones with expensive power or debts give up first; new ones enter when it pays well.",
+        axes: ("operators in business", None),
+        columns: &[
+            "operators_small_private",
+            "operators_large_private",
+            "operators_public_miner",
+            "operators_manufacturer",
+            "operators_stranded",
+        ],
+        #[cfg(feature = "ssr")]
+        draw: draw::kinds,
     },
 ];
 
 /// The chart with `id`, if any.
 pub fn chart(id: &str) -> Option<&'static ChartInfo> {
     CHARTS.iter().find(|chart| chart.id == id)
+}
+
+/// The chart ids, in page order, as a list for a message (`hashrate, hashprice, ...`).
+pub fn ids() -> String {
+    CHARTS.iter().map(|chart| chart.id).collect::<Vec<_>>().join(", ")
+}
+
+/// The daily columns a Monte Carlo bands, in the order of its output: every
+/// column a chart draws (a test holds it), then the price, operators in
+/// business, energy and fleet efficiency, which its CSV reports besides.
+pub const BAND_COLUMNS: &[&str] = &[
+    "price_usd",
+    "difficulty",
+    "hashrate_ehs",
+    "hashrate_7d_est_ehs",
+    "hashprice_usd_per_ph_day",
+    "security_budget_usd_per_day",
+    "security_budget_pct_mcap_yr",
+    "fee_share",
+    "attack_cost_rent_usd_per_hour",
+    "attack_cost_buy_usd",
+    "idle_hashrate_ehs",
+    "nakamoto_pools",
+    "nakamoto_entities",
+    "nakamoto_operators",
+    "hhi_pools",
+    "hhi_entities",
+    "top_pool_share",
+    "top5_pool_share",
+    "ai_mw",
+    "ai_mw_pending",
+    "operators_active",
+    "energy_gw",
+    "fleet_j_per_th",
+    "hashrate_ehs_small_private",
+    "hashrate_ehs_large_private",
+    "hashrate_ehs_public_miner",
+    "hashrate_ehs_manufacturer",
+    "hashrate_ehs_stranded",
+    "operators_small_private",
+    "operators_large_private",
+    "operators_public_miner",
+    "operators_manufacturer",
+    "operators_stranded",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use simulation::output::DailyRecord;
+
+    #[test]
+    fn ids_are_unique_and_every_drawn_column_is_banded() {
+        for (i, chart) in CHARTS.iter().enumerate() {
+            assert!(CHARTS[..i].iter().all(|other| other.id != chart.id), "{} twice", chart.id);
+            assert!(!chart.columns.is_empty(), "{} draws no column", chart.id);
+            for column in chart.columns {
+                assert!(BAND_COLUMNS.contains(column), "{}: {column} is not banded", chart.id);
+            }
+        }
+        for column in BAND_COLUMNS {
+            assert!(DailyRecord::default().value(column).is_some(), "{column} is not a numeric daily column");
+        }
+        assert_eq!(ids(), "hashrate, hashprice, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds");
+    }
 }

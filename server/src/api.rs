@@ -12,6 +12,7 @@
 //!   then `bands` (or `error`); closing the connection cancels the work;
 //! - `GET /api/sweep?<query>&param=...` and `GET /api/sensitivity?<query>&runs=K`:
 //!   a sweep and the sensitivity analysis, streamed the same way;
+//! - `GET /api/charts`: the charts (id, title, axes, columns), in page order;
 //! - `GET /api/chart/{chart}.svg|.png?<query>&width=&height=`: one of the page's
 //!   charts as a standalone SVG or PNG with title, description and share link;
 //! - `GET /api/status`: the run pool, the caches and the server's limits.
@@ -96,6 +97,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<RunService>) -> Rou
         .routes(routes!(montecarlo::montecarlo_sse))
         .routes(routes!(sweep::sweep_sse))
         .routes(routes!(sensitivity::sensitivity_sse))
+        .routes(routes!(charts::chart_list))
         .routes(routes!(charts::chart_file))
         .routes(routes!(status::status))
         .routes(routes!(status::openapi_json))

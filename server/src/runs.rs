@@ -158,15 +158,17 @@ impl RunService {
             .pool
             .run_until(client, Work::Batch, None, self.budget, what, move |cancel| {
                 let report = |_| {};
-                montecarlo::run_montecarlo(&scenario, runs, &Progress::new(cancel, &report)).map_err(|e| match e {
-                    BatchError::Invalid(error) => ApiError::bad(error),
-                    BatchError::Cancelled => {
-                        pool.note_cancelled();
-                        stopped(
-                            "runs",
-                            "the Monte Carlo was stopped before it finished",
-                            "a client that waits for the answer, or fewer runs",
-                        )
+                montecarlo::run_montecarlo(&scenario, runs, app::catalogue::BAND_COLUMNS, &Progress::new(cancel, &report)).map_err(|e| {
+                    match e {
+                        BatchError::Invalid(error) => ApiError::bad(error),
+                        BatchError::Cancelled => {
+                            pool.note_cancelled();
+                            stopped(
+                                "runs",
+                                "the Monte Carlo was stopped before it finished",
+                                "a client that waits for the answer, or fewer runs",
+                            )
+                        }
                     }
                 })
             })

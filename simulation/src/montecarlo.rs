@@ -21,42 +21,8 @@ pub const MAX_BAND_POINTS: usize = 250;
 /// The most runs one Monte Carlo may have.
 pub const MAX_RUNS: u32 = 1_000;
 
-/// The columns that get bands (every charted series).
-pub const BAND_COLUMNS: &[&str] = &[
-    "price_usd",
-    "difficulty",
-    "hashrate_ehs",
-    "hashrate_7d_est_ehs",
-    "hashprice_usd_per_ph_day",
-    "security_budget_usd_per_day",
-    "security_budget_pct_mcap_yr",
-    "fee_share",
-    "attack_cost_rent_usd_per_hour",
-    "attack_cost_buy_usd",
-    "idle_hashrate_ehs",
-    "nakamoto_pools",
-    "nakamoto_entities",
-    "nakamoto_operators",
-    "hhi_pools",
-    "hhi_entities",
-    "top_pool_share",
-    "top5_pool_share",
-    "ai_mw",
-    "ai_mw_pending",
-    "operators_active",
-    "energy_gw",
-    "fleet_j_per_th",
-    "hashrate_ehs_small_private",
-    "hashrate_ehs_large_private",
-    "hashrate_ehs_public_miner",
-    "hashrate_ehs_manufacturer",
-    "hashrate_ehs_stranded",
-    "operators_small_private",
-    "operators_large_private",
-    "operators_public_miner",
-    "operators_manufacturer",
-    "operators_stranded",
-];
+/// The most columns one Monte Carlo bands.
+pub const MAX_COLUMNS: usize = 256;
 
 /// The samples of some runs of one Monte Carlo (a shard, or all of it).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -74,7 +40,11 @@ pub struct MonteCarloSamples {
     pub grid_days: Vec<u32>,
     /// The grid's dates.
     pub grid_dates: Vec<String>,
-    /// `values[run][column][point]`, columns in [`BAND_COLUMNS`] order.
+    /// The daily columns banded, in order (the caller chooses them: the
+    /// model does not know what a page charts).
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// `values[run][column][point]`, columns in `columns` order.
     pub values: Vec<Vec<Vec<f64>>>,
 }
 
@@ -104,7 +74,7 @@ pub struct MonteCarloResult {
     pub grid_days: Vec<u32>,
     /// Grid dates.
     pub grid_dates: Vec<String>,
-    /// One band per column of [`BAND_COLUMNS`].
+    /// One band per column asked for, in that order.
     pub bands: Vec<Band>,
 }
 
@@ -178,17 +148,33 @@ pub fn check_runs(runs: u32) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+/// Checks the columns a Monte Carlo is to band: 1 to [`MAX_COLUMNS`]
+/// numeric daily columns.
+pub fn check_columns<S: AsRef<str>>(columns: &[S]) -> Result<(), ScenarioError> {
+    let allowed = || format!("1 to {MAX_COLUMNS} numeric daily columns (see `hashlab run` output)");
+    if columns.is_empty() || columns.len() > MAX_COLUMNS {
+        return Err(ScenarioError::new("columns", format!("{} columns", columns.len()), allowed()));
+    }
+    if let Some(bad) = columns.iter().find(|c| DailyRecord::default().value(c.as_ref()).is_none()) {
+        let name: String = bad.as_ref().chars().take(64).collect();
+        return Err(ScenarioError::new("columns", format!("`{name}` is not a numeric daily column"), allowed()));
+    }
+    Ok(())
+}
+
 /// Runs `runs` seeds `first_run..first_run + count` of a Monte Carlo of
-/// `total_runs` runs and returns their samples.
+/// `total_runs` runs and returns their samples of `columns`.
 pub fn run_samples(
     scenario: &Scenario,
     total_runs: u32,
     first_run: u32,
     count: u32,
+    columns: &[&str],
     progress: &Progress,
 ) -> Result<MonteCarloSamples, BatchError> {
     scenario.validate()?;
     check_runs(total_runs)?;
+    check_columns(columns)?;
     if first_run.checked_add(count).is_none_or(|end| end > total_runs) {
         return Err(ScenarioError::new(
             "shard",
@@ -205,7 +191,7 @@ pub fn run_samples(
         let run = Scenario { seed: run_seed(scenario.seed, index), ..scenario.clone() };
         let records = crate::run_days(&run, &grid)?;
         progress.tick();
-        Ok(BAND_COLUMNS.iter().map(|column| records.iter().map(|record| value(record, column)).collect()).collect())
+        Ok(columns.iter().map(|column| records.iter().map(|record| value(record, column)).collect()).collect())
     };
     let indices: Vec<u32> = (first_run..first_run + count).collect();
     let values = map_runs(&indices, sample)?;
@@ -217,6 +203,7 @@ pub fn run_samples(
         first_run,
         grid_days: grid,
         grid_dates: dates,
+        columns: columns.iter().map(|c| c.to_string()).collect(),
         values,
     })
 }
@@ -239,9 +226,9 @@ pub fn map_runs<T: Send>(indices: &[u32], work: impl Fn(u32) -> Result<T, BatchE
     }
 }
 
-/// Runs a whole Monte Carlo and returns its bands.
-pub fn run_montecarlo(scenario: &Scenario, runs: u32, progress: &Progress) -> Result<MonteCarloResult, BatchError> {
-    let samples = run_samples(scenario, runs, 0, runs, progress)?;
+/// Runs a whole Monte Carlo and returns the bands of `columns`.
+pub fn run_montecarlo(scenario: &Scenario, runs: u32, columns: &[&str], progress: &Progress) -> Result<MonteCarloResult, BatchError> {
+    let samples = run_samples(scenario, runs, 0, runs, columns, progress)?;
     Ok(merge_samples(vec![samples])?)
 }
 
@@ -289,17 +276,18 @@ impl MonteCarloSamples {
         if !dates_match {
             return Err(invalid("grid_dates are not the dates of grid_days".to_string(), SHARD_FILE));
         }
+        check_columns(&self.columns).map_err(|e| invalid(format!("its columns: {}", e.message), SHARD_FILE))?;
         for (offset, run) in self.values.iter().enumerate() {
             let index = u64::from(self.first_run) + offset as u64;
-            if run.len() != BAND_COLUMNS.len() {
+            if run.len() != self.columns.len() {
                 return Err(invalid(
                     format!("run {index} has {} columns of values", run.len()),
-                    &format!("{} columns per run (one per band column)", BAND_COLUMNS.len()),
+                    &format!("{} columns per run (one per band column)", self.columns.len()),
                 ));
             }
             if let Some((column, points)) = run.iter().enumerate().find(|(_, points)| points.len() != grid.len()) {
                 return Err(invalid(
-                    format!("run {index} has {} points of {}", points.len(), BAND_COLUMNS[column]),
+                    format!("run {index} has {} points of {}", points.len(), self.columns[column]),
                     &format!("{} points per column (one per grid day)", grid.len()),
                 ));
             }
@@ -317,13 +305,24 @@ pub fn merge_samples(mut parts: Vec<MonteCarloSamples>) -> Result<MonteCarloResu
     }
     parts.sort_by_key(|p| p.first_run);
     let first = parts.first().ok_or_else(|| invalid("no shards".to_string()))?;
-    let (scenario, total_runs, grid_days, grid_dates, version) =
-        (first.scenario.clone(), first.total_runs, first.grid_days.clone(), first.grid_dates.clone(), first.model_version.clone());
+    let (scenario, total_runs, grid_days, grid_dates, version, columns) = (
+        first.scenario.clone(),
+        first.total_runs,
+        first.grid_days.clone(),
+        first.grid_dates.clone(),
+        first.model_version.clone(),
+        first.columns.clone(),
+    );
     let mut next = 0;
     // Sized by what was read, never by a count a file claims.
     let mut values: Vec<Vec<Vec<f64>>> = Vec::with_capacity(parts.iter().map(|p| p.values.len()).sum());
     for part in parts {
-        if part.scenario != scenario || part.total_runs != total_runs || part.grid_days != grid_days || part.model_version != version {
+        if part.scenario != scenario
+            || part.total_runs != total_runs
+            || part.grid_days != grid_days
+            || part.model_version != version
+            || part.columns != columns
+        {
             return Err(invalid("the shards come from different Monte Carlos".to_string()));
         }
         if part.first_run != next {
@@ -349,16 +348,16 @@ pub fn merge_samples(mut parts: Vec<MonteCarloSamples>) -> Result<MonteCarloResu
                 percentiles[k].push(percentile_sorted(&column_values, *p));
             }
         }
-        Band { column: BAND_COLUMNS[c].to_string(), percentiles }
+        Band { column: columns[c].clone(), percentiles }
     };
     // Columns are independent: on every core where there are several.
     #[cfg(feature = "parallel")]
     let bands = {
         use rayon::prelude::*;
-        (0..BAND_COLUMNS.len()).into_par_iter().map(band).collect()
+        (0..columns.len()).into_par_iter().map(band).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let bands = (0..BAND_COLUMNS.len()).map(band).collect();
+    let bands = (0..columns.len()).map(band).collect();
     Ok(MonteCarloResult {
         model_version: version,
         scenario,
@@ -406,6 +405,25 @@ impl MonteCarloResult {
 mod tests {
     use super::*;
 
+    /// The columns these tests band.
+    const COLUMNS: &[&str] = &[
+        "price_usd",
+        "difficulty",
+        "hashrate_ehs",
+        "hashrate_7d_est_ehs",
+        "hashprice_usd_per_ph_day",
+        "security_budget_usd_per_day",
+        "nakamoto_pools",
+    ];
+
+    #[test]
+    fn only_numeric_daily_columns_are_banded() {
+        assert!(check_columns(COLUMNS).is_ok());
+        assert_eq!(check_columns::<&str>(&[]).unwrap_err().field, "columns");
+        assert!(check_columns(&["date"]).unwrap_err().message.contains("`date`"));
+        assert!(check_columns(&["no_such"]).is_err());
+    }
+
     fn quiet() -> (AtomicBool, impl Fn(u32) + Sync) {
         (AtomicBool::new(false), |_| {})
     }
@@ -436,18 +454,18 @@ mod tests {
         let scenario = Scenario { operators: 60, years: 0.15, ..Scenario::default() };
         let (cancel, report) = quiet();
         let progress = Progress::new(&cancel, &report);
-        let whole = run_montecarlo(&scenario, 7, &progress).unwrap();
+        let whole = run_montecarlo(&scenario, 7, COLUMNS, &progress).unwrap();
         let parts = vec![
-            run_samples(&scenario, 7, 4, 3, &progress).unwrap(),
-            run_samples(&scenario, 7, 0, 2, &progress).unwrap(),
-            run_samples(&scenario, 7, 2, 2, &progress).unwrap(),
+            run_samples(&scenario, 7, 4, 3, COLUMNS, &progress).unwrap(),
+            run_samples(&scenario, 7, 0, 2, COLUMNS, &progress).unwrap(),
+            run_samples(&scenario, 7, 2, 2, COLUMNS, &progress).unwrap(),
         ];
         assert_eq!(merge_samples(parts.clone()).unwrap(), whole);
         assert!(merge_samples(parts[..2].to_vec()).is_err(), "a missing shard is an error");
         let mut doubled = parts.clone();
         doubled.push(parts[0].clone());
         assert!(merge_samples(doubled).is_err(), "a doubled shard is an error");
-        let band = &whole.bands[BAND_COLUMNS.iter().position(|c| *c == "hashrate_ehs").unwrap()];
+        let band = &whole.bands[COLUMNS.iter().position(|c| *c == "hashrate_ehs").unwrap()];
         for point in 0..whole.grid_days.len() {
             let p: Vec<f64> = band.percentiles.iter().map(|v| v[point]).collect();
             assert!(p.windows(2).all(|w| w[0] <= w[1]), "bands are ordered: {p:?}");
@@ -459,10 +477,10 @@ mod tests {
         let scenario = Scenario { operators: 60, years: 0.1, ..Scenario::default() };
         let cancel = AtomicBool::new(true);
         let report = |_| {};
-        assert_eq!(run_montecarlo(&scenario, 5, &Progress::new(&cancel, &report)), Err(BatchError::Cancelled));
+        assert_eq!(run_montecarlo(&scenario, 5, COLUMNS, &Progress::new(&cancel, &report)), Err(BatchError::Cancelled));
         let (cancel, report) = quiet();
         let progress = Progress::new(&cancel, &report);
-        match run_montecarlo(&scenario, 1_001, &progress) {
+        match run_montecarlo(&scenario, 1_001, COLUMNS, &progress) {
             Err(BatchError::Invalid(error)) => assert_eq!(error.field, "runs"),
             other => panic!("{other:?}"),
         }
@@ -481,7 +499,7 @@ mod tests {
         let scenario = Scenario { operators: 60, years: 0.1, ..Scenario::default() };
         let (cancel, report) = quiet();
         let progress = Progress::new(&cancel, &report);
-        let good = run_samples(&scenario, 3, 0, 3, &progress).unwrap();
+        let good = run_samples(&scenario, 3, 0, 3, COLUMNS, &progress).unwrap();
         assert!(good.check().is_ok() && merge_samples(vec![good.clone()]).is_ok());
         let edit = |change: &dyn Fn(&mut MonteCarloSamples)| {
             let mut part = good.clone();
@@ -500,5 +518,8 @@ mod tests {
         assert!(edit(&|p| p.grid_dates.truncate(3)).contains("grid_dates"));
         assert!(edit(&|p| p.grid_dates[0] = "2000-01-01".into()).contains("grid_dates"));
         assert!(edit(&|p| p.scenario.years = 1e9).contains("years"));
+        // A shard that does not say what it banded (written before columns were named).
+        assert!(edit(&|p| p.columns.clear()).contains("its columns: 0 columns"));
+        assert!(edit(&|p| p.columns[0] = "date".into()).contains("`date` is not a numeric daily column"));
     }
 }

@@ -114,21 +114,6 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
     }
 }
 
-/// The API's id of a page chart (`/api/chart/{id}.svg`).
-pub(crate) fn api_chart_id(page_id: &str) -> Option<&'static str> {
-    const IDS: &[(&str, &str)] = &[
-        ("hashrate", "hashrate"),
-        ("hashprice", "hashprice"),
-        ("budget", "security-budget"),
-        ("attack", "attack-cost"),
-        ("concentration", "nakamoto"),
-        ("pools", "pool-shares"),
-        ("operators", "operators"),
-        ("kinds", "operator-kinds"),
-    ];
-    IDS.iter().find(|(page, _)| *page == page_id).map(|(_, api)| *api)
-}
-
 /// `/api/<file>?<query>` (no `?` for the default run's empty query).
 pub(crate) fn api_link(file: &str, query: &str) -> String {
     if query.is_empty() {
@@ -236,7 +221,8 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                         })
                 }}
             </div>
-            {api_chart_id(&chart.id)
+            {info
+                .map(|info| info.id)
                 .map(|api| {
                     view! {
                         <p class="chart-downloads">

@@ -3,7 +3,7 @@
 //! its pool shares, or a figure the simulation crate computes.
 
 use super::plot::{self, Axis, Band, Line, Marker, Plot, ReadoutSeries, Shade, Side, Spread, Stroke};
-use crate::catalogue::CHARTS;
+use crate::catalogue::{ChartInfo, CHARTS};
 use crate::run_view::{ChartView, Svg};
 use plotters::style::RGBColor;
 use simulation::montecarlo::{MonteCarloResult, PERCENTILES};
@@ -78,7 +78,7 @@ pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mo
     CHARTS
         .iter()
         .map(|info| {
-            let plot = chart(info.id, run, baseline, bands).unwrap_or_else(|| unreachable!("chart {} has no drawing", info.id));
+            let plot = chart(info.id, run, baseline, bands).unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
             let plot = Plot { title: info.title.to_string(), ..plot };
             let drawn = plot::draw(&plot, frame);
             ChartView {
@@ -91,19 +91,14 @@ pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mo
         .collect()
 }
 
+/// How a chart of the catalogue is drawn: from its entry, the run, a
+/// baseline run (dashed) and a Monte Carlo of the same scenario (shaded).
+pub type Draw = fn(&ChartInfo, &RunResult, Option<&RunResult>, Option<&MonteCarloResult>) -> Plot;
+
 /// The chart `id` of [`CHARTS`] (`None` for an unknown id).
 pub fn chart(id: &str, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Option<Plot> {
-    let mut plot = match id {
-        "hashrate" => hashrate(run, baseline, bands),
-        "hashprice" => hashprice(run, baseline, bands),
-        "budget" => budget(run, baseline, bands),
-        "attack" => attack(run, baseline, bands),
-        "concentration" => concentration(run, baseline, bands),
-        "pools" => pools(run, baseline, bands),
-        "operators" => operators(run, baseline, bands),
-        "kinds" => kinds(run, baseline, bands),
-        _ => return None,
-    };
+    let info = crate::catalogue::chart(id)?;
+    let mut plot = (info.draw)(info, run, baseline, bands);
     if let Some(bands) = bands.filter(|_| !plot.spreads.is_empty()) {
         plot.spread_label = format!("shaded: 5-95% and 25-75% of {} seeds, thin line their median", bands.runs);
     }
@@ -259,8 +254,8 @@ fn add_line(
 }
 
 /// The chart: Hash rate and difficulty. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("difficulty, T")));
+pub fn hashrate(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     let b = |name: &str, factor: f64| baseline.map(|b| scaled(b, name, factor));
     // Difficulty follows hash rate: its spread would only repeat this one.
     add_spread(&mut plot, bands, "hashrate_ehs", 1.0, BLUE, Side::Left);
@@ -281,8 +276,8 @@ pub fn hashrate(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mo
 }
 
 /// The chart: Hashprice, with the break-even of each ASIC generation. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn hashprice(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::linear("USD per PH/s per day"), None);
+pub fn hashprice(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear(info.axes.0), None);
     let median_usd_per_kwh = run.scenario.power_price_median_usd_per_kwh;
     let trend = column(run, "power_price_trend_factor");
     let last_date = run.days.last().map(|day| day.date.clone()).unwrap_or_default();
@@ -323,8 +318,8 @@ pub fn hashprice(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&M
 }
 
 /// The chart: The security budget (subsidy and fees), USD per day. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn budget(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::linear("USD per day"), Some(Axis::linear("percent")));
+pub fn budget(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
     add_spread(&mut plot, bands, "security_budget_pct_mcap_yr", 1.0, ORANGE, Side::Right);
     add_spread(&mut plot, bands, "fee_share", 100.0, GREEN, Side::Right);
@@ -362,8 +357,8 @@ pub fn budget(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mont
 }
 
 /// The chart: The cost of a majority attack. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn attack(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::log("USD (log scale)"), Some(Axis::linear("idle hash, EH/s")));
+pub fn attack(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::log(info.axes.0), info.axes.1.map(Axis::linear));
     let hours = run.scenario.attack_hours;
     add_spread(&mut plot, bands, "attack_cost_buy_usd", 1.0, RED, Side::Left);
     add_spread(&mut plot, bands, "attack_cost_rent_usd_per_hour", hours, ORANGE, Side::Left);
@@ -412,12 +407,12 @@ pub fn attack(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mont
 }
 
 /// The chart: Nakamoto coefficients and HHI. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn concentration(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+pub fn concentration(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
     let hhi = column(run, "hhi_pools");
     let baseline_hhi = baseline.map(|b| column(b, "hhi_pools"));
     let highest = hhi.iter().chain(baseline_hhi.iter().flatten()).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
     let top = (highest * 1.08).min(10_000.0);
-    let mut plot = frame(run, Axis::linear("Nakamoto coefficient"), Some(Axis::fixed("HHI of pools", 0.0, top)));
+    let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(|title| Axis::fixed(title, 0.0, top)));
     plot.shades.push(Shade {
         label: "HHI 1,000-1,800: moderately concentrated (DOJ)".into(),
         color: GOLD,
@@ -482,8 +477,8 @@ fn pool_layers(run: &RunResult) -> Vec<(String, Vec<f64>)> {
 }
 
 /// The chart: Pool hash shares, stacked. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn pools(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::fixed("share of hash rate, %", 0.0, 100.0), None);
+pub fn pools(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::fixed(info.axes.0, 0.0, 100.0), None);
     let layers = pool_layers(run);
     for (name, values) in &layers {
         plot.readout.push(ReadoutSeries { label: name.clone(), unit: "%".into(), values: values.clone() });
@@ -512,8 +507,8 @@ fn kind_layers(run: &RunResult, prefix: &str) -> Vec<(String, RGBColor, Vec<f64>
 }
 
 /// The chart: Operators by kind. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn operators(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::linear("hash rate, EH/s"), Some(Axis::linear("MW hosting AI")));
+pub fn operators(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     let layers = kind_layers(run, "hashrate_ehs_");
     for (label, _, values) in &layers {
         plot.readout.push(ReadoutSeries { label: label.clone(), unit: "EH/s".into(), values: values.clone() });
@@ -551,8 +546,8 @@ pub fn operators(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&M
 }
 
 /// The chart: Hash rate by operator kind. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn kinds(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::linear("operators in business"), None);
+pub fn kinds(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear(info.axes.0), None);
     for (kind, color) in KINDS.iter().zip(PALETTE) {
         add_spread(&mut plot, bands, &format!("operators_{}", kind.0), 1.0, color, Side::Left);
     }
@@ -641,11 +636,12 @@ mod tests {
         let run = simulation::run(&scenario).expect("the scenario runs");
         let cancel = std::sync::atomic::AtomicBool::new(false);
         let report = |_| {};
-        let bands = run_montecarlo(&scenario, 6, &Progress::new(&cancel, &report)).expect("the Monte Carlo runs");
+        let bands =
+            run_montecarlo(&scenario, 6, crate::catalogue::BAND_COLUMNS, &Progress::new(&cancel, &report)).expect("the Monte Carlo runs");
         let plain = draw_all(&run, None, None, false);
         let shaded = draw_all(&run, None, Some(&bands), false);
         for (plain, shaded) in plain.iter().zip(&shaded) {
-            if shaded.id == "pools" {
+            if shaded.id == "pool-shares" {
                 // Over the stacked shares, the edges are dotted lines.
                 let labels: Vec<&str> = shaded.legend.iter().map(|item| item.label.as_str()).collect();
                 assert!(labels.contains(&"Largest pool: 5% and 95% of 6 seeds (dotted)"), "{labels:?}");

@@ -4,37 +4,65 @@
 
 use super::{runs_of, scenario_of, ApiState, ClientAddr};
 use crate::error::{ApiError, ErrorBody};
+use app::catalogue::ChartInfo;
 use app::format::escape_xml;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
 use simulation::montecarlo::MonteCarloResult;
 use simulation::{link, RunResult, Scenario};
+use utoipa::ToSchema;
 
-/// Chart ids of the API, and the page's chart each one is.
-pub const CHARTS: &[(&str, &str)] = &[
-    ("hashrate", "hashrate"),
-    ("hashprice", "hashprice"),
-    ("security-budget", "budget"),
-    ("attack-cost", "attack"),
-    ("nakamoto", "concentration"),
-    ("pool-shares", "pools"),
-    ("operators", "operators"),
-    ("operator-kinds", "kinds"),
-];
 /// Width limits, SVG pixels (default 760).
 pub const WIDTH: (u32, u32, u32) = (320, 2400, 760);
 /// Height limits of the plot, SVG pixels (default 360).
 pub const HEIGHT: (u32, u32, u32) = (200, 1600, 360);
 
-/// The page's id of API chart `id`, or a 404 naming the chart ids.
-pub fn page_id(id: &str) -> Result<&'static str, ApiError> {
-    CHARTS.iter().find(|(api, _)| *api == id).map(|(_, page)| *page).ok_or_else(|| {
+/// A chart as `/api/charts` lists it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChartOut {
+    /// Its id: `/api/chart/<id>.svg`, and `chart-<id>` on the page.
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// What it shows, in plain words.
+    pub explain: &'static str,
+    /// The left axis's title with its unit.
+    pub left_axis: &'static str,
+    /// The right axis's, if it has one.
+    pub right_axis: Option<&'static str>,
+    /// The daily columns it draws (see `hashlab run` for their units).
+    pub columns: Vec<&'static str>,
+}
+
+/// Every chart the page draws and `/api/chart/{file}` serves, in page order.
+#[utoipa::path(get, path = "/api/charts", tag = "hashlab", responses((status = 200, description = "The charts, in page order", body = [ChartOut])))]
+pub(super) async fn chart_list() -> Json<Vec<ChartOut>> {
+    Json(
+        app::catalogue::CHARTS
+            .iter()
+            .map(|chart| ChartOut {
+                id: chart.id,
+                title: chart.title,
+                explain: chart.explain,
+                left_axis: chart.axes.0,
+                right_axis: chart.axes.1,
+                columns: chart.columns.to_vec(),
+            })
+            .collect(),
+    )
+}
+
+/// The chart `id` of the catalogue, or a 404 naming the chart ids.
+pub fn chart_info(id: &str) -> Result<&'static ChartInfo, ApiError> {
+    app::catalogue::chart(id).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "chart",
             format!("there is no chart `{}`", id.chars().take(64).collect::<String>()),
-            format!("one of {}", CHARTS.iter().map(|(api, _)| *api).collect::<Vec<_>>().join(", ")),
+            format!("one of {}", app::catalogue::ids()),
         )
     })
 }
@@ -70,12 +98,11 @@ pub fn describe(scenario: &Scenario) -> String {
     }
 }
 
-/// Draws chart `page_id` of `run` as a standalone SVG document, with the
+/// Draws chart `info` of `run` as a standalone SVG document, with the
 /// spread across the seeds of `bands` (a Monte Carlo of the same scenario) shaded.
-pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, page_id: &str, width: u32, height: u32) -> String {
-    use app::render::charts;
-    let plot = charts::chart(page_id, run, None, bands).unwrap_or_else(|| charts::kinds(run, None, bands));
-    let title = app::catalogue::chart(page_id).map_or(page_id, |info| info.title).to_string();
+pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, info: &ChartInfo, width: u32, height: u32) -> String {
+    let plot = app::render::charts::chart(info.id, run, None, bands).unwrap_or_else(|| (info.draw)(info, run, None, bands));
+    let title = info.title.to_string();
     let font = (f64::from(width) / 760.0 * 15.0).round().clamp(11.0, 22.0) as u32;
     let frame = app::render::plot::Frame { width, height, font, x_labels: (width / 100).clamp(3, 12) as usize, y_label_area: font * 5 };
     let plot = app::render::plot::Plot { title: title.clone(), ..plot };
@@ -176,7 +203,7 @@ pub fn png(svg: &str) -> Result<Vec<u8>, String> {
     path = "/api/chart/{file}",
     tag = "hashlab",
     params(
-        ("file" = String, Path, description = "`<chart>.svg` or `<chart>.png`, chart one of hashrate, hashprice, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds"),
+        ("file" = String, Path, description = "`<chart>.svg` or `<chart>.png`, chart one of the ids `/api/charts` lists"),
         ("query" = Option<String>, Query, description = "A share-link query, strict"),
         ("width" = Option<u32>, Query, description = "Width in pixels, 320 to 2400 (default 760)"),
         ("height" = Option<u32>, Query, description = "Height of the plot in pixels, 200 to 1600 (default 360)"),
@@ -196,7 +223,7 @@ pub(super) async fn chart_file(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let (id, format) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
-    let page_id = page_id(id)?;
+    let info = chart_info(id)?;
     let png = match format {
         "svg" => false,
         "png" => true,
@@ -222,7 +249,7 @@ pub(super) async fn chart_file(
     let body = state
         .service
         .off_runtime(move || {
-            let svg = svg(&run, bands.as_deref(), page_id, width, height);
+            let svg = svg(&run, bands.as_deref(), info, width, height);
             if png {
                 self::png(&svg).map_err(|e| {
                     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", format!("the chart could not be drawn: {e}"), "")

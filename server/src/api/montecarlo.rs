@@ -3,6 +3,7 @@
 
 use super::{json_event, runs_of, scenario_of, stream, ApiState, ClientAddr};
 use crate::error::{ApiError, ErrorBody};
+use app::catalogue::BAND_COLUMNS;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use simulation::{link, montecarlo};
@@ -37,7 +38,7 @@ pub(super) async fn montecarlo_sse(
     let what = link::to_query(&scenario, None);
     let service = state.service.clone();
     stream::stream_batch(&state, client, "Monte Carlo", runs, what, move |progress| {
-        let result = montecarlo::run_montecarlo(&scenario, runs, progress)?;
+        let result = montecarlo::run_montecarlo(&scenario, runs, BAND_COLUMNS, progress)?;
         // Kept, so the page and the report charts can shade these bands.
         let result = Arc::new(result);
         service.keep_bands(result.clone());

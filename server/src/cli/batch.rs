@@ -134,7 +134,8 @@ pub fn montecarlo(args: MonteCarloArgs) -> Result<(), CliError> {
     let cancel = AtomicBool::new(false);
     let report = |done: u32| bar.set_position(u64::from(done));
     let progress = Progress::new(&cancel, &report);
-    let samples = montecarlo::run_samples(&scenario, args.runs, first, count, &progress).map_err(batch_error)?;
+    let samples =
+        montecarlo::run_samples(&scenario, args.runs, first, count, app::catalogue::BAND_COLUMNS, &progress).map_err(batch_error)?;
     bar.finish_and_clear();
     if shard.is_some() {
         return write_output(args.output.out.as_deref(), &encode(&Shard::Montecarlo(samples))?);
