@@ -370,7 +370,7 @@ test('Monte Carlo: 10 seeds stream progress to the end, then every chart shades 
   for (const id of await page.evaluate(() => [...document.querySelectorAll('section.chart')].map((c) => c.dataset.chart))) {
     const chart = page.locator(`section.chart[data-chart="${id}"]`);
     const legend = await chart.locator('.legend').innerText();
-    if (id === 'pools') {
+    if (id === 'pool-shares') {
       // Over stacked shares the spread's edges are dotted lines.
       assert.ok(legend.includes('Largest pool: 5% and 95% of 10 seeds (dotted)'), legend);
       continue;
