@@ -1,13 +1,11 @@
 //! The chart catalogue, the one place a chart is declared: its id, title,
-//! axes, the daily columns it draws, a plain-words explanation for a
-//! classroom and (on the server) its draw function. The page, the API
-//! (`/api/chart/{id}.svg`, `/api/charts`), the downloads, the Monte Carlo's
-//! banded columns and the browser tests all take their lists from here.
+//! axes, the daily columns it draws and a plain-words explanation for a
+//! classroom. The page, the API (`/api/chart/{id}.svg`, `/api/charts`), the
+//! downloads, the Monte Carlo's banded columns and the browser tests all take
+//! their lists from here; the server draws each with `render::charts::draw_fn`.
 //!
-//! A new chart: an entry here and its draw function in `render/charts.rs`.
-
-#[cfg(feature = "ssr")]
-use crate::render::charts as draw;
+//! A new chart: an entry here and its draw function in `render/charts.rs`
+//! (a test there checks every entry has one).
 
 /// One chart.
 #[derive(Debug, Clone, Copy)]
@@ -22,9 +20,6 @@ pub struct ChartInfo {
     pub axes: (&'static str, Option<&'static str>),
     /// The daily columns it draws (each in [`BAND_COLUMNS`], so a Monte Carlo shades it).
     pub columns: &'static [&'static str],
-    /// Draws it (server side).
-    #[cfg(feature = "ssr")]
-    pub draw: draw::Draw,
 }
 
 /// Every chart, in page order.
@@ -38,8 +33,6 @@ pub const CHARTS: &[ChartInfo] = &[
                   difficulty (grey steps, right axis) resets so that blocks keep coming about every 10 minutes.",
         axes: ("hash rate, EH/s", Some("difficulty, T")),
         columns: &["hashrate_ehs", "hashrate_7d_est_ehs", "difficulty"],
-        #[cfg(feature = "ssr")]
-        draw: draw::hashrate,
     },
     ChartInfo {
         id: "hashprice",
@@ -49,8 +42,6 @@ pub const CHARTS: &[ChartInfo] = &[
                   price. When hashprice falls below a line, those machines lose money and are switched off first.",
         axes: ("USD per PH/s per day", None),
         columns: &["hashprice_usd_per_ph_day"],
-        #[cfg(feature = "ssr")]
-        draw: draw::hashprice,
     },
     ChartInfo {
         id: "security-budget",
@@ -60,8 +51,6 @@ pub const CHARTS: &[ChartInfo] = &[
                   all bitcoin's value, and how much of it comes from fees rather than new coins.",
         axes: ("USD per day", Some("percent")),
         columns: &["security_budget_usd_per_day", "security_budget_pct_mcap_yr", "fee_share"],
-        #[cfg(feature = "ssr")]
-        draw: draw::budget,
     },
     ChartInfo {
         id: "attack-cost",
@@ -71,8 +60,6 @@ pub const CHARTS: &[ChartInfo] = &[
                   paid in a day. Idle hash (right axis) is machines switched off that could be turned back on.",
         axes: ("USD (log scale)", Some("idle hash, EH/s")),
         columns: &["attack_cost_buy_usd", "attack_cost_rent_usd_per_hour", "security_budget_usd_per_day", "idle_hashrate_ehs"],
-        #[cfg(feature = "ssr")]
-        draw: draw::attack,
     },
     ChartInfo {
         id: "nakamoto",
@@ -83,8 +70,6 @@ pub const CHARTS: &[ChartInfo] = &[
                   for moderately and highly concentrated markets.",
         axes: ("Nakamoto coefficient", Some("HHI of pools")),
         columns: &["nakamoto_pools", "nakamoto_entities", "nakamoto_operators", "hhi_pools"],
-        #[cfg(feature = "ssr")]
-        draw: draw::concentration,
     },
     ChartInfo {
         id: "pool-shares",
@@ -93,8 +78,6 @@ pub const CHARTS: &[ChartInfo] = &[
                   few bands grow to take over the picture.",
         axes: ("share of hash rate, %", None),
         columns: &["top_pool_share", "top5_pool_share"],
-        #[cfg(feature = "ssr")]
-        draw: draw::pools,
     },
     ChartInfo {
         id: "operators",
@@ -113,8 +96,6 @@ pub const CHARTS: &[ChartInfo] = &[
             "ai_mw",
             "ai_mw_pending",
         ],
-        #[cfg(feature = "ssr")]
-        draw: draw::operators,
     },
     ChartInfo {
         id: "operator-kinds",
@@ -129,8 +110,6 @@ pub const CHARTS: &[ChartInfo] = &[
             "operators_manufacturer",
             "operators_stranded",
         ],
-        #[cfg(feature = "ssr")]
-        draw: draw::kinds,
     },
 ];
 
@@ -142,6 +121,31 @@ pub fn chart(id: &str) -> Option<&'static ChartInfo> {
 /// The chart ids, in page order, as a list for a message (`hashrate, hashprice, ...`).
 pub fn ids() -> String {
     CHARTS.iter().map(|chart| chart.id).collect::<Vec<_>>().join(", ")
+}
+
+/// Daily columns with a label and unit for a reader (the sweep offers them
+/// first, and labels its charts with them): column, label, unit.
+pub const METRICS: &[(&str, &str, &str)] = &[
+    ("hashrate_ehs", "Hash rate", "EH/s"),
+    ("nakamoto_pools", "Nakamoto coefficient of pools", "pools"),
+    ("nakamoto_entities", "Nakamoto coefficient of controllers", "controllers"),
+    ("security_budget_usd_per_day", "Security budget", "USD/day"),
+    ("security_budget_pct_mcap_yr", "Security budget, share of market cap", "%/year"),
+    ("hashprice_usd_per_ph_day", "Hashprice", "USD/PH/day"),
+    ("idle_hashrate_ehs", "Idle hash rate", "EH/s"),
+    ("ai_mw", "Moved to AI", "MW"),
+    ("top_pool_share", "Largest pool's share", "0-1"),
+    ("fleet_j_per_th", "Fleet efficiency", "J/TH"),
+    ("attack_cost_buy_usd", "Cost of a majority attack by buying", "USD"),
+    ("operators_active", "Operators in business", "operators"),
+];
+
+/// A metric's label and unit (the column itself, no unit, for the columns [`METRICS`] lacks).
+pub fn metric_label(column: &str) -> (String, String) {
+    METRICS
+        .iter()
+        .find(|(name, ..)| *name == column)
+        .map_or_else(|| (column.to_string(), String::new()), |(_, label, unit)| (label.to_string(), unit.to_string()))
 }
 
 /// The daily columns a Monte Carlo bands, in the order of its output: every

@@ -6,13 +6,13 @@ mod results;
 mod sensitivity;
 mod share;
 mod stream;
-pub(crate) mod sweep;
+mod sweep;
 
 use crate::browser::{after_paint, narrow_screen, now_ms, scroll_to, set_body_attribute};
 use crate::controls::Controls;
-use crate::presets::{Presets, Story};
 #[cfg(not(feature = "ssr"))]
-use crate::run_view::simulate;
+use crate::page_view::simulate;
+use crate::presets::{Presets, Story};
 #[cfg(feature = "ssr")]
 use crate::run_view::RunView;
 use leptos::prelude::*;

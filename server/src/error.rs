@@ -61,14 +61,9 @@ impl ApiError {
         }
     }
 
-    /// A 413: the request body is over [`crate::config::MAX_BODY_BYTES`].
-    pub fn too_large() -> Self {
-        Self::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body",
-            "the request body is too large",
-            format!("up to {} bytes", crate::config::MAX_BODY_BYTES),
-        )
+    /// A 413: the request body is over `max_bytes`.
+    pub fn too_large(max_bytes: usize) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "body", "the request body is too large", format!("up to {max_bytes} bytes"))
     }
 
     /// A 503: this client already holds its share of the pool.

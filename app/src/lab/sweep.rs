@@ -6,6 +6,7 @@
 
 use super::batch::{progress_view, Batch, BatchState};
 use super::stream::Slot;
+use crate::catalogue::METRICS;
 use leptos::prelude::*;
 use serde_json::Value;
 use simulation::output::DailyRecord;
@@ -14,37 +15,12 @@ use simulation::sensitivity::LEVERS;
 use simulation::sweep::Cell;
 use simulation::Scenario;
 
-/// The metrics offered first, with labels and units: column, label, unit.
-pub(crate) const METRICS: &[(&str, &str, &str)] = &[
-    ("hashrate_ehs", "Hash rate", "EH/s"),
-    ("nakamoto_pools", "Nakamoto coefficient of pools", "pools"),
-    ("nakamoto_entities", "Nakamoto coefficient of controllers", "controllers"),
-    ("security_budget_usd_per_day", "Security budget", "USD/day"),
-    ("security_budget_pct_mcap_yr", "Security budget, share of market cap", "%/year"),
-    ("hashprice_usd_per_ph_day", "Hashprice", "USD/PH/day"),
-    ("idle_hashrate_ehs", "Idle hash rate", "EH/s"),
-    ("ai_mw", "Moved to AI", "MW"),
-    ("top_pool_share", "Largest pool's share", "0-1"),
-    ("fleet_j_per_th", "Fleet efficiency", "J/TH"),
-    ("attack_cost_buy_usd", "Cost of a majority attack by buying", "USD"),
-    ("operators_active", "Operators in business", "operators"),
-];
-
 /// What the panel starts with: a price shock from -60% to none, hash rate, 10 runs per cell.
 const DEFAULT_FIELD: &str = "price_shock_pct";
 const DEFAULT_STEPS: u32 = 7;
 const DEFAULT_SECOND_STEPS: u32 = 5;
 const DEFAULT_METRIC: &str = "hashrate_ehs";
 const DEFAULT_RUNS: u32 = 10;
-
-/// A metric's label and unit (the column itself, no unit, for the columns [`METRICS`] lacks).
-#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
-pub(crate) fn metric_label(column: &str) -> (String, String) {
-    METRICS
-        .iter()
-        .find(|(name, ..)| *name == column)
-        .map_or_else(|| (column.to_string(), String::new()), |(_, label, unit)| (label.to_string(), unit.to_string()))
-}
 
 /// Every metric: [`METRICS`] first, then the other numeric daily columns.
 fn metric_choices() -> Vec<(&'static str, String)> {
@@ -426,6 +402,7 @@ fn number_box(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::metric_label;
     use simulation::sweep::Axis;
 
     #[test]

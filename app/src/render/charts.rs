@@ -95,10 +95,25 @@ pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mo
 /// baseline run (dashed) and a Monte Carlo of the same scenario (shaded).
 pub type Draw = fn(&ChartInfo, &RunResult, Option<&RunResult>, Option<&MonteCarloResult>) -> Plot;
 
+/// The draw function of each chart of the catalogue.
+pub fn draw_fn(id: &str) -> Option<Draw> {
+    Some(match id {
+        "hashrate" => hashrate,
+        "hashprice" => hashprice,
+        "security-budget" => budget,
+        "attack-cost" => attack,
+        "nakamoto" => concentration,
+        "pool-shares" => pools,
+        "operators" => operators,
+        "operator-kinds" => kinds,
+        _ => return None,
+    })
+}
+
 /// The chart `id` of [`CHARTS`] (`None` for an unknown id).
 pub fn chart(id: &str, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Option<Plot> {
     let info = crate::catalogue::chart(id)?;
-    let mut plot = (info.draw)(info, run, baseline, bands);
+    let mut plot = draw_fn(id)?(info, run, baseline, bands);
     if let Some(bands) = bands.filter(|_| !plot.spreads.is_empty()) {
         plot.spread_label = format!("shaded: 5-95% and 25-75% of {} seeds, thin line their median", bands.runs);
     }
@@ -591,6 +606,14 @@ mod tests {
         }
         // The formula against its published anchors: black on white is 21:1.
         assert!((contrast(RGBColor(0, 0, 0), background) - 21.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn every_chart_of_the_catalogue_is_drawn() {
+        for info in CHARTS {
+            assert!(draw_fn(info.id).is_some(), "{} has no draw function", info.id);
+        }
+        assert!(draw_fn("no-such-chart").is_none());
     }
 
     #[test]

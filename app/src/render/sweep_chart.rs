@@ -4,8 +4,8 @@
 //! median (first field across, second up) with a colour scale. Served as
 //! the `svg` of `/api/sweep`'s `sweep` event.
 
+use crate::catalogue::metric_label;
 use crate::format::{escape_xml, figure};
-use crate::lab::sweep::metric_label;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -99,7 +99,7 @@ pub(super) async fn run_post(
     let body = body.map_err(|rejection| {
         let text = rejection.body_text();
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::too_large()
+            ApiError::too_large(crate::config::MAX_BODY_BYTES)
         } else if body_timed_out(&rejection) {
             ApiError::new(StatusCode::REQUEST_TIMEOUT, "body", "the request body stopped arriving", "a body sent without long pauses")
         } else {

@@ -74,7 +74,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 async fn json_413(response: Response) -> Response {
     let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        return ApiError::too_large().into_response();
+        return ApiError::too_large(crate::config::MAX_BODY_BYTES).into_response();
     }
     response
 }

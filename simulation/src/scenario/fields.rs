@@ -1,6 +1,5 @@
 //! The field table: name, unit, range, help and source of every scenario field.
 
-use super::table::FIELDS;
 use crate::error::ScenarioError;
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -102,11 +101,6 @@ macro_rules! scenario_fields {
 }
 
 impl FieldSpec {
-    /// The spec of the field called `name`.
-    pub fn find(name: &str) -> Option<&'static FieldSpec> {
-        FIELDS.iter().find(|spec| spec.name == name)
-    }
-
     /// What is allowed, in words (for error messages).
     pub fn allowed(&self) -> String {
         let unit = if self.unit.is_empty() { String::new() } else { format!(" {}", self.unit) };
@@ -227,24 +221,6 @@ impl FieldSpec {
                         .join(",")
                 })
                 .unwrap_or_default(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_snake_case_and_ranges_hold_defaults() {
-        let mut names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), FIELDS.len());
-        for spec in FIELDS {
-            assert!(spec.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{}", spec.name);
-            assert!(spec.min <= spec.max, "{}", spec.name);
-            assert!(!spec.help.is_empty() && !spec.source.is_empty(), "{}", spec.name);
         }
     }
 }

@@ -278,3 +278,28 @@ crate::scenario_fields! {
             source "assumption: 24 hours";
     }
 }
+
+impl FieldSpec {
+    /// The spec of the field called `name`.
+    pub fn find(name: &str) -> Option<&'static FieldSpec> {
+        FIELDS.iter().find(|spec| spec.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case_and_ranges_hold_defaults() {
+        let mut names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), FIELDS.len());
+        for spec in FIELDS {
+            assert!(spec.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{}", spec.name);
+            assert!(spec.min <= spec.max, "{}", spec.name);
+            assert!(!spec.help.is_empty() && !spec.source.is_empty(), "{}", spec.name);
+        }
+    }
+}
