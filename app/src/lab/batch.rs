@@ -230,6 +230,28 @@ pub(crate) fn progress_view<T: Clone + PartialEq + Send + Sync + 'static>(
     }
 }
 
+/// A research panel's frame: its section, heading and introduction, around
+/// its controls and results (`children`).
+#[component]
+pub(crate) fn Panel(
+    /// The section's id and class (`montecarlo`, `sweep`, `sensitivity`).
+    id: &'static str,
+    /// Its heading.
+    title: &'static str,
+    /// What it does, in plain words.
+    intro: String,
+    children: Children,
+) -> impl IntoView {
+    let (heading, labelled_by) = (format!("{id}-title"), format!("{id}-title"));
+    view! {
+        <section class=id id=id aria-labelledby=labelled_by>
+            <h2 id=heading>{title}</h2>
+            <p class="mc-intro">{intro}</p>
+            {children()}
+        </section>
+    }
+}
+
 /// "N of M runs".
 pub(crate) fn runs_count(done: u32, runs: u32) -> String {
     format!("{done} of {runs} runs")

@@ -3,7 +3,7 @@
 //! `{done, runs}`, then `bands` or `error`). When it is done the server keeps
 //! the result, and every chart of the page is drawn again with the bands shaded.
 
-use super::batch::{progress_view, runs_count, Batch, BatchState};
+use super::batch::{progress_view, runs_count, Batch, BatchState, Panel};
 use super::stream::Slot;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -63,11 +63,7 @@ pub(crate) fn MonteCarlo(
     let running = move || batch.running();
 
     view! {
-        <section class="montecarlo" id="montecarlo" aria-labelledby="montecarlo-title">
-            <h2 id="montecarlo-title">"How sure is this? Many seeds"</h2>
-            <p class="mc-intro">
-                "The model draws its operators, pools and block times at random. Run this scenario with many seeds to see the range of outcomes: every chart above then shades where 90% (light) and 50% (darker) of the runs fall, around this seed's line."
-            </p>
+        <Panel id="montecarlo" title="How sure is this? Many seeds" intro={"The model draws its operators, pools and block times at random. Run this scenario with many seeds to see the range of outcomes: every chart above then shades where 90% (light) and 50% (darker) of the runs fall, around this seed's line.".to_string()}>
             <div class="mc-controls">
                 <label for="mc-runs">"Seeds"</label>
                 <input
@@ -105,7 +101,7 @@ pub(crate) fn MonteCarlo(
                 }),
                 _ => None,
             }}
-        </section>
+        </Panel>
     }
 }
 

@@ -227,27 +227,25 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                     view! {
                         <p class="chart-downloads">
                             "Download this chart: "
-                            <a
-                                class="download"
-                                data-download=format!("{api}.svg")
-                                href=api_link(&format!("chart/{api}.svg"), &query)
-                                download=crate::format::file_name(&scenario, api, "svg")
-                                rel="external"
-                                aria-label=format!("{title} as SVG")
-                            >
-                                "SVG"
-                            </a>
-                            " "
-                            <a
-                                class="download"
-                                data-download=format!("{api}.png")
-                                href=api_link(&format!("chart/{api}.png"), &query)
-                                download=crate::format::file_name(&scenario, api, "png")
-                                rel="external"
-                                aria-label=format!("{title} as PNG")
-                            >
-                                "PNG"
-                            </a>
+                            {["svg", "png"]
+                                .into_iter()
+                                .enumerate()
+                                .map(|(index, format)| {
+                                    view! {
+                                        {(index > 0).then_some(" ")}
+                                        <a
+                                            class="download"
+                                            data-download=format!("{api}.{format}")
+                                            href=api_link(&format!("chart/{api}.{format}"), &query)
+                                            download=crate::format::file_name(&scenario, api, format)
+                                            rel="external"
+                                            aria-label=format!("{title} as {}", format.to_uppercase())
+                                        >
+                                            {format.to_uppercase()}
+                                        </a>
+                                    }
+                                })
+                                .collect_view()}
                         </p>
                     }
                 })}

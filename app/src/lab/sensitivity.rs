@@ -6,7 +6,7 @@
 //! over seeds of the percent change from that seed's own base run, with a 95%
 //! interval; a pale bar's interval crosses zero.
 
-use super::batch::{progress_view, runs_count, Batch, BatchState};
+use super::batch::{progress_view, runs_count, Batch, BatchState, Panel};
 use super::stream::Slot;
 use crate::run_view::SensitivityView;
 use leptos::prelude::*;
@@ -38,13 +38,9 @@ pub(crate) fn Sensitivity(query: Memo<String>) -> impl IntoView {
     let running = move || batch.running();
 
     view! {
-        <section class="sensitivity" id="sensitivity" aria-labelledby="sensitivity-title">
-            <h2 id="sensitivity-title">"Which assumptions matter?"</h2>
-            <p class="mc-intro">
-                {format!(
+        <Panel id="sensitivity" title="Which assumptions matter?" intro={format!(
                     "Each key assumption is set to a low and a high value, the rest as above, and run over the same {RUNS} seeds as the scenario itself. Each bar is the median, over seeds, of the change from that seed's own run as set; the whisker is its 95% interval, and a pale bar's interval crosses zero (no effect can be told from chance). Longest bars first: they drive the answer. `hashlab sensitivity` gives the same numbers.",
-                )}
-            </p>
+                )}>
             <div class="mc-controls">
                 <button type="button" class="tornado-start" on:click=start disabled=running>
                     {format!("Run the sensitivity analysis ({} settings x {RUNS} seeds)", 1 + 2 * LEVERS.len())}
@@ -72,7 +68,7 @@ pub(crate) fn Sensitivity(query: Memo<String>) -> impl IntoView {
                 }
                 _ => None,
             }}
-        </section>
+        </Panel>
     }
 }
 

@@ -4,7 +4,7 @@
 //! cells and the chart the server drew, or `error`). The page keeps the
 //! controls, the progress bar, the chart and a CSV of the cells.
 
-use super::batch::{progress_view, Batch, BatchState};
+use super::batch::{progress_view, Batch, BatchState, Panel};
 use super::stream::Slot;
 use crate::catalogue::METRICS;
 use leptos::prelude::*;
@@ -238,17 +238,13 @@ pub(crate) fn Sweep(
     #[cfg(not(feature = "hydrate"))]
     let _ = (query, scenario);
     view! {
-        <section class="sweep" id="sweep" aria-labelledby="sweep-title">
-            <h2 id="sweep-title">"Sweep a parameter"</h2>
-            <p class="mc-intro">
-                "Move one or two assumptions over a range, the rest as above: each cell runs the scenario over several seeds and keeps the chosen figure on the final day. One parameter draws the median with its bands; two draw a heatmap of the median."
-            </p>
+        <Panel id="sweep" title="Sweep a parameter" intro={"Move one or two assumptions over a range, the rest as above: each cell runs the scenario over several seeds and keeps the chosen figure on the final day. One parameter draws the median with its bands; two draw a heatmap of the median.".to_string()}>
             <div class="sweep-panel" node_ref=host>
                 <noscript>
                     <p class="mc-note">"Sweeps need JavaScript (or `hashlab sweep` on the command line)."</p>
                 </noscript>
             </div>
-        </section>
+        </Panel>
     }
 }
 

@@ -173,6 +173,13 @@ fn add_spread_edges(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &
     }
 }
 
+/// The security budget (USD per day) as a solid blue line on the left axis.
+fn add_budget_line(plot: &mut Plot, run: &RunResult, baseline: Option<&RunResult>, label: &str, unit: &str) {
+    let values = column(run, "security_budget_usd_per_day");
+    let base = baseline.map(|b| column(b, "security_budget_usd_per_day"));
+    add_line(plot, label, unit, BLUE, Side::Left, Stroke::Solid, values, base);
+}
+
 /// A chart's frame: dates and axes, no series yet.
 fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
     Plot {
@@ -338,16 +345,7 @@ pub fn budget(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
     add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
     add_spread(&mut plot, bands, "security_budget_pct_mcap_yr", 1.0, ORANGE, Side::Right);
     add_spread(&mut plot, bands, "fee_share", 100.0, GREEN, Side::Right);
-    add_line(
-        &mut plot,
-        "Security budget",
-        "USD/day",
-        BLUE,
-        Side::Left,
-        Stroke::Solid,
-        column(run, "security_budget_usd_per_day"),
-        baseline.map(|b| column(b, "security_budget_usd_per_day")),
-    );
+    add_budget_line(&mut plot, run, baseline, "Security budget", "USD/day");
     add_line(
         &mut plot,
         "Budget per year",
@@ -398,16 +396,7 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
         scaled(run, "attack_cost_rent_usd_per_hour", hours),
         baseline.map(|b| scaled(b, "attack_cost_rent_usd_per_hour", b.scenario.attack_hours)),
     );
-    add_line(
-        &mut plot,
-        "Daily security budget",
-        "USD",
-        BLUE,
-        Side::Left,
-        Stroke::Solid,
-        column(run, "security_budget_usd_per_day"),
-        baseline.map(|b| column(b, "security_budget_usd_per_day")),
-    );
+    add_budget_line(&mut plot, run, baseline, "Daily security budget", "USD");
     add_line(
         &mut plot,
         "Idle hash",

@@ -20,82 +20,60 @@ pub(super) async fn run_json(state: &ApiState, scenario: Scenario, client: Optio
     state.service.off_runtime(move || serde_json::to_vec(&*run)).await?.map_err(ApiError::from)
 }
 
-/// One run of the scenario a share-link query describes (`/api/run` is the same).
-#[utoipa::path(
-    get,
-    path = "/api/simulate",
-    tag = "hashlab",
-    params(("query" = Option<String>, Query, description = "A share-link query: `v`, `preset`, `seed` and any scenario field as `key=value`; strict: a bad, unknown or repeated key is a 400")),
-    responses(
-        (status = 200, description = "The run: model_version, scenario, summary, days (the daily series), pools, pool_shares, ...", body = simulation::RunResult),
-        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
-        (status = 503, description = "The server is busy (Retry-After) or the run went past its time budget", body = ErrorBody),
-    )
-)]
-pub(super) async fn simulate_get(state: State<ApiState>, client: ClientAddr, query: RawQuery) -> Result<Response, ApiError> {
-    run_get(state, client, query).await
+/// `GET` and `POST` of one run at `$path`: `/api/run` and its alias
+/// `/api/simulate`, documented once.
+macro_rules! run_routes {
+    ($get:ident, $post:ident, $path:literal) => {
+        /// One run of the scenario a share-link query describes (`/api/run` and `/api/simulate` are the same).
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = "hashlab",
+            params(("query" = Option<String>, Query, description = "A share-link query: `v`, `preset`, `seed` and any scenario field as `key=value`; strict: a bad, unknown or repeated key is a 400")),
+            responses(
+                (status = 200, description = "The run: model_version, scenario, summary, days (the daily series), pools, pool_shares, ...", body = simulation::RunResult),
+                (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+                (status = 503, description = "The server is busy (Retry-After) or the run went past its time budget", body = ErrorBody),
+            )
+        )]
+        pub(super) async fn $get(
+            State(state): State<ApiState>,
+            ClientAddr(client): ClientAddr,
+            RawQuery(query): RawQuery,
+        ) -> Result<Response, ApiError> {
+            let (scenario, _) = scenario_of(query.as_deref(), &[])?;
+            Ok(json_response(run_json(&state, scenario, client).await?, None))
+        }
+
+        /// One run of a scenario given as JSON, any field left out keeping its default (`/api/run` and `/api/simulate` are the same).
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "hashlab",
+            request_body(content = simulation::Scenario, description = "A scenario as JSON, e.g. {\"operators\": 500, \"years\": 2}; unknown, repeated or wrong-typed fields are a 400", content_type = "application/json"),
+            responses(
+                (status = 200, description = "The run, as for GET", body = simulation::RunResult),
+                (status = 400, description = "A bad value or malformed JSON, naming the field", body = ErrorBody),
+                (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
+                (status = 503, description = "Busy or past the time budget", body = ErrorBody),
+            )
+        )]
+        pub(super) async fn $post(
+            State(state): State<ApiState>,
+            ClientAddr(client): ClientAddr,
+            body: Result<Bytes, BytesRejection>,
+        ) -> Result<Response, ApiError> {
+            let scenario = scenario_of_body(body)?;
+            Ok(json_response(run_json(&state, scenario, client).await?, None))
+        }
+    };
 }
 
-/// One run of a scenario given as JSON (`/api/run` is the same).
-#[utoipa::path(
-    post,
-    path = "/api/simulate",
-    tag = "hashlab",
-    request_body(content = simulation::Scenario, description = "A scenario as JSON, e.g. {\"operators\": 500, \"years\": 2}; unknown, repeated or wrong-typed fields are a 400", content_type = "application/json"),
-    responses(
-        (status = 200, description = "The run, as for GET", body = simulation::RunResult),
-        (status = 400, description = "A bad value or malformed JSON, naming the field", body = ErrorBody),
-        (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
-        (status = 503, description = "Busy or past the time budget", body = ErrorBody),
-    )
-)]
-pub(super) async fn simulate_post(
-    state: State<ApiState>,
-    client: ClientAddr,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    run_post(state, client, body).await
-}
+run_routes!(run_get, run_post, "/api/run");
+run_routes!(simulate_get, simulate_post, "/api/simulate");
 
-/// One run of the scenario a share-link query describes (an alias of `GET /api/simulate`).
-#[utoipa::path(
-    get,
-    path = "/api/run",
-    tag = "hashlab",
-    params(("query" = Option<String>, Query, description = "A share-link query: `v`, `preset`, `seed` and any scenario field as `key=value`; strict: a bad, unknown or repeated key is a 400")),
-    responses(
-        (status = 200, description = "The run: model_version, scenario, summary, days (the daily series), pools, pool_shares, ...", body = simulation::RunResult),
-        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
-        (status = 503, description = "The server is busy (Retry-After) or the run went past its time budget", body = ErrorBody),
-    )
-)]
-pub(super) async fn run_get(
-    State(state): State<ApiState>,
-    ClientAddr(client): ClientAddr,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    let (scenario, _) = scenario_of(query.as_deref(), &[])?;
-    Ok(json_response(run_json(&state, scenario, client).await?, None))
-}
-
-/// One run of a scenario given as JSON, any field left out keeping its default (an alias of `POST /api/simulate`).
-#[utoipa::path(
-    post,
-    path = "/api/run",
-    tag = "hashlab",
-    request_body(content = simulation::Scenario, description = "A scenario as JSON, e.g. {\"operators\": 500, \"years\": 2}; unknown, repeated or wrong-typed fields are a 400", content_type = "application/json"),
-    responses(
-        (status = 200, description = "The run, as for GET", body = simulation::RunResult),
-        (status = 400, description = "A bad value or malformed JSON, naming the field", body = ErrorBody),
-        (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
-        (status = 503, description = "Busy or past the time budget", body = ErrorBody),
-    )
-)]
-pub(super) async fn run_post(
-    State(state): State<ApiState>,
-    ClientAddr(client): ClientAddr,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
+/// The scenario of a `POST` body (JSON), checked.
+fn scenario_of_body(body: Result<Bytes, BytesRejection>) -> Result<Scenario, ApiError> {
     let body = body.map_err(|rejection| {
         let text = rejection.body_text();
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -110,7 +88,7 @@ pub(super) async fn run_post(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "body", format!("not UTF-8: {e}"), "a JSON object in UTF-8"))?;
     let scenario = Scenario::from_json(text)?;
     admit(&scenario)?;
-    Ok(json_response(run_json(&state, scenario, client).await?, None))
+    Ok(scenario)
 }
 
 /// Whether a body failed to arrive because it paused past the body timeout
