@@ -56,26 +56,25 @@ impl Scenario {
     pub fn set_field(&mut self, name: &str, raw: &str) -> Result<(), ScenarioError> {
         let spec = FieldSpec::find(name).ok_or_else(|| unknown_field(name))?;
         let value = spec.parse(raw)?;
-        let mut object = serde_json::to_value(&*self).expect("a scenario always serializes");
-        object[spec.name] = value;
-        let updated: Scenario = serde_json::from_value(object).map_err(|e| ScenarioError::new(spec.name, e.to_string(), spec.allowed()))?;
-        spec.check(&serde_json::to_value(&updated).expect("serializes")[spec.name])?;
-        *self = updated;
+        let previous = self.field_json(spec.name).unwrap_or_default();
+        self.set_field_json(spec.name, value).map_err(|e| ScenarioError::new(spec.name, e, spec.allowed()))?;
+        if let Err(error) = spec.check(&self.field_json(spec.name).unwrap_or_default()) {
+            let _ = self.set_field_json(spec.name, previous);
+            return Err(error);
+        }
         Ok(())
     }
 
     /// The text form of one field's value, as links and `--set` write it.
     pub fn field_text(&self, name: &str) -> Option<String> {
         let spec = FieldSpec::find(name)?;
-        let object = serde_json::to_value(self).expect("a scenario always serializes");
-        Some(spec.format(&object[spec.name]))
+        Some(spec.format(&self.field_json(spec.name)?))
     }
 
     /// Checks every field against its range and the rules that tie fields together.
     pub fn validate(&self) -> Result<(), ScenarioError> {
-        let object = serde_json::to_value(self).expect("a scenario always serializes");
         for spec in FIELDS {
-            spec.check(&object[spec.name])?;
+            spec.check(&self.field_json(spec.name).unwrap_or_default())?;
         }
         let mix = [self.mix_small_private, self.mix_large_private, self.mix_public_miner, self.mix_manufacturer, self.mix_stranded];
         if mix.iter().sum::<f64>() <= 0.0 {

@@ -80,6 +80,25 @@ macro_rules! scenario_fields {
             }
         }
 
+        impl Scenario {
+            /// One field's value as JSON (`None` for an unknown name).
+            pub fn field_json(&self, name: &str) -> Option<serde_json::Value> {
+                match name {
+                    $($( stringify!($name) => serde_json::to_value(&self.$name).ok(), )*)*
+                    _ => None,
+                }
+            }
+
+            /// Sets one field from JSON of its type (unchecked against its range).
+            pub(crate) fn set_field_json(&mut self, name: &str, value: serde_json::Value) -> Result<(), String> {
+                match name {
+                    $($( stringify!($name) => self.$name = serde_json::from_value(value).map_err(|e| e.to_string())?, )*)*
+                    _ => return Err(format!("no field `{name}`")),
+                }
+                Ok(())
+            }
+        }
+
         /// Every scenario field, in the order controls show them.
         pub const FIELDS: &[FieldSpec] = &[
             $($(
