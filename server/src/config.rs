@@ -60,6 +60,10 @@ pub struct Config {
     pub ns_per_operator_day: u64,
     /// Connection limits (timeouts, cap, drain).
     pub connections: connections::Limits,
+    /// The address readers reach this server at, for the absolute links in
+    /// exported figures (`HASHLAB_PUBLIC_URL`, e.g. `https://hashlab.example`;
+    /// default: the request's `Host`).
+    pub public_url: Option<String>,
     /// Test-only routes (`/debug/panic`; `HASHLAB_TEST_HOOKS=1`).
     pub test_hooks: bool,
 }
@@ -84,6 +88,7 @@ impl Default for Config {
             cache_bytes: CACHE_BYTES,
             ns_per_operator_day: NS_PER_OPERATOR_DAY,
             connections: connections::Limits::default(),
+            public_url: None,
             test_hooks: false,
         }
     }
@@ -117,8 +122,19 @@ impl Config {
             cache_bytes: whole_or_zero("HASHLAB_CACHE_MB")?.map_or(defaults.cache_bytes, |mb| (mb as usize) << 20),
             ns_per_operator_day: whole("HASHLAB_NS_PER_OPERATOR_DAY")?.unwrap_or(defaults.ns_per_operator_day),
             connections: connections::Limits::from_env()?,
+            public_url: public_url()?,
             test_hooks: std::env::var("HASHLAB_TEST_HOOKS").is_ok_and(|v| v == "1"),
         })
+    }
+
+    /// The site's address for links in exported figures: the configured
+    /// public URL, else `http://` and the request's `host`, else the listening address.
+    pub fn site_url(&self, host: Option<&str>) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let host = host.filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)));
+        format!("http://{}", host.map_or_else(|| self.addr.to_string(), str::to_string))
     }
 
     /// The seconds of one core `runs` runs of `scenario` are expected to take
@@ -222,6 +238,20 @@ pub fn admit_output(run: &RunResult) -> Result<(), ApiError> {
     .into())
 }
 
+/// `HASHLAB_PUBLIC_URL`: an `http://` or `https://` address, without its trailing `/`.
+fn public_url() -> Result<Option<String>, String> {
+    let Ok(text) = std::env::var("HASHLAB_PUBLIC_URL") else { return Ok(None) };
+    let url = text.trim().trim_end_matches('/');
+    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(Some(url.to_string())),
+        _ => Err(format!(
+            "HASHLAB_PUBLIC_URL: `{}` is not an address like https://hashlab.example",
+            text.chars().take(64).collect::<String>()
+        )),
+    }
+}
+
 fn whole(name: &str) -> Result<Option<u64>, String> {
     match whole_or_zero(name)? {
         Some(0) => Err(format!("{name}: 0 is not allowed; a whole number of at least 1")),
@@ -243,6 +273,16 @@ fn whole_or_zero(name: &str) -> Result<Option<u64>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_link_to_the_public_url_else_the_request_host() {
+        let config = Config::default();
+        assert_eq!(config.site_url(Some("lab.example:8080")), "http://lab.example:8080");
+        assert_eq!(config.site_url(None), "http://127.0.0.1:3000");
+        assert_eq!(config.site_url(Some("evil\"><script>")), "http://127.0.0.1:3000", "a Host that is not a host name is not used");
+        let public = Config { public_url: Some("https://hashlab.example".into()), ..Config::default() };
+        assert_eq!(public.site_url(Some("127.0.0.1:3000")), "https://hashlab.example");
+    }
 
     #[test]
     fn one_client_never_holds_every_place() {

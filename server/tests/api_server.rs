@@ -439,7 +439,11 @@ async fn report_charts_as_svg() {
         assert_eq!(response.headers()["content-type"], "image/svg+xml", "{id}");
         let svg = response.text().await.unwrap();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\""), "{id}: {}", &svg[..80]);
-        assert!(svg.contains("Share link: /?v=2&amp;seed=7"), "{id}");
+        // An absolute link a reader of a printed report can follow, and a legend with a swatch per series.
+        assert!(svg.contains(&format!("Share link: {}/?v=2&amp;seed=7", server.base)), "{id}");
+        let swatches = svg.matches("class=\"legend-swatch\"").count();
+        assert!(swatches >= 1 && swatches == svg.matches("class=\"legend-label\"").count(), "{id}: {swatches} swatches");
+        assert!(svg.contains(&format!("model version {}", simulation::MODEL_VERSION)), "{id}");
         assert!(svg.contains("100 operators, 0.5 years"), "{id}");
         assert!(svg.matches("<text").count() > 10, "{id}: labels");
     }
@@ -466,6 +470,10 @@ async fn report_charts_as_svg() {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
     assert_eq!(width, 640);
+    // For print: twice the pixels.
+    let print = get(&server, &format!("/api/chart/nakamoto.png?{SMALL}&width=640&height=300&scale=2")).await.bytes().await.unwrap();
+    assert_eq!(u32::from_be_bytes([print[16], print[17], print[18], print[19]]), 1280);
+    assert_error(get(&server, &format!("/api/chart/nakamoto.png?{SMALL}&scale=9")).await, 400, "scale").await;
 }
 
 #[tokio::test]

@@ -114,6 +114,15 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
     }
 }
 
+/// The query of a downloaded figure: a PNG at twice the pixels, for print.
+fn figure_query(query: &str, format: &str) -> String {
+    match (format, query.is_empty()) {
+        ("png", true) => "scale=2".to_string(),
+        ("png", false) => format!("{query}&scale=2"),
+        _ => query.to_string(),
+    }
+}
+
 /// `/api/<file>?<query>` (no `?` for the default run's empty query).
 pub(crate) fn api_link(file: &str, query: &str) -> String {
     if query.is_empty() {
@@ -236,7 +245,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                                         <a
                                             class="download"
                                             data-download=format!("{api}.{format}")
-                                            href=api_link(&format!("chart/{api}.{format}"), &query)
+                                            href=api_link(&format!("chart/{api}.{format}"), &figure_query(&query, format))
                                             download=crate::format::file_name(&scenario, api, format)
                                             rel="external"
                                             aria-label=format!("{title} as {}", format.to_uppercase())

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use app::catalogue::ChartInfo;
 use app::format::escape_xml;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -68,11 +68,17 @@ pub fn chart_info(id: &str) -> Result<&'static ChartInfo, ApiError> {
 }
 
 /// Reads `width` or `height` from the query's extra keys.
-pub fn dimension(extra: &[(String, String)], key: &str, (min, max, default): (u32, u32, u32)) -> Result<u32, ApiError> {
+pub fn dimension(extra: &[(String, String)], key: &str, limits: (u32, u32, u32)) -> Result<u32, ApiError> {
+    whole_in(extra, key, limits, &format!("a whole number of pixels from {} to {}", limits.0, limits.1))
+}
+
+/// Reads the whole number `key` from the query's extra keys, within
+/// `(min, max, default)`, else a 400 saying what is `allowed`.
+pub fn whole_in(extra: &[(String, String)], key: &str, (min, max, default): (u32, u32, u32), allowed: &str) -> Result<u32, ApiError> {
     let Some((_, text)) = extra.iter().find(|(k, _)| k == key) else {
         return Ok(default);
     };
-    let allowed = format!("a whole number of pixels from {min} to {max}");
+    let allowed = allowed.to_string();
     let value: u32 = text.trim().parse().map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -98,9 +104,71 @@ pub fn describe(scenario: &Scenario) -> String {
     }
 }
 
+/// Scale limits of a PNG (pixels per SVG pixel; 2 for print), default 1.
+pub const SCALE: (u32, u32, u32) = (1, 4, 1);
+
+/// Roughly how wide a character of sans-serif text is, as a share of its font size.
+const CHAR_WIDTH_EM: f64 = 0.56;
+
+/// The legend of a figure: a swatch (a filled box for an area, a line,
+/// dashed for a baseline, in the series' colour) and the series' name, in
+/// rows that fit `width`. Returns the SVG and its height.
+fn legend_rows(items: &[app::run_view::LegendItem], width: u32, top: u32, font: u32) -> (String, u32) {
+    if items.is_empty() {
+        return (String::new(), 0);
+    }
+    let row_height = font + 8;
+    let (mut x, mut y) = (12.0, f64::from(top) + f64::from(font));
+    let mut out = String::from("<g class=\"legend\">\n");
+    for item in items {
+        let text_width = item.label.chars().count() as f64 * f64::from(font) * CHAR_WIDTH_EM;
+        let entry = 24.0 + text_width + 18.0;
+        if x > 12.0 && x + entry > f64::from(width) - 12.0 {
+            x = 12.0;
+            y += f64::from(row_height);
+        }
+        let color = escape_xml(&item.color);
+        let mid = y - f64::from(font) * 0.35;
+        let swatch = if item.area {
+            format!(
+                r#"<rect class="legend-swatch" x="{x:.1}" y="{:.1}" width="18" height="10" fill="{color}" fill-opacity="0.6" stroke="{color}"/>"#,
+                mid - 5.0
+            )
+        } else {
+            let dash = if item.dashed { r#" stroke-dasharray="5 3""# } else { "" };
+            format!(
+                r#"<line class="legend-swatch" x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{color}" stroke-width="3"{dash}/>"#,
+                x + 18.0
+            )
+        };
+        out.push_str(&swatch);
+        out.push_str(&format!(
+            r##"<text class="legend-label" x="{:.1}" y="{y:.1}" font-size="{font}" fill="#222222">{}</text>
+"##,
+            x + 24.0,
+            escape_xml(&item.label)
+        ));
+        x += entry;
+    }
+    out.push_str("</g>\n");
+    let height = (y - f64::from(top)) as u32 + 8;
+    (out, height)
+}
+
 /// Draws chart `info` of `run` as a standalone SVG document, with the
-/// spread across the seeds of `bands` (a Monte Carlo of the same scenario) shaded.
-pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, info: &ChartInfo, width: u32, height: u32) -> String {
+/// spread across the seeds of `bands` (a Monte Carlo of the same scenario)
+/// shaded, a legend with colour swatches, and a footer readable in print:
+/// the model version, the date it was drawn (`today`) and the absolute
+/// share link (`site`: the server's public address, e.g. `https://hashlab.example`).
+pub fn svg(
+    run: &RunResult,
+    bands: Option<&MonteCarloResult>,
+    info: &ChartInfo,
+    width: u32,
+    height: u32,
+    site: &str,
+    today: &str,
+) -> String {
     let plot =
         app::render::charts::chart(info.id, run, None, bands).unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
     let title = info.title.to_string();
@@ -108,46 +176,26 @@ pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, info: &ChartInfo, 
     let frame = app::render::plot::Frame { width, height, font, x_labels: (width / 100).clamp(3, 12) as usize, y_label_area: font * 5 };
     let plot = app::render::plot::Plot { title: title.clone(), ..plot };
     let drawn = app::render::plot::draw(&plot, frame);
-    let legend: Vec<String> = drawn.legend.iter().map(|item| item.label.clone()).collect();
 
     let top = 58;
+    let small = (font * 4 / 5).max(11);
+    let (legend, legend_height) = legend_rows(&drawn.legend, width, top + height + 6, small);
     let query = link::to_query(&run.scenario, None);
-    let share = format!("Share link: /?{query}");
-    let per_line = (width as usize / 6).max(40);
-    let mut small: Vec<String> = Vec::new();
-    if !legend.is_empty() {
-        // Wrapped to the chart's width between entries, so no entry is split
-        // across lines unless it is longer than a line on its own.
-        let mut line = String::from("Series:");
-        let count = legend.len();
-        for (index, item) in legend.iter().enumerate() {
-            let entry = if index + 1 < count { format!("{item},") } else { item.clone() };
-            if line.chars().count() + 1 + entry.chars().count() > per_line && !line.is_empty() {
-                small.push(std::mem::take(&mut line));
-            }
-            for word in entry.split(' ') {
-                if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
-                    small.push(std::mem::take(&mut line));
-                }
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(word);
-            }
-        }
-        small.push(line);
-    }
+    let share = format!("Share link: {}/?{query}", site.trim_end_matches('/'));
+    // A link is mostly wide characters (`=`, `_`, digits): a wider estimate keeps it inside.
+    let per_line = ((f64::from(width) - 24.0) / (f64::from(small) * 0.7)).max(40.0) as usize;
+    let mut footer = vec![format!("Hashlab, model version {}, drawn {today}: a simulation, not a forecast.", run.model_version)];
     let chars: Vec<char> = share.chars().collect();
     for (i, chunk) in chars.chunks(per_line).enumerate() {
         if i == 6 {
-            small.push("…".to_string());
+            footer.push("…".to_string());
             break;
         }
-        small.push(chunk.iter().collect());
+        footer.push(chunk.iter().collect());
     }
-    small.push(format!("Hashlab, model version {}: a simulation, not a forecast.", run.model_version));
-    let bottom = 8 + 13 * small.len() as u32;
-    let total = top + height + bottom;
+    let footer_top = top + height + 6 + legend_height;
+    let line_height = small + 4;
+    let total = footer_top + line_height * footer.len() as u32 + 10;
     let inner = drawn.svg.replacen("<svg ", &format!(r#"<svg x="0" y="{top}" width="{width}" height="{height}" "#), 1);
     let mut out = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" viewBox="0 0 {width} {total}" font-family="sans-serif">
@@ -156,15 +204,15 @@ pub fn svg(run: &RunResult, bands: Option<&MonteCarloResult>, info: &ChartInfo, 
 <text x="12" y="24" font-size="18" font-weight="bold" fill="#141414">{}</text>
 <text x="12" y="46" font-size="12" fill="#444444">{}</text>
 {inner}
-"##,
+{legend}"##,
         escape_xml(&title),
         escape_xml(&title),
         escape_xml(&describe(&run.scenario)),
     );
-    for (i, line) in small.iter().enumerate() {
-        let y = top + height + 14 + 13 * i as u32;
+    for (i, line) in footer.iter().enumerate() {
+        let y = footer_top + line_height * (i as u32 + 1);
         out.push_str(&format!(
-            r##"<text x="12" y="{y}" font-size="9" fill="#666666">{}</text>
+            r##"<text class="footer" x="12" y="{y}" font-size="{small}" fill="#444444">{}</text>
 "##,
             escape_xml(line)
         ));
@@ -188,13 +236,16 @@ fn fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
         .clone()
 }
 
-/// Rasterizes a chart's SVG to PNG (labels in the system's sans-serif font).
-pub fn png(svg: &str) -> Result<Vec<u8>, String> {
+/// Rasterizes a chart's SVG to PNG at `scale` pixels per SVG pixel (2 for
+/// print), labels in the system's sans-serif font.
+pub fn png(svg: &str, scale: u32) -> Result<Vec<u8>, String> {
     let options = resvg::usvg::Options { fontdb: fonts(), font_family: "sans-serif".to_string(), ..Default::default() };
     let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
     let size = tree.size().to_int_size();
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("an empty chart")?;
-    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    let scale = scale.max(1);
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width() * scale, size.height() * scale).ok_or("an empty chart")?;
+    let factor = scale as f32;
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(factor, factor), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| e.to_string())
 }
 
@@ -208,6 +259,7 @@ pub fn png(svg: &str) -> Result<Vec<u8>, String> {
         ("query" = Option<String>, Query, description = "A share-link query, strict"),
         ("width" = Option<u32>, Query, description = "Width in pixels, 320 to 2400 (default 760)"),
         ("height" = Option<u32>, Query, description = "Height of the plot in pixels, 200 to 1600 (default 360)"),
+        ("scale" = Option<u32>, Query, description = "PNG pixels per SVG pixel, 1 to 4 (default 1; 2 for print); an SVG is the same at any scale"),
         ("runs" = Option<u32>, Query, description = "Shade the spread (5-95% and 25-75%) of a Monte Carlo of this many seeds, 1 to 1,000: the one the page or /api/montecarlo ran if the server still holds it, else run now within the batch budget"),
     ),
     responses(
@@ -221,6 +273,7 @@ pub(super) async fn chart_file(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
     Path(file): Path<String>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let (id, format) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
@@ -237,9 +290,12 @@ pub(super) async fn chart_file(
             ))
         }
     };
-    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height", "runs"])?;
+    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height", "runs", "scale"])?;
     let width = dimension(&extra, "width", WIDTH)?;
     let height = dimension(&extra, "height", HEIGHT)?;
+    let scale = whole_in(&extra, "scale", SCALE, "a whole number from 1 to 4")?;
+    let site = state.service.config().site_url(headers.get(header::HOST).and_then(|h| h.to_str().ok()));
+    let today = today();
     let runs = runs_of(&extra)?;
     let name = app::format::file_name(&scenario, id, format);
     let run = state.service.run(scenario.clone(), client).await??;
@@ -250,9 +306,9 @@ pub(super) async fn chart_file(
     let body = state
         .service
         .off_runtime(move || {
-            let svg = svg(&run, bands.as_deref(), info, width, height);
+            let svg = svg(&run, bands.as_deref(), info, width, height, &site, &today);
             if png {
-                self::png(&svg).map_err(|e| {
+                self::png(&svg, scale).map_err(|e| {
                     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", format!("the chart could not be drawn: {e}"), "")
                 })
             } else {
@@ -270,4 +326,12 @@ fn attach_inline(response: &mut Response, file_name: &str) {
     if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
         response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
     }
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`.
+fn today() -> String {
+    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400);
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(days)))
+        .map_or_else(String::new, |date| date.to_string())
 }
