@@ -174,7 +174,9 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
             <p class="help" id=help_id>
                 {spec.help}
                 <span class="range">" Range: " {range_text} "."</span>
-                <span class="source">" Default: " {spec.source} "."</span>
+                <span class="source">
+                    " Default: " {spec.source} ". " <a href=format!("/sources#{}", spec.name) rel="external">"Sources"</a>
+                </span>
             </p>
             {move || error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
         </div>

@@ -109,6 +109,7 @@ pub fn Lab() -> impl IntoView {
 
     view! {
         <div class="lab">
+            <a class="skip-link" href="#charts">"Skip to the charts"</a>
             <header class="top">
                 <div class="brand">
                     <h1>"Hashlab"</h1>

@@ -8,7 +8,8 @@
 //!   `$HASHLAB_SITE_ROOT/pkg` (default `target/site/pkg`);
 //! - `/export.csv?<share-link query>` the daily series of that run, as CSV
 //!   (served by `api/exports.rs`, with the same errors as `/api/export.csv`);
-//! - `/healthz` says `ok` once the server listens.
+//! - `/healthz` says `ok` once the server listens;
+//! - `/sources` where every default comes from (the field table and the calibration figures).
 //! - `/api/*` the JSON API (see `api.rs`), and around everything the layers of
 //!   `api::harden`: request ids, tracing, body limit, caught panics, security headers.
 //!
@@ -23,6 +24,7 @@
 
 pub mod connections;
 mod server_fn_errors;
+mod sources;
 
 use crate::api;
 use crate::config::Config;
@@ -80,6 +82,7 @@ pub fn router(config: &Config, service: Arc<RunService>) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/sources", get(sources::sources))
         .merge(api::router(service))
         .leptos_routes_with_context(
             &options,

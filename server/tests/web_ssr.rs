@@ -166,3 +166,18 @@ fn bad_arguments_to_the_page_server_function_are_a_400_naming_them() {
     let good = request(&server, "POST", "/api/page-view", form, "query=v%3D1%26seed%3D7%26years%3D0.2&compact=true");
     assert_eq!(good.status, 200, "{}", good.body);
 }
+
+#[test]
+fn the_sources_page_lists_every_field_and_the_page_links_to_it() {
+    let server = start();
+    let sources = get(&server, "/sources");
+    assert_eq!(sources.status, 200);
+    assert!(sources.headers.contains("content-type: text/html"), "{}", sources.headers);
+    for spec in simulation::FIELDS {
+        assert!(sources.body.contains(&format!("<tr id=\"{}\">", spec.name)), "{}", spec.name);
+    }
+    assert!(sources.body.contains("<section id=\"calibration\">"));
+    let page = get(&server, "/");
+    assert!(page.body.contains(r##"<a class="skip-link" href="#charts">Skip to the charts</a>"##));
+    assert!(page.body.contains(r#"href="/sources#start_price_usd""#), "each control links to its source");
+}
