@@ -160,8 +160,12 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
       .observe(document.querySelector('.results'), { childList: true, subtree: true, characterData: true });
     document.body.removeAttribute('data-redraw-ms');
   });
-  await page.locator('input.slider[data-field="start_price_usd"]').fill('55000');
-  await page.waitForURL(/start_price_usd=55000/);
+  // The price slider moves in equal ratios (position 0..1000 over $11,000..$1,100,000):
+  // position 349 is $54,900 (three significant digits).
+  assert.equal(await page.getAttribute('input.slider[data-field="start_price_usd"]', 'data-scale'), 'log');
+  assert.equal(await page.inputValue('input.slider[data-field="start_price_usd"]'), '500', 'the default $110,000 sits mid-slider');
+  await page.locator('input.slider[data-field="start_price_usd"]').fill('349');
+  await page.waitForURL(/start_price_usd=54900/);
   await page.waitForSelector('body[data-redraw-ms]', { timeout: 30_000 });
   const redraw = await page.evaluate(() => ({
     app: Number(document.body.dataset.redrawMs),
@@ -174,10 +178,10 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   const after = await figures(page);
   assert.notEqual(after.charts.hashprice, before.charts.hashprice, 'the hashprice chart changed');
   assert.notDeepEqual(after.headlines, before.headlines, 'the headline figures changed');
-  assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '55000');
+  assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '54900');
   const url = page.url();
   const shared = await page.inputValue('#share-link');
-  assert.ok(shared.startsWith(`${base}/?`) && /start_price_usd=55000/.test(shared), shared);
+  assert.ok(shared.startsWith(`${base}/?`) && /start_price_usd=54900/.test(shared), shared);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   await page.click('button.copy');
   await page.waitForSelector('button.copy:text("Copied")');
@@ -192,7 +196,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
 
   // Pinning a baseline overlays it dashed.
   await page.click('button.pin');
-  await page.locator('input.slider[data-field="start_price_usd"]').fill('220000');
+  await page.locator('input.slider[data-field="start_price_usd"]').fill('650');
   await page.waitForURL(/start_price_usd=220000/);
   await page.waitForSelector('.baseline-note');
   assert.ok((await page.locator('.headline-baseline').count()) >= 6, 'baseline figures shown');
@@ -297,6 +301,40 @@ test('the controls work from the keyboard, with their help shown on focus', asyn
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement?.dataset.value ?? document.activeElement?.dataset.field);
   assert.ok(focused, 'Tab moves on to the next control');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a refused value stays to be corrected, thousands separators are read, and each chart has a text alternative', async () => {
+  const { context, page, errors } = await open(`${base}/`);
+  // The first Tab reaches the skip link, which jumps over the controls to the charts.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
+  assert.ok(await page.isVisible('.skip-link'), 'it shows when focused');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash === '#charts');
+
+  const box = 'input[data-value="start_price_usd"]';
+  await page.fill(box, '12x');
+  await page.press(box, 'Enter');
+  await page.waitForSelector('.field-error');
+  assert.equal(await page.inputValue(box), '12x', 'the refused text stays in the box');
+  await page.fill(box, '95,000');
+  await page.press(box, 'Enter');
+  await page.waitForURL(/start_price_usd=95000(&|$)/);
+  await page.waitForFunction(() => document.querySelectorAll('.field-error').length === 0);
+  assert.equal(await page.inputValue(box), '95000');
+
+  for (const id of CHART_IDS) {
+    const chart = page.locator(`#chart-${id}`);
+    const described = await chart.locator('.plot').getAttribute('aria-describedby');
+    const summary = await page.locator(`#${described}`).textContent();
+    assert.match(summary ?? '', / to .* on \d{4}-\d{2}-\d{2}; lowest /, `${id}: ${summary}`);
+    const rows = await chart.locator('details.chart-table tbody tr').count();
+    assert.ok(rows >= 10 && rows <= 25, `${id}: ${rows} rows`);
+  }
+  await page.locator('#chart-hashrate details.chart-table summary').click();
+  await page.locator('#chart-hashrate').screenshot({ path: path.join(SHOTS, 'chart-table.png') });
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -433,8 +471,17 @@ test('each control\'s help names the source of its default', async () => {
   const { context, page, errors } = await open(`${base}/`);
   const helps = await page.evaluate(() => [...document.querySelectorAll('.control .help .source')].map((s) => s.textContent));
   assert.ok(helps.length > 20, `${helps.length} controls with a source`);
-  for (const text of helps) assert.match(text, /Default: \S.*\.$/);
+  for (const text of helps) assert.match(text, /Default: \S.*\. Sources$/);
   assert.equal(helps.length, await page.locator('.control').count(), 'every control has one');
+  // Each links to its row of the sources page, which opens on that row.
+  const href = await page.getAttribute('.control .source a[href="/sources#start_price_usd"]', 'href');
+  const sources = await page.request.get(`${base}${href}`);
+  assert.equal(sources.status(), 200);
+  assert.match(await sources.text(), /<tr id="start_price_usd">/);
+  const sourcesPage = await context.newPage();
+  await sourcesPage.goto(`${base}/sources#start_price_usd`);
+  await sourcesPage.screenshot({ path: path.join(SHOTS, 'sources.png') });
+  await sourcesPage.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -60,6 +60,94 @@ pub(crate) fn slider_window(spec: &FieldSpec) -> Option<(f64, f64)> {
     Some((snap(lo.max(spec.min)), snap(hi.min(spec.max))))
 }
 
+/// A number as typed by a person, as the field reads it: thousands separators
+/// (`110,000`, `110 000`, `110_000`) dropped; anything else is left as it is.
+pub(crate) fn plain_number(kind: FieldKind, raw: &str) -> String {
+    let trimmed = raw.trim();
+    if !matches!(kind, FieldKind::Number | FieldKind::Integer) {
+        return trimmed.to_string();
+    }
+    let plain: String = trimmed.chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}' | '\u{202f}')).collect();
+    if plain.parse::<f64>().is_ok() {
+        plain
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Slider positions of a log-scale slider.
+const LOG_POSITIONS: f64 = 1_000.0;
+
+/// How a slider's position maps to a value: linearly, or (when its window
+/// spans a factor of 50 or more, as price and operators do) in equal ratios,
+/// so that a short drag is a small change wherever the value stands.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SliderScale {
+    lo: f64,
+    hi: f64,
+    step: f64,
+    integer: bool,
+    pub(crate) log: bool,
+}
+
+impl SliderScale {
+    pub(crate) fn new(spec: &FieldSpec, lo: f64, hi: f64) -> Self {
+        Self { lo, hi, step: spec.step, integer: spec.kind == FieldKind::Integer, log: lo > 0.0 && hi / lo >= 50.0 }
+    }
+
+    fn min(self) -> f64 {
+        if self.log {
+            0.0
+        } else {
+            self.lo
+        }
+    }
+
+    fn max(self) -> f64 {
+        if self.log {
+            LOG_POSITIONS
+        } else {
+            self.hi
+        }
+    }
+
+    fn step(self) -> f64 {
+        if self.log {
+            1.0
+        } else {
+            self.step
+        }
+    }
+
+    /// The slider position of the field's text value.
+    pub(crate) fn position(self, text: &str) -> String {
+        let Ok(value) = text.parse::<f64>() else { return String::new() };
+        if !self.log {
+            return text.to_string();
+        }
+        let t = (value.max(self.lo) / self.lo).ln() / (self.hi / self.lo).ln();
+        format!("{:.0}", (t * LOG_POSITIONS).clamp(0.0, LOG_POSITIONS))
+    }
+
+    /// The field's text value at slider position `position`: three
+    /// significant digits on the field's step.
+    pub(crate) fn value(self, position: &str) -> String {
+        if !self.log {
+            return position.to_string();
+        }
+        let Ok(p) = position.parse::<f64>() else { return position.to_string() };
+        let raw = self.lo * (self.hi / self.lo).powf(p.clamp(0.0, LOG_POSITIONS) / LOG_POSITIONS);
+        let magnitude = 10f64.powi(raw.log10().floor() as i32 - 2);
+        let nice = ((raw / magnitude).round() * magnitude / self.step).round() * self.step;
+        let nice = nice.clamp(self.lo, self.hi);
+        if self.integer {
+            format!("{nice:.0}")
+        } else {
+            format!("{}", (nice * 1e6).round() / 1e6)
+        }
+    }
+}
+
 /// Every control, grouped.
 #[component]
 pub fn Controls(scenario: Memo<Scenario>, set_scenario: Callback<Scenario>) -> impl IntoView {
@@ -97,20 +185,35 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
     let text = Memo::new(move |_| scenario.with(|scenario| scenario.field_text(spec.name).unwrap_or_default()));
     // What the slider shows while it is being dragged, before the run.
     let dragging = RwSignal::new(None::<String>);
+    // What was typed and refused: kept in the box, so the typo can be corrected.
+    let refused = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let shown = move || dragging.get().unwrap_or_else(|| text.get());
+    let shown = move || dragging.get().or_else(|| refused.get()).unwrap_or_else(|| text.get());
+    // The scenario changed another way (a preset, another control): the refused text is stale.
+    Effect::new(move |previous: Option<String>| {
+        let current = text.get();
+        if previous.is_some_and(|previous| previous != current) {
+            refused.set(None);
+            error.set(None);
+        }
+        current
+    });
 
     let commit = move |raw: String| {
         dragging.set(None);
         let mut next = scenario.get_untracked();
-        match next.set_field(spec.name, raw.trim()) {
+        match next.set_field(spec.name, &plain_number(spec.kind, &raw)) {
             Ok(()) => {
                 error.set(None);
+                refused.set(None);
                 if next != scenario.get_untracked() {
                     set_scenario.run(next);
                 }
             }
-            Err(e) => error.set(Some(format!("{} (allowed: {})", e.message, e.allowed))),
+            Err(e) => {
+                refused.set(Some(raw));
+                error.set(Some(format!("{} (allowed: {})", e.message, e.allowed)));
+            }
         }
     };
 
@@ -125,20 +228,24 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
     };
     let slider = slider_window(spec).map(|(lo, hi)| {
         let label = format!("{} slider", spec.label);
+        let scale = SliderScale::new(spec, lo, hi);
+        let position = move || scale.position(&text.get());
         view! {
             <input
                 type="range"
                 class="slider"
                 data-field=spec.name
-                min=lo
-                max=hi
-                step=spec.step
+                data-scale=if scale.log { "log" } else { "linear" }
+                min=scale.min()
+                max=scale.max()
+                step=scale.step()
                 aria-label=label
                 aria-describedby=help_id.clone()
-                value=move || text.get()
-                prop:value=move || text.get()
-                on:input=move |ev| dragging.set(Some(event_target_value(&ev)))
-                on:change=move |ev| commit(event_target_value(&ev))
+                aria-valuetext=move || text.get()
+                value=position
+                prop:value=position
+                on:input=move |ev| dragging.set(Some(scale.value(&event_target_value(&ev))))
+                on:change=move |ev| commit(scale.value(&event_target_value(&ev)))
             />
         }
     });
@@ -230,5 +337,43 @@ mod tests {
             let value: f64 = defaults.field_text(spec.name).unwrap().parse().unwrap();
             assert!((lo..=hi).contains(&value), "{}: default {value} outside {lo}..{hi}", spec.name);
         }
+    }
+
+    #[test]
+    fn thousands_separators_are_read_as_people_type_them() {
+        assert_eq!(plain_number(FieldKind::Number, " 110,000 "), "110000");
+        assert_eq!(plain_number(FieldKind::Integer, "2 000"), "2000");
+        assert_eq!(plain_number(FieldKind::Number, "1_500.5"), "1500.5");
+        assert_eq!(plain_number(FieldKind::Number, "12,5,x"), "12,5,x", "not a number: left for the field to refuse");
+        assert_eq!(plain_number(FieldKind::Text, "a, b"), "a, b");
+    }
+
+    #[test]
+    fn price_and_operators_slide_in_equal_ratios_and_stop_on_round_values() {
+        let price = FieldSpec::find("start_price_usd").unwrap();
+        let (lo, hi) = slider_window(price).unwrap();
+        let scale = SliderScale::new(price, lo, hi);
+        assert!(scale.log, "{lo}..{hi}");
+        // The default sits mid-slider; a step of 8 positions (of 1,000) is under 4%.
+        assert_eq!(scale.position("110000"), "500");
+        let (a, b): (f64, f64) = (scale.value("500").parse().unwrap(), scale.value("508").parse().unwrap());
+        assert_eq!(a, 110_000.0);
+        assert!(b / a - 1.0 < 0.04, "{a} -> {b}");
+        // Every position lands on a value the field accepts, back on (about) the same position.
+        for p in (0..=1000).step_by(37) {
+            let value = scale.value(&p.to_string());
+            assert!(Scenario::default().set_field("start_price_usd", &value).is_ok(), "{p}: {value}");
+            let back: i64 = scale.position(&value).parse().unwrap();
+            assert!((back - p as i64).abs() <= 2, "{p} -> {value} -> {back}");
+        }
+        let operators = FieldSpec::find("operators").unwrap();
+        let (lo, hi) = slider_window(operators).unwrap();
+        let scale = SliderScale::new(operators, lo, hi);
+        assert!(scale.log);
+        assert!(scale.value("733").parse::<u32>().is_ok_and(|n| n % 10 == 0), "{}", scale.value("733"));
+        // A narrow window stays linear.
+        let shock = FieldSpec::find("price_shock_pct").unwrap();
+        let (lo, hi) = slider_window(shock).unwrap();
+        assert!(!SliderScale::new(shock, lo, hi).log);
     }
 }

@@ -176,6 +176,47 @@ impl Readout {
         self.dates.len()
     }
 
+    /// What the chart shows, in words (its text alternative): each series
+    /// from its first to its last value, with its lowest and highest.
+    pub fn summary(&self) -> String {
+        let figure = crate::format::figure;
+        let mut parts = Vec::new();
+        for column in &self.columns {
+            let known: Vec<(usize, f64)> =
+                column.values.iter().enumerate().filter_map(|(i, v)| v.filter(|v| v.is_finite()).map(|v| (i, v))).collect();
+            let (Some(&(first_row, first)), Some(&(last_row, last))) = (known.first(), known.last()) else { continue };
+            let low = known.iter().copied().fold((first_row, first), |a, b| if b.1 < a.1 { b } else { a });
+            let high = known.iter().copied().fold((first_row, first), |a, b| if b.1 > a.1 { b } else { a });
+            let date = |row: usize| self.dates.get(row).cloned().unwrap_or_default();
+            parts.push(format!(
+                "{}: {} {unit} on {} to {} {unit} on {}; lowest {} ({}), highest {} ({}).",
+                column.label,
+                figure(first),
+                date(first_row),
+                figure(last),
+                date(last_row),
+                figure(low.1),
+                date(low.0),
+                figure(high.1),
+                date(high.0),
+                unit = column.unit,
+            ));
+        }
+        parts.join(" ")
+    }
+
+    /// At most `most` rows, evenly spaced, the first and last included (for a table).
+    pub fn sample_rows(&self, most: usize) -> Vec<usize> {
+        let rows = self.rows();
+        if rows <= most {
+            return (0..rows).collect();
+        }
+        if most < 2 {
+            return (0..most).collect();
+        }
+        (0..most).map(|k| k * (rows - 1) / (most - 1)).collect()
+    }
+
     /// The text for sampled day `row`: the date, then one line per column.
     pub fn text(&self, row: usize) -> String {
         let mut text = self.dates.get(row).cloned().unwrap_or_default();
@@ -212,5 +253,12 @@ mod tests {
         assert_eq!(readout.rows(), 2);
         assert_eq!(readout.text(0), "2026-01-01\nHash rate: 1,234 EH/s");
         assert_eq!(readout.text(1), "2026-01-02\nHash rate: n/a EH/s");
+        assert_eq!(
+            readout.summary(),
+            "Hash rate: 1,234 EH/s on 2026-01-01 to 1,234 EH/s on 2026-01-01; lowest 1,234 (2026-01-01), highest 1,234 (2026-01-01)."
+        );
+        assert_eq!(readout.sample_rows(24), vec![0, 1]);
+        let long = Readout { dates: vec![String::new(); 100], ..readout };
+        assert_eq!(long.sample_rows(5), vec![0, 24, 49, 74, 99]);
     }
 }

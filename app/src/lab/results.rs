@@ -114,6 +114,9 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
     }
 }
 
+/// Rows of a chart's table of values (sampled evenly over the run).
+const TABLE_ROWS: usize = 25;
+
 /// The query of a downloaded figure: a PNG at twice the pixels, for print.
 fn figure_query(query: &str, format: &str) -> String {
     match (format, query.is_empty()) {
@@ -193,6 +196,44 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
             }
         })
         .collect_view();
+    // The chart's text alternative: a summary in words and its values, sampled, as a table.
+    let table = readout.with_value(|r| {
+        let header = r.columns.iter().map(|c| view! { <th scope="col">{format!("{} ({})", c.label, c.unit)}</th> }).collect_view();
+        let rows = r
+            .sample_rows(TABLE_ROWS)
+            .into_iter()
+            .map(|row| {
+                let cells = r
+                    .columns
+                    .iter()
+                    .map(|c| view! { <td>{crate::format::figure(c.values.get(row).copied().flatten().unwrap_or(f64::NAN))}</td> })
+                    .collect_view();
+                view! {
+                    <tr>
+                        <th scope="row">{r.dates.get(row).cloned().unwrap_or_default()}</th>
+                        {cells}
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="chart-table">
+                <summary>"In words, and as a table"</summary>
+                <p class="chart-summary" id=format!("summary-{}", chart.id)>{r.summary()}</p>
+                <div class="table-scroll">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Date"</th>
+                                {header}
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </details>
+        }
+    });
     view! {
         <section
             class="chart"
@@ -206,6 +247,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                 class="plot"
                 tabindex="0"
                 aria-label=format!("{title}: values by day; use the arrow keys")
+                aria-describedby=format!("summary-{}", chart.id)
                 on:pointermove=on_move
                 on:pointerleave=move |_| pointer.set(None)
                 on:keydown=on_key
@@ -230,6 +272,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                         })
                 }}
             </div>
+            {table}
             {info
                 .map(|info| info.id)
                 .map(|api| {
