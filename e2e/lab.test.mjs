@@ -196,7 +196,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
 
   // Pinning a baseline overlays it dashed.
   await page.click('button.pin');
-  await page.locator('input.slider[data-field="start_price_usd"]').fill('650');
+  await page.locator('input.slider[data-field="start_price_usd"]').fill('651');
   await page.waitForURL(/start_price_usd=220000/);
   await page.waitForSelector('.baseline-note');
   assert.ok((await page.locator('.headline-baseline').count()) >= 6, 'baseline figures shown');
