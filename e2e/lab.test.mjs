@@ -392,6 +392,36 @@ test('download links: CSV, JSON and every chart as SVG and PNG, before hydration
   await live.context.close();
 });
 
+test('every figure downloads as a report-ready SVG and a print PNG (scale=2)', async () => {
+  const context = await browser.newContext({ ...DESKTOP, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/?${SMALL}`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  for (const id of CHART_IDS) {
+    for (const format of ['svg', 'png']) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click(`a[data-download="${id}.${format}"]`),
+      ]);
+      assert.match(download.suggestedFilename(), new RegExp(`^hashlab-(.*-)?seed-42-model-\\d+-${id}\\.${format}$`));
+      const file = path.join(SHOTS, `export-${id}.${format}`);
+      await download.saveAs(file);
+      const bytes = readFileSync(file);
+      if (format === 'svg') {
+        const svg = bytes.toString('utf8');
+        const labels = [...svg.matchAll(/<text class="legend-label"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+        assert.ok(labels.length >= 1, `${id}: legend entries`);
+        assert.equal(svg.match(/class="legend-swatch"/g)?.length, labels.length, `${id}: a swatch per entry`);
+        assert.ok(svg.includes(`Share link: ${base}/?`), `${id}: an absolute link a printed page can give`);
+      } else {
+        assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+        assert.equal(bytes.readUInt32BE(16), 1520, `${id}: twice the 760 px width, for print`);
+      }
+    }
+  }
+  await context.close();
+});
+
 test('Monte Carlo: 10 seeds stream progress to the end, then every chart shades their spread', async () => {
   const { context, page, errors } = await open(`${base}/?${SMALL}`);
   const charts = await page.locator('section.chart').count();
@@ -495,6 +525,9 @@ test('sensitivity: a tornado per output from low and high runs of each key assum
   assert.equal(await page.locator('figure.tornado').count(), 3);
   const bars = await page.locator('figure.tornado[data-output="hashrate_ehs"] rect').count();
   assert.ok(bars >= 20, `${bars} bars`);
+  const [tornado] = await Promise.all([page.waitForEvent('download'), page.click('figure.tornado[data-output="hashrate_ehs"] a.tornado-svg')]);
+  assert.equal(tornado.suggestedFilename(), 'hashlab-sensitivity-hashrate_ehs.svg');
+  assert.match(readFileSync(await tornado.path(), 'utf8'), /^<svg/);
   await page.locator('#sensitivity').screenshot({ path: path.join(SHOTS, 'sensitivity-tornado.png') });
   assert.deepEqual(errors, []);
   await context.close();
@@ -538,6 +571,9 @@ test('sweep: one parameter streams progress, then the median with its bands and 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('.sweep-csv')]);
   assert.equal(download.suggestedFilename(), 'hashlab-sweep-hashrate_ehs-by-price_shock_pct.csv');
   assert.equal(readFileSync(await download.path(), 'utf8').trim().split('\n').length, 5);
+  const [chartFile] = await Promise.all([page.waitForEvent('download'), page.click('.sweep-svg')]);
+  assert.equal(chartFile.suggestedFilename(), 'hashlab-sweep-hashrate_ehs-by-price_shock_pct.svg');
+  assert.match(readFileSync(await chartFile.path(), 'utf8'), /^<svg[\s\S]*Hash rate \(EH\/s\)/);
   await page.locator('#sweep').screenshot({ path: path.join(SHOTS, 'sweep-line.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -1,6 +1,25 @@
 //! Numbers as the page shows them, on the server (chart labels) and in the
 //! browser (pointer readouts) alike.
 
+/// Percent-encodes `text` for a URL (every byte but letters, digits and `-_.~`).
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A `data:` URL of a text of type `mime` (UTF-8), for a download link of
+/// something the page already holds (a sweep's cells, a tornado chart).
+pub fn data_url(mime: &str, text: &str) -> String {
+    format!("data:{mime};charset=utf-8,{}", percent_encode(text))
+}
+
 /// Text made safe inside XML and HTML, in element content and in quoted
 /// attributes alike (`&`, `<`, `>`, `"` and `'`): the one escape of charts,
 /// their titles and the API's report charts.

@@ -58,7 +58,16 @@ pub(crate) fn Sensitivity(query: Memo<String>) -> impl IntoView {
                         .map(|chart| {
                             view! {
                                 <figure class="tornado" data-output=chart.output.clone()>
-                                    <figcaption>{chart.title.clone()} " (" {chart.unit.clone()} ")"</figcaption>
+                                    <figcaption>
+                                        {chart.title.clone()} " (" {chart.unit.clone()} ") "
+                                        <a
+                                            class="tornado-svg"
+                                            href=crate::format::data_url("image/svg+xml", &chart.svg)
+                                            download=format!("hashlab-sensitivity-{}.svg", chart.output)
+                                        >
+                                            "SVG"
+                                        </a>
+                                    </figcaption>
                                     <div class="mc-svg" inner_html=chart.svg></div>
                                 </figure>
                             }

@@ -7,6 +7,7 @@
 use super::batch::{progress_view, Batch, BatchState, Panel};
 use super::stream::Slot;
 use crate::catalogue::METRICS;
+use crate::format::{data_url, percent_encode as encode};
 use leptos::prelude::*;
 use serde_json::Value;
 use simulation::output::DailyRecord;
@@ -90,19 +91,6 @@ fn axis_param(field: &str, from: &str, to: &str, steps: &str) -> String {
     format!("{}={}:{}:{}", field.trim(), from.trim(), to.trim(), steps.trim())
 }
 
-/// Percent-encodes everything but unreserved characters (for query values and data URLs).
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 /// The route's URL for the page's `query`, the axes, metric and runs per cell.
 fn sweep_url(query: &str, params: &[String], metric: &str, runs: &str) -> String {
     let mut url = String::from("/api/sweep?");
@@ -138,7 +126,7 @@ fn cells_csv(fields: &[String], cells: &[Cell]) -> String {
 
 /// A `data:` URL of a CSV text, for a download link.
 fn csv_data_url(csv: &str) -> String {
-    format!("data:text/csv;charset=utf-8,{}", encode(csv))
+    data_url("text/csv", csv)
 }
 
 /// A finished sweep, ready to show.
@@ -324,7 +312,11 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                 BatchState::Done(done) => Some(view! {
                     <p class="mc-message mc-done sweep-done" role="status">
                         {format!("{} cells x {} runs in {}. ", done.cells, done.runs, elapsed(done.ms))}
-                        <a class="sweep-csv" href=done.csv_url download=done.file>"Download the cells (CSV)"</a>
+                        "Download the cells ("
+                        <a class="sweep-csv" href=done.csv_url download=done.file.clone()>"CSV"</a>
+                        ") or the chart ("
+                        <a class="sweep-svg" href=data_url("image/svg+xml", &done.svg) download=done.file.replace(".csv", ".svg")>"SVG"</a>
+                        ")."
                     </p>
                     <div class="mc-svg sweep-chart" inner_html=done.svg></div>
                 }),
