@@ -394,10 +394,11 @@ test('download links: CSV, JSON and every chart as SVG and PNG, before hydration
 
 test('every figure downloads as a report-ready SVG and a print PNG (scale=2)', async () => {
   const context = await browser.newContext({ ...DESKTOP, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${base}/?${SMALL}`);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   for (const id of CHART_IDS) {
+    // A tab of its own per chart: Chromium holds back a tab's tenth download in a row.
+    const page = await context.newPage();
+    await page.goto(`${base}/?${SMALL}`);
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
     for (const format of ['svg', 'png']) {
       const [download] = await Promise.all([
         page.waitForEvent('download'),
@@ -418,6 +419,7 @@ test('every figure downloads as a report-ready SVG and a print PNG (scale=2)', a
         assert.equal(bytes.readUInt32BE(16), 1520, `${id}: twice the 760 px width, for print`);
       }
     }
+    await page.close();
   }
   await context.close();
 });
