@@ -11,6 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -390,6 +391,35 @@ test('download links: CSV, JSON and every chart as SVG and PNG, before hydration
   assert.equal(await live.page.evaluate(() => document.activeElement?.dataset.download), 'hashrate.png');
   assert.deepEqual(live.errors, []);
   await live.context.close();
+});
+
+test('a chart embeds in a course page of another origin; the lab itself does not', async () => {
+  const { context, page, errors } = await open(`${base}/?${SMALL}`);
+  await page.click('.embed-snippet summary');
+  await page.selectOption('#embed-chart', 'nakamoto');
+  await page.waitForFunction(() => document.querySelector('#embed-code')?.value.includes('/embed/chart/nakamoto'));
+  const code = await page.inputValue('#embed-code');
+  assert.ok(code.startsWith(`<iframe src="${base}/embed/chart/nakamoto?v=2&amp;seed=42&amp;operators=200&amp;years=1"`), code);
+  await page.click('.copy-embed');
+  // A course page on another origin (its own port), framing the chart and, for contrast, the lab.
+  const course = createHttpServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(`<!DOCTYPE html><title>Course</title><h1>Week 3: the security budget</h1>${code}<iframe id="lab" src="${base}/" width="400" height="200"></iframe>`);
+  });
+  await new Promise((resolve) => course.listen(0, '127.0.0.1', resolve));
+  const other = await context.newPage();
+  await other.goto(`http://127.0.0.1:${course.address().port}/`);
+  const frame = await (await other.waitForSelector('iframe[src*="/embed/chart/nakamoto"]')).contentFrame();
+  await frame.waitForSelector('figure.embed-chart svg', { timeout: 30_000 });
+  assert.match(await frame.getAttribute('figcaption a', 'href'), new RegExp(`^${base}/\\?v=2&seed=42&operators=200&years=1$`));
+  assert.ok((await frame.locator('text.legend-label').count()) >= 1, 'the embedded figure has its legend');
+  await other.waitForLoadState('load');
+  const lab = await (await other.waitForSelector('iframe#lab')).contentFrame();
+  assert.equal(await lab.locator('.lab').count(), 0, 'the lab page refuses to be framed');
+  await other.screenshot({ path: path.join(SHOTS, 'embed-in-course-page.png') });
+  course.close();
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('every figure downloads as a report-ready SVG and a print PNG (scale=2)', async () => {

@@ -26,7 +26,7 @@
 //! `{"error": {"field", "message", "allowed"}}`; a full pool a 503 with
 //! `Retry-After`; a bug a 500 with an id that is in the logs.
 
-mod charts;
+pub mod charts;
 mod exports;
 mod montecarlo;
 mod presets;
@@ -112,7 +112,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<RunService>) -> Rou
 
 /// The address a request came from (set on every connection by
 /// `web::connections`), for the pool's per-client share.
-struct ClientAddr(Option<IpAddr>);
+pub(crate) struct ClientAddr(pub(crate) Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
@@ -136,7 +136,7 @@ pub(crate) fn check_query_length(query: &str) -> Result<(), ApiError> {
 }
 
 /// A share-link query, read strictly (any bad, unknown or repeated key is an error).
-fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(String, String)>), ApiError> {
+pub(crate) fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(String, String)>), ApiError> {
     let query = query.unwrap_or("");
     check_query_length(query)?;
     let parse = link::from_query_strict(query, extra)?;

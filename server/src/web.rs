@@ -9,7 +9,9 @@
 //! - `/export.csv?<share-link query>` the daily series of that run, as CSV
 //!   (served by `api/exports.rs`, with the same errors as `/api/export.csv`);
 //! - `/healthz` says `ok` once the server listens;
-//! - `/sources` where every default comes from (the field table and the calibration figures).
+//! - `/sources` where every default comes from (the field table and the calibration figures);
+//! - `/embed/chart/{chart}?<share-link query>` one chart to put in an `<iframe>`
+//!   (the only route other sites may frame).
 //! - `/api/*` the JSON API (see `api.rs`), and around everything the layers of
 //!   `api::harden`: request ids, tracing, body limit, caught panics, security headers.
 //!
@@ -23,6 +25,7 @@
 //! for the graceful shutdown.
 
 pub mod connections;
+mod embed;
 mod server_fn_errors;
 mod sources;
 
@@ -83,7 +86,8 @@ pub fn router(config: &Config, service: Arc<RunService>) -> Router {
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/sources", get(sources::sources))
-        .merge(api::router(service))
+        .merge(api::router(service.clone()))
+        .merge(Router::new().route("/embed/chart/{id}", get(embed::embed_chart)).with_state(service))
         .leptos_routes_with_context(
             &options,
             routes,

@@ -181,3 +181,20 @@ fn the_sources_page_lists_every_field_and_the_page_links_to_it() {
     assert!(page.body.contains(r##"<a class="skip-link" href="#charts">Skip to the charts</a>"##));
     assert!(page.body.contains(r#"href="/sources#start_price_usd""#), "each control links to its source");
 }
+
+#[test]
+fn a_chart_embeds_in_other_sites_and_nothing_else_does() {
+    let server = start();
+    let embed = get(&server, "/embed/chart/hashrate?operators=100&years=0.5&seed=3");
+    assert_eq!(embed.status, 200, "{}", &embed.body[..embed.body.len().min(300)]);
+    assert!(embed.headers.contains("frame-ancestors *"), "{}", embed.headers);
+    assert!(!embed.headers.contains("x-frame-options"), "{}", embed.headers);
+    assert!(embed.headers.contains("script-src 'none'"), "no script runs in an embed");
+    assert!(embed.body.contains("<svg") && embed.body.contains("Open this run in Hashlab"));
+    assert!(embed.body.contains(&format!("href=\"http://{}/?v=2&amp;seed=3&amp;operators=100&amp;years=0.5\"", server.addr)), "a link back to the full run");
+    let page = get(&server, "/");
+    assert!(page.headers.contains("x-frame-options: deny"), "{}", page.headers);
+    assert!(page.headers.contains("frame-ancestors 'none'"));
+    assert_eq!(get(&server, "/embed/chart/no-such").status, 404);
+    assert_eq!(get(&server, "/embed/chart/hashrate?operators=5").status, 400);
+}

@@ -1,4 +1,6 @@
-//! The share bar: the link of the current run, a copy button and the baseline pin.
+//! The share bar: the link of the current run, a copy button, the baseline
+//! pin, and the `<iframe>` snippet that embeds one of its charts in a course
+//! page (`/embed/chart/{id}`, the one route other sites may frame).
 
 use crate::browser::{copy_text, page_origin, select_text};
 use leptos::prelude::*;
@@ -33,6 +35,20 @@ pub(super) fn ShareBar(
         link.track();
         copied.set(None);
     });
+    // The embed snippet of one chart of this run.
+    let embed_chart = RwSignal::new(crate::catalogue::CHARTS[0].id.to_string());
+    let snippet = Memo::new(move |_| {
+        let canonical = scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref())));
+        embed_snippet(&origin.get(), &embed_chart.get(), &canonical)
+    });
+    let embed_copied = RwSignal::new(None::<&'static str>);
+    Effect::new(move |_| {
+        snippet.track();
+        embed_copied.set(None);
+    });
+    let copy_embed = move |_| {
+        embed_copied.set(Some(if copy_text(&snippet.get_untracked()) { "Copied" } else { "Select it and press Ctrl+C" }));
+    };
     let pin = move |_| {
         if baseline.with_untracked(Option::is_some) {
             baseline.set(None);
@@ -69,6 +85,47 @@ pub(super) fn ShareBar(
                     }}
                 </button>
             </div>
+            <details class="embed-snippet">
+                <summary>"Embed a chart of this run in a course page"</summary>
+                <label for="embed-chart">"Chart"</label>
+                <select id="embed-chart" prop:value=move || embed_chart.get() on:change=move |ev| embed_chart.set(event_target_value(&ev))>
+                    {crate::catalogue::CHARTS
+                        .iter()
+                        .map(|chart| view! { <option value=chart.id>{chart.title}</option> })
+                        .collect_view()}
+                </select>
+                <textarea id="embed-code" class="embed-code" readonly rows="3" aria-label="The iframe to paste">
+                    {move || snippet.get()}
+                </textarea>
+                <button type="button" class="copy-embed" on:click=copy_embed>
+                    {move || embed_copied.get().unwrap_or("Copy the iframe")}
+                </button>
+            </details>
         </div>
+    }
+}
+
+/// The `<iframe>` that shows chart `id` of the run of share-link `query`,
+/// served from `origin` (empty on the server: a relative address).
+pub(crate) fn embed_snippet(origin: &str, id: &str, query: &str) -> String {
+    let title = crate::catalogue::chart(id).map_or(id, |chart| chart.title);
+    let src = if query.is_empty() { format!("{origin}/embed/chart/{id}") } else { format!("{origin}/embed/chart/{id}?{query}") };
+    format!(
+        r#"<iframe src="{}" width="800" height="660" style="border:0" title="{}" loading="lazy"></iframe>"#,
+        crate::format::escape_xml(&src),
+        crate::format::escape_xml(&format!("{title}: Hashlab"))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embed_snippet_frames_the_chart_of_this_link() {
+        assert_eq!(
+            embed_snippet("https://lab.example", "security-budget", "v=2&seed=7"),
+            r#"<iframe src="https://lab.example/embed/chart/security-budget?v=2&amp;seed=7" width="800" height="660" style="border:0" title="Security budget and fee share: Hashlab" loading="lazy"></iframe>"#
+        );
     }
 }

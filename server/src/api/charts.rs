@@ -329,7 +329,7 @@ fn attach_inline(response: &mut Response, file_name: &str) {
 }
 
 /// Today's date (UTC), `YYYY-MM-DD`.
-fn today() -> String {
+pub fn today() -> String {
     let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400);
     chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
         .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(days)))

@@ -41,6 +41,20 @@ pub fn page_csp() {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The one route any site may frame (a chart for a course page): every
+/// other response says `X-Frame-Options: DENY` and `frame-ancestors 'none'`.
+pub const FRAMABLE_PREFIX: &str = "/embed/";
+
+/// `X-Frame-Options: DENY` on every response but the embeds'.
+async fn deny_framing(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let framable = request.uri().path().starts_with(FRAMABLE_PREFIX);
+    let mut response = next.run(request).await;
+    if !framable {
+        response.headers_mut().insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    response
+}
+
 /// Wraps `router` in the layers, outermost last.
 pub fn harden(router: Router) -> Router {
     router
@@ -50,7 +64,7 @@ pub fn harden(router: Router) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(axum::middleware::from_fn(deny_framing))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<Body>| {
