@@ -94,9 +94,14 @@ pub(super) fn ShareBar(
                         .map(|chart| view! { <option value=chart.id>{chart.title}</option> })
                         .collect_view()}
                 </select>
-                <textarea id="embed-code" class="embed-code" readonly rows="3" aria-label="The iframe to paste">
-                    {move || snippet.get()}
-                </textarea>
+                <textarea
+                    id="embed-code"
+                    class="embed-code"
+                    readonly
+                    rows="3"
+                    aria-label="The iframe to paste"
+                    prop:value=move || snippet.get()
+                ></textarea>
                 <button type="button" class="copy-embed" on:click=copy_embed>
                     {move || embed_copied.get().unwrap_or("Copy the iframe")}
                 </button>
