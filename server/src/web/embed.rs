@@ -42,7 +42,7 @@ pub async fn embed_chart(
     let full = format!("{}/?{}", site.trim_end_matches('/'), link::to_query(&scenario, None));
     let html = format!(
         r##"<!DOCTYPE html>
-<html lang="en">
+<html lang="en" class="embed">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
