@@ -73,6 +73,7 @@ test: rust-tools browser-tools lint unit wasm-check site server e2e
 
 lint:
 	cargo fmt --all -- --check
+	python3 scripts/module_cycles.py app/src server/src simulation/src
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target $(WASM_TARGET) --features hydrate -- -D warnings
 
