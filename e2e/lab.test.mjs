@@ -216,7 +216,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   await page.locator('#chart-security-budget .plot').focus();
   await page.keyboard.press('End');
   await page.keyboard.press('ArrowLeft');
-  assert.match(await page.locator('#chart-security-budget .readout').innerText(), /Security budget: .* USD\/day/);
+  assert.match(await page.locator('#chart-security-budget .readout').innerText(), /Security budget, 7-day mean: .* USD\/day/);
 
   assert.deepEqual(errors, [], 'no errors in the console');
   await context.close();

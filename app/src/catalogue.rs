@@ -47,9 +47,10 @@ pub const CHARTS: &[ChartInfo] = &[
         id: "security-budget",
         title: "Security budget and fee share",
         explain: "The security budget is everything miners are paid each day (new coins plus fees): it is what \
-                  the network spends on its own protection. The right axis shows it per year as a percent of \
-                  all bitcoin's value, and how much of it comes from fees rather than new coins.",
-        axes: ("USD per day", Some("percent")),
+                  the network spends on its own protection. The green line is the part paid as fees; the right axis \
+                  shows the budget per year as a percent of all bitcoin's value. Daily payments jump with the luck of \
+                  block finding, so the lines are 7-day means; the table under the chart and the CSV hold the daily values.",
+        axes: ("USD per day", Some("% of market cap per year")),
         columns: &["security_budget_usd_per_day", "security_budget_pct_mcap_yr", "fee_share"],
     },
     ChartInfo {

@@ -175,9 +175,30 @@ fn add_spread_edges(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &
 
 /// The security budget (USD per day) as a solid blue line on the left axis.
 fn add_budget_line(plot: &mut Plot, run: &RunResult, baseline: Option<&RunResult>, label: &str, unit: &str) {
-    let values = column(run, "security_budget_usd_per_day");
-    let base = baseline.map(|b| column(b, "security_budget_usd_per_day"));
-    add_line(plot, label, unit, BLUE, Side::Left, Stroke::Solid, values, base);
+    let smooth = |run: &RunResult| trailing_mean(&column(run, "security_budget_usd_per_day"), SMOOTH_DAYS);
+    add_line(plot, &format!("{label}, {SMOOTH_DAYS}-day mean"), unit, BLUE, Side::Left, Stroke::Solid, smooth(run), baseline.map(smooth));
+}
+
+/// Days of the trailing mean that smooths series whose daily values jump
+/// with the luck of block finding (the security budget, fees): the daily
+/// values stay in each chart's table, its readout's CSV and the exports.
+pub const SMOOTH_DAYS: usize = 7;
+
+/// The mean of each day and the `window - 1` before it (fewer at the start;
+/// days without a value are left out).
+fn trailing_mean(values: &[f64], window: usize) -> Vec<f64> {
+    let window = window.max(1);
+    (0..values.len())
+        .map(|day| {
+            let span = &values[day.saturating_sub(window - 1)..=day];
+            let known: Vec<f64> = span.iter().copied().filter(|v| v.is_finite()).collect();
+            if known.is_empty() {
+                f64::NAN
+            } else {
+                known.iter().sum::<f64>() / known.len() as f64
+            }
+        })
+        .collect()
 }
 
 /// A chart's frame: dates and axes, no series yet.
@@ -344,27 +365,33 @@ pub fn budget(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
     add_spread(&mut plot, bands, "security_budget_pct_mcap_yr", 1.0, ORANGE, Side::Right);
-    add_spread(&mut plot, bands, "fee_share", 100.0, GREEN, Side::Right);
     add_budget_line(&mut plot, run, baseline, "Security budget", "USD/day");
+    // Fees in USD per day, the same unit as the budget: budget x fee share.
+    let fees = |run: &RunResult| {
+        let budget = column(run, "security_budget_usd_per_day");
+        let share = column(run, "fee_share");
+        trailing_mean(&budget.iter().zip(&share).map(|(b, s)| b * s).collect::<Vec<_>>(), SMOOTH_DAYS)
+    };
     add_line(
         &mut plot,
-        "Budget per year",
+        &format!("Of which fees, {SMOOTH_DAYS}-day mean"),
+        "USD/day",
+        GREEN,
+        Side::Left,
+        Stroke::Solid,
+        fees(run),
+        baseline.map(fees),
+    );
+    let per_year = |run: &RunResult| trailing_mean(&column(run, "security_budget_pct_mcap_yr"), SMOOTH_DAYS);
+    add_line(
+        &mut plot,
+        &format!("Budget per year, {SMOOTH_DAYS}-day mean"),
         "% of market cap",
         ORANGE,
         Side::Right,
         Stroke::Solid,
-        column(run, "security_budget_pct_mcap_yr"),
-        baseline.map(|b| column(b, "security_budget_pct_mcap_yr")),
-    );
-    add_line(
-        &mut plot,
-        "Fee share",
-        "% of revenue",
-        GREEN,
-        Side::Right,
-        Stroke::Solid,
-        scaled(run, "fee_share", 100.0),
-        baseline.map(|b| scaled(b, "fee_share", 100.0)),
+        per_year(run),
+        baseline.map(per_year),
     );
     plot
 }
@@ -396,7 +423,7 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
         scaled(run, "attack_cost_rent_usd_per_hour", hours),
         baseline.map(|b| scaled(b, "attack_cost_rent_usd_per_hour", b.scenario.attack_hours)),
     );
-    add_budget_line(&mut plot, run, baseline, "Daily security budget", "USD");
+    add_budget_line(&mut plot, run, baseline, "Security budget per day", "USD");
     add_line(
         &mut plot,
         "Idle hash",
@@ -595,6 +622,14 @@ mod tests {
         }
         // The formula against its published anchors: black on white is 21:1.
         assert!((contrast(RGBColor(0, 0, 0), background) - 21.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn noisy_series_are_smoothed_over_trailing_days() {
+        assert_eq!(trailing_mean(&[1.0, 3.0, 5.0, 7.0], 2), vec![1.0, 2.0, 4.0, 6.0]);
+        let smoothed = trailing_mean(&[2.0, f64::NAN, 4.0], 7);
+        assert_eq!((smoothed[0], smoothed[1], smoothed[2]), (2.0, 2.0, 3.0), "days without a value are left out");
+        assert!(trailing_mean(&[f64::NAN], 7)[0].is_nan());
     }
 
     #[test]
