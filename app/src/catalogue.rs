@@ -141,12 +141,32 @@ pub const METRICS: &[(&str, &str, &str)] = &[
     ("operators_active", "Operators in business", "operators"),
 ];
 
-/// A metric's label and unit (the column itself, no unit, for the columns [`METRICS`] lacks).
+/// A daily column's label and unit for a reader: from [`METRICS`], else
+/// from the column's own description (`DailyRecord::DESCRIPTIONS`: "Subsidy
+/// paid that day, BTC." reads "Subsidy paid that day", "BTC"), else the
+/// column's name.
 pub fn metric_label(column: &str) -> (String, String) {
-    METRICS
-        .iter()
-        .find(|(name, ..)| *name == column)
-        .map_or_else(|| (column.to_string(), String::new()), |(_, label, unit)| (label.to_string(), unit.to_string()))
+    if let Some((_, label, unit)) = METRICS.iter().find(|(name, ..)| *name == column) {
+        return (label.to_string(), unit.to_string());
+    }
+    let Some(description) = simulation::output::DailyRecord::description(column) else {
+        return (column.to_string(), String::new());
+    };
+    let first = description.lines().next().unwrap_or_default();
+    let cut = first.find([',', '(', ':', '.']).unwrap_or(first.len());
+    let label = first[..cut].trim().to_string();
+    let rest = &first[cut..];
+    let unit = match rest.chars().next() {
+        Some(',') => rest[1..].split(['.', '(']).next().unwrap_or_default().trim(),
+        Some('(') => rest[1..].split(')').next().unwrap_or_default().trim(),
+        _ => "",
+    };
+    let unit = if unit.chars().count() <= 24 { unit.to_string() } else { String::new() };
+    if label.is_empty() {
+        (column.to_string(), unit)
+    } else {
+        (label, unit)
+    }
 }
 
 /// The daily columns a Monte Carlo bands, in the order of its output: every
@@ -192,6 +212,18 @@ pub const BAND_COLUMNS: &[&str] = &[
 mod tests {
     use super::*;
     use simulation::output::DailyRecord;
+
+    #[test]
+    fn every_daily_column_reads_as_words_with_its_unit() {
+        assert_eq!(metric_label("ai_mw"), ("Moved to AI".to_string(), "MW".to_string()));
+        assert_eq!(metric_label("subsidy_btc"), ("Subsidy paid that day".to_string(), "BTC".to_string()));
+        assert_eq!(metric_label("blocks"), ("Blocks mined that day".to_string(), String::new()));
+        assert_eq!(metric_label("no_such"), ("no_such".to_string(), String::new()));
+        for column in DailyRecord::COLUMNS {
+            let (label, _) = metric_label(column);
+            assert!(!label.contains('_') || METRICS.iter().any(|(c, ..)| c == column), "{column}: {label}");
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_every_drawn_column_is_banded() {

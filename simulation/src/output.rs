@@ -25,6 +25,15 @@ macro_rules! daily_record {
             /// Every column, in CSV order.
             pub const COLUMNS: &'static [&'static str] = &["day", "date", $(stringify!($name)),*];
 
+            /// What each column holds, in words (its doc comment), in CSV order.
+            pub const DESCRIPTIONS: &'static [&'static str] =
+                &["Day of the run, from 0.", "Calendar date, ISO 8601.", $(concat!($($doc, "\n"),*)),*];
+
+            /// What `column` holds, in words (`None` for an unknown name).
+            pub fn description(column: &str) -> Option<&'static str> {
+                Self::COLUMNS.iter().position(|c| *c == column).map(|i| Self::DESCRIPTIONS[i].trim())
+            }
+
             /// The value of a numeric column by name (`None` for `date` and unknown names).
             pub fn value(&self, column: &str) -> Option<f64> {
                 match column {

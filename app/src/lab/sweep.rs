@@ -6,7 +6,7 @@
 
 use super::batch::{progress_view, Batch, BatchState, Panel};
 use super::stream::Slot;
-use crate::catalogue::METRICS;
+use crate::catalogue::{metric_label, METRICS};
 use crate::format::{data_url, percent_encode as encode};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -28,7 +28,8 @@ fn metric_choices() -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = METRICS.iter().map(|(column, label, _)| (*column, label.to_string())).collect();
     for column in DailyRecord::COLUMNS.iter().filter(|c| !matches!(**c, "day" | "date")) {
         if !METRICS.iter().any(|(name, ..)| name == column) {
-            out.push((column, column.to_string()));
+            let (label, unit) = metric_label(column);
+            out.push((column, if unit.is_empty() { label } else { format!("{label} ({unit})") }));
         }
     }
     out
@@ -390,7 +391,6 @@ fn number_box(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::metric_label;
     use simulation::sweep::Axis;
 
     #[test]
@@ -472,7 +472,7 @@ mod tests {
             assert!(DailyRecord::default().value(column).is_some(), "{column}");
         }
         assert_eq!(metric_label("ai_mw"), ("Moved to AI".to_string(), "MW".to_string()));
-        assert_eq!(metric_label("blocks"), ("blocks".to_string(), String::new()));
+        assert_eq!(metric_label("blocks"), ("Blocks mined that day".to_string(), String::new()));
     }
 
     #[test]
