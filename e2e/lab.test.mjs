@@ -326,6 +326,17 @@ test('a refused value stays to be corrected, thousands separators are read, and 
   await page.waitForFunction(() => document.querySelectorAll('.field-error').length === 0);
   assert.equal(await page.inputValue(box), '95000');
 
+  // A run over the server's budget: the message stays, and so do the last charts drawn, under it.
+  await page.fill('input[data-value="operators"]', '200000');
+  await page.press('input[data-value="operators"]', 'Enter');
+  await page.waitForSelector('.run-error');
+  assert.match(await page.innerText('.run-error'), /operators/);
+  await page.waitForFunction((n) => document.querySelectorAll('.stale section.chart').length === n, CHART_IDS.length);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.run-error')).position), 'sticky');
+  await page.fill('input[data-value="operators"]', '2000');
+  await page.press('input[data-value="operators"]', 'Enter');
+  await page.waitForFunction(() => !document.querySelector('.run-error') && !document.querySelector('.stale'));
+
   for (const id of CHART_IDS) {
     const chart = page.locator(`#chart-${id}`);
     const described = await chart.locator('.plot').getAttribute('aria-describedby');

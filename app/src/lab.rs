@@ -13,7 +13,6 @@ use crate::controls::Controls;
 #[cfg(not(feature = "ssr"))]
 use crate::page_view::simulate;
 use crate::presets::{Presets, Story};
-#[cfg(feature = "ssr")]
 use crate::run_view::RunView;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -69,6 +68,9 @@ pub fn Lab() -> impl IntoView {
     // while the request's context is at hand).
     #[cfg(feature = "ssr")]
     let service = crate::runs::from_context();
+    // The last run drawn in full: kept on the page, under the message, when a
+    // change cannot run (too large, refused), so the charts do not vanish.
+    let last_good = StoredValue::new(None::<RunView>);
     let run = Resource::new(
         move || (query.get(), baseline.get(), compact.get(), bands.get()),
         move |(query, baseline, compact, bands)| {
@@ -141,13 +143,33 @@ pub fn Lab() -> impl IntoView {
                         view! { <p class="loading">"Running the simulation..."</p> }
                     }>
                         {move || Suspend::new(async move {
+                            let kept = move || {
+                                last_good
+                                    .get_value()
+                                    .map(|view| {
+                                        view! {
+                                            <p class="stale-note">"Below: the last run that could be drawn, kept until this one can."</p>
+                                            <div class="stale">
+                                                <Results view />
+                                            </div>
+                                        }
+                                    })
+                            };
                             match run.await {
-                                Ok(view) => view! { <Results view /> }.into_any(),
+                                Ok(view) if view.error.is_none() => {
+                                    // Only a view whose charts came with it (the server's first one is already on the page).
+                                    if view.charts.iter().all(|chart| !chart.svg.markup.is_empty()) {
+                                        last_good.set_value(Some(view.clone()));
+                                    }
+                                    view! { <Results view /> }.into_any()
+                                }
+                                Ok(view) => view! { <Results view /> {kept()} }.into_any(),
                                 Err(e) => {
                                     view! {
                                         <p class="run-error" role="alert">
                                             "The server could not run this scenario: " {e.to_string()}
                                         </p>
+                                        {kept()}
                                     }
                                         .into_any()
                                 }
