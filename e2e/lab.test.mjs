@@ -320,9 +320,11 @@ test('a refused value stays to be corrected, thousands separators are read, and 
   await page.press(box, 'Enter');
   await page.waitForSelector('.field-error');
   assert.equal(await page.inputValue(box), '12x', 'the refused text stays in the box');
+  await page.evaluate(() => document.body.removeAttribute('data-redraw-ms'));
   await page.fill(box, '95,000');
   await page.press(box, 'Enter');
   await page.waitForURL(/start_price_usd=95000(&|$)/);
+  await page.waitForSelector('body[data-redraw-ms]', { timeout: 30_000 });
   await page.waitForFunction(() => document.querySelectorAll('.field-error').length === 0);
   assert.equal(await page.inputValue(box), '95000');
 

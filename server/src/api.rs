@@ -30,6 +30,7 @@ pub mod charts;
 mod exports;
 mod montecarlo;
 mod presets;
+mod provenance;
 mod runs;
 pub mod security;
 mod sensitivity;

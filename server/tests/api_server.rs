@@ -477,6 +477,31 @@ async fn report_charts_as_svg() {
 }
 
 #[tokio::test]
+async fn downloads_carry_their_provenance() {
+    let server = start();
+    let json = get(&server, &format!("/api/export.json?{SMALL}")).await;
+    let link = json.headers()["link"].to_str().unwrap().to_string();
+    assert_eq!(link, format!("<{}/?v=2&seed=7&operators=100&years=0.5>; rel=\"canonical\"", server.base));
+    let json: Value = json.json().await.unwrap();
+    assert_eq!(json["provenance"]["link"], format!("{}/?v=2&seed=7&operators=100&years=0.5", server.base));
+    assert_eq!(json["provenance"]["model_version"], simulation::MODEL_VERSION);
+    assert_eq!(json["provenance"]["seed"], 7);
+    assert!(json["provenance"]["generated_utc"].as_str().is_some_and(|t| t.ends_with('Z') && t.len() == 20), "{}", json["provenance"]);
+    assert!(json["days"].as_array().is_some_and(|days| !days.is_empty()), "the run's keys follow");
+    // The plain CSV stays the contract; asked for, the provenance comes first as # lines.
+    let plain = get(&server, &format!("/api/export.csv?{SMALL}")).await.text().await.unwrap();
+    assert!(plain.starts_with("day,date,"));
+    for path in [format!("/api/export.csv?{SMALL}&provenance=comments"), format!("/export.csv?{SMALL}&provenance=comments")] {
+        let csv = get(&server, &path).await.text().await.unwrap();
+        let (comments, rest): (Vec<&str>, Vec<&str>) = csv.lines().partition(|line| line.starts_with('#'));
+        assert_eq!(comments.len(), 3, "{path}");
+        assert!(comments[1].contains(&format!("{}/?v=2&seed=7&operators=100&years=0.5", server.base)), "{}", comments[1]);
+        assert_eq!(rest.join("\n"), plain.trim_end(), "the data is the plain CSV's");
+    }
+    assert_error(get(&server, &format!("/api/export.csv?{SMALL}&provenance=yes")).await, 400, "provenance").await;
+}
+
+#[tokio::test]
 async fn a_run_past_its_time_budget_is_a_503() {
     let server = start_env(2, 8, &[("HASHLAB_RUN_BUDGET_SECS", "1")]);
     let started = Instant::now();

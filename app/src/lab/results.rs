@@ -91,6 +91,16 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
             <a class="download" data-download="json" href=api_link("export.json", &view.query) download rel="external">
                 "JSON"
             </a>
+            " (with its share link, model version and seed first), or "
+            <a
+                class="download"
+                data-download="csv-provenance"
+                href=api_link("export.csv", &figure_query(&view.query, "provenance"))
+                download
+                rel="external"
+            >
+                "CSV with them as # lines"
+            </a>
         </p>
         <p class="model-version">
             "Model " {view.model_version} ". Run and drawn on the server in "
@@ -117,12 +127,18 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
 /// Rows of a chart's table of values (sampled evenly over the run).
 const TABLE_ROWS: usize = 25;
 
-/// The query of a downloaded figure: a PNG at twice the pixels, for print.
+/// The query of a download: a PNG at twice the pixels, for print; a CSV
+/// with its provenance as `#` lines.
 fn figure_query(query: &str, format: &str) -> String {
-    match (format, query.is_empty()) {
-        ("png", true) => "scale=2".to_string(),
-        ("png", false) => format!("{query}&scale=2"),
-        _ => query.to_string(),
+    let extra = match format {
+        "png" => "scale=2",
+        "provenance" => "provenance=comments",
+        _ => return query.to_string(),
+    };
+    if query.is_empty() {
+        extra.to_string()
+    } else {
+        format!("{query}&{extra}")
     }
 }
 

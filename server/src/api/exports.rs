@@ -1,26 +1,64 @@
 //! Downloads of one run: `GET /api/export.csv`, `GET /api/export.json`, and
-//! the page's `GET /export.csv` (its query read leniently, as the page reads it).
+//! the page's `GET /export.csv` (its query read leniently, as the page reads it),
+//! each carrying its provenance (see `provenance.rs`).
 
+use super::provenance::Provenance;
 use super::runs::run_json;
 use super::{admit, attach, check_query_length, json_response, scenario_of, ApiState, ClientAddr};
 use crate::config::admit_output;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use simulation::{link, Scenario};
 use std::net::IpAddr;
 
 /// Runs `scenario` for `client` (or takes it from the cache) and answers its
-/// daily series as a CSV download, built off the async runtime.
-async fn csv_download(state: &ApiState, scenario: Scenario, client: Option<IpAddr>) -> Result<Response, ApiError> {
+/// daily series as a CSV download, built off the async runtime, with its
+/// provenance in `#` lines first when `comments`, and always in a `Link` header.
+async fn csv_download(
+    state: &ApiState,
+    scenario: Scenario,
+    client: Option<IpAddr>,
+    provenance: Provenance,
+    comments: bool,
+) -> Result<Response, ApiError> {
     let name = app::format::file_name(&scenario, "", "csv");
     let run = state.service.run(scenario, client).await??;
     admit_output(&run)?;
-    let csv = state.service.off_runtime(move || run.to_csv_string()).await?;
+    let head = if comments { provenance.csv_comments() } else { String::new() };
+    let csv = state.service.off_runtime(move || head + &run.to_csv_string()).await?;
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
     attach(&mut response, &name);
+    link_header(&mut response, &provenance);
     Ok(response)
+}
+
+/// `Link: <share link>; rel="canonical"`: where the file came from, for a
+/// client that keeps headers.
+fn link_header(response: &mut Response, provenance: &Provenance) {
+    if let Ok(value) = HeaderValue::from_str(&format!("<{}>; rel=\"canonical\"", provenance.link)) {
+        response.headers_mut().insert(header::LINK, value);
+    }
+}
+
+/// The `provenance` key of a CSV request: absent, or `comments`.
+fn wants_comments(extra: &[(String, String)]) -> Result<bool, ApiError> {
+    match extra.iter().find(|(key, _)| key == "provenance") {
+        None => Ok(false),
+        Some((_, value)) if value == "comments" => Ok(true),
+        Some((_, value)) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "provenance",
+            format!("`{}` is not a way to carry provenance", value.chars().take(32).collect::<String>()),
+            "comments (lines starting with # before the header)",
+        )),
+    }
+}
+
+/// The site's address for the links a file carries.
+fn site(state: &ApiState, headers: &HeaderMap) -> String {
+    state.service.config().site_url(headers.get(header::HOST).and_then(|h| h.to_str().ok()))
 }
 
 /// The daily series of a run, as a CSV download.
@@ -28,9 +66,12 @@ async fn csv_download(state: &ApiState, scenario: Scenario, client: Option<IpAdd
     get,
     path = "/api/export.csv",
     tag = "hashlab",
-    params(("query" = Option<String>, Query, description = "A share-link query, strict")),
+    params(
+        ("query" = Option<String>, Query, description = "A share-link query, strict"),
+        ("provenance" = Option<String>, Query, description = "`comments`: the share link, model version, seed and time first, as lines starting with # (read with pandas comment=\"#\" or R comment.char=\"#\")"),
+    ),
     responses(
-        (status = 200, description = "One row per day, one column per series", content_type = "text/csv", body = String),
+        (status = 200, description = "One row per day, one column per series (a `Link` header gives the share link)", content_type = "text/csv", body = String),
         (status = 400, description = "A bad value, naming the field", body = ErrorBody),
         (status = 503, description = "Busy", body = ErrorBody),
     )
@@ -38,10 +79,13 @@ async fn csv_download(state: &ApiState, scenario: Scenario, client: Option<IpAdd
 pub(super) async fn export_csv(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (scenario, _) = scenario_of(query.as_deref(), &[])?;
-    csv_download(&state, scenario, client).await
+    let (scenario, extra) = scenario_of(query.as_deref(), &["provenance"])?;
+    let comments = wants_comments(&extra)?;
+    let provenance = Provenance::of(&scenario, &site(&state, &headers));
+    csv_download(&state, scenario, client, provenance, comments).await
 }
 
 /// `/export.csv?<share-link query>`, the page's CSV download: the query read
@@ -51,23 +95,28 @@ pub(super) async fn export_csv(
 pub(super) async fn page_export_csv(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let query = query.unwrap_or_default();
     check_query_length(&query)?;
-    let scenario = link::from_query(&query).scenario;
+    let parse = link::from_query_with(&query, &["provenance"]);
+    let comments = wants_comments(&parse.extra)?;
+    let scenario = parse.scenario;
     admit(&scenario)?;
-    csv_download(&state, scenario, client).await
+    let provenance = Provenance::of(&scenario, &site(&state, &headers));
+    csv_download(&state, scenario, client, provenance, comments).await
 }
 
-/// A run as a JSON download (the same document as `/api/run`).
+/// A run as a JSON download: the document of `/api/run`, with its provenance
+/// (share link, model version, seed, time) as its first key.
 #[utoipa::path(
     get,
     path = "/api/export.json",
     tag = "hashlab",
     params(("query" = Option<String>, Query, description = "A share-link query, strict")),
     responses(
-        (status = 200, description = "The run, as a download", body = simulation::RunResult),
+        (status = 200, description = "The run, as a download: `provenance` ({link, model_version, seed, generated_utc, generator}), then the RunResult's keys", body = simulation::RunResult),
         (status = 400, description = "A bad value, naming the field", body = ErrorBody),
         (status = 503, description = "Busy", body = ErrorBody),
     )
@@ -75,9 +124,14 @@ pub(super) async fn page_export_csv(
 pub(super) async fn export_json(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let (scenario, _) = scenario_of(query.as_deref(), &[])?;
     let name = app::format::file_name(&scenario, "", "json");
-    Ok(json_response(run_json(&state, scenario, client).await?, Some(name)))
+    let provenance = Provenance::of(&scenario, &site(&state, &headers));
+    let document = provenance.prefix_json(&run_json(&state, scenario, client).await?);
+    let mut response = json_response(document, Some(name));
+    link_header(&mut response, &provenance);
+    Ok(response)
 }

@@ -1,0 +1,90 @@
+//! Where a downloaded run came from, carried in the file so that it survives
+//! being saved, mailed and opened years later: the share link that
+//! reproduces it (absolute), the model version, the seed and when it was made.
+//!
+//! - JSON (`/api/export.json`): a `provenance` object first in the document;
+//!   JSON readers ignore a key they do not use.
+//! - CSV: on request (`provenance=comments`), lines starting with `#` before
+//!   the header, which `pandas.read_csv(path, comment="#")`, R's
+//!   `read.csv(path, comment.char = "#")` and `data.table::fread` (which skips
+//!   them itself) read without breaking. Not by default: a plain
+//!   `read_csv(path)` or a spreadsheet would take them for data, so the
+//!   plain CSV stays the contract and its file name carries the scenario,
+//!   seed and model version.
+
+use serde::Serialize;
+use simulation::{link, Scenario};
+use utoipa::ToSchema;
+
+/// Where a run came from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Provenance {
+    /// The share link that reproduces the run exactly (with the model version).
+    pub link: String,
+    /// The model version that produced it.
+    pub model_version: String,
+    /// The seed of its random draws.
+    pub seed: u64,
+    /// When this file was made, UTC (RFC 3339).
+    pub generated_utc: String,
+    /// What produced it.
+    pub generator: String,
+}
+
+impl Provenance {
+    /// The provenance of `scenario`'s run served from `site` (e.g. `https://hashlab.example`).
+    pub fn of(scenario: &Scenario, site: &str) -> Self {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let generated_utc = chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
+            .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        Self {
+            link: format!("{}/?{}", site.trim_end_matches('/'), link::to_query(scenario, None)),
+            model_version: simulation::MODEL_VERSION.to_string(),
+            seed: scenario.seed,
+            generated_utc,
+            generator: format!("Hashlab {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// The `#` lines a CSV starts with.
+    pub fn csv_comments(&self) -> String {
+        format!(
+            "# Hashlab daily series, model version {}, seed {}, generated {}\n# Reproduce it: {}\n# Read with pandas.read_csv(path, comment=\"#\") or read.csv(path, comment.char = \"#\")\n",
+            self.model_version, self.seed, self.generated_utc, self.link
+        )
+    }
+
+    /// `document` (a JSON object) with `"provenance"` as its first key.
+    pub fn prefix_json(&self, document: &[u8]) -> Vec<u8> {
+        let provenance = serde_json::to_vec(self).unwrap_or_else(|_| b"{}".to_vec());
+        let rest = document.strip_prefix(b"{").unwrap_or(document);
+        let mut out = Vec::with_capacity(document.len() + provenance.len() + 16);
+        out.extend_from_slice(b"{\"provenance\":");
+        out.extend_from_slice(&provenance);
+        if rest != b"}" {
+            out.push(b',');
+        }
+        out.extend_from_slice(rest);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_keeps_its_keys_after_the_provenance_and_the_csv_comments_name_the_link() {
+        let scenario = Scenario { seed: 7, ..Scenario::default() };
+        let provenance = Provenance::of(&scenario, "https://lab.example/");
+        assert_eq!(provenance.link, "https://lab.example/?v=2&seed=7");
+        let json = provenance.prefix_json(br#"{"model_version":"2","days":[]}"#);
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("valid JSON");
+        assert_eq!(value["provenance"]["seed"], 7);
+        assert_eq!(value["days"], serde_json::json!([]));
+        assert!(json.starts_with(br#"{"provenance":{"link":"https://lab.example/?v=2&seed=7""#));
+        let comments = provenance.csv_comments();
+        assert!(comments.lines().all(|line| line.starts_with("# ")), "{comments}");
+        assert!(comments.contains("Reproduce it: https://lab.example/?v=2&seed=7"));
+    }
+}
