@@ -142,6 +142,10 @@ pub struct LegendItem {
     pub area: bool,
     /// Drawn dashed (the pinned baseline).
     pub dashed: bool,
+    /// The shape the line carries at intervals (`circle`, `triangle`,
+    /// `cross`, `ring`; empty for none), so that it is told apart by more than colour.
+    #[serde(default)]
+    pub mark: String,
 }
 
 /// The pointer readout of a chart: the plot area spans `left..right` as

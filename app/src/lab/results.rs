@@ -206,7 +206,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
             let style = format!("--swatch: {}", item.color);
             view! {
                 <li class="legend-item">
-                    <span class="swatch" class:area=item.area class:dashed=item.dashed style=style></span>
+                    <span class="swatch" class:area=item.area class:dashed=item.dashed data-mark=item.mark style=style></span>
                     {item.label}
                 </li>
             }

@@ -83,6 +83,33 @@ pub enum Stroke {
     Dotted,
 }
 
+/// The shape a line carries at intervals, so that series are told apart by
+/// more than colour (WCAG 1.4.1): the first solid series of a chart plain,
+/// the next ones with these, in this order.
+const MARKS: [&str; 4] = ["circle", "triangle", "cross", "ring"];
+
+/// How many marks a series carries across the plot.
+const MARKS_PER_LINE: usize = 12;
+
+/// The mark of each line of `plot` (`""` for none), in line order.
+fn marks(plot: &Plot) -> Vec<&'static str> {
+    let mut solid = 0;
+    plot.lines
+        .iter()
+        .map(|line| {
+            if !(line.in_legend && matches!(line.stroke, Stroke::Solid | Stroke::Steps)) {
+                return "";
+            }
+            solid += 1;
+            if solid == 1 {
+                ""
+            } else {
+                MARKS[(solid - 2) % MARKS.len()]
+            }
+        })
+        .collect()
+}
+
 /// A line: one value per day (NaN leaves a gap).
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -234,17 +261,23 @@ pub fn draw(plot: &Plot, frame: Frame) -> Drawn {
 fn legend(plot: &Plot) -> Vec<LegendItem> {
     let mut items = Vec::new();
     for band in &plot.bands {
-        items.push(LegendItem { label: band.label.clone(), color: css(band.color), area: true, dashed: false });
+        items.push(LegendItem { label: band.label.clone(), color: css(band.color), area: true, dashed: false, mark: String::new() });
     }
-    for line in plot.lines.iter().filter(|line| line.in_legend) {
+    for (line, mark) in plot.lines.iter().zip(marks(plot)).filter(|(line, _)| line.in_legend) {
         let dashed = matches!(line.stroke, Stroke::Dashed | Stroke::Dotted);
-        items.push(LegendItem { label: line.label.clone(), color: css(line.color), area: false, dashed });
+        items.push(LegendItem { label: line.label.clone(), color: css(line.color), area: false, dashed, mark: mark.to_string() });
     }
     for shade in &plot.shades {
-        items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false });
+        items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false, mark: String::new() });
     }
     if !plot.ticks.is_empty() {
-        items.push(LegendItem { label: "Retargets (ticks, % when 5%+)".to_string(), color: css(MARKER), area: false, dashed: false });
+        items.push(LegendItem {
+            label: "Retargets (ticks, % when 5%+)".to_string(),
+            color: css(MARKER),
+            area: false,
+            dashed: false,
+            mark: String::new(),
+        });
     }
     if !plot.markers.is_empty() {
         let mut names: Vec<&str> = plot.markers.iter().map(|m| m.label.as_str()).collect();
@@ -254,11 +287,12 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(MARKER),
             area: false,
             dashed: true,
+            mark: String::new(),
         });
     }
     // The spreads' key last: it says what every shaded area is.
     if !plot.spreads.is_empty() {
-        items.push(LegendItem { label: plot.spread_label.clone(), color: css(SPREAD_KEY), area: true, dashed: false });
+        items.push(LegendItem { label: plot.spread_label.clone(), color: css(SPREAD_KEY), area: true, dashed: false, mark: String::new() });
     }
     items
 }
@@ -575,12 +609,40 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
                 .map_err(|e| e.to_string())?;
             }
         }
-        for line in &plot.lines {
+        for (index, (line, mark)) in plot.lines.iter().zip(marks(plot)).enumerate() {
             let axis = match line.side {
                 Side::Left => &plot.left,
                 Side::Right => &right_axis,
             };
             let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: 2 };
+            if !mark.is_empty() {
+                // Marks at even intervals, shifted per series so that marks of lines that meet do not sit on each other.
+                let days = line.values.len();
+                let every = (days / MARKS_PER_LINE).max(1);
+                let offset = (index * every / 3) % every;
+                let at: Vec<(f64, f64)> = (offset..days)
+                    .step_by(every)
+                    .filter_map(|day| {
+                        let v = line.values[day];
+                        let y = if axis.log { log_value(v) } else { v };
+                        (v.is_finite() && y.is_finite()).then_some((day as f64, y))
+                    })
+                    .collect();
+                let filled = ShapeStyle { filled: true, ..style };
+                let result = match (mark, line.side) {
+                    ("circle", Side::Left) => chart.draw_series(at.iter().map(|&p| Circle::new(p, 4, filled))).map(|_| ()),
+                    ("circle", Side::Right) => chart.draw_secondary_series(at.iter().map(|&p| Circle::new(p, 4, filled))).map(|_| ()),
+                    ("triangle", Side::Left) => chart.draw_series(at.iter().map(|&p| TriangleMarker::new(p, 5, filled))).map(|_| ()),
+                    ("triangle", Side::Right) => {
+                        chart.draw_secondary_series(at.iter().map(|&p| TriangleMarker::new(p, 5, filled))).map(|_| ())
+                    }
+                    ("cross", Side::Left) => chart.draw_series(at.iter().map(|&p| Cross::new(p, 4, style))).map(|_| ()),
+                    ("cross", Side::Right) => chart.draw_secondary_series(at.iter().map(|&p| Cross::new(p, 4, style))).map(|_| ()),
+                    (_, Side::Left) => chart.draw_series(at.iter().map(|&p| Circle::new(p, 4, style))).map(|_| ()),
+                    (_, Side::Right) => chart.draw_secondary_series(at.iter().map(|&p| Circle::new(p, 4, style))).map(|_| ()),
+                };
+                result.map_err(|e| e.to_string())?;
+            }
             for segment in segments(line, axis.log) {
                 let result = match (line.stroke, line.side) {
                     (Stroke::Dashed, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
@@ -626,6 +688,22 @@ mod tests {
             markers: vec![],
             ticks: vec![],
         }
+    }
+
+    #[test]
+    fn series_after_the_first_carry_marks_in_the_chart_and_the_legend() {
+        let mut three = plot((0..60).map(f64::from).collect());
+        let line = three.lines[0].clone();
+        three.lines.push(Line { label: "b".into(), color: BLUE, ..line.clone() });
+        three.lines.push(Line { label: "c".into(), color: GREEN, ..line.clone() });
+        // A baseline copy (dashed, not in the legend) carries none.
+        three.lines.push(Line { stroke: Stroke::Dashed, in_legend: false, ..line });
+        assert_eq!(marks(&three), ["", "circle", "triangle", ""]);
+        let drawn = draw(&three, WIDE);
+        let legend: Vec<&str> = drawn.legend.iter().map(|item| item.mark.as_str()).collect();
+        assert_eq!(legend, ["", "circle", "triangle"]);
+        assert!(drawn.svg.matches("<circle").count() >= MARKS_PER_LINE, "circles on the second series");
+        assert!(drawn.svg.matches("<polygon").count() >= MARKS_PER_LINE, "triangles on the third");
     }
 
     #[test]

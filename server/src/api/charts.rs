@@ -137,8 +137,9 @@ fn legend_rows(items: &[app::run_view::LegendItem], width: u32, top: u32, font: 
         } else {
             let dash = if item.dashed { r#" stroke-dasharray="5 3""# } else { "" };
             format!(
-                r#"<line class="legend-swatch" x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{color}" stroke-width="3"{dash}/>"#,
-                x + 18.0
+                r#"<line class="legend-swatch" x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{color}" stroke-width="3"{dash}/>{}"#,
+                x + 18.0,
+                legend_mark(&item.mark, x + 9.0, mid, &color)
             )
         };
         out.push_str(&swatch);
@@ -153,6 +154,35 @@ fn legend_rows(items: &[app::run_view::LegendItem], width: u32, top: u32, font: 
     out.push_str("</g>\n");
     let height = (y - f64::from(top)) as u32 + 8;
     (out, height)
+}
+
+/// The mark a legend line carries (as its series does on the chart), centred at (`cx`, `cy`).
+fn legend_mark(mark: &str, cx: f64, cy: f64, color: &str) -> String {
+    match mark {
+        "circle" => format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="{color}"/>"#),
+        "ring" => format!(r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#ffffff" stroke="{color}" stroke-width="2"/>"##),
+        "triangle" => format!(
+            r#"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{color}"/>"#,
+            cx,
+            cy - 5.0,
+            cx + 5.0,
+            cy + 4.0,
+            cx - 5.0,
+            cy + 4.0
+        ),
+        "cross" => format!(
+            r#"<path d="M{:.1},{:.1}L{:.1},{:.1}M{:.1},{:.1}L{:.1},{:.1}" stroke="{color}" stroke-width="2"/>"#,
+            cx - 4.0,
+            cy - 4.0,
+            cx + 4.0,
+            cy + 4.0,
+            cx - 4.0,
+            cy + 4.0,
+            cx + 4.0,
+            cy - 4.0
+        ),
+        _ => String::new(),
+    }
 }
 
 /// Draws chart `info` of `run` as a standalone SVG document, with the
