@@ -180,6 +180,18 @@ fn json_event<T: Serialize>(name: &str, value: &T) -> Event {
     Event::default().event(name).data(serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string()))
 }
 
+/// A batch's final event: `value` as JSON with its `provenance` (share link,
+/// model version, seed, time) as the first key, as the run exports carry it.
+fn json_event_with<T: Serialize>(name: &str, value: &T, provenance: &provenance::Provenance) -> Event {
+    let document = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+    Event::default().event(name).data(String::from_utf8_lossy(&provenance.prefix_json(&document)))
+}
+
+/// The site's address for the links a response carries.
+fn site_of(state: &ApiState, headers: &axum::http::HeaderMap) -> String {
+    state.service.config().site_url(headers.get(header::HOST).and_then(|h| h.to_str().ok()))
+}
+
 impl From<serde_json::Error> for ApiError {
     fn from(e: serde_json::Error) -> Self {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", e.to_string(), "")

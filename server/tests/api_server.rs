@@ -280,6 +280,13 @@ async fn montecarlo_streams_progress_then_bands() {
     let bands: Value = serde_json::from_str(data).expect("bands JSON");
     assert_eq!(bands["runs"], 20);
     assert_eq!(bands["percentiles"].as_array().unwrap().len(), 5);
+    // Where it came from, first, as the run exports say it.
+    assert!(data.starts_with("{\"provenance\":"), "{}", &data[..80]);
+    assert!(
+        bands["provenance"]["link"].as_str().is_some_and(|l| l.starts_with(&format!("{}/?v=2&seed=42", server.base))),
+        "{}",
+        bands["provenance"]
+    );
     assert!(!bands["bands"].as_array().unwrap().is_empty());
 
     // The server keeps the result: a report chart of the same scenario shades

@@ -58,7 +58,7 @@ fn wants_comments(extra: &[(String, String)]) -> Result<bool, ApiError> {
 
 /// The site's address for the links a file carries.
 fn site(state: &ApiState, headers: &HeaderMap) -> String {
-    state.service.config().site_url(headers.get(header::HOST).and_then(|h| h.to_str().ok()))
+    super::site_of(state, headers)
 }
 
 /// The daily series of a run, as a CSV download.

@@ -1,7 +1,7 @@
 //! `GET /api/montecarlo`: a Monte Carlo over many seeds, streamed as
 //! server-sent events (`progress`, then `bands` or `error`).
 
-use super::{json_event, runs_of, scenario_of, stream, ApiState, ClientAddr};
+use super::{runs_of, scenario_of, stream, ApiState, ClientAddr};
 use crate::error::{ApiError, ErrorBody};
 use app::catalogue::BAND_COLUMNS;
 use axum::extract::{RawQuery, State};
@@ -29,9 +29,11 @@ pub use app::wire::ProgressEvent;
 pub(super) async fn montecarlo_sse(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
+    headers: axum::http::HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
+    let provenance = super::provenance::Provenance::of(&scenario, &super::site_of(&state, &headers));
     let runs = runs_of(&extra)?.unwrap_or(100);
     let config = state.service.config();
     config.admit_batch("runs", &scenario, runs, config.workers)?;
@@ -42,7 +44,7 @@ pub(super) async fn montecarlo_sse(
         // Kept, so the page and the report charts can shade these bands.
         let result = Arc::new(result);
         service.keep_bands(result.clone());
-        Ok(json_event("bands", &*result))
+        Ok(super::json_event_with("bands", &*result, &provenance))
     })
     .await
 }

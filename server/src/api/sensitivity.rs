@@ -5,7 +5,7 @@
 //! paired effects and one tornado per output, drawn as `hashlab sensitivity
 //! --svg` draws them. The page's "Which assumptions matter?" panel shows it.
 
-use super::{json_event, runs_of, scenario_of, stream, ApiState, ClientAddr};
+use super::{runs_of, scenario_of, stream, ApiState, ClientAddr};
 use crate::cli::figures::tornado;
 use crate::error::{ApiError, ErrorBody};
 use app::run_view::{SensitivityView, TornadoChart};
@@ -66,9 +66,11 @@ pub fn view_of(result: &Sensitivity) -> SensitivityView {
 pub(super) async fn sensitivity_sse(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
+    headers: axum::http::HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
+    let provenance = super::provenance::Provenance::of(&scenario, &super::site_of(&state, &headers));
     let runs = runs_of(&extra)?.unwrap_or(MIN_RUNS_FOR_INTERVALS);
     let settings = 1 + 2 * LEVERS.len() as u32;
     let config = state.service.config();
@@ -76,7 +78,7 @@ pub(super) async fn sensitivity_sse(
     let what = link::to_query(&scenario, None);
     stream::stream_batch(&state, client, "sensitivity analysis", runs * settings, what, move |progress| {
         let result = run_sensitivity(&scenario, runs, progress)?;
-        Ok(json_event("sensitivity", &SensitivityEvent { result: &result, view: view_of(&result) }))
+        Ok(super::json_event_with("sensitivity", &SensitivityEvent { result: &result, view: view_of(&result) }, &provenance))
     })
     .await
 }

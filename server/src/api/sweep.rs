@@ -6,7 +6,7 @@
 //! as `hashlab sweep --param`); it is taken out before the rest is read as a
 //! strict share link. `metric` defaults to `hashrate_ehs`, `runs` to 10.
 
-use super::{json_event, scenario_of, ApiState, ClientAddr};
+use super::{scenario_of, ApiState, ClientAddr};
 use crate::config::MAX_BATCH_OPERATOR_YEARS;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{RawQuery, State};
@@ -121,9 +121,11 @@ fn check_budget(spec: &SweepSpec) -> Result<(), ApiError> {
 pub(super) async fn sweep_sse(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
+    headers: axum::http::HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let spec = read_spec(query.as_deref())?;
+    let provenance = super::provenance::Provenance::of(&spec.scenario, &super::site_of(&state, &headers));
     let config = state.service.config();
     let cells: Vec<Scenario> = (0..spec.cell_count()).filter_map(|index| spec.cell_scenario(index).ok()).collect();
     let secs: f64 = cells.iter().map(|cell| config.estimated_secs(cell, spec.runs)).sum();
@@ -134,7 +136,7 @@ pub(super) async fn sweep_sse(
     super::stream::stream_batch(&state, client, "sweep", runs, what, move |progress| {
         let result = sweep::run_sweep(&spec, 0, spec.cell_count(), progress)?;
         let svg = app::render::sweep_chart::svg(&result);
-        Ok(json_event("sweep", &SweepEvent { result: &result, svg }))
+        Ok(super::json_event_with("sweep", &SweepEvent { result: &result, svg }, &provenance))
     })
     .await
 }
