@@ -36,12 +36,6 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-impl From<String> for Refusal {
-    fn from(message: String) -> Self {
-        Self { message, retry_after_secs: None }
-    }
-}
-
 /// A boxed future the run service returns.
 pub type RunFuture = Pin<Box<dyn Future<Output = Result<Finished, Refusal>> + Send>>;
 

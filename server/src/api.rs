@@ -187,9 +187,32 @@ fn json_event_with<T: Serialize>(name: &str, value: &T, provenance: &provenance:
     Event::default().event(name).data(String::from_utf8_lossy(&provenance.prefix_json(&document)))
 }
 
-/// The site's address for the links a response carries.
-fn site_of(state: &ApiState, headers: &axum::http::HeaderMap) -> String {
-    state.service.config().site_url(headers.get(header::HOST).and_then(|h| h.to_str().ok()))
+/// What a batch route (Monte Carlo, sensitivity) reads before it runs: the
+/// scenario, its `runs` (else `default_runs`), admitted for `settings` runs
+/// per seed, its provenance and its link (for the logs).
+struct BatchRequest {
+    scenario: Scenario,
+    runs: u32,
+    provenance: provenance::Provenance,
+    what: String,
+}
+
+impl BatchRequest {
+    fn read(
+        state: &ApiState,
+        headers: &axum::http::HeaderMap,
+        query: Option<&str>,
+        default_runs: u32,
+        settings: u32,
+    ) -> Result<Self, ApiError> {
+        let (scenario, extra) = scenario_of(query, &["runs"])?;
+        let runs = runs_of(&extra)?.unwrap_or(default_runs);
+        let config = state.service.config();
+        config.admit_batch("runs", &scenario, runs * settings, config.workers)?;
+        let provenance = provenance::Provenance::of(&scenario, &config.site_of(headers));
+        let what = link::to_query(&scenario, None);
+        Ok(Self { scenario, runs, provenance, what })
+    }
 }
 
 impl From<serde_json::Error> for ApiError {

@@ -137,6 +137,11 @@ impl Config {
         format!("http://{}", host.map_or_else(|| self.addr.to_string(), str::to_string))
     }
 
+    /// [`Config::site_url`] for a request with `headers` (its `Host`).
+    pub fn site_of(&self, headers: &axum::http::HeaderMap) -> String {
+        self.site_url(headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()))
+    }
+
     /// The seconds of one core `runs` runs of `scenario` are expected to take
     /// (an upper estimate: see [`NS_PER_OPERATOR_DAY`]).
     pub fn estimated_secs(&self, scenario: &Scenario, runs: u32) -> f64 {

@@ -324,7 +324,7 @@ pub(super) async fn chart_file(
     let width = dimension(&extra, "width", WIDTH)?;
     let height = dimension(&extra, "height", HEIGHT)?;
     let scale = whole_in(&extra, "scale", SCALE, "a whole number from 1 to 4")?;
-    let site = state.service.config().site_url(headers.get(header::HOST).and_then(|h| h.to_str().ok()));
+    let site = state.service.config().site_of(&headers);
     let today = today();
     let runs = runs_of(&extra)?;
     let name = app::format::file_name(&scenario, id, format);

@@ -56,11 +56,6 @@ fn wants_comments(extra: &[(String, String)]) -> Result<bool, ApiError> {
     }
 }
 
-/// The site's address for the links a file carries.
-fn site(state: &ApiState, headers: &HeaderMap) -> String {
-    super::site_of(state, headers)
-}
-
 /// The daily series of a run, as a CSV download.
 #[utoipa::path(
     get,
@@ -84,7 +79,7 @@ pub(super) async fn export_csv(
 ) -> Result<Response, ApiError> {
     let (scenario, extra) = scenario_of(query.as_deref(), &["provenance"])?;
     let comments = wants_comments(&extra)?;
-    let provenance = Provenance::of(&scenario, &site(&state, &headers));
+    let provenance = Provenance::of(&scenario, &state.service.config().site_of(&headers));
     csv_download(&state, scenario, client, provenance, comments).await
 }
 
@@ -104,7 +99,7 @@ pub(super) async fn page_export_csv(
     let comments = wants_comments(&parse.extra)?;
     let scenario = parse.scenario;
     admit(&scenario)?;
-    let provenance = Provenance::of(&scenario, &site(&state, &headers));
+    let provenance = Provenance::of(&scenario, &state.service.config().site_of(&headers));
     csv_download(&state, scenario, client, provenance, comments).await
 }
 
@@ -129,7 +124,7 @@ pub(super) async fn export_json(
 ) -> Result<Response, ApiError> {
     let (scenario, _) = scenario_of(query.as_deref(), &[])?;
     let name = app::format::file_name(&scenario, "", "json");
-    let provenance = Provenance::of(&scenario, &site(&state, &headers));
+    let provenance = Provenance::of(&scenario, &state.service.config().site_of(&headers));
     let document = provenance.prefix_json(&run_json(&state, scenario, client).await?);
     let mut response = json_response(document, Some(name));
     link_header(&mut response, &provenance);

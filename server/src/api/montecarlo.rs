@@ -1,12 +1,12 @@
 //! `GET /api/montecarlo`: a Monte Carlo over many seeds, streamed as
 //! server-sent events (`progress`, then `bands` or `error`).
 
-use super::{runs_of, scenario_of, stream, ApiState, ClientAddr};
+use super::{stream, ApiState, BatchRequest, ClientAddr};
 use crate::error::{ApiError, ErrorBody};
 use app::catalogue::BAND_COLUMNS;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use simulation::{link, montecarlo};
+use simulation::montecarlo;
 use std::sync::Arc;
 
 pub use app::wire::ProgressEvent;
@@ -32,12 +32,7 @@ pub(super) async fn montecarlo_sse(
     headers: axum::http::HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
-    let provenance = super::provenance::Provenance::of(&scenario, &super::site_of(&state, &headers));
-    let runs = runs_of(&extra)?.unwrap_or(100);
-    let config = state.service.config();
-    config.admit_batch("runs", &scenario, runs, config.workers)?;
-    let what = link::to_query(&scenario, None);
+    let BatchRequest { scenario, runs, provenance, what } = BatchRequest::read(&state, &headers, query.as_deref(), 100, 1)?;
     let service = state.service.clone();
     stream::stream_batch(&state, client, "Monte Carlo", runs, what, move |progress| {
         let result = montecarlo::run_montecarlo(&scenario, runs, BAND_COLUMNS, progress)?;

@@ -5,14 +5,13 @@
 //! paired effects and one tornado per output, drawn as `hashlab sensitivity
 //! --svg` draws them. The page's "Which assumptions matter?" panel shows it.
 
-use super::{runs_of, scenario_of, stream, ApiState, ClientAddr};
+use super::{stream, ApiState, BatchRequest, ClientAddr};
 use crate::cli::figures::tornado;
 use crate::error::{ApiError, ErrorBody};
 use app::run_view::{SensitivityView, TornadoChart};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
-use simulation::link;
 use simulation::sensitivity::{run_sensitivity, Sensitivity, LEVERS, MIN_RUNS_FOR_INTERVALS};
 
 /// The outputs' captions and units, in `simulation::sensitivity::OUTPUTS` order.
@@ -69,13 +68,9 @@ pub(super) async fn sensitivity_sse(
     headers: axum::http::HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (scenario, extra) = scenario_of(query.as_deref(), &["runs"])?;
-    let provenance = super::provenance::Provenance::of(&scenario, &super::site_of(&state, &headers));
-    let runs = runs_of(&extra)?.unwrap_or(MIN_RUNS_FOR_INTERVALS);
     let settings = 1 + 2 * LEVERS.len() as u32;
-    let config = state.service.config();
-    config.admit_batch("runs", &scenario, runs * settings, config.workers)?;
-    let what = link::to_query(&scenario, None);
+    let BatchRequest { scenario, runs, provenance, what } =
+        BatchRequest::read(&state, &headers, query.as_deref(), MIN_RUNS_FOR_INTERVALS, settings)?;
     stream::stream_batch(&state, client, "sensitivity analysis", runs * settings, what, move |progress| {
         let result = run_sensitivity(&scenario, runs, progress)?;
         Ok(super::json_event_with("sensitivity", &SensitivityEvent { result: &result, view: view_of(&result) }, &provenance))

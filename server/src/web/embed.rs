@@ -32,7 +32,7 @@ pub async fn embed_chart(
     let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height"])?;
     let width = dimension(&extra, "width", WIDTH)?;
     let height = dimension(&extra, "height", HEIGHT)?;
-    let site = service.config().site_url(headers.get(header::HOST).and_then(|h| h.to_str().ok()));
+    let site = service.config().site_of(&headers);
     let run = service.run(scenario.clone(), client).await??;
     let day = today();
     let figure = {
