@@ -65,7 +65,7 @@ fn set_and_files_and_links_choose_the_same_scenario() {
     let written = hashlab(&[&["run", "--format", "json", "--out", out.to_str().unwrap()][..], &SMALL[..]].concat());
     assert!(written.status.success() && written.stdout.is_empty());
     let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(value["model_version"], "2");
+    assert_eq!(value["model_version"], simulation::MODEL_VERSION);
     assert!(value["summary"]["blocks"].as_u64().unwrap() > 0);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -842,6 +842,7 @@ impl Sim<'_> {
         let weights: Vec<f64> = kinds.iter().map(|k| k.mix_weight(sc)).collect();
         let weight_total: f64 = weights.iter().sum();
         let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
+        let largest_entrant_ths = operators::MAX_ENTRANT_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
         let shares = self.current_pool_shares();
         let month = self.month_index;
         for _ in 0..arrivals {
@@ -865,7 +866,8 @@ impl Sim<'_> {
             let own_margin = expected_per_th - generation.power_cost_usd_per_th_day(power * self.power_trend) - site_cost;
             let alpha = profile.size_pareto_alpha;
             let minimum = self.kind_mean_start_ths[kind as usize] * (alpha - 1.0) / alpha;
-            let size_ths = minimum * crate::math::pow(1.0 - draw(Purpose::EntrantSize), -1.0 / alpha).min(1_000.0);
+            let size_ths =
+                (minimum * crate::math::pow(1.0 - draw(Purpose::EntrantSize), -1.0 / alpha).min(1_000.0)).min(largest_entrant_ths);
             if own_margin <= 0.0 || price / own_margin > profile.payback_horizon_days {
                 continue;
             }

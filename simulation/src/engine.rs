@@ -37,6 +37,12 @@ pub(crate) use recorder::Recorder;
 pub(crate) const RANKED_HEAD_MIN: usize = 64;
 /// Share of manufacturers' monthly output that was sold (the rest they mine) in the starting pipeline.
 const PIPELINE_SOLD_SHARE: f64 = 0.8;
+/// An idle lot restarts after this share of its switch-off delay: bringing a
+/// site back takes days too (power nominations with the utility, staff, machines
+/// checked after weeks off), and the firms differ. Without it, every machine
+/// idled since a halving came back the day the difficulty fell (+62% of hash
+/// rate in one day, then a +54% retarget: a cobweb no market shows).
+const RESTART_SHARE_OF_SWITCH_OFF: f64 = 0.5;
 /// Days in the explorer-style block window.
 pub(crate) const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
@@ -416,9 +422,7 @@ impl<'a> Sim<'a> {
             let high = self.fleet.sorted_lots.partition_point(|&i| Lot::switches_on(breakeven(&self.fleet.lots, i), x, on));
             for position in low..high {
                 let index = self.fleet.sorted_lots[position] as usize;
-                if !self.fleet.lots[index].running {
-                    self.switch(index, true);
-                }
+                self.rise_above(index);
             }
         } else if x < previous {
             let low = self.fleet.sorted_lots.partition_point(|&i| !Lot::switches_off(breakeven(&self.fleet.lots, i), x, off));
@@ -429,6 +433,7 @@ impl<'a> Sim<'a> {
             }
         }
         // Lots added since the last rebuild are not in the sorted order: check each.
+        // New machines are plugged in to run: they switch on the day they arrive.
         for index in self.fleet.sorted_until..self.fleet.lots.len() {
             let lot = &self.fleet.lots[index];
             if lot.units == 0 {
@@ -440,18 +445,23 @@ impl<'a> Sim<'a> {
                 self.fall_below(index);
             }
         }
-        // Lots whose delay is up switch off if they are still below their point.
+        // Lots whose delay is up switch if the hashprice still crosses their point.
         // Due days differ by kind and lot: the heap hands them out in order, so a lot
         // never waits behind one due later.
-        while self.fleet.pending_off.peek().is_some_and(|Reverse((due, _))| *due <= self.today) {
-            let Reverse((due, index)) = self.fleet.pending_off.pop().expect("checked");
+        while self.fleet.pending.peek().is_some_and(|Reverse((due, _))| *due <= self.today) {
+            let Reverse((due, index)) = self.fleet.pending.pop().expect("checked");
             let lot = &mut self.fleet.lots[index as usize];
-            if lot.pending_off_day != due {
+            if lot.pending_day != due {
                 continue;
             }
-            lot.pending_off_day = operators::NOT_PENDING;
+            lot.pending_day = operators::NOT_PENDING;
+            if lot.units == 0 {
+                continue;
+            }
             if lot.running && Lot::switches_off(lot.breakeven_usd_per_ph_day, x, off) {
                 self.switch(index as usize, false);
+            } else if !lot.running && Lot::switches_on(lot.breakeven_usd_per_ph_day, x, on) {
+                self.switch(index as usize, true);
             }
         }
         self.fleet.settled_x = x;
@@ -467,28 +477,47 @@ impl<'a> Sim<'a> {
     /// A running lot has fallen below its switch-off point: it switches off
     /// after `switch_off_days`, if it is still below then.
     fn fall_below(&mut self, index: usize) {
+        if self.fleet.lots[index].running {
+            self.switch_later(index, 1.0);
+        }
+    }
+
+    /// An idle lot has risen above its switch-on point: it switches on after
+    /// [`RESTART_SHARE_OF_SWITCH_OFF`] of its switch-off delay, if it is still
+    /// above then.
+    fn rise_above(&mut self, index: usize) {
+        let lot = &self.fleet.lots[index];
+        if !lot.running && lot.units > 0 {
+            self.switch_later(index, RESTART_SHARE_OF_SWITCH_OFF);
+        }
+    }
+
+    /// Schedules a lot's switch after its delay times `share` (now if that rounds to 0).
+    fn switch_later(&mut self, index: usize, share: f64) {
         let lot = &mut self.fleet.lots[index];
-        if !lot.running || lot.pending_off_day != operators::NOT_PENDING {
+        if lot.pending_day != operators::NOT_PENDING {
             return;
         }
         // Each lot's contracts and hedges differ: its delay is its kind's, times a
         // factor from 0.5 to 1.5 of its own (keyed by owner and generation), so
-        // machines pushed under water by one retarget do not all stop the same day.
+        // machines pushed across their point by one retarget do not all switch the same day.
         let multiplier = OperatorKind::ALL[lot.kind as usize].profile().switch_off_delay_multiplier;
         let key = u64::from(lot.operator) << 16 | u64::from(lot.generation);
         let own = 0.5 + rng::keyed_unit(self.sc.seed, key, 0, rng::Purpose::SwitchOff);
-        let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier * own) as u32;
+        let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier * own * share) as u32;
         if delay == 0 {
-            self.switch(index, false);
+            let on = !lot.running;
+            self.switch(index, on);
         } else {
-            lot.pending_off_day = self.today + delay;
-            self.fleet.pending_off.push(Reverse((self.today + delay, index as u32)));
+            lot.pending_day = self.today + delay;
+            self.fleet.pending.push(Reverse((self.today + delay, index as u32)));
         }
     }
 
     /// Switches one lot on or off, closing its running spell and moving its hash in the totals.
     pub(crate) fn switch(&mut self, index: usize, on: bool) {
         let lot = &mut self.fleet.lots[index];
+        lot.pending_day = operators::NOT_PENDING;
         if on {
             lot.running = true;
             lot.on_since_day = self.today;
@@ -663,7 +692,10 @@ impl<'a> Sim<'a> {
         // so a pool hovering at 25% is one event, not one a week.
         for (line, kind) in [(0.25, EventKind::PoolAbove25), (0.5, EventKind::PoolAbove50)] {
             let armed = self.out.armed_lines.get(&kind).copied().unwrap_or(true);
-            if armed && top >= line && !self.out.records.is_empty() {
+            if self.out.records.is_empty() {
+                // A pool above the line on the first day did not cross it: armed once it falls below.
+                self.out.armed_lines.insert(kind, top < line);
+            } else if armed && top >= line {
                 let leader = self.fleet.pool_hash_ths.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
                 let name = self.pools[leader].name.clone();
                 self.note(kind, top * 100.0, format!("{name} rose above {:.0}% of the hash rate ({:.1}%).", line * 100.0, top * 100.0));
@@ -790,7 +822,7 @@ impl<'a> Sim<'a> {
         let fresh: Vec<u32> = fresh_keys.into_iter().map(|(_, i)| i).collect();
         self.fleet.sorted_lots = crate::math::merge_by_key(&kept, &fresh, |i| key(&i));
         self.fleet.sorted_until = self.fleet.lots.len();
-        self.fleet.pending_off = std::mem::take(&mut self.fleet.pending_off)
+        self.fleet.pending = std::mem::take(&mut self.fleet.pending)
             .into_iter()
             .filter_map(|Reverse((due, old))| {
                 let new = *new_index.get(old as usize)?;

@@ -64,6 +64,7 @@ pub mod rng;
 pub mod scenario;
 pub mod secondhand;
 pub mod sensitivity;
+pub mod story;
 pub mod sweep;
 pub mod validation;
 
@@ -73,7 +74,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "2";
+pub const MODEL_VERSION: &str = "3";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {

@@ -3,7 +3,7 @@
 //! A link holds the model version (`v`), an optional preset (`preset`), the
 //! seed, and every field that differs from the preset (or the default), as
 //! `key=value` with the scenario's own field names:
-//! `?v=2&preset=late-2025-squeeze&seed=7&ai_revenue_usd_per_mw_year=2000000`.
+//! `?v=3&preset=late-2025-squeeze&seed=7&ai_revenue_usd_per_mw_year=2000000`.
 //! Opening a link never fails: a bad or unknown key is reported and left at
 //! its default, and the rest still applies ([`from_query`]). The API uses the
 //! strict form ([`from_query_strict`]), where any such key is an error.
@@ -214,11 +214,11 @@ mod tests {
         let mut scenario = presets::find("late-2025-squeeze").unwrap().scenario;
         scenario.ai_revenue_usd_per_mw_year = 2_000_000.0;
         let query = to_query(&scenario, Some("late-2025-squeeze"));
-        assert_eq!(query, "v=2&preset=late-2025-squeeze&seed=42&ai_revenue_usd_per_mw_year=2000000");
+        assert_eq!(query, "v=3&preset=late-2025-squeeze&seed=42&ai_revenue_usd_per_mw_year=2000000");
         let parsed = from_query(&format!("https://hashlab.example/?{query}#charts"));
         assert_eq!(parsed.scenario, scenario);
         assert_eq!(parsed.preset.as_deref(), Some("late-2025-squeeze"));
-        assert_eq!(parsed.model_version.as_deref(), Some("2"));
+        assert_eq!(parsed.model_version.as_deref(), Some(crate::MODEL_VERSION));
     }
 
     #[test]

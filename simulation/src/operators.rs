@@ -279,9 +279,10 @@ pub struct Lot {
     pub power_milli: i64,
     /// The first day of the current running spell (meaningful while running).
     pub on_since_day: u32,
-    /// The day it is due to switch off, if it has fallen below its switch-off point
+    /// The day it is due to switch state: off if it runs and has fallen below its
+    /// switch-off point, on if it idles and has risen above its switch-on point
     /// ([`NOT_PENDING`] otherwise).
-    pub pending_off_day: u32,
+    pub pending_day: u32,
     /// Revenue of this month's closed running spells: hash (PH/s) times hashprice, summed over days, USD.
     pub revenue_usd: f64,
     /// Energy of this month's closed running spells, kWh, each day weighted by the power trend.
@@ -303,7 +304,7 @@ impl Lot {
             hash_milli: 0,
             power_milli: 0,
             on_since_day: 0,
-            pending_off_day: NOT_PENDING,
+            pending_day: NOT_PENDING,
             breakeven_usd_per_ph_day: generation.breakeven_usd_per_ph_day(operator.power_usd_per_kwh),
             revenue_usd: 0.0,
             energy_kwh_trend: 0.0,
@@ -350,7 +351,7 @@ impl Lot {
     }
 }
 
-/// `Lot::pending_off_day` when no switch-off is pending.
+/// `Lot::pending_day` when no switch is pending.
 pub const NOT_PENDING: u32 = u32::MAX;
 
 /// A draw from a log-normal with median 1 and log-sd `sigma`.
@@ -372,6 +373,13 @@ pub fn pareto_size(rng: &mut ChaCha8Rng, alpha: f64) -> f64 {
 /// buying failed fleets) can hand one operator a sixth of the network, whose
 /// single power price then switches a sixth of the hash on or off in a day.
 pub const MAX_OPERATOR_SHARE: f64 = 0.06;
+
+/// The largest share of the network a newcomer starts with: a first site of a
+/// few hundred MW, about 1% of the hash rate (the largest 2024-25 entrants
+/// energised 5-15 EH/s of ~1,000). Its machines arrive on one day, so without
+/// this cap the Pareto tail of entrant sizes (up to 1,000 times the minimum)
+/// once plugged in 510 EH/s, a third of the network, overnight.
+pub const MAX_ENTRANT_SHARE: f64 = 0.01;
 
 /// Scales `sizes` so they sum to `total` with none above `cap`: the largest
 /// are set to the cap and the rest scaled to make up the total (water

@@ -1,7 +1,9 @@
 //! Presets that teach: each sets a scenario and says, in words a teacher can
 //! read aloud, what it shows.
 
+use crate::events::EventKind::{self, *};
 use crate::scenario::{PricePoint, Scenario};
+use crate::story::{Beat, Pick, Script};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -16,6 +18,18 @@ pub struct Preset {
     pub teacher_text: &'static str,
     /// The scenario it runs.
     pub scenario: Scenario,
+    /// The beats a teacher plays it by, and the two charts for a projector.
+    pub script: Script,
+}
+
+/// A beat on the event of `kind` picked by `pick` within `within_days` of `near_day`.
+fn on(kind: EventKind, pick: Pick, near_day: u32, within_days: u32, text: &'static str) -> Beat {
+    Beat { kind: Some(kind), pick, near_day, within_days, text }
+}
+
+/// A beat on a day of the run.
+fn at(day: u32, text: &'static str) -> Beat {
+    Beat { kind: None, pick: Pick::Nearest, near_day: day, within_days: 0, text }
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -47,6 +61,16 @@ pub fn all() -> Vec<Preset> {
             title: "The network today (late 2025)",
             teacher_text: "This is Bitcoin mining as it stood in November 2025: about 1,100 exahashes per second of machines, a difficulty near 155 trillion, a bitcoin price near $110,000 and a reward of 3.125 new coins plus a little in fees for every block. Nothing dramatic is scripted: the price wanders at random and miners switch machines on and off, buy new ones or give up as their profits change, and large miners with good grid connections hand some of their sites to AI data centres, as many did through 2025 and 2026. In spring 2028 the reward halves. Watch how the network pays for its own security every day, and who controls the pools that build the blocks.",
             scenario: Scenario { title: "Baseline 2025".into(), ..Scenario::default() },
+            script: Script {
+                charts: ["hashrate", "security-budget"],
+                beats: vec![
+                    at(0, "November 2025: about 1,100 EH/s of machines, a difficulty near 155 trillion and a price near $110,000. The security budget is what the network pays its miners every day: the subsidy and the fees, in dollars."),
+                    on(AiCommitted, Pick::Nearest, 30, 30, "Large miners commit {size} MW of sites to AI hosting: those machines leave mining today, though the AI rent starts only when the halls are converted. Watch the hash rate."),
+                    on(Halving, Pick::Nearest, 900, 60, "{event} Watch the security budget fall by half in a day, and the hash rate over the weeks after."),
+                    on(Retarget, Pick::Fall, 930, 45, "The difficulty falls {size}%: machines went dark after the halving, blocks slowed, and the protocol makes each block easier to find for those still running."),
+                    at(1460, "Four years on: compare the hash rate and the security budget with the start, and count the pools it takes to find half the blocks."),
+                ],
+            },
         },
         Preset {
             id: "late-2025-squeeze",
@@ -67,6 +91,16 @@ pub fn all() -> Vec<Preset> {
                 ai_conversion_months: 12,
                 ..october_2025()
             },
+            script: Script {
+                charts: ["hashprice", "hashrate"],
+                beats: vec![
+                    on(PriceShockStart, Pick::Nearest, 0, 5, "The price starts to fall from its October peak: {size}% over seven weeks. Watch the hashprice, the miners' daily income per unit of computing power, follow it down."),
+                    on(AiCommitted, Pick::Nearest, 25, 20, "{size} MW of mining sites are committed to AI hosting: their machines leave the network today, a year before the first AI rent."),
+                    on(PriceShockEnd, Pick::Nearest, 47, 5, "The fall is over: the price holds about a third under its peak. Older machines no longer pay for their power and sit idle."),
+                    on(Retarget, Pick::Fall, 60, 30, "The difficulty falls {size}%: with machines switched off, blocks slowed, so the protocol makes mining easier for those still running. Watch the hashprice tick up."),
+                    on(AiConverted, Pick::Nearest, 390, 60, "The first halls finish converting: {size} MW now earns AI rent. That power is not coming back to mining."),
+                ],
+            },
         },
         Preset {
             id: "halving-2028",
@@ -79,6 +113,15 @@ pub fn all() -> Vec<Preset> {
                 start_height: 1_023_700,
                 years: 2.0,
                 ..Scenario::default()
+            },
+            script: Script {
+                charts: ["security-budget", "hashrate"],
+                beats: vec![
+                    at(0, "Six months before the halving: every block pays 3.125 new coins plus fees. The security budget is that income in dollars: all the network pays for its security."),
+                    on(Halving, Pick::Nearest, 182, 20, "{event} The security budget halves overnight, and the oldest machines stop paying for their electricity."),
+                    on(Retarget, Pick::Fall, 200, 30, "The difficulty falls {size}%: blocks slowed as machines went dark, and the protocol makes each block easier to find."),
+                    at(730, "Eighteen months after the halving: has the hash rate come back? Compare the security budget with the start."),
+                ],
             },
         },
         Preset {
@@ -94,6 +137,14 @@ pub fn all() -> Vec<Preset> {
                 power_price_trend_pct_per_year: 8.0,
                 ..Scenario::default()
             },
+            script: Script {
+                charts: ["hashrate", "nakamoto"],
+                beats: vec![
+                    on(AiCommitted, Pick::Nearest, 30, 20, "{size} MW of mining sites are committed to AI hosting in a month: their machines leave mining today, and they will not come back."),
+                    on(AiConverted, Pick::Nearest, 395, 60, "The first sites finish converting: {size} MW now hosts AI computers and earns rent. Watch the hash rate and the AI lines."),
+                    at(730, "Two years in: power costs have risen 8% a year for everyone still mining. Look at the pools: does the mining that is left sit in fewer hands?"),
+                ],
+            },
         },
         Preset {
             id: "fee-only-future",
@@ -103,6 +154,9 @@ pub fn all() -> Vec<Preset> {
                 title: "Towards a fee-only future".into(),
                 years: 10.5,
                 // Era 9 (subsidy 0.0977 BTC); halvings at 2,100,000, 2,310,000 and 2,520,000.
+                // Block 2,000,000 comes about 950,000 blocks (18 years at 144 a day) after the
+                // 2028 halving: spring 2046, so the charts' dates read as the 2040s they show.
+                start_date: date("2046-05-01"),
                 start_height: 2_000_000,
                 fee_btc_per_block: 0.3,
                 // A network in balance with a 0.4 BTC reward: hashprice near today's at this
@@ -111,6 +165,15 @@ pub fn all() -> Vec<Preset> {
                 start_hashrate_ehs: 175.0,
                 price_volatility: 0.3,
                 ..Scenario::default()
+            },
+            script: Script {
+                charts: ["security-budget", "attack-cost"],
+                beats: vec![
+                    at(0, "The 2040s: a block's subsidy is under a tenth of a coin, and fees are about three quarters of what miners earn. Watch the fee share on the security-budget chart."),
+                    on(Halving, Pick::Nearest, 694, 90, "{event} It matters less than it used to: fees, not new coins, pay most of the miners now."),
+                    on(Halving, Pick::Nearest, 2152, 150, "{event} The fee share climbs again. Compare the cost of an attack with the security budget."),
+                    on(Halving, Pick::Nearest, 3610, 200, "{event} Miners live on fees almost alone: when blocks slow, each one collects more fees, which keeps the chain running."),
+                ],
             },
         },
         Preset {
@@ -126,6 +189,14 @@ pub fn all() -> Vec<Preset> {
                 price_shock_days: 60,
                 ..Scenario::default()
             },
+            script: Script {
+                charts: ["operator-kinds", "pool-shares"],
+                beats: vec![
+                    on(PriceShockStart, Pick::Nearest, 0, 5, "The price falls {size}% over two months, and customers stop buying new machines."),
+                    on(PriceShockEnd, Pick::Nearest, 60, 5, "The fall is over. The makers plug their unsold machines into their own sites, at the cost of making them: watch their share of the hash rate."),
+                    at(365, "A year on: how much of the hash rate do the makers run, and in which pools?"),
+                ],
+            },
         },
         Preset {
             id: "bull-run",
@@ -138,6 +209,14 @@ pub fn all() -> Vec<Preset> {
                 price_shock_days: 180,
                 fee_growth_pct_per_year: 20.0,
                 ..Scenario::default()
+            },
+            script: Script {
+                charts: ["hashrate", "security-budget"],
+                beats: vec![
+                    on(PriceShockStart, Pick::Nearest, 0, 5, "The price starts to climb: {size}% over six months. Mining pays well: idle machines come back on and newcomers order all they can."),
+                    on(Retarget, Pick::Rise, 45, 40, "The difficulty rises {size}%: with more machines running, blocks came faster than every ten minutes, so the protocol makes them harder to find."),
+                    on(PriceShockEnd, Pick::Nearest, 180, 5, "The climb is over, and the upward drift goes on. Watch the security budget: it follows the price."),
+                ],
             },
         },
         Preset {
@@ -165,12 +244,29 @@ pub fn all() -> Vec<Preset> {
                 curtailment_days: 4,
                 ..Scenario::default()
             },
+            script: Script {
+                charts: ["hashrate", "hashprice"],
+                beats: vec![
+                    on(CurtailmentStart, Pick::Nearest, 12, 3, "Winter Storm Fern: about a quarter of the network is switched off to keep the grid up. Watch the hash rate drop and the blocks slow down."),
+                    on(CurtailmentEnd, Pick::Nearest, 16, 3, "The machines come back on, but the difficulty still counts the slow blocks of the storm."),
+                    on(Retarget, Pick::Fall, 27, 10, "The difficulty falls {size}%, the largest cut in years (observed: -11% on 7 February): the storm's slow blocks were in this window."),
+                    on(Retarget, Pick::Rise, 40, 20, "The difficulty rises {size}%: with the machines back and the difficulty lower, blocks came fast (observed: +14.7% on 20 February)."),
+                ],
+            },
         },
         Preset {
             id: "history-2025q4",
             title: "History: October 2025 to January 2026",
             teacher_text: "This replays what actually happened to the bitcoin price from the October 2025 peak to January 2026, day by day from public reference prices, starting from the network as it stood in early October. Compare the model's hash rate, hashprice and difficulty adjustments with what was observed: hash rate near 1,000-1,100 EH/s, hashprice near $35-45 in late November, and a few small downward adjustments.",
             scenario: Scenario { title: "History 2025 Q4".into(), years: 0.3, price_volatility: 0.0, price_path: history_2025q4_prices(), ..october_2025() },
+            script: Script {
+                charts: ["hashprice", "hashrate"],
+                beats: vec![
+                    at(0, "6 October 2025: the price peaks near $125,000 and the difficulty is at a record. From here the model replays the real prices, day by day."),
+                    at(47, "22 November 2025: the price is at its low, about $85,000, a third under the peak. Observed hashprice: near $35-40 per PH/s a day."),
+                    on(Retarget, Pick::Fall, 60, 35, "The difficulty falls {size}% (observed: a few small cuts in November and December, of about 2-4%)."),
+                ],
+            },
         },
     ]
 }

@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn the_analysis_runs_the_page_scenario_over_enough_seeds() {
         assert_eq!(sensitivity_url(""), "/api/sensitivity?runs=50");
-        assert_eq!(sensitivity_url("v=2&seed=7"), "/api/sensitivity?v=2&seed=7&runs=50");
+        assert_eq!(sensitivity_url("v=3&seed=7"), "/api/sensitivity?v=3&seed=7&runs=50");
         const { assert!(RUNS >= 50, "the intervals need about 50 seeds") };
     }
 }

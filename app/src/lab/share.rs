@@ -129,8 +129,8 @@ mod tests {
     #[test]
     fn the_embed_snippet_frames_the_chart_of_this_link() {
         assert_eq!(
-            embed_snippet("https://lab.example", "security-budget", "v=2&seed=7"),
-            r#"<iframe src="https://lab.example/embed/chart/security-budget?v=2&amp;seed=7" width="800" height="660" style="border:0" title="Security budget and fee share: Hashlab" loading="lazy"></iframe>"#
+            embed_snippet("https://lab.example", "security-budget", "v=3&seed=7"),
+            r#"<iframe src="https://lab.example/embed/chart/security-budget?v=3&amp;seed=7" width="800" height="660" style="border:0" title="Security budget and fee share: Hashlab" loading="lazy"></iframe>"#
         );
     }
 }

@@ -19,6 +19,8 @@ pub struct PresetOut {
     /// The scenario it runs (every field; see `hashlab fields`).
     #[schema(value_type = Object)]
     pub scenario: serde_json::Value,
+    /// Its beats (each waits for an event of the run within a window of days) and the two charts a projector shows.
+    pub script: simulation::story::Script,
 }
 
 /// Every preset.
@@ -33,6 +35,7 @@ pub(super) async fn presets() -> Json<Vec<PresetOut>> {
                 teacher_text: preset.teacher_text.to_string(),
                 query: link::to_query(&preset.scenario, Some(preset.id)),
                 scenario: serde_json::to_value(&preset.scenario).unwrap_or_default(),
+                script: preset.script,
             })
             .collect(),
     )

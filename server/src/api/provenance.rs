@@ -77,14 +77,14 @@ mod tests {
     fn the_json_keeps_its_keys_after_the_provenance_and_the_csv_comments_name_the_link() {
         let scenario = Scenario { seed: 7, ..Scenario::default() };
         let provenance = Provenance::of(&scenario, "https://lab.example/");
-        assert_eq!(provenance.link, "https://lab.example/?v=2&seed=7");
+        assert_eq!(provenance.link, "https://lab.example/?v=3&seed=7");
         let json = provenance.prefix_json(br#"{"model_version":"2","days":[]}"#);
         let value: serde_json::Value = serde_json::from_slice(&json).expect("valid JSON");
         assert_eq!(value["provenance"]["seed"], 7);
         assert_eq!(value["days"], serde_json::json!([]));
-        assert!(json.starts_with(br#"{"provenance":{"link":"https://lab.example/?v=2&seed=7""#));
+        assert!(json.starts_with(br#"{"provenance":{"link":"https://lab.example/?v=3&seed=7""#));
         let comments = provenance.csv_comments();
         assert!(comments.lines().all(|line| line.starts_with("# ")), "{comments}");
-        assert!(comments.contains("Reproduce it: https://lab.example/?v=2&seed=7"));
+        assert!(comments.contains("Reproduce it: https://lab.example/?v=3&seed=7"));
     }
 }

@@ -23,8 +23,9 @@ pub(crate) struct Fleet {
     pub sorted_until: usize,
     /// Effective hashprice (hashprice over the power trend) at which every lot's state was last settled.
     pub settled_x: f64,
-    /// Lots below their switch-off point, by the day they are due to switch off.
-    pub pending_off: BinaryHeap<Reverse<(u32, u32)>>,
+    /// Lots crossed by the hashprice (running ones below their switch-off point,
+    /// idle ones above their switch-on point), by the day they are due to switch.
+    pub pending: BinaryHeap<Reverse<(u32, u32)>>,
     /// Prefix sums over days of hashprice and of the power trend: entry d sums days 0..d.
     pub cumulative_hashprice: Vec<f64>,
     pub cumulative_trend: Vec<f64>,
@@ -47,7 +48,7 @@ impl Fleet {
             sorted_lots: Vec::new(),
             sorted_until: 0,
             settled_x: 0.0,
-            pending_off: BinaryHeap::new(),
+            pending: BinaryHeap::new(),
             cumulative_hashprice: vec![0.0],
             cumulative_trend: vec![0.0],
             pool_hash_ths: vec![0.0; pool_count],

@@ -37,6 +37,44 @@ fn no_cliff_without_a_cause_at_a_flat_price() {
     }
 }
 
+/// The largest one-day rise of hash rate at a flat price. New machines arrive
+/// spread over each month, newcomers start with at most 1% of the network and
+/// idle machines restart over days: a 10% day is already rare. (Before these,
+/// one newcomer plugged in a third of the network overnight, and machines idled
+/// since a halving all came back on the day the difficulty fell, +62%.)
+const MAX_DAILY_RISE: f64 = 0.12;
+
+#[test]
+fn no_leap_at_a_flat_price() {
+    for seed in 1..=SEEDS {
+        for scenario in [flat_ten_years(seed), flat_baseline_2025(seed)] {
+            let result = run(&scenario);
+            for w in result.days.windows(2) {
+                let rise = w[1].hashrate_ehs / w[0].hashrate_ehs - 1.0;
+                assert!(rise <= MAX_DAILY_RISE, "seed {seed}: hash rate rose {:.1}% on {}", rise * 100.0, w[1].date);
+            }
+        }
+    }
+}
+
+/// The baseline-2025 preset (its larger population and late-2025 start) for ten years at its start price.
+fn flat_baseline_2025(seed: u64) -> Scenario {
+    let preset = simulation::presets::find("baseline-2025").expect("preset").scenario;
+    Scenario { seed, years: 10.0, price_volatility: 0.0, ..preset }
+}
+
+#[test]
+fn no_pool_nears_half_the_hash_at_a_flat_price() {
+    // At a flat price nothing pushes hash into one pool: miners shun a pool nearing
+    // 50%, and no operator holds more than 6% (a newcomer 1%). Once, one newcomer's
+    // 510 EH/s joined Foundry overnight and held it above 45% for 269 days.
+    for seed in 1..=SEEDS {
+        let result = run(&flat_baseline_2025(seed));
+        let days_over = result.days.iter().filter(|d| d.top_pool_share > 0.45).count();
+        assert_eq!(days_over, 0, "seed {seed}: the top pool held over 45% of the hash on {days_over} days");
+    }
+}
+
 #[test]
 fn the_pools_do_not_fall_to_one_in_ten_years() {
     // The baseline's price wanders; no pool should take half the hash without a cause:

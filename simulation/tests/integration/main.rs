@@ -7,6 +7,7 @@ mod determinism;
 mod long_run;
 mod parsing;
 mod properties;
+mod scripts;
 mod statistics;
 mod stories;
 
