@@ -1,98 +1,19 @@
 // Hashlab's page in a real headless Chromium, as a person would use it.
 //
-// Starts the server binary ($HASHLAB_BIN, default target/debug/hashlab) on a
-// free loopback port with `serve` and HASHLAB_ADDR, then drives Debian's
-// Chromium ($CHROMIUM, default /usr/bin/chromium) with playwright-core.
-// Screenshots go to target/screenshots/. Timings are printed, not asserted.
+// The server and the browser come from harness.mjs. Screenshots go to
+// target/screenshots/. Timings are printed, not asserted.
 //
-//   cd e2e && npm ci && node --test --test-concurrency=1 lab.test.mjs
+//   cd e2e && npm ci && npm test
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { h, open, startHarness, stopHarness, SHOTS, DESKTOP, PHONE } from './harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.resolve(ROOT, process.env.HASHLAB_BIN ?? 'target/debug/hashlab');
-const SHOTS = path.join(ROOT, 'target/screenshots');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-quic', '--no-first-run',
-];
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-// The chart ids, from the server's one chart catalogue (`GET /api/charts`), read in `before`.
-let CHART_IDS = [];
-
-let server;
-let base;
-let browser;
-const timings = {};
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) return;
-    } catch { /* not up yet */ }
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server not healthy after ${ms} ms`);
-}
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve'], {
-    cwd: ROOT,
-    env: { ...process.env, HASHLAB_ADDR: `127.0.0.1:${port}`, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  await waitForHealth(base, 60_000);
-  CHART_IDS = (await (await fetch(`${base}/api/charts`)).json()).map((chart) => chart.id);
-  assert.equal(CHART_IDS.length, 8, 'the page draws eight charts');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  console.log('\n--- timings ---');
-  for (const [name, value] of Object.entries(timings)) console.log(`${name}: ${value}`);
-});
-
-/** Opens `url` in a new context and waits until the page is hydrated. */
-async function open(url, options = DESKTOP) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(url);
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
-  return { context, page, errors };
-}
+before(startHarness);
+after(stopHarness);
 
 /** What a person reads: headline figures and the charts' SVG. */
 async function figures(page) {
@@ -110,7 +31,7 @@ async function controlValues(page) {
 }
 
 test('the server-rendered page has charts before any script runs', async () => {
-  await fetch(`${base}/`); // the default run is cached from here on (the server also warms it at start)
+  await fetch(`${h.base}/`); // the default run is cached from here on (the server also warms it at start)
   const median = async (url, encoding) => {
     const samples = [];
     let text = '';
@@ -124,17 +45,17 @@ test('the server-rendered page has charts before any script runs', async () => {
     samples.sort((a, b) => a - b);
     return [samples[2], text];
   };
-  const [plain, html] = await median(`${base}/`, 'identity');
-  const [brotli] = await median(`${base}/`, 'br');
-  timings['SSR full response, default scenario, cached run (median of 5): uncompressed / br'] = `${plain.toFixed(1)} ms / ${brotli.toFixed(1)} ms`;
+  const [plain, html] = await median(`${h.base}/`, 'identity');
+  const [brotli] = await median(`${h.base}/`, 'br');
+  h.timings['SSR full response, default scenario, cached run (median of 5): uncompressed / br'] = `${plain.toFixed(1)} ms / ${brotli.toFixed(1)} ms`;
   const cold = [];
   for (const seed of [1001, 1002, 1003]) {
     const started = performance.now();
-    await (await fetch(`${base}/?v=1&seed=${seed}`, { headers: { 'accept-encoding': 'identity' } })).text();
+    await (await fetch(`${h.base}/?v=1&seed=${seed}`, { headers: { 'accept-encoding': 'identity' } })).text();
     cold.push(performance.now() - started);
   }
-  timings['SSR full response, a scenario not run before (3 seeds)'] = cold.map((ms) => `${ms.toFixed(1)} ms`).join(', ');
-  for (const id of CHART_IDS) {
+  h.timings['SSR full response, a scenario not run before (3 seeds)'] = cold.map((ms) => `${ms.toFixed(1)} ms`).join(', ');
+  for (const id of h.chartIds) {
     const section = html.match(new RegExp(`<section[^>]*id="chart-${id}"[\\s\\S]*?</section>`));
     assert.ok(section, `chart ${id} is in the HTML`);
     assert.match(section[0], /<svg[^>]*viewBox/, `chart ${id} has an SVG`);
@@ -142,16 +63,16 @@ test('the server-rendered page has charts before any script runs', async () => {
   }
   assert.equal((html.match(/class="headline"/g) ?? []).length, 6, "six headline figures");
   assert.ok(!/__RESOLVED_RESOURCES[\s\S]*\\u003csvg|__RESOLVED_RESOURCES[^\n]*<svg/.test(html), 'the SVG is not sent twice');
-  const compressed = await fetch(`${base}/`, { headers: { 'accept-encoding': 'br, gzip' } });
-  timings['HTML size'] = `${html.length} B raw, encoding ${compressed.headers.get('content-encoding')}`;
+  const compressed = await fetch(`${h.base}/`, { headers: { 'accept-encoding': 'br, gzip' } });
+  h.timings['HTML size'] = `${html.length} B raw, encoding ${compressed.headers.get('content-encoding')}`;
 });
 
 test('moving a slider redraws the charts and changes the URL; the URL reproduces the run', async () => {
-  const { context, page, errors } = await open(`${base}/`);
+  const { context, page, errors } = await open(`${h.base}/`);
   await page.screenshot({ path: path.join(SHOTS, 'desktop-1280x800.png') });
   await page.screenshot({ path: path.join(SHOTS, 'desktop-1280x800-full.png'), fullPage: true });
   const before = await figures(page);
-  for (const id of CHART_IDS) assert.ok(before.charts[id].length > 1000, `chart ${id} is still drawn after hydration`);
+  for (const id of h.chartIds) assert.ok(before.charts[id].length > 1000, `chart ${id} is still drawn after hydration`);
 
   await page.evaluate(() => {
     window.__changeAt = null;
@@ -173,8 +94,8 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
     dom: window.__lastMutation - window.__changeAt,
   }));
   const serverMs = await page.locator('.model-version').innerText();
-  timings['slider change -> all charts redrawn (DOM mutation)'] = `${redraw.dom.toFixed(1)} ms (${serverMs.match(/in (\d+) ms/)?.[1]} ms of it on the server: run + 8 charts)`;
-  timings['slider change -> next frame after redraw (app)'] = `${redraw.app.toFixed(1)} ms`;
+  h.timings['slider change -> all charts redrawn (DOM mutation)'] = `${redraw.dom.toFixed(1)} ms (${serverMs.match(/in (\d+) ms/)?.[1]} ms of it on the server: run + 8 charts)`;
+  h.timings['slider change -> next frame after redraw (app)'] = `${redraw.app.toFixed(1)} ms`;
 
   const after = await figures(page);
   assert.notEqual(after.charts.hashprice, before.charts.hashprice, 'the hashprice chart changed');
@@ -182,8 +103,8 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '54900');
   const url = page.url();
   const shared = await page.inputValue('#share-link');
-  assert.ok(shared.startsWith(`${base}/?`) && /start_price_usd=54900/.test(shared), shared);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  assert.ok(shared.startsWith(`${h.base}/?`) && /start_price_usd=54900/.test(shared), shared);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
   await page.click('button.copy');
   await page.waitForSelector('button.copy:text("Copied")');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), shared, 'the copied link is the shown one');
@@ -192,7 +113,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   const fresh = await open(url);
   const again = await figures(fresh.page);
   assert.deepEqual(again.headlines, after.headlines);
-  for (const id of CHART_IDS) assert.equal(again.charts[id], after.charts[id], `chart ${id} is identical`);
+  for (const id of h.chartIds) assert.equal(again.charts[id], after.charts[id], `chart ${id} is identical`);
   await fresh.context.close();
 
   // Pinning a baseline overlays it dashed.
@@ -223,7 +144,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
 });
 
 test('a preset card sets every control', async () => {
-  const { context, page, errors } = await open(`${base}/`);
+  const { context, page, errors } = await open(`${h.base}/`);
   const defaults = await controlValues(page);
   const card = page.locator('button.preset').nth(1);
   const id = await card.getAttribute('data-preset');
@@ -244,14 +165,14 @@ test('a preset card sets every control', async () => {
 });
 
 test('a broken link names what it ignored and shows the rest', async () => {
-  const { context, page } = await open(`${base}/?operators=lots&colour=red&start_price_usd=50000`);
+  const { context, page } = await open(`${h.base}/?operators=lots&colour=red&start_price_usd=50000`);
   const warning = page.locator('.link-warnings');
   await warning.waitFor();
   const text = await warning.innerText();
   assert.match(text, /operators/);
   assert.match(text, /colour/);
   assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '50000');
-  assert.equal(await page.locator('.chart svg').count(), CHART_IDS.length);
+  assert.equal(await page.locator('.chart svg').count(), h.chartIds.length);
   await page.screenshot({ path: path.join(SHOTS, 'broken-link.png') });
   // A bad value typed into a control is refused beside it; the run stays.
   await page.fill('input[data-value="operators"]', 'many');
@@ -260,13 +181,13 @@ test('a broken link names what it ignored and shows the rest', async () => {
   assert.match(page.url(), /start_price_usd=50000/);
   await context.close();
   // And without a browser: the server answers 200 with the message.
-  const response = await fetch(`${base}/?years=-1&%3Cscript%3E=1`);
+  const response = await fetch(`${h.base}/?years=-1&%3Cscript%3E=1`);
   assert.equal(response.status, 200);
   assert.match(await response.text(), /link-warnings/);
 });
 
 test('the page works on a phone screen', async () => {
-  const { context, page, errors } = await open(`${base}/`, PHONE);
+  const { context, page, errors } = await open(`${h.base}/`, PHONE);
   // After hydration a phone asks for charts drawn for its width.
   await page.waitForSelector('#chart-hashrate svg[viewBox="0 0 440 320"]');
   await page.screenshot({ path: path.join(SHOTS, 'phone-390x844.png') });
@@ -289,7 +210,7 @@ test('the page works on a phone screen', async () => {
 });
 
 test('the controls work from the keyboard, with their help shown on focus', async () => {
-  const { context, page, errors } = await open(`${base}/`);
+  const { context, page, errors } = await open(`${h.base}/`);
   const slider = page.locator('input.slider[data-field="price_shock_pct"]');
   await slider.focus();
   const help = page.locator('#help-price_shock_pct');
@@ -307,7 +228,7 @@ test('the controls work from the keyboard, with their help shown on focus', asyn
 });
 
 test('a refused value stays to be corrected, thousands separators are read, and each chart has a text alternative', async () => {
-  const { context, page, errors } = await open(`${base}/`);
+  const { context, page, errors } = await open(`${h.base}/`);
   // The first Tab reaches the skip link, which jumps over the controls to the charts.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
@@ -333,13 +254,13 @@ test('a refused value stays to be corrected, thousands separators are read, and 
   await page.press('input[data-value="operators"]', 'Enter');
   await page.waitForSelector('.run-error');
   assert.match(await page.innerText('.run-error'), /operators/);
-  await page.waitForFunction((n) => document.querySelectorAll('.stale section.chart').length === n, CHART_IDS.length);
+  await page.waitForFunction((n) => document.querySelectorAll('.stale section.chart').length === n, h.chartIds.length);
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.run-error')).position), 'sticky');
   await page.fill('input[data-value="operators"]', '2000');
   await page.press('input[data-value="operators"]', 'Enter');
   await page.waitForFunction(() => !document.querySelector('.run-error') && !document.querySelector('.stale'));
 
-  for (const id of CHART_IDS) {
+  for (const id of h.chartIds) {
     const chart = page.locator(`#chart-${id}`);
     const described = await chart.locator('.plot').getAttribute('aria-describedby');
     const summary = await page.locator(`#${described}`).textContent();
@@ -354,10 +275,10 @@ test('a refused value stays to be corrected, thousands separators are read, and 
 });
 
 test('without JavaScript the page shows the run and the form still runs scenarios', async () => {
-  const context = await browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
+  const context = await h.browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${base}/?v=1&seed=7`);
-  assert.equal(await page.locator('.chart svg').count(), CHART_IDS.length);
+  await page.goto(`${h.base}/?v=1&seed=7`);
+  assert.equal(await page.locator('.chart svg').count(), h.chartIds.length);
   await page.fill('input[data-value="start_price_usd"]', '70000');
   await page.click('button.no-js-run');
   await page.waitForURL(/start_price_usd=70000/);
@@ -372,29 +293,29 @@ const SMALL = 'operators=200&years=1';
 
 test('download links: CSV, JSON and every chart as SVG and PNG, before hydration too', async () => {
   // Without JavaScript: the links are in the server's HTML.
-  const context = await browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
+  const context = await h.browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${base}/?${SMALL}`);
+  await page.goto(`${h.base}/?${SMALL}`);
   const hrefs = await page.evaluate(() => Object.fromEntries(
     [...document.querySelectorAll('a.download')].map((a) => [a.dataset.download, a.getAttribute('href')]),
   ));
-  for (const id of CHART_IDS) {
+  for (const id of h.chartIds) {
     assert.match(hrefs[`${id}.svg`] ?? '', new RegExp(`^/api/chart/${id}\\.svg\\?.*operators=200`));
     assert.match(hrefs[`${id}.png`] ?? '', new RegExp(`^/api/chart/${id}\\.png\\?.*operators=200`));
   }
   assert.match(hrefs.json ?? '', /^\/api\/export\.json\?.*operators=200/);
-  const csv = await page.request.get(`${base}${hrefs.csv}`);
+  const csv = await page.request.get(`${h.base}${hrefs.csv}`);
   assert.equal(csv.status(), 200);
   assert.match(csv.headers()['content-type'], /^text\/csv/);
   assert.match((await csv.text()).split('\n')[0], /hashrate_ehs/);
-  const svg = await page.request.get(`${base}${hrefs['hashrate.svg']}`);
+  const svg = await page.request.get(`${h.base}${hrefs['hashrate.svg']}`);
   assert.equal(svg.status(), 200);
   assert.equal(svg.headers()['content-type'], 'image/svg+xml');
   assert.match(await svg.text(), /^<svg/);
   await context.close();
 
   // After hydration the links follow the share link, and are reachable by Tab.
-  const live = await open(`${base}/?${SMALL}`);
+  const live = await open(`${h.base}/?${SMALL}`);
   await live.page.fill('input[data-value="years"]', '2');
   await live.page.press('input[data-value="years"]', 'Enter');
   await live.page.waitForURL(/years=2(&|$)/);
@@ -407,24 +328,24 @@ test('download links: CSV, JSON and every chart as SVG and PNG, before hydration
 });
 
 test('a chart embeds in a course page of another origin; the lab itself does not', async () => {
-  const { context, page, errors } = await open(`${base}/?${SMALL}`);
+  const { context, page, errors } = await open(`${h.base}/?${SMALL}`);
   await page.click('.embed-snippet summary');
   await page.selectOption('#embed-chart', 'nakamoto');
   await page.waitForFunction(() => document.querySelector('#embed-code')?.value.includes('/embed/chart/nakamoto'));
   const code = await page.inputValue('#embed-code');
-  assert.ok(code.startsWith(`<iframe src="${base}/embed/chart/nakamoto?v=3&amp;seed=42&amp;operators=200&amp;years=1"`), code);
+  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/chart/nakamoto?v=3&amp;seed=42&amp;operators=200&amp;years=1"`), code);
   await page.click('.copy-embed');
   // A course page on another origin (its own port), framing the chart and, for contrast, the lab.
   const course = createHttpServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(`<!DOCTYPE html><title>Course</title><h1>Week 3: the security budget</h1>${code}<iframe id="lab" src="${base}/" width="400" height="200"></iframe>`);
+    response.end(`<!DOCTYPE html><title>Course</title><h1>Week 3: the security budget</h1>${code}<iframe id="lab" src="${h.base}/" width="400" height="200"></iframe>`);
   });
   await new Promise((resolve) => course.listen(0, '127.0.0.1', resolve));
   const other = await context.newPage();
   await other.goto(`http://127.0.0.1:${course.address().port}/`);
   const frame = await (await other.waitForSelector('iframe[src*="/embed/chart/nakamoto"]')).contentFrame();
   await frame.waitForSelector('figure.embed-chart svg', { timeout: 30_000 });
-  assert.match(await frame.getAttribute('figcaption a', 'href'), new RegExp(`^${base}/\\?v=3&seed=42&operators=200&years=1$`));
+  assert.match(await frame.getAttribute('figcaption a', 'href'), new RegExp(`^${h.base}/\\?v=3&seed=42&operators=200&years=1$`));
   assert.ok((await frame.locator('text.legend-label').count()) >= 1, 'the embedded figure has its legend');
   await other.waitForLoadState('load');
   const lab = await (await other.waitForSelector('iframe#lab')).contentFrame();
@@ -436,11 +357,11 @@ test('a chart embeds in a course page of another origin; the lab itself does not
 });
 
 test('every figure downloads as a report-ready SVG and a print PNG (scale=2)', async () => {
-  const context = await browser.newContext({ ...DESKTOP, acceptDownloads: true });
-  for (const id of CHART_IDS) {
+  const context = await h.browser.newContext({ ...DESKTOP, acceptDownloads: true });
+  for (const id of h.chartIds) {
     // A tab of its own per chart: Chromium holds back a tab's tenth download in a row.
     const page = await context.newPage();
-    await page.goto(`${base}/?${SMALL}`);
+    await page.goto(`${h.base}/?${SMALL}`);
     await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
     for (const format of ['svg', 'png']) {
       const [download] = await Promise.all([
@@ -456,7 +377,7 @@ test('every figure downloads as a report-ready SVG and a print PNG (scale=2)', a
         const labels = [...svg.matchAll(/<text class="legend-label"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
         assert.ok(labels.length >= 1, `${id}: legend entries`);
         assert.equal(svg.match(/class="legend-swatch"/g)?.length, labels.length, `${id}: a swatch per entry`);
-        assert.ok(svg.includes(`Share link: ${base}/?`), `${id}: an absolute link a printed page can give`);
+        assert.ok(svg.includes(`Share link: ${h.base}/?`), `${id}: an absolute link a printed page can give`);
       } else {
         assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
         assert.equal(bytes.readUInt32BE(16), 1520, `${id}: twice the 760 px width, for print`);
@@ -468,7 +389,7 @@ test('every figure downloads as a report-ready SVG and a print PNG (scale=2)', a
 });
 
 test('Monte Carlo: 10 seeds stream progress to the end, then every chart shades their spread', async () => {
-  const { context, page, errors } = await open(`${base}/?${SMALL}`);
+  const { context, page, errors } = await open(`${h.base}/?${SMALL}`);
   const charts = await page.locator('section.chart').count();
   assert.ok(charts >= 8, `${charts} charts`);
   await page.fill('#mc-runs', '10');
@@ -496,7 +417,7 @@ test('Monte Carlo: 10 seeds stream progress to the end, then every chart shades 
   // The chart downloads carry the bands (the server kept the Monte Carlo).
   const href = await page.getAttribute('a[data-download="hashrate.svg"]', 'href');
   assert.match(href ?? '', /runs=10/);
-  const svg = await (await page.request.get(`${base}${href}`)).text();
+  const svg = await (await page.request.get(`${h.base}${href}`)).text();
   assert.ok(svg.includes('shaded: 5-95% and 25-75% of 10 seeds'), 'the downloaded chart is shaded too');
   await page.locator('#chart-hashrate').screenshot({ path: path.join(SHOTS, 'montecarlo-bands.png') });
   // A new scenario: the bands no longer describe it, so the charts come without them.
@@ -509,20 +430,20 @@ test('Monte Carlo: 10 seeds stream progress to the end, then every chart shades 
 });
 
 test('Monte Carlo: 100 seeds of the default scenario (timing)', async () => {
-  const { context, page, errors } = await open(`${base}/`);
+  const { context, page, errors } = await open(`${h.base}/`);
   const started = Date.now();
   await page.click('.mc-start');
   await page.waitForSelector('body[data-mc="done"]', { timeout: 120_000 });
   assert.equal(await page.getAttribute('body', 'data-mc-progress'), '100/100');
-  timings['Monte Carlo, 100 seeds of the default scenario, click to last progress event (ms)'] = await page.getAttribute('body', 'data-mc-ms');
+  h.timings['Monte Carlo, 100 seeds of the default scenario, click to last progress event (ms)'] = await page.getAttribute('body', 'data-mc-ms');
   await page.waitForFunction(() => document.querySelectorAll('section.chart[data-bands="100"]').length >= 8, null, { timeout: 30_000 });
-  timings['Monte Carlo, 100 seeds of the default scenario, click to every chart shaded (ms)'] = String(Date.now() - started);
+  h.timings['Monte Carlo, 100 seeds of the default scenario, click to every chart shaded (ms)'] = String(Date.now() - started);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('Monte Carlo: cancel stops the progress and says so', async () => {
-  const { context, page, errors } = await open(`${base}/?operators=5000&years=10`);
+  const { context, page, errors } = await open(`${h.base}/?operators=5000&years=10`);
   await page.fill('#mc-runs', '200');
   await page.press('#mc-runs', 'Tab');
   await page.click('.mc-start');
@@ -543,18 +464,18 @@ test('Monte Carlo: cancel stops the progress and says so', async () => {
 });
 
 test('each control\'s help names the source of its default', async () => {
-  const { context, page, errors } = await open(`${base}/`);
+  const { context, page, errors } = await open(`${h.base}/`);
   const helps = await page.evaluate(() => [...document.querySelectorAll('.control .help .source')].map((s) => s.textContent));
   assert.ok(helps.length > 20, `${helps.length} controls with a source`);
   for (const text of helps) assert.match(text, /Default: \S.*\. Sources$/);
   assert.equal(helps.length, await page.locator('.control').count(), 'every control has one');
   // Each links to its row of the sources page, which opens on that row.
   const href = await page.getAttribute('.control .source a[href="/sources#start_price_usd"]', 'href');
-  const sources = await page.request.get(`${base}${href}`);
+  const sources = await page.request.get(`${h.base}${href}`);
   assert.equal(sources.status(), 200);
   assert.match(await sources.text(), /<tr id="start_price_usd">/);
   const sourcesPage = await context.newPage();
-  await sourcesPage.goto(`${base}/sources#start_price_usd`);
+  await sourcesPage.goto(`${h.base}/sources#start_price_usd`);
   await sourcesPage.screenshot({ path: path.join(SHOTS, 'sources.png') });
   await sourcesPage.close();
   assert.deepEqual(errors, []);
@@ -562,11 +483,11 @@ test('each control\'s help names the source of its default', async () => {
 });
 
 test('sensitivity: a tornado per output from low and high runs of each key assumption', async () => {
-  const { context, page, errors } = await open(`${base}/?${SMALL}`);
+  const { context, page, errors } = await open(`${h.base}/?${SMALL}`);
   const started = Date.now();
   await page.click('.tornado-start');
   await page.waitForSelector('figure.tornado', { timeout: 120_000 });
-  timings['Sensitivity (31 settings x 50 seeds, 200 operators, 1 year), click to tornado (ms)'] = Date.now() - started;
+  h.timings['Sensitivity (31 settings x 50 seeds, 200 operators, 1 year), click to tornado (ms)'] = Date.now() - started;
   assert.equal(await page.locator('figure.tornado').count(), 3);
   const bars = await page.locator('figure.tornado[data-output="hashrate_ehs"] rect').count();
   assert.ok(bars >= 20, `${bars} bars`);
@@ -589,7 +510,7 @@ async function sweepCsv(page) {
 }
 
 test('sweep: one parameter streams progress, then the median with its bands and a CSV', async () => {
-  const { context, page, errors } = await open(`${base}/?${SWEEP_SMALL}`);
+  const { context, page, errors } = await open(`${h.base}/?${SWEEP_SMALL}`);
   assert.equal(await page.inputValue('#sweep-field-1'), 'price_shock_pct');
   assert.equal(await page.inputValue('#sweep-from-1'), '-60');
   assert.equal(await page.inputValue('#sweep-to-1'), '0');
@@ -625,7 +546,7 @@ test('sweep: one parameter streams progress, then the median with its bands and 
 });
 
 test('sweep: two parameters draw a heatmap of the median', async () => {
-  const { context, page, errors } = await open(`${base}/?${SWEEP_SMALL}`);
+  const { context, page, errors } = await open(`${h.base}/?${SWEEP_SMALL}`);
   assert.ok(await page.isDisabled('#sweep-from-2'), 'no second parameter yet');
   await page.selectOption('#sweep-field-2', 'fee_btc_per_block');
   assert.equal(await page.inputValue('#sweep-from-2'), '0.01', 'the field\'s suggested range');
@@ -652,7 +573,7 @@ test('sweep: two parameters draw a heatmap of the median', async () => {
 });
 
 test('sweep: a bad range shows the server\'s error naming the field', async () => {
-  const { context, page, errors } = await open(`${base}/?${SWEEP_SMALL}`);
+  const { context, page, errors } = await open(`${h.base}/?${SWEEP_SMALL}`);
   await page.fill('#sweep-from-1', '-200');
   await page.fill('#sweep-steps-1', '3');
   await page.fill('#sweep-runs', '2');
@@ -669,12 +590,12 @@ test('sweep: a bad range shows the server\'s error naming the field', async () =
 });
 
 test('sweep: the default sweep of the default scenario (timing)', async () => {
-  const { context, page, errors } = await open(`${base}/`);
+  const { context, page, errors } = await open(`${h.base}/`);
   assert.equal(await page.innerText('.sweep-start'), 'Run the sweep (7 cells x 10 runs)');
   await page.click('.sweep-start');
   await page.waitForSelector('body[data-sweep="done"]', { timeout: 120_000 });
   assert.equal(await page.getAttribute('body', 'data-sweep-progress'), '70/70');
-  timings['Sweep, default (price shock -60..0 % in 7 steps x 10 runs, 2,000 operators, 4 years), click to chart (ms)'] =
+  h.timings['Sweep, default (price shock -60..0 % in 7 steps x 10 runs, 2,000 operators, 4 years), click to chart (ms)'] =
     await page.getAttribute('body', 'data-sweep-ms');
   assert.deepEqual(errors, []);
   await context.close();

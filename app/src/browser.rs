@@ -27,6 +27,20 @@ pub(crate) fn pointer_fraction(ev: &leptos::ev::PointerEvent) -> Option<f64> {
     }
 }
 
+/// The tag name of the element a key went to (`BUTTON`, `SELECT`, ...; empty on the server).
+pub(crate) fn key_target_tag(ev: &leptos::ev::KeyboardEvent) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|e| e.tag_name()).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        String::new()
+    }
+}
+
 /// Whether the window is phone-narrow (browser only; never on the server).
 pub(crate) fn narrow_screen() -> bool {
     #[cfg(feature = "hydrate")]

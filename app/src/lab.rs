@@ -2,6 +2,8 @@
 
 mod batch;
 mod montecarlo;
+mod play_bar;
+pub mod playback;
 mod results;
 mod sensitivity;
 mod share;
@@ -18,18 +20,29 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use montecarlo::MonteCarlo;
+use play_bar::PageLink;
+use playback::{PageState, Playback};
 use results::Results;
 use sensitivity::Sensitivity;
 use share::ShareBar;
 use simulation::{link, Scenario, ScenarioError};
 use sweep::Sweep;
 
-/// The page at `/`: everything is read from the URL's query string.
+/// The page at `/`: everything is read from the URL's query string. With
+/// `embed`, the page at `/embed/story` that course pages may frame: the play
+/// bar, the headlines and the story's two charts, with a link to the full run.
 #[component]
-pub fn Lab() -> impl IntoView {
+pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
+    // Where this page lives: its links stay on it.
+    let here = if embed { "/embed/story" } else { "/" };
     let location = use_location();
     let query = Memo::new(move |_| location.search.with(|search| search.trim_start_matches('?').to_string()));
-    let parsed = Memo::new(move |_| query.with(|query| link::from_query(query)));
+    // The page's own keys (play position, projector view) beside the scenario's.
+    let page_state = Memo::new(move |_| query.with(|query| PageState::from_query(query)));
+    // What the run depends on: the link without the page's own keys, so that
+    // moving the play position never runs the scenario again.
+    let run_query = Memo::new(move |_| query.with(|query| playback::scenario_query(query)));
+    let parsed = Memo::new(move |_| query.with(|query| link::from_query_with(query, playback::PAGE_KEYS)));
     let scenario = Memo::new(move |_| parsed.with(|parse| parse.scenario.clone()));
     let warnings = Memo::new(move |_| parsed.with(|parse| parse.warnings.clone()));
     let preset = Memo::new(move |_| parsed.with(|parse| parse.preset.clone()));
@@ -43,10 +56,19 @@ pub fn Lab() -> impl IntoView {
     // Every change goes through the URL: the scenario relative to its preset.
     let go = Callback::new(move |(next, preset): (Scenario, Option<String>)| {
         change_started.set_value(Some(now_ms()));
-        let query = link::to_query(&next, preset.as_deref());
-        let url = if query.is_empty() { "/".to_string() } else { format!("/?{query}") };
+        let query = playback::with_state(&link::to_query(&next, preset.as_deref()), &page_state.get_untracked());
+        let url = if query.is_empty() { here.to_string() } else { format!("{here}?{query}") };
         navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
     });
+    // The play position and the view go into the link without touching the scenario's part.
+    let navigate_page = use_navigate();
+    let set_page_state = Callback::new(move |state: PageState| {
+        let query = playback::with_state(&run_query.get_untracked(), &state);
+        let url = if query.is_empty() { here.to_string() } else { format!("{here}?{query}") };
+        navigate_page(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    });
+    provide_context(PageLink { state: page_state, set: set_page_state });
+    provide_context(Playback::new());
     let set_scenario = Callback::new(move |next: Scenario| go.run((next, preset.get_untracked())));
     let choose_preset = Callback::new(move |id: String| {
         let base = link::base_scenario(Some(&id));
@@ -71,8 +93,9 @@ pub fn Lab() -> impl IntoView {
     // The last run drawn in full: kept on the page, under the message, when a
     // change cannot run (too large, refused), so the charts do not vanish.
     let last_good = StoredValue::new(None::<RunView>);
+    // The projector view shows charts drawn for a small frame, scaled up: large type.
     let run = Resource::new(
-        move || (query.get(), baseline.get(), compact.get(), bands.get()),
+        move || (run_query.get(), baseline.get(), compact.get() || page_state.with(|p| p.projector), bands.get()),
         move |(query, baseline, compact, bands)| {
             #[cfg(feature = "ssr")]
             let service = service.clone();
@@ -110,7 +133,21 @@ pub fn Lab() -> impl IntoView {
     });
 
     view! {
-        <div class="lab">
+        <div class="lab" class:projector=move || page_state.with(|p| p.projector) class:embed=embed>
+            {embed
+                .then(|| {
+                    view! {
+                        <p class="embed-back">
+                            <a
+                                href=move || format!("/?{}", query.get())
+                                target="_blank"
+                                rel="noopener"
+                            >
+                                "Hashlab: open the full run, with every chart and control"
+                            </a>
+                        </p>
+                    }
+                })}
             <a class="skip-link" href="#charts">"Skip to the charts"</a>
             <header class="top">
                 <div class="brand">

@@ -68,7 +68,8 @@ pub fn App() -> impl IntoView {
         <Title text="Hashlab: the Bitcoin mining economy, simulated" />
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"No such page. " <a href="/">"Open the lab"</a></p> }>
-                <Route path=path!("") view=lab::Lab ssr=SsrMode::Async />
+                <Route path=path!("") view=|| view! { <lab::Lab /> } ssr=SsrMode::Async />
+                <Route path=path!("embed/story") view=|| view! { <lab::Lab embed=true /> } ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

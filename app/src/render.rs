@@ -6,7 +6,7 @@ pub mod days_axis;
 pub mod plot;
 pub mod sweep_chart;
 
-use crate::run_view::{Headline, RunView};
+use crate::run_view::{change_text, show, Headline, RunView, StoryView};
 use crate::runs::{Asker, Refusal, Runs};
 use simulation::{link, RunResult};
 use std::time::Instant;
@@ -43,6 +43,7 @@ pub async fn run_view(
                 events: event_lines(&run),
                 error: None,
                 headlines: headlines(&run, baseline_run.as_deref()),
+                story: story(&run, parse.preset.as_deref()),
                 charts,
                 with_baseline: baseline_run.is_some(),
                 bands_runs: kept_bands.as_ref().map(|b| b.runs),
@@ -58,6 +59,7 @@ pub async fn run_view(
             events: Vec::new(),
             error: Some(error),
             headlines: Vec::new(),
+            story: Default::default(),
             charts: Vec::new(),
             with_baseline: false,
             bands_runs: None,
@@ -78,6 +80,19 @@ fn event_lines(run: &RunResult) -> Vec<crate::run_view::EventLine> {
             text: event.text.clone(),
         })
         .collect()
+}
+
+/// The run's time line, its beats (its preset's script, or from its events)
+/// and the charts a projector shows.
+fn story(run: &RunResult, preset: Option<&str>) -> StoryView {
+    let script = preset.and_then(simulation::presets::find).map(|p| p.script);
+    let charts = script.as_ref().map_or(crate::run_view::PROJECTOR_CHARTS, |s| s.charts);
+    StoryView {
+        start_date: run.days.first().map(|d| d.date.clone()).unwrap_or_default(),
+        days: run.days.len() as u32,
+        beats: simulation::story::beats(script.as_ref(), run),
+        charts: charts.iter().map(|c| c.to_string()).collect(),
+    }
 }
 
 /// First and last value of a column.
@@ -134,25 +149,23 @@ fn headlines(run: &RunResult, baseline: Option<&RunResult>) -> Vec<Headline> {
         },
         Figure { id: "ai", label: "AI: converted", column: "ai_mw", unit: "MW", relative: false, count: false },
     ];
+    let rows = run.days.len();
+    let picked = plot::readout_days(rows);
     FIGURES
         .iter()
         .filter_map(|f| {
             let (first, last) = ends(run, f.column)?;
-            let show = |v: f64| if f.count { format!("{v:.0}") } else { plot::figure(v) };
-            let change = if f.relative && first != 0.0 {
-                format!("{:+.0}% from {} {}", (last / first - 1.0) * 100.0, show(first), f.unit)
-            } else {
-                let sign = if last >= first { "+" } else { "" };
-                format!("{sign}{} from {} {}", show(last - first), show(first), f.unit)
-            };
-            let baseline = baseline.and_then(|b| ends(b, f.column)).map(|(_, b)| format!("{} {}", show(b), f.unit));
+            let baseline = baseline.and_then(|b| ends(b, f.column)).map(|(_, b)| format!("{} {}", show(b, f.count), f.unit));
             Some(Headline {
                 id: f.id.to_string(),
                 label: f.label.to_string(),
-                value: show(last),
+                value: show(last, f.count),
                 unit: f.unit.to_string(),
-                change,
+                change: change_text(first, last, f.relative, f.count, f.unit),
                 baseline,
+                series: picked.iter().map(|&day| run.days[day].value(f.column).filter(|v| v.is_finite())).collect(),
+                relative: f.relative,
+                whole: f.count,
             })
         })
         .collect()

@@ -21,6 +21,8 @@ pub struct RunView {
     pub error: Option<ScenarioError>,
     /// Headline figures, each with its change from the start.
     pub headlines: Vec<Headline>,
+    /// The run's time line and beats, for playback.
+    pub story: StoryView,
     /// The charts, in [`crate::catalogue::CHARTS`] order.
     pub charts: Vec<ChartView>,
     /// Whether a pinned baseline is drawn dashed on the charts.
@@ -44,6 +46,24 @@ pub struct EventLine {
     pub text: String,
 }
 
+/// What playback needs of a run besides its charts: its time line, its beats
+/// (a preset's script placed on the run, or beats from its events) and the two
+/// charts a projector shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StoryView {
+    /// The run's first day, ISO 8601.
+    pub start_date: String,
+    /// Days in the run.
+    pub days: u32,
+    /// The beats, in day order.
+    pub beats: Vec<simulation::story::StoryBeat>,
+    /// The chart ids the projector view shows.
+    pub charts: Vec<String>,
+}
+
+/// The charts a projector shows for a run without a script.
+pub const PROJECTOR_CHARTS: [&str; 2] = ["hashrate", "security-budget"];
+
 /// One headline figure: its final value and its change from the first day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
@@ -59,6 +79,45 @@ pub struct Headline {
     pub change: String,
     /// The baseline's final value, when a baseline is pinned.
     pub baseline: Option<String>,
+    /// Its value on each day the charts' readouts sample (for playback).
+    pub series: Vec<Option<f64>>,
+    /// Its change is told in % (else in its unit).
+    pub relative: bool,
+    /// A count, shown whole.
+    pub whole: bool,
+}
+
+impl Headline {
+    /// A value as the headline shows it.
+    pub fn show(&self, value: f64) -> String {
+        show(value, self.whole)
+    }
+
+    /// The value and change at readout row `row` (playback), if known there.
+    pub fn at_row(&self, row: usize) -> Option<(String, String)> {
+        let first = self.series.iter().copied().flatten().next()?;
+        let value = self.series.get(row).copied().flatten()?;
+        Some((self.show(value), change_text(first, value, self.relative, self.whole, &self.unit)))
+    }
+}
+
+/// A headline's value: whole for counts, else 3 significant figures.
+pub fn show(value: f64, whole: bool) -> String {
+    if whole {
+        format!("{value:.0}")
+    } else {
+        crate::format::figure(value)
+    }
+}
+
+/// A headline's change from `first` to `last`: in % when `relative`, else in its unit.
+pub fn change_text(first: f64, last: f64, relative: bool, whole: bool, unit: &str) -> String {
+    if relative && first != 0.0 {
+        format!("{:+.0}% from {} {unit}", (last / first - 1.0) * 100.0, show(first, whole))
+    } else {
+        let sign = if last >= first { "+" } else { "" };
+        format!("{sign}{} from {} {unit}", show(last - first, whole), show(first, whole))
+    }
 }
 
 /// One chart, drawn.

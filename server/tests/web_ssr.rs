@@ -201,3 +201,27 @@ fn a_chart_embeds_in_other_sites_and_nothing_else_does() {
     assert_eq!(get(&server, "/embed/chart/no-such").status, 404);
     assert_eq!(get(&server, "/embed/chart/hashrate?operators=5").status, 400);
 }
+
+#[test]
+fn a_story_embeds_in_other_sites_with_its_play_bar_and_opens_at_its_link_position() {
+    let server = start();
+    let story = get(&server, "/embed/story?preset=winter-storm-2026&operators=300&at=2026-01-24");
+    assert_eq!(story.status, 200);
+    assert!(story.headers.contains("frame-ancestors *"), "{}", story.headers);
+    assert!(!story.headers.contains("x-frame-options"), "{}", story.headers);
+    let lab_class = |body: &str| body.split("class=\"lab").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("").to_string();
+    assert!(lab_class(&story.body).split_whitespace().any(|c| c == "embed"), "the embed layout");
+    assert!(story.body.contains("class=\"playbar\""), "with its play bar");
+    assert!(story.body.contains("open the full run"), "and a link back");
+    // Opened at the link's date: the beat of that day is shown, and the cursor is on every chart.
+    assert!(
+        story.body.contains("data-beat=\"0\"") && story.body.contains("Winter Storm Fern: about a quarter"),
+        "the beat at the link's date"
+    );
+    assert_eq!(story.body.matches("play-cursor").count(), 8, "a cursor on each chart");
+    // The page itself still refuses to be framed, and its page keys are not warnings.
+    let page = get(&server, "/?preset=winter-storm-2026&operators=300&at=2026-01-24&view=projector");
+    assert!(page.headers.contains("frame-ancestors 'none'") && page.headers.contains("x-frame-options: deny"));
+    assert!(lab_class(&page.body).split_whitespace().any(|c| c == "projector"), "the projector view");
+    assert!(!page.body.contains("link-warnings"), "at= and view= are the page's own keys");
+}

@@ -155,10 +155,10 @@ pub fn from_events(run: &RunResult) -> Vec<StoryBeat> {
     beats
 }
 
-/// The story of `run`: its preset's script placed on it, or beats from its events.
-pub fn beats(preset: Option<&str>, run: &RunResult) -> Vec<StoryBeat> {
-    match preset.and_then(crate::presets::find) {
-        Some(preset) => place(&preset.script, run),
+/// The story of `run`: its script (its preset's) placed on it, or beats from its events.
+pub fn beats(script: Option<&Script>, run: &RunResult) -> Vec<StoryBeat> {
+    match script {
+        Some(script) => place(script, run),
         None => from_events(run),
     }
 }

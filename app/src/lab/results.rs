@@ -1,6 +1,8 @@
 //! One run on the page: headline figures, and each chart with its legend,
 //! pointer and keyboard readout, and its plain-words explanation.
 
+use super::play_bar::PlayBar;
+use super::playback::{row_at, Playback};
 use crate::browser::pointer_fraction;
 use crate::catalogue;
 use crate::run_view::{ChartView, Headline, RunView};
@@ -48,6 +50,8 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         Some(runs) => format!("{query}&runs={runs}"),
         None => query.clone(),
     };
+    let featured = view.story.charts.clone();
+    let play_bar = view! { <PlayBar story=view.story.clone() events=view.events.clone() /> };
     let run_notes = view.run_notes.into_iter().map(|note| view! { <p class="run-note" role="alert">{note}</p> }).collect_view();
     let event_count = view.events.len();
     let events = (event_count > 0).then(|| {
@@ -78,8 +82,16 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         </section>
         {baseline_note}
         {bands_note}
+        {play_bar}
         <div class="charts" id="charts">
-            {view.charts.into_iter().map(|chart| view! { <Chart chart query=chart_query.clone() bands /> }).collect_view()}
+            {view
+                .charts
+                .into_iter()
+                .map(|chart| {
+                    let featured = featured.contains(&chart.id);
+                    view! { <Chart chart query=chart_query.clone() bands featured /> }
+                })
+                .collect_view()}
         </div>
         {events}
         <p class="downloads">
@@ -110,16 +122,26 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
     .into_any()
 }
 
+/// One headline figure: at the end of the run, or at the playback cursor.
 #[component]
 fn HeadlineCard(h: Headline) -> impl IntoView {
+    let pb = use_context::<Playback>();
+    let (id, label, unit, baseline) = (h.id.clone(), h.label.clone(), h.unit.clone(), h.baseline.clone());
+    let headline = StoredValue::new(h);
+    // (value, change) at the cursor, or at the end.
+    let shown = move || {
+        pb.and_then(|pb| pb.at.get())
+            .and_then(|at| headline.with_value(|h| h.at_row(row_at(at, h.series.len()))))
+            .unwrap_or_else(|| headline.with_value(|h| (h.value.clone(), h.change.clone())))
+    };
     view! {
-        <div class="headline" data-headline=h.id>
-            <span class="headline-label">{h.label}</span>
+        <div class="headline" data-headline=id>
+            <span class="headline-label">{label}</span>
             <span class="headline-value">
-                {h.value} <span class="headline-unit">{h.unit}</span>
+                {move || shown().0} " " <span class="headline-unit">{unit}</span>
             </span>
-            <span class="headline-change">{h.change}</span>
-            {h.baseline.map(|b| view! { <span class="headline-baseline">"baseline " {b}</span> })}
+            <span class="headline-change">{move || shown().1}</span>
+            {baseline.map(|b| view! { <span class="headline-baseline">"baseline " {b}</span> })}
         </div>
     }
 }
@@ -153,7 +175,8 @@ pub(crate) fn api_link(file: &str, query: &str) -> String {
 
 /// One chart: title, legend, the SVG with a pointer readout, and its explanation.
 #[component]
-fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
+fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) -> impl IntoView {
+    let pb = use_context::<Playback>();
     let info = catalogue::chart(&chart.id);
     let title = info.map(|i| i.title).unwrap_or("");
     // Downloads are named for the scenario, seed, model and chart.
@@ -253,6 +276,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
     view! {
         <section
             class="chart"
+            class:featured=featured
             id=format!("chart-{}", chart.id)
             data-chart=chart.id.clone()
             data-bands=bands.map(|runs| runs.to_string())
@@ -286,6 +310,25 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>) -> impl IntoView {
                                 <div class="readout" role="status" style=style>{text}</div>
                             }
                         })
+                }}
+                // The playback cursor, on every chart at once (the pointer's own takes over while it is on the chart).
+                {move || {
+                    let at = pb.and_then(|pb| pb.at.get()).filter(|_| pointer.get().is_none())?;
+                    let playing = pb.is_some_and(|pb| pb.playing.get());
+                    let (fraction, row, text) = readout
+                        .with_value(|r| {
+                            let row = row_at(at, r.rows());
+                            (r.left + (r.right - r.left) * at, row, r.text(row))
+                        });
+                    let style = if fraction > 0.6 {
+                        format!("right: {:.2}%", (1.0 - fraction) * 100.0)
+                    } else {
+                        format!("left: {:.2}%", fraction * 100.0)
+                    };
+                    Some(view! {
+                        <div class="cursor play-cursor" data-row=row.to_string() style=format!("left: {:.2}%", fraction * 100.0)></div>
+                        {(!playing).then(|| view! { <div class="readout play-readout" style=style>{text}</div> })}
+                    })
                 }}
             </div>
             {table}

@@ -1,7 +1,9 @@
-//! The share bar: the link of the current run, a copy button, the baseline
-//! pin, and the `<iframe>` snippet that embeds one of its charts in a course
-//! page (`/embed/chart/{id}`, the one route other sites may frame).
+//! The share bar: the link of the current run (with its play position and
+//! view), a copy button, the baseline pin, and the `<iframe>` snippet that
+//! embeds one of its charts (`/embed/chart/{id}`) or its story with the play
+//! control (`/embed/story`) in a course page: the routes other sites may frame.
 
+use super::playback::{scenario_query, with_state, PageState};
 use crate::browser::{copy_text, page_origin, select_text};
 use leptos::prelude::*;
 use simulation::{link, Scenario};
@@ -20,9 +22,11 @@ pub(super) fn ShareBar(
     Effect::new(move |_| origin.set(page_origin()));
     // The link that reproduces what the page shows: always with the model version and
     // seed, and without a broken link's bad fields.
+    // It carries the play position and the view too, so that a teacher can send "open at the November retarget".
     let link = Memo::new(move |_| {
         let canonical = scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref())));
-        format!("{}/?{canonical}", origin.get())
+        let state = query.with(|query| PageState::from_query(query));
+        format!("{}/?{}", origin.get(), with_state(&canonical, &state))
     });
     let copied = RwSignal::new(None::<&'static str>);
     let input = NodeRef::<leptos::html::Input>::new();
@@ -35,11 +39,12 @@ pub(super) fn ShareBar(
         link.track();
         copied.set(None);
     });
-    // The embed snippet of one chart of this run.
+    // The embed snippet of one chart of this run, or of its story with the play control.
     let embed_chart = RwSignal::new(crate::catalogue::CHARTS[0].id.to_string());
     let snippet = Memo::new(move |_| {
         let canonical = scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref())));
-        embed_snippet(&origin.get(), &embed_chart.get(), &canonical)
+        let state = query.with(|query| PageState { projector: false, ..PageState::from_query(query) });
+        embed_snippet(&origin.get(), &embed_chart.get(), &with_state(&canonical, &state))
     });
     let embed_copied = RwSignal::new(None::<&'static str>);
     Effect::new(move |_| {
@@ -53,7 +58,7 @@ pub(super) fn ShareBar(
         if baseline.with_untracked(Option::is_some) {
             baseline.set(None);
         } else {
-            baseline.set(Some(query.get_untracked()));
+            baseline.set(Some(scenario_query(&query.get_untracked())));
         }
     };
     view! {
@@ -86,13 +91,14 @@ pub(super) fn ShareBar(
                 </button>
             </div>
             <details class="embed-snippet">
-                <summary>"Embed a chart of this run in a course page"</summary>
-                <label for="embed-chart">"Chart"</label>
+                <summary>"Embed a chart or the story of this run in a course page"</summary>
+                <label for="embed-chart">"Show"</label>
                 <select id="embed-chart" prop:value=move || embed_chart.get() on:change=move |ev| embed_chart.set(event_target_value(&ev))>
                     {crate::catalogue::CHARTS
                         .iter()
                         .map(|chart| view! { <option value=chart.id>{chart.title}</option> })
                         .collect_view()}
+                    <option value=STORY_EMBED>"The story: two charts with the play control"</option>
                 </select>
                 <textarea
                     id="embed-code"
@@ -110,13 +116,21 @@ pub(super) fn ShareBar(
     }
 }
 
-/// The `<iframe>` that shows chart `id` of the run of share-link `query`,
-/// served from `origin` (empty on the server: a relative address).
+/// The embed choice that frames the run's story (`/embed/story`) rather than one chart.
+pub(crate) const STORY_EMBED: &str = "story";
+
+/// The `<iframe>` that shows chart `id` (or, for [`STORY_EMBED`], the story
+/// with its play control) of the run of share-link `query`, served from
+/// `origin` (empty on the server: a relative address).
 pub(crate) fn embed_snippet(origin: &str, id: &str, query: &str) -> String {
-    let title = crate::catalogue::chart(id).map_or(id, |chart| chart.title);
-    let src = if query.is_empty() { format!("{origin}/embed/chart/{id}") } else { format!("{origin}/embed/chart/{id}?{query}") };
+    let (path, title, height) = if id == STORY_EMBED {
+        ("/embed/story".to_string(), "The run as a story", 900)
+    } else {
+        (format!("/embed/chart/{id}"), crate::catalogue::chart(id).map_or(id, |chart| chart.title), 660)
+    };
+    let src = if query.is_empty() { format!("{origin}{path}") } else { format!("{origin}{path}?{query}") };
     format!(
-        r#"<iframe src="{}" width="800" height="660" style="border:0" title="{}" loading="lazy"></iframe>"#,
+        r#"<iframe src="{}" width="800" height="{height}" style="border:0" title="{}" loading="lazy"></iframe>"#,
         crate::format::escape_xml(&src),
         crate::format::escape_xml(&format!("{title}: Hashlab"))
     )
@@ -131,6 +145,10 @@ mod tests {
         assert_eq!(
             embed_snippet("https://lab.example", "security-budget", "v=3&seed=7"),
             r#"<iframe src="https://lab.example/embed/chart/security-budget?v=3&amp;seed=7" width="800" height="660" style="border:0" title="Security budget and fee share: Hashlab" loading="lazy"></iframe>"#
+        );
+        assert_eq!(
+            embed_snippet("https://lab.example", STORY_EMBED, "v=3&preset=bull-run&seed=42&at=2025-12-11"),
+            r#"<iframe src="https://lab.example/embed/story?v=3&amp;preset=bull-run&amp;seed=42&amp;at=2025-12-11" width="800" height="900" style="border:0" title="The run as a story: Hashlab" loading="lazy"></iframe>"#
         );
     }
 }

@@ -330,14 +330,21 @@ fn spread_polygons(lower: &[f64], upper: &[f64], log: bool, stride: usize) -> Ve
         .collect()
 }
 
+/// The days (of `days`) a readout samples: evenly spaced, first and last
+/// included, at most [`READOUT_ROWS`]. Headlines sample the same days, so that
+/// playback shows them at the charts' cursor.
+pub fn readout_days(days: usize) -> Vec<usize> {
+    let rows = READOUT_ROWS.min(days);
+    (0..rows).map(|row| if rows == 1 { 0 } else { row * (days - 1) / (rows - 1) }).collect()
+}
+
 /// Readout rows at evenly spaced days; `area` is the plot area's span as fractions of the width.
 fn readout(plot: &Plot, area: (f64, f64)) -> Readout {
     let days = plot.dates.len();
     if days == 0 {
         return Readout::default();
     }
-    let rows = READOUT_ROWS.min(days);
-    let picked: Vec<usize> = (0..rows).map(|row| if rows == 1 { 0 } else { row * (days - 1) / (rows - 1) }).collect();
+    let picked = readout_days(days);
     Readout {
         left: area.0,
         right: area.1,

@@ -33,7 +33,12 @@ pub fn csp_with_nonce(nonce: &str) -> String {
 /// as the `additional_context` of `leptos_routes_with_context`.
 pub fn page_csp() {
     if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
-        if let Ok(value) = HeaderValue::from_str(&csp_with_nonce(&nonce)) {
+        // A page under the framable prefix (the story embed) may be framed by any site.
+        let framable =
+            leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| parts.uri.path().starts_with(FRAMABLE_PREFIX));
+        let policy = csp_with_nonce(&nonce);
+        let policy = if framable { policy.replace("frame-ancestors 'none'", "frame-ancestors *") } else { policy };
+        if let Ok(value) = HeaderValue::from_str(&policy) {
             response.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
     }
@@ -41,7 +46,7 @@ pub fn page_csp() {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The one route any site may frame (a chart for a course page): every
+/// The routes any site may frame (a chart or a story for a course page): every
 /// other response says `X-Frame-Options: DENY` and `frame-ancestors 'none'`.
 pub const FRAMABLE_PREFIX: &str = "/embed/";
 
