@@ -143,6 +143,52 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   await context.close();
 });
 
+test('three named baselines are pinned, drawn and named on the charts, and carried in the link', async () => {
+  const { context, page, errors } = await open(`${h.base}/?${SMALL}`);
+  const pinAs = async (name, count) => {
+    if (name) await page.fill('#pin-name', name);
+    await page.click('button.pin');
+    await page.waitForFunction((n) => document.querySelectorAll('.baseline-note .baseline-key').length === n, count, { timeout: 30_000 });
+  };
+  const price = async (position, pattern) => {
+    await page.locator('input.slider[data-field="start_price_usd"]').fill(position);
+    await page.waitForURL(pattern);
+  };
+  await pinAs('Calm & steady', 1);
+  await price('400', /start_price_usd=69400/);
+  await pinAs('Cheaper', 2);
+  await price('300', /start_price_usd=43800/);
+  await pinAs('', 3);
+  assert.equal(await page.innerText('button.pin'), 'Three baselines pinned');
+  assert.ok(await page.isDisabled('button.pin'));
+  const url = new URL(page.url());
+  assert.deepEqual([1, 2, 3].map((n) => url.searchParams.get(`base${n}_name`)), ['Calm & steady', 'Cheaper', 'Baseline 3']);
+  assert.match(url.searchParams.get('base2'), /start_price_usd=69400/);
+  // Each is named in the grey headline figures, the chart's legend and its table.
+  const firstHeadline = await page.locator('.headline').first().locator('.headline-baseline').allInnerTexts();
+  assert.deepEqual(firstHeadline.map((t) => t.split(':')[0]), ['Calm & steady', 'Cheaper', 'Baseline 3']);
+  const legend = await page.innerText('#chart-hashrate .legend');
+  for (const words of ['Calm & steady: baseline, dashed lines', 'Cheaper: baseline, dotted lines', 'Baseline 3: baseline, long-dashed lines']) {
+    assert.ok(legend.includes(words), legend);
+  }
+  assert.ok((await page.locator('#chart-hashrate .chart-table thead').textContent()).includes('Hash rate, Cheaper (EH/s)'), 'named in the chart\'s table');
+  // The downloads draw them too.
+  assert.match(await page.getAttribute('#chart-hashrate a[data-download="hashrate.png"]', 'href'), /&base1=.*&base3_name=Baseline\+3/);
+  await page.screenshot({ path: path.join(SHOTS, 'baselines-three.png'), fullPage: true });
+  // The link reproduces them in a fresh browser.
+  const fresh = await open(page.url());
+  assert.deepEqual(await fresh.page.locator('.baseline-note .baseline-key').allInnerTexts(), ['Calm & steady', 'Cheaper', 'Baseline 3']);
+  await fresh.context.close();
+  // Removing the second keeps the others, in order.
+  await page.click('.pinned-item[data-pinned="1"] .unpin');
+  await page.waitForFunction(() => document.querySelectorAll('.baseline-note .baseline-key').length === 2, null, { timeout: 30_000 });
+  const after = new URL(page.url());
+  assert.deepEqual([after.searchParams.get('base1_name'), after.searchParams.get('base2_name'), after.searchParams.get('base3')], ['Calm & steady', 'Baseline 3', null]);
+  assert.ok(!(await page.isDisabled('button.pin')));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a preset card sets every control', async () => {
   const { context, page, errors } = await open(`${h.base}/`);
   const defaults = await controlValues(page);

@@ -12,6 +12,7 @@ mod sweep;
 
 use crate::browser::{after_paint, narrow_screen, now_ms, scroll_to, set_body_attribute};
 use crate::controls::Controls;
+use crate::page_state::{self, PageState};
 #[cfg(not(feature = "ssr"))]
 use crate::page_view::simulate;
 use crate::presets::{Presets, Story};
@@ -20,8 +21,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use montecarlo::MonteCarlo;
-use play_bar::PageLink;
-use playback::{PageState, Playback};
+use playback::Playback;
 use results::Results;
 use sensitivity::Sensitivity;
 use share::ShareBar;
@@ -41,12 +41,11 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     let page_state = Memo::new(move |_| query.with(|query| PageState::from_query(query)));
     // What the run depends on: the link without the page's own keys, so that
     // moving the play position never runs the scenario again.
-    let run_query = Memo::new(move |_| query.with(|query| playback::scenario_query(query)));
-    let parsed = Memo::new(move |_| query.with(|query| link::from_query_with(query, playback::PAGE_KEYS)));
+    let run_query = Memo::new(move |_| query.with(|query| page_state::scenario_query(query)));
+    let parsed = Memo::new(move |_| query.with(|query| link::from_query_with(query, page_state::PAGE_KEYS)));
     let scenario = Memo::new(move |_| parsed.with(|parse| parse.scenario.clone()));
     let warnings = Memo::new(move |_| parsed.with(|parse| parse.warnings.clone()));
     let preset = Memo::new(move |_| parsed.with(|parse| parse.preset.clone()));
-    let baseline = RwSignal::new(None::<String>);
     // The link of what the page shows (bad fields left out), for the API.
     let canonical = Memo::new(move |_| scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref()))));
     // When the latest change was committed (browser clock, ms), to time the redraw.
@@ -56,14 +55,14 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     // Every change goes through the URL: the scenario relative to its preset.
     let go = Callback::new(move |(next, preset): (Scenario, Option<String>)| {
         change_started.set_value(Some(now_ms()));
-        let query = playback::with_state(&link::to_query(&next, preset.as_deref()), &page_state.get_untracked());
+        let query = page_state::with_state(&link::to_query(&next, preset.as_deref()), &page_state.get_untracked());
         let url = if query.is_empty() { here.to_string() } else { format!("{here}?{query}") };
         navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
     });
     // The play position and the view go into the link without touching the scenario's part.
     let navigate_page = use_navigate();
     let set_page_state = Callback::new(move |state: PageState| {
-        let query = playback::with_state(&run_query.get_untracked(), &state);
+        let query = page_state::with_state(&run_query.get_untracked(), &state);
         let url = if query.is_empty() { here.to_string() } else { format!("{here}?{query}") };
         navigate_page(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
     });
@@ -95,8 +94,12 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     let last_good = StoredValue::new(None::<RunView>);
     // The projector view shows charts drawn for a small frame, scaled up: large type.
     let run = Resource::new(
-        move || (run_query.get(), baseline.get(), compact.get() || page_state.with(|p| p.projector), bands.get()),
-        move |(query, baseline, compact, bands)| {
+        move || {
+            // The pinned baselines' keys, when there are any: the charts draw them.
+            let baselines = page_state.with(|p| (!p.baselines.is_empty()).then(|| p.baselines_query()));
+            (run_query.get(), baselines, compact.get() || page_state.with(|p| p.projector), bands.get())
+        },
+        move |(query, baselines, compact, bands)| {
             #[cfg(feature = "ssr")]
             let service = service.clone();
             async move {
@@ -105,14 +108,14 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
                 #[cfg(feature = "ssr")]
                 {
                     let (runs, asker) = service.map_err(ServerFnError::new)?;
-                    crate::render::run_view(&runs, asker, query, baseline, compact, bands)
+                    crate::render::run_view(&runs, asker, query, baselines, compact, bands)
                         .await
                         .map(RunView::for_page)
                         .map_err(ServerFnError::new)
                 }
                 #[cfg(not(feature = "ssr"))]
                 {
-                    simulate(query, baseline, compact, bands).await
+                    simulate(query, baselines, compact, bands).await
                 }
             }
         },
@@ -156,7 +159,7 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
                         "What happens to Bitcoin's mining, security and concentration when prices, power and AI change? Move a control and see."
                     </p>
                 </div>
-                <ShareBar query scenario preset baseline />
+                <ShareBar query scenario preset />
             </header>
             <LinkWarnings warnings />
             <Presets preset choose_preset />
@@ -227,6 +230,15 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
             </footer>
         </div>
     }
+}
+
+/// The page's link, as playback and the baseline pins read and write it.
+#[derive(Clone, Copy)]
+pub(crate) struct PageLink {
+    /// The page's own keys in the current link.
+    pub state: Memo<PageState>,
+    /// Writes them into the link (replacing the history entry; the run is redone only when the baselines change).
+    pub set: Callback<PageState>,
 }
 
 /// What a shared link asked for that the page could not use, and why.

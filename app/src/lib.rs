@@ -24,6 +24,7 @@ pub mod catalogue;
 mod controls;
 pub mod format;
 mod lab;
+pub mod page_state;
 pub mod page_view;
 mod presets;
 #[cfg(feature = "ssr")]

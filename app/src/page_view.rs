@@ -9,20 +9,20 @@ pub use api::{simulate, Simulate};
 mod api {
     use crate::run_view::RunView;
 
-    /// Runs the scenario of a share-link `query` (and the pinned `baseline`
-    /// query, if any) and returns the page's figures and charts, drawn for a
+    /// Runs the scenario of a share-link `query` (and the pinned baselines of
+    /// `baselines`, their link keys `base1=...&base1_name=...`, if any) and returns the page's figures and charts, drawn for a
     /// phone screen when `compact`, with the bands of the Monte Carlo of
     /// `bands` seeds of this scenario when the server holds it. (The JSON API's
     /// `/api/simulate` is another route: this one serves the page.)
     #[leptos::server(prefix = "/api", endpoint = "page-view")]
     pub async fn simulate(
         query: String,
-        baseline: Option<String>,
+        baselines: Option<String>,
         compact: bool,
         bands: Option<u32>,
     ) -> Result<RunView, leptos::prelude::ServerFnError> {
         let (runs, asker) = crate::runs::from_context().map_err(leptos::prelude::ServerFnError::new)?;
-        crate::render::run_view(&runs, asker, query, baseline, compact, bands).await.map_err(|refusal| {
+        crate::render::run_view(&runs, asker, query, baselines, compact, bands).await.map_err(|refusal| {
             // Busy or stopping: a 503 saying when to retry, as the API answers.
             if let (Some(secs), Some(response)) = (refusal.retry_after_secs, leptos::prelude::use_context::<leptos_axum::ResponseOptions>())
             {

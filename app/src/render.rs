@@ -6,20 +6,21 @@ pub mod days_axis;
 pub mod plot;
 pub mod sweep_chart;
 
-use crate::run_view::{change_text, show, Headline, RunView, StoryView};
+use crate::page_state::{PageState, MOST_BASELINES};
+use crate::run_view::{change_text, show, BaselineKey, Headline, RunView, StoryView};
 use crate::runs::{Asker, Refusal, Runs};
 use simulation::{link, RunResult};
 use std::time::Instant;
 
 /// Everything the page shows for the run of share-link `query` (run by `runs` for `asker`), with the
-/// run of `baseline` (another share-link query) overlaid when given, the
+/// runs of the named baselines of `baselines` (their link keys, `crate::page_state`) overlaid, the
 /// bands of a kept Monte Carlo of `bands` seeds of the same scenario shaded
 /// when asked for, and charts drawn for a phone when `compact`.
 pub async fn run_view(
     runs: &Runs,
     asker: Asker,
     query: String,
-    baseline: Option<String>,
+    baselines: Option<String>,
     compact: bool,
     bands: Option<u32>,
 ) -> Result<RunView, Refusal> {
@@ -27,14 +28,19 @@ pub async fn run_view(
     let parse = link::from_query(&query);
     let kept_bands = bands.and_then(|seeds| runs.0.bands(&parse.scenario, seeds));
     let run = runs.0.run(parse.scenario.clone(), asker.clone()).await?;
-    let baseline_run = match baseline {
-        Some(baseline) => runs.0.run(link::from_query(&baseline).scenario, asker).await?.ok(),
-        None => None,
-    };
+    // Each pinned baseline's run (one that cannot run is left out; its link says why when opened).
+    let pinned = baselines.map(|keys| PageState::from_query(&keys).baselines).unwrap_or_default();
+    let mut baseline_runs = Vec::new();
+    for pinned in pinned.into_iter().take(MOST_BASELINES) {
+        if let Ok(run) = runs.0.run(link::from_query(&pinned.query).scenario, asker.clone()).await? {
+            baseline_runs.push((pinned.name, run));
+        }
+    }
+    let baseline_list: Vec<charts::Baseline> = baseline_runs.iter().map(|(name, run)| charts::Baseline { name, run }).collect();
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
     let view = match run {
         Ok(run) => {
-            let charts = charts::draw_all(&run, baseline_run.as_deref(), kept_bands.as_deref(), compact);
+            let charts = charts::draw_all(&run, &baseline_list, kept_bands.as_deref(), compact);
             RunView {
                 query: canonical,
                 model_version: run.model_version.to_string(),
@@ -42,10 +48,14 @@ pub async fn run_view(
                 run_notes: run.summary.warnings.clone(),
                 events: event_lines(&run),
                 error: None,
-                headlines: headlines(&run, baseline_run.as_deref()),
+                headlines: headlines(&run, &baseline_list),
                 story: story(&run, parse.preset.as_deref()),
                 charts,
-                with_baseline: baseline_run.is_some(),
+                baselines: baseline_list
+                    .iter()
+                    .zip(crate::run_view::BASELINE_STROKE_NAMES)
+                    .map(|(b, stroke)| BaselineKey { name: b.name.to_string(), stroke: stroke.to_string() })
+                    .collect(),
                 bands_runs: kept_bands.as_ref().map(|b| b.runs),
                 bands_missing: bands.is_some() && kept_bands.is_none(),
                 server_ms: 0.0,
@@ -61,7 +71,7 @@ pub async fn run_view(
             headlines: Vec::new(),
             story: Default::default(),
             charts: Vec::new(),
-            with_baseline: false,
+            baselines: Vec::new(),
             bands_runs: None,
             bands_missing: false,
             server_ms: 0.0,
@@ -103,7 +113,7 @@ fn ends(run: &RunResult, column: &str) -> Option<(f64, f64)> {
 }
 
 /// The headline figures, each with its change from the first day.
-fn headlines(run: &RunResult, baseline: Option<&RunResult>) -> Vec<Headline> {
+fn headlines(run: &RunResult, baselines: &[charts::Baseline]) -> Vec<Headline> {
     struct Figure {
         id: &'static str,
         label: &'static str,
@@ -155,14 +165,17 @@ fn headlines(run: &RunResult, baseline: Option<&RunResult>) -> Vec<Headline> {
         .iter()
         .filter_map(|f| {
             let (first, last) = ends(run, f.column)?;
-            let baseline = baseline.and_then(|b| ends(b, f.column)).map(|(_, b)| format!("{} {}", show(b, f.count), f.unit));
+            let baselines = baselines
+                .iter()
+                .filter_map(|b| ends(b.run, f.column).map(|(_, last)| (b.name.to_string(), format!("{} {}", show(last, f.count), f.unit))))
+                .collect();
             Some(Headline {
                 id: f.id.to_string(),
                 label: f.label.to_string(),
                 value: show(last, f.count),
                 unit: f.unit.to_string(),
                 change: change_text(first, last, f.relative, f.count, f.unit),
-                baseline,
+                baselines,
                 series: picked.iter().map(|&day| run.days[day].value(f.column).filter(|v| v.is_finite())).collect(),
                 relative: f.relative,
                 whole: f.count,

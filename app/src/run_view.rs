@@ -25,8 +25,8 @@ pub struct RunView {
     pub story: StoryView,
     /// The charts, in [`crate::catalogue::CHARTS`] order.
     pub charts: Vec<ChartView>,
-    /// Whether a pinned baseline is drawn dashed on the charts.
-    pub with_baseline: bool,
+    /// The pinned baselines drawn on the charts, each with its name and stroke.
+    pub baselines: Vec<BaselineKey>,
     /// The seeds of the Monte Carlo whose bands are shaded on the charts.
     pub bands_runs: Option<u32>,
     /// Bands were asked for but the server no longer holds them (run the seeds again).
@@ -64,6 +64,19 @@ pub struct StoryView {
 /// The charts a projector shows for a run without a script.
 pub const PROJECTOR_CHARTS: [&str; 2] = ["hashrate", "security-budget"];
 
+/// How the page names the strokes of the first, second and third baseline
+/// (its CSS classes; `render::charts::BASELINE_STROKES` draws them).
+pub const BASELINE_STROKE_NAMES: [&str; crate::page_state::MOST_BASELINES] = ["dashed", "dotted", "long-dash"];
+
+/// A pinned baseline as the charts draw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineKey {
+    /// Its name.
+    pub name: String,
+    /// Its lines' stroke: `dashed`, `dotted` or `long-dash`.
+    pub stroke: String,
+}
+
 /// One headline figure: its final value and its change from the first day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
@@ -77,8 +90,8 @@ pub struct Headline {
     pub unit: String,
     /// The change from the start, e.g. "+12% from 1,150 EH/s".
     pub change: String,
-    /// The baseline's final value, when a baseline is pinned.
-    pub baseline: Option<String>,
+    /// Each pinned baseline's name and final value.
+    pub baselines: Vec<(String, String)>,
     /// Its value on each day the charts' readouts sample (for playback).
     pub series: Vec<Option<f64>>,
     /// Its change is told in % (else in its unit).
@@ -199,8 +212,11 @@ pub struct LegendItem {
     pub color: String,
     /// Drawn as a band (area) rather than a line.
     pub area: bool,
-    /// Drawn dashed (the pinned baseline).
+    /// Drawn dashed, dotted or in long dashes (a baseline, a marker, a spread's edge).
     pub dashed: bool,
+    /// Which of those: `dashed`, `dotted` or `long-dash` (empty for a solid line or an area).
+    #[serde(default)]
+    pub pattern: String,
     /// The shape the line carries at intervals (`circle`, `triangle`,
     /// `cross`, `ring`; empty for none), so that it is told apart by more than colour.
     #[serde(default)]

@@ -463,6 +463,23 @@ async fn report_charts_as_svg() {
     assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&bogus=1")).await, 400, "bogus").await;
     assert_error(get(&server, "/api/chart/no-such-chart.svg").await, 404, "chart").await;
     assert_error(get(&server, "/api/chart/hashrate.gif").await, 400, "format").await;
+    // Named baselines from the page's link keys: drawn, named in the legend, and kept in the share link.
+    let before = "v%3D3%26seed%3D7%26operators%3D100%26years%3D0.5%26price_shock_pct%3D-40";
+    let compared = get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&base1={before}&base1_name=Crash%20%26%20burn")).await;
+    assert_eq!(compared.status(), 200);
+    let compared = compared.text().await.unwrap();
+    assert!(compared.contains("Crash &amp; burn: baseline, dashed lines"), "the baseline's legend entry");
+    let footer: String = compared
+        .split("class=\"footer\"")
+        .skip(1)
+        .filter_map(|line| line.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(text, _)| text))
+        .collect();
+    assert!(
+        footer.contains("base1=v%3D3%26seed%3D7%26operators%3D100%26years%3D0.5%26price_shock_pct%3D-40&amp;base1_name=Crash+%26+burn"),
+        "{footer}"
+    );
+    let bad = "v%3D3%26price_shock_pct%3D-400";
+    assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&base1={bad}")).await, 400, "base1").await;
     // With `runs`, the spread across that many seeds is shaded (run now if not kept).
     let plain = get(&server, &format!("/api/chart/nakamoto.svg?{SMALL}")).await.text().await.unwrap();
     let banded = get(&server, &format!("/api/chart/nakamoto.svg?{SMALL}&runs=4")).await.text().await.unwrap();

@@ -1,18 +1,11 @@
 //! The play bar above the charts: play and pause, previous and next event,
 //! speed, a scrubber, the projector toggle, and the beat being read.
 
-use super::playback::{play, step, PageState, Playback, Stops, Timeline, SPEEDS};
+use super::playback::{play, step, Playback, Stops, Timeline, SPEEDS};
+use super::PageLink;
+use crate::page_state::PageState;
 use crate::run_view::{EventLine, StoryView};
 use leptos::prelude::*;
-
-/// The page's link, as playback reads and writes it.
-#[derive(Clone, Copy)]
-pub struct PageLink {
-    /// The page's own keys in the current link.
-    pub state: Memo<PageState>,
-    /// Writes them into the link (replacing the history entry; the run is not redone).
-    pub set: Callback<PageState>,
-}
 
 /// Positions of the scrubber.
 const SCRUBBER_STEPS: f64 = 1_000.0;

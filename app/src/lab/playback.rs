@@ -1,119 +1,20 @@
 //! Playback: a time cursor that moves across every chart at once, the
-//! headline figures at its date, the run's beats read aloud, and the page's
-//! own keys in the link (`at=2025-12-14` opens at that date, `view=projector`
-//! in the large projector layout).
+//! headline figures at its date and the run's beats read aloud. The link
+//! keeps the position and the view (`crate::page_state`).
 //!
 //! Everything here runs in the browser from data the page already holds (each
 //! chart's readout, the headlines' sampled values, the beats): playing costs
 //! no server round trip per frame.
 
 use crate::browser::{now_ms, set_body_attribute};
+use crate::page_state::{date_of, day_number};
 use crate::run_view::{EventLine, StoryView};
 use leptos::prelude::*;
 
-/// The link's key for the play position (an ISO date).
-pub const AT_KEY: &str = "at";
-/// The link's key for the layout (`projector`).
-pub const VIEW_KEY: &str = "view";
-/// The page's own keys in a share link, beside the scenario's fields.
-pub const PAGE_KEYS: &[&str] = &[AT_KEY, VIEW_KEY];
 /// Seconds a whole run takes to play at 1x, whatever its length.
 pub const PLAY_SECONDS: f64 = 40.0;
 /// The speeds offered.
 pub const SPEEDS: &[f64] = &[0.5, 1.0, 2.0, 4.0];
-
-/// The page's state that a link carries besides the scenario.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PageState {
-    /// The play position, an ISO date.
-    pub at: Option<String>,
-    /// The projector layout.
-    pub projector: bool,
-}
-
-impl PageState {
-    /// Reads the page's keys from a link's query (other keys are the scenario's).
-    pub fn from_query(query: &str) -> Self {
-        let mut state = PageState::default();
-        for (key, value) in pairs(query) {
-            match key {
-                AT_KEY if day_number(value).is_some() => state.at = Some(value.to_string()),
-                VIEW_KEY => state.projector = value == "projector",
-                _ => {}
-            }
-        }
-        state
-    }
-
-    /// These keys as query pairs to append to a scenario's link (empty when there are none).
-    pub fn to_query(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(at) = &self.at {
-            parts.push(format!("{AT_KEY}={at}"));
-        }
-        if self.projector {
-            parts.push(format!("{VIEW_KEY}=projector"));
-        }
-        parts.join("&")
-    }
-}
-
-/// `key=value` pairs of a query, raw.
-fn pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, "")))
-}
-
-/// `query` without the page's own keys: what the run depends on.
-pub fn scenario_query(query: &str) -> String {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty() && !PAGE_KEYS.contains(&p.split('=').next().unwrap_or("")))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// `scenario` (a link's query) with the page's `state` appended.
-pub fn with_state(scenario: &str, state: &PageState) -> String {
-    let extra = state.to_query();
-    match (scenario.is_empty(), extra.is_empty()) {
-        (_, true) => scenario.to_string(),
-        (true, false) => extra,
-        (false, false) => format!("{scenario}&{extra}"),
-    }
-}
-
-/// Days since 1970-01-01 of an ISO date `YYYY-MM-DD` (proleptic Gregorian).
-pub fn day_number(date: &str) -> Option<i64> {
-    let mut parts = date.splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: i64 = parts.next()?.parse().ok()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || date.len() != 10 {
-        return None;
-    }
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// The ISO date of a day number (the inverse of [`day_number`]).
-pub fn date_of(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
 
 /// A run's time line: positions (0..1) of dates and days, and back.
 #[derive(Debug, Clone, PartialEq)]
@@ -354,29 +255,6 @@ mod tests {
         for id in crate::run_view::PROJECTOR_CHARTS {
             assert!(crate::catalogue::chart(id).is_some(), "{id}");
         }
-    }
-
-    #[test]
-    fn dates_and_day_numbers_round_trip() {
-        assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2025-11-01"), Some(20_393));
-        for days in [-1_000, 0, 20_393, 20_454, 27_880, 100_000] {
-            assert_eq!(day_number(&date_of(days)), Some(days), "{}", date_of(days));
-        }
-        assert_eq!(date_of(day_number("2028-02-29").unwrap() + 1), "2028-03-01");
-        assert_eq!(day_number("2025-13-01"), None);
-        assert_eq!(day_number("soon"), None);
-    }
-
-    #[test]
-    fn the_page_keys_come_off_the_scenario_and_back() {
-        let query = "v=3&preset=late-2025-squeeze&at=2025-12-14&seed=7&view=projector";
-        assert_eq!(scenario_query(query), "v=3&preset=late-2025-squeeze&seed=7");
-        let state = PageState::from_query(query);
-        assert_eq!(state, PageState { at: Some("2025-12-14".into()), projector: true });
-        assert_eq!(with_state("v=3&seed=7", &state), "v=3&seed=7&at=2025-12-14&view=projector");
-        assert_eq!(with_state("", &PageState::default()), "");
-        assert_eq!(PageState::from_query("at=next-tuesday&view=wide"), PageState::default(), "a bad date is not a position");
     }
 
     #[test]

@@ -21,9 +21,24 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         .into_any();
     }
     let query = view.query.clone();
-    let baseline_note = view.with_baseline.then(|| {
+    let baseline_note = (!view.baselines.is_empty()).then(|| {
+        let keys = view
+            .baselines
+            .iter()
+            .map(|b| {
+                view! {
+                    <span class="baseline-key">
+                        <span class=format!("swatch {}", b.stroke) style="--swatch: #555"></span>
+                        " "
+                        {b.name.clone()}
+                    </span>
+                }
+            })
+            .collect_view();
         view! {
-            <p class="baseline-note">"Dashed lines and the grey figures are the pinned baseline."</p>
+            <p class="baseline-note">
+                "Pinned baselines, drawn in each series' colour and named in the readouts and grey figures: " {keys}
+            </p>
         }
     });
     let bands = view.bands_runs;
@@ -44,12 +59,11 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         .into_any()),
         (None, false) => None,
     };
-    // Downloaded charts carry the bands too (the server keeps the Monte Carlo).
-    let chart_query = match bands {
-        Some(runs) if query.is_empty() => format!("runs={runs}"),
-        Some(runs) => format!("{query}&runs={runs}"),
-        None => query.clone(),
-    };
+    // Downloaded charts carry the pinned baselines and the bands too (the server keeps the Monte Carlo).
+    let pinned = use_context::<super::PageLink>().map(|p| p.state.with_untracked(|s| s.baselines_query())).unwrap_or_default();
+    let runs = bands.map(|runs| format!("runs={runs}")).unwrap_or_default();
+    let chart_query =
+        [query.as_str(), pinned.as_str(), runs.as_str()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join("&");
     let featured = view.story.charts.clone();
     let play_bar = view! { <PlayBar story=view.story.clone() events=view.events.clone() /> };
     let run_notes = view.run_notes.into_iter().map(|note| view! { <p class="run-note" role="alert">{note}</p> }).collect_view();
@@ -126,7 +140,7 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
 #[component]
 fn HeadlineCard(h: Headline) -> impl IntoView {
     let pb = use_context::<Playback>();
-    let (id, label, unit, baseline) = (h.id.clone(), h.label.clone(), h.unit.clone(), h.baseline.clone());
+    let (id, label, unit, baselines) = (h.id.clone(), h.label.clone(), h.unit.clone(), h.baselines.clone());
     let headline = StoredValue::new(h);
     // (value, change) at the cursor, or at the end.
     let shown = move || {
@@ -141,7 +155,10 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
                 {move || shown().0} " " <span class="headline-unit">{unit}</span>
             </span>
             <span class="headline-change">{move || shown().1}</span>
-            {baseline.map(|b| view! { <span class="headline-baseline">"baseline " {b}</span> })}
+            {baselines
+                .into_iter()
+                .map(|(name, value)| view! { <span class="headline-baseline">{name} ": " {value}</span> })
+                .collect_view()}
         </div>
     }
 }
@@ -229,7 +246,14 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
             let style = format!("--swatch: {}", item.color);
             view! {
                 <li class="legend-item">
-                    <span class="swatch" class:area=item.area class:dashed=item.dashed data-mark=item.mark style=style></span>
+                    <span
+                        class="swatch"
+                        class:area=item.area
+                        class:dashed=item.dashed
+                        data-pattern=item.pattern
+                        data-mark=item.mark
+                        style=style
+                    ></span>
                     {item.label}
                 </li>
             }

@@ -1,22 +1,25 @@
-//! The share bar: the link of the current run (with its play position and
-//! view), a copy button, the baseline pin, and the `<iframe>` snippet that
+//! The share bar: the link of the current run (with its play position, view
+//! and pinned baselines), a copy button, up to three named baseline pins, and the `<iframe>` snippet that
 //! embeds one of its charts (`/embed/chart/{id}`) or its story with the play
 //! control (`/embed/story`) in a course page: the routes other sites may frame.
 
-use super::playback::{scenario_query, with_state, PageState};
+use super::PageLink;
 use crate::browser::{copy_text, page_origin, select_text};
+use crate::page_state::{scenario_query, with_state, PageState, Pinned, MOST_BASELINES, MOST_NAME_CHARS};
+use crate::run_view::BASELINE_STROKE_NAMES;
 use leptos::prelude::*;
 use simulation::{link, Scenario};
 
-/// The link of the current run, a copy button and the baseline pin.
+/// The link of the current run, a copy button and the baseline pins.
 #[component]
 pub(super) fn ShareBar(
-    /// The page's query string (the baseline pin keeps it).
+    /// The page's query string.
     query: Memo<String>,
     scenario: Memo<Scenario>,
     preset: Memo<Option<String>>,
-    baseline: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let page = use_context::<PageLink>();
+    let pinned = move || page.map(|p| p.state.with(|s| s.baselines.clone())).unwrap_or_default();
     // The page's origin, known in the browser only (the server shows a relative link).
     let origin = RwSignal::new(String::new());
     Effect::new(move |_| origin.set(page_origin()));
@@ -54,13 +57,36 @@ pub(super) fn ShareBar(
     let copy_embed = move |_| {
         embed_copied.set(Some(if copy_text(&snippet.get_untracked()) { "Copied" } else { "Select it and press Ctrl+C" }));
     };
+    // Pinning names the run (the name typed, else its title, else its number) and keeps it in the link.
+    let pin_name = RwSignal::new(String::new());
     let pin = move |_| {
-        if baseline.with_untracked(Option::is_some) {
-            baseline.set(None);
+        let Some(page) = page else { return };
+        let mut state = page.state.get_untracked();
+        if state.baselines.len() >= MOST_BASELINES {
+            return;
+        }
+        let typed: String = pin_name.get_untracked().trim().chars().take(MOST_NAME_CHARS).collect();
+        let title = scenario.with_untracked(|s| s.title.clone());
+        let name = if !typed.is_empty() {
+            typed
+        } else if !title.is_empty() {
+            title
         } else {
-            baseline.set(Some(scenario_query(&query.get_untracked())));
+            format!("Baseline {}", state.baselines.len() + 1)
+        };
+        state.baselines.push(Pinned { name, query: scenario_query(&query.get_untracked()) });
+        pin_name.set(String::new());
+        page.set.run(state);
+    };
+    let unpin = move |index: usize| {
+        let Some(page) = page else { return };
+        let mut state = page.state.get_untracked();
+        if index < state.baselines.len() {
+            state.baselines.remove(index);
+            page.set.run(state);
         }
     };
+    let full = move || pinned().len() >= MOST_BASELINES;
     view! {
         <div class="share">
             <label class="share-label" for="share-link">
@@ -79,17 +105,45 @@ pub(super) fn ShareBar(
                 <button type="button" class="copy" on:click=copy>
                     {move || copied.get().unwrap_or("Copy link")}
                 </button>
-                <button
-                    type="button"
-                    class="pin"
-                    aria-pressed=move || if baseline.with(Option::is_some) { "true" } else { "false" }
-                    on:click=pin
-                >
-                    {move || {
-                        if baseline.with(Option::is_some) { "Clear baseline" } else { "Pin as baseline" }
-                    }}
+            </div>
+            <div class="pin-row">
+                <input
+                    id="pin-name"
+                    class="pin-name"
+                    type="text"
+                    maxlength=MOST_NAME_CHARS.to_string()
+                    placeholder="Name it, e.g. Before the shock"
+                    aria-label="Name of the baseline to pin"
+                    prop:value=move || pin_name.get()
+                    on:input=move |ev| pin_name.set(event_target_value(&ev))
+                    disabled=full
+                />
+                <button type="button" class="pin" on:click=pin disabled=full>
+                    {move || if full() { "Three baselines pinned" } else { "Pin as baseline" }}
                 </button>
             </div>
+            <ul class="pinned" aria-label="Pinned baselines, drawn on every chart">
+                {move || {
+                    pinned()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, pinned)| {
+                            let stroke = BASELINE_STROKE_NAMES.get(index).copied().unwrap_or("dashed");
+                            let label = format!("Remove the baseline {}", pinned.name);
+                            view! {
+                                <li class="pinned-item" data-pinned=index.to_string()>
+                                    <span class=format!("swatch {stroke}") style="--swatch: #555"></span>
+                                    " "
+                                    <span class="pinned-name">{pinned.name}</span>
+                                    <button type="button" class="unpin" aria-label=label on:click=move |_| unpin(index)>
+                                        "×"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
             <details class="embed-snippet">
                 <summary>"Embed a chart or the story of this run in a course page"</summary>
                 <label for="embed-chart">"Show"</label>

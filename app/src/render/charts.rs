@@ -1,5 +1,5 @@
-//! The page's charts, each built from a run's columns (and the pinned
-//! baseline's, dashed). Everything drawn is a column of `RunResult::days`,
+//! The page's charts, each built from a run's columns (and those of up to
+//! three named baselines, dashed, dotted and in long dashes). Everything drawn is a column of `RunResult::days`,
 //! its pool shares, or a figure the simulation crate computes.
 
 use super::plot::{self, Axis, Band, Line, Marker, Plot, ReadoutSeries, Shade, Side, Spread, Stroke};
@@ -54,6 +54,24 @@ const KINDS: &[(&str, &str)] = &[
     ("stranded", "Stranded / state"),
 ];
 
+/// A pinned run drawn beside the scenario's, with the name the reader gave it.
+#[derive(Debug, Clone, Copy)]
+pub struct Baseline<'a> {
+    /// What the reader calls it.
+    pub name: &'a str,
+    /// Its run.
+    pub run: &'a RunResult,
+}
+
+/// How the lines of the first, second and third baseline are drawn
+/// (`crate::run_view::BASELINE_STROKE_NAMES` names them for the page).
+pub const BASELINE_STROKES: [Stroke; crate::page_state::MOST_BASELINES] = [Stroke::Dashed, Stroke::Dotted, Stroke::LongDash];
+
+/// Each baseline's values of `f`, with its name.
+fn each(baselines: &[Baseline], f: impl Fn(&RunResult) -> Vec<f64>) -> Vec<(String, Vec<f64>)> {
+    baselines.iter().map(|b| (b.name.to_string(), f(b.run))).collect()
+}
+
 /// A column of a run, one value per day (NaN when the column is unknown).
 fn column(run: &RunResult, name: &str) -> Vec<f64> {
     run.days.iter().map(|day| day.value(name).unwrap_or(f64::NAN)).collect()
@@ -70,15 +88,15 @@ fn scaled(run: &RunResult, name: &str, factor: f64) -> Vec<f64> {
     column(run, name).into_iter().map(|v| v * factor).collect()
 }
 
-/// Draws every chart of [`CHARTS`] for `run`, with `baseline` dashed and the
+/// Draws every chart of [`CHARTS`] for `run`, with its `baselines` and the
 /// spread of a Monte Carlo of the same scenario (`bands`) shaded, for a phone
 /// (`compact`) or a wider screen.
-pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>, compact: bool) -> Vec<ChartView> {
+pub fn draw_all(run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>, compact: bool) -> Vec<ChartView> {
     let frame = if compact { plot::COMPACT } else { plot::WIDE };
     CHARTS
         .iter()
         .map(|info| {
-            let plot = chart(info.id, run, baseline, bands).unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
+            let plot = chart(info.id, run, baselines, bands).unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
             let plot = Plot { title: info.title.to_string(), ..plot };
             let drawn = plot::draw(&plot, frame);
             ChartView {
@@ -93,7 +111,7 @@ pub fn draw_all(run: &RunResult, baseline: Option<&RunResult>, bands: Option<&Mo
 
 /// How a chart of the catalogue is drawn: from its entry, the run, a
 /// baseline run (dashed) and a Monte Carlo of the same scenario (shaded).
-pub type Draw = fn(&ChartInfo, &RunResult, Option<&RunResult>, Option<&MonteCarloResult>) -> Plot;
+pub type Draw = fn(&ChartInfo, &RunResult, &[Baseline], Option<&MonteCarloResult>) -> Plot;
 
 /// The draw function of each chart of the catalogue.
 pub fn draw_fn(id: &str) -> Option<Draw> {
@@ -111,9 +129,20 @@ pub fn draw_fn(id: &str) -> Option<Draw> {
 }
 
 /// The chart `id` of [`CHARTS`] (`None` for an unknown id).
-pub fn chart(id: &str, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Option<Plot> {
+pub fn chart(id: &str, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Option<Plot> {
     let info = crate::catalogue::chart(id)?;
-    let mut plot = draw_fn(id)?(info, run, baseline, bands);
+    let mut plot = draw_fn(id)?(info, run, baselines, bands);
+    // A legend entry per baseline: its name and its stroke, in words too (the figure may be printed in grey).
+    for (baseline, (stroke, words)) in baselines.iter().zip(BASELINE_STROKES.into_iter().zip(["dashed", "dotted", "long-dashed"])) {
+        plot.lines.push(Line {
+            label: format!("{}: baseline, {words} lines", baseline.name),
+            color: GREY,
+            values: Vec::new(),
+            side: Side::Left,
+            stroke,
+            in_legend: true,
+        });
+    }
     if let Some(bands) = bands.filter(|_| !plot.spreads.is_empty()) {
         plot.spread_label = format!("shaded: 5-95% and 25-75% of {} seeds, thin line their median", bands.runs);
     }
@@ -174,9 +203,18 @@ fn add_spread_edges(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &
 }
 
 /// The security budget (USD per day) as a solid blue line on the left axis.
-fn add_budget_line(plot: &mut Plot, run: &RunResult, baseline: Option<&RunResult>, label: &str, unit: &str) {
+fn add_budget_line(plot: &mut Plot, run: &RunResult, baselines: &[Baseline], label: &str, unit: &str) {
     let smooth = |run: &RunResult| trailing_mean(&column(run, "security_budget_usd_per_day"), SMOOTH_DAYS);
-    add_line(plot, &format!("{label}, {SMOOTH_DAYS}-day mean"), unit, BLUE, Side::Left, Stroke::Solid, smooth(run), baseline.map(smooth));
+    add_line(
+        plot,
+        &format!("{label}, {SMOOTH_DAYS}-day mean"),
+        unit,
+        BLUE,
+        Side::Left,
+        Stroke::Solid,
+        smooth(run),
+        each(baselines, smooth),
+    );
 }
 
 /// Days of the trailing mean that smooths series whose daily values jump
@@ -257,7 +295,7 @@ fn markers(run: &RunResult) -> Vec<Marker> {
         .collect()
 }
 
-/// Adds a line for `values`, the baseline's `baseline_values` dashed, and a readout entry.
+/// Adds a line for `values`, each baseline's values (named) in its stroke, and their readout entries.
 #[allow(clippy::too_many_arguments)]
 fn add_line(
     plot: &mut Plot,
@@ -267,7 +305,7 @@ fn add_line(
     side: Side,
     stroke: Stroke,
     values: Vec<f64>,
-    baseline_values: Option<Vec<f64>>,
+    baseline_values: Vec<(String, Vec<f64>)>,
 ) {
     let days = plot.dates.len();
     plot.readout.push(ReadoutSeries { label: label.to_string(), unit: unit.to_string(), values: values.clone() });
@@ -279,27 +317,16 @@ fn add_line(
         stroke,
         in_legend: true,
     });
-    if let Some(baseline_values) = baseline_values {
-        plot.readout.push(ReadoutSeries {
-            label: format!("{label}, baseline"),
-            unit: unit.to_string(),
-            values: fit(baseline_values.clone(), days),
-        });
-        plot.lines.push(Line {
-            label: format!("{label}, baseline"),
-            color,
-            values: fit(baseline_values, days),
-            side,
-            stroke: Stroke::Dashed,
-            in_legend: false,
-        });
+    for ((name, values), stroke) in baseline_values.into_iter().zip(BASELINE_STROKES) {
+        plot.readout.push(ReadoutSeries { label: format!("{label}, {name}"), unit: unit.to_string(), values: fit(values.clone(), days) });
+        plot.lines.push(Line { label: format!("{label}, {name}"), color, values: fit(values, days), side, stroke, in_legend: false });
     }
 }
 
-/// The chart: Hash rate and difficulty. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn hashrate(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: Hash rate and difficulty. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn hashrate(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
-    let b = |name: &str, factor: f64| baseline.map(|b| scaled(b, name, factor));
+    let b = |name: &str, factor: f64| each(baselines, |b| scaled(b, name, factor));
     // Difficulty follows hash rate: its spread would only repeat this one.
     add_spread(&mut plot, bands, "hashrate_ehs", 1.0, BLUE, Side::Left);
     add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, "hashrate_ehs"), b("hashrate_ehs", 1.0));
@@ -318,8 +345,8 @@ pub fn hashrate(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>,
     plot
 }
 
-/// The chart: Hashprice, with the break-even of each ASIC generation. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn hashprice(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: Hashprice, with the break-even of each ASIC generation. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), None);
     let median_usd_per_kwh = run.scenario.power_price_median_usd_per_kwh;
     let trend = column(run, "power_price_trend_factor");
@@ -344,7 +371,7 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>
             .collect();
         let label =
             format!("{}, {:.1} J/TH{}", generation.name, generation.j_per_th, if generation.projected { ", projected" } else { "" });
-        add_line(&mut plot, &label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, breakeven, None);
+        add_line(&mut plot, &label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, breakeven, Vec::new());
     }
     add_spread(&mut plot, bands, "hashprice_usd_per_ph_day", 1.0, BLACK, Side::Left);
     add_line(
@@ -355,17 +382,17 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>
         Side::Left,
         Stroke::Solid,
         column(run, "hashprice_usd_per_ph_day"),
-        baseline.map(|b| column(b, "hashprice_usd_per_ph_day")),
+        each(baselines, |b| column(b, "hashprice_usd_per_ph_day")),
     );
     plot
 }
 
-/// The chart: The security budget (subsidy and fees), USD per day. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn budget(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: The security budget (subsidy and fees), USD per day. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn budget(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
     add_spread(&mut plot, bands, "security_budget_pct_mcap_yr", 1.0, ORANGE, Side::Right);
-    add_budget_line(&mut plot, run, baseline, "Security budget", "USD/day");
+    add_budget_line(&mut plot, run, baselines, "Security budget", "USD/day");
     // Fees in USD per day, the same unit as the budget: budget x fee share.
     let fees = |run: &RunResult| {
         let budget = column(run, "security_budget_usd_per_day");
@@ -380,7 +407,7 @@ pub fn budget(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
         Side::Left,
         Stroke::Solid,
         fees(run),
-        baseline.map(fees),
+        each(baselines, fees),
     );
     let per_year = |run: &RunResult| trailing_mean(&column(run, "security_budget_pct_mcap_yr"), SMOOTH_DAYS);
     add_line(
@@ -391,13 +418,13 @@ pub fn budget(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
         Side::Right,
         Stroke::Solid,
         per_year(run),
-        baseline.map(per_year),
+        each(baselines, per_year),
     );
     plot
 }
 
-/// The chart: The cost of a majority attack. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn attack(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: The cost of a majority attack. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn attack(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::log(info.axes.0), info.axes.1.map(Axis::linear));
     let hours = run.scenario.attack_hours;
     add_spread(&mut plot, bands, "attack_cost_buy_usd", 1.0, RED, Side::Left);
@@ -411,7 +438,7 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
         Side::Left,
         Stroke::Solid,
         column(run, "attack_cost_buy_usd"),
-        baseline.map(|b| column(b, "attack_cost_buy_usd")),
+        each(baselines, |b| column(b, "attack_cost_buy_usd")),
     );
     add_line(
         &mut plot,
@@ -421,9 +448,9 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
         Side::Left,
         Stroke::Solid,
         scaled(run, "attack_cost_rent_usd_per_hour", hours),
-        baseline.map(|b| scaled(b, "attack_cost_rent_usd_per_hour", b.scenario.attack_hours)),
+        each(baselines, |b| scaled(b, "attack_cost_rent_usd_per_hour", b.scenario.attack_hours)),
     );
-    add_budget_line(&mut plot, run, baseline, "Security budget per day", "USD");
+    add_budget_line(&mut plot, run, baselines, "Security budget per day", "USD");
     add_line(
         &mut plot,
         "Idle hash",
@@ -432,16 +459,17 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, b
         Side::Right,
         Stroke::Solid,
         column(run, "idle_hashrate_ehs"),
-        baseline.map(|b| column(b, "idle_hashrate_ehs")),
+        each(baselines, |b| column(b, "idle_hashrate_ehs")),
     );
     plot
 }
 
-/// The chart: Nakamoto coefficients and HHI. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn concentration(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: Nakamoto coefficients and HHI. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn concentration(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let hhi = column(run, "hhi_pools");
-    let baseline_hhi = baseline.map(|b| column(b, "hhi_pools"));
-    let highest = hhi.iter().chain(baseline_hhi.iter().flatten()).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
+    let baseline_hhi = each(baselines, |b| column(b, "hhi_pools"));
+    let highest =
+        hhi.iter().chain(baseline_hhi.iter().flat_map(|(_, v)| v)).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
     let top = (highest * 1.08).min(10_000.0);
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(|title| Axis::fixed(title, 0.0, top)));
     plot.shades.push(Shade {
@@ -462,7 +490,7 @@ pub fn concentration(info: &ChartInfo, run: &RunResult, baseline: Option<&RunRes
     add_spread(&mut plot, bands, "nakamoto_entities", 1.0, PURPLE, Side::Left);
     add_spread(&mut plot, bands, "nakamoto_operators", 1.0, GREEN, Side::Left);
     add_spread(&mut plot, bands, "hhi_pools", 1.0, BLACK, Side::Right);
-    let b = |name: &str| baseline.map(|b| column(b, name));
+    let b = |name: &str| each(baselines, |b| column(b, name));
     add_line(&mut plot, "Pools", "", BLUE, Side::Left, Stroke::Steps, column(run, "nakamoto_pools"), b("nakamoto_pools"));
     add_line(&mut plot, "Controllers", "", PURPLE, Side::Left, Stroke::Steps, column(run, "nakamoto_entities"), b("nakamoto_entities"));
     add_line(&mut plot, "Operators", "", GREEN, Side::Left, Stroke::Steps, column(run, "nakamoto_operators"), b("nakamoto_operators"));
@@ -507,8 +535,8 @@ fn pool_layers(run: &RunResult) -> Vec<(String, Vec<f64>)> {
     layers
 }
 
-/// The chart: Pool hash shares, stacked. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn pools(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: Pool hash shares, stacked. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn pools(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::fixed(info.axes.0, 0.0, 100.0), None);
     let layers = pool_layers(run);
     for (name, values) in &layers {
@@ -519,15 +547,14 @@ pub fn pools(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, ba
     // Across seeds: the largest pool's share and the five largest together.
     add_spread_edges(&mut plot, bands, "top_pool_share", 100.0, BLACK, "Largest pool");
     add_spread_edges(&mut plot, bands, "top5_pool_share", 100.0, RGBColor(255, 255, 255), "Five largest");
-    if let Some(baseline) = baseline {
-        // The baseline's largest pool and five largest, dashed.
-        let days = plot.dates.len();
-        for (label, name, color) in
-            [("Largest pool, baseline", "top_pool_share", BLACK), ("Five largest, baseline", "top5_pool_share", GREY)]
-        {
-            let values = fit(scaled(baseline, name, 100.0), days);
-            plot.readout.push(ReadoutSeries { label: label.into(), unit: "%".into(), values: values.clone() });
-            plot.lines.push(Line { label: label.into(), color, values, side: Side::Left, stroke: Stroke::Dashed, in_legend: true });
+    // Each baseline's largest pool and five largest, in its stroke.
+    let days = plot.dates.len();
+    for (baseline, stroke) in baselines.iter().zip(BASELINE_STROKES) {
+        for (what, name, color) in [("Largest pool", "top_pool_share", BLACK), ("Five largest", "top5_pool_share", GREY)] {
+            let label = format!("{what}, {}", baseline.name);
+            let values = fit(scaled(baseline.run, name, 100.0), days);
+            plot.readout.push(ReadoutSeries { label: label.clone(), unit: "%".into(), values: values.clone() });
+            plot.lines.push(Line { label, color, values, side: Side::Left, stroke, in_legend: true });
         }
     }
     plot
@@ -537,8 +564,8 @@ fn kind_layers(run: &RunResult, prefix: &str) -> Vec<(String, RGBColor, Vec<f64>
     KINDS.iter().enumerate().map(|(i, (kind, label))| (label.to_string(), PALETTE[i], column(run, &format!("{prefix}{kind}")))).collect()
 }
 
-/// The chart: Operators by kind. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn operators(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: Operators by kind. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn operators(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     let layers = kind_layers(run, "hashrate_ehs_");
     for (label, _, values) in &layers {
@@ -548,18 +575,12 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>
     // Across seeds: the total (the top of the stack) and the MW at AI.
     add_spread_edges(&mut plot, bands, "hashrate_ehs", 1.0, BLACK, "Hash rate");
     add_spread(&mut plot, bands, "ai_mw", 1.0, BLACK, Side::Right);
-    if let Some(baseline) = baseline {
-        let days = plot.dates.len();
-        let values = fit(column(baseline, "hashrate_ehs"), days);
-        plot.readout.push(ReadoutSeries { label: "Hash rate, baseline".into(), unit: "EH/s".into(), values: values.clone() });
-        plot.lines.push(Line {
-            label: "Hash rate, baseline".into(),
-            color: GREY,
-            values,
-            side: Side::Left,
-            stroke: Stroke::Dashed,
-            in_legend: true,
-        });
+    let days = plot.dates.len();
+    for (baseline, stroke) in baselines.iter().zip(BASELINE_STROKES) {
+        let label = format!("Hash rate, {}", baseline.name);
+        let values = fit(column(baseline.run, "hashrate_ehs"), days);
+        plot.readout.push(ReadoutSeries { label: label.clone(), unit: "EH/s".into(), values: values.clone() });
+        plot.lines.push(Line { label, color: GREY, values, side: Side::Left, stroke, in_legend: true });
     }
     let ai_total: Vec<f64> = column(run, "ai_mw").iter().zip(column(run, "ai_mw_pending")).map(|(a, p)| a + p).collect();
     add_line(
@@ -570,23 +591,21 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>
         Side::Right,
         Stroke::Solid,
         column(run, "ai_mw"),
-        baseline.map(|b| column(b, "ai_mw")),
+        each(baselines, |b| column(b, "ai_mw")),
     );
-    add_line(&mut plot, "Committed to AI (converting) + converted", "MW", RED, Side::Right, Stroke::Solid, ai_total, None);
+    add_line(&mut plot, "Committed to AI (converting) + converted", "MW", RED, Side::Right, Stroke::Solid, ai_total, Vec::new());
     plot
 }
 
-/// The chart: Hash rate by operator kind. (`baseline` dashed; used by the page and the API's report charts.)
-pub fn kinds(info: &ChartInfo, run: &RunResult, baseline: Option<&RunResult>, bands: Option<&MonteCarloResult>) -> Plot {
+/// The chart: Hash rate by operator kind. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn kinds(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), None);
     for (kind, color) in KINDS.iter().zip(PALETTE) {
         add_spread(&mut plot, bands, &format!("operators_{}", kind.0), 1.0, color, Side::Left);
     }
     for (label, color, values) in kind_layers(run, "operators_") {
-        let baseline_values = baseline.map(|b| {
-            let kind = KINDS.iter().find(|(_, l)| *l == label).map(|(k, _)| *k).unwrap_or("");
-            column(b, &format!("operators_{kind}"))
-        });
+        let kind = KINDS.iter().find(|(_, l)| *l == label).map(|(k, _)| *k).unwrap_or("");
+        let baseline_values = each(baselines, |b| column(b, &format!("operators_{kind}")));
         add_line(&mut plot, &label, "", color, Side::Left, Stroke::Solid, values, baseline_values);
     }
     plot
@@ -648,7 +667,7 @@ mod tests {
         scenario.price_shock_pct = -20.0;
         scenario.price_shock_start_day = 30;
         let run = simulation::run(&scenario).expect("the scenario runs");
-        for chart in draw_all(&run, None, None, false) {
+        for chart in draw_all(&run, &[], None, false) {
             assert!(chart.svg.markup.contains("Halving"), "{}: no halving marked", chart.id);
             assert!(chart.svg.markup.contains("Price shock"), "{}: no shock marked", chart.id);
             assert!(
@@ -664,8 +683,17 @@ mod tests {
     fn every_chart_draws_from_a_real_run() {
         let scenario = simulation::Scenario { years: 0.3, operators: 200, ..Default::default() };
         let run = simulation::run(&scenario).expect("the scenario runs");
-        let charts = draw_all(&run, Some(&run), None, false);
-        assert_eq!(draw_all(&run, None, None, true).len(), CHARTS.len());
+        let named = |name| Baseline { name, run: &run };
+        let charts = draw_all(&run, &[named("Before"), named("No AI"), named("Cheap power")], None, false);
+        assert_eq!(draw_all(&run, &[], None, true).len(), CHARTS.len());
+        // Each of three baselines is named in every chart's readout and legend.
+        for chart in &charts {
+            for (name, words) in [("Before", "dashed"), ("No AI", "dotted"), ("Cheap power", "long-dashed")] {
+                assert!(chart.readout.columns.iter().any(|c| c.label.ends_with(&format!(", {name}"))), "{}: {name}", chart.id);
+                let label = format!("{name}: baseline, {words} lines");
+                assert!(chart.legend.iter().any(|item| item.label == label && item.dashed), "{}: {label}", chart.id);
+            }
+        }
         assert_eq!(charts.len(), CHARTS.len());
         for chart in &charts {
             let svg = &chart.svg.markup;
@@ -685,8 +713,8 @@ mod tests {
         let report = |_| {};
         let bands =
             run_montecarlo(&scenario, 6, crate::catalogue::BAND_COLUMNS, &Progress::new(&cancel, &report)).expect("the Monte Carlo runs");
-        let plain = draw_all(&run, None, None, false);
-        let shaded = draw_all(&run, None, Some(&bands), false);
+        let plain = draw_all(&run, &[], None, false);
+        let shaded = draw_all(&run, &[], Some(&bands), false);
         for (plain, shaded) in plain.iter().zip(&shaded) {
             if shaded.id == "pool-shares" {
                 // Over the stacked shares, the edges are dotted lines.

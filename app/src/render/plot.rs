@@ -79,8 +79,10 @@ pub enum Stroke {
     Dashed,
     /// Horizontal steps (difficulty between retargets).
     Steps,
-    /// A dotted line (the edges of a spread across seeds, over stacked areas).
+    /// A dotted line (the edges of a spread across seeds, over stacked areas; the second baseline).
     Dotted,
+    /// Long dashes (the third baseline).
+    LongDash,
 }
 
 /// The shape a line carries at intervals, so that series are told apart by
@@ -261,14 +263,40 @@ pub fn draw(plot: &Plot, frame: Frame) -> Drawn {
 fn legend(plot: &Plot) -> Vec<LegendItem> {
     let mut items = Vec::new();
     for band in &plot.bands {
-        items.push(LegendItem { label: band.label.clone(), color: css(band.color), area: true, dashed: false, mark: String::new() });
+        items.push(LegendItem {
+            label: band.label.clone(),
+            color: css(band.color),
+            area: true,
+            dashed: false,
+            pattern: String::new(),
+            mark: String::new(),
+        });
     }
     for (line, mark) in plot.lines.iter().zip(marks(plot)).filter(|(line, _)| line.in_legend) {
-        let dashed = matches!(line.stroke, Stroke::Dashed | Stroke::Dotted);
-        items.push(LegendItem { label: line.label.clone(), color: css(line.color), area: false, dashed, mark: mark.to_string() });
+        let pattern = match line.stroke {
+            Stroke::Dashed => "dashed",
+            Stroke::Dotted => "dotted",
+            Stroke::LongDash => "long-dash",
+            Stroke::Solid | Stroke::Steps => "",
+        };
+        items.push(LegendItem {
+            label: line.label.clone(),
+            color: css(line.color),
+            area: false,
+            dashed: !pattern.is_empty(),
+            pattern: pattern.to_string(),
+            mark: mark.to_string(),
+        });
     }
     for shade in &plot.shades {
-        items.push(LegendItem { label: shade.label.clone(), color: css(shade.color), area: true, dashed: false, mark: String::new() });
+        items.push(LegendItem {
+            label: shade.label.clone(),
+            color: css(shade.color),
+            area: true,
+            dashed: false,
+            pattern: String::new(),
+            mark: String::new(),
+        });
     }
     if !plot.ticks.is_empty() {
         items.push(LegendItem {
@@ -276,6 +304,7 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(MARKER),
             area: false,
             dashed: false,
+            pattern: String::new(),
             mark: String::new(),
         });
     }
@@ -287,12 +316,20 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(MARKER),
             area: false,
             dashed: true,
+            pattern: "dashed".to_string(),
             mark: String::new(),
         });
     }
     // The spreads' key last: it says what every shaded area is.
     if !plot.spreads.is_empty() {
-        items.push(LegendItem { label: plot.spread_label.clone(), color: css(SPREAD_KEY), area: true, dashed: false, mark: String::new() });
+        items.push(LegendItem {
+            label: plot.spread_label.clone(),
+            color: css(SPREAD_KEY),
+            area: true,
+            dashed: false,
+            pattern: String::new(),
+            mark: String::new(),
+        });
     }
     items
 }
@@ -656,6 +693,10 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
                     (Stroke::Dashed, Side::Right) => chart.draw_secondary_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
                     (Stroke::Dotted, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 2, 4, style)).map(|_| ()),
                     (Stroke::Dotted, Side::Right) => chart.draw_secondary_series(DashedLineSeries::new(segment, 2, 4, style)).map(|_| ()),
+                    (Stroke::LongDash, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 16, 5, style)).map(|_| ()),
+                    (Stroke::LongDash, Side::Right) => {
+                        chart.draw_secondary_series(DashedLineSeries::new(segment, 16, 5, style)).map(|_| ())
+                    }
                     (_, Side::Left) => chart.draw_series(LineSeries::new(segment, style)).map(|_| ()),
                     (_, Side::Right) => chart.draw_secondary_series(LineSeries::new(segment, style)).map(|_| ()),
                 };

@@ -6,6 +6,8 @@ use super::{runs_of, scenario_of, ApiState, ClientAddr};
 use crate::error::{ApiError, ErrorBody};
 use app::catalogue::ChartInfo;
 use app::format::escape_xml;
+use app::page_state::{with_state, PageState, Pinned};
+use app::render::charts::Baseline;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -135,7 +137,12 @@ fn legend_rows(items: &[app::run_view::LegendItem], width: u32, top: u32, font: 
                 mid - 5.0
             )
         } else {
-            let dash = if item.dashed { r#" stroke-dasharray="5 3""# } else { "" };
+            let dash = match (item.dashed, item.pattern.as_str()) {
+                (_, "dotted") => r#" stroke-dasharray="2 3""#,
+                (_, "long-dash") => r#" stroke-dasharray="10 3""#,
+                (true, _) => r#" stroke-dasharray="5 3""#,
+                (false, _) => "",
+            };
             format!(
                 r#"<line class="legend-swatch" x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{color}" stroke-width="3"{dash}/>{}"#,
                 x + 18.0,
@@ -185,22 +192,29 @@ fn legend_mark(mark: &str, cx: f64, cy: f64, color: &str) -> String {
     }
 }
 
-/// Draws chart `info` of `run` as a standalone SVG document, with the
+/// What a figure draws: chart `info` of `run`, with its named baselines and
+/// the spread across the seeds of `bands` (a Monte Carlo of the same scenario).
+#[derive(Clone, Copy)]
+pub struct Figure<'a> {
+    /// The run.
+    pub run: &'a RunResult,
+    /// The pinned baselines, named, drawn in their strokes.
+    pub baselines: &'a [(String, std::sync::Arc<RunResult>)],
+    /// The spread to shade.
+    pub bands: Option<&'a MonteCarloResult>,
+    /// The chart.
+    pub info: &'a ChartInfo,
+}
+
+/// Draws chart `info` of `run` (and its `baselines`) as a standalone SVG document, with the
 /// spread across the seeds of `bands` (a Monte Carlo of the same scenario)
 /// shaded, a legend with colour swatches, and a footer readable in print:
 /// the model version, the date it was drawn (`today`) and the absolute
 /// share link (`site`: the server's public address, e.g. `https://hashlab.example`).
-pub fn svg(
-    run: &RunResult,
-    bands: Option<&MonteCarloResult>,
-    info: &ChartInfo,
-    width: u32,
-    height: u32,
-    site: &str,
-    today: &str,
-) -> String {
-    let plot =
-        app::render::charts::chart(info.id, run, None, bands).unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
+pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u32, site: &str, today: &str) -> String {
+    let drawn_baselines: Vec<Baseline> = baselines.iter().map(|(name, run)| Baseline { name, run }).collect();
+    let plot = app::render::charts::chart(info.id, run, &drawn_baselines, bands)
+        .unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
     let title = info.title.to_string();
     let font = (f64::from(width) / 760.0 * 15.0).round().clamp(11.0, 22.0) as u32;
     let frame = app::render::plot::Frame { width, height, font, x_labels: (width / 100).clamp(3, 12) as usize, y_label_area: font * 5 };
@@ -210,7 +224,12 @@ pub fn svg(
     let top = 58;
     let small = (font * 4 / 5).max(11);
     let (legend, legend_height) = legend_rows(&drawn.legend, width, top + height + 6, small);
-    let query = link::to_query(&run.scenario, None);
+    // The link reproduces the figure: the scenario and its pinned baselines.
+    let pinned = PageState {
+        baselines: baselines.iter().map(|(name, run)| Pinned { name: name.clone(), query: link::to_query(&run.scenario, None) }).collect(),
+        ..PageState::default()
+    };
+    let query = with_state(&link::to_query(&run.scenario, None), &pinned);
     let share = format!("Share link: {}/?{query}", site.trim_end_matches('/'));
     // A link is mostly wide characters (`=`, `_`, digits): a wider estimate keeps it inside.
     let per_line = ((f64::from(width) - 24.0) / (f64::from(small) * 0.7)).max(40.0) as usize;
@@ -320,7 +339,9 @@ pub(super) async fn chart_file(
             ))
         }
     };
-    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height", "runs", "scale"])?;
+    let keys: Vec<&str> = ["width", "height", "runs", "scale"].into_iter().chain(app::page_state::PAGE_KEYS.iter().copied()).collect();
+    let (scenario, extra) = scenario_of(query.as_deref(), &keys)?;
+    let pinned = PageState::from_query(query.as_deref().unwrap_or("")).baselines;
     let width = dimension(&extra, "width", WIDTH)?;
     let height = dimension(&extra, "height", HEIGHT)?;
     let scale = whole_in(&extra, "scale", SCALE, "a whole number from 1 to 4")?;
@@ -329,6 +350,13 @@ pub(super) async fn chart_file(
     let runs = runs_of(&extra)?;
     let name = app::format::file_name(&scenario, id, format);
     let run = state.service.run(scenario.clone(), client).await??;
+    // The pinned baselines, each a strict link of its own: a bad one is a 400 naming its key.
+    let mut baselines = Vec::new();
+    for (pinned, (key, _)) in pinned.into_iter().zip(app::page_state::BASELINE_KEYS) {
+        let parsed = link::from_query_strict(&pinned.query, &[])
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, key, format!("{}: {}", e.field, e.message), e.allowed))?;
+        baselines.push((pinned.name, state.service.run(parsed.scenario, client).await??));
+    }
     let bands = match runs {
         Some(runs) => Some(state.service.bands(&scenario, runs, client).await?),
         None => None,
@@ -336,7 +364,8 @@ pub(super) async fn chart_file(
     let body = state
         .service
         .off_runtime(move || {
-            let svg = svg(&run, bands.as_deref(), info, width, height, &site, &today);
+            let figure = Figure { run: &run, baselines: &baselines, bands: bands.as_deref(), info };
+            let svg = svg(figure, width, height, &site, &today);
             if png {
                 self::png(&svg, scale).map_err(|e| {
                     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server", format!("the chart could not be drawn: {e}"), "")

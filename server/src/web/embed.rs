@@ -5,7 +5,7 @@
 //! it: the report figure (title, legend, footer with the share link) and a
 //! link back to the full run, which opens outside the frame.
 
-use crate::api::charts::{chart_info, dimension, svg, today, HEIGHT, WIDTH};
+use crate::api::charts::{chart_info, dimension, svg, today, Figure, HEIGHT, WIDTH};
 use crate::api::{scenario_of, ClientAddr};
 use crate::error::ApiError;
 use crate::runs::RunService;
@@ -37,7 +37,7 @@ pub async fn embed_chart(
     let day = today();
     let figure = {
         let site = site.clone();
-        service.off_runtime(move || svg(&run, None, info, width, height, &site, &day)).await?
+        service.off_runtime(move || svg(Figure { run: &run, baselines: &[], bands: None, info }, width, height, &site, &day)).await?
     };
     let full = format!("{}/?{}", site.trim_end_matches('/'), link::to_query(&scenario, None));
     let html = format!(

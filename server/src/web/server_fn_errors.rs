@@ -17,11 +17,11 @@ use leptos::server_fn::Decodes;
 const MAX_ERROR_BYTES: usize = 64 * 1024;
 
 /// The arguments `/api/page-view` takes, for the error's `allowed`.
-const PAGE_VIEW_ARGUMENTS: [&str; 4] = ["query", "baseline", "compact", "bands"];
+const PAGE_VIEW_ARGUMENTS: [&str; 4] = ["query", "baselines", "compact", "bands"];
 
 /// What `/api/page-view` accepts, in words.
 const PAGE_VIEW_ALLOWED: &str = "an application/x-www-form-urlencoded body: query (a share-link query), \
-compact (true or false), and optionally baseline (a share-link query) and bands (a whole number of seeds)";
+compact (true or false), and optionally baselines (the link keys of up to three named baselines, base1=...&base1_name=...) and bands (a whole number of seeds)";
 
 /// Maps a server function's argument errors to a 400 (a `map_response` layer).
 pub async fn client_errors_as_400(response: Response) -> Response {
