@@ -576,7 +576,7 @@ test('sweep: one parameter streams progress, then the median with its bands and 
   for (const label of ['Price shock (%)', 'Hash rate (EH/s)', '-60', '0']) {
     assert.ok(labels.some((t) => t.trim() === label), `${label} in ${labels}`);
   }
-  assert.match(await page.innerText('.sweep-done'), /^4 cells x 2 runs in [\d.]+ m?s\. Download the cells \(CSV\)/);
+  assert.match(await page.innerText('.sweep-done'), /^4 cells x 2 runs in [\d.]+ m?s\. Download the cells \(CSV, CSV with its link, model version and seed as # lines\) or the chart \(SVG\)\.$/);
   const csv = (await sweepCsv(page)).trim().split('\n');
   assert.equal(csv[0], 'price_shock_pct,p5,p25,p50,p75,p95,mean');
   assert.deepEqual(csv.slice(1).map((row) => row.split(',')[0]), ['-60', '-40', '-20', '0']);
@@ -586,6 +586,13 @@ test('sweep: one parameter streams progress, then the median with its bands and 
   const [chartFile] = await Promise.all([page.waitForEvent('download'), page.click('.sweep-svg')]);
   assert.equal(chartFile.suggestedFilename(), 'hashlab-sweep-hashrate_ehs-by-price_shock_pct.svg');
   assert.match(readFileSync(await chartFile.path(), 'utf8'), /^<svg[\s\S]*Hash rate \(EH\/s\)/);
+  // The same cells with where they came from, as `#` lines a reader's tools skip (pandas comment="#").
+  const [stamped] = await Promise.all([page.waitForEvent('download'), page.click('.sweep-csv-provenance')]);
+  assert.equal(stamped.suggestedFilename(), 'hashlab-sweep-hashrate_ehs-by-price_shock_pct-with-provenance.csv');
+  const lines = readFileSync(await stamped.path(), 'utf8').trim().split('\n');
+  assert.match(lines[0], /^# Hashlab sweep of hashrate_ehs over price_shock_pct, 2 seeds per cell, model version \d+, seed \d+, generated 20/);
+  assert.match(lines[1], new RegExp(`^# Reproduce it: ${h.base}/\\?v=`));
+  assert.deepEqual(lines.slice(3), csv);
   await page.locator('#sweep').screenshot({ path: path.join(SHOTS, 'sweep-line.png') });
   assert.deepEqual(errors, []);
   await context.close();

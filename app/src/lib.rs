@@ -27,6 +27,7 @@ mod lab;
 pub mod page_state;
 pub mod page_view;
 mod presets;
+pub mod provenance;
 #[cfg(feature = "ssr")]
 pub mod render;
 pub mod run_view;

@@ -30,7 +30,6 @@ pub mod charts;
 mod exports;
 mod montecarlo;
 mod presets;
-mod provenance;
 mod runs;
 pub mod security;
 mod sensitivity;
@@ -182,7 +181,7 @@ fn json_event<T: Serialize>(name: &str, value: &T) -> Event {
 
 /// A batch's final event: `value` as JSON with its `provenance` (share link,
 /// model version, seed, time) as the first key, as the run exports carry it.
-fn json_event_with<T: Serialize>(name: &str, value: &T, provenance: &provenance::Provenance) -> Event {
+fn json_event_with<T: Serialize>(name: &str, value: &T, provenance: &app::provenance::Provenance) -> Event {
     let document = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
     Event::default().event(name).data(String::from_utf8_lossy(&provenance.prefix_json(&document)))
 }
@@ -193,7 +192,7 @@ fn json_event_with<T: Serialize>(name: &str, value: &T, provenance: &provenance:
 struct BatchRequest {
     scenario: Scenario,
     runs: u32,
-    provenance: provenance::Provenance,
+    provenance: app::provenance::Provenance,
     what: String,
 }
 
@@ -209,7 +208,7 @@ impl BatchRequest {
         let runs = runs_of(&extra)?.unwrap_or(default_runs);
         let config = state.service.config();
         config.admit_batch("runs", &scenario, runs * settings, config.workers)?;
-        let provenance = provenance::Provenance::of(&scenario, &config.site_of(headers));
+        let provenance = app::provenance::Provenance::of(&scenario, &config.site_of(headers));
         let what = link::to_query(&scenario, None);
         Ok(Self { scenario, runs, provenance, what })
     }

@@ -244,7 +244,7 @@ pub fn admit_output(run: &RunResult) -> Result<(), ApiError> {
 }
 
 /// `HASHLAB_PUBLIC_URL`: an `http://` or `https://` address, without its trailing `/`.
-fn public_url() -> Result<Option<String>, String> {
+pub fn public_url() -> Result<Option<String>, String> {
     let Ok(text) = std::env::var("HASHLAB_PUBLIC_URL") else { return Ok(None) };
     let url = text.trim().trim_end_matches('/');
     let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));

@@ -390,3 +390,47 @@ fn events_lists_what_happened_in_words() {
         value["events"].as_array().expect("events in the run's JSON").iter().filter_map(|e| e["kind"].as_str()).collect();
     assert!(kinds.contains(&"price_shock_start") && kinds.contains(&"ai_committed"), "{kinds:?}");
 }
+
+#[test]
+fn provenance_leads_the_files_only_when_asked_and_the_rest_is_the_plain_output() {
+    // A run's CSV: `#` lines (link, model version, seed, time), then the same bytes as without them.
+    let plain = hashlab(&[&["run", "--seed", "7"][..], &SMALL[..]].concat());
+    let stamped = hashlab(&[&["run", "--seed", "7", "--provenance"][..], &SMALL[..]].concat());
+    assert!(stamped.status.success(), "{}", stderr(&stamped));
+    let text = stdout(&stamped);
+    let comments: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+    assert_eq!(comments.len(), 3, "{text:.400}");
+    assert!(comments[0].starts_with(&format!("# Hashlab daily series, model version {}, seed 7, generated 20", simulation::MODEL_VERSION)));
+    assert_eq!(
+        comments[1],
+        format!("# Reproduce it: http://127.0.0.1:3000/?v={}&seed=7&operators=60&years=0.2", simulation::MODEL_VERSION)
+    );
+    assert!(text.ends_with(&stdout(&plain)), "the data itself is unchanged");
+    // At the public address when there is one; JSON with `provenance` first.
+    let json = Command::new(env!("CARGO_BIN_EXE_hashlab"))
+        .args([&["montecarlo", "--runs", "3", "--format", "json", "--provenance"][..], &SMALL[..]].concat())
+        .env("HASHLAB_PUBLIC_URL", "https://lab.example/")
+        .output()
+        .unwrap();
+    assert!(json.status.success(), "{}", stderr(&json));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(stdout(&json).starts_with("{\"provenance\":{\"link\":\"https://lab.example/?v="), "{:.200}", stdout(&json));
+    assert_eq!(value["provenance"]["seed"], 42);
+    assert_eq!(value["runs"], 3, "the rest of the document is intact");
+    // A Monte Carlo's and a sweep's CSV say what they hold.
+    let bands = stdout(&hashlab(&[&["montecarlo", "--runs", "3", "--provenance"][..], &SMALL[..]].concat()));
+    assert!(bands.starts_with("# Hashlab Monte Carlo bands (p5-p95) over 3 seeds from seed 42, model version"), "{bands:.200}");
+    let sweep = hashlab(
+        &[&["sweep", "--param", "price_shock_pct=-50:0:2", "--metric", "hashrate_ehs", "--runs", "2", "--provenance"][..], &SMALL[..]]
+            .concat(),
+    );
+    assert!(stdout(&sweep).starts_with("# Hashlab sweep of hashrate_ehs over price_shock_pct, 2 seeds per cell"), "{}", stderr(&sweep));
+    // A bad public address is named.
+    let bad = Command::new(env!("CARGO_BIN_EXE_hashlab"))
+        .args([&["run", "--provenance"][..], &SMALL[..]].concat())
+        .env("HASHLAB_PUBLIC_URL", "lab.example")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("HASHLAB_PUBLIC_URL"), "{}", stderr(&bad));
+}

@@ -135,6 +135,8 @@ fn csv_data_url(csv: &str) -> String {
 struct Finished {
     svg: String,
     csv_url: String,
+    /// The same CSV led by `#` lines saying where it came from (absent when the stream did not say).
+    csv_with_provenance_url: Option<String>,
     file: String,
     cells: usize,
     runs: u64,
@@ -159,8 +161,13 @@ fn finish(data: &str, ms: f64) -> Option<Finished> {
             })
         })
         .collect::<Option<_>>()?;
+    let csv = cells_csv(&fields, &cells);
+    let field_names: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let contents = crate::provenance::sweep_contents(spec["metric"].as_str()?, &field_names, spec["runs"].as_u64()?);
+    let provenance: Option<crate::provenance::Provenance> = serde_json::from_value(event["provenance"].clone()).ok();
     Some(Finished {
-        csv_url: csv_data_url(&cells_csv(&fields, &cells)),
+        csv_with_provenance_url: provenance.map(|p| csv_data_url(&format!("{}{csv}", p.csv_comments(&contents)))),
+        csv_url: csv_data_url(&csv),
         file: format!("hashlab-sweep-{}-by-{}.csv", spec["metric"].as_str()?, fields.join("-")),
         cells: cells.len(),
         runs: spec["runs"].as_u64()?,
@@ -315,6 +322,17 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                         {format!("{} cells x {} runs in {}. ", done.cells, done.runs, elapsed(done.ms))}
                         "Download the cells ("
                         <a class="sweep-csv" href=done.csv_url download=done.file.clone()>"CSV"</a>
+                        {done
+                            .csv_with_provenance_url
+                            .clone()
+                            .map(|url| {
+                                view! {
+                                    ", "
+                                    <a class="sweep-csv-provenance" href=url download=done.file.replace(".csv", "-with-provenance.csv")>
+                                        "CSV with its link, model version and seed as # lines"
+                                    </a>
+                                }
+                            })}
                         ") or the chart ("
                         <a class="sweep-svg" href=data_url("image/svg+xml", &done.svg) download=done.file.replace(".csv", ".svg")>"SVG"</a>
                         ")."
@@ -496,6 +514,14 @@ mod tests {
         assert_eq!(done.file, "hashlab-sweep-hashrate_ehs-by-price_shock_pct.csv");
         let csv = "price_shock_pct,p5,p25,p50,p75,p95,mean\n-60,1,2,3,4,5,3\n0,6,7,NaN,9,10,8.5\n";
         assert_eq!(done.csv_url, csv_data_url(csv));
+        assert_eq!(done.csv_with_provenance_url, None, "no provenance in the event, no such download");
+        // With the stream's provenance first, the second CSV leads with it as `#` lines.
+        let provenance = crate::provenance::Provenance::at(&simulation::Scenario::default(), "https://lab.example", 0);
+        let stamped = format!(r#"{{"provenance":{},{}"#, serde_json::to_string(&provenance).unwrap(), &data[1..]);
+        let done = finish(&stamped, 1.0).unwrap();
+        let expected = format!("{}{csv}", provenance.csv_comments("sweep of hashrate_ehs over price_shock_pct, 3 seeds per cell"));
+        assert_eq!(done.csv_with_provenance_url, Some(csv_data_url(&expected)));
+        assert!(expected.starts_with("# Hashlab sweep of hashrate_ehs over price_shock_pct, 3 seeds per cell, model version"));
         assert_eq!(finish("{}", 0.0), None);
     }
 }

@@ -2,11 +2,11 @@
 //! the page's `GET /export.csv` (its query read leniently, as the page reads it),
 //! each carrying its provenance (see `provenance.rs`).
 
-use super::provenance::Provenance;
 use super::runs::run_json;
 use super::{admit, attach, check_query_length, json_response, scenario_of, ApiState, ClientAddr};
 use crate::config::admit_output;
 use crate::error::{ApiError, ErrorBody};
+use app::provenance::Provenance;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,7 @@ async fn csv_download(
     let name = app::format::file_name(&scenario, "", "csv");
     let run = state.service.run(scenario, client).await??;
     admit_output(&run)?;
-    let head = if comments { provenance.csv_comments() } else { String::new() };
+    let head = if comments { provenance.csv_comments("daily series") } else { String::new() };
     let csv = state.service.off_runtime(move || head + &run.to_csv_string()).await?;
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
     attach(&mut response, &name);

@@ -125,7 +125,7 @@ pub(super) async fn sweep_sse(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let spec = read_spec(query.as_deref())?;
-    let provenance = super::provenance::Provenance::of(&spec.scenario, &state.service.config().site_of(&headers));
+    let provenance = app::provenance::Provenance::of(&spec.scenario, &state.service.config().site_of(&headers));
     let config = state.service.config();
     let cells: Vec<Scenario> = (0..spec.cell_count()).filter_map(|index| spec.cell_scenario(index).ok()).collect();
     let secs: f64 = cells.iter().map(|cell| config.estimated_secs(cell, spec.runs)).sum();

@@ -1,7 +1,7 @@
 //! `hashlab montecarlo`, `hashlab sweep` and `hashlab merge`: many runs, on
 //! one machine or split into shards across many (`--shard i/n`, then `merge`).
 
-use super::output::{write_output, Format};
+use super::output::{write_output, Format, ProvenanceArg};
 use super::scenario_args::ScenarioArgs;
 use super::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -55,6 +55,8 @@ pub struct MergeArgs {
     /// Write to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    provenance: ProvenanceArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -68,6 +70,8 @@ struct BatchOutput {
     /// Run only part `i` of `n` (0-based) and write it for `hashlab merge`.
     #[arg(long, value_name = "i/n")]
     shard: Option<String>,
+    #[command(flatten)]
+    provenance: ProvenanceArg,
 }
 
 /// What a shard writes: enough to merge with its siblings.
@@ -145,6 +149,8 @@ pub fn montecarlo(args: MonteCarloArgs) -> Result<(), CliError> {
         Format::Csv => result.to_csv_string().into_bytes(),
         Format::Json => encode(&result)?,
     };
+    let what = montecarlo_what(&result);
+    let bytes = args.output.provenance.stamp(bytes, args.output.format, &result.scenario, &what)?;
     write_output(args.output.out.as_deref(), &bytes)
 }
 
@@ -170,7 +176,19 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         Format::Csv => result.to_csv_string().into_bytes(),
         Format::Json => encode(&result)?,
     };
+    let bytes = args.output.provenance.stamp(bytes, args.output.format, &result.spec.scenario, &sweep_what(&result))?;
     write_output(args.output.out.as_deref(), &bytes)
+}
+
+/// What a Monte Carlo's file holds, for its provenance.
+fn montecarlo_what(result: &montecarlo::MonteCarloResult) -> String {
+    app::provenance::montecarlo_contents(result.runs, result.scenario.seed)
+}
+
+/// What a sweep's file holds, for its provenance.
+fn sweep_what(result: &SweepResult) -> String {
+    let fields: Vec<&str> = result.spec.axes.iter().map(|a| a.field.as_str()).collect();
+    app::provenance::sweep_contents(&result.spec.metric, &fields, u64::from(result.spec.runs))
 }
 
 /// Joins shard files into the whole result.
@@ -197,16 +215,18 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
     }
     let bytes = if sweeps.is_empty() {
         let result = montecarlo::merge_samples(montecarlos)?;
-        match args.format {
+        let bytes = match args.format {
             Format::Csv => result.to_csv_string().into_bytes(),
             Format::Json => encode(&result)?,
-        }
+        };
+        args.provenance.stamp(bytes, args.format, &result.scenario, &montecarlo_what(&result))?
     } else {
         let result = sweep::merge_sweeps(sweeps)?;
-        match args.format {
+        let bytes = match args.format {
             Format::Csv => result.to_csv_string().into_bytes(),
             Format::Json => encode(&result)?,
-        }
+        };
+        args.provenance.stamp(bytes, args.format, &result.spec.scenario, &sweep_what(&result))?
     };
     write_output(args.out.as_deref(), &bytes)
 }

@@ -27,6 +27,36 @@ pub enum Format {
     Json,
 }
 
+/// `--provenance`: where a file came from, in the file (see `crate::provenance`).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ProvenanceArg {
+    /// Lead the output with where it came from: the share link that reproduces
+    /// it (at $HASHLAB_PUBLIC_URL, else http://127.0.0.1:3000), the model
+    /// version, the seed and the time. JSON gets a `provenance` key first; a
+    /// CSV gets `#` lines before its header (pandas: `comment="#"`, R:
+    /// `comment.char = "#"`). Off by default: the plain output stays the same
+    /// bytes for the same scenario.
+    #[arg(long)]
+    provenance: bool,
+}
+
+impl ProvenanceArg {
+    /// `bytes` (a `format` document of `what`, e.g. "Monte Carlo bands") of
+    /// `scenario`'s runs, with its provenance when asked for.
+    pub fn stamp(&self, bytes: Vec<u8>, format: Format, scenario: &simulation::Scenario, what: &str) -> Result<Vec<u8>, CliError> {
+        if !self.provenance {
+            return Ok(bytes);
+        }
+        let site =
+            crate::config::public_url().map_err(CliError::usage)?.unwrap_or_else(|| format!("http://{}", crate::config::DEFAULT_ADDR));
+        let provenance = app::provenance::Provenance::of(scenario, &site);
+        Ok(match format {
+            Format::Json => provenance.prefix_json(&bytes),
+            Format::Csv => [provenance.csv_comments(what).into_bytes(), bytes].concat(),
+        })
+    }
+}
+
 /// How many symlinks are followed before giving up (Linux's own limit).
 const MAX_SYMLINK_HOPS: usize = 40;
 

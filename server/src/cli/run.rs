@@ -1,6 +1,6 @@
 //! `hashlab run`: one scenario, its daily series.
 
-use super::output::{write_output, Format};
+use super::output::{write_output, Format, ProvenanceArg};
 use super::scenario_args::ScenarioArgs;
 use super::CliError;
 use std::path::PathBuf;
@@ -16,6 +16,8 @@ pub struct RunArgs {
     /// Write to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    provenance: ProvenanceArg,
 }
 
 /// Runs the scenario and writes what happened in it, dated and in words.
@@ -42,6 +44,7 @@ pub fn events(args: RunArgs) -> Result<(), CliError> {
         }
         Format::Json => serde_json::to_vec_pretty(&result.events).map_err(|e| CliError::usage(format!("encoding JSON: {e}")))?,
     };
+    let bytes = args.provenance.stamp(bytes, args.format, &scenario, "events")?;
     write_output(args.out.as_deref(), &bytes)
 }
 
@@ -53,5 +56,6 @@ pub fn execute(args: RunArgs) -> Result<(), CliError> {
         Format::Csv => result.to_csv_string().into_bytes(),
         Format::Json => serde_json::to_vec_pretty(&result).map_err(|e| CliError::usage(format!("encoding JSON: {e}")))?,
     };
+    let bytes = args.provenance.stamp(bytes, args.format, &scenario, "daily series")?;
     write_output(args.out.as_deref(), &bytes)
 }

@@ -12,12 +12,17 @@
 //!   plain CSV stays the contract and its file name carries the scenario,
 //!   seed and model version.
 
-use serde::Serialize;
+//!
+//! Declared here, in the page's crate, so that the server's files, the
+//! command line's and the page's own downloads (the sweep's CSV, built in the
+//! browser from the stream's `provenance`) say it in the same words.
+
+use serde::{Deserialize, Serialize};
 use simulation::{link, Scenario};
-use utoipa::ToSchema;
 
 /// Where a run came from.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Provenance {
     /// The share link that reproduces the run exactly (with the model version).
     pub link: String,
@@ -32,11 +37,25 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// The provenance of `scenario`'s run served from `site` (e.g. `https://hashlab.example`).
+    /// The provenance of `scenario`'s run served from `site` (e.g.
+    /// `https://hashlab.example`), made now (server and command line only: the
+    /// browser has no system clock to read this way).
+    #[cfg(feature = "ssr")]
     pub fn of(scenario: &Scenario, site: &str) -> Self {
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let generated_utc = chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
-            .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        Self::at(scenario, site, secs)
+    }
+
+    /// The provenance of `scenario`'s run served from `site`, made `secs` seconds after 1970 (UTC).
+    pub fn at(scenario: &Scenario, site: &str, secs: u64) -> Self {
+        let (days, rest) = (secs / 86_400, secs % 86_400);
+        let generated_utc = format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            crate::page_state::date_of(i64::try_from(days).unwrap_or(0)),
+            rest / 3_600,
+            rest % 3_600 / 60,
+            rest % 60
+        );
         Self {
             link: format!("{}/?{}", site.trim_end_matches('/'), link::to_query(scenario, None)),
             model_version: simulation::MODEL_VERSION.to_string(),
@@ -46,10 +65,10 @@ impl Provenance {
         }
     }
 
-    /// The `#` lines a CSV starts with.
-    pub fn csv_comments(&self) -> String {
+    /// The `#` lines a CSV of `what` (e.g. "daily series") starts with.
+    pub fn csv_comments(&self, what: &str) -> String {
         format!(
-            "# Hashlab daily series, model version {}, seed {}, generated {}\n# Reproduce it: {}\n# Read with pandas.read_csv(path, comment=\"#\") or read.csv(path, comment.char = \"#\")\n",
+            "# Hashlab {what}, model version {}, seed {}, generated {}\n# Reproduce it: {}\n# Read with pandas.read_csv(path, comment=\"#\") or read.csv(path, comment.char = \"#\")\n",
             self.model_version, self.seed, self.generated_utc, self.link
         )
     }
@@ -69,6 +88,16 @@ impl Provenance {
     }
 }
 
+/// What a sweep's file holds, as its provenance says it.
+pub fn sweep_contents(metric: &str, fields: &[&str], runs_per_cell: u64) -> String {
+    format!("sweep of {metric} over {}, {runs_per_cell} seeds per cell", fields.join(" x "))
+}
+
+/// What a Monte Carlo's file holds, as its provenance says it.
+pub fn montecarlo_contents(runs: u32, first_seed: u64) -> String {
+    format!("Monte Carlo bands (p5-p95) over {runs} seeds from seed {first_seed}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,15 +105,16 @@ mod tests {
     #[test]
     fn the_json_keeps_its_keys_after_the_provenance_and_the_csv_comments_name_the_link() {
         let scenario = Scenario { seed: 7, ..Scenario::default() };
-        let provenance = Provenance::of(&scenario, "https://lab.example/");
-        assert_eq!(provenance.link, "https://lab.example/?v=3&seed=7");
+        let provenance = Provenance::at(&scenario, "https://lab.example/", 1_764_495_881);
+        assert_eq!(provenance.link, format!("https://lab.example/?v={}&seed=7", simulation::MODEL_VERSION));
+        assert_eq!(provenance.generated_utc, "2025-11-30T09:44:41Z");
         let json = provenance.prefix_json(br#"{"model_version":"2","days":[]}"#);
         let value: serde_json::Value = serde_json::from_slice(&json).expect("valid JSON");
         assert_eq!(value["provenance"]["seed"], 7);
         assert_eq!(value["days"], serde_json::json!([]));
-        assert!(json.starts_with(br#"{"provenance":{"link":"https://lab.example/?v=3&seed=7""#));
-        let comments = provenance.csv_comments();
+        assert!(json.starts_with(br#"{"provenance":{"link":"https://lab.example/?v="#));
+        let comments = provenance.csv_comments("daily series");
         assert!(comments.lines().all(|line| line.starts_with("# ")), "{comments}");
-        assert!(comments.contains("Reproduce it: https://lab.example/?v=3&seed=7"));
+        assert!(comments.contains(&format!("Reproduce it: {}", provenance.link)));
     }
 }
