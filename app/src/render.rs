@@ -31,12 +31,18 @@ pub async fn run_view(
     // Each pinned baseline's run (one that cannot run is left out; its link says why when opened).
     let pinned = baselines.map(|keys| PageState::from_query(&keys).baselines).unwrap_or_default();
     let mut baseline_runs = Vec::new();
-    for pinned in pinned.into_iter().take(MOST_BASELINES) {
-        if let Ok(run) = runs.0.run(link::from_query(&pinned.query).scenario, asker.clone()).await? {
-            baseline_runs.push((pinned.name, run));
+    let mut baseline_notes = Vec::new();
+    for (slot, pinned) in pinned.into_iter().take(MOST_BASELINES).enumerate() {
+        match runs.0.run(link::from_query(&pinned.query).scenario, asker.clone()).await? {
+            Ok(run) => baseline_runs.push((slot, pinned.name, run)),
+            Err(error) => baseline_notes.push(format!(
+                "The baseline \u{201c}{}\u{201d} is not drawn: {}: {} (allowed: {}).",
+                pinned.name, error.field, error.message, error.allowed
+            )),
         }
     }
-    let baseline_list: Vec<charts::Baseline> = baseline_runs.iter().map(|(name, run)| charts::Baseline { name, run }).collect();
+    let baseline_list: Vec<charts::Baseline> =
+        baseline_runs.iter().map(|(slot, name, run)| charts::Baseline { name, run, slot: *slot }).collect();
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
     let view = match run {
         Ok(run) => {
@@ -45,7 +51,7 @@ pub async fn run_view(
                 query: canonical,
                 model_version: run.model_version.to_string(),
                 warnings: parse.warnings,
-                run_notes: run.summary.warnings.clone(),
+                run_notes: run.summary.warnings.iter().cloned().chain(baseline_notes).collect(),
                 events: event_lines(&run),
                 error: None,
                 headlines: headlines(&run, &baseline_list),
@@ -53,8 +59,10 @@ pub async fn run_view(
                 charts,
                 baselines: baseline_list
                     .iter()
-                    .zip(crate::run_view::BASELINE_STROKE_NAMES)
-                    .map(|(b, stroke)| BaselineKey { name: b.name.to_string(), stroke: stroke.to_string() })
+                    .map(|b| BaselineKey {
+                        name: b.name.to_string(),
+                        stroke: crate::run_view::BASELINE_STROKE_NAMES[b.slot.min(MOST_BASELINES - 1)].to_string(),
+                    })
                     .collect(),
                 bands_runs: kept_bands.as_ref().map(|b| b.runs),
                 bands_missing: bands.is_some() && kept_bands.is_none(),

@@ -225,3 +225,15 @@ fn a_story_embeds_in_other_sites_with_its_play_bar_and_opens_at_its_link_positio
     assert!(lab_class(&page.body).split_whitespace().any(|c| c == "projector"), "the projector view");
     assert!(!page.body.contains("link-warnings"), "at= and view= are the page's own keys");
 }
+
+#[test]
+fn a_baseline_that_cannot_run_is_said_in_words_and_the_others_are_drawn() {
+    let server = start();
+    let huge = "v%3D3%26operators%3D50000%26years%3D30";
+    let calm = "v%3D3%26operators%3D300%26years%3D0.5%26seed%3D9";
+    let page = get(&server, &format!("/?operators=300&years=0.5&base1={huge}&base1_name=Huge&base2={calm}&base2_name=Calm"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("The baseline \u{201c}Huge\u{201d} is not drawn: operators: 50000 operators for 30 years"), "said in words");
+    assert!(page.body.contains("class=\"baseline-key\""), "the other baseline is drawn");
+    assert!(page.body.contains("Calm: baseline, dotted lines"), "named in the legends, in its own pin's stroke");
+}

@@ -61,6 +61,15 @@ pub struct Baseline<'a> {
     pub name: &'a str,
     /// Its run.
     pub run: &'a RunResult,
+    /// Its place among the pins (0, 1, 2): its stroke, the same whether or not the others are drawn.
+    pub slot: usize,
+}
+
+impl Baseline<'_> {
+    /// How its lines are drawn.
+    pub fn stroke(&self) -> Stroke {
+        BASELINE_STROKES[self.slot.min(BASELINE_STROKES.len() - 1)]
+    }
 }
 
 /// How the lines of the first, second and third baseline are drawn
@@ -68,8 +77,8 @@ pub struct Baseline<'a> {
 pub const BASELINE_STROKES: [Stroke; crate::page_state::MOST_BASELINES] = [Stroke::Dashed, Stroke::Dotted, Stroke::LongDash];
 
 /// Each baseline's values of `f`, with its name.
-fn each(baselines: &[Baseline], f: impl Fn(&RunResult) -> Vec<f64>) -> Vec<(String, Vec<f64>)> {
-    baselines.iter().map(|b| (b.name.to_string(), f(b.run))).collect()
+fn each(baselines: &[Baseline], f: impl Fn(&RunResult) -> Vec<f64>) -> Vec<(String, Stroke, Vec<f64>)> {
+    baselines.iter().map(|b| (b.name.to_string(), b.stroke(), f(b.run))).collect()
 }
 
 /// A column of a run, one value per day (NaN when the column is unknown).
@@ -133,7 +142,9 @@ pub fn chart(id: &str, run: &RunResult, baselines: &[Baseline], bands: Option<&M
     let info = crate::catalogue::chart(id)?;
     let mut plot = draw_fn(id)?(info, run, baselines, bands);
     // A legend entry per baseline: its name and its stroke, in words too (the figure may be printed in grey).
-    for (baseline, (stroke, words)) in baselines.iter().zip(BASELINE_STROKES.into_iter().zip(["dashed", "dotted", "long-dashed"])) {
+    for baseline in baselines {
+        let words = ["dashed", "dotted", "long-dashed"][baseline.slot.min(2)];
+        let stroke = baseline.stroke();
         plot.lines.push(Line {
             label: format!("{}: baseline, {words} lines", baseline.name),
             color: GREY,
@@ -305,7 +316,7 @@ fn add_line(
     side: Side,
     stroke: Stroke,
     values: Vec<f64>,
-    baseline_values: Vec<(String, Vec<f64>)>,
+    baseline_values: Vec<(String, Stroke, Vec<f64>)>,
 ) {
     let days = plot.dates.len();
     plot.readout.push(ReadoutSeries { label: label.to_string(), unit: unit.to_string(), values: values.clone() });
@@ -317,7 +328,7 @@ fn add_line(
         stroke,
         in_legend: true,
     });
-    for ((name, values), stroke) in baseline_values.into_iter().zip(BASELINE_STROKES) {
+    for (name, stroke, values) in baseline_values {
         plot.readout.push(ReadoutSeries { label: format!("{label}, {name}"), unit: unit.to_string(), values: fit(values.clone(), days) });
         plot.lines.push(Line { label: format!("{label}, {name}"), color, values: fit(values, days), side, stroke, in_legend: false });
     }
@@ -469,7 +480,7 @@ pub fn concentration(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], 
     let hhi = column(run, "hhi_pools");
     let baseline_hhi = each(baselines, |b| column(b, "hhi_pools"));
     let highest =
-        hhi.iter().chain(baseline_hhi.iter().flat_map(|(_, v)| v)).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
+        hhi.iter().chain(baseline_hhi.iter().flat_map(|(_, _, v)| v)).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
     let top = (highest * 1.08).min(10_000.0);
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(|title| Axis::fixed(title, 0.0, top)));
     plot.shades.push(Shade {
@@ -549,7 +560,8 @@ pub fn pools(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
     add_spread_edges(&mut plot, bands, "top5_pool_share", 100.0, RGBColor(255, 255, 255), "Five largest");
     // Each baseline's largest pool and five largest, in its stroke.
     let days = plot.dates.len();
-    for (baseline, stroke) in baselines.iter().zip(BASELINE_STROKES) {
+    for baseline in baselines {
+        let stroke = baseline.stroke();
         for (what, name, color) in [("Largest pool", "top_pool_share", BLACK), ("Five largest", "top5_pool_share", GREY)] {
             let label = format!("{what}, {}", baseline.name);
             let values = fit(scaled(baseline.run, name, 100.0), days);
@@ -576,7 +588,8 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
     add_spread_edges(&mut plot, bands, "hashrate_ehs", 1.0, BLACK, "Hash rate");
     add_spread(&mut plot, bands, "ai_mw", 1.0, BLACK, Side::Right);
     let days = plot.dates.len();
-    for (baseline, stroke) in baselines.iter().zip(BASELINE_STROKES) {
+    for baseline in baselines {
+        let stroke = baseline.stroke();
         let label = format!("Hash rate, {}", baseline.name);
         let values = fit(column(baseline.run, "hashrate_ehs"), days);
         plot.readout.push(ReadoutSeries { label: label.clone(), unit: "EH/s".into(), values: values.clone() });
@@ -683,8 +696,8 @@ mod tests {
     fn every_chart_draws_from_a_real_run() {
         let scenario = simulation::Scenario { years: 0.3, operators: 200, ..Default::default() };
         let run = simulation::run(&scenario).expect("the scenario runs");
-        let named = |name| Baseline { name, run: &run };
-        let charts = draw_all(&run, &[named("Before"), named("No AI"), named("Cheap power")], None, false);
+        let named = |name, slot| Baseline { name, run: &run, slot };
+        let charts = draw_all(&run, &[named("Before", 0), named("No AI", 1), named("Cheap power", 2)], None, false);
         assert_eq!(draw_all(&run, &[], None, true).len(), CHARTS.len());
         // Each of three baselines is named in every chart's readout and legend.
         for chart in &charts {

@@ -212,7 +212,7 @@ pub struct Figure<'a> {
 /// the model version, the date it was drawn (`today`) and the absolute
 /// share link (`site`: the server's public address, e.g. `https://hashlab.example`).
 pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u32, site: &str, today: &str) -> String {
-    let drawn_baselines: Vec<Baseline> = baselines.iter().map(|(name, run)| Baseline { name, run }).collect();
+    let drawn_baselines: Vec<Baseline> = baselines.iter().enumerate().map(|(slot, (name, run))| Baseline { name, run, slot }).collect();
     let plot = app::render::charts::chart(info.id, run, &drawn_baselines, bands)
         .unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
     let title = info.title.to_string();
