@@ -149,14 +149,15 @@ pub fn all() -> Vec<Preset> {
         Preset {
             id: "fee-only-future",
             title: "Towards a fee-only future",
-            teacher_text: "The block subsidy halves every four years until, around 2140, miners are paid by transaction fees alone. This preset jumps to the 2040s, when a block's subsidy is under a tenth of a coin, and plays ten years and three more halvings, from about three quarters of miners' income in fees to nearly all of it. Fees are about ten times today's, and the network is as large as that income can pay for. Fees arrive with time, not with blocks: when blocks slow down, each one collects more fees, which is what keeps the chain running while difficulty adjusts. Compare the security budget and the cost of an attack with today's: what does a fee-only chain pay for its security?",
+            teacher_text: "The block subsidy halves every four years until, around 2140, miners are paid by transaction fees alone. This preset gives today's network the reward of the 2040s, when a block's subsidy is under a tenth of a coin (the chart dates still count from today, with today's machines), and plays ten years and three more halvings, from about three quarters of miners' income in fees to nearly all of it. Fees are about ten times today's, and the network is as large as that income can pay for. Fees arrive with time, not with blocks: when blocks slow down, each one collects more fees, which is what keeps the chain running while difficulty adjusts. Compare the security budget and the cost of an attack with today's: what does a fee-only chain pay for its security?",
             scenario: Scenario {
                 title: "Towards a fee-only future".into(),
                 years: 10.5,
                 // Era 9 (subsidy 0.0977 BTC); halvings at 2,100,000, 2,310,000 and 2,520,000.
-                // Block 2,000,000 comes about 950,000 blocks (18 years at 144 a day) after the
-                // 2028 halving: spring 2046, so the charts' dates read as the 2040s they show.
-                start_date: date("2046-05-01"),
+                // The start date stays today's: the starting fleet is today's machines, and
+                // a 2046 calendar would set it against two decades of projected efficiency
+                // gains (hash rate x6.6 in four years, hashprice 37 -> 4 $/PH/day): a boom
+                // of stale machines being replaced, not the balance this preset shows.
                 start_height: 2_000_000,
                 fee_btc_per_block: 0.3,
                 // A network in balance with a 0.4 BTC reward: hashprice near today's at this
@@ -169,7 +170,7 @@ pub fn all() -> Vec<Preset> {
             script: Script {
                 charts: ["security-budget", "attack-cost"],
                 beats: vec![
-                    at(0, "The 2040s: a block's subsidy is under a tenth of a coin, and fees are about three quarters of what miners earn. Watch the fee share on the security-budget chart."),
+                    at(0, "The reward of the 2040s on today's network: a block's subsidy is under a tenth of a coin, and fees are about three quarters of what miners earn. Watch the fee share on the security-budget chart."),
                     on(Halving, Pick::Nearest, 694, 90, "{event} It matters less than it used to: fees, not new coins, pay most of the miners now."),
                     on(Halving, Pick::Nearest, 2152, 150, "{event} The fee share climbs again. Compare the cost of an attack with the security budget."),
                     on(Halving, Pick::Nearest, 3610, 200, "{event} Miners live on fees almost alone: when blocks slow, each one collects more fees, which keeps the chain running."),
