@@ -42,7 +42,7 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     // What the run depends on: the link without the page's own keys, so that
     // moving the play position never runs the scenario again.
     let run_query = Memo::new(move |_| query.with(|query| page_state::scenario_query(query)));
-    let parsed = Memo::new(move |_| query.with(|query| link::from_query_with(query, page_state::PAGE_KEYS)));
+    let parsed = Memo::new(move |_| query.with(|query| link::from_query_with(query, &page_state::PAGE_KEYS)));
     let scenario = Memo::new(move |_| parsed.with(|parse| parse.scenario.clone()));
     let warnings = Memo::new(move |_| parsed.with(|parse| parse.warnings.clone()));
     let preset = Memo::new(move |_| parsed.with(|parse| parse.preset.clone()));
@@ -56,15 +56,13 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     let go = Callback::new(move |(next, preset): (Scenario, Option<String>)| {
         change_started.set_value(Some(now_ms()));
         let query = page_state::with_state(&link::to_query(&next, preset.as_deref()), &page_state.get_untracked());
-        let url = if query.is_empty() { here.to_string() } else { format!("{here}?{query}") };
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        navigate(&page_url(here, &query), NavigateOptions { replace: true, scroll: false, ..Default::default() });
     });
     // The play position and the view go into the link without touching the scenario's part.
     let navigate_page = use_navigate();
     let set_page_state = Callback::new(move |state: PageState| {
         let query = page_state::with_state(&run_query.get_untracked(), &state);
-        let url = if query.is_empty() { here.to_string() } else { format!("{here}?{query}") };
-        navigate_page(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        navigate_page(&page_url(here, &query), NavigateOptions { replace: true, scroll: false, ..Default::default() });
     });
     provide_context(PageLink { state: page_state, set: set_page_state });
     provide_context(Playback::new());
@@ -229,6 +227,15 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
                 </p>
             </footer>
         </div>
+    }
+}
+
+/// The address of page `here` (`/` or `/embed/story`) with link `query`.
+fn page_url(here: &str, query: &str) -> String {
+    if query.is_empty() {
+        here.to_string()
+    } else {
+        format!("{here}?{query}")
     }
 }
 

@@ -15,8 +15,18 @@ pub const VIEW_KEY: &str = "view";
 pub const MOST_BASELINES: usize = 3;
 /// The link's keys of the pinned baselines: `base<n>` (the link) and `base<n>_name`.
 pub const BASELINE_KEYS: [(&str, &str); MOST_BASELINES] = [("base1", "base1_name"), ("base2", "base2_name"), ("base3", "base3_name")];
-/// The page's own keys in a share link, beside the scenario's fields.
-pub const PAGE_KEYS: &[&str] = &[AT_KEY, VIEW_KEY, "base1", "base1_name", "base2", "base2_name", "base3", "base3_name"];
+/// The page's own keys in a share link, beside the scenario's fields (from the three above).
+pub const PAGE_KEYS: [&str; 2 + 2 * MOST_BASELINES] = {
+    let mut keys = [AT_KEY; 2 + 2 * MOST_BASELINES];
+    keys[1] = VIEW_KEY;
+    let mut i = 0;
+    while i < MOST_BASELINES {
+        keys[2 + 2 * i] = BASELINE_KEYS[i].0;
+        keys[3 + 2 * i] = BASELINE_KEYS[i].1;
+        i += 1;
+    }
+    keys
+};
 /// The longest baseline name kept, characters.
 pub const MOST_NAME_CHARS: usize = 60;
 

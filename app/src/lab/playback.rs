@@ -157,18 +157,13 @@ impl Stops {
 /// Starts (or resumes) playing: from the start when there is no cursor or it
 /// is at the end; a beat on the starting day is shown first, paused.
 pub fn play(pb: Playback, stops: StoredValue<Stops>) {
-    let from = match pb.at.get_untracked() {
-        Some(at) if at < 1.0 => at,
-        _ => {
-            pb.at.set(Some(0.0));
-            if let Some(index) = stops.with_value(|s| s.beat_at(0.0)) {
-                show_beat(pb, stops, index);
-                return;
-            }
-            0.0
+    if !pb.at.get_untracked().is_some_and(|at| at < 1.0) {
+        pb.at.set(Some(0.0));
+        if let Some(index) = stops.with_value(|s| s.beat_at(0.0)) {
+            show_beat(pb, stops, index);
+            return;
         }
-    };
-    pb.at.set(Some(from));
+    }
     pb.playing.set(true);
     pb.generation.update_value(|g| *g += 1);
     let generation = pb.generation.get_value();

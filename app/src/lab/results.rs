@@ -28,7 +28,7 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
             .map(|b| {
                 view! {
                     <span class="baseline-key">
-                        <span class=format!("swatch {}", b.stroke) style="--swatch: #555"></span>
+                        <span class="swatch dashed" data-pattern=b.stroke.clone() style="--swatch: #555"></span>
                         " "
                         {b.name.clone()}
                     </span>
@@ -142,19 +142,19 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
     let pb = use_context::<Playback>();
     let (id, label, unit, baselines) = (h.id.clone(), h.label.clone(), h.unit.clone(), h.baselines.clone());
     let headline = StoredValue::new(h);
-    // (value, change) at the cursor, or at the end.
-    let shown = move || {
+    // (value, change) at the cursor, or at the end: once per move, for both spans.
+    let shown = Memo::new(move |_| {
         pb.and_then(|pb| pb.at.get())
             .and_then(|at| headline.with_value(|h| h.at_row(row_at(at, h.series.len()))))
             .unwrap_or_else(|| headline.with_value(|h| (h.value.clone(), h.change.clone())))
-    };
+    });
     view! {
         <div class="headline" data-headline=id>
             <span class="headline-label">{label}</span>
             <span class="headline-value">
-                {move || shown().0} " " <span class="headline-unit">{unit}</span>
+                {move || shown.with(|s| s.0.clone())} " " <span class="headline-unit">{unit}</span>
             </span>
-            <span class="headline-change">{move || shown().1}</span>
+            <span class="headline-change">{move || shown.with(|s| s.1.clone())}</span>
             {baselines
                 .into_iter()
                 .map(|(name, value)| view! { <span class="headline-baseline">{name} ": " {value}</span> })
@@ -187,6 +187,20 @@ pub(crate) fn api_link(file: &str, query: &str) -> String {
         format!("/api/{file}")
     } else {
         format!("/api/{file}?{query}")
+    }
+}
+
+/// The style of a cursor line at `fraction` of the chart's width.
+fn cursor_style(fraction: f64) -> String {
+    format!("left: {:.2}%", fraction * 100.0)
+}
+
+/// The style of a readout box for a cursor at `fraction`: beside it, on the side with room.
+fn readout_style(fraction: f64) -> String {
+    if fraction > 0.6 {
+        format!("right: {:.2}%", (1.0 - fraction) * 100.0)
+    } else {
+        cursor_style(fraction)
     }
 }
 
@@ -323,15 +337,9 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
                         .get()
                         .map(|(fraction, index)| {
                             let text = readout.with_value(|r| r.text(index));
-                            let side = if fraction > 0.6 { "right" } else { "left" };
-                            let style = if side == "right" {
-                                format!("right: {:.2}%", (1.0 - fraction) * 100.0)
-                            } else {
-                                format!("left: {:.2}%", fraction * 100.0)
-                            };
                             view! {
-                                <div class="cursor" style=format!("left: {:.2}%", fraction * 100.0)></div>
-                                <div class="readout" role="status" style=style>{text}</div>
+                                <div class="cursor" style=cursor_style(fraction)></div>
+                                <div class="readout" role="status" style=readout_style(fraction)>{text}</div>
                             }
                         })
                 }}
@@ -339,19 +347,13 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
                 {move || {
                     let at = pb.and_then(|pb| pb.at.get()).filter(|_| pointer.get().is_none())?;
                     let playing = pb.is_some_and(|pb| pb.playing.get());
-                    let (fraction, row, text) = readout
-                        .with_value(|r| {
-                            let row = row_at(at, r.rows());
-                            (r.left + (r.right - r.left) * at, row, r.text(row))
-                        });
-                    let style = if fraction > 0.6 {
-                        format!("right: {:.2}%", (1.0 - fraction) * 100.0)
-                    } else {
-                        format!("left: {:.2}%", fraction * 100.0)
-                    };
+                    let (fraction, row) = readout.with_value(|r| (r.left + (r.right - r.left) * at, row_at(at, r.rows())));
+                    // While playing only the line moves; paused, the values show.
+                    let paused_text = (!playing).then(|| readout.with_value(|r| r.text(row)));
                     Some(view! {
-                        <div class="cursor play-cursor" data-row=row.to_string() style=format!("left: {:.2}%", fraction * 100.0)></div>
-                        {(!playing).then(|| view! { <div class="readout play-readout" style=style>{text}</div> })}
+                        <div class="cursor play-cursor" data-row=row.to_string() style=cursor_style(fraction)></div>
+                        {paused_text
+                            .map(|text| view! { <div class="readout play-readout" style=readout_style(fraction)>{text}</div> })}
                     })
                 }}
             </div>

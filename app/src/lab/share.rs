@@ -132,7 +132,7 @@ pub(super) fn ShareBar(
                             let label = format!("Remove the baseline {}", pinned.name);
                             view! {
                                 <li class="pinned-item" data-pinned=index.to_string()>
-                                    <span class=format!("swatch {stroke}") style="--swatch: #555"></span>
+                                    <span class="swatch dashed" data-pattern=stroke style="--swatch: #555"></span>
                                     " "
                                     <span class="pinned-name">{pinned.name}</span>
                                     <button type="button" class="unpin" aria-label=label on:click=move |_| unpin(index)>
