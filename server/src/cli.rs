@@ -1,5 +1,6 @@
 //! The command line: subcommands and their arguments.
 
+mod backtest;
 mod batch;
 mod duplicate_keys;
 mod error;
@@ -45,6 +46,8 @@ enum Command {
     Sensitivity(validate::SensitivityArgs),
     /// Check the calibrated presets against late 2025 and write docs/VALIDATION.md with its charts.
     Validate(validate::ValidateArgs),
+    /// Replay a span of the observed history (2019-2025) over many seeds and score the model against it.
+    Backtest(backtest::BacktestArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -68,6 +71,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Some(Command::Merge(args)) => batch::merge(args),
         Some(Command::Sensitivity(args)) => validate::sensitivity(args),
         Some(Command::Validate(args)) => validate::validate(args),
+        Some(Command::Backtest(args)) => backtest::execute(args),
     }
 }
 

@@ -143,7 +143,7 @@ impl<'a> Sim<'a> {
         let end_date = market::day_date(sc.start_date, days);
         let generations = hardware::generations(sc, end_date);
         let prices = market::price_path_usd(sc);
-        let pools = pools::starting_pools();
+        let pools = pools::starting_pools_at(sc.start_date);
         let (pool_entity, entity_count) = pools::controller_groups(pools.iter().map(|p| p.controller.as_str()));
         let pool_count = pools.len();
         let mut sim = Sim {
@@ -208,13 +208,14 @@ impl<'a> Sim<'a> {
         let counts = operators::counts_by_kind(sc, sc.operators);
         let installed_ths = sc.start_hashrate_ehs * 1e6;
         let mix_total: f64 = OperatorKind::ALL.iter().map(|k| k.mix_weight(sc)).sum();
-        let catalogue_len = hardware::catalogue().len();
+        let catalogue = hardware::catalogue();
         for kind in OperatorKind::ALL {
             let count = counts[kind as usize] as usize;
             if count == 0 {
                 continue;
             }
             let profile = kind.profile();
+            let fleet_mix = crate::history::network::kind_fleet_mix(kind, sc.start_date, &catalogue);
             let kind_ths = installed_ths * kind.mix_weight(sc) / mix_total;
             let sizes: Vec<f64> = (0..count).map(|_| operators::pareto_size(&mut rng, profile.size_pareto_alpha)).collect();
             let sizes = operators::cap_sizes(sizes, kind_ths, operators::MAX_OPERATOR_SHARE * installed_ths);
@@ -225,7 +226,7 @@ impl<'a> Sim<'a> {
                 let power = sc.power_price_median_usd_per_kwh
                     * profile.power_multiplier
                     * operators::lognormal_factor(&mut rng, sc.power_price_dispersion);
-                let split = operators::draw_fleet_split(&mut rng, &profile.fleet_mix);
+                let split = operators::draw_fleet_split(&mut rng, &fleet_mix);
                 let revenue_month = size_ths / 1_000.0 * self.hashprice * 30.0;
                 let index = self.operators.len() as u32;
                 let mut operator = Operator {
@@ -253,7 +254,7 @@ impl<'a> Sim<'a> {
                 };
                 let mut fleet_mw = 0.0;
                 for (generation, share) in split {
-                    debug_assert!(generation < catalogue_len);
+                    debug_assert!(generation < catalogue.len());
                     let spec = &self.generations[generation];
                     let units = (crate::math::round(size_ths * share / spec.th_per_unit) as u32).max(1);
                     let mut lot = Lot::new(index, &operator, generation as u16, spec, units);
@@ -502,7 +503,7 @@ impl<'a> Sim<'a> {
         // factor from 0.5 to 1.5 of its own (keyed by owner and generation), so
         // machines pushed across their point by one retarget do not all switch the same day.
         let multiplier = OperatorKind::ALL[lot.kind as usize].profile().switch_off_delay_multiplier;
-        let key = u64::from(lot.operator) << 16 | u64::from(lot.generation);
+        let key = u64::from(lot.operator) << 16 | hardware::draw_key(&self.generations, usize::from(lot.generation));
         let own = 0.5 + rng::keyed_unit(self.sc.seed, key, 0, rng::Purpose::SwitchOff);
         let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier * own * share) as u32;
         if delay == 0 {
@@ -1002,6 +1003,7 @@ impl<'a> Sim<'a> {
             generations: self.generations,
             pool_rewards_sats: self.chain.pool_rewards_sats,
             events,
+            observed: if self.sc.replays_history() { crate::history::observed::series(self.sc.start_date, self.days) } else { Vec::new() },
         }
     }
 }

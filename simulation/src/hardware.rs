@@ -62,7 +62,8 @@ fn date(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).expect("valid catalogue date")
 }
 
-/// The catalogue (CALIBRATION.md hardware table; S19 from its public spec sheet).
+/// The catalogue (docs/CALIBRATION.md hardware tables; S19 from its public
+/// spec sheet; the 2019-2020 classes from the F2Pool and CBECI machine lists).
 pub fn catalogue() -> Vec<Generation> {
     let entry = |name: &str, th: f64, jth: f64, release: NaiveDate| Generation {
         name: name.to_string(),
@@ -73,6 +74,10 @@ pub fn catalogue() -> Vec<Generation> {
     };
     vec![
         entry("Antminer S9", 13.5, 98.0, date(2016, 6)),
+        // The 7 nm class of 2019: S17 (45 J/TH), S17 Pro (40), T17 (55), Whatsminer M20S (48).
+        entry("Antminer S17", 53.0, 45.0, date(2019, 4)),
+        // MicroBT's 2020 line (M30S 38 J/TH; M30S+ and ++ from June 2020).
+        entry("Whatsminer M30S", 88.0, 38.0, date(2020, 2)),
         entry("Antminer S19", 95.0, 34.5, date(2020, 5)),
         entry("Antminer S19j Pro", 104.0, 29.5, date(2021, 6)),
         entry("Antminer S19 XP", 140.0, 21.5, date(2022, 7)),
@@ -83,6 +88,22 @@ pub fn catalogue() -> Vec<Generation> {
         entry("SEALMINER A2", 226.0, 16.5, date(2024, 12)),
         entry("Antminer S21 XP", 270.0, 13.5, date(2025, 1)),
     ]
+}
+
+/// The generations added for the 2019-2020 network (after the late-2025
+/// catalogue was calibrated).
+const ADDED_FOR_HISTORY: [&str; 2] = ["Antminer S17", "Whatsminer M30S"];
+
+/// The key of a generation's own draws (e.g. a lot's switch-off delay): its
+/// place in the late-2025 catalogue, and 1,000 on for the generations added
+/// for history, so that adding older machines leaves every late-2025 run's
+/// draws as they were.
+pub fn draw_key(generations: &[Generation], index: usize) -> u64 {
+    let name = generations[index].name.as_str();
+    if let Some(added) = ADDED_FOR_HISTORY.iter().position(|n| *n == name) {
+        return 1_000 + added as u64;
+    }
+    (index - generations[..index].iter().filter(|g| ADDED_FOR_HISTORY.contains(&g.name.as_str())).count()) as u64
 }
 
 /// The catalogue plus projected generations up to `until`, one every
@@ -193,11 +214,25 @@ mod tests {
     }
 
     #[test]
+    fn draw_keys_are_unique_and_keep_the_late_2025_places() {
+        let list = generations(&Scenario::default(), date(2031, 1));
+        let keys: Vec<u64> = (0..list.len()).map(|i| draw_key(&list, i)).collect();
+        let mut unique = keys.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), keys.len());
+        let at = |name: &str| keys[list.iter().position(|g| g.name == name).unwrap()];
+        assert_eq!((at("Antminer S9"), at("Antminer S19"), at("Antminer S21 XP")), (0, 1, 9));
+        assert_eq!(at("Antminer S17"), 1_000);
+    }
+
+    #[test]
     fn projected_generations_improve_on_the_trend() {
         let scenario = Scenario::default();
         let list = generations(&scenario, date(2031, 1));
         let projected: Vec<_> = list.iter().filter(|g| g.projected).collect();
         assert_eq!(projected.len(), 3, "2027, 2029, 2031");
+        assert!(list.len() <= crate::operators::MAX_CATALOGUE + 3);
         assert!((projected[0].j_per_th - 13.5 * 0.85).abs() < 1e-9);
         assert!(on_sale_new(projected[0], date(2027, 6)));
         assert!(!on_sale_new(&list[0], date(2025, 11)));

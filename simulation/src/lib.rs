@@ -43,6 +43,7 @@
 #![warn(missing_docs)]
 
 pub mod ai;
+pub mod backtest;
 pub mod chain;
 mod decisions;
 mod engine;
@@ -51,6 +52,7 @@ pub mod events;
 pub mod exit;
 pub mod expectations;
 pub mod hardware;
+pub mod history;
 pub mod link;
 pub mod market;
 pub mod math;
@@ -74,7 +76,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "3";
+pub const MODEL_VERSION: &str = "4";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {

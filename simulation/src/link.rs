@@ -189,6 +189,8 @@ mod tests {
                 crate::scenario::FieldKind::Number => format!("{}", spec.min + (spec.max - spec.min) * 0.371),
                 crate::scenario::FieldKind::Integer => format!("{}", (spec.min + (spec.max - spec.min) * 0.371).round()),
                 crate::scenario::FieldKind::Date => "2026-02-03".to_string(),
+                // The one text field with fixed values.
+                crate::scenario::FieldKind::Text if spec.name == "history_replay" => "observed".to_string(),
                 crate::scenario::FieldKind::Text => "Tom & Jerry's <run> = 100% ✓".to_string(),
                 crate::scenario::FieldKind::PricePath => "2026-02-03:90000.5,2026-05-01:120000".to_string(),
             };

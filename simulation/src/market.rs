@@ -13,6 +13,7 @@
 //! log-normal noise with mean 1. Power prices trend by
 //! `power_price_trend_pct_per_year`, compounded daily.
 
+use crate::history::observed;
 use crate::math::{exp, ln, pow};
 use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
@@ -42,10 +43,21 @@ pub fn price_path_usd(scenario: &Scenario) -> Vec<f64> {
 pub fn base_price_usd(scenario: &Scenario, day: u32) -> f64 {
     let drift = |years: f64| exp(scenario.price_drift * years);
     let points = &scenario.price_path;
+    let today = day_date(scenario.start_date, day);
+    if scenario.replays_history() {
+        if let Some(observed) = observed::on(today) {
+            return observed.price_usd;
+        }
+        let (_, last) = observed::span();
+        let last_observed_in_run = last >= scenario.start_date;
+        if points.is_empty() && today > last && last_observed_in_run {
+            let years = (today - last).num_days() as f64 / DAYS_PER_YEAR;
+            return observed::days()[observed::days().len() - 1].price_usd * drift(years);
+        }
+    }
     if points.is_empty() {
         return scenario.start_price_usd * drift(f64::from(day) / DAYS_PER_YEAR);
     }
-    let today = day_date(scenario.start_date, day);
     let first = &points[0];
     let last = &points[points.len() - 1];
     if today <= first.date {
@@ -83,21 +95,36 @@ pub struct Fees {
     base_btc: f64,
     growth_per_year: f64,
     sigma: f64,
+    /// When history is replayed: the observed index of day 0 (may be past
+    /// the data's end or, as a negative offset, before its start).
+    replay_from: Option<i64>,
 }
 
 impl Fees {
     /// The fee process of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
+        let first = observed::span().0;
         Self {
             rng: rng::stream(scenario.seed, Stream::Fees),
             base_btc: scenario.fee_btc_per_block,
             growth_per_year: 1.0 + scenario.fee_growth_pct_per_year / 100.0,
             sigma: scenario.fee_volatility,
+            replay_from: scenario.replays_history().then(|| (scenario.start_date - first).num_days()),
         }
     }
 
-    /// The mean fee per block expected on `day` (no noise), BTC.
+    /// The observed fee level on `day` of a replay, if that day is in the data.
+    fn observed_btc(&self, day: u32) -> Option<f64> {
+        let index = usize::try_from(self.replay_from? + i64::from(day)).ok()?;
+        (index < observed::days().len()).then(|| observed::fee_level_btc(index))
+    }
+
+    /// The mean fee per block expected on `day` (no noise), BTC: the
+    /// observed level on a replayed day.
     pub fn expected_btc(&self, day: u32) -> f64 {
+        if let Some(level) = self.observed_btc(day) {
+            return level;
+        }
         if self.growth_per_year <= 0.0 {
             return if day == 0 { self.base_btc } else { 0.0 };
         }
@@ -107,6 +134,10 @@ impl Fees {
     /// The fee per block on `day`, with that day's noise, BTC. Call once per day, in order.
     pub fn next_day_btc(&mut self, day: u32) -> f64 {
         let noise = rng::standard_normal(&mut self.rng);
+        if let Some(level) = self.observed_btc(day) {
+            // The observed day already carries its own noise.
+            return level;
+        }
         self.expected_btc(day) * exp(self.sigma * noise - 0.5 * self.sigma * self.sigma)
     }
 }
@@ -150,10 +181,24 @@ impl Mempool {
 }
 
 /// The share of running hash curtailed on `day` (the scenario's curtailment event).
+/// It grows evenly to its full share over `curtailment_ramp_days`, holds for
+/// `curtailment_days`, then comes back evenly over `curtailment_return_days`.
 pub fn curtailed_share(scenario: &Scenario, day: u32) -> f64 {
     let start = scenario.curtailment_start_day;
-    if scenario.curtailment_pct > 0.0 && day >= start && day - start < scenario.curtailment_days {
-        scenario.curtailment_pct / 100.0
+    let full = scenario.curtailment_pct / 100.0;
+    if full <= 0.0 || day < start {
+        return 0.0;
+    }
+    let elapsed = day - start;
+    let ramp = scenario.curtailment_ramp_days;
+    let held = ramp.saturating_add(scenario.curtailment_days);
+    let back = held.saturating_add(scenario.curtailment_return_days);
+    if elapsed < ramp {
+        full * f64::from(elapsed + 1) / f64::from(ramp)
+    } else if elapsed < held {
+        full
+    } else if elapsed < back {
+        full * (1.0 - f64::from(elapsed - held + 1) / f64::from(scenario.curtailment_return_days + 1))
     } else {
         0.0
     }
@@ -168,6 +213,48 @@ pub fn power_trend_factor(scenario: &Scenario, day: u32) -> f64 {
 mod tests {
     use super::*;
     use crate::scenario::PricePoint;
+
+    #[test]
+    fn a_replay_takes_each_days_price_and_fees_from_the_data() {
+        let start = NaiveDate::from_ymd_opt(2025, 12, 27).unwrap();
+        let scenario = Scenario {
+            start_date: start,
+            history_replay: "observed".into(),
+            price_volatility: 0.0,
+            price_drift: 0.1,
+            years: 0.1,
+            ..Scenario::default()
+        };
+        let path = price_path_usd(&scenario);
+        assert_eq!(path[..3], [observed::on(start).unwrap().price_usd, 87_748.0, 87_134.0]);
+        // After the data: the last observed price with the drift.
+        assert!((path[4] / 87_134.0 - exp(0.1 * 2.0 / DAYS_PER_YEAR)).abs() < 1e-12);
+        let mut fees = Fees::new(&scenario);
+        assert_eq!(fees.next_day_btc(1), 2.16 / 144.0);
+        assert_eq!(fees.expected_btc(2), 2.81 / 144.0);
+        // Past the data, the fee settings apply.
+        assert_eq!(fees.expected_btc(10), scenario.fee_btc_per_block);
+    }
+
+    #[test]
+    fn a_curtailment_ramps_holds_and_returns() {
+        let scenario = Scenario {
+            curtailment_pct: 40.0,
+            curtailment_start_day: 10,
+            curtailment_ramp_days: 4,
+            curtailment_days: 2,
+            curtailment_return_days: 3,
+            ..Scenario::default()
+        };
+        let shares: Vec<f64> = (9..=20).map(|d| curtailed_share(&scenario, d)).collect();
+        let expect = [0.0, 0.1, 0.2, 0.3, 0.4, 0.4, 0.4, 0.3, 0.2, 0.1, 0.0, 0.0];
+        for (got, want) in shares.iter().zip(expect) {
+            assert!((got - want).abs() < 1e-12, "{shares:?}");
+        }
+        // Without ramp or return: all at once, as before.
+        let plain = Scenario { curtailment_ramp_days: 0, curtailment_return_days: 0, ..scenario };
+        assert_eq!((9..=13).map(|d| curtailed_share(&plain, d)).collect::<Vec<_>>(), [0.0, 0.4, 0.4, 0.0, 0.0]);
+    }
 
     #[test]
     fn shock_moves_the_price_by_its_percent_over_its_days() {

@@ -82,8 +82,9 @@ pub struct KindProfile {
     pub power_multiplier: f64,
     /// Pareto tail index of operator sizes (smaller: more unequal).
     pub size_pareto_alpha: f64,
-    /// Starting fleet: share of this kind's hash by catalogue generation.
-    pub fleet_mix: [f64; 10],
+    /// Starting fleet in late 2025: share of this kind's hash by catalogue
+    /// generation (earlier dates: `history::network::kind_fleet_mix`).
+    pub fleet_mix: &'static [(&'static str, f64)],
     /// Share of mining revenue kept in BTC.
     pub hodl_share: f64,
     /// Credit line as a multiple of yearly revenue.
@@ -119,7 +120,17 @@ const PROFILES: [KindProfile; 5] = [
         count_weight: 70.0,
         power_multiplier: 1.6,
         size_pareto_alpha: 2.0,
-        fleet_mix: [0.10, 0.30, 0.32, 0.14, 0.04, 0.06, 0.02, 0.01, 0.0, 0.01],
+        fleet_mix: &[
+            ("Antminer S9", 0.10),
+            ("Antminer S19", 0.30),
+            ("Antminer S19j Pro", 0.32),
+            ("Antminer S19 XP", 0.14),
+            ("Whatsminer M60S", 0.04),
+            ("Antminer S21", 0.06),
+            ("Antminer S21 Pro", 0.02),
+            ("Antminer S21+", 0.01),
+            ("Antminer S21 XP", 0.01),
+        ],
         hodl_share: 0.3,
         credit_years_of_revenue: 0.0,
         start_debt_years_of_revenue: 0.0,
@@ -136,7 +147,18 @@ const PROFILES: [KindProfile; 5] = [
         count_weight: 20.0,
         power_multiplier: 0.95,
         size_pareto_alpha: 1.5,
-        fleet_mix: [0.02, 0.16, 0.28, 0.22, 0.08, 0.12, 0.05, 0.03, 0.02, 0.02],
+        fleet_mix: &[
+            ("Antminer S9", 0.02),
+            ("Antminer S19", 0.16),
+            ("Antminer S19j Pro", 0.28),
+            ("Antminer S19 XP", 0.22),
+            ("Whatsminer M60S", 0.08),
+            ("Antminer S21", 0.12),
+            ("Antminer S21 Pro", 0.05),
+            ("Antminer S21+", 0.03),
+            ("SEALMINER A2", 0.02),
+            ("Antminer S21 XP", 0.02),
+        ],
         hodl_share: 0.1,
         credit_years_of_revenue: 0.5,
         start_debt_years_of_revenue: 0.2,
@@ -153,7 +175,17 @@ const PROFILES: [KindProfile; 5] = [
         count_weight: 3.0,
         power_multiplier: 0.9,
         size_pareto_alpha: 1.3,
-        fleet_mix: [0.0, 0.08, 0.20, 0.22, 0.10, 0.18, 0.10, 0.05, 0.02, 0.05],
+        fleet_mix: &[
+            ("Antminer S19", 0.08),
+            ("Antminer S19j Pro", 0.20),
+            ("Antminer S19 XP", 0.22),
+            ("Whatsminer M60S", 0.10),
+            ("Antminer S21", 0.18),
+            ("Antminer S21 Pro", 0.10),
+            ("Antminer S21+", 0.05),
+            ("SEALMINER A2", 0.02),
+            ("Antminer S21 XP", 0.05),
+        ],
         hodl_share: 0.5,
         credit_years_of_revenue: 1.0,
         start_debt_years_of_revenue: 0.5,
@@ -170,7 +202,17 @@ const PROFILES: [KindProfile; 5] = [
         count_weight: 0.5,
         power_multiplier: 0.85,
         size_pareto_alpha: 1.5,
-        fleet_mix: [0.0, 0.04, 0.12, 0.18, 0.06, 0.22, 0.14, 0.10, 0.08, 0.06],
+        fleet_mix: &[
+            ("Antminer S19", 0.04),
+            ("Antminer S19j Pro", 0.12),
+            ("Antminer S19 XP", 0.18),
+            ("Whatsminer M60S", 0.06),
+            ("Antminer S21", 0.22),
+            ("Antminer S21 Pro", 0.14),
+            ("Antminer S21+", 0.10),
+            ("SEALMINER A2", 0.08),
+            ("Antminer S21 XP", 0.06),
+        ],
         hodl_share: 0.2,
         credit_years_of_revenue: 1.0,
         start_debt_years_of_revenue: 0.0,
@@ -187,7 +229,16 @@ const PROFILES: [KindProfile; 5] = [
         count_weight: 6.5,
         power_multiplier: 0.4,
         size_pareto_alpha: 1.5,
-        fleet_mix: [0.08, 0.30, 0.34, 0.16, 0.04, 0.05, 0.02, 0.01, 0.0, 0.0],
+        fleet_mix: &[
+            ("Antminer S9", 0.08),
+            ("Antminer S19", 0.30),
+            ("Antminer S19j Pro", 0.34),
+            ("Antminer S19 XP", 0.16),
+            ("Whatsminer M60S", 0.04),
+            ("Antminer S21", 0.05),
+            ("Antminer S21 Pro", 0.02),
+            ("Antminer S21+", 0.01),
+        ],
         hodl_share: 0.3,
         credit_years_of_revenue: 0.2,
         start_debt_years_of_revenue: 0.0,
@@ -428,11 +479,15 @@ pub fn counts_by_kind(scenario: &Scenario, total: u32) -> [u32; 5] {
     counts
 }
 
+/// The most generations a starting fleet is drawn from (the catalogue's length, with room).
+pub const MAX_CATALOGUE: usize = 16;
+
 /// Picks up to three generations for a new fleet, by the kind's fleet mix
 /// with noise; returns (catalogue index, share of the fleet's hash).
-pub fn draw_fleet_split(rng: &mut ChaCha8Rng, mix: &[f64; 10]) -> Vec<(usize, f64)> {
+pub fn draw_fleet_split(rng: &mut ChaCha8Rng, mix: &[f64]) -> Vec<(usize, f64)> {
     // Fixed-size buffers: this runs once per operator, before every run.
-    let mut weights = [(0usize, 0.0f64); 10];
+    let mut weights = [(0usize, 0.0f64); MAX_CATALOGUE];
+    debug_assert!(mix.len() <= MAX_CATALOGUE);
     let mut len = 0;
     for (i, w) in mix.iter().enumerate().filter(|(_, w)| **w > 0.0) {
         weights[len] = (i, w * (0.25 + 1.5 * rng.random::<f64>()));
@@ -490,8 +545,9 @@ mod tests {
         let mut total = 0.0;
         for kind in OperatorKind::ALL {
             let w = kind.mix_weight(&scenario);
-            for (g, share) in kind.profile().fleet_mix.iter().enumerate() {
-                weighted += w * share * generations[g].j_per_th;
+            for (name, share) in kind.profile().fleet_mix {
+                let g = generations.iter().find(|g| g.name == *name).expect("a catalogue generation");
+                weighted += w * share * g.j_per_th;
                 total += w * share;
             }
         }
@@ -512,7 +568,7 @@ mod tests {
     #[test]
     fn fleet_mixes_sum_to_one() {
         for kind in OperatorKind::ALL {
-            let sum: f64 = kind.profile().fleet_mix.iter().sum();
+            let sum: f64 = kind.profile().fleet_mix.iter().map(|m| m.1).sum();
             assert!((sum - 1.0).abs() < 1e-9, "{kind:?}: {sum}");
         }
     }

@@ -239,6 +239,11 @@ pub struct RunResult {
     /// What happened, dated and in words, in day order (see [`crate::events`]).
     #[serde(default)]
     pub events: Vec<crate::events::RunEvent>,
+    /// What the real network did on the run's days, when the run replays
+    /// history (`history_replay = observed`): to draw beside the model's
+    /// lines. Empty (and left out of JSON) otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<crate::history::observed::ObservedPoint>,
 }
 
 /// A pool's name as a column-safe slug, e.g. `foundry_usa`.

@@ -50,10 +50,141 @@ const CALIBRATION_POOLS: &[(&str, &str, f64, f64)] = &[
 /// How many small pools share the "others".
 const OTHER_POOLS: usize = 8;
 
+const BITMAIN: &str = "Bitmain (AntPool, BTC.com)";
+
+/// The pools of earlier eras, (from date, table) with the table as
+/// [`CALIBRATION_POOLS`]; each holds until the next. Shares from the
+/// snapshots in docs/CALIBRATION.md ("Pools of each era"): BTC.com the
+/// largest through 2019 and Poolin level with it; F2Pool, Poolin, BTC.com and
+/// AntPool over 59% in January 2020; Binance Pool from April 2020; F2Pool
+/// ~2x AntPool in November 2020 and AntPool 13% -> 22% by May 2021; Foundry
+/// 0.4% at the start of 2021 -> ~18% at its end; Foundry 31%, AntPool 22%,
+/// F2Pool 14%, ViaBTC 9% at the end of 2022; Foundry 31%, AntPool 23%,
+/// ViaBTC 14%, F2Pool 10% in 2024. AntPool and BTC.com were both Bitmain's
+/// until BTC.com was sold in 2021; the "AntPool and friends" grouping of
+/// block-template studies applies from 2024. From 2025 on: the calibration table.
+const ERA_POOLS: &[(&str, &[(&str, &str, f64, f64)])] = &[
+    (
+        "2019-01-01",
+        &[
+            ("BTC.com", BITMAIN, 1.5, 18.0),
+            ("F2Pool", "F2Pool", 2.5, 13.0),
+            ("Poolin", "Poolin", 2.5, 12.0),
+            ("AntPool", BITMAIN, 2.5, 12.0),
+            ("BTC.TOP", "BTC.TOP", 2.0, 9.0),
+            ("ViaBTC", "ViaBTC", 2.0, 8.0),
+            ("SlushPool", "SlushPool", 2.0, 8.0),
+            ("Huobi Pool", "Huobi", 2.5, 4.0),
+        ],
+    ),
+    (
+        "2020-01-01",
+        &[
+            ("F2Pool", "F2Pool", 2.5, 16.0),
+            ("Poolin", "Poolin", 2.5, 16.0),
+            ("BTC.com", BITMAIN, 1.5, 14.0),
+            ("AntPool", BITMAIN, 2.5, 13.0),
+            ("Huobi Pool", "Huobi", 2.5, 8.0),
+            ("ViaBTC", "ViaBTC", 2.0, 7.0),
+            ("OKExPool", "OKEx", 2.0, 5.0),
+            ("SlushPool", "SlushPool", 2.0, 4.0),
+            ("BTC.TOP", "BTC.TOP", 2.0, 3.0),
+        ],
+    ),
+    (
+        "2021-01-01",
+        &[
+            ("F2Pool", "F2Pool", 2.5, 18.0),
+            ("Poolin", "Poolin", 2.5, 14.0),
+            ("AntPool", BITMAIN, 2.5, 11.0),
+            ("BTC.com", BITMAIN, 1.5, 11.0),
+            ("Huobi Pool", "Huobi", 2.5, 9.0),
+            ("Binance Pool", "Binance", 2.5, 8.0),
+            ("ViaBTC", "ViaBTC", 2.0, 6.0),
+            ("OKExPool", "OKEx", 2.0, 6.0),
+            ("SlushPool", "SlushPool", 2.0, 4.0),
+            ("Foundry USA", "Foundry USA", 2.0, 1.0),
+        ],
+    ),
+    (
+        "2021-07-01",
+        &[
+            ("F2Pool", "F2Pool", 2.5, 18.0),
+            ("AntPool", "AntPool", 2.5, 16.0),
+            ("Foundry USA", "Foundry USA", 2.0, 14.0),
+            ("Binance Pool", "Binance", 2.5, 11.0),
+            ("ViaBTC", "ViaBTC", 2.0, 10.0),
+            ("Poolin", "Poolin", 2.5, 10.0),
+            ("BTC.com", "BTC.com", 1.5, 5.0),
+            ("SlushPool", "SlushPool", 2.0, 4.0),
+            ("Luxor", "Luxor", 2.0, 2.0),
+            ("SBI Crypto", "SBI Crypto", 2.0, 1.0),
+        ],
+    ),
+    (
+        "2022-01-01",
+        &[
+            ("Foundry USA", "Foundry USA", 2.0, 17.0),
+            ("AntPool", "AntPool", 2.5, 17.0),
+            ("F2Pool", "F2Pool", 2.5, 15.0),
+            ("Poolin", "Poolin", 2.5, 12.0),
+            ("ViaBTC", "ViaBTC", 2.0, 11.0),
+            ("Binance Pool", "Binance", 2.5, 11.0),
+            ("BTC.com", "BTC.com", 1.5, 4.0),
+            ("SlushPool", "SlushPool", 2.0, 3.0),
+            ("Luxor", "Luxor", 2.0, 3.0),
+            ("SBI Crypto", "SBI Crypto", 2.0, 1.0),
+        ],
+    ),
+    (
+        "2023-01-01",
+        &[
+            ("Foundry USA", "Foundry USA", 2.0, 31.0),
+            ("AntPool", "AntPool", 2.5, 22.0),
+            ("F2Pool", "F2Pool", 2.5, 14.0),
+            ("ViaBTC", "ViaBTC", 2.0, 9.0),
+            ("Binance Pool", "Binance", 2.5, 9.0),
+            ("Poolin", "Poolin", 2.5, 3.0),
+            ("Braiins", "Braiins", 2.0, 3.0),
+            ("Luxor", "Luxor", 2.0, 3.0),
+            ("BTC.com", "BTC.com", 1.5, 2.0),
+            ("SBI Crypto", "SBI Crypto", 2.0, 1.0),
+            ("MARA Pool", "MARA Pool", 2.0, 1.0),
+        ],
+    ),
+    (
+        "2024-01-01",
+        &[
+            ("Foundry USA", "Foundry USA", 2.0, 30.0),
+            ("AntPool", ANTPOOL_GROUP, 2.5, 24.0),
+            ("ViaBTC", "ViaBTC", 2.0, 13.0),
+            ("F2Pool", "F2Pool", 2.5, 11.0),
+            ("Binance Pool", ANTPOOL_GROUP, 2.5, 5.0),
+            ("MARA Pool", "MARA Pool", 2.0, 3.0),
+            ("Luxor", ANTPOOL_GROUP, 2.0, 3.0),
+            ("Braiins", ANTPOOL_GROUP, 2.0, 2.0),
+            ("SpiderPool", "SpiderPool", 2.0, 2.0),
+            ("SBI Crypto", "SBI Crypto", 2.0, 1.0),
+            ("BTC.com", ANTPOOL_GROUP, 2.0, 1.0),
+        ],
+    ),
+    ("2025-01-01", CALIBRATION_POOLS),
+];
+
 /// The starting pools: the calibration table plus small pools for the rest.
 pub fn starting_pools() -> Vec<PoolInfo> {
-    let listed: f64 = CALIBRATION_POOLS.iter().map(|p| p.3).sum();
-    let mut pools: Vec<PoolInfo> = CALIBRATION_POOLS
+    pools_from(CALIBRATION_POOLS)
+}
+
+/// The pools of the era `date` falls in (the first era's before 2019).
+pub fn starting_pools_at(date: chrono::NaiveDate) -> Vec<PoolInfo> {
+    let era = ERA_POOLS.partition_point(|(from, _)| from.parse::<chrono::NaiveDate>().is_ok_and(|from| from <= date)).max(1);
+    pools_from(ERA_POOLS[era - 1].1)
+}
+
+fn pools_from(table: &[(&str, &str, f64, f64)]) -> Vec<PoolInfo> {
+    let listed: f64 = table.iter().map(|p| p.3).sum();
+    let mut pools: Vec<PoolInfo> = table
         .iter()
         .map(|&(name, controller, fee_pct, share)| PoolInfo {
             name: name.to_string(),
@@ -146,6 +277,20 @@ pub fn choose_pool(pools: &[PoolInfo], shares: &[f64], strength: f64, aversion: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_era_has_its_pools_summing_to_100_percent() {
+        let at = |d: &str| starting_pools_at(d.parse().unwrap());
+        assert_eq!(at("2025-11-01"), starting_pools());
+        assert_eq!(at("2019-06-01")[0].name, "BTC.com");
+        assert_eq!(at("2018-01-01")[0].name, "BTC.com");
+        assert!(at("2020-12-31").iter().all(|p| p.name != "Foundry USA"));
+        assert_eq!(at("2023-03-01")[0].name, "Foundry USA");
+        for (from, table) in ERA_POOLS {
+            let total: f64 = pools_from(table).iter().map(|p| p.start_share_pct).sum();
+            assert!((total - 100.0).abs() < 1e-9, "{from}");
+        }
+    }
 
     #[test]
     fn starting_pools_sum_to_100_percent() {

@@ -85,10 +85,24 @@ impl Scenario {
             ));
         }
         validate_price_path(&self.price_path)?;
+        if !HISTORY_REPLAY_VALUES.contains(&self.history_replay.as_str()) {
+            let shown: String = self.history_replay.chars().take(20).collect();
+            return Err(ScenarioError::new("history_replay", format!("`{shown}` is not a replay"), "`observed`, or empty for none"));
+        }
         if self.start_date.checked_add_days(chrono::Days::new(u64::from(self.days()))).is_none() {
             return Err(ScenarioError::new("years", "the run ends past the last representable date", "a shorter run"));
         }
         Ok(())
+    }
+}
+
+/// The values `history_replay` takes: none, or the observed history.
+pub const HISTORY_REPLAY_VALUES: [&str; 2] = ["", "observed"];
+
+impl Scenario {
+    /// Whether the observed history drives price and fees (`history_replay = observed`).
+    pub fn replays_history(&self) -> bool {
+        self.history_replay == "observed"
     }
 }
 

@@ -84,8 +84,20 @@ crate::scenario_fields! {
             source "user's choice";
         curtailment_days: u32 = 7;
             "Curtailment length", "days", Integer(1.0, 3_660.0, 1.0),
-            help "Days the curtailed machines stay off.",
+            help "Days the curtailment holds at its full share.",
             source "user's choice; Fern's curtailment lasted about a week";
+        curtailment_ramp_days: u32 = 0;
+            "Curtailment ramp", "days", Integer(0.0, 3_660.0, 1.0),
+            help "Days over which the curtailment grows to its full share before it holds (0: all at once).",
+            source "0; China's 2021 ban shut provinces one after another from 21 May to late June (docs/CALIBRATION.md, history events)";
+        curtailment_return_days: u32 = 0;
+            "Curtailment return", "days", Integer(0.0, 3_660.0, 1.0),
+            help "Days over which the curtailed machines come back, evenly, after it holds (0: all at once): machines shipped to new sites come back over months.",
+            source "0; after China's 2021 ban, machines were reinstalled abroad from July to December (docs/CALIBRATION.md, history events)";
+        history_replay: String = String::new();
+            "Replay history", "", Text(0.0, 8.0, 1.0),
+            help "`observed`: each day's price and fees are those observed from 2019-01-01 to 2025-12-29 (outside it, the price path and fee settings), and the run carries the observed series beside its own; empty: no replay.",
+            source "Coin Metrics community data, CC BY-NC 4.0 (data/README.md)";
         price_path: Vec<PricePoint> = Vec::new();
             "Price path", "date:USD", PricePath(0.0, 0.0, 1.0),
             help "Dated prices to follow (scripted or uploaded); noise and shocks apply on top.",
