@@ -140,13 +140,19 @@ pub(crate) fn check_query_length(query: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A share-link query, read strictly (any bad, unknown or repeated key is an error).
+/// A share-link query, read strictly (any bad, unknown or repeated key is an
+/// error). The page's own keys (`at`, `view`, `base1`...:
+/// `app::page_state::PAGE_KEYS`) are accepted wherever a share link is, and
+/// ignored where they do not apply: they are returned among the extras only
+/// when the caller asks for them in `extra`.
 pub(crate) fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenario, Vec<(String, String)>), ApiError> {
     let query = query.unwrap_or("");
     check_query_length(query)?;
-    let parse = link::from_query_strict(query, extra)?;
+    let keys: Vec<&str> = extra.iter().copied().chain(app::page_state::PAGE_KEYS).collect();
+    let parse = link::from_query_strict(query, &keys)?;
     admit(&parse.scenario)?;
-    Ok((parse.scenario, parse.extra))
+    let wanted = parse.extra.into_iter().filter(|(key, _)| extra.contains(&key.as_str())).collect();
+    Ok((parse.scenario, wanted))
 }
 
 fn json_response(body: Vec<u8>, download: Option<String>) -> Response {

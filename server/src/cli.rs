@@ -6,6 +6,7 @@ mod duplicate_keys;
 mod error;
 pub(crate) mod figures;
 mod history_report;
+mod input;
 mod output;
 mod run;
 mod scenario_args;

@@ -59,6 +59,22 @@ async fn happy_paths() {
     assert_eq!(posted.status(), 200);
     let posted: Value = posted.json().await.expect("a run");
     assert_eq!(posted["summary"], run["summary"], "the same scenario by query and by JSON gives the same run");
+    // Strict JSON: anything after the object is a 400 naming it.
+    let garbage = client()
+        .post(format!("{}/api/simulate", server.base))
+        .header("content-type", "application/json")
+        .body(r#"{"operators": 100, "years": 0.5, "seed": 7} x"#)
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(garbage.status(), 400);
+    let error: Value = garbage.json().await.expect("an error");
+    assert_eq!(error["error"]["field"], "scenario");
+    // A share link copied from the page, with its play position, view and a baseline, runs as its scenario.
+    let page_link = get(&server, &format!("/api/simulate?{SMALL}&at=2025-12-01&view=projector&base1=seed%3D8&base1_name=Other")).await;
+    assert_eq!(page_link.status(), 200);
+    let page_run: Value = page_link.json().await.expect("a run");
+    assert_eq!(page_run["summary"], run["summary"]);
 
     let csv = get(&server, &format!("/api/export.csv?{SMALL}")).await;
     assert_eq!(csv.status(), 200);
@@ -495,7 +511,7 @@ async fn report_charts_as_svg() {
     assert_error(get(&server, "/api/chart/no-such-chart.svg").await, 404, "chart").await;
     assert_error(get(&server, "/api/chart/hashrate.gif").await, 400, "format").await;
     // Named baselines from the page's link keys: drawn, named in the legend, and kept in the share link.
-    let before = "v%3D3%26seed%3D7%26operators%3D100%26years%3D0.5%26price_shock_pct%3D-40";
+    let before = format!("v%3D{}%26seed%3D7%26operators%3D100%26years%3D0.5%26price_shock_pct%3D-40", simulation::MODEL_VERSION);
     let compared = get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&base1={before}&base1_name=Crash%20%26%20burn")).await;
     assert_eq!(compared.status(), 200);
     let compared = compared.text().await.unwrap();
@@ -505,10 +521,7 @@ async fn report_charts_as_svg() {
         .skip(1)
         .filter_map(|line| line.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(text, _)| text))
         .collect();
-    assert!(
-        footer.contains("base1=v%3D3%26seed%3D7%26operators%3D100%26years%3D0.5%26price_shock_pct%3D-40&amp;base1_name=Crash+%26+burn"),
-        "{footer}"
-    );
+    assert!(footer.contains(&format!("base1={before}&amp;base1_name=Crash+%26+burn")), "{footer}");
     let bad = "v%3D3%26price_shock_pct%3D-400";
     assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&base1={bad}")).await, 400, "base1").await;
     // With `runs`, the spread across that many seeds is shaded (run now if not kept).

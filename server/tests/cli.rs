@@ -257,6 +257,65 @@ fn out_through_a_symlink_writes_its_target_and_keeps_the_link() {
 }
 
 #[test]
+fn out_refuses_a_read_only_file_and_keeps_hard_links() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked.csv");
+    std::fs::write(&locked, "keep me").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let (output, _) = run_to(&locked);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("out") && stderr(&output).contains("read-only"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&locked).unwrap(), "keep me");
+    // Two names for one file: both see the new contents, and stay one file.
+    let first = dir.path().join("first.csv");
+    let second = dir.path().join("second.csv");
+    std::fs::write(&first, "a longer old content than the new one could ever be? no: it is truncated".repeat(100)).unwrap();
+    std::fs::hard_link(&first, &second).unwrap();
+    let (output, expected) = run_to(&first);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&second).unwrap(), expected);
+    assert_eq!(std::fs::metadata(&first).unwrap().ino(), std::fs::metadata(&second).unwrap().ino());
+    assert_eq!(std::fs::metadata(&first).unwrap().nlink(), 2);
+}
+
+#[test]
+fn input_files_are_size_limited_and_shards_of_another_model_refused() {
+    // An endless device as a scenario: refused at the limit, naming the option.
+    let output = hashlab(&["run", "--scenario", "/dev/zero", "--operators", "60", "--years", "0.1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("scenario") && stderr(&output).contains("larger than"), "{}", stderr(&output));
+    // A price CSV with a header and no rows says so.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(&csv, "date,price_usd\n").unwrap();
+    let output = hashlab(&["run", "--price-csv", csv.to_str().unwrap(), "--operators", "60", "--years", "0.1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no rows"), "{}", stderr(&output));
+    // A well-formed shard claiming another model version is not merged.
+    let shard = dir.path().join("s0.json");
+    let made =
+        hashlab(&["montecarlo", "--operators", "30", "--years", "0.1", "--runs", "2", "--shard", "0/1", "--out", shard.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let text = std::fs::read_to_string(&shard).unwrap();
+    let version = format!("\"model_version\": \"{}\"", simulation::MODEL_VERSION);
+    assert!(text.contains(&version), "{}", &text[..300.min(text.len())]);
+    std::fs::write(&shard, text.replacen(&version, "\"model_version\": \"999\"", 1)).unwrap();
+    let output = hashlab(&["merge", shard.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("model version 999"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_share_link_with_the_pages_own_keys_runs_as_its_scenario() {
+    let plain = hashlab(&["run", "--link", "http://127.0.0.1:3000/?v=4&seed=5&operators=60&years=0.2"]);
+    let page =
+        hashlab(&["run", "--link", "http://127.0.0.1:3000/?v=4&seed=5&operators=60&years=0.2&at=2025-12-01&view=projector&base1=seed%3D6"]);
+    assert!(page.status.success(), "{}", stderr(&page));
+    assert_eq!(plain.stdout, page.stdout);
+}
+
+#[test]
 fn out_to_a_directory_is_an_error_that_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let sub = dir.path().join("results");

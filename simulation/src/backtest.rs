@@ -286,7 +286,7 @@ pub fn score(inputs: &ScoreInputs) -> (Scorecard, Vec<BacktestDay>) {
     let scored_from = (MEAN_DAYS - 1).min(days.saturating_sub(1));
     let scored = &table[scored_from..];
     let last = &table[days - 1];
-    let mdale = |f: &dyn Fn(&BacktestDay) -> (f64, f64)| median(scored.iter().map(|d| f(d)).map(|(m, o)| log_error_pct(m, o)).collect());
+    let mdale = |f: &dyn Fn(&BacktestDay) -> (f64, f64)| median(scored.iter().map(f).map(|(m, o)| log_error_pct(m, o)).collect());
     let observed_window_hash = &inputs.observed_hashrate_ehs[lead..];
     let mut quarters = Vec::new();
     let mut start = 0;

@@ -52,6 +52,9 @@ const OTHER_POOLS: usize = 8;
 
 const BITMAIN: &str = "Bitmain (AntPool, BTC.com)";
 
+/// A table of pools: (name, controller, fee %, share %), as [`CALIBRATION_POOLS`].
+type PoolTable = &'static [(&'static str, &'static str, f64, f64)];
+
 /// The pools of earlier eras, (from date, table) with the table as
 /// [`CALIBRATION_POOLS`]; each holds until the next. Shares from the
 /// snapshots in docs/CALIBRATION.md ("Pools of each era"): BTC.com the
@@ -63,7 +66,7 @@ const BITMAIN: &str = "Bitmain (AntPool, BTC.com)";
 /// ViaBTC 14%, F2Pool 10% in 2024. AntPool and BTC.com were both Bitmain's
 /// until BTC.com was sold in 2021; the "AntPool and friends" grouping of
 /// block-template studies applies from 2024. From 2025 on: the calibration table.
-const ERA_POOLS: &[(&str, &[(&str, &str, f64, f64)])] = &[
+const ERA_POOLS: &[(&str, PoolTable)] = &[
     (
         "2019-01-01",
         &[

@@ -33,9 +33,13 @@ impl Scenario {
         (crate::math::round(self.years * 365.25) as u32).max(1)
     }
 
-    /// Parses a scenario from JSON text; unknown or duplicated fields are errors.
+    /// Parses a scenario from JSON text; unknown or duplicated fields are
+    /// errors, and so is anything after the object but whitespace.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
-        Self::deserialize_checked(&mut serde_json::Deserializer::from_str(text))
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let scenario = Self::deserialize_checked(&mut deserializer)?;
+        deserializer.end().map_err(|e| ScenarioError::new("scenario", format!("text after the JSON object ({e})"), "one JSON object"))?;
+        Ok(scenario)
     }
 
     /// Parses a scenario from TOML text; unknown or duplicated fields are errors.
@@ -139,10 +143,22 @@ pub fn parse_price_csv(text: &str) -> Result<Vec<PricePoint>, ScenarioError> {
     let allowed = "CSV with a header row holding `date` (YYYY-MM-DD) and `price_usd` (or `price`, `close`) columns";
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| ScenarioError::new("price_path", e.to_string(), allowed))?.clone();
-    let column = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
-    let date_col = column(&["date", "day", "time"]).ok_or_else(|| ScenarioError::new("price_path", "no date column", allowed))?;
-    let price_col =
-        column(&["price_usd", "price", "close", "priceusd"]).ok_or_else(|| ScenarioError::new("price_path", "no price column", allowed))?;
+    let columns = |names: &[&str]| -> Vec<usize> {
+        headers.iter().enumerate().filter(|(_, h)| names.iter().any(|n| h.eq_ignore_ascii_case(n))).map(|(i, _)| i).collect()
+    };
+    let one = |names: &[&str], what: &str| -> Result<usize, ScenarioError> {
+        match columns(names)[..] {
+            [] => Err(ScenarioError::new("price_path", format!("no {what} column"), allowed)),
+            [only] => Ok(only),
+            [first, second, ..] => Err(ScenarioError::new(
+                "price_path",
+                format!("two {what} columns, `{}` and `{}`: which one is meant is not clear", &headers[first], &headers[second]),
+                allowed,
+            )),
+        }
+    };
+    let date_col = one(&["date", "day", "time"], "date")?;
+    let price_col = one(&["price_usd", "price", "close", "priceusd"], "price")?;
     let mut points = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
@@ -157,6 +173,9 @@ pub fn parse_price_csv(text: &str) -> Result<Vec<PricePoint>, ScenarioError> {
             ScenarioError::new("price_path", format!("line {line}: `{shown}` is not a number"), allowed)
         })?;
         points.push(PricePoint { date, price_usd });
+    }
+    if points.is_empty() {
+        return Err(ScenarioError::new("price_path", "the file has a header but no rows", allowed));
     }
     validate_price_path(&points)?;
     Ok(points)
@@ -201,6 +220,27 @@ mod tests {
             assert!(FieldSpec::find(name).is_some(), "field {name} has no spec");
         }
         assert_eq!(names.len(), FIELDS.len());
+    }
+
+    #[test]
+    fn json_with_anything_after_the_object_is_refused() {
+        assert_eq!(Scenario::from_json(r#"{"seed": 1}  "#).unwrap().seed, 1);
+        let error = Scenario::from_json(r#"{"seed": 1} x"#).unwrap_err();
+        assert_eq!(error.field, "scenario");
+        assert!(error.message.contains("after the JSON object"), "{error}");
+        assert!(Scenario::from_json(r#"{"seed": 1}{"seed": 2}"#).is_err());
+    }
+
+    #[test]
+    fn a_price_csv_without_rows_or_with_two_price_columns_is_refused_with_the_reason() {
+        let error = parse_price_csv("date,price_usd\n").unwrap_err();
+        assert_eq!(error.field, "price_path");
+        assert!(error.message.contains("no rows"), "{error}");
+        let error = parse_price_csv("date,price,close\n2025-01-01,1,2\n").unwrap_err();
+        assert!(error.message.contains("two price columns") && error.message.contains("`close`"), "{error}");
+        let error = parse_price_csv("date,day,price\n2025-01-01,2025-01-01,2\n").unwrap_err();
+        assert!(error.message.contains("two date columns"), "{error}");
+        assert_eq!(parse_price_csv("Date,Close\n2025-01-01,90000\n").unwrap().len(), 1);
     }
 
     #[test]

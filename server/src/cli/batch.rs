@@ -196,9 +196,28 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
     let mut montecarlos = Vec::new();
     let mut sweeps = Vec::new();
     for path in &args.files {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError::io(format!("reading {}", path.display()), e))?;
+        let text = super::input::read_text(path, "shards", super::input::MAX_SHARD_BYTES)?;
         let shard: Shard = serde_json::from_str(&text)
             .map_err(|e| ScenarioError::new("shards", format!("{}: {e}", path.display()), "files written by `--shard i/n`"))?;
+        // A shard of another model version holds another model's numbers: merging
+        // them would stamp this version on them.
+        let version = match &shard {
+            Shard::Montecarlo(samples) => samples.model_version.as_str(),
+            Shard::Sweep(result) => result.model_version.as_str(),
+        };
+        if version != simulation::MODEL_VERSION {
+            return Err(ScenarioError::new(
+                "shards",
+                format!(
+                    "{} was made by model version {}, this is version {}",
+                    path.display(),
+                    version.chars().take(20).collect::<String>(),
+                    simulation::MODEL_VERSION
+                ),
+                format!("shards made by model version {} (run them again with this binary)", simulation::MODEL_VERSION),
+            )
+            .into());
+        }
         // Untrusted: its counts and shapes are checked before anything is sized from them.
         let checked = match &shard {
             Shard::Montecarlo(samples) => samples.check(),

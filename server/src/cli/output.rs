@@ -7,13 +7,15 @@
 //! replaced and the link stays. Anything else a path can name (a character or
 //! block device, a FIFO, `/dev/stdout`, a process substitution's `/dev/fd/N`)
 //! cannot be renamed over without destroying it, so it is opened and written
-//! in place.
+//! in place. A read-only file is refused, as the shell's `>` refuses it (even
+//! for root), and a file with other hard links is written in place (truncated
+//! first) so that every name sees the new contents, as `>` would.
 
 use super::CliError;
 use simulation::ScenarioError;
 use std::fs::{self, OpenOptions, Permissions};
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use tempfile::NamedTempFile;
@@ -73,9 +75,12 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match destination(path)? {
         Destination::Replace { target, permissions } => replace(&target, permissions, bytes),
         Destination::InPlace { target, append } => {
+            // A regular file written in place (hard-linked) is truncated first; a device or FIFO is not.
+            let truncate = !append && fs::metadata(&target).is_ok_and(|m| m.is_file());
             let mut file = OpenOptions::new()
                 .write(true)
                 .append(append)
+                .truncate(truncate)
                 .open(&target)
                 .map_err(|e| CliError::io(format!("opening {}", path.display()), e))?;
             ignore_broken_pipe(file.write_all(bytes).and_then(|_| file.flush()))
@@ -131,6 +136,17 @@ fn destination(path: &Path) -> Result<Destination, CliError> {
                 current = current.parent().map_or_else(|| link.clone(), |parent| parent.join(&link));
             }
             Ok(meta) if meta.is_dir() => return Err(not_a_directory()),
+            Ok(meta) if meta.is_file() && meta.permissions().mode() & 0o222 == 0 => {
+                // The shell's `>` refuses a read-only file; so does `--out` (root included).
+                return Err(CliError::from(ScenarioError::new(
+                    "out",
+                    format!("{} is read-only", current.display()),
+                    "a writable file, or a new path (make it writable with chmod u+w to replace it)",
+                )));
+            }
+            // A file with other hard links is written in place, as `>` writes it:
+            // replacing it would leave the other names on the old contents.
+            Ok(meta) if meta.is_file() && meta.nlink() > 1 => return Ok(Destination::InPlace { target: current, append: false }),
             Ok(meta) if meta.is_file() => return Ok(Destination::Replace { target: current, permissions: Some(meta.permissions()) }),
             Ok(_) => return Ok(Destination::InPlace { target: current, append: false }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Destination::Replace { target: current, permissions: None }),

@@ -46,7 +46,8 @@ impl ScenarioArgs {
                 None => return Err(ScenarioError::new("preset", format!("no preset is called `{id}`"), presets::ids().join(", ")).into()),
             },
             (None, Some(url)) => {
-                let parsed = link::from_query_strict(url, &[])?;
+                // A share link copied from the page may carry its own keys (play position, view, baselines): not the scenario's.
+                let parsed = link::from_query_strict(url, &app::page_state::PAGE_KEYS)?;
                 for warning in &parsed.warnings {
                     eprintln!("hashlab: note: {warning}");
                 }
@@ -58,7 +59,7 @@ impl ScenarioArgs {
             scenario = overlay_file(&scenario, path)?;
         }
         if let Some(path) = &self.price_csv {
-            let text = std::fs::read_to_string(path).map_err(|e| CliError::io(format!("reading {}", path.display()), e))?;
+            let text = super::input::read_text(path, "price_csv", super::input::MAX_PRICE_CSV_BYTES)?;
             scenario.price_path = simulation::scenario::parse_price_csv(&text)?;
         }
         for assignment in &self.sets {
@@ -78,7 +79,7 @@ impl ScenarioArgs {
 
 /// Applies the fields a JSON or TOML file names over `base`.
 fn overlay_file(base: &Scenario, path: &std::path::Path) -> Result<Scenario, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(format!("reading {}", path.display()), e))?;
+    let text = super::input::read_text(path, "scenario", super::input::MAX_SCENARIO_BYTES)?;
     let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
     let overlay: serde_json::Value = if is_toml {
         let value: toml::Value = toml::from_str(&text).map_err(|e| {

@@ -154,7 +154,7 @@ pub fn centred_mean(index: usize, window: usize, value: impl Fn(&ObservedDay) ->
 
 /// Fees arriving per 10 minutes on the day at `index`, BTC: the day's fees
 /// spread over its 144 ten-minute intervals (the level the model's mempool
-/// takes, see [`crate::market::Mempool`]).
+/// takes: the market module's mempool).
 pub fn fee_level_btc(index: usize) -> f64 {
     days()[index].fees_btc / 144.0
 }
