@@ -12,6 +12,8 @@
 //!   then `bands` (or `error`); closing the connection cancels the work;
 //! - `GET /api/sweep?<query>&param=...` and `GET /api/sensitivity?<query>&runs=K`:
 //!   a sweep and the sensitivity analysis, streamed the same way;
+//! - `GET /api/backtest?window=2022&runs=8` (or `from=&to=`): the model
+//!   replayed against the observed history 2019-2025, streamed the same way;
 //! - `GET /api/charts`: the charts (id, title, axes, columns), in page order;
 //! - `GET /api/chart/{chart}.svg|.png?<query>&width=&height=`: one of the page's
 //!   charts as a standalone SVG or PNG with title, description and share link;
@@ -26,6 +28,7 @@
 //! `{"error": {"field", "message", "allowed"}}`; a full pool a 503 with
 //! `Retry-After`; a bug a 500 with an id that is in the logs.
 
+mod backtest;
 pub mod charts;
 mod exports;
 mod montecarlo;
@@ -79,7 +82,8 @@ struct ApiState {
         Limits,
         ProgressEvent,
         simulation::montecarlo::MonteCarloResult,
-        simulation::sweep::SweepResult
+        simulation::sweep::SweepResult,
+        simulation::backtest::BacktestResult
     ))
 )]
 struct ApiDoc;
@@ -97,6 +101,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<RunService>) -> Rou
         .routes(routes!(montecarlo::montecarlo_sse))
         .routes(routes!(sweep::sweep_sse))
         .routes(routes!(sensitivity::sensitivity_sse))
+        .routes(routes!(backtest::backtest_sse))
         .routes(routes!(charts::chart_list))
         .routes(routes!(charts::chart_file))
         .routes(routes!(status::status))

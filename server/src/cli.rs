@@ -5,6 +5,7 @@ mod batch;
 mod duplicate_keys;
 mod error;
 pub(crate) mod figures;
+mod history_report;
 mod output;
 mod run;
 mod scenario_args;

@@ -326,6 +326,37 @@ async fn sensitivity_streams_the_same_answer_as_the_model_and_draws_a_tornado_pe
 }
 
 #[tokio::test]
+async fn backtest_streams_the_models_scorecard_against_the_observed_history() {
+    let server = start();
+    let response = get(&server, "/api/backtest?from=2022-01-01&to=2022-03-31&runs=2&operators=100&seed=4").await;
+    assert_eq!(response.status(), 200);
+    let events = read_events(response, |_, _| false).await;
+    let (last, data) = events.last().expect("events");
+    assert_eq!(last, "backtest", "{events:?}");
+    let event: Value = serde_json::from_str(data).expect("backtest JSON");
+    // The same numbers as the model's own back-test of that spec.
+    let spec = simulation::backtest::BacktestSpec {
+        window: None,
+        from: "2022-01-01".parse().unwrap(),
+        to: "2022-03-31".parse().unwrap(),
+        runs: 2,
+        seed: 4,
+        operators: 100,
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let report = |_| {};
+    let expected = simulation::backtest::run(&spec, &simulation::montecarlo::Progress::new(&cancel, &report)).unwrap();
+    assert_eq!(event, serde_json::to_value(&expected).unwrap());
+    assert_eq!(event["days"].as_array().unwrap().len(), 90);
+    assert_eq!(event["days"][0]["observed_difficulty_t"], 24.27);
+    // Bad keys are a 400 naming the field.
+    let refused = get(&server, "/api/backtest?window=1999").await;
+    assert_eq!(refused.status(), 400);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "window");
+}
+
+#[tokio::test]
 async fn sweep_streams_progress_then_cells_and_a_chart() {
     let server = start();
     let response = get(&server, "/api/sweep?operators=100&years=0.3&param=price_shock_pct%3D-60%3A0%3A3&param=fee_btc_per_block=0.01:0.1:2&metric=nakamoto_pools&runs=2").await;

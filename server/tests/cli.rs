@@ -434,3 +434,23 @@ fn provenance_leads_the_files_only_when_asked_and_the_rest_is_the_plain_output()
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("HASHLAB_PUBLIC_URL"), "{}", stderr(&bad));
 }
+
+#[test]
+fn backtest_prints_a_scorecard_and_the_days_observed_beside_the_model() {
+    let text = hashlab(&["backtest", "--window", "2022", "--runs", "2", "--operators", "100"]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let text = stdout(&text);
+    assert!(text.starts_with("Back-test: window 2022, 2022-01-01 to 2022-12-31, 2 seeds from 1, 100 operators"), "{text}");
+    assert!(text.contains("hash rate (30-day mean): median abs. log error") && text.contains("2022Q4: observed"), "{text}");
+    let csv = hashlab(&["backtest", "--from", "2024-03-01", "--to", "2024-05-31", "--runs", "2", "--operators", "100", "--format", "csv"]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let csv = stdout(&csv);
+    assert!(csv.starts_with("day,date,price_usd,observed_hashrate_30d_ehs,model_hashrate_30d_p5_ehs,"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 92);
+    // Outside the data, the field is named.
+    let refused = hashlab(&["backtest", "--from", "2018-01-01", "--to", "2019-06-01"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("from"), "{}", stderr(&refused));
+    let refused = hashlab(&["backtest", "--window", "1999"]);
+    assert!(stderr(&refused).contains("window") && stderr(&refused).contains("2021h2"), "{}", stderr(&refused));
+}

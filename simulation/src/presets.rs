@@ -55,6 +55,13 @@ fn october_2025() -> Scenario {
 
 /// Every preset, the default first.
 pub fn all() -> Vec<Preset> {
+    let mut all = teaching_presets();
+    all.extend(history_presets());
+    all
+}
+
+/// The presets that teach a mechanism (the history presets follow them).
+fn teaching_presets() -> Vec<Preset> {
     vec![
         Preset {
             id: "baseline-2025",
@@ -270,6 +277,103 @@ pub fn all() -> Vec<Preset> {
             },
         },
     ]
+}
+
+/// A history preset's paragraph: what happened, then how to read its charts.
+macro_rules! history_text {
+    ($story:literal) => {
+        concat!($story, " The model starts from the network as it stood on the first day (its machines, miners, pools and difficulty, from public figures) and is then driven only by what was observed each day: the bitcoin price and the fees. The line marked \"observed\" on each chart is what the real network did. Where the model's lines follow it, its mechanisms are enough to explain that year; where they part, something is missing, and the validation report (docs/VALIDATION.md) says what.")
+    };
+}
+
+/// The history presets: one per back-test window (`history::windows`).
+fn history_presets() -> Vec<Preset> {
+    use crate::history::windows;
+    // (window, preset id, what happened in words a teacher can read aloud, the beats)
+    let table: [(&str, &'static str, &'static str, Vec<Beat>); 7] = [
+        (
+            "2019",
+            "history-2019",
+            history_text!("2019: the price recovers from the 2018 crash, from under $4,000 in January to $13,000 in June, and a new generation of machines (Bitmain's S17, MicroBT's M20) arrives. The real network's hash rate more than doubled, from about 42 to about 100 exahashes per second."),
+            vec![
+                at(0, "1 January 2019: about 42 EH/s, almost all of it Antminer S9-class machines, a price under $4,000 and a reward of 12.5 new coins a block."),
+                at(180, "Summer 2019: the price has tripled and the new 7-nanometre machines are being delivered. Compare the model's hash rate with the observed one."),
+                at(364, "The end of 2019: the observed hash rate is about 100 EH/s. How far did the model's get?"),
+            ],
+        ),
+        (
+            "2020",
+            "history-2020",
+            history_text!("2020: the price halves in a few days in March as markets crash, and on 11 May the reward per block halves from 12.5 to 6.25 coins. The real network's hash rate stayed roughly flat from February to June, then grew as the S19 generation was delivered."),
+            vec![
+                at(0, "1 January 2020: about 110 EH/s, a price near $7,200 and 12.5 new coins a block."),
+                at(72, "12-13 March 2020: the price falls by about half. Watch the hashprice, and which machines stop paying for their power."),
+                on(Halving, Pick::Nearest, 131, 3, "{event} The hashprice halves overnight; observed: the hash rate dipped and the difficulty fell, then recovered within weeks."),
+                at(365, "The end of 2020: the observed hash rate is near 140 EH/s."),
+            ],
+        ),
+        (
+            "2021h2",
+            "history-2021h2",
+            history_text!("The second half of 2021, after China banned mining: about half of the world's hash rate had been switched off in May and June. The machines were packed, shipped to the United States, Kazakhstan and elsewhere and plugged in again over the following months, while the price reached its record in November. In the model that move is an input, from public figures: a share of the machines off from the start, coming back evenly over five months."),
+            vec![
+                at(0, "1 July 2021: the ban has switched off about half of the network's machines, and the difficulty is about to fall by a record 28%."),
+                at(183, "The end of 2021: observed, the hash rate is back above where it was before the ban."),
+            ],
+        ),
+        (
+            "2022",
+            "history-2022",
+            history_text!("2022: the bear market. The price fell from about $47,000 to about $17,000 and the hashprice, what a unit of mining power earns a day, fell by about three quarters. Yet the real network's hash rate rose by about 40%: machines ordered and paid for in the 2021 boom were delivered through the year and plugged in, even as their owners went bankrupt."),
+            vec![
+                at(0, "1 January 2022: hashprice near $250 per PH/s a day, machines on order for months ahead."),
+                at(180, "Summer 2022: the price has more than halved, yet the hash rate keeps rising. Compare the two lines."),
+                at(364, "The end of 2022: observed, hashprice near $60 and the hash rate about 40% above January's."),
+            ],
+        ),
+        (
+            "2023",
+            "history-2023",
+            history_text!("2023: the recovery. The price rose about two and a half times and the real network's hash rate about doubled, from about 255 to about 500 exahashes per second, as miners bought the cheap machines left by 2022's bankruptcies and the S19 XP and S21 generations arrived."),
+            vec![
+                at(0, "1 January 2023: after 2022's crash, machines sell for a fraction of their 2021 price."),
+                at(364, "The end of 2023: observed, the hash rate has about doubled. How far did the model's get?"),
+            ],
+        ),
+        (
+            "2024",
+            "history-2024",
+            history_text!("2024: the fourth halving. On 20 April the reward per block fell from 6.25 to 3.125 coins and the hashprice halved within days, from about $107 to about $55 per PH/s. The real network's hash rate dipped only a few percent by June and was about 30% higher by December."),
+            vec![
+                at(0, "1 January 2024: about 500 EH/s, and miners preparing for the halving with new S21 machines."),
+                on(Halving, Pick::Nearest, 110, 3, "{event} The hashprice halves overnight. Observed: a dip of a few percent in the hash rate, then growth."),
+                at(365, "The end of 2024: observed, the hash rate is about 30% above its level before the halving."),
+            ],
+        ),
+        (
+            "2025",
+            "history-2025",
+            history_text!("2025: the network passes one zettahash per second (1,000 exahashes). Through the autumn the price fell by about a third from its October record and the hashprice by about a quarter, to record lows near $35 per PH/s a day; the real network's monthly hash rate stayed roughly flat into December while miners moved power to AI data centres."),
+            vec![
+                at(0, "1 January 2025: about 780 EH/s and a price near $94,000."),
+                at(278, "6 October 2025: the price's record, near $125,000. Then the squeeze begins."),
+                at(362, "29 December 2025, the last observed day: compare the hash rate and hashprice with the model's."),
+            ],
+        ),
+    ];
+    table
+        .into_iter()
+        .map(|(window, id, story, beats)| {
+            let w = windows::find(window).expect("a window");
+            Preset {
+                id,
+                title: w.title,
+                teacher_text: story,
+                scenario: w.scenario(),
+                script: Script { charts: ["hashrate", "hashprice"], beats },
+            }
+        })
+        .collect()
 }
 
 /// Coin Metrics daily reference prices on the dates CALIBRATION.md lists.

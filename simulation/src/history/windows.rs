@@ -43,14 +43,14 @@ pub const WINDOWS: &[Window] = &[
         title: "2021, second half: after China's ban",
         from: "2021-07-01",
         to: "2021-12-31",
-        observed: "China's ban had switched off about half the hash rate (about 157 EH/s in April, about 95 in early July); the machines were shipped abroad and reinstalled, and the hash rate was back near 175 EH/s by December.",
+        observed: "China's ban had switched off about half the hash rate (about 170 EH/s in mid-April, under 100 in early July); the machines were shipped abroad and reinstalled, and the hash rate was back near 170 EH/s by December.",
     },
     Window {
         id: "2022",
         title: "2022: the bear market",
         from: "2022-01-01",
         to: "2022-12-31",
-        observed: "Hashprice fell by three quarters (about $230 to about $60 per PH/s a day) while the hash rate rose by about 40%, as machines ordered in the 2021 boom were delivered and plugged in.",
+        observed: "Hashprice fell by three quarters (about $250 to about $60 per PH/s a day) while the hash rate rose by about 40%, as machines ordered in the 2021 boom were delivered and plugged in.",
     },
     Window {
         id: "2023",
@@ -64,7 +64,7 @@ pub const WINDOWS: &[Window] = &[
         title: "2024: the April halving",
         from: "2024-01-01",
         to: "2024-12-31",
-        observed: "Hashprice halved in a day at the halving on 20 April (about $107 to about $52); the hash rate dipped a few percent in May and was about 30% higher by December.",
+        observed: "Hashprice halved within days of the halving on 20 April (about $107 to about $55); the 30-day mean hash rate dipped a few percent by June and was about 30% higher by December.",
     },
     Window {
         id: "2025",
