@@ -471,7 +471,7 @@ async fn a_full_pool_answers_503_at_once_and_a_closed_stream_cancels_its_work() 
 #[tokio::test]
 async fn report_charts_as_svg() {
     let server = start();
-    for id in ["hashrate", "hashprice", "security-budget", "attack-cost", "nakamoto", "pool-shares", "operators"] {
+    for id in app::catalogue::CHARTS.iter().map(|chart| chart.id) {
         let response = get(&server, &format!("/api/chart/{id}.svg?{SMALL}&width=900&height=400")).await;
         assert_eq!(response.status(), 200, "{id}");
         assert_eq!(response.headers()["content-type"], "image/svg+xml", "{id}");
@@ -485,6 +485,10 @@ async fn report_charts_as_svg() {
         assert!(svg.contains("100 operators, 0.5 years"), "{id}");
         assert!(svg.matches("<text").count() > 10, "{id}: labels");
     }
+    // A replay of history: the observed series in the legend, with a thick swatch.
+    let history = get(&server, "/api/chart/hashrate.svg?preset=history-2022").await.text().await.unwrap();
+    let entry = history.split("<line class=\"legend-swatch\"").find(|e| e.contains("Hash rate, observed (7-day mean)")).expect("observed");
+    assert!(entry.contains("stroke=\"#007979\" stroke-width=\"6\""), "{entry}");
     // Text from the link is escaped.
     let payload = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27%26";
     let svg = get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&title={payload}")).await.text().await.unwrap();
@@ -505,10 +509,12 @@ async fn report_charts_as_svg() {
         .skip(1)
         .filter_map(|line| line.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(text, _)| text))
         .collect();
-    assert!(
-        footer.contains("base1=v%3D3%26seed%3D7%26operators%3D100%26years%3D0.5%26price_shock_pct%3D-40&amp;base1_name=Crash+%26+burn"),
-        "{footer}"
+    // The baseline's link is written by the model that ran it (its version, not the v=3 it came with).
+    let expected = format!(
+        "base1=v%3D{}%26seed%3D7%26operators%3D100%26years%3D0.5%26price_shock_pct%3D-40&amp;base1_name=Crash+%26+burn",
+        simulation::MODEL_VERSION
     );
+    assert!(footer.contains(&expected), "{footer}");
     let bad = "v%3D3%26price_shock_pct%3D-400";
     assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&base1={bad}")).await, 400, "base1").await;
     // With `runs`, the spread across that many seeds is shaded (run now if not kept).
