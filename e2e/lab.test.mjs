@@ -217,11 +217,13 @@ test('a history preset draws the observed series beside the model\'s; its share 
   await page.locator('#chart-hashrate').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(SHOTS, 'history-2022.png') });
   await page.screenshot({ path: path.join(SHOTS, 'history-2022-full.png'), fullPage: true });
+  await page.locator('#chart-price').screenshot({ path: path.join(SHOTS, 'history-2022-price.png') });
+  await page.locator('#chart-hashprice').screenshot({ path: path.join(SHOTS, 'history-2022-hashprice.png') });
   const before = await figures(page);
 
   // The share link, in a fresh browser context: the same observed series and identical charts.
   const shared = await page.inputValue('#share-link');
-  assert.match(shared, /history_replay=observed/, shared);
+  assert.match(shared, /preset=history-2022/, shared);
   const fresh = await open(shared);
   assert.deepEqual(await observed(fresh.page), legends);
   const again = await figures(fresh.page);
