@@ -4,6 +4,7 @@ mod behaviour;
 mod calibration;
 mod conservation;
 mod determinism;
+mod history;
 mod long_run;
 mod parsing;
 mod properties;
