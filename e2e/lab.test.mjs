@@ -94,7 +94,7 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
     dom: window.__lastMutation - window.__changeAt,
   }));
   const serverMs = await page.locator('.model-version').innerText();
-  h.timings['slider change -> all charts redrawn (DOM mutation)'] = `${redraw.dom.toFixed(1)} ms (${serverMs.match(/in (\d+) ms/)?.[1]} ms of it on the server: run + 8 charts)`;
+  h.timings['slider change -> all charts redrawn (DOM mutation)'] = `${redraw.dom.toFixed(1)} ms (${serverMs.match(/in (\d+) ms/)?.[1]} ms of it on the server: run + ${h.chartIds.length} charts)`;
   h.timings['slider change -> next frame after redraw (app)'] = `${redraw.app.toFixed(1)} ms`;
 
   const after = await figures(page);
@@ -185,6 +185,60 @@ test('three named baselines are pinned, drawn and named on the charts, and carri
   const after = new URL(page.url());
   assert.deepEqual([after.searchParams.get('base1_name'), after.searchParams.get('base2_name'), after.searchParams.get('base3')], ['Calm & steady', 'Baseline 3', null]);
   assert.ok(!(await page.isDisabled('button.pin')));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a history preset draws the observed series beside the model\'s; its share link draws the same', async () => {
+  const served = [];
+  for (let i = 0; i < 3; i += 1) {
+    const started = performance.now();
+    const html = await (await fetch(`${h.base}/?preset=history-2022`, { headers: { 'accept-encoding': 'identity' } })).text();
+    served.push(performance.now() - started);
+    assert.match(html, /Hash rate, observed \(7-day mean\)/, 'named before any script runs');
+  }
+  h.timings['SSR full response, history-2022 (a year replayed, observed series drawn): first, then cached'] = served.map((ms) => `${ms.toFixed(1)} ms`).join(', ');
+  const { context, page, errors } = await open(`${h.base}/?preset=history-2022`);
+  const observed = async (p) => ({
+    hashrate: await p.locator('#chart-hashrate .legend').innerText(),
+    hashprice: await p.locator('#chart-hashprice .legend').innerText(),
+    price: await p.locator('#chart-price .legend').innerText(),
+  });
+  const legends = await observed(page);
+  assert.match(legends.hashrate, /Hash rate, observed \(7-day mean\)/);
+  assert.match(legends.hashrate, /Difficulty, observed \(right axis\)/);
+  assert.match(legends.hashprice, /Hashprice, observed/);
+  assert.match(legends.price, /Price, observed/, 'the price chart, with the observed price');
+  assert.equal(await page.locator('#chart-price svg').count(), 1, 'the price chart is drawn');
+  // Its own stroke: a thick swatch and a thick line in its own colour.
+  const swatch = page.locator('#chart-hashrate .legend-item', { hasText: 'Hash rate, observed' }).locator('.swatch');
+  assert.equal(await swatch.evaluate((el) => getComputedStyle(el).borderTopWidth), '6px');
+  assert.equal(await page.locator('#chart-hashrate svg polyline[stroke="#007979"][stroke-width="4"]').count() >= 2, true, 'hash rate and difficulty observed');
+  // The pointer readout names it too.
+  const plot = page.locator('#chart-hashrate .plot');
+  await plot.scrollIntoViewIfNeeded();
+  const box = await plot.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.waitForSelector('#chart-hashrate .readout');
+  assert.match(await page.locator('#chart-hashrate .readout').innerText(), /Hash rate, observed \(7-day mean\): .* EH\/s/);
+  await page.mouse.move(0, 0);
+  await page.locator('#chart-hashrate').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(SHOTS, 'history-2022.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'history-2022-full.png'), fullPage: true });
+  await page.locator('#chart-price').screenshot({ path: path.join(SHOTS, 'history-2022-price.png') });
+  await page.locator('#chart-hashprice').screenshot({ path: path.join(SHOTS, 'history-2022-hashprice.png') });
+  const before = await figures(page);
+
+  // The share link, in a fresh browser context: the same observed series and identical charts.
+  const shared = await page.inputValue('#share-link');
+  assert.match(shared, /preset=history-2022/, shared);
+  const fresh = await open(shared);
+  assert.deepEqual(await observed(fresh.page), legends);
+  const again = await figures(fresh.page);
+  assert.deepEqual(again.headlines, before.headlines);
+  for (const id of h.chartIds) assert.equal(again.charts[id], before.charts[id], `chart ${id} is identical from the link`);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

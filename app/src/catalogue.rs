@@ -30,7 +30,9 @@ pub const CHARTS: &[ChartInfo] = &[
         explain: "Hash rate is how much guessing power all miners together put into finding blocks. \
                   The blue line is the model's true value; the orange line is all the real network can \
                   know, an estimate from how fast blocks arrived over the last 7 days. Every 2,016 blocks the \
-                  difficulty (grey steps, right axis) resets so that blocks keep coming about every 10 minutes.",
+                  difficulty (grey steps, right axis) resets so that blocks keep coming about every 10 minutes. \
+                  When the run replays a stretch of history, the thick teal lines are what the real network did: \
+                  its hash rate (the 7-day mean, as block explorers show it) and its difficulty.",
         axes: ("hash rate, EH/s", Some("difficulty, T")),
         columns: &["hashrate_ehs", "hashrate_7d_est_ehs", "difficulty"],
     },
@@ -39,9 +41,21 @@ pub const CHARTS: &[ChartInfo] = &[
         title: "Hashprice against breakeven",
         explain: "Hashprice is what one petahash per second of mining earns in a day. Each other line is \
                   the hashprice a generation of machines needs to pay its electricity at the median power \
-                  price. When hashprice falls below a line, those machines lose money and are switched off first.",
+                  price. When hashprice falls below a line, those machines lose money and are switched off first. \
+                  When the run replays a stretch of history, the thick teal line is what the real network earned.",
         axes: ("USD per PH/s per day", None),
         columns: &["hashprice_usd_per_ph_day"],
+    },
+    ChartInfo {
+        id: "price",
+        title: "Bitcoin price",
+        explain: "The price of one bitcoin in US dollars. Miners are paid in bitcoin but pay for their electricity \
+                  in dollars, so when the price falls, so does their income. In the model the price wanders at \
+                  random from its starting value (or along a path of dated prices); a shaded stretch is a price shock set in the controls, as it \
+                  plays out. When the run replays a stretch of history, the model takes each day's real price, \
+                  shown as the thick teal line under the blue one.",
+        axes: ("USD per bitcoin", None),
+        columns: &["price_usd"],
     },
     ChartInfo {
         id: "security-budget",
@@ -237,6 +251,6 @@ mod tests {
         for column in BAND_COLUMNS {
             assert!(DailyRecord::default().value(column).is_some(), "{column} is not a numeric daily column");
         }
-        assert_eq!(ids(), "hashrate, hashprice, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds");
+        assert_eq!(ids(), "hashrate, hashprice, price, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds");
     }
 }

@@ -214,7 +214,8 @@ pub struct LegendItem {
     pub area: bool,
     /// Drawn dashed, dotted or in long dashes (a baseline, a marker, a spread's edge).
     pub dashed: bool,
-    /// Which of those: `dashed`, `dotted` or `long-dash` (empty for a solid line or an area).
+    /// Which of those: `dashed`, `dotted` or `long-dash`; `thick` for a thick
+    /// solid line (what the real network did); empty for a solid line or an area.
     #[serde(default)]
     pub pattern: String,
     /// The shape the line carries at intervals (`circle`, `triangle`,

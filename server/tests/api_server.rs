@@ -487,7 +487,7 @@ async fn a_full_pool_answers_503_at_once_and_a_closed_stream_cancels_its_work() 
 #[tokio::test]
 async fn report_charts_as_svg() {
     let server = start();
-    for id in ["hashrate", "hashprice", "security-budget", "attack-cost", "nakamoto", "pool-shares", "operators"] {
+    for id in app::catalogue::CHARTS.iter().map(|chart| chart.id) {
         let response = get(&server, &format!("/api/chart/{id}.svg?{SMALL}&width=900&height=400")).await;
         assert_eq!(response.status(), 200, "{id}");
         assert_eq!(response.headers()["content-type"], "image/svg+xml", "{id}");
@@ -501,6 +501,10 @@ async fn report_charts_as_svg() {
         assert!(svg.contains("100 operators, 0.5 years"), "{id}");
         assert!(svg.matches("<text").count() > 10, "{id}: labels");
     }
+    // A replay of history: the observed series in the legend, with a thick swatch.
+    let history = get(&server, "/api/chart/hashrate.svg?preset=history-2022").await.text().await.unwrap();
+    let entry = history.split("<line class=\"legend-swatch\"").find(|e| e.contains("Hash rate, observed (7-day mean)")).expect("observed");
+    assert!(entry.contains("stroke=\"#007979\" stroke-width=\"6\""), "{entry}");
     // Text from the link is escaped.
     let payload = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27%26";
     let svg = get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&title={payload}")).await.text().await.unwrap();

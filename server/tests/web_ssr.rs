@@ -7,7 +7,7 @@ mod common;
 use common::{raw_request as request, start_default, RawResponse as Response, Server};
 
 /// The charts the page draws (`app::catalogue::CHARTS`).
-const CHARTS: usize = 8;
+const CHARTS: usize = 9;
 
 fn start() -> Server {
     start_default()
@@ -30,6 +30,38 @@ fn the_page_says_what_happened_and_marks_the_halving() {
     // And marked on the charts, with a legend entry.
     assert!(page.body.contains("Halving"), "the marker's label is drawn");
     assert!(page.body.contains("Marked: halving"), "and named in the legend");
+}
+
+#[test]
+fn a_history_preset_draws_the_observed_series_beside_the_models_without_javascript() {
+    let server = start();
+    let page = get(&server, "/?preset=history-2022");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.matches(" data-chart=").count(), CHARTS);
+    let section = |id: &str| {
+        let start = page.body.find(&format!("id=\"chart-{id}\"")).unwrap_or_else(|| panic!("chart {id}"));
+        let rest = &page.body[start..];
+        rest[..rest.find("</section>").unwrap_or(rest.len())].to_string()
+    };
+    // Named in the legends, with a thick swatch of its own colour, and drawn thick in that colour.
+    for (id, labels) in [
+        ("hashrate", &["Hash rate, observed (7-day mean)", "Difficulty, observed (right axis)"][..]),
+        ("hashprice", &["Hashprice, observed"][..]),
+        ("price", &["Price, observed"][..]),
+    ] {
+        let chart = section(id);
+        for label in labels {
+            let entry = chart.split("class=\"legend-item\"").find(|item| item.contains(label)).unwrap_or_else(|| panic!("{id}: {label}"));
+            assert!(entry.contains("data-pattern=\"thick\"") && entry.contains("--swatch: #007979"), "{id}: {entry}");
+        }
+        assert!(chart.contains("stroke=\"#007979\" stroke-width=\"4\""), "{id}: the observed line is drawn");
+        // In the table (the chart's text alternative) too.
+        assert!(chart.contains(&format!("<th scope=\"col\">{}", labels[0].trim_end_matches(" (right axis)"))), "{id}: a table column");
+    }
+    assert!(!section("security-budget").contains("observed"), "only the charts with an observed series");
+    // A run that replays nothing names nothing observed.
+    let plain = get(&server, "/?operators=300&years=0.5");
+    assert!(!plain.body.contains("observed (7-day mean)"));
 }
 
 #[test]
@@ -218,7 +250,7 @@ fn a_story_embeds_in_other_sites_with_its_play_bar_and_opens_at_its_link_positio
         story.body.contains("data-beat=\"0\"") && story.body.contains("Winter Storm Fern: about a quarter"),
         "the beat at the link's date"
     );
-    assert_eq!(story.body.matches("play-cursor").count(), 8, "a cursor on each chart");
+    assert_eq!(story.body.matches("play-cursor").count(), CHARTS, "a cursor on each chart");
     // The page itself still refuses to be framed, and its page keys are not warnings.
     let page = get(&server, "/?preset=winter-storm-2026&operators=300&at=2026-01-24&view=projector");
     assert!(page.headers.contains("frame-ancestors 'none'") && page.headers.contains("x-frame-options: deny"));

@@ -1,11 +1,13 @@
 //! The page's charts, each built from a run's columns (and those of up to
 //! three named baselines, dashed, dotted and in long dashes). Everything drawn is a column of `RunResult::days`,
-//! its pool shares, or a figure the simulation crate computes.
+//! its pool shares, or a figure the simulation crate computes; beside a replay
+//! of history, what the real network did (`RunResult::observed`) in thick lines of its own colour.
 
-use super::plot::{self, Axis, Band, Line, Marker, Plot, ReadoutSeries, Shade, Side, Spread, Stroke};
+use super::plot::{self, Axis, Band, Line, Marker, Plot, ReadoutSeries, Shade, Side, Span, Spread, Stroke};
 use crate::catalogue::{ChartInfo, CHARTS};
 use crate::run_view::{ChartView, Svg};
 use plotters::style::RGBColor;
+use simulation::history::observed::ObservedPoint;
 use simulation::montecarlo::{MonteCarloResult, PERCENTILES};
 use simulation::RunResult;
 
@@ -20,6 +22,8 @@ const PURPLE: RGBColor = RGBColor(148, 103, 189);
 const BROWN: RGBColor = RGBColor(140, 86, 75);
 const GREY: RGBColor = RGBColor(110, 110, 110);
 const BLACK: RGBColor = RGBColor(20, 20, 20);
+/// What the real network did, beside a replay of history (thick lines).
+const OBSERVED: RGBColor = RGBColor(0, 121, 121);
 /// The DOJ concentration bands' shading.
 const GOLD: RGBColor = RGBColor(170, 120, 0);
 /// Colours for pools, kinds and generations, in order.
@@ -127,6 +131,7 @@ pub fn draw_fn(id: &str) -> Option<Draw> {
     Some(match id {
         "hashrate" => hashrate,
         "hashprice" => hashprice,
+        "price" => price,
         "security-budget" => budget,
         "attack-cost" => attack,
         "nakamoto" => concentration,
@@ -258,6 +263,7 @@ fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
         left,
         right,
         shades: Vec::new(),
+        spans: Vec::new(),
         bands: Vec::new(),
         spreads: Vec::new(),
         spread_label: String::new(),
@@ -334,6 +340,51 @@ fn add_line(
     }
 }
 
+/// The observed series `value` of a replay of history, one value per day of
+/// the run (NaN on days outside the data).
+fn observed(run: &RunResult, value: impl Fn(&ObservedPoint) -> f64) -> Vec<f64> {
+    let mut out = vec![f64::NAN; run.days.len()];
+    for point in &run.observed {
+        if let Some(slot) = out.get_mut(point.day as usize) {
+            *slot = value(point);
+        }
+    }
+    out
+}
+
+/// Adds what the real network did (`value` of each observed day) as a thick
+/// line of its own colour, in the legend, readout and table, when the run
+/// replays history (nothing otherwise). `label` names it "observed".
+fn add_observed(
+    plot: &mut Plot,
+    run: &RunResult,
+    label: &str,
+    unit: &str,
+    side: Side,
+    stroke: Stroke,
+    value: impl Fn(&ObservedPoint) -> f64,
+) {
+    if run.observed.is_empty() {
+        return;
+    }
+    add_line(plot, label, unit, OBSERVED, side, stroke, observed(run, value), Vec::new());
+}
+
+/// The price shock's days, shaded, when the run has one: from its start to
+/// its end (or the run's last day), as the events mark them.
+fn shock_span(run: &RunResult) -> Option<Span> {
+    use simulation::events::EventKind;
+    let start = run.events.iter().find(|e| e.kind == EventKind::PriceShockStart)?;
+    let end = run.events.iter().find(|e| e.kind == EventKind::PriceShockEnd).map_or(run.days.len().saturating_sub(1), |e| e.day as usize);
+    let scenario = &run.scenario;
+    Some(Span {
+        label: format!("Price shock, {:+}% over {} days (shaded)", scenario.price_shock_pct, scenario.price_shock_days),
+        color: RED,
+        from: start.day as usize,
+        to: end,
+    })
+}
+
 /// The chart: Hash rate and difficulty. (Baselines in their strokes; used by the page and the API's report charts.)
 pub fn hashrate(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
@@ -352,6 +403,8 @@ pub fn hashrate(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands
         b("hashrate_7d_est_ehs", 1.0),
     );
     add_line(&mut plot, "Difficulty", "T", GREY, Side::Right, Stroke::Steps, scaled(run, "difficulty", 1e-12), b("difficulty", 1e-12));
+    add_observed(&mut plot, run, "Hash rate, observed (7-day mean)", "EH/s", Side::Left, Stroke::Thick, |p| p.hashrate_7d_ehs);
+    add_observed(&mut plot, run, "Difficulty, observed", "T", Side::Right, Stroke::ThickSteps, |p| p.difficulty_t);
     plot.ticks = retarget_ticks(run);
     plot
 }
@@ -395,6 +448,26 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
         column(run, "hashprice_usd_per_ph_day"),
         each(baselines, |b| column(b, "hashprice_usd_per_ph_day")),
     );
+    add_observed(&mut plot, run, "Hashprice, observed", "USD/PH/day", Side::Left, Stroke::Thick, |p| p.hashprice_usd_per_ph_day);
+    plot
+}
+
+/// The chart: Bitcoin price, with the price shock's days shaded. (Baselines in their strokes; used by the page and the API's report charts.)
+pub fn price(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
+    let mut plot = frame(run, Axis::linear(info.axes.0), None);
+    plot.spans.extend(shock_span(run));
+    add_spread(&mut plot, bands, "price_usd", 1.0, BLUE, Side::Left);
+    add_line(
+        &mut plot,
+        "Price",
+        "USD",
+        BLUE,
+        Side::Left,
+        Stroke::Solid,
+        column(run, "price_usd"),
+        each(baselines, |b| column(b, "price_usd")),
+    );
+    add_observed(&mut plot, run, "Price, observed", "USD", Side::Left, Stroke::Thick, |p| p.price_usd);
     plot
 }
 
@@ -648,7 +721,7 @@ mod tests {
     #[test]
     fn every_series_colour_stands_out_from_the_background() {
         let background = RGBColor(255, 255, 255);
-        for color in PALETTE.iter().chain(&[BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, GREY, BLACK, GOLD, plot::MARKER]) {
+        for color in PALETTE.iter().chain(&[BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, GREY, BLACK, OBSERVED, GOLD, plot::MARKER]) {
             let ratio = contrast(*color, background);
             assert!(ratio >= 3.0, "{color:?} has contrast {ratio:.2}:1 against white (WCAG 1.4.11 asks 3:1)");
         }
@@ -690,6 +763,90 @@ mod tests {
                 chart.legend
             );
         }
+    }
+
+    use crate::render::plot::css;
+
+    #[test]
+    fn a_replay_of_history_draws_the_observed_series_beside_the_models() {
+        // The data's last 29 days and a month past them: the observed days are
+        // drawn where they fall, the days after them are a gap.
+        let all = simulation::history::observed::days();
+        let (from, to) = (all[all.len() - 29].date, all[all.len() - 1].date);
+        assert_eq!(to.to_string(), "2025-12-29");
+        let mut scenario = simulation::history::windows::replay(from, to).expect("inside the data");
+        scenario.years = 60.0 / 365.25;
+        let run = simulation::run(&scenario).expect("the replay runs");
+        assert_eq!((run.days.len(), run.observed.len()), (60, 29));
+        let charts = draw_all(&run, &[], None, false);
+        let observed_lines = [
+            ("hashrate", vec!["Hash rate, observed (7-day mean)", "Difficulty, observed (right axis)"]),
+            ("hashprice", vec!["Hashprice, observed"]),
+            ("price", vec!["Price, observed"]),
+        ];
+        for chart in &charts {
+            let expected = observed_lines.iter().find(|(id, _)| *id == chart.id).map(|(_, labels)| labels.clone()).unwrap_or_default();
+            let drawn: Vec<&str> =
+                chart.legend.iter().filter(|item| item.label.contains("observed")).map(|item| item.label.as_str()).collect();
+            assert_eq!(drawn, expected, "{}", chart.id);
+            for item in chart.legend.iter().filter(|item| item.label.contains("observed")) {
+                assert_eq!(
+                    (item.color.as_str(), item.pattern.as_str(), item.dashed),
+                    (css(OBSERVED).as_str(), "thick", false),
+                    "{}",
+                    chart.id
+                );
+            }
+            if expected.is_empty() {
+                continue;
+            }
+            // Thick, in its colour, drawn before (under) the model's lines.
+            let thick = format!("stroke=\"{}\" stroke-width=\"{}\"", css(OBSERVED).to_uppercase(), plot::THICK_WIDTH);
+            let svg = &chart.svg.markup;
+            let (first_thick, first_thin) = (svg.find(&thick), svg.find("stroke-width=\"2\""));
+            assert!(first_thick.is_some() && first_thin.is_some(), "{}: no thick observed line", chart.id);
+            assert!(first_thick < first_thin, "{}: drawn under the model's lines", chart.id);
+            // In the readout and the table: a value on each observed day, none after.
+            let column = chart.readout.columns.iter().find(|c| c.label.contains("observed")).expect("an observed readout column");
+            for (date, value) in chart.readout.dates.iter().zip(&column.values) {
+                assert_eq!(value.is_some(), date.as_str() <= "2025-12-29", "{}: {date}", chart.id);
+            }
+        }
+        // The model takes each day's observed price: the two agree.
+        let price = observed(&run, |p| p.price_usd);
+        assert!(run.days.iter().zip(&price).take(29).all(|(day, seen)| (day.price_usd / seen - 1.0).abs() < 1e-9));
+        assert!(price[29..].iter().all(|v| v.is_nan()));
+        // Without a replay, nothing is called observed.
+        let plain = simulation::run(&simulation::Scenario { years: 0.1, operators: 150, ..Default::default() }).expect("runs");
+        for chart in draw_all(&plain, &[], None, false) {
+            assert!(chart.legend.iter().all(|item| !item.label.contains("observed")), "{}", chart.id);
+        }
+    }
+
+    #[test]
+    fn the_price_chart_shades_the_price_shock() {
+        let scenario = simulation::Scenario {
+            years: 0.3,
+            operators: 150,
+            price_shock_pct: -38.0,
+            price_shock_start_day: 20,
+            price_shock_days: 45,
+            ..Default::default()
+        };
+        let run = simulation::run(&scenario).expect("runs");
+        let plot = chart("price", &run, &[], None).expect("a price chart");
+        assert_eq!(plot.spans.len(), 1);
+        assert_eq!((plot.spans[0].from, plot.spans[0].to), (20, 65));
+        let drawn = draw_all(&run, &[], None, false).into_iter().find(|c| c.id == "price").expect("drawn");
+        assert!(drawn.legend.iter().any(|item| item.label == "Price shock, -38% over 45 days (shaded)" && item.area), "{:?}", drawn.legend);
+        assert!(drawn.legend.iter().any(|item| item.label.starts_with("Marked: price shock")), "{:?}", drawn.legend);
+        // A shock past the run's end is shaded to its last day.
+        let late = simulation::run(&simulation::Scenario { price_shock_start_day: 100, ..scenario.clone() }).expect("runs");
+        let plot = chart("price", &late, &[], None).expect("a price chart");
+        assert_eq!((plot.spans[0].from, plot.spans[0].to), (100, late.days.len() - 1));
+        let none =
+            chart("price", &simulation::run(&simulation::Scenario { price_shock_pct: 0.0, ..scenario }).unwrap(), &[], None).unwrap();
+        assert!(none.spans.is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A small chart vocabulary on top of plotters: dated x axis, a left and an
-//! optional right value axis (linear or log), lines (solid, dashed or
-//! stepped), stacked bands and shaded horizontal ranges, drawn to an SVG
-//! string that scales to its container.
+//! optional right value axis (linear or log), lines (solid, dashed, dotted,
+//! stepped or thick), stacked bands, shaded horizontal ranges and shaded
+//! stretches of days, drawn to an SVG string that scales to its container.
 
 use crate::format::escape_xml;
 pub use crate::format::figure;
@@ -83,7 +83,28 @@ pub enum Stroke {
     Dotted,
     /// Long dashes (the third baseline).
     LongDash,
+    /// A thick solid line, drawn behind the others (what the real network
+    /// did, beside a replay of history).
+    Thick,
+    /// Thick horizontal steps, drawn behind the others (the observed difficulty).
+    ThickSteps,
 }
+
+impl Stroke {
+    /// Drawn thick and behind the other lines.
+    pub fn is_thick(self) -> bool {
+        matches!(self, Stroke::Thick | Stroke::ThickSteps)
+    }
+
+    /// Drawn as horizontal steps.
+    fn is_steps(self) -> bool {
+        matches!(self, Stroke::Steps | Stroke::ThickSteps)
+    }
+}
+
+/// Width of a thick line, SVG pixels (other lines are 2; the projector
+/// view's CSS, `style/hashlab.css`, widens both by this attribute).
+pub const THICK_WIDTH: u32 = 4;
 
 /// The shape a line carries at intervals, so that series are told apart by
 /// more than colour (WCAG 1.4.1): the first solid series of a chart plain,
@@ -178,6 +199,19 @@ pub struct Shade {
     pub to: f64,
 }
 
+/// A stretch of days shaded across the whole height of a chart (a price shock playing out).
+#[derive(Debug, Clone)]
+pub struct Span {
+    /// Legend label.
+    pub label: String,
+    /// Colour.
+    pub color: RGBColor,
+    /// From this day of the run ...
+    pub from: usize,
+    /// ... to this one.
+    pub to: usize,
+}
+
 /// A series the pointer readout reports.
 #[derive(Debug, Clone)]
 pub struct ReadoutSeries {
@@ -202,6 +236,8 @@ pub struct Plot {
     pub right: Option<Axis>,
     /// Shaded ranges (drawn first).
     pub shades: Vec<Shade>,
+    /// Shaded stretches of days (drawn first too).
+    pub spans: Vec<Span>,
     /// Stacked bands (drawn next).
     pub bands: Vec<Band>,
     /// Spreads across seeds (drawn next), and what they are, for the legend.
@@ -277,15 +313,26 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             Stroke::Dashed => "dashed",
             Stroke::Dotted => "dotted",
             Stroke::LongDash => "long-dash",
+            Stroke::Thick | Stroke::ThickSteps => "thick",
             Stroke::Solid | Stroke::Steps => "",
         };
         items.push(LegendItem {
             label: line.label.clone(),
             color: css(line.color),
             area: false,
-            dashed: !pattern.is_empty(),
+            dashed: matches!(line.stroke, Stroke::Dashed | Stroke::Dotted | Stroke::LongDash),
             pattern: pattern.to_string(),
             mark: mark.to_string(),
+        });
+    }
+    for span in &plot.spans {
+        items.push(LegendItem {
+            label: span.label.clone(),
+            color: css(span.color),
+            area: true,
+            dashed: false,
+            pattern: String::new(),
+            mark: String::new(),
         });
     }
     for shade in &plot.shades {
@@ -460,7 +507,7 @@ fn segments(line: &Line, log: bool) -> Vec<Vec<(f64, f64)>> {
     let days = line.values.len();
     let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut current: Vec<(f64, f64)> = Vec::new();
-    if line.stroke == Stroke::Steps {
+    if line.stroke.is_steps() {
         let mut last: Option<f64> = None;
         for (day, raw) in line.values.iter().enumerate() {
             let v = value(*raw);
@@ -588,6 +635,11 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
             }
             .map_err(|e| e.to_string())?;
         }
+        for span in plot.spans.iter().filter(|s| s.from < days) {
+            let rect =
+                Rectangle::new([(span.from as f64, left_lo), (span.to.min(days - 1) as f64, left_hi)], span.color.mix(0.12).filled());
+            chart.draw_series(std::iter::once(rect)).map_err(|e| e.to_string())?;
+        }
         let marker_font = ("sans-serif", frame.font.saturating_sub(2).max(10)).into_font().color(&MARKER);
         for marker in plot.markers.iter().filter(|m| m.day < days) {
             let x = marker.day as f64;
@@ -653,12 +705,19 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
                 .map_err(|e| e.to_string())?;
             }
         }
-        for (index, (line, mark)) in plot.lines.iter().zip(marks(plot)).enumerate() {
+        // Thick lines first, so that the model's lines show on top of them.
+        let marked: Vec<(usize, (&Line, &str))> = plot.lines.iter().zip(marks(plot)).enumerate().collect();
+        let in_order = marked
+            .iter()
+            .filter(|(_, (line, _))| line.stroke.is_thick())
+            .chain(marked.iter().filter(|(_, (line, _))| !line.stroke.is_thick()));
+        for &(index, (line, mark)) in in_order {
             let axis = match line.side {
                 Side::Left => &plot.left,
                 Side::Right => &right_axis,
             };
-            let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: 2 };
+            let width = if line.stroke.is_thick() { THICK_WIDTH } else { 2 };
+            let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: width };
             if !mark.is_empty() {
                 // Marks at even intervals, shifted per series so that marks of lines that meet do not sit on each other.
                 let days = line.values.len();
@@ -721,6 +780,7 @@ mod tests {
             left: Axis::linear("EH/s"),
             right: Some(Axis::log("T")),
             shades: vec![],
+            spans: vec![],
             bands: vec![],
             spreads: vec![],
             spread_label: String::new(),

@@ -143,8 +143,10 @@ fn legend_rows(items: &[app::run_view::LegendItem], width: u32, top: u32, font: 
                 (true, _) => r#" stroke-dasharray="5 3""#,
                 (false, _) => "",
             };
+            // A thick line (what the real network did) is thick in its swatch too.
+            let stroke_width = if item.pattern == "thick" { 6 } else { 3 };
             format!(
-                r#"<line class="legend-swatch" x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{color}" stroke-width="3"{dash}/>{}"#,
+                r#"<line class="legend-swatch" x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{color}" stroke-width="{stroke_width}"{dash}/>{}"#,
                 x + 18.0,
                 legend_mark(&item.mark, x + 9.0, mid, &color)
             )
