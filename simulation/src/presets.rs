@@ -282,7 +282,7 @@ fn teaching_presets() -> Vec<Preset> {
 /// A history preset's paragraph: what happened, then how to read its charts.
 macro_rules! history_text {
     ($story:literal) => {
-        concat!($story, " The model starts from the network as it stood on the first day (its machines, miners, pools and difficulty, from public figures) and is then driven only by what was observed each day: the bitcoin price and the fees. The line marked \"observed\" on each chart is what the real network did. Where the model's lines follow it, its mechanisms are enough to explain that year; where they part, something is missing, and the validation report (docs/VALIDATION.md) says what.")
+        concat!($story, " The model starts from the network as it stood on the first day (its machines, miners, pools and difficulty, from public figures) and is then driven only by what was observed each day: the bitcoin price and the fees. The thick teal line marked \"observed\" on the hash rate, hashprice and price charts is what the real network did. Where the model's lines follow it, its mechanisms are enough to explain that year; where they part, something is missing, and the validation report (docs/VALIDATION.md) says what.")
     };
 }
 
