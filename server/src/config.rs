@@ -61,9 +61,16 @@ pub struct Config {
     /// Connection limits (timeouts, cap, drain).
     pub connections: connections::Limits,
     /// The address readers reach this server at, for the absolute links in
-    /// exported figures (`HASHLAB_PUBLIC_URL`, e.g. `https://hashlab.example`;
-    /// default: the request's `Host`).
+    /// exported figures (`HASHLAB_PUBLIC_URL`, e.g. `https://hashlab.example`).
+    /// Without it, links use the request's `Host` only if it is allowed
+    /// (see [`Config::allowed_hosts`]), else the listening address.
     pub public_url: Option<String>,
+    /// Hosts (`name` or `name:port`) whose `Host` header absolute links may
+    /// use when no public URL is set (`HASHLAB_ALLOWED_HOSTS`, comma-separated;
+    /// loopback names at the listening port are always allowed): an arbitrary
+    /// `Host` never reaches a provenance link, a `Link` header, an embed or a
+    /// figure's footer.
+    pub allowed_hosts: Vec<String>,
     /// Test-only routes (`/debug/panic`; `HASHLAB_TEST_HOOKS=1`).
     pub test_hooks: bool,
 }
@@ -89,6 +96,7 @@ impl Default for Config {
             ns_per_operator_day: NS_PER_OPERATOR_DAY,
             connections: connections::Limits::default(),
             public_url: None,
+            allowed_hosts: Vec::new(),
             test_hooks: false,
         }
     }
@@ -123,6 +131,7 @@ impl Config {
             ns_per_operator_day: whole("HASHLAB_NS_PER_OPERATOR_DAY")?.unwrap_or(defaults.ns_per_operator_day),
             connections: connections::Limits::from_env()?,
             public_url: public_url()?,
+            allowed_hosts: allowed_hosts()?,
             test_hooks: std::env::var("HASHLAB_TEST_HOOKS").is_ok_and(|v| v == "1"),
         })
     }
@@ -134,7 +143,20 @@ impl Config {
             return url.clone();
         }
         let host = host.filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)));
-        format!("http://{}", host.map_or_else(|| self.addr.to_string(), str::to_string))
+        let host = host.map(str::to_ascii_lowercase).filter(|h| self.host_allowed(h));
+        format!("http://{}", host.unwrap_or_else(|| self.addr.to_string()))
+    }
+
+    /// Whether absolute links may name `host` (a `Host` header's value): one
+    /// of [`Config::allowed_hosts`], or a loopback name at the listening port.
+    pub fn host_allowed(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        if self.allowed_hosts.iter().any(|allowed| *allowed == host) {
+            return true;
+        }
+        let port = self.addr.port();
+        ["localhost", "127.0.0.1", "[::1]"].iter().any(|name| host == format!("{name}:{port}") || (port == 80 && host == *name))
+            || host == self.addr.to_string()
     }
 
     /// [`Config::site_url`] for a request with `headers` (its `Host`).
@@ -257,6 +279,25 @@ pub fn public_url() -> Result<Option<String>, String> {
     }
 }
 
+/// `HASHLAB_ALLOWED_HOSTS`: comma-separated host names, each with an optional port.
+pub fn allowed_hosts() -> Result<Vec<String>, String> {
+    let Ok(text) = std::env::var("HASHLAB_ALLOWED_HOSTS") else { return Ok(Vec::new()) };
+    text.split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(|h| {
+            if h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)) {
+                Ok(h.to_ascii_lowercase())
+            } else {
+                Err(format!(
+                    "HASHLAB_ALLOWED_HOSTS: `{}` is not a host name like lab.example or lab.example:8080",
+                    h.chars().take(64).collect::<String>()
+                ))
+            }
+        })
+        .collect()
+}
+
 fn whole(name: &str) -> Result<Option<u64>, String> {
     match whole_or_zero(name)? {
         Some(0) => Err(format!("{name}: 0 is not allowed; a whole number of at least 1")),
@@ -282,7 +323,13 @@ mod tests {
     #[test]
     fn figures_link_to_the_public_url_else_the_request_host() {
         let config = Config::default();
-        assert_eq!(config.site_url(Some("lab.example:8080")), "http://lab.example:8080");
+        // An arbitrary Host never makes an absolute link: the listening address does.
+        assert_eq!(config.site_url(Some("lab.example:8080")), "http://127.0.0.1:3000");
+        assert_eq!(config.site_url(Some("localhost:3000")), "http://localhost:3000");
+        assert_eq!(config.site_url(Some("127.0.0.1:3000")), "http://127.0.0.1:3000");
+        assert_eq!(config.site_url(Some("localhost:9999")), "http://127.0.0.1:3000", "another port is another server");
+        let allowed = Config { allowed_hosts: vec!["lab.example:8080".into()], ..Config::default() };
+        assert_eq!(allowed.site_url(Some("LAB.example:8080")), "http://lab.example:8080");
         assert_eq!(config.site_url(None), "http://127.0.0.1:3000");
         assert_eq!(config.site_url(Some("evil\"><script>")), "http://127.0.0.1:3000", "a Host that is not a host name is not used");
         let public = Config { public_url: Some("https://hashlab.example".into()), ..Config::default() };

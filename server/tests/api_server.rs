@@ -556,6 +556,18 @@ async fn downloads_carry_their_provenance() {
     assert_eq!(link, format!("<{}/?v=4&seed=7&operators=100&years=0.5>; rel=\"canonical\"", server.base));
     let json: Value = json.json().await.unwrap();
     assert_eq!(json["provenance"]["link"], format!("{}/?v=4&seed=7&operators=100&years=0.5", server.base));
+    // A Host the server was not told about never makes an absolute link: the listening address does.
+    let forged = client().get(format!("{}/api/export.json?{SMALL}", server.base)).header("host", "evil.example").send().await.unwrap();
+    assert_eq!(
+        forged.headers()["link"].to_str().unwrap(),
+        format!("<{}/?v=4&seed=7&operators=100&years=0.5>; rel=\"canonical\"", server.base)
+    );
+    let allowed = start_env(2, 8, &[("HASHLAB_ALLOWED_HOSTS", "lab.example:8080")]);
+    let named = client().get(format!("{}/api/export.json?{SMALL}", allowed.base)).header("host", "lab.example:8080").send().await.unwrap();
+    assert_eq!(
+        named.headers()["link"].to_str().unwrap(),
+        "<http://lab.example:8080/?v=4&seed=7&operators=100&years=0.5>; rel=\"canonical\""
+    );
     assert_eq!(json["provenance"]["model_version"], simulation::MODEL_VERSION);
     assert_eq!(json["provenance"]["seed"], 7);
     assert!(json["provenance"]["generated_utc"].as_str().is_some_and(|t| t.ends_with('Z') && t.len() == 20), "{}", json["provenance"]);

@@ -154,6 +154,12 @@ pub struct Scorecard {
     pub largest_retarget_observed_pct: f64,
     /// The median over seeds of each seed's largest adjustment, percent.
     pub largest_retarget_model_pct: f64,
+    /// Operators that sold up over the window (median over seeds).
+    #[serde(default)]
+    pub exits_median: f64,
+    /// Newcomers over the window (median over seeds).
+    #[serde(default)]
+    pub entries_median: f64,
 }
 
 /// A back-test's result.
@@ -319,6 +325,8 @@ pub fn score(inputs: &ScoreInputs) -> (Scorecard, Vec<BacktestDay>) {
         quarters,
         largest_retarget_observed_pct: largest(&inputs.observed_retargets_pct),
         largest_retarget_model_pct: median(inputs.model_retargets_pct.iter().map(|r| largest(r)).collect()),
+        exits_median: 0.0,
+        entries_median: 0.0,
     };
     (scorecard, table)
 }
@@ -353,7 +361,9 @@ pub fn run(spec: &BacktestSpec, progress: &Progress) -> Result<BacktestResult, B
         model_difficulty_t: runs.iter().map(|r| r.days.iter().map(|d| d.difficulty / 1e12).collect()).collect(),
         model_retargets_pct: runs.iter().map(|r| r.retargets.iter().map(|t| t.change_pct).collect()).collect(),
     };
-    let (scorecard, mut table) = score(&inputs);
+    let (mut scorecard, mut table) = score(&inputs);
+    scorecard.exits_median = median(runs.iter().map(|r| f64::from(r.summary.exits)).collect());
+    scorecard.entries_median = median(runs.iter().map(|r| f64::from(r.summary.entries)).collect());
     for (row, observed) in table.iter_mut().zip(&slice[lead..]) {
         row.price_usd = observed.price_usd;
     }
