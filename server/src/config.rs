@@ -151,7 +151,7 @@ impl Config {
     /// of [`Config::allowed_hosts`], or a loopback name at the listening port.
     pub fn host_allowed(&self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
-        if self.allowed_hosts.iter().any(|allowed| *allowed == host) {
+        if self.allowed_hosts.contains(&host) {
             return true;
         }
         let port = self.addr.port();
