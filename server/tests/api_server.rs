@@ -546,6 +546,10 @@ async fn report_charts_as_svg() {
     let print = get(&server, &format!("/api/chart/nakamoto.png?{SMALL}&width=640&height=300&scale=2")).await.bytes().await.unwrap();
     assert_eq!(u32::from_be_bytes([print[16], print[17], print[18], print[19]]), 1280);
     assert_error(get(&server, &format!("/api/chart/nakamoto.png?{SMALL}&scale=9")).await, 400, "scale").await;
+    // A pixel budget: the largest plot at scale 4 would be 61 M pixels.
+    assert_error(get(&server, &format!("/api/chart/pool-shares.png?{SMALL}&width=2400&height=1600&scale=4")).await, 400, "scale").await;
+    let largest = get(&server, &format!("/api/chart/pool-shares.png?{SMALL}&width=2400&height=1600")).await;
+    assert_eq!(largest.status(), 200, "the largest plot at scale 1 is drawn");
 }
 
 #[tokio::test]
