@@ -44,7 +44,10 @@ fn a_replay_follows_the_observed_price_and_fees() {
     for (record, seen) in result.days.iter().zip(&result.observed) {
         assert_eq!(record.price_usd, seen.price_usd, "{}", record.date);
     }
-    // The 2020 halving falls on its real day.
+    // The 2020 halving falls within days of its real day (11 May): the run starts at
+    // the real height and mines at its own pace, so the day can differ by a little.
     let halving = result.events.iter().find(|e| e.kind == simulation::events::EventKind::Halving).expect("a halving");
-    assert!(["2020-05-11", "2020-05-12"].contains(&halving.date.as_str()), "{}", halving.date);
+    let day = chrono::NaiveDate::parse_from_str(&halving.date, "%Y-%m-%d").unwrap();
+    let real = chrono::NaiveDate::from_ymd_opt(2020, 5, 11).unwrap();
+    assert!((day - real).num_days().abs() <= 4, "{}", halving.date);
 }
