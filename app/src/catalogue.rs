@@ -79,12 +79,13 @@ pub const CHARTS: &[ChartInfo] = &[
     ChartInfo {
         id: "nakamoto",
         title: "Concentration: Nakamoto coefficient and HHI",
-        explain: "The Nakamoto coefficient is the smallest number of pools (or owners, or operators) that together \
-                  control more than half of the hash rate: higher is more spread out. HHI (right axis) is the \
-                  competition authorities' concentration index; the shaded bands are the US DOJ/FTC thresholds \
-                  for moderately and highly concentrated markets.",
-        axes: ("Nakamoto coefficient", Some("HHI of pools")),
-        columns: &["nakamoto_pools", "nakamoto_entities", "nakamoto_operators", "hhi_pools"],
+        explain: "The Nakamoto coefficient is the smallest number of pools (or of controllers: owners of several \
+                  pools counted once) that together find more than half of the blocks: higher is more spread out, and \
+                  2 means two companies could together rewrite recent history. HHI (black, right axis) is the \
+                  competition authorities' concentration index; the shaded strips by the right axis mark the US \
+                  DOJ/FTC thresholds for moderately and highly concentrated markets on that axis.",
+        axes: ("Nakamoto coefficient (pools, controllers)", Some("HHI of pools")),
+        columns: &["nakamoto_pools", "nakamoto_entities", "hhi_pools"],
     },
     ChartInfo {
         id: "pool-shares",
@@ -116,14 +117,18 @@ pub const CHARTS: &[ChartInfo] = &[
         id: "operator-kinds",
         title: "Operators in business, by kind",
         explain: "How many mining companies of each kind are still in business. When mining stops paying, \
-                  the ones with expensive power or debts give up first; new ones enter when it pays well.",
-        axes: ("operators in business", None),
+                  the ones with expensive power or debts give up first; new ones enter when it pays well. The black \
+                  steps (right axis) count how many of these operators together run half the hash rate: it depends \
+                  on how many operators the model follows (the Operators setting), so compare it only between runs \
+                  of the same size, never with the pools' coefficient.",
+        axes: ("operators in business", Some("Nakamoto coefficient of operators")),
         columns: &[
             "operators_small_private",
             "operators_large_private",
             "operators_public_miner",
             "operators_manufacturer",
             "operators_stranded",
+            "nakamoto_operators",
         ],
     },
 ];

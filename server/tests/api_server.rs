@@ -532,7 +532,7 @@ async fn report_charts_as_svg() {
     let plain = get(&server, &format!("/api/chart/nakamoto.svg?{SMALL}")).await.text().await.unwrap();
     let banded = get(&server, &format!("/api/chart/nakamoto.svg?{SMALL}&runs=4")).await.text().await.unwrap();
     assert!(banded.contains("shaded: 5-95% and 25-75% of 4 seeds") && !plain.contains("shaded:"));
-    assert!(banded.matches("<polygon").count() >= plain.matches("<polygon").count() + 8, "two areas for each of four series");
+    assert!(banded.matches("<polygon").count() >= plain.matches("<polygon").count() + 6, "two areas for each of three series");
     assert_error(get(&server, &format!("/api/chart/hashrate.svg?{SMALL}&runs=0")).await, 400, "runs").await;
     assert_error(get(&server, "/api/chart/hashrate.svg?operators=20000&years=4&runs=1000").await, 400, "runs").await;
     let png = get(&server, &format!("/api/chart/nakamoto.png?{SMALL}&width=640&height=300")).await;

@@ -557,14 +557,14 @@ pub fn concentration(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], 
     let top = (highest * 1.08).min(10_000.0);
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(|title| Axis::fixed(title, 0.0, top)));
     plot.shades.push(Shade {
-        label: "HHI 1,000-1,800: moderately concentrated (DOJ)".into(),
+        label: "HHI 1,000-1,800: moderately concentrated (DOJ; strip by the right axis)".into(),
         color: GOLD,
         side: Side::Right,
         from: HHI_MODERATE,
         to: HHI_HIGH,
     });
     plot.shades.push(Shade {
-        label: "HHI above 1,800: highly concentrated (DOJ)".into(),
+        label: "HHI above 1,800: highly concentrated (DOJ; strip by the right axis)".into(),
         color: RED,
         side: Side::Right,
         from: HHI_HIGH,
@@ -572,12 +572,10 @@ pub fn concentration(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], 
     });
     add_spread(&mut plot, bands, "nakamoto_pools", 1.0, BLUE, Side::Left);
     add_spread(&mut plot, bands, "nakamoto_entities", 1.0, PURPLE, Side::Left);
-    add_spread(&mut plot, bands, "nakamoto_operators", 1.0, GREEN, Side::Left);
     add_spread(&mut plot, bands, "hhi_pools", 1.0, BLACK, Side::Right);
     let b = |name: &str| each(baselines, |b| column(b, name));
     add_line(&mut plot, "Pools", "", BLUE, Side::Left, Stroke::Steps, column(run, "nakamoto_pools"), b("nakamoto_pools"));
     add_line(&mut plot, "Controllers", "", PURPLE, Side::Left, Stroke::Steps, column(run, "nakamoto_entities"), b("nakamoto_entities"));
-    add_line(&mut plot, "Operators", "", GREEN, Side::Left, Stroke::Steps, column(run, "nakamoto_operators"), b("nakamoto_operators"));
     add_line(&mut plot, "HHI of pools", "", BLACK, Side::Right, Stroke::Solid, hhi, baseline_hhi);
     plot
 }
@@ -685,7 +683,7 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
 
 /// The chart: Hash rate by operator kind. (Baselines in their strokes; used by the page and the API's report charts.)
 pub fn kinds(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
-    let mut plot = frame(run, Axis::linear(info.axes.0), None);
+    let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     for (kind, color) in KINDS.iter().zip(PALETTE) {
         add_spread(&mut plot, bands, &format!("operators_{}", kind.0), 1.0, color, Side::Left);
     }
@@ -694,6 +692,19 @@ pub fn kinds(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
         let baseline_values = each(baselines, |b| column(b, &format!("operators_{kind}")));
         add_line(&mut plot, &label, "", color, Side::Left, Stroke::Solid, values, baseline_values);
     }
+    // The operators' Nakamoto coefficient counts the model's operators, so it depends on
+    // how many the run follows: it sits here, beside that count, not among the pools.
+    add_spread(&mut plot, bands, "nakamoto_operators", 1.0, BLACK, Side::Right);
+    add_line(
+        &mut plot,
+        "Nakamoto coefficient of operators",
+        "",
+        BLACK,
+        Side::Right,
+        Stroke::Steps,
+        column(run, "nakamoto_operators"),
+        each(baselines, |b| column(b, "nakamoto_operators")),
+    );
     plot
 }
 

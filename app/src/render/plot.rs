@@ -199,6 +199,11 @@ pub struct Shade {
     pub to: f64,
 }
 
+/// The share of the plot's width a shade takes, as a strip along its own
+/// axis: it marks that axis's scale (the HHI bands belong to the HHI axis)
+/// without colouring the lines measured on the other one.
+pub const SHADE_STRIP_SHARE: f64 = 0.04;
+
 /// A stretch of days shaded across the whole height of a chart (a price shock playing out).
 #[derive(Debug, Clone)]
 pub struct Span {
@@ -627,8 +632,14 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
         }
 
         let last_day = (days - 1) as f64;
+        let strip = (last_day * SHADE_STRIP_SHARE).max(1.0);
         for shade in &plot.shades {
-            let rect = Rectangle::new([(0.0, shade.from), (last_day, shade.to)], shade.color.mix(0.16).filled());
+            // A strip beside its axis: the left edge for the left axis, the right edge for the right.
+            let (x0, x1) = match shade.side {
+                Side::Left => (0.0, strip),
+                Side::Right => (last_day - strip, last_day),
+            };
+            let rect = Rectangle::new([(x0, shade.from), (x1, shade.to)], shade.color.mix(0.35).filled());
             match shade.side {
                 Side::Left => chart.draw_series(std::iter::once(rect)).map(|_| ()),
                 Side::Right => chart.draw_secondary_series(std::iter::once(rect)).map(|_| ()),
