@@ -779,6 +779,22 @@ mod tests {
     use crate::render::plot::css;
 
     #[test]
+    fn concentration_keeps_pools_apart_from_the_operators_resolution() {
+        // The pools' and controllers' coefficients (2-4) share an axis with nothing
+        // larger; the HHI bands are strips by the HHI axis; the operators'
+        // coefficient (45-55, set by the operator count) sits with the operators.
+        let run = simulation::run(&simulation::Scenario { operators: 200, years: 0.2, ..Default::default() }).unwrap();
+        let nakamoto = chart("nakamoto", &run, &[], None).unwrap();
+        let lines: Vec<(&str, Side)> = nakamoto.lines.iter().map(|l| (l.label.as_str(), l.side)).collect();
+        assert_eq!(lines, [("Pools", Side::Left), ("Controllers", Side::Left), ("HHI of pools (right axis)", Side::Right)]);
+        assert!(nakamoto.shades.iter().all(|s| s.side == Side::Right && s.label.contains("strip by the right axis")));
+        let kinds = chart("operator-kinds", &run, &[], None).unwrap();
+        let operators = kinds.lines.iter().find(|l| l.label.starts_with("Nakamoto coefficient of operators")).expect("moved here");
+        assert_eq!(operators.side, Side::Right);
+        assert!(crate::catalogue::chart("operator-kinds").unwrap().explain.contains("depends on how many operators"));
+    }
+
+    #[test]
     fn a_replay_of_history_draws_the_observed_series_beside_the_models() {
         // The data's last 29 days and a month past them: the observed days are
         // drawn where they fall, the days after them are a gap.
