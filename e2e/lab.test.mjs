@@ -335,6 +335,10 @@ test('a refused value stays to be corrected, thousands separators are read, and 
   assert.ok(await page.isVisible('.skip-link'), 'it shows when focused');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => location.hash === '#charts');
+  // Focus moved with it: the charts hold it, and the next Tab goes on inside them, not back to the top.
+  await page.waitForFunction(() => document.activeElement?.id === 'charts');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => !!document.activeElement?.closest('#charts')), 'the next Tab lands inside the charts');
 
   const box = 'input[data-value="start_price_usd"]';
   await page.fill(box, '12x');

@@ -41,6 +41,23 @@ pub(crate) fn key_target_tag(ev: &leptos::ev::KeyboardEvent) -> String {
     }
 }
 
+/// Moves the keyboard's focus to the element with `id` (it needs a
+/// `tabindex`), so that the next Tab goes on from there: what a skip link
+/// promises. Nothing on the server.
+pub(crate) fn focus_id(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(element) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+    }
+}
+
 /// Whether the window is phone-narrow (browser only; never on the server).
 pub(crate) fn narrow_screen() -> bool {
     #[cfg(feature = "hydrate")]

@@ -149,7 +149,10 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
                         </p>
                     }
                 })}
-            <a class="skip-link" href="#charts">"Skip to the charts"</a>
+            // Following the link scrolls; focusing the charts makes the next Tab start there, not at the top.
+            <a class="skip-link" href="#charts" on:click=move |_| crate::browser::focus_id("charts")>
+                "Skip to the charts"
+            </a>
             <header class="top">
                 <div class="brand">
                     <h1>"Hashlab"</h1>

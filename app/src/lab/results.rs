@@ -97,7 +97,7 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
         {baseline_note}
         {bands_note}
         {play_bar}
-        <div class="charts" id="charts">
+        <div class="charts" id="charts" tabindex="-1">
             {view
                 .charts
                 .into_iter()
