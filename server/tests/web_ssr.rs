@@ -210,7 +210,9 @@ fn the_sources_page_lists_every_field_and_the_page_links_to_it() {
     }
     assert!(sources.body.contains("<section id=\"calibration\">"));
     let page = get(&server, "/");
-    assert!(page.body.contains(r##"<a class="skip-link" href="#charts">Skip to the charts</a>"##));
+    assert!(page.body.contains(r##"<a href="#charts" class="skip-link">Skip to the charts</a>"##));
+    // Its target takes focus (so the next Tab starts there).
+    assert!(page.body.contains(r#"<div id="charts" tabindex="-1" class="charts">"#));
     assert!(page.body.contains(r#"href="/sources#start_price_usd""#), "each control links to its source");
 }
 
