@@ -9,3 +9,8 @@ pub mod observed;
 pub mod windows;
 
 pub use observed::ObservedDay;
+
+/// A `YYYY-MM-DD` date written in this module's tables (valid by construction; tested).
+pub(crate) fn table_date(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("the history tables' dates are valid")
+}

@@ -360,8 +360,7 @@ pub(super) async fn chart_file(
             ))
         }
     };
-    let keys: Vec<&str> = ["width", "height", "runs", "scale"].into_iter().chain(app::page_state::PAGE_KEYS.iter().copied()).collect();
-    let (scenario, extra) = scenario_of(query.as_deref(), &keys)?;
+    let (scenario, extra) = scenario_of(query.as_deref(), &["width", "height", "runs", "scale"])?;
     let pinned = PageState::from_query(query.as_deref().unwrap_or("")).baselines;
     let width = dimension(&extra, "width", WIDTH)?;
     let height = dimension(&extra, "height", HEIGHT)?;

@@ -4,6 +4,7 @@
 //! ramping in, holding, and coming back) and cites its sources in
 //! `docs/CALIBRATION.md` ("History events").
 
+use super::table_date as date;
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -47,10 +48,6 @@ pub const EVENTS: &[HistoryEvent] = &[HistoryEvent {
     return_days: 150,
     source: "CCAF mining map (China 46% in April 2021, 0% in July-August); SCMP, Reuters (ban timeline); CCAF (hash rate low 27 June 2021, 193.6 EH/s on 21 December 2021)",
 }];
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("event dates are valid")
-}
 
 impl HistoryEvent {
     /// The last day it has any effect.

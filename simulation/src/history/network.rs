@@ -12,7 +12,7 @@
 //! hash is sized so that what runs at the day's hashprice equals the
 //! observed hash rate.
 
-use super::observed;
+use super::{observed, table_date};
 use crate::error::ScenarioError;
 use crate::hardware::Generation;
 use crate::operators::OperatorKind;
@@ -90,10 +90,6 @@ pub fn fleet_tilt(kind: OperatorKind) -> f64 {
     }
 }
 
-fn anchor_date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("anchor dates are valid")
-}
-
 /// The network's share of installed hash by generation (indexed like
 /// `generations`) at a dated anchor.
 fn anchor_shares(anchor: &[(&str, f64)], generations: &[Generation]) -> Vec<f64> {
@@ -130,12 +126,12 @@ fn tilted(network: &[f64], kind: OperatorKind, generations: &[Generation]) -> Ve
 /// (indexed like `generations`, summing to 1). Before the first anchor, the
 /// first anchor's mix.
 pub fn kind_fleet_mix(kind: OperatorKind, date: NaiveDate, generations: &[Generation]) -> Vec<f64> {
-    let late = anchor_date(LATE_2025_ANCHOR);
+    let late = table_date(LATE_2025_ANCHOR);
     if date >= late {
         return late_2025_mix(kind, generations);
     }
     let mix_at = |index: usize| tilted(&anchor_shares(FLEET_ANCHORS[index].1, generations), kind, generations);
-    let dates: Vec<NaiveDate> = FLEET_ANCHORS.iter().map(|a| anchor_date(a.0)).chain(std::iter::once(late)).collect();
+    let dates: Vec<NaiveDate> = FLEET_ANCHORS.iter().map(|a| table_date(a.0)).chain(std::iter::once(late)).collect();
     let next = dates.partition_point(|d| *d <= date);
     if next == 0 {
         return mix_at(0);
@@ -161,7 +157,7 @@ pub const PUBLIC_MINER_PCT: &[(&str, f64)] =
 
 /// The public listed miners' share of hash on `date`, percent (linear between anchors, flat outside).
 pub fn public_miner_pct(date: NaiveDate) -> f64 {
-    let next = PUBLIC_MINER_PCT.partition_point(|(d, _)| anchor_date(d) <= date);
+    let next = PUBLIC_MINER_PCT.partition_point(|(d, _)| table_date(d) <= date);
     if next == 0 {
         return PUBLIC_MINER_PCT[0].1;
     }
@@ -169,7 +165,7 @@ pub fn public_miner_pct(date: NaiveDate) -> f64 {
         return PUBLIC_MINER_PCT[next - 1].1;
     }
     let (a, b) = (PUBLIC_MINER_PCT[next - 1], PUBLIC_MINER_PCT[next]);
-    let (da, db) = (anchor_date(a.0), anchor_date(b.0));
+    let (da, db) = (table_date(a.0), table_date(b.0));
     let t = (date - da).num_days() as f64 / (db - da).num_days() as f64;
     a.1 * (1.0 - t) + b.1 * t
 }
@@ -252,10 +248,6 @@ pub fn network_at(date: NaiveDate) -> Result<Scenario, ScenarioError> {
 mod tests {
     use super::*;
 
-    fn date(text: &str) -> NaiveDate {
-        anchor_date(text)
-    }
-
     #[test]
     fn anchors_name_catalogue_generations_released_by_their_date_and_sum_to_one() {
         let catalogue = crate::hardware::catalogue();
@@ -264,7 +256,7 @@ mod tests {
             assert!((sum - 1.0).abs() < 1e-9, "{when}: {sum}");
             for (name, _) in *shares {
                 let g = catalogue.iter().find(|g| g.name == *name).unwrap_or_else(|| panic!("{name}"));
-                assert!(g.release <= date(when), "{name} at {when}");
+                assert!(g.release <= table_date(when), "{name} at {when}");
             }
         }
     }
@@ -275,20 +267,20 @@ mod tests {
         let mean_j = |mix: &[f64]| mix.iter().zip(&catalogue).map(|(m, g)| m * g.j_per_th).sum::<f64>();
         for kind in OperatorKind::ALL {
             for d in ["2018-06-01", "2019-01-01", "2020-03-01", "2020-07-01", "2022-03-15", "2025-09-30", "2025-10-01", "2026-01-01"] {
-                let mix = kind_fleet_mix(kind, date(d), &catalogue);
+                let mix = kind_fleet_mix(kind, table_date(d), &catalogue);
                 assert!((mix.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{kind:?} {d}");
                 // Nothing installed before its release.
                 for (m, g) in mix.iter().zip(&catalogue) {
-                    assert!(*m == 0.0 || g.release <= date(d) || d < "2019-01-01", "{kind:?} {d} {}", g.name);
+                    assert!(*m == 0.0 || g.release <= table_date(d) || d < "2019-01-01", "{kind:?} {d} {}", g.name);
                 }
             }
             // Continuous into the late-2025 anchor.
-            let before = mean_j(&kind_fleet_mix(kind, date("2025-09-30"), &catalogue));
-            let at = mean_j(&kind_fleet_mix(kind, date("2025-10-01"), &catalogue));
+            let before = mean_j(&kind_fleet_mix(kind, table_date("2025-09-30"), &catalogue));
+            let at = mean_j(&kind_fleet_mix(kind, table_date("2025-10-01"), &catalogue));
             assert!((before / at - 1.0).abs() < 0.01, "{kind:?}: {before} -> {at}");
         }
-        let small = mean_j(&kind_fleet_mix(OperatorKind::SmallPrivate, date("2022-01-01"), &catalogue));
-        let public = mean_j(&kind_fleet_mix(OperatorKind::PublicMiner, date("2022-01-01"), &catalogue));
+        let small = mean_j(&kind_fleet_mix(OperatorKind::SmallPrivate, table_date("2022-01-01"), &catalogue));
+        let public = mean_j(&kind_fleet_mix(OperatorKind::PublicMiner, table_date("2022-01-01"), &catalogue));
         assert!(small > 1.15 * public, "{small} {public}");
         // The network mean falls as new generations arrive: ~98 J/TH in 2019.
         let network_2019 = mean_j(&anchor_shares(FLEET_ANCHORS[0].1, &catalogue));
@@ -298,19 +290,19 @@ mod tests {
 
     #[test]
     fn public_miners_rise_from_2021() {
-        assert_eq!(public_miner_pct(date("2018-01-01")), 1.0);
-        assert!((public_miner_pct(date("2021-07-02")) - 10.0).abs() < 0.2);
-        assert_eq!(public_miner_pct(date("2026-01-01")), 30.0);
+        assert_eq!(public_miner_pct(table_date("2018-01-01")), 1.0);
+        assert!((public_miner_pct(table_date("2021-07-02")) - 10.0).abs() < 0.2);
+        assert_eq!(public_miner_pct(table_date("2026-01-01")), 30.0);
     }
 
     #[test]
     fn the_network_of_a_date_takes_the_chain_from_the_data() {
-        let s = network_at(date("2022-01-01")).unwrap();
-        assert_eq!(s.start_difficulty_t, observed::on(date("2022-01-01")).unwrap().difficulty_t);
-        assert_eq!(s.start_height, observed::height_at_start_of(date("2022-01-01")).unwrap());
+        let s = network_at(table_date("2022-01-01")).unwrap();
+        assert_eq!(s.start_difficulty_t, observed::on(table_date("2022-01-01")).unwrap().difficulty_t);
+        assert_eq!(s.start_height, observed::height_at_start_of(table_date("2022-01-01")).unwrap());
         assert!(s.start_hashrate_ehs > 170.0, "installed covers the running {}", s.start_hashrate_ehs);
         s.validate().unwrap();
-        let error = network_at(date("2018-12-31")).unwrap_err();
+        let error = network_at(table_date("2018-12-31")).unwrap_err();
         assert_eq!(error.field, "start_date");
     }
 }

@@ -2,7 +2,7 @@
 //! community data (CC BY-NC 4.0; `data/README.md` says how each column was
 //! made and checked), embedded so that every back-test runs offline.
 
-use crate::chain::{self, HALVING_INTERVAL_BLOCKS, SATS_PER_BTC};
+use crate::chain;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -142,16 +142,6 @@ pub fn trailing_mean(index: usize, window: usize, value: impl Fn(&ObservedDay) -
     slice.iter().map(value).sum::<f64>() / slice.len() as f64
 }
 
-/// The mean of `value` over the `window` days centred on `index` (clipped to the data).
-pub fn centred_mean(index: usize, window: usize, value: impl Fn(&ObservedDay) -> f64) -> f64 {
-    let all = days();
-    let half = window / 2;
-    let first = index.saturating_sub(half);
-    let last = (index + half).min(all.len() - 1);
-    let slice = &all[first..=last];
-    slice.iter().map(value).sum::<f64>() / slice.len() as f64
-}
-
 /// Fees arriving per 10 minutes on the day at `index`, BTC: the day's fees
 /// spread over its 144 ten-minute intervals (the level the model's mempool
 /// takes: the market module's mempool).
@@ -213,27 +203,23 @@ pub fn retargets_between(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, f64)
     out
 }
 
-/// The subsidy of a block at `height`, BTC.
-fn subsidy_btc(height: u64) -> f64 {
-    chain::subsidy_sats(height) as f64 / SATS_PER_BTC as f64
-}
-
-/// The subsidy the day's blocks earn by the schedule, BTC, counting the
-/// blocks from the day's start height.
-pub fn scheduled_issuance_btc(date: NaiveDate) -> Option<f64> {
-    let day = on(date)?;
-    let start = height_at_start_of(date)?;
-    Some((start..start + u64::from(day.blocks)).map(subsidy_btc).sum())
-}
-
-/// Whether `height` starts a new subsidy era (a halving block).
-pub fn is_halving(height: u64) -> bool {
-    height > 0 && height % HALVING_INTERVAL_BLOCKS == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::SATS_PER_BTC;
+
+    /// The subsidy of a block at `height`, BTC.
+    fn subsidy_btc(height: u64) -> f64 {
+        chain::subsidy_sats(height) as f64 / SATS_PER_BTC as f64
+    }
+
+    /// The subsidy the day's blocks earn by the schedule, BTC, counting the
+    /// blocks from the day's start height.
+    fn scheduled_issuance_btc(date: NaiveDate) -> Option<f64> {
+        let day = on(date)?;
+        let start = height_at_start_of(date)?;
+        Some((start..start + u64::from(day.blocks)).map(subsidy_btc).sum())
+    }
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -264,7 +250,6 @@ mod tests {
         }
         assert_eq!(height_at_start_of(date("2020-05-11")), Some(630_000 - 128));
         assert_eq!(height_at_start_of(date("2024-04-19")), Some(840_000 - 147));
-        assert!(is_halving(630_000) && !is_halving(630_001));
     }
 
     #[test]
@@ -339,8 +324,5 @@ mod tests {
         assert!((trailing_mean(i, 7, |d| d.hashrate_ehs) - by_hand).abs() < 1e-12);
         assert!((trailing_mean(0, 7, |d| d.hashrate_ehs) - days()[0].hashrate_ehs).abs() < 1e-12, "clipped at the start");
         assert!((fee_level_btc(0) - 11.26 / 144.0).abs() < 1e-12);
-        let c = centred_mean(i, 7, |d| d.hashrate_ehs);
-        let by_hand: f64 = days()[6..=12].iter().map(|d| d.hashrate_ehs).sum::<f64>() / 7.0;
-        assert!((c - by_hand).abs() < 1e-12);
     }
 }

@@ -1,7 +1,7 @@
 //! The windows the back-test replays, one per regime since 2019, and the
 //! scenario that replays any span of the observed history.
 
-use super::{events, network, observed};
+use super::{events, network, observed, table_date as date};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
@@ -74,10 +74,6 @@ pub const WINDOWS: &[Window] = &[
         observed: "The hash rate grew from about 780 to about 1,070 EH/s; in the autumn hashprice fell about 25%, and the monthly hash rate stayed roughly flat into December.",
     },
 ];
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("window dates are valid")
-}
 
 impl Window {
     /// Its first and last days.
