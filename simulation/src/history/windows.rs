@@ -90,6 +90,11 @@ impl Window {
     }
 }
 
+/// The first lease of a mining site's power to an AI tenant: Core Scientific
+/// and CoreWeave, 200 MW at ~$290M a year, June 2024 (docs/CALIBRATION.md,
+/// AI/HPC alternative). A documented event: before it, no AI market.
+pub const AI_HOSTING_OPENS: &str = "2024-06-03";
+
 /// The window called `id`.
 pub fn find(id: &str) -> Option<&'static Window> {
     WINDOWS.iter().find(|w| w.id == id)
@@ -119,6 +124,13 @@ pub fn replay(from: NaiveDate, to: NaiveDate) -> Result<Scenario, ScenarioError>
     let days = (to - from).num_days() + 1;
     scenario.years = days as f64 / 365.25;
     scenario.history_replay = "observed".into();
+    // No miner sold its power to an AI tenant before the first such lease
+    // (Core Scientific and CoreWeave, June 2024): a window that ends before it
+    // has no AI market. (One that spans it keeps the market from its start: the
+    // scenario's AI market is not dated.)
+    if to < date(AI_HOSTING_OPENS) {
+        scenario.ai_market_mw_per_year = 0.0;
+    }
     scenario.price_volatility = 0.0;
     scenario.title = format!("History {from} to {to}");
     if events::apply(&mut scenario).is_some() {
@@ -143,6 +155,9 @@ mod tests {
         }
         assert_eq!(find("2021h2").unwrap().scenario().curtailment_days, 27);
         assert!(find("2022").unwrap().scenario().curtailment_pct == 0.0);
+        // No AI tenants before June 2024; the 2024 and 2025 windows have the market.
+        assert_eq!(find("2023").unwrap().scenario().ai_market_mw_per_year, 0.0);
+        assert!(find("2024").unwrap().scenario().ai_market_mw_per_year > 0.0);
     }
 
     #[test]
