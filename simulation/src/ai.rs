@@ -6,21 +6,70 @@
 //!   load (IT is `ai_it_share_of_site` of gross site MW, ~0.7) less the share
 //!   spent running the hosted site, for the lease; less the conversion capex
 //!   (per IT MW), paid now. Nothing is earned during the lag.
-//! - **Mining**: from now, the site's fleet earning the operator's expected
-//!   value per BTC of reward times the reward the schedule pays (halvings
-//!   included), less power (machines idle when they would not cover it), less
-//!   site costs, less renewing the fleet (machines wear out and fall behind:
-//!   the best new machine's price per MW over `FLEET_LIFE_MONTHS`).
+//! - **Mining**, with one fleet on both sides: the site's own fleet, sunk,
+//!   for the rest of its life (on average half of `FLEET_LIFE_MONTHS`), then
+//!   the best new machine, bought at the price the market asks at the
+//!   hashprice expected then (halvings included: `hardware::new_price_at`)
+//!   and paid over its life; each earning the operator's expected value per
+//!   BTC of reward times the reward the schedule pays, less power (machines
+//!   idle when they would not cover the variable share of it; the fixed
+//!   share, `power_fixed_share`, is owed either way; a site re-fleets only if
+//!   the new fleet covers its power and its price), less site costs. A higher
+//!   expected hashprice never lowers it: revenue grows faster with it than
+//!   the new machines' price does (their 600 days of margin are less than
+//!   their 48-month life).
 //!
 //! Both are discounted monthly at the operator's cost of debt. A site
 //! converts when the AI value is positive and beats mining by the hurdle.
+//!
+//! **Financing.** The capex is project debt against the lease, not the
+//! firm's: interest accrues during the lag, and from the first rent the lease
+//! serves it as an annuity over its term ([`project_service_usd_per_month`]);
+//! a restructuring of the mining firm does not touch it. Discounted at the
+//! same rate, the service is worth exactly the capex, so the switch above
+//! already prices it.
+//!
+//! **Demand.** Tenants take miners' sites along a demand curve: the
+//! scenario's market size at the reference rent, scaled by
+//! `(reference / rent)^elasticity` ([`demand_mw_per_year`]).
 
 /// Months a mining fleet lasts before it must be replaced (wear and obsolescence).
 pub const FLEET_LIFE_MONTHS: f64 = 48.0;
+/// Months a site's present fleet keeps running before the site re-fleets:
+/// on average half a fleet's life is left.
+pub const RENEWAL_MONTH: u32 = (FLEET_LIFE_MONTHS / 2.0) as u32;
 /// Years of an AI lease (the TeraWulf and Core Scientific leases run ~10-15 years: CALIBRATION.md).
 pub const LEASE_YEARS: f64 = 10.0;
 /// Average days in a month.
 pub const DAYS_PER_MONTH: f64 = 30.436_875;
+/// The rent at which the AI market takes `ai_market_mw_per_year`, USD per IT
+/// MW-year: Core Scientific-CoreWeave, ~$1.45M (docs/CALIBRATION.md), the
+/// scenario's default rent.
+pub const REFERENCE_RENT_USD_PER_IT_MW_YEAR: f64 = 1_450_000.0;
+
+/// MW of miners' sites AI tenants take per year at `rent_usd_per_it_mw_year`:
+/// `market_mw_at_reference` at [`REFERENCE_RENT_USD_PER_IT_MW_YEAR`], times
+/// `(reference / rent)^elasticity` (1: tenants spend a fixed budget on
+/// hosting; 0: a fixed MW whatever the rent). No rent, no deal.
+pub fn demand_mw_per_year(market_mw_at_reference: f64, rent_usd_per_it_mw_year: f64, elasticity: f64) -> f64 {
+    if rent_usd_per_it_mw_year <= 0.0 {
+        return 0.0;
+    }
+    market_mw_at_reference * crate::math::pow(REFERENCE_RENT_USD_PER_IT_MW_YEAR / rent_usd_per_it_mw_year, elasticity)
+}
+
+/// The monthly payment, from the first rent, that repays `capex_usd` borrowed
+/// at the decision over `lease_months`, with interest at `rate_per_year`
+/// accrued over the `lag_months` of building (an annuity on the grown balance).
+pub fn project_service_usd_per_month(capex_usd: f64, rate_per_year: f64, lag_months: u32, lease_months: u32) -> f64 {
+    let i = rate_per_year.max(0.0) / 12.0;
+    let n = f64::from(lease_months.max(1));
+    if i <= 0.0 {
+        return capex_usd / n;
+    }
+    let grown = capex_usd * crate::math::pow(1.0 + i, f64::from(lag_months));
+    grown * i / (1.0 - crate::math::pow(1.0 + i, -n))
+}
 
 /// One stretch of months with a constant block reward (between halvings).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,6 +78,27 @@ pub struct RewardSegment {
     pub reward_btc: f64,
     /// The sum of monthly discount factors over the stretch.
     pub discount_sum: f64,
+    /// Whether the site runs its renewed fleet over the stretch (from [`RENEWAL_MONTH`]).
+    pub renewed: bool,
+}
+
+/// The machine a site re-fleets with, and how the market prices it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NewFleet {
+    /// Its efficiency, J/TH.
+    pub j_per_th: f64,
+    /// What it costs to make, USD per TH/s.
+    pub production_cost_usd_per_th: f64,
+    /// Days of margin its value counts (`asic_price_payback_days`).
+    pub value_days: f64,
+}
+
+impl NewFleet {
+    /// Its price per MW of its draw when hashprice is `hashprice_usd_per_ph_day`, USD.
+    pub fn price_usd_per_mw(&self, hashprice_usd_per_ph_day: f64) -> f64 {
+        crate::hardware::new_price_at(self.j_per_th, self.production_cost_usd_per_th, self.value_days, hashprice_usd_per_ph_day) * 1e6
+            / self.j_per_th
+    }
 }
 
 /// The market side of the comparison, the same for every site in a month.
@@ -44,8 +114,10 @@ pub struct AiMarket {
     pub ai_net_usd_per_site_mw_month: f64,
     /// Conversion capex per gross site MW, USD.
     pub capex_usd_per_site_mw: f64,
-    /// Renewal of a mining fleet per MW per month, USD.
-    pub renewal_usd_per_mw_month: f64,
+    /// What a site re-fleets with.
+    pub new_fleet: NewFleet,
+    /// Share of a site's power cost owed whether it runs or not.
+    pub fixed_power_share: f64,
     /// Mining site costs per MW per month, USD.
     pub site_cost_usd_per_mw_month: f64,
 }
@@ -65,8 +137,10 @@ pub struct AiTerms {
     pub lag_months: u32,
     /// Yearly discount rate (the cost of debt).
     pub discount_rate_per_year: f64,
-    /// The best new machine's price, USD per MW of its draw.
-    pub new_fleet_usd_per_mw: f64,
+    /// The best new machine and how it is priced.
+    pub new_fleet: NewFleet,
+    /// Share of a site's power cost owed whether it runs or not.
+    pub fixed_power_share: f64,
     /// Mining site costs per MW per month, USD.
     pub site_cost_usd_per_mw_month: f64,
 }
@@ -86,9 +160,10 @@ impl AiMarket {
                 ai_sum += discount;
             }
             let reward = reward_at_month(month);
+            let renewed = month >= RENEWAL_MONTH;
             match segments.last_mut() {
-                Some(last) if last.reward_btc == reward => last.discount_sum += discount,
-                _ => segments.push(RewardSegment { reward_btc: reward, discount_sum: discount }),
+                Some(last) if last.reward_btc == reward && last.renewed == renewed => last.discount_sum += discount,
+                _ => segments.push(RewardSegment { reward_btc: reward, discount_sum: discount, renewed }),
             }
             discount *= monthly;
         }
@@ -100,7 +175,8 @@ impl AiMarket {
                 * (1.0 - terms.operating_cost_share)
                 * terms.it_share_of_site,
             capex_usd_per_site_mw: terms.capex_usd_per_it_mw * terms.it_share_of_site,
-            renewal_usd_per_mw_month: terms.new_fleet_usd_per_mw / FLEET_LIFE_MONTHS,
+            new_fleet: terms.new_fleet,
+            fixed_power_share: terms.fixed_power_share.clamp(0.0, 1.0),
             site_cost_usd_per_mw_month: terms.site_cost_usd_per_mw_month,
         }
     }
@@ -110,20 +186,28 @@ impl AiMarket {
         self.ai_net_usd_per_site_mw_month * self.ai_discount_sum - self.capex_usd_per_site_mw
     }
 
-    /// Present value of one MW kept mining, USD: a fleet at `j_per_th` earning
-    /// `value_per_reward` (USD/PH/day per BTC of reward) at power `usd_per_kwh`.
+    /// Renewing a site's fleet, USD per MW per month, when hashprice is `hashprice_usd_per_ph_day`.
+    pub fn renewal_usd_per_mw_month(&self, hashprice_usd_per_ph_day: f64) -> f64 {
+        self.new_fleet.price_usd_per_mw(hashprice_usd_per_ph_day) / FLEET_LIFE_MONTHS
+    }
+
+    /// Present value of one MW kept mining, USD: the site's fleet at
+    /// `j_per_th`, then the renewed one, earning `value_per_reward`
+    /// (USD/PH/day per BTC of reward) at power `usd_per_kwh`.
     pub fn mining_value_usd_per_mw(&self, value_per_reward: f64, j_per_th: f64, usd_per_kwh: f64) -> f64 {
-        let ph_per_mw = 1e3 / j_per_th.max(1e-9);
         let power_usd_per_mw_month = 1_000.0 * 24.0 * DAYS_PER_MONTH * usd_per_kwh;
         let running: f64 = self
             .segments
             .iter()
             .map(|s| {
-                let revenue = value_per_reward * s.reward_btc * ph_per_mw * DAYS_PER_MONTH;
-                (revenue - power_usd_per_mw_month).max(0.0) * s.discount_sum
+                let hashprice = value_per_reward * s.reward_btc;
+                let fleet_j = if s.renewed { self.new_fleet.j_per_th } else { j_per_th };
+                let revenue = hashprice * 1e3 / fleet_j.max(1e-9) * DAYS_PER_MONTH;
+                let renewal = if s.renewed { self.renewal_usd_per_mw_month(hashprice) } else { 0.0 };
+                (revenue - (1.0 - self.fixed_power_share) * power_usd_per_mw_month - renewal).max(0.0) * s.discount_sum
             })
             .sum();
-        running - (self.site_cost_usd_per_mw_month + self.renewal_usd_per_mw_month) * self.horizon_discount_sum
+        running - (self.site_cost_usd_per_mw_month + self.fixed_power_share * power_usd_per_mw_month) * self.horizon_discount_sum
     }
 
     /// Whether a site converts: AI's value is positive and beats mining's by `hurdle_pct`.
@@ -145,9 +229,39 @@ mod tests {
             it_share_of_site: 0.7,
             lag_months: 12,
             discount_rate_per_year: 0.10,
-            new_fleet_usd_per_mw: 1_500_000.0,
+            new_fleet: NewFleet { j_per_th: 13.5, production_cost_usd_per_th: 9.3, value_days: 600.0 },
+            fixed_power_share: 0.0,
             site_cost_usd_per_mw_month: 8_000.0,
         }
+    }
+
+    #[test]
+    fn demand_follows_the_rent() {
+        assert_eq!(demand_mw_per_year(2_000.0, REFERENCE_RENT_USD_PER_IT_MW_YEAR, 1.0), 2_000.0);
+        assert!((demand_mw_per_year(2_000.0, 3.0 * REFERENCE_RENT_USD_PER_IT_MW_YEAR, 1.0) - 2_000.0 / 3.0).abs() < 1e-9);
+        assert_eq!(demand_mw_per_year(2_000.0, 3.0 * REFERENCE_RENT_USD_PER_IT_MW_YEAR, 0.0), 2_000.0, "inelastic");
+        assert!(demand_mw_per_year(2_000.0, 0.5 * REFERENCE_RENT_USD_PER_IT_MW_YEAR, 1.0) > 2_000.0, "cheaper hosting, more taken");
+        assert_eq!(demand_mw_per_year(2_000.0, 0.0, 1.0), 0.0);
+    }
+
+    #[test]
+    fn the_lease_repays_the_project_debt_with_its_interest() {
+        // Borrow 2.8M, 18 months of building at 10%/yr, then 120 payments: the balance ends at zero.
+        let (capex, rate, lag, lease) = (2_800_000.0, 0.10, 18, 120);
+        let payment = project_service_usd_per_month(capex, rate, lag, lease);
+        let mut balance = capex;
+        for month in 0..lag + lease {
+            balance *= 1.0 + rate / 12.0;
+            if month >= lag {
+                balance -= payment;
+            }
+        }
+        assert!(balance.abs() < 1e-3, "{balance}");
+        // Discounted at the same rate, the payments are worth the capex.
+        let monthly = 1.0 / (1.0 + rate / 12.0);
+        let value: f64 = (lag + 1..=lag + lease).map(|m| payment * crate::math::pow(monthly, f64::from(m))).sum();
+        assert!((value - capex).abs() < 1e-3, "{value}");
+        assert!((project_service_usd_per_month(1_200.0, 0.0, 18, 120) - 10.0).abs() < 1e-12);
     }
 
     #[test]
@@ -166,20 +280,46 @@ mod tests {
 
     #[test]
     fn mining_value_counts_the_halving_and_fleet_renewal() {
-        // Reward halves after month 24.
-        let halving = AiMarket::new(terms(), |m| if m < 24 { 3.15 } else { 1.59 });
+        // Reward halves after month 30.
+        let halving = AiMarket::new(terms(), |m| if m < 30 { 3.15 } else { 1.59 });
         let flat = AiMarket::new(terms(), |_| 3.15);
-        assert_eq!(halving.segments.len(), 2);
+        assert_eq!(halving.segments.len(), 3, "before the renewal, renewed, after the halving");
         let value_per_reward = 45.0 / 3.15;
         let with_halving = halving.mining_value_usd_per_mw(value_per_reward, 18.0, 0.045);
         let without = flat.mining_value_usd_per_mw(value_per_reward, 18.0, 0.045);
         assert!(with_halving < without);
-        let cheap_renewal = AiMarket::new(AiTerms { new_fleet_usd_per_mw: 0.0, ..terms() }, |_| 3.15);
+        let free = NewFleet { production_cost_usd_per_th: 0.0, value_days: 0.0, ..terms().new_fleet };
+        let cheap_renewal = AiMarket::new(AiTerms { new_fleet: free, ..terms() }, |_| 3.15);
         assert!(cheap_renewal.mining_value_usd_per_mw(value_per_reward, 18.0, 0.045) > without);
-        // Machines that cannot cover power idle: the loss is site costs and renewal, not power.
+        // Machines that cannot cover power idle and the site does not re-fleet: the loss is site costs.
         let hopeless = flat.mining_value_usd_per_mw(value_per_reward, 100.0, 0.2);
-        let floor = -(8_000.0 + 1_500_000.0 / FLEET_LIFE_MONTHS) * flat.horizon_discount_sum;
+        let floor = -8_000.0 * flat.horizon_discount_sum;
         assert!((hopeless - floor).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_higher_hashprice_never_lowers_mining_value() {
+        // The issue this guards: counting an old fleet's revenue against a new fleet's
+        // price at today's hashprice made a 22 J/TH site worth less at $300 than at $30.
+        let market = AiMarket::new(terms(), |m| {
+            if m < 30 {
+                3.15
+            } else if m < 78 {
+                1.59
+            } else {
+                0.8
+            }
+        });
+        for (j_per_th, power) in [(22.0, 0.045), (13.5, 0.03), (34.5, 0.06), (98.0, 0.05)] {
+            let mut last = f64::NEG_INFINITY;
+            for hashprice in [5.0, 15.0, 30.0, 45.0, 60.0, 100.0, 200.0, 300.0, 600.0] {
+                let value = market.mining_value_usd_per_mw(hashprice / 3.15, j_per_th, power);
+                assert!(value >= last - 1e-6, "{j_per_th} J/TH at ${power}: {last} -> {value} at ${hashprice}");
+                last = value;
+            }
+        }
+        // And a far higher hashprice is worth more than AI.
+        assert!(!market.converts(market.mining_value_usd_per_mw(300.0 / 3.15, 22.0, 0.045), 25.0));
     }
 
     #[test]

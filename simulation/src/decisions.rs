@@ -40,7 +40,7 @@
 //! ([`crate::rng::keyed_unit`]), so common random numbers hold decision by
 //! decision when two scenarios are compared.
 
-use crate::ai::{AiMarket, AiTerms};
+use crate::ai::{self, AiMarket, AiTerms};
 use crate::engine::{Conversion, Order, Sim};
 use crate::events::{self, EventKind};
 use crate::exit::{self, Fate, Standing};
@@ -128,7 +128,7 @@ impl Sim<'_> {
         let outlook = self.reward_outlook();
         let (exits_before, entries_before) = (self.exits, self.entries);
         let active_before = self.operators.iter().filter(|o| o.active).count() as f64;
-        let (mut books, idle_all_month) = self.book_lots();
+        let (mut books, idle_all_month) = self.book_lots(days as u32);
         let buyers = self.buyers_by_power();
         self.settle_accounts(&books, &idle_all_month, observed_value, &outlook, &buyers);
         self.complete_conversions();
@@ -193,19 +193,29 @@ impl Sim<'_> {
 
     /// Sums each operator's month from its lots, notes the lots that never
     /// ran, and resets the lots' counters.
-    fn book_lots(&mut self) -> (Vec<Book>, Vec<bool>) {
+    /// Books the month of `month_days` days: each lot's revenue and power,
+    /// the variable share of power for the energy it used running and the
+    /// fixed share (`power_fixed_share`) for its full draw, running or not.
+    fn book_lots(&mut self, month_days: u32) -> (Vec<Book>, Vec<bool>) {
         let mut books = vec![Book::default(); self.operators.len()];
         // Close every running spell at today's end; the next one starts tomorrow.
         let tomorrow = self.today + 1;
         for lot in self.fleet.lots.iter_mut() {
             lot.close_spell(tomorrow, &self.fleet.cumulative_hashprice, &self.fleet.cumulative_trend);
         }
+        let fixed = self.sc.power_fixed_share;
+        let trend_days = {
+            let cumulative = &self.fleet.cumulative_trend;
+            let end = (tomorrow as usize).min(cumulative.len() - 1);
+            cumulative[end] - cumulative[end.saturating_sub(month_days as usize)]
+        };
         let idle_all_month = self.fleet.lots.iter().map(|lot| lot.energy_kwh_trend == 0.0).collect();
         for lot in &mut self.fleet.lots {
             let operator = &self.operators[lot.operator as usize];
             let book = &mut books[lot.operator as usize];
             book.revenue_usd += lot.revenue_usd;
-            book.energy_usd += lot.energy_kwh_trend * operator.power_usd_per_kwh;
+            let full_draw_kwh_trend = lot.power_w / 1_000.0 * 24.0 * trend_days;
+            book.energy_usd += ((1.0 - fixed) * lot.energy_kwh_trend + fixed * full_draw_kwh_trend) * operator.power_usd_per_kwh;
             book.fleet_ths += lot.hash_ths;
             book.fleet_w += lot.power_w;
             lot.revenue_usd = 0.0;
@@ -254,7 +264,16 @@ impl Sim<'_> {
             let revenue = book.revenue_usd * (1.0 - pool_fee);
             let site_costs = book.fleet_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
             let interest = operator.debt_usd * sc.debt_interest_pct_per_year / 100.0 / 12.0;
-            let ai_net = operator.ai_mw * ai_net_per_mw_month;
+            // The leases' project debt: interest accrues while sites are built, and the
+            // leases earning rent pay it down (ai.rs); what is left of the rent is the firm's.
+            operator.ai_project_debt_usd *= 1.0 + sc.debt_interest_pct_per_year / 100.0 / 12.0;
+            let service = operator.ai_debt_service_usd_per_month.min(operator.ai_project_debt_usd);
+            operator.ai_project_debt_usd -= service;
+            if operator.ai_project_debt_usd <= 1e-6 {
+                operator.ai_project_debt_usd = 0.0;
+                operator.ai_debt_service_usd_per_month = 0.0;
+            }
+            let ai_net = operator.ai_mw * ai_net_per_mw_month - service;
             let operating = revenue - book.energy_usd - site_costs + ai_net;
             let net = operating - interest;
             let hodl = (revenue * profile.hodl_share).min(net.max(0.0));
@@ -271,8 +290,7 @@ impl Sim<'_> {
                 operator.cash_usd += sold * price;
             }
             if operator.cash_usd < 0.0 {
-                let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd.max(revenue)
-                    + operator.ai_mw * ai_net_per_mw_month * 12.0;
+                let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd.max(revenue) + ai_net.max(0.0) * 12.0;
                 let borrow = (-operator.cash_usd).min((credit - operator.debt_usd).max(0.0));
                 operator.debt_usd += borrow;
                 operator.cash_usd += borrow;
@@ -440,6 +458,7 @@ impl Sim<'_> {
                 let operator = &mut operators[conversion.operator as usize];
                 operator.ai_pending_mw = (operator.ai_pending_mw - conversion.mw).max(0.0);
                 operator.ai_mw += conversion.mw;
+                operator.ai_debt_service_usd_per_month += conversion.service_usd_per_month;
                 converted_mw += conversion.mw;
                 false
             } else {
@@ -459,7 +478,11 @@ impl Sim<'_> {
     fn ai_market(&self) -> AiMarket {
         let sc = self.sc;
         let best = self.best_generation_on_sale().clone();
-        let new_fleet_usd_per_mw = hardware::new_price_usd_per_th(&best, sc, self.hashprice) * 1e6 / best.j_per_th;
+        let new_fleet = crate::ai::NewFleet {
+            j_per_th: best.j_per_th,
+            production_cost_usd_per_th: hardware::production_cost_usd_per_th(&best, sc),
+            value_days: sc.asic_price_payback_days,
+        };
         let terms = AiTerms {
             revenue_usd_per_it_mw_year: sc.ai_revenue_usd_per_mw_year,
             operating_cost_share: sc.ai_operating_cost_share,
@@ -467,7 +490,8 @@ impl Sim<'_> {
             it_share_of_site: sc.ai_it_share_of_site,
             lag_months: sc.ai_conversion_months,
             discount_rate_per_year: sc.debt_interest_pct_per_year / 100.0,
-            new_fleet_usd_per_mw,
+            new_fleet,
+            fixed_power_share: sc.power_fixed_share,
             site_cost_usd_per_mw_month: sc.opex_usd_per_mw_month,
         };
         let (height, fee) = (self.chain.height, self.fees.expected_btc(self.today));
@@ -479,8 +503,10 @@ impl Sim<'_> {
 
     fn decide_ai(&mut self, books: &[Book]) {
         let sc = self.sc;
-        // A twelfth of the yearly cap each month; unused room carries over up to a year's cap.
-        self.ai_cap_left_mw = (self.ai_cap_left_mw + sc.ai_market_mw_per_year / 12.0).min(sc.ai_market_mw_per_year);
+        // Tenants take a twelfth of a year's demand at the rent each month; unused
+        // room carries over up to a year's.
+        let demand = ai::demand_mw_per_year(sc.ai_market_mw_per_year, sc.ai_revenue_usd_per_mw_year, sc.ai_demand_elasticity);
+        self.ai_cap_left_mw = (self.ai_cap_left_mw + demand / 12.0).min(demand);
         if self.ai_cap_left_mw <= 0.0 || sc.ai_revenue_usd_per_mw_year <= 0.0 {
             return;
         }
@@ -517,8 +543,16 @@ impl Sim<'_> {
             self.ai_cap_left_mw -= mw;
             let operator = &mut self.operators[index];
             operator.ai_pending_mw += mw;
-            operator.debt_usd += mw * market.capex_usd_per_site_mw;
-            self.conversions.push(Conversion { operator: index as u32, mw, ready_day });
+            // Project debt against the lease, served by its rent (ai.rs).
+            let capex = mw * market.capex_usd_per_site_mw;
+            operator.ai_project_debt_usd += capex;
+            let service_usd_per_month = ai::project_service_usd_per_month(
+                capex,
+                sc.debt_interest_pct_per_year / 100.0,
+                sc.ai_conversion_months,
+                (ai::LEASE_YEARS * 12.0) as u32,
+            );
+            self.conversions.push(Conversion { operator: index as u32, mw, ready_day, service_usd_per_month });
             let capacity_w = self.operators[index].mining_mw() * 1e6;
             self.shrink_fleet_to(index, capacity_w);
         }
@@ -593,7 +627,7 @@ impl Sim<'_> {
                 self.change_units(lot_index as usize, units);
             }
             None => {
-                let mut lot = Lot::new(index as u32, operator, generation_index, generation, fitting);
+                let mut lot = Lot::new(index as u32, operator, generation_index, generation, fitting, self.sc.power_fixed_share);
                 lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.fleet.settled_x, 1.0);
                 lot.on_since_day = self.spell_start_day;
                 self.fleet.totals.installed_hash += lot.hash_milli;
@@ -733,7 +767,13 @@ impl Sim<'_> {
             } else {
                 used_stock[generation_index as usize] -= u64::from(units);
                 self.take_offers(generation_index, units, unit_price);
-                self.add_units(index, generation_index, units);
+                // Used machines are moved and installed before they hash (spread over a month).
+                if sc.secondhand_relocation_days == 0 {
+                    self.add_units(index, generation_index, units);
+                } else {
+                    let arrival_day = self.today + sc.secondhand_relocation_days + self.shipping_days(index as u32);
+                    self.order(Order { operator: index as u32, generation: generation_index, units, arrival_day });
+                }
             }
         }
     }
@@ -902,6 +942,8 @@ impl Sim<'_> {
                 ai_eligible: profile.ai_capable && fleet_mw * 1.1 >= sc.ai_min_site_mw && draw(Purpose::EntrantAi) < sc.ai_eligible_share,
                 ai_mw: 0.0,
                 ai_pending_mw: 0.0,
+                ai_project_debt_usd: 0.0,
+                ai_debt_service_usd_per_month: 0.0,
                 last_month_revenue_usd: 0.0,
                 lots: Vec::new(),
                 owns_pool: false,

@@ -41,8 +41,11 @@ const PIPELINE_SOLD_SHARE: f64 = 0.8;
 /// site back takes days too (power nominations with the utility, staff, machines
 /// checked after weeks off), and the firms differ. Without it, every machine
 /// idled since a halving came back the day the difficulty fell (+62% of hash
-/// rate in one day, then a +54% retarget: a cobweb no market shows).
-const RESTART_SHARE_OF_SWITCH_OFF: f64 = 0.5;
+/// rate in one day, then a +54% retarget: a cobweb no market shows). At half
+/// the delay, a post-halving restart at a flat price (2032) still brought back
+/// 18% of the hash rate in one day once used machines took time to move: a
+/// site's return takes three quarters as long as its shutdown.
+const RESTART_SHARE_OF_SWITCH_OFF: f64 = 0.75;
 /// Days in the explorer-style block window.
 pub(crate) const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
@@ -63,6 +66,8 @@ pub(crate) struct Conversion {
     pub operator: u32,
     pub mw: f64,
     pub ready_day: u32,
+    /// The lease's monthly payment on the conversion's project debt, from the first rent, USD.
+    pub service_usd_per_month: f64,
 }
 
 /// The state of one run.
@@ -248,6 +253,8 @@ impl<'a> Sim<'a> {
                     ai_eligible: false,
                     ai_mw: 0.0,
                     ai_pending_mw: 0.0,
+                    ai_project_debt_usd: 0.0,
+                    ai_debt_service_usd_per_month: 0.0,
                     last_month_revenue_usd: revenue_month,
                     lots: Vec::new(),
                     owns_pool: false,
@@ -257,7 +264,7 @@ impl<'a> Sim<'a> {
                     debug_assert!(generation < catalogue.len());
                     let spec = &self.generations[generation];
                     let units = (crate::math::round(size_ths * share / spec.th_per_unit) as u32).max(1);
-                    let mut lot = Lot::new(index, &operator, generation as u16, spec, units);
+                    let mut lot = Lot::new(index, &operator, generation as u16, spec, units, sc.power_fixed_share);
                     lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.hashprice, 1.0);
                     fleet_mw += lot.power_w / 1e6;
                     operator.lots.push(self.fleet.lots.len() as u32);

@@ -163,8 +163,21 @@ pub fn production_cost_usd_per_th(generation: &Generation, scenario: &Scenario) 
 /// The price of a new machine: production cost plus its value at today's
 /// hashprice (scrap value excluded, so an unprofitable machine sells at cost).
 pub fn new_price_usd_per_th(generation: &Generation, scenario: &Scenario, hashprice_usd_per_ph_day: f64) -> f64 {
-    let value = market_value_usd_per_th(generation, hashprice_usd_per_ph_day, scenario.asic_price_payback_days);
-    production_cost_usd_per_th(generation, scenario) + (value - SCRAP_USD_PER_TH).max(0.0)
+    new_price_at(
+        generation.j_per_th,
+        production_cost_usd_per_th(generation, scenario),
+        scenario.asic_price_payback_days,
+        hashprice_usd_per_ph_day,
+    )
+}
+
+/// [`new_price_usd_per_th`] from its parts: a machine of `j_per_th` that
+/// costs `production_cost_usd_per_th` to make, valued at `value_days` of its
+/// margin at the reference power price, when hashprice is `hashprice_usd_per_ph_day`.
+pub fn new_price_at(j_per_th: f64, production_cost_usd_per_th: f64, value_days: f64, hashprice_usd_per_ph_day: f64) -> f64 {
+    let margin = hashprice_usd_per_ph_day / 1_000.0 - j_per_th * 24.0 / 1_000.0 * REFERENCE_POWER_USD_PER_KWH;
+    let value = (margin * value_days).max(SCRAP_USD_PER_TH);
+    production_cost_usd_per_th + (value - SCRAP_USD_PER_TH).max(0.0)
 }
 
 /// The index of the most efficient (fewest J/TH) of the `available`

@@ -288,6 +288,11 @@ pub struct Operator {
     pub ai_mw: f64,
     /// MW being converted (off mining, not yet earning).
     pub ai_pending_mw: f64,
+    /// Project debt of its AI conversions, USD: the lease's, not the firm's
+    /// (see [`crate::ai::project_service_usd_per_month`]).
+    pub ai_project_debt_usd: f64,
+    /// What the leases now earning pay each month towards that debt, USD.
+    pub ai_debt_service_usd_per_month: f64,
     /// Revenue of the last month, USD (for credit lines).
     pub last_month_revenue_usd: f64,
     /// Indices of its lots in the run's lot list (rebuilt monthly).
@@ -342,7 +347,17 @@ pub struct Lot {
 
 impl Lot {
     /// A lot of `units` machines of `generation` for operator `index`.
-    pub fn new(index: u32, operator: &Operator, generation_index: u16, generation: &Generation, units: u32) -> Self {
+    /// A lot of `units` machines of `generation` for `operator`, idle; it
+    /// runs while hashprice covers the variable share of its power cost
+    /// (`1 - fixed_power_share` of it: the rest is owed either way).
+    pub fn new(
+        index: u32,
+        operator: &Operator,
+        generation_index: u16,
+        generation: &Generation,
+        units: u32,
+        fixed_power_share: f64,
+    ) -> Self {
         let mut lot = Lot {
             operator: index,
             pool: operator.pool,
@@ -356,7 +371,7 @@ impl Lot {
             power_milli: 0,
             on_since_day: 0,
             pending_day: NOT_PENDING,
-            breakeven_usd_per_ph_day: generation.breakeven_usd_per_ph_day(operator.power_usd_per_kwh),
+            breakeven_usd_per_ph_day: generation.breakeven_usd_per_ph_day(operator.power_usd_per_kwh * (1.0 - fixed_power_share)),
             revenue_usd: 0.0,
             energy_kwh_trend: 0.0,
         };

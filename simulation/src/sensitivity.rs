@@ -50,6 +50,7 @@ pub const LEVERS: &[Lever] = &[
     Lever { field: "power_price_trend_pct_per_year", range: LeverRange::Values(0.0, 10.0) },
     Lever { field: "ai_revenue_usd_per_mw_year", range: LeverRange::Values(1_000_000.0, 1_850_000.0) },
     Lever { field: "ai_market_mw_per_year", range: LeverRange::Values(500.0, 5_000.0) },
+    Lever { field: "ai_eligible_share", range: LeverRange::Values(0.1, 0.4) },
     Lever { field: "ai_conversion_capex_usd_per_mw", range: LeverRange::Values(3_000_000.0, 5_000_000.0) },
     Lever { field: "asic_price_payback_days", range: LeverRange::Values(400.0, 800.0) },
     Lever { field: "asic_efficiency_gain_pct", range: LeverRange::Values(8.0, 25.0) },

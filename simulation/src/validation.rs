@@ -463,7 +463,11 @@ pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
     let hashprice = crate::chain::hashprice_usd_per_ph_day(reward, scenario.start_price_usd, scenario.start_difficulty_t * 1e12);
     let catalogue = crate::hardware::catalogue();
     let best = catalogue[crate::hardware::most_efficient(&catalogue, |_| true).expect("a catalogue")].clone();
-    let new_fleet_usd_per_mw = crate::hardware::new_price_usd_per_th(&best, scenario, hashprice) * 1e6 / best.j_per_th;
+    let new_fleet = crate::ai::NewFleet {
+        j_per_th: best.j_per_th,
+        production_cost_usd_per_th: crate::hardware::production_cost_usd_per_th(&best, scenario),
+        value_days: scenario.asic_price_payback_days,
+    };
     let terms = AiTerms {
         revenue_usd_per_it_mw_year: scenario.ai_revenue_usd_per_mw_year,
         operating_cost_share: scenario.ai_operating_cost_share,
@@ -471,7 +475,8 @@ pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
         it_share_of_site: scenario.ai_it_share_of_site,
         lag_months: scenario.ai_conversion_months,
         discount_rate_per_year: scenario.debt_interest_pct_per_year / 100.0,
-        new_fleet_usd_per_mw,
+        new_fleet,
+        fixed_power_share: scenario.power_fixed_share,
         site_cost_usd_per_mw_month: scenario.opex_usd_per_mw_month,
     };
     let market = AiMarket::new(terms, |month| {
@@ -483,7 +488,7 @@ pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
     AiSwitchFigures {
         hashprice_usd_per_ph_day: hashprice,
         ai_value_usd_per_mw: market.ai_value_usd_per_mw(),
-        renewal_usd_per_mw_year: market.renewal_usd_per_mw_month * 12.0,
+        renewal_usd_per_mw_year: market.renewal_usd_per_mw_month(hashprice) * 12.0,
         mining_value_usd_per_mw: sites
             .iter()
             .map(|&(j_per_th, power)| (j_per_th, power, market.mining_value_usd_per_mw(value_per_reward, j_per_th, power)))

@@ -155,12 +155,14 @@ mod tests {
             ai_eligible: false,
             ai_mw: 0.0,
             ai_pending_mw: 0.0,
+            ai_project_debt_usd: 0.0,
+            ai_debt_service_usd_per_month: 0.0,
             last_month_revenue_usd: 0.0,
             lots: Vec::new(),
             owns_pool: false,
         };
         let generations = catalogue();
-        let mut lot = Lot::new(0, &operator, 5, &generations[5], 10);
+        let mut lot = Lot::new(0, &operator, 5, &generations[5], 10, 0.0);
         lot.running = true;
         let mut totals = Totals::new(70_001, generations.len(), 1);
         totals.add(&lot, 1);

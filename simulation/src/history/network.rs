@@ -176,7 +176,8 @@ pub const PRODUCTION_SHARE_PER_MONTH: f64 = 25.0 / 1_100.0;
 
 /// The share of installed hash that runs on the first day at `hashprice`:
 /// each kind's fleet against its power prices (log-normal around the median
-/// times the kind's multiplier), switching on where it covers its power.
+/// times the kind's multiplier), switching on where it covers the variable
+/// share of its power.
 pub fn running_share(scenario: &Scenario, hashprice_usd_per_ph_day: f64, generations: &[Generation]) -> f64 {
     let mix_total: f64 = OperatorKind::ALL.iter().map(|k| k.mix_weight(scenario)).sum();
     let sigma = scenario.power_price_dispersion;
@@ -191,8 +192,8 @@ pub fn running_share(scenario: &Scenario, hashprice_usd_per_ph_day: f64, generat
             if *mix <= 0.0 {
                 continue;
             }
-            // Runs when J/TH * 24 * power < hashprice.
-            let limit = hashprice_usd_per_ph_day / (generation.j_per_th * 24.0);
+            // Runs when J/TH * 24 * power * (1 - fixed share) < hashprice (the fixed share is owed either way).
+            let limit = hashprice_usd_per_ph_day / (generation.j_per_th * 24.0 * (1.0 - scenario.power_fixed_share).max(1e-9));
             let runs = if sigma <= 0.0 {
                 f64::from(u8::from(median < limit))
             } else {

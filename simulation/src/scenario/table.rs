@@ -44,10 +44,10 @@ crate::scenario_fields! {
             "Start difficulty", "T", Number(0.000_001, 10_000_000.0, 0.1),
             help "Difficulty at the start, in trillions.",
             source "~155 T early Nov 2025 (CALIBRATION.md, network table)";
-        start_hashrate_ehs: f64 = 1_230.0;
+        start_hashrate_ehs: f64 = 1_203.0;
             "Installed hash rate", "EH/s", Number(0.001, 10_000_000.0, 1.0),
             help "Machines installed at the start, running or idle.",
-            source "1,230: gives ~1,100 EH/s running on 1 Nov 2025 (CALIBRATION.md: 1,092 from blocks, 1-7 Nov) with ~10% idle";
+            source "1,203: gives ~1,110 EH/s running on 1 Nov 2025 (CALIBRATION.md: 1,092 from blocks, 1-7 Nov) with ~8% idle";
     }
     "market" {
         start_price_usd: f64 = 110_000.0;
@@ -134,6 +134,10 @@ crate::scenario_fields! {
             "Power price trend", "%/year", Number(-50.0, 100.0, 0.5),
             help "Yearly change of every site's power price (AI demand bids it up).",
             source "0 by default";
+        power_fixed_share: f64 = 0.1;
+            "Fixed power cost", "share", Number(0.0, 1.0, 0.01),
+            help "Share of each site's power cost owed whether its machines run or not (take-or-pay capacity, hosting fees per kW, hedges): machines switch off only when hashprice falls below the rest.",
+            source "assumption: 0.1, bracketed by history: with none, the hash rate does not come back after Winter Storm Fern (the 20 Feb 2026 adjustment +1% in the median against +14.7% observed); at 0.22 the network barely sheds hash in Nov-Dec 2025 (difficulty +0.8% from 1 Nov to 8 Jan against -4.9% observed). Public miners report fixed-price PPAs and demand charges (Riot's to 2030; Cipher 96% fixed-price)";
         opex_usd_per_mw_month: f64 = 8_000.0;
             "Other site costs", "USD/MW-month", Number(0.0, 1_000_000.0, 100.0),
             help "Staff, maintenance and hosting per MW of machines installed.",
@@ -162,8 +166,12 @@ crate::scenario_fields! {
             source "~20% of mining sites (CALIBRATION.md: industry interview)";
         ai_market_mw_per_year: f64 = 2_000.0;
             "AI market size", "MW/year", Number(0.0, 1_000_000.0, 100.0),
-            help "MW of miners' sites the AI market absorbs per year at most.",
-            source "assumption: ~2 GW/year (Riot alone weighs ~600 MW, CALIBRATION.md)";
+            help "MW of miners' sites AI tenants take per year at the reference rent ($1.45M per IT MW-year); at another rent the demand elasticity scales it.",
+            source "assumption: ~2 GW/year (Riot alone weighs ~600 MW; deals covering 3.7 GW by May 2026, Bernstein: CALIBRATION.md)";
+        ai_demand_elasticity: f64 = 1.0;
+            "AI demand elasticity", "", Number(0.0, 5.0, 0.1),
+            help "How AI tenants' demand answers the rent: the MW taken each year is the market size times (reference rent / rent) to this power. 1: tenants spend a fixed budget, so twice the rent takes half the MW; 0: the same MW at any rent.",
+            source "assumption: 1 (a fixed hosting budget); the reference rent is Core Scientific-CoreWeave's ~$1.45M (CALIBRATION.md)";
         ai_hurdle_pct: f64 = 25.0;
             "AI hurdle", "%", Number(0.0, 1_000.0, 1.0),
             help "How much more AI must earn than mining before a site converts.",
@@ -198,6 +206,10 @@ crate::scenario_fields! {
             "Second-hand discount", "%", Number(0.0, 100.0, 1.0),
             help "Discount of used machines against their value.",
             source "assumption: 30%";
+        secondhand_relocation_days: u32 = 45;
+            "Used machines move in", "days", Integer(0.0, 365.0, 1.0),
+            help "Days from buying a used machine to hashing with it at the buyer's site (shipping, customs, racking); it is off the network meanwhile. Arrivals spread over the following month.",
+            source "assumption: 45 days, within the 1-3 months moving and installing a used fleet takes";
         delivery_lag_months: u32 = 3;
             "Delivery lag", "months", Integer(0.0, 24.0, 1.0),
             help "Months from ordering machines to plugging them in.",

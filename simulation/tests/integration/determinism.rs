@@ -17,7 +17,7 @@ fn the_output_is_pinned_across_machines_and_builds() {
     let result = super::run(&super::small(100, 0.25, 2024));
     let csv = result.to_csv_string();
     let digest = fnv1a(csv.as_bytes());
-    assert_eq!(simulation::MODEL_VERSION, "4");
+    assert_eq!(simulation::MODEL_VERSION, "5");
     assert_eq!(digest, PINNED_DIGEST, "model output changed: bump MODEL_VERSION and update PINNED_DIGEST ({digest:#018x})");
 }
 
@@ -34,7 +34,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 // fleets, pools and kinds by era, history replay, curtailment ramp and return):
 // runs that start before October 2025 change and every run lists two more
 // generations; the late-2025 dynamics and so this digest are unchanged.
-const PINNED_DIGEST: u64 = 0xd2d67c934e7964f5;
+// Model 5 (AI deals valued and financed as they are: one fleet on both sides of the
+// switch, project debt served by the lease, demand that answers the rent; used
+// machines moved before they hash; a tenth of power cost fixed; restarts at three
+// quarters of the switch-off delay; late-2025 starts re-sized to the same running hash): re-pinned.
+const PINNED_DIGEST: u64 = 0x2092b8163943a36f;
 
 #[test]
 fn sampled_days_equal_the_full_run_on_those_days() {

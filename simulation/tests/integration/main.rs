@@ -1,5 +1,6 @@
 //! Integration tests of the model, one module per behaviour.
 
+mod ai_deals;
 mod behaviour;
 mod calibration;
 mod conservation;
