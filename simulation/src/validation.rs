@@ -353,6 +353,10 @@ pub struct LongRunSanity {
     pub worst_unexplained_daily_fall_pct: f64,
     /// The largest one-day fall within 30 days after a halving, over all seeds, %.
     pub worst_halving_daily_fall_pct: f64,
+    /// The largest one-day rise of hash rate on any day of any seed, %.
+    pub worst_daily_rise_pct: f64,
+    /// The deepest retarget within 60 days after each halving, per halving (the 2028, the 2032...): median over seeds, %.
+    pub median_deepest_post_halving_retarget_pct: Vec<f64>,
     /// The lowest Nakamoto coefficient of pools on any day of any seed.
     pub min_nakamoto_pools: u32,
     /// The largest pool's highest share of hash on any day, over all seeds.
@@ -389,9 +393,14 @@ pub fn long_run_sanity(runs: u32, operators: u32, progress: &Progress) -> Result
         progress.tick();
         let halvings: Vec<u32> =
             result.days.windows(2).filter(|w| w[1].height / 210_000 > w[0].height / 210_000).map(|w| w[1].day).collect();
-        let (mut unexplained, mut at_halving, mut worst_exits) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut unexplained, mut at_halving, mut worst_exits, mut rise) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        let deepest: Vec<f64> = halvings
+            .iter()
+            .map(|h| result.retargets.iter().filter(|t| t.day > *h && t.day <= h + 60).map(|t| t.change_pct).fold(0.0, f64::min))
+            .collect();
         for w in result.days.windows(2) {
             let fall = (1.0 - w[1].hashrate_ehs / w[0].hashrate_ehs.max(1e-9)) * 100.0;
+            rise = rise.max(-fall);
             if halvings.iter().any(|h| w[1].day >= *h && w[1].day <= h + 30) {
                 at_halving = at_halving.max(fall);
             } else {
@@ -416,8 +425,18 @@ pub fn long_run_sanity(runs: u32, operators: u32, progress: &Progress) -> Result
                 last.ai_mw,
             ],
             !result.summary.warnings.is_empty(),
+            rise,
+            deepest,
         ))
     })?;
+    let halvings = results.iter().map(|r| r.7.len()).min().unwrap_or(0);
+    let median_deepest = (0..halvings)
+        .map(|k| {
+            let mut values: Vec<f64> = results.iter().map(|r| r.7[k]).collect();
+            values.sort_unstable_by(f64::total_cmp);
+            percentile_sorted(&values, 50.0)
+        })
+        .collect();
     let median = |k: usize| {
         let mut values: Vec<f64> = results.iter().map(|r| r.4[k]).collect();
         values.sort_unstable_by(f64::total_cmp);
@@ -428,6 +447,8 @@ pub fn long_run_sanity(runs: u32, operators: u32, progress: &Progress) -> Result
         operators,
         worst_unexplained_daily_fall_pct: results.iter().map(|r| r.0).fold(0.0, f64::max),
         worst_halving_daily_fall_pct: results.iter().map(|r| r.1).fold(0.0, f64::max),
+        worst_daily_rise_pct: results.iter().map(|r| r.6).fold(0.0, f64::max),
+        median_deepest_post_halving_retarget_pct: median_deepest,
         min_nakamoto_pools: results.iter().map(|r| r.2).min().unwrap_or(0),
         max_top_pool_share: results.iter().map(|r| r.3).fold(0.0, f64::max),
         median_entries: median(0),

@@ -353,13 +353,15 @@ fn report_markdown(
     }
     let _ = writeln!(
         md,
-        "\nRenewing a fleet (the best new machine's price per MW over its 48-month life) costs ${:.2}M per MW a year: mining that covers power \
-         and site costs but not its machines destroys value at late-2025 prices, as listed miners' all-in cost of ~$137,000 per BTC against a \
-         ~$90,000-110,000 price says (CoinShares, CALIBRATION.md). So at these rents nearly every site fit for AI would rather convert, \
-         and what limits the move is how many MW AI tenants take each year (`ai_market_mw_per_year`, released a twelfth a month): \
-         Bernstein counted over 27 GW of planned power against 3.7 GW of signed AI deals in May 2026. That is why the sensitivity shows \
-         no effect of conversion capex or of a higher rent on the baseline: the cap binds. Lower rents, higher capex or a larger market \
-         change the answer, and the page's AI controls show it.\n",
+        "\nMining is valued with one fleet on both sides: the site's own machines, already paid for, for the rest of their life (half of 48 months \
+         on average), then the best new machine at the price the market would ask at the hashprice expected then (halvings included), bought only \
+         if it pays; at today's hashprice that renewal costs ${:.2}M per MW a year. A higher hashprice therefore never makes mining worth less. \
+         The conversion capex is project debt against the lease, served by its rent over the lease (interest accrues while the site is built), \
+         not a debt of the mining firm that its creditors could write off. At these rents most sites fit for AI would rather convert, and what \
+         limits the move is how many MW AI tenants take each year: `ai_market_mw_per_year` at the reference rent of $1.45M per IT MW-year \
+         (Core Scientific-CoreWeave), scaled by (reference / rent) to the power `ai_demand_elasticity` (1: a fixed hosting budget), released \
+         a twelfth a month. Bernstein counted over 27 GW of planned power against 3.7 GW of signed AI deals in May 2026. A higher rent makes \
+         more sites willing and fewer MW taken; where the demand binds, the MW moved fall as the rent rises.\n",
         ai.renewal_usd_per_mw_year / 1e6
     );
     let _ = writeln!(
@@ -368,6 +370,8 @@ fn report_markdown(
          should show no cliffs except at the halvings, no stalled chain, and no pool taking half the hash.\n\n| measure | value |\n|---|---:|\n\
          | largest one-day fall of the hash rate with no halving in the 30 days before (all seeds) | {:.1}% |\n\
          | largest one-day fall within 30 days after a halving (all seeds) | {:.1}% |\n\
+         | largest one-day rise (all seeds) | {:.1}% |\n\
+         | deepest adjustment within 60 days after each halving (median over seeds) | {} |\n\
          | lowest Nakamoto coefficient of pools, any day, any seed | {} |\n\
          | largest pool's highest share of hash, any day, any seed | {:.1}% |\n\
          | runs whose chain stalled | {} |\n\
@@ -380,6 +384,8 @@ fn report_markdown(
         long_run.operators,
         long_run.worst_unexplained_daily_fall_pct,
         long_run.worst_halving_daily_fall_pct,
+        long_run.worst_daily_rise_pct,
+        long_run.median_deepest_post_halving_retarget_pct.iter().map(|x| format!("{x:+.1}%")).collect::<Vec<_>>().join(", "),
         long_run.min_nakamoto_pools,
         long_run.max_top_pool_share * 100.0,
         long_run.stalled_runs,
@@ -396,13 +402,14 @@ fn report_markdown(
         md,
         "## Known limits\n\n\
          - Operators are agents at a chosen resolution (`operators`), not real firms: the Nakamoto coefficient of operators depends on it.\n\
-         - No hedging or forward sales; curtailment is a scripted event (`curtailment_pct`), not a market for demand response; no hosting contracts.\n\
+         - No forward sales of hash; a tenth of each site's power cost is fixed (`power_fixed_share`, take-or-pay and hedges, one share for every site); curtailment is a scripted event (`curtailment_pct`), not a market for demand response; no hosting contracts.\n\
+         - Halvings at a flat price still idle too much hash for a few weeks: the deepest adjustment after the 2028 halving is about -18% in the median of the baseline's seeds (history's deepest after a halving: -9.3%, June 2020). Fixing more of the power cost shallows it (-16% at a share of 0.22) but then the network barely sheds hash in November-December 2025 (difficulty +0.8% against -4.9% observed). Missing: machine supply that lags the price (history's halvings came after run-ups that left hashprice far above breakevens) and an order book.\n\
          - Difficulty is an `f64`; Core's compact-bits rounding is not reproduced. Block timestamps are the true arrival times (no miner time-rolling).\n\
          - Fees arrive with time into a mempool at a daily level with noise; there are no fee spikes from congestion beyond a block's capacity.\n\
-         - The AI market is a yearly cap on MW released monthly and a fixed rent per IT MW-year; conversion cannot be undone.\n\
+         - AI demand is a curve in the rent with an assumed elasticity, not a market with tenants of its own; the rent is fixed per IT MW-year for the lease; conversion cannot be undone; a liquidated firm's site is not resold to AI.\n\
          - Entry is rare after the halvings at a flat price: new machines then pay back within a newcomer's horizon only at the cheapest sites, and incumbents' fleets move to cheap power through going-concern sales instead.\n\
          - The starting fleet mix by kind and generation is an assumption: late 2025 tuned to the ~28 J/TH network mean, earlier dates interpolated between dated anchors (`simulation/src/history/network.rs`); pools start at their era's shares.\n\
-         - The history replay starts from an October 2025 network the preset sets (difficulty 150 T, ~1,160 EH/s installed); its retargets fall on its own block times, so single adjustments are compared loosely and the net move over two months more strictly.\n"
+         - The history replay starts from an October 2025 network the preset sets (difficulty 150 T, ~1,137 EH/s installed); its retargets fall on its own block times, so single adjustments are compared loosely and the net move over two months more strictly.\n"
     );
     md
 }
