@@ -398,7 +398,9 @@ impl<'a> Sim<'a> {
         self.curtailed_share = market::curtailed_share(self.sc, day);
         self.spell_start_day = day;
         self.deliver_due_orders();
-        let reward_btc = crate::expectations::reward_btc(self.chain.height, fee_btc);
+        // Miners are paid the fees blocks collected over the last day (FPPS), not the day's flow.
+        let paid_fee_btc = self.chain.paid_fee_per_block_btc().unwrap_or(fee_btc);
+        let reward_btc = crate::expectations::reward_btc(self.chain.height, paid_fee_btc);
         self.hashprice = chain::hashprice_usd_per_ph_day(reward_btc, self.price_usd, self.chain.difficulty);
         self.run_or_idle();
         let difficulty_before = self.chain.difficulty;
@@ -590,6 +592,7 @@ impl<'a> Sim<'a> {
             self.chain.fee_clock_s = time_s;
             let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64).max(0.0) as u64;
             self.chain.fees_sats_today += fee_sats;
+            self.chain.note_block_fees(fee_sats);
             self.chain.subsidy_sats_total += subsidy;
             self.chain.fees_sats_total += fee_sats;
             self.chain.pool_rewards_sats[pool] += subsidy + fee_sats;

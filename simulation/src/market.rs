@@ -95,6 +95,10 @@ pub struct Fees {
     base_btc: f64,
     growth_per_year: f64,
     sigma: f64,
+    /// Daily AR(1) coefficient of the log level's deviation from its trend.
+    persistence: f64,
+    /// Yesterday's standardised deviation (none before the first day).
+    deviation: Option<f64>,
     /// When history is replayed: the observed index of day 0 (may be past
     /// the data's end or, as a negative offset, before its start).
     replay_from: Option<i64>,
@@ -109,6 +113,8 @@ impl Fees {
             base_btc: scenario.fee_btc_per_block,
             growth_per_year: 1.0 + scenario.fee_growth_pct_per_year / 100.0,
             sigma: scenario.fee_volatility,
+            persistence: scenario.fee_persistence.clamp(0.0, 0.99),
+            deviation: None,
             replay_from: scenario.replays_history().then(|| (scenario.start_date - first).num_days()),
         }
     }
@@ -132,13 +138,21 @@ impl Fees {
     }
 
     /// The fee per block on `day`, with that day's noise, BTC. Call once per day, in order.
+    /// The noise persists: each day's standardised deviation from the trend is
+    /// `persistence` times yesterday's plus fresh noise scaled to keep its spread
+    /// at one (with no persistence, each day's own draw, as before).
     pub fn next_day_btc(&mut self, day: u32) -> f64 {
         let noise = rng::standard_normal(&mut self.rng);
+        let deviation = match self.deviation {
+            None => noise,
+            Some(yesterday) => self.persistence * yesterday + (1.0 - self.persistence * self.persistence).sqrt() * noise,
+        };
+        self.deviation = Some(deviation);
         if let Some(level) = self.observed_btc(day) {
             // The observed day already carries its own noise.
             return level;
         }
-        self.expected_btc(day) * exp(self.sigma * noise - 0.5 * self.sigma * self.sigma)
+        self.expected_btc(day) * exp(self.sigma * deviation - 0.5 * self.sigma * self.sigma)
     }
 }
 
@@ -213,6 +227,25 @@ pub fn power_trend_factor(scenario: &Scenario, day: u32) -> f64 {
 mod tests {
     use super::*;
     use crate::scenario::PricePoint;
+
+    #[test]
+    fn fee_noise_persists_with_its_spread() {
+        let lag_one = |persistence: f64| {
+            let scenario = Scenario { fee_persistence: persistence, fee_growth_pct_per_year: 0.0, ..Scenario::default() };
+            let mut fees = Fees::new(&scenario);
+            let logs: Vec<f64> = (0..20_000).map(|day| ln(fees.next_day_btc(day) / fees.expected_btc(day))).collect();
+            let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+            let variance = logs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / logs.len() as f64;
+            let covariance = logs.windows(2).map(|w| (w[0] - mean) * (w[1] - mean)).sum::<f64>() / (logs.len() - 1) as f64;
+            (covariance / variance, variance.sqrt())
+        };
+        let (rho, sd) = lag_one(0.73);
+        assert!((rho - 0.73).abs() < 0.03, "{rho}");
+        assert!((sd - 0.3).abs() < 0.03, "{sd}");
+        let (rho, sd) = lag_one(0.0);
+        assert!(rho.abs() < 0.03, "{rho}");
+        assert!((sd - 0.3).abs() < 0.02, "{sd}");
+    }
 
     #[test]
     fn a_replay_takes_each_days_price_and_fees_from_the_data() {

@@ -5,6 +5,12 @@
 use crate::chain::{self, Retarget};
 use crate::market::Mempool;
 use crate::scenario::Scenario;
+use std::collections::VecDeque;
+
+/// Blocks over which miners are paid fees: FPPS pools pay the network's fees
+/// per block over the trailing day, so a slow day's fuller blocks reach the
+/// miners the next day, as they reach the pools.
+pub const FEE_WINDOW_BLOCKS: usize = 144;
 
 /// The chain, owned by one run.
 pub(crate) struct ChainState {
@@ -24,6 +30,9 @@ pub(crate) struct ChainState {
     pub fee_level_btc: f64,
     /// Fees paid by today's blocks, satoshis.
     pub fees_sats_today: u64,
+    /// Fees of the last [`FEE_WINDOW_BLOCKS`] blocks, satoshis, and their sum.
+    recent_fees_sats: VecDeque<u64>,
+    recent_fees_sum_sats: u64,
     /// When the last block came, seconds into the run.
     pub last_block_s: f64,
     /// The longest wait for a block so far, seconds.
@@ -51,6 +60,8 @@ impl ChainState {
             fee_clock_s: -chain::TARGET_BLOCK_INTERVAL_S,
             fee_level_btc: sc.fee_btc_per_block,
             fees_sats_today: 0,
+            recent_fees_sats: VecDeque::with_capacity(FEE_WINDOW_BLOCKS),
+            recent_fees_sum_sats: 0,
             last_block_s: 0.0,
             longest_gap_s: 0.0,
             retargets: Vec::new(),
@@ -59,5 +70,39 @@ impl ChainState {
             fees_sats_total: 0,
             blocks_total: 0,
         }
+    }
+
+    /// Notes a block's fees in the trailing window.
+    pub fn note_block_fees(&mut self, fee_sats: u64) {
+        if self.recent_fees_sats.len() == FEE_WINDOW_BLOCKS {
+            self.recent_fees_sum_sats -= self.recent_fees_sats.pop_front().unwrap_or(0);
+        }
+        self.recent_fees_sats.push_back(fee_sats);
+        self.recent_fees_sum_sats += fee_sats;
+    }
+
+    /// The mean fee per block over the trailing window, BTC: what miners are
+    /// paid in fees per block they find (none before the first block).
+    pub fn paid_fee_per_block_btc(&self) -> Option<f64> {
+        (!self.recent_fees_sats.is_empty())
+            .then(|| self.recent_fees_sum_sats as f64 / self.recent_fees_sats.len() as f64 / chain::SATS_PER_BTC as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn miners_are_paid_the_trailing_days_fees_per_block() {
+        let mut chain = ChainState::new(&Scenario::default(), 1);
+        assert_eq!(chain.paid_fee_per_block_btc(), None);
+        chain.note_block_fees(2_000_000);
+        chain.note_block_fees(4_000_000);
+        assert!((chain.paid_fee_per_block_btc().unwrap() - 0.03).abs() < 1e-12);
+        for _ in 0..FEE_WINDOW_BLOCKS {
+            chain.note_block_fees(1_000_000);
+        }
+        assert!((chain.paid_fee_per_block_btc().unwrap() - 0.01).abs() < 1e-12, "the window keeps the last day only");
     }
 }

@@ -118,8 +118,12 @@ crate::scenario_fields! {
             source "0: fees have fallen since 2024 (CALIBRATION.md)";
         fee_volatility: f64 = 0.3;
             "Fee noise", "sigma", Number(0.0, 3.0, 0.01),
-            help "Day-to-day noise of fees (log-normal).",
+            help "Spread of the daily fee level around its trend (log-normal).",
             source "~0.3: fees ran 2-5 BTC a day in late 2025 (CALIBRATION.md)";
+        fee_persistence: f64 = 0.73;
+            "Fee persistence", "share", Number(0.0, 0.99, 0.01),
+            help "How much of a day's fee level carries into the next (the daily AR(1) coefficient of log fees): congestion comes in episodes, not in independent days. The spread around the trend stays the fee noise.",
+            source "0.73: median over 2019-2025 of each year's daily AR(1) coefficient of log fees per block around a 61-day mean (data/btc-daily-2019-2025.csv; 0.43 in 2025 to 0.84 in 2023)";
     }
     "power" {
         power_price_median_usd_per_kwh: f64 = 0.045;

@@ -34,16 +34,25 @@ fn tripling_the_rent_changes_the_mw_converted() {
 fn a_higher_bitcoin_price_never_raises_ai_conversion() {
     // The issue this guards: counting the old fleet's revenue against a new fleet's price
     // made mining worth less the higher hashprice went (5,863 MW committed at $33,000,
-    // 7,333 MW at $330,000). With demand that is not the limit, the MW a higher price
-    // moves to AI is never more.
+    // 7,333 MW at $330,000). At the first decision every firm is the same but for the
+    // price, so the MW a higher price sends to AI is never more; over a year, firms that
+    // grow at a higher price have bigger sites to convert, so there the test takes steps
+    // of three times the price.
+    // Demand large enough that the sites' economics decide, not the tenants' budget.
+    let committed = |seed: u64, price: f64, years: f64| {
+        let result = run(&Scenario { start_price_usd: price, ai_market_mw_per_year: 200_000.0, years, ..two_years(seed) });
+        let first_month = result.days.get(32).map_or(0.0, |d| d.ai_mw + d.ai_mw_pending);
+        (first_month, ai_mw(&result))
+    };
     for seed in SEEDS {
-        let at =
-            |price: f64| ai_mw(&run(&Scenario { start_price_usd: price, ai_market_mw_per_year: 8_000.0, years: 1.0, ..two_years(seed) }));
-        // From the late-2025 price up: below it, firms that fail take their sites out of
-        // the market (a liquidated firm's site is not resold), which is a different story.
-        let committed: Vec<f64> = [90_000.0, 110_000.0, 330_000.0, 1_000_000.0].iter().map(|p| at(*p)).collect();
-        for pair in committed.windows(2) {
-            assert!(pair[1] <= pair[0] + 1.0, "seed {seed}: MW to AI at $90k, $110k, $330k, $1M: {committed:.0?}");
+        let first: Vec<f64> = [60_000.0, 90_000.0, 110_000.0, 150_000.0, 330_000.0].iter().map(|p| committed(seed, *p, 0.2).0).collect();
+        assert!(first[0] > first[4] + 1_000.0, "seed {seed}: the price must matter: {first:.0?}");
+        for pair in first.windows(2) {
+            assert!(pair[1] <= pair[0] + 1e-6, "seed {seed}: MW to AI in the first month at $60k, $90k, $110k, $150k, $330k: {first:.0?}");
+        }
+        let year: Vec<f64> = [110_000.0, 330_000.0, 1_000_000.0].iter().map(|p| committed(seed, *p, 1.0).1).collect();
+        for pair in year.windows(2) {
+            assert!(pair[1] <= pair[0] + 1.0, "seed {seed}: MW to AI in a year at $110k, $330k, $1M: {year:.0?}");
         }
     }
 }

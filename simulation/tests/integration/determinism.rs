@@ -17,7 +17,7 @@ fn the_output_is_pinned_across_machines_and_builds() {
     let result = super::run(&super::small(100, 0.25, 2024));
     let csv = result.to_csv_string();
     let digest = fnv1a(csv.as_bytes());
-    assert_eq!(simulation::MODEL_VERSION, "5");
+    assert_eq!(simulation::MODEL_VERSION, "6");
     assert_eq!(digest, PINNED_DIGEST, "model output changed: bump MODEL_VERSION and update PINNED_DIGEST ({digest:#018x})");
 }
 
@@ -38,7 +38,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 // switch, project debt served by the lease, demand that answers the rent; used
 // machines moved before they hash; a tenth of power cost fixed; restarts at three
 // quarters of the switch-off delay; late-2025 starts re-sized to the same running hash): re-pinned.
-const PINNED_DIGEST: u64 = 0x2092b8163943a36f;
+// Model 6 (miners are paid the fees blocks collected over the trailing 144 blocks, as
+// FPPS pools pay, so a slow day's fuller blocks reach them; the daily fee level
+// persists, AR(1) 0.73 from the 2019-2025 data): re-pinned.
+const PINNED_DIGEST: u64 = 0x53f863974b02e8ce;
 
 #[test]
 fn sampled_days_equal_the_full_run_on_those_days() {
