@@ -112,7 +112,7 @@ fn teaching_presets() -> Vec<Preset> {
         Preset {
             id: "halving-2028",
             title: "The 2028 halving",
-            teacher_text: "Every 210,000 blocks, about every four years, the number of new bitcoins paid for a block halves. The next halving, at block 1,050,000, falls in spring 2028 and cuts the reward from 3.125 to 1.5625 coins. This run starts from today's network about six months before that block, with the price left to wander. If the price does not double to make up for it, half of the miners' income disappears overnight: the oldest machines stop paying for their electricity and are switched off the same day. Watch the marked halving, which machines go dark, how far the hash rate and the security budget fall, and how the difficulty adjusts over the following weeks as blocks slow down.",
+            teacher_text: "Every 210,000 blocks, about every four years, the number of new bitcoins paid for a block halves. The next halving, at block 1,050,000, falls in spring 2028 and cuts the reward from 3.125 to 1.5625 coins. This run starts from today's network about six months before that block, with the price left to wander. If the price does not double to make up for it, half of the miners' income disappears overnight and the oldest machines no longer pay for their electricity. They are not all switched off that day: each firm's power contracts and hedges set how long it waits, so the hash rate falls over the next two or three weeks. How far depends on where the price has wandered since the start: where it rose, by anything from a third to almost nothing; where it fell by a third or more, by about half. (The 2020 and 2024 halvings came after the price had risen, and the hash rate dipped for a few weeks.) Watch the marked halving, which machines go dark, how far the hash rate and the security budget fall, and how the difficulty adjusts as blocks slow down.",
             scenario: Scenario {
                 title: "Halving 2028".into(),
                 // About six months of blocks (26,300 at 144 a day) before height 1,050,000.
@@ -209,7 +209,7 @@ fn teaching_presets() -> Vec<Preset> {
         Preset {
             id: "bull-run",
             title: "Bull run",
-            teacher_text: "Prices can rise as fast as they fall. Here the bitcoin price climbs by half over six months and keeps a strong upward drift, and fees grow. Mining becomes very profitable: old machines come back on, new operators arrive and buy every machine they can get, and the difficulty rises to catch up. Watch how fast the hash rate follows the price, and what happens to the security budget.",
+            teacher_text: "Prices can rise as fast as they fall. Here the bitcoin price climbs by half over six months and keeps a strong upward drift, and fees grow. Mining becomes very profitable: old machines come back on, new operators arrive and buy every machine they can get, and the difficulty rises to catch up. Not everyone gains: small operators with old machines and dear power still sell up, in most runs more of them than newcomers arrive, and their machines go to sites with cheaper power. Watch how fast the hash rate follows the price (new machines take months to make and deliver), and what happens to the security budget.",
             scenario: Scenario {
                 title: "Bull run".into(),
                 price_drift: 0.3,

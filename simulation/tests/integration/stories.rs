@@ -63,6 +63,25 @@ fn the_2028_halving_happens_about_six_months_in_and_cuts_the_budget() {
             .collect(),
     );
     assert!(budget_ratio < 0.75, "the month after pays {budget_ratio:.2} of the month before");
+    // Paragraph: "They are not all switched off that day ... the hash rate falls over the next
+    // two or three weeks. How far depends on where the price has wandered since the start:
+    // where it rose, by anything from a third to almost nothing; where it fell by a third
+    // or more, by about half."
+    let moves: Vec<(f64, f64, f64)> = results
+        .iter()
+        .map(|r| {
+            let day = r.days.iter().find(|d| d.height >= 1_050_000).map(|d| d.day as usize).unwrap();
+            let change = |k: usize| (r.days[day + k].hashrate_ehs / r.days[day].hashrate_ehs - 1.0) * 100.0;
+            (r.days[day].price_usd / r.days[0].price_usd, change(1), change(21))
+        })
+        .collect();
+    let next_day = median(moves.iter().map(|m| m.1).collect());
+    assert!(next_day > -2.0, "the day after the halving: {next_day:.1}%");
+    let risen: Vec<f64> = moves.iter().filter(|m| m.0 >= 1.0).map(|m| m.2).collect();
+    let fallen: Vec<f64> = moves.iter().filter(|m| m.0 <= 2.0 / 3.0).map(|m| m.2).collect();
+    assert!(risen.len() >= 2 && fallen.len() >= 2, "seeds on both sides: {moves:?}");
+    assert!(risen.iter().all(|x| (-35.0..=0.5).contains(x)), "where the price rose: {risen:?}");
+    assert!((-60.0..=-40.0).contains(&median(fallen.clone())), "where it fell by a third or more: {fallen:?}");
     let baseline = run(&preset("baseline-2025"));
     let halving = run(&preset("halving-2028"));
     assert_ne!(baseline.summary.end_hashrate_ehs, halving.summary.end_hashrate_ehs, "not the baseline under another title");
@@ -127,4 +146,16 @@ fn a_stalled_chain_is_said_in_words() {
     let stalled = run(&Scenario { operators: 200, years: 0.1, start_price_usd: 1_000.0, price_volatility: 0.0, ..Scenario::default() });
     assert_eq!(stalled.summary.blocks, 0);
     assert!(stalled.summary.warnings.iter().any(|w| w.contains("stalled")), "{:?}", stalled.summary.warnings);
+}
+
+#[test]
+fn in_the_bull_run_idle_machines_return_and_small_operators_still_sell_up() {
+    // Paragraph: "old machines come back on, new operators arrive ... small operators with
+    // old machines and dear power still sell up, in most runs more of them than newcomers".
+    let results = runs("bull-run", 1_000);
+    let returned = results.iter().filter(|r| r.days[30].idle_hashrate_ehs < r.days[0].idle_hashrate_ehs).count();
+    assert!(returned * 4 >= results.len() * 3, "idle hash fell in the first month in {returned} of {} runs", results.len());
+    assert!(results.iter().all(|r| r.summary.entries > 0 && r.summary.exits > 0), "newcomers and sellers in every run");
+    let more_exits = results.iter().filter(|r| r.summary.exits > r.summary.entries).count();
+    assert!(more_exits * 2 > results.len(), "more exits than entries in {more_exits} of {} runs", results.len());
 }
