@@ -24,6 +24,7 @@
 //! clients that stop reading, a cap on open connections, and a drain deadline
 //! for the graceful shutdown.
 
+pub mod body_deadline;
 pub mod connections;
 mod embed;
 mod server_fn_errors;

@@ -751,6 +751,53 @@ async fn a_body_that_stops_arriving_is_a_408_and_the_connection_is_let_go() {
 }
 
 #[tokio::test]
+async fn trickling_bodies_from_one_address_neither_outlast_the_deadline_nor_take_every_place() {
+    use std::io::{Read, Write};
+    // 48 places, 6 per address; bodies must be whole 3 s after their first read.
+    let server = start_env(2, 8, &[("HASHLAB_MAX_CONNECTIONS", "48"), ("HASHLAB_BODY_DEADLINE_SECS", "3")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let head = b"POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{";
+    // 100 sockets from 127.0.0.1, each sending its body a byte at a time (every 0.5 s: under the 10 s pause timeout).
+    let mut trickles: Vec<TcpStream> = (0..100)
+        .filter_map(|_| {
+            let mut stream = TcpStream::connect(&addr).ok()?;
+            stream.write_all(head).ok()?;
+            Some(stream)
+        })
+        .collect();
+    let feeding = std::thread::spawn(move || {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(8) {
+            for stream in &mut trickles {
+                let _ = stream.write_all(b" ");
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        trickles
+    });
+    // Another address is served at once: the trickles hold at most 6 of the 48 places.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let other =
+        reqwest::Client::builder().local_address(Some("127.0.0.2".parse().unwrap())).timeout(Duration::from_secs(10)).build().unwrap();
+    let started = Instant::now();
+    let health = other.get(format!("{}/healthz", server.base)).send().await;
+    assert!(health.as_ref().is_ok_and(|r| r.status() == 200), "{health:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "/healthz from another address took {:?}", started.elapsed());
+    // Each admitted trickle is answered 408 at its deadline, though it never paused for long.
+    let mut trickles = feeding.join().expect("the feeder");
+    let mut answered = 0;
+    for stream in &mut trickles {
+        stream.set_read_timeout(Some(Duration::from_secs(1))).expect("timeout");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        if String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 408") {
+            answered += 1;
+        }
+    }
+    assert!((1..=6).contains(&answered), "{answered} trickles answered 408 (at most the address's share was admitted)");
+}
+
+#[tokio::test]
 async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
     // 128 file descriptors for the server; 300 idle connections would take
     // them all without the cap of 48 and the header timeout.
@@ -758,8 +805,15 @@ async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
     let addr = server.base.trim_start_matches("http://").to_string();
     let idle: Vec<TcpStream> = (0..300).map(|_| TcpStream::connect(&addr).expect("connect")).collect();
     let started = Instant::now();
-    let health =
-        reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap().get(format!("{}/healthz", server.base)).send().await;
+    // From another address: this one holds its share (6 of 48) and its next connection is closed at once.
+    let health = reqwest::Client::builder()
+        .local_address(Some("127.0.0.2".parse().unwrap()))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await;
     let waited = started.elapsed();
     assert!(health.as_ref().is_ok_and(|r| r.status() == 200), "{health:?} after {waited:?}");
     assert!(waited < Duration::from_secs(20), "/healthz took {waited:?}");

@@ -79,7 +79,12 @@ fn scenario_of_body(body: Result<Bytes, BytesRejection>) -> Result<Scenario, Api
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large(crate::config::MAX_BODY_BYTES)
         } else if body_timed_out(&rejection) {
-            ApiError::new(StatusCode::REQUEST_TIMEOUT, "body", "the request body stopped arriving", "a body sent without long pauses")
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body",
+                "the request body stopped arriving, or did not arrive whole in time",
+                "a body sent without long pauses, whole within the body deadline",
+            )
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "body", text, "a JSON object")
         }
@@ -96,7 +101,7 @@ fn scenario_of_body(body: Result<Bytes, BytesRejection>) -> Result<Scenario, Api
 fn body_timed_out(rejection: &BytesRejection) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
     while let Some(error) = source {
-        if error.is::<tower_http::timeout::TimeoutError>() {
+        if error.is::<tower_http::timeout::TimeoutError>() || error.is::<crate::web::body_deadline::BodyDeadlineExceeded>() {
             return true;
         }
         source = error.source();
