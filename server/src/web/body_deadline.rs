@@ -1,5 +1,5 @@
 //! A whole request body must arrive within one deadline. The body-read
-//! timeout (`tower_http`'s, in [`super::connections`]) restarts with every
+//! timeout (`tower_http`'s, set where connections are served) restarts with every
 //! piece, so a client sending one byte every few seconds held a connection
 //! (and with a thousand such sockets, every connection) for as long as it
 //! liked; this deadline counts from the first read of the body and does not
