@@ -242,27 +242,33 @@ pub fn check_run(scenario: &Scenario) -> Result<(), ScenarioError> {
 }
 
 /// Refuses to send a run whose series would be over [`MAX_OUTPUT_CELLS`]
-/// (checked after the run, before its output is built), naming the field
-/// that grew it: `own_pool_min_ehs` when pools are most of the columns, else `years`.
+/// (runs the server starts stop on the day they outgrow it:
+/// [`output_too_large`]; this checks any other run before its output is built).
 pub fn admit_output(run: &RunResult) -> Result<(), ApiError> {
-    let days = run.days.len();
-    let columns = simulation::output::DailyRecord::COLUMNS.len() + run.pools.len();
-    let cells = days.saturating_mul(columns);
-    if cells <= MAX_OUTPUT_CELLS {
+    let progress = simulation::RunProgress { day: run.days.len() as u32, days: run.days.len() as u32, pools: run.pools.len() };
+    if progress.output_cells() <= MAX_OUTPUT_CELLS {
         return Ok(());
     }
-    let field = if run.pools.len() > simulation::output::DailyRecord::COLUMNS.len() { "own_pool_min_ehs" } else { "years" };
-    Err(ScenarioError::new(
+    Err(output_too_large(&progress).into())
+}
+
+/// The 400 for a run whose series outgrew [`MAX_OUTPUT_CELLS`], naming the
+/// field that grew it: `own_pool_min_ehs` when pools are most of the columns, else `years`.
+pub fn output_too_large(progress: &simulation::RunProgress) -> ScenarioError {
+    let (days, pools) = (progress.days, progress.pools);
+    let columns = simulation::output::DailyRecord::COLUMNS.len() + pools;
+    let field = if pools > simulation::output::DailyRecord::COLUMNS.len() { "own_pool_min_ehs" } else { "years" };
+    ScenarioError::new(
         field,
         format!(
-            "{days} days x {columns} columns (one per pool: {} pools) is {cells} cells of output, over this server's limit for one run",
-            run.pools.len()
+            "{days} days x {columns} columns (one per pool: {pools} pools by day {}) is {} cells of output, over this server's limit for one run",
+            progress.day,
+            progress.output_cells()
         ),
         format!(
             "days x columns up to {MAX_OUTPUT_CELLS}: a larger own_pool_min_ehs (fewer operators run their own pool), fewer operators or fewer years; larger runs with `hashlab run`"
         ),
     )
-    .into())
 }
 
 /// `HASHLAB_PUBLIC_URL`: an `http://` or `https://` address, without its trailing `/`.

@@ -232,9 +232,12 @@ fn stopped(field: &str, message: &str, allowed: &str) -> ApiError {
 /// `cancel` is set (the client went away, the time budget ran out or the
 /// server is stopping).
 fn run_or_stop(scenario: &Scenario, cancel: &AtomicBool, pool: &RunPool) -> Result<Finished, ApiError> {
-    match simulation::run_cancellable(scenario, cancel) {
-        Ok(Some(result)) => Ok(Ok(Arc::new(result))),
-        Ok(None) => {
+    // A run whose series outgrows what the server sends stops that day (a 400
+    // naming the field), instead of running to the end to be refused.
+    match simulation::run_bounded(scenario, cancel, crate::config::MAX_OUTPUT_CELLS) {
+        Ok(Ok(result)) => Ok(Ok(Arc::new(result))),
+        Ok(Err(simulation::Stopped::TooLarge(progress))) => Ok(Err(crate::config::output_too_large(&progress))),
+        Ok(Err(simulation::Stopped::Cancelled)) => {
             pool.note_cancelled();
             Err(stopped("run", "the run was stopped before it finished", "a client that waits for the answer"))
         }

@@ -688,6 +688,10 @@ async fn output_over_the_limit_is_a_400_naming_the_field() {
         let refused = assert_error(get(&server, &format!("{path}?{MANY_POOLS}")).await, 400, "own_pool_min_ehs").await;
         let allowed = refused["error"]["allowed"].as_str().unwrap();
         assert!(allowed.contains("2000000"), "{path}: {refused}");
+        // Refused on the day the pools outgrew the limit, not after the whole run (1,461 days).
+        let message = refused["error"]["message"].as_str().unwrap();
+        let day: u32 = message.split("by day ").nth(1).and_then(|rest| rest.split(')').next()).and_then(|d| d.parse().ok()).expect(message);
+        assert!(day < 1_461 / 2, "{path}: stopped on day {day}: {message}");
     }
     let limits = status(&server).await["limits"].clone();
     assert_eq!(limits["max_output_cells"], 2_000_000, "{limits}");

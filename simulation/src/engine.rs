@@ -374,13 +374,14 @@ impl<'a> Sim<'a> {
 
     /// Runs every day and returns the result.
     pub fn run(self) -> RunResult {
-        self.run_until(|| false).expect("never stopped")
+        self.run_until(|_| false).expect("never stopped")
     }
 
-    /// Runs day by day until the end, or until `stop` says so (checked daily).
-    pub fn run_until(mut self, stop: impl Fn() -> bool) -> Option<RunResult> {
+    /// Runs day by day until the end, or until `stop` says so (asked before
+    /// each day with the run's progress).
+    pub fn run_until(mut self, stop: impl Fn(&crate::output::RunProgress) -> bool) -> Option<RunResult> {
         for day in 0..self.days {
-            if stop() {
+            if stop(&crate::output::RunProgress { day, days: self.days, pools: self.pools.len() }) {
                 return None;
             }
             self.step_day(day);

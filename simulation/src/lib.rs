@@ -71,7 +71,7 @@ pub mod sweep;
 pub mod validation;
 
 pub use error::ScenarioError;
-pub use output::{DailyRecord, RunResult, Summary};
+pub use output::{DailyRecord, RunProgress, RunResult, Summary};
 pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
@@ -100,5 +100,40 @@ pub fn run_days(scenario: &Scenario, days: &[u32]) -> Result<Vec<DailyRecord>, S
 /// budget ran out) before the run finished.
 pub fn run_cancellable(scenario: &Scenario, cancel: &std::sync::atomic::AtomicBool) -> Result<Option<RunResult>, ScenarioError> {
     scenario.validate()?;
-    Ok(engine::Sim::new(scenario).run_until(|| cancel.load(std::sync::atomic::Ordering::Relaxed)))
+    Ok(engine::Sim::new(scenario).run_until(|_| cancel.load(std::sync::atomic::Ordering::Relaxed)))
+}
+
+/// Why [`run_bounded`] stopped before the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// `cancel` was set.
+    Cancelled,
+    /// The series would have grown past the cell limit (operators starting
+    /// their own pools add a column each): where the run stood then.
+    TooLarge(RunProgress),
+}
+
+/// [`run_cancellable`], also stopping as soon as the series would have more
+/// than `max_cells` cells (days x columns): a server that would refuse to
+/// send such a run learns it on the day the pools grow past it, not after
+/// the whole run. The days it does run are the same as [`run`]'s.
+pub fn run_bounded(
+    scenario: &Scenario,
+    cancel: &std::sync::atomic::AtomicBool,
+    max_cells: usize,
+) -> Result<Result<RunResult, Stopped>, ScenarioError> {
+    scenario.validate()?;
+    let too_large = std::cell::Cell::new(None);
+    let finished = engine::Sim::new(scenario).run_until(|progress| {
+        if progress.output_cells() > max_cells {
+            too_large.set(Some(*progress));
+            return true;
+        }
+        cancel.load(std::sync::atomic::Ordering::Relaxed)
+    });
+    Ok(match (finished, too_large.get()) {
+        (Some(result), _) => Ok(result),
+        (None, Some(progress)) => Err(Stopped::TooLarge(progress)),
+        (None, None) => Err(Stopped::Cancelled),
+    })
 }

@@ -299,6 +299,25 @@ pub fn format_number(value: f64) -> String {
     format!("{value}")
 }
 
+/// Where a run stands before each day (what `run_bounded` watches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunProgress {
+    /// The day about to be simulated (from 0).
+    pub day: u32,
+    /// Days in the run.
+    pub days: u32,
+    /// Pools so far (each a column of the series).
+    pub pools: usize,
+}
+
+impl RunProgress {
+    /// Cells of the whole run's series at today's pools: days x (the daily
+    /// columns and one per pool). Pools are never removed, so it only grows.
+    pub fn output_cells(&self) -> usize {
+        (self.days as usize).saturating_mul(DailyRecord::COLUMNS.len() + self.pools)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,3 +55,26 @@ fn sampled_days_equal_the_full_run_on_those_days() {
     assert_eq!(sampled.len(), days.len() - 1, "a day past the end is left out");
     assert_eq!(sampled, expected);
 }
+
+#[test]
+fn a_bounded_run_is_the_run_or_stops_the_day_its_series_outgrows_the_bound() {
+    use simulation::{run_bounded, Scenario, Stopped};
+    use std::sync::atomic::AtomicBool;
+    let never = AtomicBool::new(false);
+    let scenario = Scenario { operators: 300, years: 1.0, own_pool_min_ehs: 0.5, seed: 3, ..Scenario::default() };
+    let whole = simulation::run(&scenario).expect("runs");
+    let bounded = run_bounded(&scenario, &never, usize::MAX).expect("valid").expect("within the bound");
+    assert_eq!(serde_json::to_string(&whole).unwrap(), serde_json::to_string(&bounded).unwrap());
+    // A bound the run's own pools exceed: it stops on a day before the end, with the pools it had then.
+    let columns = simulation::DailyRecord::COLUMNS.len();
+    let bound = whole.days.len() * (columns + whole.pools.len()) - 1;
+    match run_bounded(&scenario, &never, bound).expect("valid") {
+        Err(Stopped::TooLarge(progress)) => {
+            assert!(progress.pools > 0 && progress.output_cells() > bound, "{progress:?}");
+            assert!((progress.day as usize) < whole.days.len(), "{progress:?}");
+        }
+        other => panic!("expected a stop, got {:?}", other.map(|r| r.days.len())),
+    }
+    let cancelled = AtomicBool::new(true);
+    assert!(matches!(run_bounded(&scenario, &cancelled, usize::MAX).expect("valid"), Err(Stopped::Cancelled)));
+}
