@@ -155,7 +155,7 @@ pub(crate) fn scenario_of(query: Option<&str>, extra: &[&str]) -> Result<(Scenar
     Ok((parse.scenario, wanted))
 }
 
-fn json_response(body: Vec<u8>, download: Option<String>) -> Response {
+fn json_response(body: impl IntoResponse, download: Option<String>) -> Response {
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response();
     if let Some(name) = download {
         attach(&mut response, &name);

@@ -33,6 +33,8 @@ pub const MAX_OUTPUT_CELLS: usize = 2_000_000;
 /// per operator-day counting each day's own work as 250 operators'; doubled
 /// for a margin. `HASHLAB_NS_PER_OPERATOR_DAY` sets it for a slower machine.
 pub const NS_PER_OPERATOR_DAY: u64 = 10;
+/// Large response bodies in flight at once, unless `HASHLAB_RESPONSE_MB` says otherwise (see `runs::bodies`).
+pub const RESPONSE_BYTES: usize = 512 << 20;
 /// The run cache's size, unless `HASHLAB_CACHE_MB` says otherwise.
 pub const CACHE_BYTES: usize = 256 << 20;
 
@@ -56,6 +58,8 @@ pub struct Config {
     pub max_wait: Duration,
     /// Bytes of finished runs kept for reuse (`HASHLAB_CACHE_MB`, default 256).
     pub cache_bytes: usize,
+    /// Bytes of large response bodies in flight (`HASHLAB_RESPONSE_MB`, default 512).
+    pub response_bytes: usize,
     /// The cost model of batch admission (`HASHLAB_NS_PER_OPERATOR_DAY`, default [`NS_PER_OPERATOR_DAY`]).
     pub ns_per_operator_day: u64,
     /// Connection limits (timeouts, cap, drain).
@@ -93,6 +97,7 @@ impl Default for Config {
             budget: Duration::from_secs(60),
             max_wait: Duration::from_secs(15),
             cache_bytes: CACHE_BYTES,
+            response_bytes: RESPONSE_BYTES,
             ns_per_operator_day: NS_PER_OPERATOR_DAY,
             connections: connections::Limits::default(),
             public_url: None,
@@ -128,6 +133,7 @@ impl Config {
             budget: whole("HASHLAB_RUN_BUDGET_SECS")?.map_or(defaults.budget, Duration::from_secs),
             max_wait: whole("HASHLAB_MAX_WAIT_SECS")?.map_or(defaults.max_wait, Duration::from_secs),
             cache_bytes: whole_or_zero("HASHLAB_CACHE_MB")?.map_or(defaults.cache_bytes, |mb| (mb as usize) << 20),
+            response_bytes: whole("HASHLAB_RESPONSE_MB")?.map_or(defaults.response_bytes, |mb| (mb as usize) << 20),
             ns_per_operator_day: whole("HASHLAB_NS_PER_OPERATOR_DAY")?.unwrap_or(defaults.ns_per_operator_day),
             connections: connections::Limits::from_env()?,
             public_url: public_url()?,

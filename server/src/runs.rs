@@ -7,6 +7,7 @@
 //!
 //! The page finds it in Leptos context as an [`app::runs::Runs`].
 
+pub mod bodies;
 pub mod cache;
 pub mod fair;
 pub mod pool;
@@ -38,6 +39,7 @@ pub struct RunService {
     config: Config,
     runs: ByteCache<Scenario, Finished>,
     bands: ByteCache<(Scenario, u32), Arc<MonteCarloResult>>,
+    bodies: Arc<bodies::BodyBudget>,
 }
 
 /// The caches now.
@@ -62,7 +64,13 @@ impl RunService {
             config: config.clone(),
             runs: ByteCache::new(config.cache_bytes),
             bands: ByteCache::new(config.cache_bytes / BANDS_SHARE_OF_CACHE),
+            bodies: bodies::BodyBudget::new(config.response_bytes),
         })
+    }
+
+    /// `bytes` as a response body for `client`, within the budget for large bodies in flight.
+    pub fn body(&self, client: Option<IpAddr>, bytes: Vec<u8>) -> Result<axum::body::Body, ApiError> {
+        self.bodies.body(client, bytes)
     }
 
     /// The setup it runs under.

@@ -825,6 +825,37 @@ async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
 }
 
 #[tokio::test]
+async fn never_read_downloads_hold_at_most_their_share_of_the_response_budget() {
+    use std::io::Write;
+    // 100 MB for large bodies in flight, a quarter per address; each download below is ~22 MB.
+    let server = start_env(2, 8, &[("HASHLAB_RESPONSE_MB", "100"), ("HASHLAB_WRITE_TIMEOUT_SECS", "2")]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let path = "/api/export.json?operators=2000&years=30";
+    // One never-read download from 127.0.0.1 holds its 22 MB.
+    let mut stalled = TcpStream::connect(&addr).expect("connect");
+    write!(stalled, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let started = Instant::now();
+    while status(&server).await["pool"]["completed"] != 1 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the run did not finish");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A second from the same address would pass its quarter: a 503 at once, not 22 MB more.
+    let refused = get(&server, path).await;
+    assert_eq!(refused.status(), 503);
+    assert!(refused.headers().contains_key("retry-after"));
+    // Another address has its own share.
+    let other = reqwest::Client::builder().local_address(Some("127.0.0.2".parse().unwrap())).build().unwrap();
+    let served = other.get(format!("{}{path}", server.base)).send().await.expect("served");
+    assert_eq!(served.status(), 200);
+    assert!(served.bytes().await.expect("the body").len() > 10_000_000);
+    // Once the stalled connection is let go (write timeout), its share comes back.
+    drop(stalled);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(get(&server, path).await.status(), 200);
+}
+
+#[tokio::test]
 async fn a_client_that_stops_reading_is_let_go_after_the_write_timeout() {
     use std::io::{Read, Write};
     let server = start_env(2, 8, &[("HASHLAB_WRITE_TIMEOUT_SECS", "1")]);

@@ -28,7 +28,8 @@ async fn csv_download(
     admit_output(&run)?;
     let head = if comments { provenance.csv_comments("daily series") } else { String::new() };
     let csv = state.service.off_runtime(move || head + &run.to_csv_string()).await?;
-    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();
+    let body = state.service.body(client, csv.into_bytes())?;
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], body).into_response();
     attach(&mut response, &name);
     link_header(&mut response, &provenance);
     Ok(response)
@@ -126,7 +127,7 @@ pub(super) async fn export_json(
     let name = app::format::file_name(&scenario, "", "json");
     let provenance = Provenance::of(&scenario, &state.service.config().site_of(&headers));
     let document = provenance.prefix_json(&run_json(&state, scenario, client).await?);
-    let mut response = json_response(document, Some(name));
+    let mut response = json_response(state.service.body(client, document)?, Some(name));
     link_header(&mut response, &provenance);
     Ok(response)
 }

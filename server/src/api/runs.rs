@@ -42,7 +42,7 @@ macro_rules! run_routes {
             RawQuery(query): RawQuery,
         ) -> Result<Response, ApiError> {
             let (scenario, _) = scenario_of(query.as_deref(), &[])?;
-            Ok(json_response(run_json(&state, scenario, client).await?, None))
+            Ok(json_response(state.service.body(client, run_json(&state, scenario, client).await?)?, None))
         }
 
         /// One run of a scenario given as JSON, any field left out keeping its default (`/api/run` and `/api/simulate` are the same).
@@ -64,7 +64,7 @@ macro_rules! run_routes {
             body: Result<Bytes, BytesRejection>,
         ) -> Result<Response, ApiError> {
             let scenario = scenario_of_body(body)?;
-            Ok(json_response(run_json(&state, scenario, client).await?, None))
+            Ok(json_response(state.service.body(client, run_json(&state, scenario, client).await?)?, None))
         }
     };
 }
