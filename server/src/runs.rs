@@ -68,9 +68,9 @@ impl RunService {
         })
     }
 
-    /// `bytes` as a response body for `client`, within the budget for large bodies in flight.
-    pub fn body(&self, client: Option<IpAddr>, bytes: Vec<u8>) -> Result<axum::body::Body, ApiError> {
-        self.bodies.body(client, bytes)
+    /// A place in the budget for large response bodies in flight for a body of about `estimate` bytes, before it is built.
+    pub fn reserve_body(&self, client: Option<IpAddr>, estimate: usize) -> Result<bodies::Reservation, ApiError> {
+        self.bodies.reserve(client, estimate)
     }
 
     /// The setup it runs under.

@@ -827,8 +827,8 @@ async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
 #[tokio::test]
 async fn never_read_downloads_hold_at_most_their_share_of_the_response_budget() {
     use std::io::Write;
-    // 100 MB for large bodies in flight, a quarter per address; each download below is ~22 MB.
-    let server = start_env(2, 8, &[("HASHLAB_RESPONSE_MB", "100"), ("HASHLAB_WRITE_TIMEOUT_SECS", "2")]);
+    // 120 MB for large bodies in flight, a quarter (31 MB) per address; each download below is ~22 MB.
+    let server = start_env(2, 8, &[("HASHLAB_RESPONSE_MB", "120"), ("HASHLAB_WRITE_TIMEOUT_SECS", "2")]);
     let addr = server.base.trim_start_matches("http://").to_string();
     let path = "/api/export.json?operators=2000&years=30";
     // One never-read download from 127.0.0.1 holds its 22 MB.

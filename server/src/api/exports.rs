@@ -2,7 +2,7 @@
 //! the page's `GET /export.csv` (its query read leniently, as the page reads it),
 //! each carrying its provenance (see `provenance.rs`).
 
-use super::runs::run_json;
+use super::runs::{body_estimate, run_json_body, CSV_BYTES_PER_VALUE};
 use super::{admit, attach, check_query_length, json_response, scenario_of, ApiState, ClientAddr};
 use crate::config::admit_output;
 use crate::error::{ApiError, ErrorBody};
@@ -26,9 +26,10 @@ async fn csv_download(
     let name = app::format::file_name(&scenario, "", "csv");
     let run = state.service.run(scenario, client).await??;
     admit_output(&run)?;
+    let reservation = state.service.reserve_body(client, body_estimate(&run, CSV_BYTES_PER_VALUE))?;
     let head = if comments { provenance.csv_comments("daily series") } else { String::new() };
     let csv = state.service.off_runtime(move || head + &run.to_csv_string()).await?;
-    let body = state.service.body(client, csv.into_bytes())?;
+    let body = reservation.body(csv.into_bytes());
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], body).into_response();
     attach(&mut response, &name);
     link_header(&mut response, &provenance);
@@ -126,8 +127,9 @@ pub(super) async fn export_json(
     let (scenario, _) = scenario_of(query.as_deref(), &[])?;
     let name = app::format::file_name(&scenario, "", "json");
     let provenance = Provenance::of(&scenario, &state.service.config().site_of(&headers));
-    let document = provenance.prefix_json(&run_json(&state, scenario, client).await?);
-    let mut response = json_response(state.service.body(client, document)?, Some(name));
+    let prefix = provenance.clone();
+    let document = run_json_body(&state, scenario, client, move |json| prefix.prefix_json(&json)).await?;
+    let mut response = json_response(document, Some(name));
     link_header(&mut response, &provenance);
     Ok(response)
 }

@@ -43,39 +43,54 @@ impl BodyBudget {
         self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).0
     }
 
-    /// `bytes` as a response body for `client`: small ones as they are; large
-    /// ones holding their size from the budget until sent or dropped, or a 503.
+    /// A place for a body of about `estimate` bytes for `client`, taken
+    /// before the body is built (so a refused one costs nothing), or a 503.
+    pub fn reserve(self: &Arc<Self>, client: Option<IpAddr>, estimate: usize) -> Result<Reservation, ApiError> {
+        if estimate <= SMALL_BODY_BYTES {
+            return Ok(Reservation { place: None });
+        }
+        let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mine = held.1.get(&client).copied().unwrap_or(0);
+        if held.0 + estimate > self.total || mine + estimate > self.total / CLIENT_SHARE {
+            let mb = |b: usize| b as f64 / 1e6;
+            return Err(ApiError {
+                retry_after: Some(5),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "server",
+                    format!(
+                        "responses in flight hold {:.0} MB of this server's {:.0} MB ({:.0} MB of them yours); this one is about {:.1} MB",
+                        mb(held.0),
+                        mb(self.total),
+                        mb(mine),
+                        mb(estimate)
+                    ),
+                    "retry once earlier downloads have been read",
+                )
+            });
+        }
+        held.0 += estimate;
+        *held.1.entry(client).or_insert(0) += estimate;
+        Ok(Reservation { place: Some(Held { budget: Arc::clone(self), client, size: estimate }) })
+    }
+
+    /// `bytes` as a response body for `client` (a reservation of its exact size).
     pub fn body(self: &Arc<Self>, client: Option<IpAddr>, bytes: Vec<u8>) -> Result<Body, ApiError> {
-        let size = bytes.len();
-        if size <= SMALL_BODY_BYTES {
-            return Ok(Body::from(bytes));
-        }
-        {
-            let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let mine = held.1.get(&client).copied().unwrap_or(0);
-            if held.0 + size > self.total || mine + size > self.total / CLIENT_SHARE {
-                let mb = |b: usize| b as f64 / 1e6;
-                return Err(ApiError {
-                    retry_after: Some(5),
-                    ..ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "server",
-                        format!(
-                            "responses in flight hold {:.0} MB of this server's {:.0} MB ({:.0} MB of them yours); this one is {:.1} MB",
-                            mb(held.0),
-                            mb(self.total),
-                            mb(mine),
-                            mb(size)
-                        ),
-                        "retry once earlier downloads have been read",
-                    )
-                });
-            }
-            held.0 += size;
-            *held.1.entry(client).or_insert(0) += size;
-        }
-        let place = Held { budget: Arc::clone(self), client, size };
-        Ok(Body::new(HeldBody { data: Bytes::from(bytes), sent: 0, _place: place }))
+        Ok(self.reserve(client, bytes.len())?.body(bytes))
+    }
+}
+
+/// A place in the budget taken before its body is built.
+pub struct Reservation {
+    place: Option<Held>,
+}
+
+impl Reservation {
+    /// The body, holding its actual size (the estimate corrected) until sent or dropped.
+    pub fn body(self, bytes: Vec<u8>) -> Body {
+        let Some(mut place) = self.place else { return Body::from(bytes) };
+        place.resize(bytes.len());
+        Body::new(HeldBody { data: Bytes::from(bytes), sent: 0, _place: place })
     }
 }
 
@@ -84,6 +99,18 @@ struct Held {
     budget: Arc<BodyBudget>,
     client: Option<IpAddr>,
     size: usize,
+}
+
+impl Held {
+    /// Charges `size` instead of what was reserved.
+    fn resize(&mut self, size: usize) {
+        let mut held = self.budget.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.0 = held.0 + size - self.size;
+        if let Some(mine) = held.1.get_mut(&self.client) {
+            *mine = *mine + size - self.size;
+        }
+        self.size = size;
+    }
 }
 
 impl Drop for Held {
@@ -150,6 +177,16 @@ mod tests {
         drop(other);
         drop(small);
         assert_eq!(budget.held_bytes(), 0);
-        assert!(budget.body(a, vec![b'x'; 900_000]).is_ok());
+        let again = budget.body(a, vec![b'x'; 900_000]).expect("a's place came back");
+        drop(again);
+        // A reservation refuses before anything is built, and charges the actual size once built.
+        let reserved = budget.reserve(b, 2_000_000);
+        assert!(reserved.is_err(), "past b's quarter");
+        let reserved = budget.reserve(b, 800_000).expect("within it");
+        assert_eq!(budget.held_bytes(), 800_000);
+        let body = reserved.body(vec![b'z'; 300_000]);
+        assert_eq!(budget.held_bytes(), 300_000);
+        drop(body);
+        assert_eq!(budget.held_bytes(), 0);
     }
 }
