@@ -25,6 +25,7 @@
 //! for the graceful shutdown.
 
 pub mod body_deadline;
+mod compress;
 pub mod connections;
 mod embed;
 mod server_fn_errors;
@@ -105,7 +106,7 @@ pub fn router(config: &Config, service: Arc<RunService>) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::map_response(server_fn_errors::client_errors_as_400))
         .layer(axum::middleware::from_fn(mark_hangup))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(compress::CompressSmall::default()))
         .with_state(options);
     api::harden(app)
 }
