@@ -126,7 +126,8 @@ impl RunService {
     }
 
     fn keep(&self, scenario: Scenario, finished: Finished) {
-        let bytes = finished.as_ref().map_or(256, |run| result_bytes(run));
+        // The key is a scenario too, with its own price path.
+        let bytes = finished.as_ref().map_or(256, |run| result_bytes(run)) + scenario_bytes(&scenario);
         self.runs.insert(scenario, finished, bytes);
     }
 
@@ -258,15 +259,51 @@ fn run_or_stop(scenario: &Scenario, cancel: &AtomicBool, pool: &RunPool) -> Resu
 pub fn result_bytes(run: &RunResult) -> usize {
     let per_day_vectors: usize = run.pool_shares.iter().chain(&run.generation_running_ehs).map(|v| v.len() * 8 + 24).sum();
     let events: usize = run.events.iter().map(|e| e.text.len() + e.date.len() + 64).sum();
-    std::mem::size_of::<RunResult>()
-        + run.days.len() * std::mem::size_of::<simulation::output::DailyRecord>()
+    std::mem::size_of::<RunResult>() + scenario_bytes(&run.scenario) - std::mem::size_of::<Scenario>()
+        + run.days.len() * (std::mem::size_of::<simulation::output::DailyRecord>() + run.days.first().map_or(0, |d| d.date.capacity()))
+        + run.observed.len() * std::mem::size_of::<simulation::history::observed::ObservedPoint>()
         + per_day_vectors
         + run.pools.len() * 128
         + run.retargets.len() * 64
         + events
 }
 
+/// About how many bytes a scenario holds: itself, its title and its price path
+/// (a replay of history carries one of up to 2,555 days).
+pub fn scenario_bytes(scenario: &Scenario) -> usize {
+    std::mem::size_of::<Scenario>()
+        + scenario.title.capacity()
+        + scenario.history_replay.capacity()
+        + scenario.price_path.capacity() * std::mem::size_of::<simulation::PricePoint>()
+}
+
 /// About how many bytes a Monte Carlo's bands hold.
 fn bands_bytes(result: &MonteCarloResult) -> usize {
     serde_json::to_vec(result).map_or(1 << 20, |json| json.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runs_bytes_count_its_price_path_observed_series_and_dates() {
+        // The red team saw the cache's "256 MB" reach 1.72 GB of RSS: the scenarios
+        // (key and the run's own, with price paths) and the date strings were not counted.
+        let floor = |run: &RunResult| {
+            let path = run.scenario.price_path.len() * std::mem::size_of::<simulation::PricePoint>();
+            let observed = run.observed.len() * std::mem::size_of::<simulation::history::observed::ObservedPoint>();
+            let dates: usize = run.days.iter().map(|d| d.date.len()).sum();
+            let records = run.days.len() * std::mem::size_of::<simulation::output::DailyRecord>();
+            (path, observed, records + path + observed + dates)
+        };
+        for id in ["history-2025q4", "history-2022"] {
+            let scenario = Scenario { operators: 50, ..simulation::presets::find(id).expect("preset").scenario };
+            let run = simulation::run(&scenario).expect("runs");
+            let (path, observed, least) = floor(&run);
+            assert!(path + observed > 0, "{id}: a price path or an observed series");
+            assert!(result_bytes(&run) >= least, "{id}: {} < {least}", result_bytes(&run));
+            assert!(scenario_bytes(&scenario) >= std::mem::size_of::<Scenario>() + path, "{id}");
+        }
+    }
 }
