@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_error, client, get, launch, start_env, status, Server, SMALL};
+use common::{assert_error, client, client_from, get, launch, post_json, start_env, status, Server, SMALL};
 use futures_util::StreamExt;
 use serde_json::Value;
 use std::net::TcpStream;
@@ -49,24 +49,12 @@ async fn happy_paths() {
     assert_eq!(simulated["summary"], run["summary"]);
     assert_eq!(simulated["days"].as_array().map(Vec::len), Some(days));
 
-    let posted = client()
-        .post(format!("{}/api/simulate", server.base))
-        .header("content-type", "application/json")
-        .body(r#"{"operators": 100, "years": 0.5, "seed": 7}"#)
-        .send()
-        .await
-        .expect("a response");
+    let posted = post_json(&server, "/api/simulate", r#"{"operators": 100, "years": 0.5, "seed": 7}"#).await;
     assert_eq!(posted.status(), 200);
     let posted: Value = posted.json().await.expect("a run");
     assert_eq!(posted["summary"], run["summary"], "the same scenario by query and by JSON gives the same run");
     // Strict JSON: anything after the object is a 400 naming it.
-    let garbage = client()
-        .post(format!("{}/api/simulate", server.base))
-        .header("content-type", "application/json")
-        .body(r#"{"operators": 100, "years": 0.5, "seed": 7} x"#)
-        .send()
-        .await
-        .expect("a response");
+    let garbage = post_json(&server, "/api/simulate", r#"{"operators": 100, "years": 0.5, "seed": 7} x"#).await;
     assert_eq!(garbage.status(), 400);
     let error: Value = garbage.json().await.expect("an error");
     assert_eq!(error["error"]["field"], "scenario");
@@ -781,8 +769,7 @@ async fn trickling_bodies_from_one_address_neither_outlast_the_deadline_nor_take
     });
     // Another address is served at once: the trickles hold at most 6 of the 48 places.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let other =
-        reqwest::Client::builder().local_address(Some("127.0.0.2".parse().unwrap())).timeout(Duration::from_secs(10)).build().unwrap();
+    let other = client_from([127, 0, 0, 2]);
     let started = Instant::now();
     let health = other.get(format!("{}/healthz", server.base)).send().await;
     assert!(health.as_ref().is_ok_and(|r| r.status() == 200), "{health:?}");
@@ -810,14 +797,7 @@ async fn idle_connections_beyond_the_cap_do_not_stop_healthz() {
     let idle: Vec<TcpStream> = (0..300).map(|_| TcpStream::connect(&addr).expect("connect")).collect();
     let started = Instant::now();
     // From another address: this one holds its share (6 of 48) and its next connection is closed at once.
-    let health = reqwest::Client::builder()
-        .local_address(Some("127.0.0.2".parse().unwrap()))
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-        .get(format!("{}/healthz", server.base))
-        .send()
-        .await;
+    let health = client_from([127, 0, 0, 2]).get(format!("{}/healthz", server.base)).send().await;
     let waited = started.elapsed();
     assert!(health.as_ref().is_ok_and(|r| r.status() == 200), "{health:?} after {waited:?}");
     assert!(waited < Duration::from_secs(20), "/healthz took {waited:?}");
@@ -858,7 +838,7 @@ async fn never_read_downloads_hold_at_most_their_share_of_the_response_budget() 
     assert_eq!(refused.status(), 503);
     assert!(refused.headers().contains_key("retry-after"));
     // Another address has its own share.
-    let other = reqwest::Client::builder().local_address(Some("127.0.0.2".parse().unwrap())).build().unwrap();
+    let other = client_from([127, 0, 0, 2]);
     let served = other.get(format!("{}{path}", server.base)).send().await.expect("served");
     assert_eq!(served.status(), 200);
     assert!(served.bytes().await.expect("the body").len() > 10_000_000);

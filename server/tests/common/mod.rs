@@ -85,6 +85,11 @@ pub async fn get(server: &Server, path: &str) -> reqwest::Response {
     client().get(format!("{}{path}", server.base)).send().await.expect("a response")
 }
 
+/// `POST path` with a JSON `body`.
+pub async fn post_json(server: &Server, path: &str, body: &'static str) -> reqwest::Response {
+    client().post(format!("{}{path}", server.base)).header("content-type", "application/json").body(body).send().await.expect("a response")
+}
+
 /// `/api/status` as JSON.
 pub async fn status(server: &Server) -> Value {
     get(server, "/api/status").await.json().await.expect("status")
