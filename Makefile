@@ -5,7 +5,7 @@
 #               the wasm32 build of the model, and the browser tests in Chromium
 #   make build  the release server and the release wasm bundle
 #   make bench  the model's criterion benches (numbers for the closing notes)
-#   make loadtest  the API under load (wrk and scripts/loadtest_phases.py), on 127.0.0.1 only (about 4 minutes)
+#   make loadtest  the server under load and attack (scripts/loadtest.sh), on 127.0.0.1 only (about 20 minutes)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -37,9 +37,9 @@ dev: rust-tools site-debug
 	cargo build -p server
 	HASHLAB_SITE_ROOT="$(SITE)" HASHLAB_ADDR="$(HASHLAB_ADDR)" "$(TARGET_DIR)/debug/hashlab" serve
 
-# The JSON API under load (scripts/loadtest.sh): 60 s at 64 clients, 30 s
-# at 10x the run pool's capacity, a greedy client beside polite ones, slow
-# connections; on 127.0.0.1 only; needs wrk (Debian package). About 4 minutes.
+# The server under load and under attack (scripts/loadtest.sh, about 20 minutes):
+# wrk load, then each attack of issue 23, with a polite client's latencies and
+# the server's RSS per phase against the targets; on 127.0.0.1 only; needs wrk.
 loadtest: server
 	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	HASHLAB_BIN="$(TARGET_DIR)/release/hashlab" scripts/loadtest.sh
