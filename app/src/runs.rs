@@ -65,13 +65,18 @@ pub struct Client(pub IpAddr);
 #[derive(Debug, Clone)]
 pub struct Hangup(pub Arc<AtomicBool>);
 
-/// Who asks for a run: the client's address, and the flag set if it hangs up.
+/// Who asks for a run: the client's address, the flag set if it hangs up,
+/// and when its request's first run started (clones share it).
 #[derive(Debug, Clone, Default)]
 pub struct Asker {
     /// The client's address, if known.
     pub client: Option<IpAddr>,
     /// Set when the client has gone away: the run stops.
     pub gone: Option<Arc<AtomicBool>>,
+    /// When this request's first run was asked for: every run of one request
+    /// (a page's run and its pinned baselines, a figure's) shares one time
+    /// budget from then, instead of each getting a budget of its own.
+    pub first_run: Arc<std::sync::OnceLock<std::time::Instant>>,
 }
 
 /// The run service and who asks, from the Leptos context of the request being served.
@@ -81,6 +86,7 @@ pub fn from_context() -> Result<(Runs, Asker), String> {
     let asker = Asker {
         client: parts.as_ref().and_then(|parts| parts.extensions.get::<Client>().map(|c| c.0)),
         gone: parts.as_ref().and_then(|parts| parts.extensions.get::<Hangup>().map(|h| h.0.clone())),
+        first_run: Arc::default(),
     };
     Ok((runs, asker))
 }

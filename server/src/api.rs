@@ -218,7 +218,7 @@ impl BatchRequest {
         let (scenario, extra) = scenario_of(query, &["runs"])?;
         let runs = runs_of(&extra)?.unwrap_or(default_runs);
         let config = state.service.config();
-        config.admit_batch("runs", &scenario, runs * settings, config.workers)?;
+        config.admit_batch("runs", &scenario, runs * settings, config.batch_threads())?;
         let provenance = app::provenance::Provenance::of(&scenario, &config.site_of(headers));
         let what = link::to_query(&scenario, None);
         Ok(Self { scenario, runs, provenance, what })

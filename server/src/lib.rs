@@ -19,6 +19,7 @@ pub mod config;
 pub mod error;
 pub mod runs;
 pub mod shutdown;
+pub mod trim;
 pub mod web;
 
 pub use config::Config;

@@ -3,7 +3,9 @@
 //! sensitivity) goes through it, so every run gets the same bounded and fair
 //! pool, the same time budget, is told to stop when its client goes away or
 //! the server stops, and is counted in `/api/status`. Finished runs and Monte
-//! Carlos are kept in caches bounded in bytes.
+//! Carlos are kept in caches bounded in bytes, and identical requests that
+//! arrive while their scenario runs wait for that run instead of starting it
+//! again.
 //!
 //! The page finds it in Leptos context as an [`app::runs::Runs`].
 
@@ -22,10 +24,12 @@ use pool::{PoolStatus, RunPool};
 use serde::Serialize;
 use simulation::montecarlo::{self, BatchError, MonteCarloResult, Progress};
 use simulation::{link, RunResult, Scenario};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::watch;
 use utoipa::ToSchema;
 
 /// Monte Carlo results kept to shade their bands on the charts of their
@@ -37,9 +41,47 @@ pub struct RunService {
     pool: Arc<RunPool>,
     budget: Duration,
     config: Config,
-    runs: ByteCache<Scenario, Finished>,
-    bands: ByteCache<(Scenario, u32), Arc<MonteCarloResult>>,
+    runs: ByteCache<RunKey, Finished>,
+    bands: ByteCache<(RunKey, u32), Arc<MonteCarloResult>>,
     bodies: Arc<bodies::BodyBudget>,
+    /// Runs in flight by scenario, each with where its outcome will be told.
+    flights: Mutex<HashMap<RunKey, watch::Receiver<Option<Outcome>>>>,
+}
+
+/// A scenario as a cache and coalescing key: its canonical JSON (every field
+/// and the price path, numbers written so that they read back exactly), so
+/// that a lookup is one hash-map probe.
+pub type RunKey = String;
+
+/// The key of `scenario`.
+pub fn run_key(scenario: &Scenario) -> RunKey {
+    serde_json::to_string(scenario).unwrap_or_else(|_| format!("{scenario:?}"))
+}
+
+/// What one run ends in, as its waiting requests see it.
+type Outcome = Result<Finished, ApiError>;
+
+/// How many times a request that waited for another's run starts it itself
+/// when that one ended without an answer for everyone (its client went away).
+const COALESCED_RETRIES: usize = 2;
+
+/// Takes a run out of the flights when its leader finishes or is dropped.
+struct Flight<'a> {
+    flights: &'a Mutex<HashMap<RunKey, watch::Receiver<Option<Outcome>>>>,
+    key: RunKey,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        self.flights.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.key);
+    }
+}
+
+/// Whether a run's outcome belongs to its own request only (the run was
+/// stopped for it, or it was refused for its client), so that another request
+/// for the same scenario should ask again rather than take it.
+fn personal(outcome: &Outcome) -> bool {
+    matches!(outcome, Err(error) if error.status == StatusCode::SERVICE_UNAVAILABLE)
 }
 
 /// The caches now.
@@ -65,6 +107,7 @@ impl RunService {
             runs: ByteCache::new(config.cache_bytes),
             bands: ByteCache::new(config.cache_bytes / BANDS_SHARE_OF_CACHE),
             bodies: bodies::BodyBudget::new(config.response_bytes),
+            flights: Mutex::new(HashMap::new()),
         })
     }
 
@@ -94,41 +137,90 @@ impl RunService {
         CacheStatus { runs, run_bytes, run_capacity_bytes: self.runs.capacity(), montecarlos: self.bands.size().0 }
     }
 
-    /// The server is stopping: no new runs; every run in flight is told to stop.
-    pub fn stop(&self) {
-        self.pool.stop();
+    /// The server is stopping: no new runs (503); runs in flight go on.
+    pub fn stop_admitting(&self) {
+        self.pool.stop_admitting();
+    }
+
+    /// Every run and batch in flight is told to stop (the drain's end is near).
+    pub fn cancel_in_flight(&self) {
+        self.pool.cancel_in_flight();
     }
 
     /// Runs `scenario` for `client` on the pool within the time budget (or
     /// takes it from the cache). A scenario error (a bad field, a run over
     /// the budget of one run) is `Ok(Err(..))`: it is an answer, kept like a run.
     pub async fn run(&self, scenario: Scenario, client: Option<IpAddr>) -> Result<Finished, ApiError> {
-        self.run_for(scenario, Asker { client, gone: None }).await
+        self.run_for(scenario, Asker { client, ..Asker::default() }).await
     }
 
-    /// [`RunService::run`] for `asker`, stopping if its `gone` flag is set.
+    /// [`RunService::run`] for `asker`, stopping if its `gone` flag is set,
+    /// within what is left of the time budget since its request's first run.
+    /// A request for a scenario already running waits for that run.
     pub async fn run_for(&self, scenario: Scenario, asker: Asker) -> Result<Finished, ApiError> {
         if let Err(error) = crate::config::check_run(&scenario) {
             return Ok(Err(error));
         }
-        if let Some(hit) = self.runs.get(&scenario) {
-            return Ok(hit);
+        let key = run_key(&scenario);
+        let mut retries = 0;
+        loop {
+            if let Some(hit) = self.runs.get(&key) {
+                return Ok(hit);
+            }
+            let (sender, mut waiting) = {
+                let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+                match flights.get(&key) {
+                    Some(running) => (None, running.clone()),
+                    None => {
+                        let (sender, receiver) = watch::channel(None);
+                        flights.insert(key.clone(), receiver.clone());
+                        (Some(sender), receiver)
+                    }
+                }
+            };
+            let Some(sender) = sender else {
+                // Another request runs it: take its answer, unless that answer was its own.
+                let told = waiting.wait_for(Option::is_some).await.ok().and_then(|outcome| outcome.clone());
+                match told {
+                    Some(outcome) if !personal(&outcome) || retries >= COALESCED_RETRIES => return outcome,
+                    _ => {
+                        retries += 1;
+                        continue;
+                    }
+                }
+            };
+            let _flight = Flight { flights: &self.flights, key: key.clone() };
+            let outcome = self.run_now(scenario.clone(), &asker).await;
+            if let Ok(finished) = &outcome {
+                self.keep(key, finished.clone());
+            }
+            let _ = sender.send(Some(outcome.clone()));
+            return outcome;
         }
-        let what = link::to_query(&scenario, None);
-        let key = scenario.clone();
-        let pool = self.pool.clone();
-        let finished = self
-            .pool
-            .run_until(asker.client, Work::Single, asker.gone, self.budget, what, move |cancel| run_or_stop(&scenario, cancel, &pool))
-            .await??;
-        self.keep(key, finished.clone());
-        Ok(finished)
     }
 
-    fn keep(&self, scenario: Scenario, finished: Finished) {
-        // The key is a scenario too, with its own price path.
-        let bytes = finished.as_ref().map_or(256, |run| result_bytes(run)) + scenario_bytes(&scenario);
-        self.runs.insert(scenario, finished, bytes);
+    /// Runs `scenario` on the pool for `asker`, now.
+    async fn run_now(&self, scenario: Scenario, asker: &Asker) -> Outcome {
+        let started = *asker.first_run.get_or_init(std::time::Instant::now);
+        let budget = self.budget.saturating_sub(started.elapsed());
+        if budget.is_zero() {
+            self.pool.note_timed_out();
+            return Err(ApiError::time_budget(self.budget));
+        }
+        let work = Work::of_run(self.config.estimated_secs(&scenario, 1));
+        let what = link::to_query(&scenario, None);
+        let pool = self.pool.clone();
+        self.pool
+            .run_within(asker.client, work, asker.gone.clone(), (budget, self.budget), what, move |cancel| {
+                run_or_stop(&scenario, cancel, &pool)
+            })
+            .await?
+    }
+
+    fn keep(&self, key: RunKey, finished: Finished) {
+        // The key is a scenario too (its JSON, with its own price path).
+        let bytes = finished.as_ref().map_or(256, |run| result_bytes(run)) + key.capacity();
+        self.runs.insert(key, finished, bytes);
     }
 
     /// Runs `work` off the async runtime (building a large CSV or JSON from a
@@ -143,14 +235,14 @@ impl RunService {
 
     /// The kept Monte Carlo of `runs` seeds of `scenario`, if any.
     pub fn kept_bands(&self, scenario: &Scenario, runs: u32) -> Option<Arc<MonteCarloResult>> {
-        self.bands.get(&(scenario.clone(), runs))
+        self.bands.get(&(run_key(scenario), runs))
     }
 
     /// Keeps a finished Monte Carlo, so that the page and the report charts
     /// can shade its bands without running it again.
     pub fn keep_bands(&self, result: Arc<MonteCarloResult>) {
         let bytes = bands_bytes(&result);
-        self.bands.insert((result.scenario.clone(), result.runs), result, bytes);
+        self.bands.insert((run_key(&result.scenario), result.runs), result, bytes);
     }
 
     /// The Monte Carlo of `runs` seeds of `scenario`: the kept one, else run
@@ -159,13 +251,13 @@ impl RunService {
         if let Some(kept) = self.kept_bands(scenario, runs) {
             return Ok(kept);
         }
-        self.config.admit_batch("runs", scenario, runs, self.config.workers)?;
+        self.config.admit_batch("runs", scenario, runs, self.config.batch_threads())?;
         let scenario = scenario.clone();
         let what = link::to_query(&scenario, None);
         let pool = self.pool.clone();
         let result = self
             .pool
-            .run_until(client, Work::Batch, None, self.budget, what, move |cancel| {
+            .run_until(client, Work::Long, None, self.budget, what, move |cancel| {
                 let report = |_| {};
                 montecarlo::run_montecarlo(&scenario, runs, app::catalogue::BAND_COLUMNS, &Progress::new(cancel, &report)).map_err(|e| {
                     match e {
@@ -195,7 +287,7 @@ impl RunService {
         let mut scenarios = vec![Scenario::default()];
         scenarios.extend(simulation::presets::all().into_iter().map(|preset| preset.scenario));
         for scenario in scenarios {
-            let key = scenario.clone();
+            let key = run_key(&scenario);
             match tokio::task::spawn_blocking(move || simulation::run(&scenario).map(Arc::new)).await {
                 Ok(finished) => self.keep(key, finished),
                 Err(error) => tracing::warn!(%error, "warming the run cache failed"),
@@ -285,6 +377,82 @@ fn bands_bytes(result: &MonteCarloResult) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
+    use std::time::Instant;
+
+    fn small(seed: u64) -> Scenario {
+        Scenario { operators: 300, years: 1.0, seed, ..Scenario::default() }
+    }
+
+    #[tokio::test]
+    async fn identical_requests_while_a_scenario_runs_share_its_run() {
+        let service = RunService::new(&Config { workers: 2, queue: 8, client_share: 5, ..Config::default() });
+        let askers: Vec<_> = (0..8u8)
+            .map(|i| {
+                let service = service.clone();
+                tokio::spawn(async move { service.run(small(91), Some(IpAddr::from([10, 0, 0, i]))).await })
+            })
+            .collect();
+        let mut runs = Vec::new();
+        for asker in askers {
+            runs.push(asker.await.expect("joined").expect("answered").expect("runs"));
+        }
+        assert!(runs.iter().all(|run| Arc::ptr_eq(run, &runs[0])), "one run, shared");
+        assert_eq!(service.status().completed, 1, "the scenario ran once for 8 requests");
+        assert_eq!(service.flights.lock().expect("lock").len(), 0, "nothing left in flight");
+    }
+
+    #[tokio::test]
+    async fn a_request_waiting_on_a_run_stopped_for_its_own_client_runs_it_itself() {
+        let service = RunService::new(&Config { workers: 1, queue: 4, client_share: 5, ..Config::default() });
+        let gone = Arc::new(AtomicBool::new(false));
+        let leader = {
+            let service = service.clone();
+            let asker = Asker { client: Some(IpAddr::from([10, 0, 0, 1])), gone: Some(gone.clone()), ..Asker::default() };
+            tokio::spawn(async move { service.run_for(Scenario { operators: 3_000, years: 6.0, ..small(92) }, asker).await })
+        };
+        while service.status().running == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let follower = {
+            let service = service.clone();
+            tokio::spawn(async move { service.run(Scenario { operators: 3_000, years: 6.0, ..small(92) }, None).await })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        gone.store(true, Ordering::Relaxed);
+        let stopped = leader.await.expect("joined").expect_err("its client went away");
+        assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE);
+        let run = follower.await.expect("joined").expect("the follower ran it").expect("runs");
+        assert_eq!(run.scenario.seed, 92);
+        assert_eq!(service.status().cancelled, 1);
+        assert_eq!(service.status().completed, 1);
+    }
+
+    #[tokio::test]
+    async fn the_runs_of_one_request_share_one_time_budget() {
+        let service = RunService::new(&Config { budget: Duration::from_secs(2), ..Config::default() });
+        // A request whose first run was asked for 3 s ago has no budget left for
+        // another (a page's third baseline, say): refused without running.
+        let asker = Asker::default();
+        asker.first_run.set(Instant::now() - Duration::from_secs(3)).expect("unset");
+        let refused = service.run_for(small(93), asker.clone()).await.expect_err("no budget left");
+        assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(refused.body.error.message.contains("time budget"), "{}", refused.body.error.message);
+        assert_eq!((service.status().completed, service.status().timed_out), (0, 1));
+        // A fresh request has its whole budget.
+        assert!(service.run_for(small(93), Asker::default()).await.expect("answered").is_ok());
+    }
+
+    #[test]
+    fn a_runs_key_tells_apart_what_a_link_leaves_out() {
+        let path = Scenario {
+            price_path: vec![simulation::PricePoint { date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date"), price_usd: 1.0 }],
+            ..small(1)
+        };
+        assert_ne!(run_key(&small(1)), run_key(&path));
+        assert_ne!(run_key(&small(1)), run_key(&small(2)));
+        assert_eq!(run_key(&small(1)), run_key(&small(1)));
+    }
 
     #[test]
     fn a_runs_bytes_count_its_price_path_observed_series_and_dates() {

@@ -63,11 +63,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let service = RunService::new(&config);
     let router = router(&config, service.clone());
     tokio::spawn(service.clone().warm_up());
+    tokio::spawn(crate::trim::watch());
     let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
     let local = listener.local_addr()?;
     tracing::info!("serving Hashlab on http://{local}/ (site root {})", config.site_root.display());
     println!("Hashlab is on http://{local}/");
-    connections::serve(listener, router, config.connections, crate::shutdown::on_signal(service)).await;
+    connections::serve(listener, router, config.connections, crate::shutdown::on_signal(service, config.connections.drain)).await;
     Ok(())
 }
 

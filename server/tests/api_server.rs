@@ -592,24 +592,43 @@ async fn a_run_past_its_time_budget_is_a_503() {
 }
 
 #[tokio::test]
-async fn ctrl_c_stops_running_monte_carlos_and_the_server_exits() {
+async fn ctrl_c_stops_running_monte_carlos_at_the_drains_end_and_the_server_exits() {
     a_signal_stops_running_monte_carlos_and_the_server_exits("-INT").await;
 }
 
 #[tokio::test]
-async fn sigterm_stops_running_monte_carlos_and_the_server_exits() {
+async fn sigterm_stops_running_monte_carlos_at_the_drains_end_and_the_server_exits() {
     // What service managers and Kubernetes send before they kill a process.
     a_signal_stops_running_monte_carlos_and_the_server_exits("-TERM").await;
 }
 
-async fn a_signal_stops_running_monte_carlos_and_the_server_exits(signal: &str) {
-    let mut server = start();
+/// Sends `signal` to the server's process.
+fn signal(server: &Server, signal: &str) {
+    let sent = Command::new("kill").arg(signal).arg(server.child.id().to_string()).status().expect("kill runs");
+    assert!(sent.success());
+}
+
+/// Waits for the server's process to exit, successfully.
+fn exits(server: &mut Server) {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            assert!(status.success(), "{status:?}");
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(40), "the server did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+async fn a_signal_stops_running_monte_carlos_and_the_server_exits(name: &str) {
+    // A 3 s drain: work still running 2 s before its end is told to stop.
+    let mut server = start_env(2, 8, &[("HASHLAB_DRAIN_SECS", "3")]);
     let long = get(&server, "/api/montecarlo?operators=2000&years=4&runs=1000").await;
     assert_eq!(long.status(), 200);
     let mut stream = long.bytes_stream();
     assert!(!stream.next().await.expect("a first event").expect("bytes").is_empty());
-    let interrupted = Command::new("kill").arg(signal).arg(server.child.id().to_string()).status().expect("kill runs");
-    assert!(interrupted.success());
+    signal(&server, name);
     // The stream ends with an error event saying why.
     let mut rest = String::new();
     let started = Instant::now();
@@ -619,16 +638,27 @@ async fn a_signal_stops_running_monte_carlos_and_the_server_exits(signal: &str) 
     }
     assert!(rest.contains("event: error") && rest.contains("shutting down"), "{rest}");
     assert!(!rest.contains("event: bands"));
-    // And the process exits.
+    exits(&mut server);
+}
+
+#[tokio::test]
+async fn a_run_in_flight_when_the_server_is_asked_to_stop_finishes_and_is_answered() {
+    // The default 30 s drain: a run in flight goes on; the server exits once it is answered.
+    let mut server = start_with(1, 0);
+    let client = client();
+    let url = format!("{}/api/run?operators=13000&years=30&seed=5", server.base);
+    let request = tokio::spawn(async move { client.get(url).send().await });
     let started = Instant::now();
-    loop {
-        if let Some(status) = server.child.try_wait().expect("wait") {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not exit");
-        std::thread::sleep(Duration::from_millis(50));
+    while status(&server).await["pool"]["running"] != 1 {
+        assert!(started.elapsed() < Duration::from_secs(30), "the run did not start");
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    signal(&server, "-TERM");
+    let response = request.await.expect("joined").expect("answered");
+    assert_eq!(response.status(), 200, "the run in flight was answered, not stopped");
+    let run: Value = response.json().await.expect("JSON");
+    assert_eq!(run["scenario"]["operators"], 13000);
+    exits(&mut server);
 }
 
 #[tokio::test]

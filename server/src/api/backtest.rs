@@ -98,7 +98,7 @@ pub(super) async fn backtest_sse(
     let spec = spec_of(&query)?;
     let scenario = spec.scenario()?;
     let config = state.service.config();
-    config.admit_batch("runs", &scenario, spec.runs, config.workers)?;
+    config.admit_batch("runs", &scenario, spec.runs, config.batch_threads())?;
     let what = format!("backtest {query}");
     stream::stream_batch(&state, client, "back-test", spec.runs, what, move |progress| {
         let result = backtest::run(&spec, progress)?;

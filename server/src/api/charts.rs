@@ -372,13 +372,15 @@ pub(super) async fn chart_file(
     let today = today();
     let runs = runs_of(&extra)?;
     let name = app::format::file_name(&scenario, id, format);
-    let run = state.service.run(scenario.clone(), client).await??;
+    // The run and its pinned baselines share one time budget.
+    let asker = app::runs::Asker { client, ..Default::default() };
+    let run = state.service.run_for(scenario.clone(), asker.clone()).await??;
     // The pinned baselines, each a strict link of its own: a bad one is a 400 naming its key.
     let mut baselines = Vec::new();
     for (pinned, (key, _)) in pinned.into_iter().zip(app::page_state::BASELINE_KEYS) {
         let parsed = link::from_query_strict(&pinned.query, &[])
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, key, format!("{}: {}", e.field, e.message), e.allowed))?;
-        baselines.push((pinned.name, state.service.run(parsed.scenario, client).await??));
+        baselines.push((pinned.name, state.service.run_for(parsed.scenario, asker.clone()).await??));
     }
     let bands = match runs {
         Some(runs) => Some(state.service.bands(&scenario, runs, client).await?),

@@ -25,7 +25,7 @@ pub(super) async fn stream_batch(
     what: String,
     work: impl FnOnce(&Progress) -> Result<Event, BatchError> + Send + 'static,
 ) -> Result<Response, ApiError> {
-    let ticket = state.service.pool().ticket(client, crate::runs::fair::Work::Batch).await?;
+    let ticket = state.service.pool().ticket(client, crate::runs::fair::Work::Long).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Event>(32);
     let cancel = Arc::new(AtomicBool::new(false));
     state.service.pool().track(&cancel);

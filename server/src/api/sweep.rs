@@ -130,7 +130,7 @@ pub(super) async fn sweep_sse(
     let cells: Vec<Scenario> = (0..spec.cell_count()).filter_map(|index| spec.cell_scenario(index).ok()).collect();
     let secs: f64 = cells.iter().map(|cell| config.estimated_secs(cell, spec.runs)).sum();
     let per_run = secs / f64::from((spec.cell_count() * spec.runs).max(1));
-    config.admit_secs("runs", secs, per_run, config.workers, &format!("{} cells x {} runs", spec.cell_count(), spec.runs))?;
+    config.admit_secs("runs", secs, per_run, config.batch_threads(), &format!("{} cells x {} runs", spec.cell_count(), spec.runs))?;
     let what = format!("{} {:?} {} x{}", link::to_query(&spec.scenario, None), spec.axes, spec.metric, spec.runs);
     let runs = spec.cell_count() * spec.runs;
     super::stream::stream_batch(&state, client, "sweep", runs, what, move |progress| {

@@ -1,8 +1,12 @@
 //! A cache bounded in bytes, not entries: the least recently used entries go
 //! first, and an entry bigger than a quarter of the whole is not kept at all
 //! (one run at the operator-years limit can hold gigabytes).
+//!
+//! Lookups hash their key (a scenario's canonical JSON for runs): the lock is
+//! held for one hash-map probe, never for a scan of every entry.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 use std::sync::Mutex;
 
 /// Keys to values, at most `capacity` bytes of values by their `bytes`.
@@ -11,16 +15,32 @@ pub struct ByteCache<K, V> {
     entries: Mutex<Inner<K, V>>,
 }
 
+struct Entry<V> {
+    value: V,
+    bytes: usize,
+    /// When it was last used: its key in `Inner::order`.
+    tick: u64,
+}
+
 struct Inner<K, V> {
-    /// Least recently used first.
-    order: VecDeque<(K, V, usize)>,
+    map: HashMap<K, Entry<V>>,
+    /// Keys by when they were last used, least recently used first.
+    order: BTreeMap<u64, K>,
+    next_tick: u64,
     bytes: usize,
 }
 
-impl<K: PartialEq, V: Clone> ByteCache<K, V> {
+impl<K, V> Inner<K, V> {
+    fn tick(&mut self) -> u64 {
+        self.next_tick += 1;
+        self.next_tick
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> ByteCache<K, V> {
     /// An empty cache of at most `capacity` bytes.
     pub fn new(capacity: usize) -> Self {
-        Self { capacity, entries: Mutex::new(Inner { order: VecDeque::new(), bytes: 0 }) }
+        Self { capacity, entries: Mutex::new(Inner { map: HashMap::new(), order: BTreeMap::new(), next_tick: 0, bytes: 0 }) }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner<K, V>> {
@@ -30,10 +50,12 @@ impl<K: PartialEq, V: Clone> ByteCache<K, V> {
     /// The value of `key`, now the most recently used.
     pub fn get(&self, key: &K) -> Option<V> {
         let mut inner = self.lock();
-        let index = inner.order.iter().position(|(k, _, _)| k == key)?;
-        let entry = inner.order.remove(index)?;
-        let value = entry.1.clone();
-        inner.order.push_back(entry);
+        let tick = inner.tick();
+        let entry = inner.map.get_mut(key)?;
+        let (old, value) = (std::mem::replace(&mut entry.tick, tick), entry.value.clone());
+        if let Some(key) = inner.order.remove(&old) {
+            inner.order.insert(tick, key);
+        }
         Some(value)
     }
 
@@ -42,29 +64,30 @@ impl<K: PartialEq, V: Clone> ByteCache<K, V> {
     /// of the capacity is not kept. Says whether it was kept.
     pub fn insert(&self, key: K, value: V, bytes: usize) -> bool {
         let mut inner = self.lock();
-        if let Some(index) = inner.order.iter().position(|(k, _, _)| *k == key) {
-            if let Some((_, _, old)) = inner.order.remove(index) {
-                inner.bytes -= old;
-            }
+        if let Some(old) = inner.map.remove(&key) {
+            inner.order.remove(&old.tick);
+            inner.bytes -= old.bytes;
         }
         if bytes > self.capacity / 4 {
             return false;
         }
         while inner.bytes + bytes > self.capacity {
-            match inner.order.pop_front() {
-                Some((_, _, old)) => inner.bytes -= old,
-                None => break,
+            let Some((_, oldest)) = inner.order.pop_first() else { break };
+            if let Some(old) = inner.map.remove(&oldest) {
+                inner.bytes -= old.bytes;
             }
         }
+        let tick = inner.tick();
         inner.bytes += bytes;
-        inner.order.push_back((key, value, bytes));
+        inner.order.insert(tick, key.clone());
+        inner.map.insert(key, Entry { value, bytes, tick });
         true
     }
 
     /// Entries and bytes held now.
     pub fn size(&self) -> (usize, usize) {
         let inner = self.lock();
-        (inner.order.len(), inner.bytes)
+        (inner.map.len(), inner.bytes)
     }
 
     /// The most bytes it holds.
@@ -111,5 +134,19 @@ mod tests {
         assert_eq!(cache.get(&1), Some(1));
         cache.insert(1, 10, 100);
         assert_eq!(cache.size(), (4, 850), "a replaced entry's bytes are given back");
+        assert_eq!(cache.get(&1), Some(10));
+    }
+
+    #[test]
+    fn order_and_map_agree_after_many_gets_and_inserts() {
+        let cache = ByteCache::new(10_000);
+        for round in 0..1_000u64 {
+            cache.insert(round % 97, round, 100 + (round % 7) as usize * 10);
+            let _ = cache.get(&(round % 13));
+            let inner = cache.lock();
+            assert_eq!(inner.map.len(), inner.order.len());
+            assert_eq!(inner.bytes, inner.map.values().map(|e| e.bytes).sum::<usize>());
+            assert!(inner.bytes <= 10_000);
+        }
     }
 }

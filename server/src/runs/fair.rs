@@ -2,9 +2,12 @@
 //! request whose client has the fewest workers now (the earliest among
 //! equals), not simply to the oldest request, so a client with many requests
 //! queued cannot keep everyone else behind them. And one client runs at most
-//! `batch_cap` batches (Monte Carlos, sweeps: tens of seconds each) at once,
-//! so the other workers stay free for everyone's single runs: a client with
-//! ten maximal Monte Carlos queued once held every worker for a minute.
+//! `long_cap` long pieces of work at once (half the workers): batches (Monte
+//! Carlos, sweeps: tens of seconds each) and single runs expected to take
+//! over [`LONG_WORK_SECS`], so the other workers stay free for everyone's
+//! short runs. A client with ten maximal Monte Carlos queued once held every
+//! worker for a minute; two 200,000-operator runs from one address held both
+//! workers of a 2-core server for 17 s each.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -15,13 +18,30 @@ use tokio::sync::oneshot;
 /// The client a request is counted under (`None`: no address known).
 type Client = Option<IpAddr>;
 
-/// What a worker is for: a batch is capped per client, a single run is not.
+/// A single run expected to take longer than this (seconds of one core, by
+/// `Config::estimated_secs`) is long work, capped per client like a batch.
+/// The default scenario is about 0.03 s; 200,000 operators for 2 years about 1.5 s.
+pub const LONG_WORK_SECS: f64 = 0.5;
+
+/// What a worker is for: long work is capped per client, short work is not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Work {
-    /// One run (a page view, an export, a chart).
+    /// A short run (a page view, an export, a chart of an ordinary scenario).
     Single,
-    /// A batch of runs (Monte Carlo, sweep, sensitivity).
-    Batch,
+    /// A batch of runs (Monte Carlo, sweep, sensitivity), or a single run
+    /// expected to take over [`LONG_WORK_SECS`].
+    Long,
+}
+
+impl Work {
+    /// The kind of one run expected to take `secs` of one core.
+    pub fn of_run(secs: f64) -> Self {
+        if secs > LONG_WORK_SECS {
+            Self::Long
+        } else {
+            Self::Single
+        }
+    }
 }
 
 struct Waiter {
@@ -34,23 +54,23 @@ struct Waiter {
 #[derive(Default)]
 struct State {
     free: usize,
-    batch_cap: usize,
+    long_cap: usize,
     next_id: u64,
     waiting: Vec<Waiter>,
     running: HashMap<Client, usize>,
-    batches: HashMap<Client, usize>,
+    long: HashMap<Client, usize>,
 }
 
 impl State {
     fn start(&mut self, client: Client, work: Work) {
         *self.running.entry(client).or_insert(0) += 1;
-        if work == Work::Batch {
-            *self.batches.entry(client).or_insert(0) += 1;
+        if work == Work::Long {
+            *self.long.entry(client).or_insert(0) += 1;
         }
     }
 
     fn finish(&mut self, client: Client, work: Work) {
-        let counts = if work == Work::Batch { vec![&mut self.running, &mut self.batches] } else { vec![&mut self.running] };
+        let counts = if work == Work::Long { vec![&mut self.running, &mut self.long] } else { vec![&mut self.running] };
         for count in counts {
             if let Some(n) = count.get_mut(&client) {
                 *n -= 1;
@@ -61,9 +81,9 @@ impl State {
         }
     }
 
-    /// Whether `client` may start `work` now (its batches under the cap).
+    /// Whether `client` may start `work` now (its long work under the cap).
     fn may_start(&self, client: Client, work: Work) -> bool {
-        work == Work::Single || self.batches.get(&client).copied().unwrap_or(0) < self.batch_cap
+        work == Work::Single || self.long.get(&client).copied().unwrap_or(0) < self.long_cap
     }
 
     /// Hands a freed worker to the fairest waiter that may start, or keeps it free.
@@ -132,9 +152,9 @@ impl Drop for Leave<'_> {
 
 impl Fair {
     /// `workers` workers, all free; one client runs at most half of them
-    /// (at least 1) with batches.
+    /// (at least 1) with long work.
     pub fn new(workers: usize) -> Arc<Self> {
-        Arc::new(Self { state: Mutex::new(State { free: workers, batch_cap: (workers / 2).max(1), ..State::default() }) })
+        Arc::new(Self { state: Mutex::new(State { free: workers, long_cap: (workers / 2).max(1), ..State::default() }) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -142,12 +162,12 @@ impl Fair {
     }
 
     /// A worker for `client`'s `work`, at once if one is free, nobody
-    /// waits and the client's batches are under the cap, else when its turn
+    /// waits and the client's long work is under the cap, else when its turn
     /// comes; `None` if that takes longer than `max_wait`.
     pub async fn acquire(self: &Arc<Self>, client: Client, work: Work, max_wait: Duration) -> Option<Worker> {
         let (id, granted) = {
             let mut state = self.lock();
-            // Free workers with requests still waiting means they all wait for their batch cap.
+            // Free workers with requests still waiting means they all wait for their long-work cap.
             if state.free > 0 && state.may_start(client, work) {
                 state.free -= 1;
                 state.start(client, work);
@@ -228,21 +248,28 @@ mod tests {
         assert!(fair.acquire(client(2), Work::Single, Duration::from_millis(30)).await.is_some(), "the freed worker was kept free");
     }
 
+    #[test]
+    fn a_run_expected_to_take_over_half_a_second_is_long_work() {
+        assert_eq!(Work::of_run(0.03), Work::Single);
+        assert_eq!(Work::of_run(LONG_WORK_SECS), Work::Single);
+        assert_eq!(Work::of_run(1.5), Work::Long);
+    }
+
     #[tokio::test]
-    async fn one_client_runs_at_most_half_the_workers_with_batches() {
+    async fn one_client_runs_at_most_half_the_workers_with_long_work() {
         let fair = Fair::new(2);
-        let batch = fair.acquire(client(1), Work::Batch, Duration::from_secs(1)).await.expect("free");
+        let batch = fair.acquire(client(1), Work::Long, Duration::from_secs(1)).await.expect("free");
         // Its second batch waits, though a worker is free...
-        assert!(fair.acquire(client(1), Work::Batch, Duration::from_millis(50)).await.is_none());
+        assert!(fair.acquire(client(1), Work::Long, Duration::from_millis(50)).await.is_none());
         // ...which its own single runs and another client's batch may take.
-        let single = fair.acquire(client(1), Work::Single, Duration::from_millis(50)).await.expect("a single run is not capped");
+        let single = fair.acquire(client(1), Work::Single, Duration::from_millis(50)).await.expect("a short run is not capped");
         drop(single);
-        let other = fair.acquire(client(2), Work::Batch, Duration::from_millis(50)).await.expect("another client's batch");
+        let other = fair.acquire(client(2), Work::Long, Duration::from_millis(50)).await.expect("another client's batch");
         drop(other);
         // When its first batch ends, its next one starts.
         let next = tokio::spawn({
             let fair = fair.clone();
-            async move { fair.acquire(client(1), Work::Batch, Duration::from_secs(5)).await.is_some() }
+            async move { fair.acquire(client(1), Work::Long, Duration::from_secs(5)).await.is_some() }
         });
         tokio::time::sleep(Duration::from_millis(20)).await;
         drop(batch);

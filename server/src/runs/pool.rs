@@ -84,7 +84,8 @@ pub struct RunPool {
     /// Places held per client address.
     held: Mutex<HashMap<Option<IpAddr>, usize>>,
     counters: Counters,
-    /// Set once the server is stopping: no new runs, work in flight told to stop.
+    /// Set once the server is stopping: no new runs (work in flight is told
+    /// to stop separately, near the end of the drain).
     stopping: AtomicBool,
     /// Cancel flags of the work (runs and batches) running now.
     in_flight: Mutex<Vec<Weak<AtomicBool>>>,
@@ -234,10 +235,15 @@ impl RunPool {
         in_flight.push(Arc::downgrade(cancel));
     }
 
-    /// The server is stopping: refuse new runs (503) and tell every run and
-    /// batch in flight (page runs and chart Monte Carlos included) to stop.
-    pub fn stop(&self) {
+    /// The server is stopping: refuse new runs (503); work in flight goes on.
+    pub fn stop_admitting(&self) {
         self.stopping.store(true, Ordering::Relaxed);
+    }
+
+    /// Tells every run and batch in flight (page runs and chart Monte Carlos
+    /// included) to stop, and refuses new ones.
+    pub fn cancel_in_flight(&self) {
+        self.stop_admitting();
         let in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
         for flag in in_flight.iter().filter_map(Weak::upgrade) {
             flag.store(true, Ordering::Relaxed);
@@ -288,6 +294,22 @@ impl RunPool {
         what: String,
         work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
+        self.run_within(client, kind, gone, (budget, budget), what, work).await
+    }
+
+    /// [`RunPool::run_until`] with `left` of a time budget of `whole` (the
+    /// budget a request's runs share): stopped after `left`, and answered
+    /// naming `whole`.
+    pub async fn run_within<T: Send + 'static>(
+        self: &Arc<Self>,
+        client: Option<IpAddr>,
+        kind: Work,
+        gone: Option<Arc<AtomicBool>>,
+        (left, whole): (Duration, Duration),
+        what: String,
+        work: impl FnOnce(&AtomicBool) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let budget = left;
         let ticket = self.ticket(client, kind).await?;
         let cancel = gone.unwrap_or_else(|| Arc::new(AtomicBool::new(false)));
         self.track(&cancel);
@@ -322,8 +344,8 @@ impl RunPool {
             Err(_) => {
                 cancel.store(true, Ordering::Relaxed);
                 self.note_timed_out();
-                tracing::warn!(scenario = %what, ?budget, "a run went past its time budget");
-                Err(ApiError::time_budget(budget))
+                tracing::warn!(scenario = %what, ?whole, "a run went past its time budget");
+                Err(ApiError::time_budget(whole))
             }
         }
     }
