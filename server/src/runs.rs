@@ -223,10 +223,22 @@ impl RunService {
         self.runs.insert(key, finished, bytes);
     }
 
-    /// Runs `work` off the async runtime (building a large CSV or JSON from a
-    /// finished run), without a place in the pool: it is quick next to a run.
-    pub async fn off_runtime<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-        tokio::task::spawn_blocking(work).await.map_err(|e| {
+    /// Runs `work` for `client` off the async runtime, holding a place in the
+    /// pool like a run (counted in the client's share): building a response
+    /// from a finished run (a 23 MB JSON export, a figure drawn as a PNG) costs
+    /// CPU and memory, so it waits its turn instead of running beside every run.
+    pub async fn off_runtime<T: Send + 'static>(
+        &self,
+        client: Option<IpAddr>,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let ticket = self.pool.ticket_to_answer(client).await?;
+        tokio::task::spawn_blocking(move || {
+            let _ticket = ticket;
+            work()
+        })
+        .await
+        .map_err(|e| {
             let id = uuid::Uuid::new_v4().to_string();
             tracing::error!(panic_id = %id, error = %e, "building a response failed");
             ApiError::panicked(id)

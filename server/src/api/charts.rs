@@ -388,10 +388,9 @@ pub(super) async fn chart_file(
     };
     // Drawing (a PNG above all) is heavy: it takes a place in the run pool like a run,
     // counted against this client's share, so figures cannot starve the runs.
-    let _ticket = state.service.pool().ticket(client, crate::runs::fair::Work::Single).await?;
     let body = state
         .service
-        .off_runtime(move || {
+        .off_runtime(client, move || {
             let figure = Figure { run: &run, baselines: &baselines, bands: bands.as_deref(), info };
             let svg = svg(figure, width, height, &site, &today);
             if png {

@@ -28,7 +28,7 @@ async fn csv_download(
     admit_output(&run)?;
     let reservation = state.service.reserve_body(client, body_estimate(&run, CSV_BYTES_PER_VALUE))?;
     let head = if comments { provenance.csv_comments("daily series") } else { String::new() };
-    let csv = state.service.off_runtime(move || head + &run.to_csv_string()).await?;
+    let csv = state.service.off_runtime(client, move || head + &run.to_csv_string()).await?;
     let body = reservation.body(csv.into_bytes());
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], body).into_response();
     attach(&mut response, &name);

@@ -24,7 +24,7 @@ pub(super) async fn run_json_body(
     let run = state.service.run(scenario, client).await??;
     admit_output(&run)?;
     let reservation = state.service.reserve_body(client, body_estimate(&run, JSON_BYTES_PER_VALUE))?;
-    let json = state.service.off_runtime(move || serde_json::to_vec(&*run).map(wrap)).await?.map_err(ApiError::from)?;
+    let json = state.service.off_runtime(client, move || serde_json::to_vec(&*run).map(wrap)).await?.map_err(ApiError::from)?;
     Ok(reservation.body(json))
 }
 

@@ -197,6 +197,17 @@ impl RunPool {
         if self.is_stopping() {
             return Err(ApiError::stopping());
         }
+        self.place(client, work).await
+    }
+
+    /// A place in the pool for the last step of a request already under way
+    /// (building its response from a finished run): like [`RunPool::ticket`],
+    /// but also while the server is stopping, so that the drain can answer it.
+    pub async fn ticket_to_answer(self: &Arc<Self>, client: Option<IpAddr>) -> Result<Ticket, ApiError> {
+        self.place(client, Work::Single).await
+    }
+
+    async fn place(self: &Arc<Self>, client: Option<IpAddr>, work: Work) -> Result<Ticket, ApiError> {
         let Ok(slot) = self.slots.clone().try_acquire_owned() else {
             self.counters.rejected.fetch_add(1, Ordering::Relaxed);
             return Err(ApiError::busy(self.workers, self.queue));

@@ -37,7 +37,9 @@ pub async fn embed_chart(
     let day = today();
     let figure = {
         let site = site.clone();
-        service.off_runtime(move || svg(Figure { run: &run, baselines: &[], bands: None, info }, width, height, &site, &day)).await?
+        service
+            .off_runtime(client, move || svg(Figure { run: &run, baselines: &[], bands: None, info }, width, height, &site, &day))
+            .await?
     };
     let full = format!("{}/?{}", site.trim_end_matches('/'), link::to_query(&scenario, None));
     let html = format!(
