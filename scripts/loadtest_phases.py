@@ -213,11 +213,14 @@ def open_sockets(host, port, count, payload):
 
 
 def closed_by_server(opened):
+    """How many of `opened` the server has closed (an answer such as a 408 may come first: read on to the end)."""
     closed = 0
     for s in opened:
         try:
-            if s.recv(65536) == b"":
-                closed += 1
+            while True:
+                if s.recv(65536) == b"":
+                    closed += 1
+                    break
         except BlockingIOError:
             pass
         except OSError:
