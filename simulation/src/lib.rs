@@ -51,6 +51,7 @@ pub mod error;
 pub mod events;
 pub mod exit;
 pub mod expectations;
+pub mod figure;
 pub mod hardware;
 pub mod history;
 pub mod link;

@@ -72,8 +72,8 @@ fn teaching_presets() -> Vec<Preset> {
                 charts: ["hashrate", "security-budget"],
                 beats: vec![
                     at(0, "November 2025: about 1,100 EH/s of machines, a difficulty near 155 trillion and a price near $110,000. The security budget is what the network pays its miners every day: the subsidy and the fees, in dollars."),
-                    on(AiCommitted, Pick::Nearest, 30, 30, "Large miners commit {size} MW of sites to AI hosting: those machines leave mining today, though the AI rent starts only when the halls are converted. Watch the hash rate."),
-                    on(Halving, Pick::Nearest, 900, 60, "{event} Watch the security budget fall by half in a day, and the hash rate over the weeks after."),
+                    on(AiCommitted, Pick::Nearest, 30, 30, "Large miners commit {size} MW of sites to AI hosting ({ai_mw_pending} MW committed and converting in all): those machines leave mining today, though the AI rent starts only when the halls are converted. Watch the hash rate."),
+                    on(Halving, Pick::Nearest, 900, 60, "{event} The security budget, {security_budget_usd_per_day} USD today, falls by nearly half as every block pays half the new coins; watch the hash rate over the weeks after."),
                     on(Retarget, Pick::Fall, 930, 45, "The difficulty falls {size}%: machines went dark after the halving, blocks slowed, and the protocol makes each block easier to find for those still running."),
                     at(1460, "Four years on: compare the hash rate and the security budget with the start, and count the pools it takes to find half the blocks."),
                 ],
@@ -102,10 +102,10 @@ fn teaching_presets() -> Vec<Preset> {
                 charts: ["hashprice", "hashrate"],
                 beats: vec![
                     on(PriceShockStart, Pick::Nearest, 0, 5, "The price starts to fall from its October peak: {size}% over seven weeks. Watch the hashprice, the miners' daily income per unit of computing power, follow it down."),
-                    on(AiCommitted, Pick::Nearest, 25, 20, "{size} MW of mining sites are committed to AI hosting: their machines leave the network today, a year before the first AI rent."),
+                    on(AiCommitted, Pick::Nearest, 25, 20, "{size} MW of mining sites are committed to AI hosting ({ai_mw_pending} MW committed in all): their machines leave the network today, a year before the first AI rent."),
                     on(PriceShockEnd, Pick::Nearest, 47, 5, "The fall is over: the price holds about a third under its peak. Older machines no longer pay for their power and sit idle."),
                     on(Retarget, Pick::Fall, 60, 30, "The difficulty falls {size}%: with machines switched off, blocks slowed, so the protocol makes mining easier for those still running. Watch the hashprice tick up."),
-                    on(AiConverted, Pick::Nearest, 390, 60, "The first halls finish converting: {size} MW now earns AI rent. That power is not coming back to mining."),
+                    on(AiConverted, Pick::Nearest, 390, 60, "Halls finish converting: {ai_mw} MW now earns AI rent. That power is not coming back to mining."),
                 ],
             },
         },
@@ -125,7 +125,7 @@ fn teaching_presets() -> Vec<Preset> {
                 charts: ["security-budget", "hashrate"],
                 beats: vec![
                     at(0, "Six months before the halving: every block pays 3.125 new coins plus fees. The security budget is that income in dollars: all the network pays for its security."),
-                    on(Halving, Pick::Nearest, 182, 20, "{event} The security budget halves overnight, and the oldest machines stop paying for their electricity."),
+                    on(Halving, Pick::Nearest, 182, 20, "{event} From here every block pays half the new coins: the security budget, {security_budget_usd_per_day} USD today, falls by nearly half, and the oldest machines stop paying for their electricity."),
                     on(Retarget, Pick::Fall, 200, 30, "The difficulty falls {size}%: blocks slowed as machines went dark, and the protocol makes each block easier to find."),
                     at(730, "Eighteen months after the halving: has the hash rate come back? Compare the security budget with the start."),
                 ],
@@ -147,8 +147,8 @@ fn teaching_presets() -> Vec<Preset> {
             script: Script {
                 charts: ["hashrate", "nakamoto"],
                 beats: vec![
-                    on(AiCommitted, Pick::Nearest, 30, 20, "{size} MW of mining sites are committed to AI hosting in a month: their machines leave mining today, and they will not come back."),
-                    on(AiConverted, Pick::Nearest, 395, 60, "The first sites finish converting: {size} MW now hosts AI computers and earns rent. Watch the hash rate and the AI lines."),
+                    on(AiCommitted, Pick::Nearest, 30, 20, "{size} MW of mining sites are committed to AI hosting in a month ({ai_mw_pending} MW committed and converting in all): their machines leave mining today, and they will not come back."),
+                    on(AiConverted, Pick::Nearest, 395, 60, "Sites finish converting: {ai_mw} MW now hosts AI computers and earns rent. Watch the hash rate and the AI lines."),
                     at(730, "Two years in: power costs have risen 8% a year for everyone still mining. Look at the pools: does the mining that is left sit in fewer hands?"),
                 ],
             },

@@ -39,7 +39,11 @@ pub struct Beat {
     /// How far from `near_day` its event may fall, days (the tolerance its test holds it to).
     pub within_days: u32,
     /// What a teacher reads aloud. `{size}` becomes the event's size (its value
-    /// without sign: a retarget's %, MW to AI) and `{event}` the event's own sentence.
+    /// without sign: a retarget's %, MW to AI), `{event}` the event's own
+    /// sentence, and a daily column in braces (`{ai_mw_pending}`) that
+    /// column's value on the beat's day, written as the page's headlines write
+    /// it ([`crate::figure::figure`]), so that the beat and the figures beside
+    /// it agree.
     pub text: &'static str,
 }
 
@@ -105,11 +109,12 @@ pub fn place(script: &Script, run: &RunResult) -> Vec<StoryBeat> {
             None => {
                 let day = beat.near_day.min(last_day);
                 let date = run.days.get(day as usize)?.date.clone();
-                Some(StoryBeat { day, date, kind: None, text: beat.text.to_string() })
+                Some(StoryBeat { day, date, kind: None, text: fill_columns(beat.text, run, day) })
             }
             Some(_) => {
                 let event = find_event(beat, &run.events)?;
                 let text = beat.text.replace("{size}", &size(event.value)).replace("{event}", &event.text);
+                let text = fill_columns(&text, run, event.day);
                 Some(StoryBeat { day: event.day, date: event.date.clone(), kind: Some(event.kind), text })
             }
         })
@@ -117,6 +122,31 @@ pub fn place(script: &Script, run: &RunResult) -> Vec<StoryBeat> {
     beats.sort_by_key(|b| b.day);
     beats.dedup_by_key(|b| b.day);
     beats
+}
+
+/// `text` with each daily column named in braces (`{security_budget_usd_per_day}`)
+/// replaced by its value on `day` of `run`, as [`crate::figure::figure`] writes
+/// it; other braces are left as they are.
+pub fn fill_columns(text: &str, run: &RunResult, day: u32) -> String {
+    let Some(record) = run.days.get(day as usize) else { return text.to_string() };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| record.value(&after[..close]).map(|value| (close, value))) {
+            Some((close, value)) => {
+                out.push_str(&crate::figure::figure(value));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Beats written from a run's own events, for a run without a script: every
@@ -202,6 +232,23 @@ mod tests {
         assert!(find_event(&none, &events).is_none(), "the halving came 60 days early");
         let no_fall = beat(EventKind::Retarget, Pick::Fall, 45, 10);
         assert!(find_event(&no_fall, &events).is_none(), "only rises in the window");
+    }
+
+    #[test]
+    fn a_column_in_braces_states_its_value_on_the_beats_day() {
+        let run = run_with(Vec::new());
+        let day = 20;
+        let hash = run.days[day as usize].hashrate_ehs;
+        let text = fill_columns("{hashrate_ehs} EH/s, {size} and {no_such_column}, {", &run, day);
+        assert_eq!(text, format!("{} EH/s, {{size}} and {{no_such_column}}, {{", crate::figure::figure(hash)));
+        let placed = place(
+            &Script {
+                charts: ["hashrate", "hashprice"],
+                beats: vec![Beat { kind: None, pick: Pick::Nearest, near_day: day, within_days: 0, text: "now {hashrate_ehs}" }],
+            },
+            &run,
+        );
+        assert_eq!(placed[0].text, format!("now {}", crate::figure::figure(hash)));
     }
 
     #[test]
