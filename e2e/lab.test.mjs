@@ -83,11 +83,11 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
     document.body.removeAttribute('data-redraw-ms');
   });
   // The price slider moves in equal ratios (position 0..1000 over $11,000..$1,100,000):
-  // position 349 is $54,900 (three significant digits).
+  // position 350 is $55,100 (three significant digits).
   assert.equal(await page.getAttribute('input.slider[data-field="start_price_usd"]', 'data-scale'), 'log');
   assert.equal(await page.inputValue('input.slider[data-field="start_price_usd"]'), '500', 'the default $110,000 sits mid-slider');
-  await page.locator('input.slider[data-field="start_price_usd"]').fill('349');
-  await page.waitForURL(/start_price_usd=54900/);
+  await page.locator('input.slider[data-field="start_price_usd"]').fill('350');
+  await page.waitForURL(/start_price_usd=55100/);
   await page.waitForSelector('body[data-redraw-ms]', { timeout: 30_000 });
   const redraw = await page.evaluate(() => ({
     app: Number(document.body.dataset.redrawMs),
@@ -100,10 +100,10 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
   const after = await figures(page);
   assert.notEqual(after.charts.hashprice, before.charts.hashprice, 'the hashprice chart changed');
   assert.notDeepEqual(after.headlines, before.headlines, 'the headline figures changed');
-  assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '54900');
+  assert.equal(await page.inputValue('input[data-value="start_price_usd"]'), '55100');
   const url = page.url();
   const shared = await page.inputValue('#share-link');
-  assert.ok(shared.startsWith(`${h.base}/?`) && /start_price_usd=54900/.test(shared), shared);
+  assert.ok(shared.startsWith(`${h.base}/?`) && /start_price_usd=55100/.test(shared), shared);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
   await page.click('button.copy');
   await page.waitForSelector('button.copy:text("Copied")');
@@ -118,8 +118,8 @@ test('moving a slider redraws the charts and changes the URL; the URL reproduces
 
   // Pinning a baseline overlays it dashed.
   await page.click('button.pin');
-  await page.locator('input.slider[data-field="start_price_usd"]').fill('651');
-  await page.waitForURL(/start_price_usd=220000/);
+  await page.locator('input.slider[data-field="start_price_usd"]').fill('650');
+  await page.waitForURL(/start_price_usd=219000/);
   await page.waitForSelector('.baseline-note');
   assert.ok((await page.locator('.headline-baseline').count()) >= 6, 'baseline figures shown');
   await page.screenshot({ path: path.join(SHOTS, 'desktop-baseline-full.png'), fullPage: true });
@@ -317,8 +317,9 @@ test('the controls work from the keyboard, with their help shown on focus', asyn
   assert.ok(await help.isVisible(), 'help is shown while the control has focus');
   assert.match(await help.innerText(), /Range: -95 to 1,000 %/);
   await page.keyboard.press('ArrowLeft');
-  await page.waitForURL(/price_shock_pct=-1(&|$)/);
-  assert.equal(await page.inputValue('input[data-value="price_shock_pct"]'), '-1');
+  // One press is one step of the slider: 5 points over its -95 to 1,000% window (250 presses at most end to end).
+  await page.waitForURL(/price_shock_pct=-5(&|$)/);
+  assert.equal(await page.inputValue('input[data-value="price_shock_pct"]'), '-5');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement?.dataset.value ?? document.activeElement?.dataset.field);
@@ -329,16 +330,25 @@ test('the controls work from the keyboard, with their help shown on focus', asyn
 
 test('a refused value stays to be corrected, thousands separators are read, and each chart has a text alternative', async () => {
   const { context, page, errors } = await open(`${h.base}/`);
-  // The first Tab reaches the skip link, which jumps over the controls to the charts.
+  // The first Tab reaches the skip link, which jumps over the controls to the run.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
   assert.ok(await page.isVisible('.skip-link'), 'it shows when focused');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => location.hash === '#charts');
-  // Focus moved with it: the charts hold it, and the next Tab goes on inside them, not back to the top.
-  await page.waitForFunction(() => document.activeElement?.id === 'charts');
-  await page.keyboard.press('Tab');
-  assert.ok(await page.evaluate(() => !!document.activeElement?.closest('#charts')), 'the next Tab lands inside the charts');
+  await page.waitForFunction(() => location.hash === '#run');
+  // Focus moved with it: the run's play bar holds it, and the next Tabs go on inside it
+  // (Play within three), not back to the top.
+  await page.waitForFunction(() => document.activeElement?.id === 'run');
+  let tabs = 0;
+  while (tabs < 10 && (await page.evaluate(() => document.activeElement?.dataset.play)) !== 'toggle') {
+    await page.keyboard.press('Tab');
+    tabs += 1;
+    assert.ok(await page.evaluate(() => !!document.activeElement?.closest('#run')), 'each Tab stays inside the play bar');
+  }
+  assert.ok(tabs <= 3, `Play is ${tabs} Tabs after the skip link`);
+  console.log(`keyboard: Play is ${tabs + 1} Tabs and an Enter from the top of the page`);
+  // The controls' source links are not Tab stops of their own.
+  assert.equal(await page.locator('.help .source a[tabindex="-1"]').count(), await page.locator('.help .source a').count());
 
   const box = 'input[data-value="start_price_usd"]';
   await page.fill(box, '12x');
@@ -437,7 +447,7 @@ test('a chart embeds in a course page of another origin; the lab itself does not
   await page.selectOption('#embed-chart', 'nakamoto');
   await page.waitForFunction(() => document.querySelector('#embed-code')?.value.includes('/embed/chart/nakamoto'));
   const code = await page.inputValue('#embed-code');
-  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/chart/nakamoto?v=6&amp;seed=42&amp;operators=200&amp;years=1"`), code);
+  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/chart/nakamoto?v=7&amp;seed=42&amp;operators=200&amp;years=1"`), code);
   await page.click('.copy-embed');
   // A course page on another origin (its own port), framing the chart and, for contrast, the lab.
   const course = createHttpServer((request, response) => {
@@ -449,7 +459,7 @@ test('a chart embeds in a course page of another origin; the lab itself does not
   await other.goto(`http://127.0.0.1:${course.address().port}/`);
   const frame = await (await other.waitForSelector('iframe[src*="/embed/chart/nakamoto"]')).contentFrame();
   await frame.waitForSelector('figure.embed-chart svg', { timeout: 30_000 });
-  assert.match(await frame.getAttribute('figcaption a', 'href'), new RegExp(`^${h.base}/\\?v=6&seed=42&operators=200&years=1$`));
+  assert.match(await frame.getAttribute('figcaption a', 'href'), new RegExp(`^${h.base}/\\?v=7&seed=42&operators=200&years=1$`));
   assert.ok((await frame.locator('text.legend-label').count()) >= 1, 'the embedded figure has its legend');
   await other.waitForLoadState('load');
   const lab = await (await other.waitForSelector('iframe#lab')).contentFrame();

@@ -19,6 +19,9 @@ async function cursorState(page) {
     rows: [...document.querySelectorAll('.chart')].map((c) => c.querySelector('.play-cursor')?.dataset.row ?? null),
     headlines: [...document.querySelectorAll('.headline')].map((h) => h.querySelector('.headline-value').innerText).join(' | '),
     date: document.querySelector('[data-play="date"]').innerText,
+    headlinesDate: document.querySelector('.headlines-date time')?.innerText ?? null,
+    readoutDates: [...document.querySelectorAll('.chart .play-readout')].map((r) => r.innerText.split('\n')[0]),
+    figure: Object.fromEntries([...document.querySelectorAll('.headline')].map((h) => [h.dataset.headline, h.querySelector('.headline-value').innerText.replace(/\s+/g, ' ').trim()])),
   }));
 }
 
@@ -40,6 +43,7 @@ test('the squeeze plays beat by beat, with the cursor in sync on every chart and
   const { context, page, errors } = await open(`${h.base}/?preset=late-2025-squeeze`, HD);
   const atEnd = await cursorState(page);
   assert.ok(atEnd.rows.every((r) => r === null), 'no cursor before playing');
+  assert.match(await page.innerText('.headlines-date'), /^At the end of the run, \d{4}-\d{2}-\d{2}$/, 'the headlines say which day they show');
   await page.selectOption('[data-play="speed"]', '4');
   await page.click('[data-play="toggle"]');
   // The first beat is on the first day: shown at once, paused.
@@ -57,6 +61,12 @@ test('the squeeze plays beat by beat, with the cursor in sync on every chart and
     assert.ok(state.rows.every((r) => r !== null && r === state.rows[0]), `one cursor row on every chart: ${state.rows}`);
     const date = await page.innerText('.beat-date');
     assert.equal(state.date, date, 'the play bar shows the beat\'s date');
+    assert.equal(state.headlinesDate, date, 'the headlines are dated the beat\'s day');
+    assert.ok(state.readoutDates.length > 0 && state.readoutDates.every((d) => d === date), `every readout at the beat's day ${date}: ${state.readoutDates}`);
+    // A number the beat states is the headline's at its date.
+    const text = await page.innerText('.beat-text');
+    if (text.includes('committed in all')) assert.ok(text.includes(state.figure['ai-committed']), `${text} / ${state.figure['ai-committed']}`);
+    if (text.includes('now earns AI rent')) assert.ok(text.includes(state.figure.ai), `${text} / ${state.figure.ai}`);
     assert.ok(new URL(page.url()).searchParams.get('at') === date, `the link carries the position: ${page.url()}`);
     if (beat > 0) assert.notEqual(state.headlines, previous.headlines, `the headlines move between beats ${beat - 1} and ${beat}`);
     assert.equal(await page.locator('.chart .play-readout').count(), h.chartIds.length, 'paused: each chart reads out its values');
@@ -164,7 +174,7 @@ test('the story embeds in a course page of another origin and plays there', asyn
   await page.selectOption('#embed-chart', 'story');
   await page.waitForFunction(() => document.querySelector('#embed-code')?.value.includes('/embed/story'));
   const code = await page.inputValue('#embed-code');
-  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/story?v=6&amp;preset=bull-run&amp;seed=42&amp;operators=300"`), code);
+  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/story?v=7&amp;preset=bull-run&amp;seed=42&amp;operators=300"`), code);
   const course = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(`<!DOCTYPE html><title>Course</title><h1>Week 4: a bull run</h1>${code}`);
@@ -182,7 +192,7 @@ test('the story embeds in a course page of another origin and plays there', asyn
   await frame.click('.beat-next');
   await frame.waitForSelector('.beat[data-beat="1"]', { timeout: 60_000 });
   assert.match(await frame.innerText('.beat-text'), /^The difficulty rises/);
-  assert.match(await frame.getAttribute('.embed-back a', 'href'), /^\/\?v=6&preset=bull-run&seed=42&operators=300&at=/);
+  assert.match(await frame.getAttribute('.embed-back a', 'href'), /^\/\?v=7&preset=bull-run&seed=42&operators=300&at=/);
   await other.screenshot({ path: path.join(SHOTS, 'playback-story-embed.png') });
   course.close();
   assert.deepEqual(errors, []);

@@ -39,10 +39,12 @@ pub const CHARTS: &[ChartInfo] = &[
     ChartInfo {
         id: "hashprice",
         title: "Hashprice against breakeven",
-        explain: "Hashprice is what one petahash per second of mining earns in a day. Each other line is \
-                  the hashprice a generation of machines needs to pay its electricity at the median power \
-                  price. When hashprice falls below a line, those machines lose money and are switched off first. \
-                  When the run replays a stretch of history, the thick teal line is what the real network earned.",
+        explain: "Hashprice is what one petahash per second of mining earns in a day. The coloured lines \
+                  show where the machines switched on that day are under water: below the top line the least \
+                  efficient 10% of them (by hash) earn less than their electricity costs at the median power \
+                  price, below the middle one half of them, below the bottom one 90%. Those are switched off \
+                  first; operators with cheaper power hold on longer. When the run replays a stretch of \
+                  history, the thick teal line is what the real network earned.",
         axes: ("USD per PH/s per day", None),
         columns: &["hashprice_usd_per_ph_day"],
     },

@@ -77,6 +77,31 @@ pub(crate) fn plain_number(kind: FieldKind, raw: &str) -> String {
 
 /// Slider positions of a log-scale slider.
 const LOG_POSITIONS: f64 = 1_000.0;
+/// Positions one arrow press moves a log-scale slider at least: 200 presses
+/// from end to end, 2.3% a press over a 100x window. A press that would
+/// round back to the same value (three significant digits on the field's
+/// step) moves on to the next value that differs ([`SliderScale::next_value`]):
+/// with the browser's own step of 1 position (0.46%), four presses of five
+/// were lost.
+const LOG_STEP: f64 = 5.0;
+
+/// Arrow presses a linear slider takes from end to end, at most: AI revenue
+/// ($0-20M in steps of $10,000) once took 2,000 presses of 0.05% each.
+const MOST_PRESSES: f64 = 250.0;
+
+/// A linear slider's step: the field's own, or a round multiple of it (1, 2
+/// or 5 times a power of ten) so that its window takes at most
+/// [`MOST_PRESSES`] arrow presses. The box beside it still takes any value
+/// on the field's step.
+fn linear_step(step: f64, lo: f64, hi: f64) -> f64 {
+    let least = (hi - lo) / MOST_PRESSES;
+    if step <= 0.0 || least <= step {
+        return step;
+    }
+    let power = 10f64.powi(least.log10().floor() as i32);
+    let nice = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|&n| n >= least).unwrap_or(10.0 * power);
+    ((nice / step).round().max(1.0) * step * 1e9).round() / 1e9
+}
 
 /// How a slider's position maps to a value: linearly, or (when its window
 /// spans a factor of 50 or more, as price and operators do) in equal ratios,
@@ -92,7 +117,10 @@ pub(crate) struct SliderScale {
 
 impl SliderScale {
     pub(crate) fn new(spec: &FieldSpec, lo: f64, hi: f64) -> Self {
-        Self { lo, hi, step: spec.step, integer: spec.kind == FieldKind::Integer, log: lo > 0.0 && hi / lo >= 50.0 }
+        let log = lo > 0.0 && hi / lo >= 50.0;
+        // A log slider rounds its values on the field's own step; a linear one moves by a sensible one.
+        let step = if log { spec.step } else { linear_step(spec.step, lo, hi) };
+        Self { lo, hi, step, integer: spec.kind == FieldKind::Integer, log }
     }
 
     fn min(self) -> f64 {
@@ -113,7 +141,7 @@ impl SliderScale {
 
     fn step(self) -> f64 {
         if self.log {
-            1.0
+            LOG_STEP
         } else {
             self.step
         }
@@ -126,7 +154,25 @@ impl SliderScale {
             return text.to_string();
         }
         let t = (value.max(self.lo) / self.lo).ln() / (self.hi / self.lo).ln();
-        format!("{:.0}", (t * LOG_POSITIONS).clamp(0.0, LOG_POSITIONS))
+        format!("{:.0}", ((t * LOG_POSITIONS / LOG_STEP).round() * LOG_STEP).clamp(0.0, LOG_POSITIONS))
+    }
+
+    /// The value `presses` arrow presses (negative: down) from `text` on a log
+    /// slider: the first value at least that many steps of [`LOG_STEP`] away
+    /// that differs from it, so that every press changes the value.
+    pub(crate) fn next_value(self, text: &str, presses: i32) -> String {
+        let Ok(position) = self.position(text).parse::<f64>() else { return text.to_string() };
+        let current = self.value(&format!("{position}"));
+        let direction = f64::from(presses.signum());
+        let mut p = position + f64::from(presses) * LOG_STEP;
+        while (0.0..=LOG_POSITIONS).contains(&p) {
+            let candidate = self.value(&format!("{p}"));
+            if candidate != current && candidate != text {
+                return candidate;
+            }
+            p += direction * LOG_STEP;
+        }
+        self.value(&format!("{}", p.clamp(0.0, LOG_POSITIONS)))
     }
 
     /// The field's text value at slider position `position`: three
@@ -245,6 +291,20 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
                 value=position
                 prop:value=position
                 on:input=move |ev| dragging.set(Some(scale.value(&event_target_value(&ev))))
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    // A log slider's arrow keys move by a step of the log, always to a new value.
+                    let presses = match ev.key().as_str() {
+                        "ArrowUp" | "ArrowRight" => 1,
+                        "ArrowDown" | "ArrowLeft" => -1,
+                        "PageUp" => 10,
+                        "PageDown" => -10,
+                        _ => return,
+                    };
+                    if scale.log {
+                        ev.prevent_default();
+                        commit(scale.next_value(&text.get_untracked(), presses));
+                    }
+                }
                 on:change=move |ev| commit(scale.value(&event_target_value(&ev)))
             />
         }
@@ -282,7 +342,7 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
                 {spec.help}
                 <span class="range">" Range: " {range_text} "."</span>
                 <span class="source">
-                    " Default: " {spec.source} ". " <a href=format!("/sources#{}", spec.name) rel="external">"Sources"</a>
+                    " Default: " {spec.source} ". " <a href=format!("/sources#{}", spec.name) rel="external" tabindex="-1">"Sources"</a>
                 </span>
             </p>
             {move || error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
@@ -354,18 +414,30 @@ mod tests {
         let (lo, hi) = slider_window(price).unwrap();
         let scale = SliderScale::new(price, lo, hi);
         assert!(scale.log, "{lo}..{hi}");
-        // The default sits mid-slider; a step of 8 positions (of 1,000) is under 4%.
+        // The default sits mid-slider; one arrow press (a step) is under 4%.
         assert_eq!(scale.position("110000"), "500");
-        let (a, b): (f64, f64) = (scale.value("500").parse().unwrap(), scale.value("508").parse().unwrap());
+        assert_eq!(scale.step(), LOG_STEP);
+        let (a, b): (f64, f64) = (scale.value("500").parse().unwrap(), scale.value("505").parse().unwrap());
         assert_eq!(a, 110_000.0);
         assert!(b / a - 1.0 < 0.04, "{a} -> {b}");
-        // Every position lands on a value the field accepts, back on (about) the same position.
-        for p in (0..=1000).step_by(37) {
-            let value = scale.value(&p.to_string());
-            assert!(Scenario::default().set_field("start_price_usd", &value).is_ok(), "{p}: {value}");
-            let back: i64 = scale.position(&value).parse().unwrap();
-            assert!((back - p as i64).abs() <= 2, "{p} -> {value} -> {back}");
+        assert_eq!(scale.value("650"), "219000");
+        assert_eq!(scale.value("350"), "55100");
+        // Every arrow press from the bottom to the top lands on a new, larger value the
+        // field accepts, by a few percent (or one step of the field, $1,000, at the bottom).
+        let mut value = scale.value("0");
+        let mut presses = 0;
+        while value != scale.value("1000") {
+            let next = scale.next_value(&value, 1);
+            let (a, b): (f64, f64) = (value.parse().unwrap(), next.parse().unwrap());
+            assert!(b > a, "{value} -> {next}");
+            assert!(b / a - 1.0 <= 0.05 || b - a <= price.step + 1e-9, "{value} -> {next}");
+            assert!(Scenario::default().set_field("start_price_usd", &next).is_ok(), "{next}");
+            assert!(scale.next_value(&next, -1).parse::<f64>().unwrap() < b, "down from {next}");
+            value = next;
+            presses += 1;
+            assert!(presses <= 250, "{presses} presses");
         }
+        assert!(presses >= 150, "{presses} presses end to end");
         let operators = FieldSpec::find("operators").unwrap();
         let (lo, hi) = slider_window(operators).unwrap();
         let scale = SliderScale::new(operators, lo, hi);
@@ -375,5 +447,27 @@ mod tests {
         let shock = FieldSpec::find("price_shock_pct").unwrap();
         let (lo, hi) = slider_window(shock).unwrap();
         assert!(!SliderScale::new(shock, lo, hi).log);
+    }
+
+    #[test]
+    fn an_arrow_press_moves_a_linear_slider_a_sensible_step() {
+        // AI revenue, $0-20M: $100,000 a press (was $10,000: 2,000 presses end to end).
+        let revenue = FieldSpec::find("ai_revenue_usd_per_mw_year").unwrap();
+        let (lo, hi) = slider_window(revenue).unwrap();
+        assert_eq!(SliderScale::new(revenue, lo, hi).step(), 100_000.0);
+        assert_eq!(linear_step(1.0, -95.0, 1_000.0), 5.0);
+        assert_eq!(linear_step(1.0, 1.0, 60.0), 1.0, "a short window keeps the field's step");
+        assert_eq!(linear_step(0.1, 0.1, 30.0), 0.2);
+        // Every slider: a step on the field's own grid, at most 200 presses end to end.
+        for spec in FIELDS {
+            let Some((lo, hi)) = slider_window(spec) else { continue };
+            let scale = SliderScale::new(spec, lo, hi);
+            let presses = (scale.max() - scale.min()) / scale.step();
+            assert!(presses <= MOST_PRESSES + 1e-6, "{}: {presses} presses", spec.name);
+            if !scale.log {
+                let multiple = scale.step() / spec.step;
+                assert!((multiple - multiple.round()).abs() < 1e-6, "{}: {} on a grid of {}", spec.name, scale.step(), spec.step);
+            }
+        }
     }
 }

@@ -149,9 +149,10 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
                         </p>
                     }
                 })}
-            // Following the link scrolls; focusing the charts makes the next Tab start there, not at the top.
-            <a class="skip-link" href="#charts" on:click=move |_| crate::browser::focus_id("charts")>
-                "Skip to the charts"
+            // Following the link scrolls; focusing the run (its play bar, then its charts) makes the
+            // next Tab start there, not at the top: Play is two Tabs on.
+            <a class="skip-link" href="#run" on:click=move |_| crate::browser::focus_id("run")>
+                "Skip to the run: play it, then the charts"
             </a>
             <header class="top">
                 <div class="brand">

@@ -46,7 +46,10 @@ pub async fn run_view(
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
     let view = match run {
         Ok(run) => {
-            let charts = charts::draw_all(&run, &baseline_list, kept_bands.as_deref(), compact);
+            // Readouts and headlines sample the beats' days too: at a beat they show its day.
+            let story = story(&run, parse.preset.as_deref());
+            let anchors: Vec<u32> = story.beats.iter().map(|b| b.day).collect();
+            let charts = charts::draw_all_at(&run, &baseline_list, kept_bands.as_deref(), compact, &anchors);
             RunView {
                 query: canonical,
                 model_version: run.model_version.to_string(),
@@ -54,8 +57,8 @@ pub async fn run_view(
                 run_notes: run.summary.warnings.iter().cloned().chain(baseline_notes).collect(),
                 events: event_lines(&run),
                 error: None,
-                headlines: headlines(&run, &baseline_list),
-                story: story(&run, parse.preset.as_deref()),
+                headlines: headlines(&run, &baseline_list, &anchors),
+                story,
                 charts,
                 baselines: baseline_list
                     .iter()
@@ -120,56 +123,59 @@ fn ends(run: &RunResult, column: &str) -> Option<(f64, f64)> {
     Some((first, last))
 }
 
+/// A headline figure: which daily column it shows, and how.
+struct HeadlineFigure {
+    id: &'static str,
+    label: &'static str,
+    column: &'static str,
+    unit: &'static str,
+    relative: bool,
+    count: bool,
+}
+
+/// The headline figures, in the order the page shows them.
+const HEADLINE_FIGURES: &[HeadlineFigure] = &[
+    HeadlineFigure { id: "hashrate", label: "Hash rate", column: "hashrate_ehs", unit: "EH/s", relative: true, count: false },
+    HeadlineFigure {
+        id: "hashprice",
+        label: "Hashprice",
+        column: "hashprice_usd_per_ph_day",
+        unit: "USD/PH/day",
+        relative: true,
+        count: false,
+    },
+    HeadlineFigure {
+        id: "budget",
+        label: "Security budget",
+        column: "security_budget_usd_per_day",
+        unit: "USD/day",
+        relative: true,
+        count: false,
+    },
+    HeadlineFigure {
+        id: "nakamoto",
+        label: "Nakamoto coefficient (pools)",
+        column: "nakamoto_pools",
+        unit: "pools",
+        relative: false,
+        count: true,
+    },
+    // Power leaves mining the day it is committed to AI; rent starts when conversion is done.
+    HeadlineFigure {
+        id: "ai-committed",
+        label: "AI: committed, converting",
+        column: "ai_mw_pending",
+        unit: "MW",
+        relative: false,
+        count: false,
+    },
+    HeadlineFigure { id: "ai", label: "AI: converted", column: "ai_mw", unit: "MW", relative: false, count: false },
+];
+
 /// The headline figures, each with its change from the first day.
-fn headlines(run: &RunResult, baselines: &[charts::Baseline]) -> Vec<Headline> {
-    struct Figure {
-        id: &'static str,
-        label: &'static str,
-        column: &'static str,
-        unit: &'static str,
-        relative: bool,
-        count: bool,
-    }
-    const FIGURES: &[Figure] = &[
-        Figure { id: "hashrate", label: "Hash rate", column: "hashrate_ehs", unit: "EH/s", relative: true, count: false },
-        Figure {
-            id: "hashprice",
-            label: "Hashprice",
-            column: "hashprice_usd_per_ph_day",
-            unit: "USD/PH/day",
-            relative: true,
-            count: false,
-        },
-        Figure {
-            id: "budget",
-            label: "Security budget",
-            column: "security_budget_usd_per_day",
-            unit: "USD/day",
-            relative: true,
-            count: false,
-        },
-        Figure {
-            id: "nakamoto",
-            label: "Nakamoto coefficient (pools)",
-            column: "nakamoto_pools",
-            unit: "pools",
-            relative: false,
-            count: true,
-        },
-        // Power leaves mining the day it is committed to AI; rent starts when conversion is done.
-        Figure {
-            id: "ai-committed",
-            label: "AI: committed, converting",
-            column: "ai_mw_pending",
-            unit: "MW",
-            relative: false,
-            count: false,
-        },
-        Figure { id: "ai", label: "AI: converted", column: "ai_mw", unit: "MW", relative: false, count: false },
-    ];
-    let rows = run.days.len();
-    let picked = plot::readout_days(rows);
-    FIGURES
+fn headlines(run: &RunResult, baselines: &[charts::Baseline], anchors: &[u32]) -> Vec<Headline> {
+    let picked = crate::run_view::readout_days(run.days.len(), anchors);
+    HEADLINE_FIGURES
         .iter()
         .filter_map(|f| {
             let (first, last) = ends(run, f.column)?;
@@ -184,10 +190,85 @@ fn headlines(run: &RunResult, baselines: &[charts::Baseline]) -> Vec<Headline> {
                 unit: f.unit.to_string(),
                 change: change_text(first, last, f.relative, f.count, f.unit),
                 baselines,
-                series: picked.iter().map(|&day| run.days[day].value(f.column).filter(|v| v.is_finite())).collect(),
+                series: picked.iter().map(|&day| run.days[day as usize].value(f.column).filter(|v| v.is_finite())).collect(),
+                days: picked.clone(),
                 relative: f.relative,
                 whole: f.count,
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use simulation::story::{find_event, Script};
+
+    /// The day each beat of `script` lands on in `run`, with its text as written.
+    fn script_days(script: &Script, run: &RunResult) -> Vec<(u32, &'static str)> {
+        let last = run.days.len().saturating_sub(1) as u32;
+        script
+            .beats
+            .iter()
+            .filter_map(|beat| match beat.kind {
+                None => Some((beat.near_day.min(last), beat.text)),
+                Some(_) => find_event(beat, &run.events).map(|event| (event.day, beat.text)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_beat_states_the_numbers_the_headlines_show_at_its_date() {
+        let mut checked = 0;
+        for preset in simulation::presets::all() {
+            for seed in 1..=3 {
+                let scenario = simulation::Scenario { operators: 400, seed, ..preset.scenario.clone() };
+                let run = simulation::run(&scenario).expect("a preset runs");
+                let story = story(&run, Some(preset.id));
+                let anchors: Vec<u32> = story.beats.iter().map(|b| b.day).collect();
+                let heads = headlines(&run, &[], &anchors);
+                let written = script_days(&preset.script, &run);
+                for beat in &story.beats {
+                    // At a beat the headlines show its very day.
+                    for head in &heads {
+                        let row =
+                            head.days.binary_search(&beat.day).unwrap_or_else(|_| panic!("{}: day {} is sampled", preset.id, beat.day));
+                        assert_eq!(crate::run_view::row_at(&head.days, beat.day as f64 / (run.days.len() - 1) as f64), row);
+                        let Some(figure) = HEADLINE_FIGURES.iter().find(|f| f.id == head.id) else { continue };
+                        let placeholder = format!("{{{}}}", figure.column);
+                        let named = written.iter().any(|(day, text)| *day == beat.day && text.contains(&placeholder));
+                        if named {
+                            let (value, _) = head.at_row(row).expect("a value that day");
+                            assert!(
+                                beat.text.contains(&format!("{value} ")),
+                                "{} seed {seed}, {}: the beat says {:?}, the headline {value} {}",
+                                preset.id,
+                                beat.date,
+                                beat.text,
+                                figure.unit
+                            );
+                            checked += 1;
+                        }
+                    }
+                    assert!(!beat.text.contains('{'), "{}: a placeholder is left in {:?}", preset.id, beat.text);
+                }
+            }
+        }
+        assert!(checked >= 15, "beats stating a headline's figure: {checked}");
+    }
+
+    #[test]
+    fn every_charts_readout_samples_the_beats_days() {
+        let preset = simulation::presets::find("late-2025-squeeze").expect("a preset");
+        let run = simulation::run(&simulation::Scenario { operators: 400, ..preset.scenario }).expect("runs");
+        let story = story(&run, Some(preset.id));
+        let anchors: Vec<u32> = story.beats.iter().map(|b| b.day).collect();
+        assert!(anchors.len() >= 3, "{anchors:?}");
+        for chart in charts::draw_all_at(&run, &[], None, false, &anchors) {
+            for beat in &story.beats {
+                let row = chart.readout.days.binary_search(&beat.day).expect("sampled");
+                assert_eq!(chart.readout.dates[row], beat.date, "{}: the readout's date at the beat", chart.id);
+            }
+        }
+    }
 }

@@ -94,6 +94,8 @@ pub struct Headline {
     pub baselines: Vec<(String, String)>,
     /// Its value on each day the charts' readouts sample (for playback).
     pub series: Vec<Option<f64>>,
+    /// The day of the run of each value of `series`.
+    pub days: Vec<u32>,
     /// Its change is told in % (else in its unit).
     pub relative: bool,
     /// A count, shown whole.
@@ -106,11 +108,52 @@ impl Headline {
         show(value, self.whole)
     }
 
+    /// The row of `series` at position `at` (0..1) along the run.
+    pub fn row_at(&self, at: f64) -> usize {
+        row_at(&self.days, at)
+    }
+
     /// The value and change at readout row `row` (playback), if known there.
     pub fn at_row(&self, row: usize) -> Option<(String, String)> {
         let first = self.series.iter().copied().flatten().next()?;
         let value = self.series.get(row).copied().flatten()?;
         Some((self.show(value), change_text(first, value, self.relative, self.whole, &self.unit)))
+    }
+}
+
+/// Rows of the pointer readout per chart.
+pub const READOUT_ROWS: usize = 180;
+
+/// The days (of `days`) a readout samples: evenly spaced, first and last
+/// included, at most [`READOUT_ROWS`], and every day of `anchors` in the run
+/// (its beats), in order. Headlines sample the same days, so that playback
+/// shows them at the charts' cursor, and at a beat the values of its day.
+pub fn readout_days(days: usize, anchors: &[u32]) -> Vec<u32> {
+    let rows = READOUT_ROWS.min(days);
+    let even = (0..rows).map(|row| if rows == 1 { 0 } else { row * (days - 1) / (rows - 1) });
+    let mut picked: Vec<u32> = even.map(|day| day as u32).chain(anchors.iter().copied().filter(|&day| (day as usize) < days)).collect();
+    picked.sort_unstable();
+    picked.dedup();
+    picked
+}
+
+/// The row of sampled `days` (in order, the run's last day last) nearest the
+/// day at position `at` (0..1) along the run: the day the play bar shows, so
+/// that at a beat (a sampled day) readouts, headlines and play bar agree.
+pub fn row_at(days: &[u32], at: f64) -> usize {
+    let Some(&last) = days.last() else { return 0 };
+    let day = (at.clamp(0.0, 1.0) * f64::from(last)).round() as u32;
+    match days.binary_search(&day) {
+        Ok(row) => row,
+        Err(0) => 0,
+        Err(row) if row >= days.len() => days.len() - 1,
+        Err(row) => {
+            if day - days[row - 1] <= days[row] - day {
+                row - 1
+            } else {
+                row
+            }
+        }
     }
 }
 
@@ -235,6 +278,8 @@ pub struct Readout {
     pub right: f64,
     /// The sampled days, left to right (ISO dates).
     pub dates: Vec<String>,
+    /// The day of the run of each sampled day (evenly spaced, and the beats' days).
+    pub days: Vec<u32>,
     /// The series reported, each with a value per sampled day.
     pub columns: Vec<ReadoutColumn>,
 }
@@ -254,6 +299,18 @@ impl Readout {
     /// How many days the readout can show.
     pub fn rows(&self) -> usize {
         self.dates.len()
+    }
+
+    /// The row at position `at` (0..1) along the run.
+    pub fn row_at(&self, at: f64) -> usize {
+        row_at(&self.days, at)
+    }
+
+    /// Where row `row` sits, as a fraction of the chart's width.
+    pub fn fraction_of(&self, row: usize) -> f64 {
+        let last = self.days.last().copied().unwrap_or(0).max(1);
+        let day = self.days.get(row).copied().unwrap_or(0);
+        self.left + (self.right - self.left) * f64::from(day) / f64::from(last)
     }
 
     /// What the chart shows, in words (its text alternative): each series
@@ -328,6 +385,7 @@ mod tests {
             left: 0.1,
             right: 0.9,
             dates: vec!["2026-01-01".into(), "2026-01-02".into()],
+            days: vec![0, 1],
             columns: vec![ReadoutColumn { label: "Hash rate".into(), unit: "EH/s".into(), values: vec![Some(1_234.0), None] }],
         };
         assert_eq!(readout.rows(), 2);
@@ -340,5 +398,22 @@ mod tests {
         assert_eq!(readout.sample_rows(24), vec![0, 1]);
         let long = Readout { dates: vec![String::new(); 100], ..readout };
         assert_eq!(long.sample_rows(5), vec![0, 24, 49, 74, 99]);
+    }
+
+    #[test]
+    fn the_sampled_days_hold_the_beats_and_the_cursor_finds_the_nearest() {
+        let days = readout_days(1_461, &[0, 30, 700, 5_000]);
+        assert!(days.len() <= READOUT_ROWS + 3, "{}", days.len());
+        assert!(days.windows(2).all(|w| w[0] < w[1]), "in order, each once");
+        assert!(days.contains(&30) && days.contains(&700) && !days.contains(&5_000));
+        assert_eq!((days[0], *days.last().unwrap()), (0, 1_460));
+        // The cursor's day is the play bar's: position x (days - 1), rounded.
+        assert_eq!(days[row_at(&days, 30.0 / 1_460.0)], 30);
+        assert_eq!(days[row_at(&days, 700.0 / 1_460.0)], 700);
+        assert_eq!(row_at(&days, 1.0), days.len() - 1);
+        assert_eq!(row_at(&days, 0.0), 0);
+        let readout = Readout { left: 0.1, right: 0.9, days: vec![0, 10, 30], dates: vec![String::new(); 3], columns: vec![] };
+        assert!((readout.fraction_of(1) - (0.1 + 0.8 / 3.0)).abs() < 1e-12);
+        assert_eq!(readout.row_at(0.2), 1, "day 6 is nearer day 10 than day 0");
     }
 }

@@ -210,9 +210,14 @@ fn the_sources_page_lists_every_field_and_the_page_links_to_it() {
     }
     assert!(sources.body.contains("<section id=\"calibration\">"));
     let page = get(&server, "/");
-    assert!(page.body.contains(r##"<a href="#charts" class="skip-link">Skip to the charts</a>"##));
-    // Its target takes focus (so the next Tab starts there).
+    assert!(page.body.contains(r##"<a href="#run" class="skip-link">Skip to the run: play it, then the charts</a>"##));
+    // Its target, the play bar, takes focus (so the next Tab starts there, Play two Tabs on).
+    assert!(page.body.contains(r#"id="run" tabindex="-1""#));
     assert!(page.body.contains(r#"<div id="charts" tabindex="-1" class="charts">"#));
+    assert!(
+        page.body.contains(r#"href="/sources#start_price_usd" rel="external" tabindex="-1""#),
+        "a source link is no Tab stop of its own"
+    );
     assert!(page.body.contains(r#"href="/sources#start_price_usd""#), "each control links to its source");
 }
 
@@ -226,7 +231,7 @@ fn a_chart_embeds_in_other_sites_and_nothing_else_does() {
     assert!(embed.headers.contains("script-src 'none'"), "no script runs in an embed");
     assert!(embed.body.contains("<svg") && embed.body.contains("Open this run in Hashlab"));
     assert!(
-        embed.body.contains(&format!("href=\"http://{}/?v=6&amp;seed=3&amp;operators=100&amp;years=0.5\"", server.addr)),
+        embed.body.contains(&format!("href=\"http://{}/?v=7&amp;seed=3&amp;operators=100&amp;years=0.5\"", server.addr)),
         "a link back to the full run"
     );
     let page = get(&server, "/");

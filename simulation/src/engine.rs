@@ -629,8 +629,14 @@ impl<'a> Sim<'a> {
     }
 
     /// Notes an event today.
+    /// An event of the run, dated the first day whose record shows it: today
+    /// during the day (a halving), tomorrow during the month-end step, which
+    /// comes after today's record (power committed to AI, a conversion done,
+    /// exits and entries), so that the day's figures and the event agree.
     pub(crate) fn note(&mut self, kind: EventKind, value: f64, text: String) {
-        self.out.events.push(RunEvent { day: self.today, date: self.date.to_string(), kind, value, text });
+        let day = self.spell_start_day.min(self.days.saturating_sub(1)).max(self.today);
+        let date = market::day_date(self.sc.start_date, day).to_string();
+        self.out.events.push(RunEvent { day, date, kind, value, text });
     }
 
     fn draw_pool(&mut self, total_hash: f64) -> usize {

@@ -108,7 +108,7 @@ pub(super) fn PlayBar(story: StoryView, events: Vec<EventLine>) -> impl IntoView
         })
     };
     view! {
-        <section class="playbar" aria-label="Play the run as a story">
+        <section class="playbar" id="run" tabindex="-1" aria-label="Play the run as a story">
             <div
                 class="play-controls"
                 role="toolbar"

@@ -54,14 +54,6 @@ impl Timeline {
     }
 }
 
-/// The row of `rows` evenly sampled ones nearest position `at`.
-pub fn row_at(at: f64, rows: usize) -> usize {
-    if rows == 0 {
-        return 0;
-    }
-    ((at.clamp(0.0, 1.0) * (rows - 1) as f64).round() as usize).min(rows - 1)
-}
-
 /// The playback's state, shared by the play bar, every chart and the headlines.
 #[derive(Clone, Copy)]
 pub struct Playback {
@@ -261,9 +253,13 @@ mod tests {
         assert_eq!(timeline.day_at(at), 69);
         assert_eq!(timeline.date_at(at), "2025-12-14");
         assert_eq!(timeline.date_at(1.0), "2027-04-06");
-        assert_eq!(row_at(0.5, 180), 90);
-        assert_eq!(row_at(1.0, 180), 179);
-        assert_eq!(row_at(0.3, 0), 0);
+        // At a beat's day (a sampled day) the readouts' row is that very day.
+        let days = crate::run_view::readout_days(548, &[69]);
+        let row = crate::run_view::row_at(&days, at);
+        assert_eq!(days[row], 69);
+        assert_eq!(timeline.date_at(timeline.of_day(days[row])), "2025-12-14");
+        assert_eq!(crate::run_view::row_at(&days, 1.0), days.len() - 1);
+        assert_eq!(crate::run_view::row_at(&[], 0.3), 0);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! pointer and keyboard readout, and its plain-words explanation.
 
 use super::play_bar::PlayBar;
-use super::playback::{row_at, Playback};
+use super::playback::Playback;
 use crate::browser::pointer_fraction;
 use crate::catalogue;
 use crate::run_view::{ChartView, Headline, RunView};
@@ -92,6 +92,7 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
     view! {
         {run_notes}
         <section class="headlines" aria-label="Headline figures" data-query=view.query.clone()>
+            <HeadlinesDate start=view.story.start_date.clone() days=view.headlines.first().map(|h| h.days.clone()).unwrap_or_default() />
             {view.headlines.into_iter().map(|h| view! { <HeadlineCard h /> }).collect_view()}
         </section>
         {baseline_note}
@@ -136,6 +137,30 @@ pub(super) fn Results(view: RunView) -> impl IntoView {
     .into_any()
 }
 
+/// The date of the headline figures: the day at the playback cursor (the
+/// sampled day its values are from), else the run's last day.
+#[component]
+fn HeadlinesDate(start: String, days: Vec<u32>) -> impl IntoView {
+    let pb = use_context::<Playback>();
+    let start = crate::page_state::day_number(&start);
+    let last = days.last().copied();
+    let shown = Memo::new(move |_| {
+        let at = pb.and_then(|pb| pb.at.get());
+        let day = match at {
+            Some(at) => days.get(crate::run_view::row_at(&days, at)).copied(),
+            None => last,
+        };
+        let date = start.zip(day).map(|(start, day)| crate::page_state::date_of(start + i64::from(day))).unwrap_or_default();
+        (if at.is_some() { "On " } else { "At the end of the run, " }, date)
+    });
+    view! {
+        <p class="headlines-date">
+            {move || shown.with(|s| s.0)}
+            <time datetime=move || shown.with(|s| s.1.clone())>{move || shown.with(|s| s.1.clone())}</time>
+        </p>
+    }
+}
+
 /// One headline figure: at the end of the run, or at the playback cursor.
 #[component]
 fn HeadlineCard(h: Headline) -> impl IntoView {
@@ -145,7 +170,7 @@ fn HeadlineCard(h: Headline) -> impl IntoView {
     // (value, change) at the cursor, or at the end: once per move, for both spans.
     let shown = Memo::new(move |_| {
         pb.and_then(|pb| pb.at.get())
-            .and_then(|at| headline.with_value(|h| h.at_row(row_at(at, h.series.len()))))
+            .and_then(|at| headline.with_value(|h| h.at_row(h.row_at(at))))
             .unwrap_or_else(|| headline.with_value(|h| (h.value.clone(), h.change.clone())))
     });
     view! {
@@ -222,9 +247,8 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
             if r.rows() == 0 || fraction < r.left || fraction > r.right {
                 return None;
             }
-            let t = (fraction - r.left) / (r.right - r.left);
-            let index = (t * (r.rows() - 1) as f64).round() as usize;
-            Some((fraction, index.min(r.rows() - 1)))
+            let row = r.row_at((fraction - r.left) / (r.right - r.left));
+            Some((r.fraction_of(row), row))
         });
         pointer.set(hit);
     };
@@ -250,7 +274,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
             _ => return,
         };
         ev.prevent_default();
-        let fraction = readout.with_value(|r| r.left + (r.right - r.left) * next as f64 / (rows - 1).max(1) as f64);
+        let fraction = readout.with_value(|r| r.fraction_of(next));
         pointer.set(Some((fraction, next)));
     };
     let legend = chart
@@ -347,7 +371,10 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
                 {move || {
                     let at = pb.and_then(|pb| pb.at.get()).filter(|_| pointer.get().is_none())?;
                     let playing = pb.is_some_and(|pb| pb.playing.get());
-                    let (fraction, row) = readout.with_value(|r| (r.left + (r.right - r.left) * at, row_at(at, r.rows())));
+                    let (fraction, row) = readout.with_value(|r| {
+                        let row = r.row_at(at);
+                        (r.fraction_of(row), row)
+                    });
                     // While playing only the line moves; paused, the values show.
                     let paused_text = (!playing).then(|| readout.with_value(|r| r.text(row)));
                     Some(view! {

@@ -42,8 +42,14 @@ const PALETTE: [RGBColor; 10] = [
 
 /// Pools drawn on their own in the stacked chart; the rest are "other pools".
 const POOLS_SHOWN: usize = 9;
-/// ASIC generations drawn in the hashprice chart (the most recent ones).
-const GENERATIONS_SHOWN: usize = 6;
+/// The shares of the running hash the hashprice chart's breakeven lines mark:
+/// below each line that share of the machines switched on that day loses
+/// money at the median power price (the least efficient go first).
+const UNDERWATER_SHARES: [(f64, &str); 3] = [
+    (0.1, "10% of running machines lose money below"),
+    (0.5, "half of running machines lose money below"),
+    (0.9, "90% of running machines lose money below"),
+];
 /// DOJ/FTC 2023 merger guidelines: HHI above 1,000 is moderately, above 1,800 highly concentrated.
 const HHI_MODERATE: f64 = 1_000.0;
 /// See [`HHI_MODERATE`].
@@ -105,12 +111,23 @@ fn scaled(run: &RunResult, name: &str, factor: f64) -> Vec<f64> {
 /// spread of a Monte Carlo of the same scenario (`bands`) shaded, for a phone
 /// (`compact`) or a wider screen.
 pub fn draw_all(run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>, compact: bool) -> Vec<ChartView> {
+    draw_all_at(run, baselines, bands, compact, &[])
+}
+
+/// [`draw_all`] with readouts that also sample `anchor_days` (the run's beats).
+pub fn draw_all_at(
+    run: &RunResult,
+    baselines: &[Baseline],
+    bands: Option<&MonteCarloResult>,
+    compact: bool,
+    anchor_days: &[u32],
+) -> Vec<ChartView> {
     let frame = if compact { plot::COMPACT } else { plot::WIDE };
     CHARTS
         .iter()
         .map(|info| {
             let plot = chart(info.id, run, baselines, bands).unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
-            let plot = Plot { title: info.title.to_string(), ..plot };
+            let plot = Plot { title: info.title.to_string(), anchor_days: anchor_days.to_vec(), ..plot };
             let drawn = plot::draw(&plot, frame);
             ChartView {
                 id: info.id.to_string(),
@@ -271,6 +288,7 @@ fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
         readout: Vec::new(),
         markers: markers(run),
         ticks: Vec::new(),
+        anchor_days: Vec::new(),
     }
 }
 
@@ -414,28 +432,22 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
     let mut plot = frame(run, Axis::linear(info.axes.0), None);
     let median_usd_per_kwh = run.scenario.power_price_median_usd_per_kwh;
     let trend = column(run, "power_price_trend_factor");
-    let last_date = run.days.last().map(|day| day.date.clone()).unwrap_or_default();
-    let released: Vec<_> = run.generations.iter().filter(|g| g.release.to_string() <= last_date).collect();
-    let shown = &released[released.len().saturating_sub(GENERATIONS_SHOWN)..];
-    for (index, generation) in shown.iter().enumerate() {
-        let release = generation.release.to_string();
-        let breakeven: Vec<f64> = run
-            .days
-            .iter()
-            .zip(&trend)
-            .map(
-                |(day, factor)| {
-                    if day.date >= release {
-                        generation.breakeven_usd_per_ph_day(median_usd_per_kwh * factor)
-                    } else {
-                        f64::NAN
-                    }
-                },
-            )
-            .collect();
-        let label =
-            format!("{}, {:.1} J/TH{}", generation.name, generation.j_per_th, if generation.projected { ", projected" } else { "" });
-        add_line(&mut plot, &label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, breakeven, Vec::new());
+    // Each day: the running machines' breakevens at the median power price, weighted by their hash.
+    let lines: Vec<Vec<f64>> = UNDERWATER_SHARES
+        .iter()
+        .map(|&(share, _)| {
+            (0..run.days.len())
+                .map(|day| {
+                    let running = run.generation_running_ehs.get(day).map_or(&[][..], Vec::as_slice);
+                    let power = median_usd_per_kwh * trend.get(day).copied().unwrap_or(1.0);
+                    let fleet = run.generations.iter().zip(running).map(|(g, &ehs)| (g.breakeven_usd_per_ph_day(power), ehs));
+                    underwater_below(fleet, share)
+                })
+                .collect()
+        })
+        .collect();
+    for (index, ((_, label), line)) in UNDERWATER_SHARES.iter().zip(lines).enumerate() {
+        add_line(&mut plot, label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, line, Vec::new());
     }
     add_spread(&mut plot, bands, "hashprice_usd_per_ph_day", 1.0, BLACK, Side::Left);
     add_line(
@@ -450,6 +462,27 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
     );
     add_observed(&mut plot, run, "Hashprice, observed", "USD/PH/day", Side::Left, Stroke::Thick, |p| p.hashprice_usd_per_ph_day);
     plot
+}
+
+/// The hashprice below which `share` of a fleet of (breakeven, hash) loses
+/// money: the breakeven such that `share` of the hash has a higher one (NaN
+/// when nothing runs).
+fn underwater_below(fleet: impl Iterator<Item = (f64, f64)>, share: f64) -> f64 {
+    let mut fleet: Vec<(f64, f64)> = fleet.filter(|&(breakeven, ehs)| ehs > 0.0 && breakeven.is_finite()).collect();
+    let total: f64 = fleet.iter().map(|&(_, ehs)| ehs).sum();
+    if total <= 0.0 {
+        return f64::NAN;
+    }
+    // Least efficient (highest breakeven) first: they go under water first.
+    fleet.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut under = 0.0;
+    for &(breakeven, ehs) in &fleet {
+        under += ehs;
+        if under >= share * total - 1e-12 {
+            return breakeven;
+        }
+    }
+    fleet.last().map_or(f64::NAN, |&(breakeven, _)| breakeven)
 }
 
 /// The chart: Bitcoin price, with the price shock's days shaded. (Baselines in their strokes; used by the page and the API's report charts.)
@@ -746,6 +779,31 @@ mod tests {
         let smoothed = trailing_mean(&[2.0, f64::NAN, 4.0], 7);
         assert_eq!((smoothed[0], smoothed[1], smoothed[2]), (2.0, 2.0, 3.0), "days without a value are left out");
         assert!(trailing_mean(&[f64::NAN], 7)[0].is_nan());
+    }
+
+    #[test]
+    fn the_underwater_lines_are_hash_weighted_breakevens() {
+        // 10 EH/s at $40, 30 at $30, 60 at $20 (least efficient first).
+        let fleet = || [(20.0, 60.0), (40.0, 10.0), (30.0, 30.0), (99.0, 0.0)].into_iter();
+        assert_eq!(underwater_below(fleet(), 0.1), 40.0, "the least efficient tenth");
+        assert_eq!(underwater_below(fleet(), 0.4), 30.0);
+        assert_eq!(underwater_below(fleet(), 0.5), 20.0);
+        assert_eq!(underwater_below(fleet(), 0.9), 20.0);
+        assert!(underwater_below([(10.0, 0.0)].into_iter(), 0.5).is_nan(), "nothing runs");
+    }
+
+    #[test]
+    fn the_hashprice_chart_shows_where_the_running_fleet_is_under_water() {
+        // The late-2025 squeeze: the S19 class carries much of the hash, so the
+        // top line sits near the hashprice the story speaks of ($30s), not at the newest machines' $12-19.
+        let preset = simulation::presets::find("late-2025-squeeze").unwrap();
+        let run = simulation::run(&simulation::Scenario { operators: 400, ..preset.scenario }).expect("runs");
+        let info = crate::catalogue::chart("hashprice").expect("in the catalogue");
+        let plot = hashprice(info, &run, &[], None);
+        let value = |label: &str, day: usize| plot.lines.iter().find(|l| l.label.starts_with(label)).expect(label).values[day];
+        let (top, half, most) = (value("10%", 0), value("half", 0), value("90%", 0));
+        assert!(top > half && half >= most, "{top} > {half} >= {most}");
+        assert!((25.0..=60.0).contains(&top), "the least efficient tenth's breakeven on day 0: {top}");
     }
 
     #[test]

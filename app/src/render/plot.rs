@@ -30,8 +30,6 @@ pub const WIDE: Frame = Frame { width: 760, height: 360, font: 15, x_labels: 8, 
 pub const COMPACT: Frame = Frame { width: 440, height: 320, font: 15, x_labels: 4, y_label_area: 58 };
 /// Most points drawn per line; longer series are sampled evenly.
 const MOST_POINTS: usize = 500;
-/// Rows of the pointer readout per chart.
-const READOUT_ROWS: usize = 180;
 
 /// One value axis.
 #[derive(Debug, Clone)]
@@ -257,6 +255,9 @@ pub struct Plot {
     pub markers: Vec<Marker>,
     /// Short ticks along the bottom of the chart (retargets), labelled when `label` is set.
     pub ticks: Vec<Marker>,
+    /// Days the readout samples besides its evenly spaced ones: the run's
+    /// beats, so that at a beat the readout shows that very day.
+    pub anchor_days: Vec<u32>,
 }
 
 /// An event marked on a chart: a dashed vertical line on its day, labelled at the top.
@@ -419,32 +420,25 @@ fn spread_polygons(lower: &[f64], upper: &[f64], log: bool, stride: usize) -> Ve
         .collect()
 }
 
-/// The days (of `days`) a readout samples: evenly spaced, first and last
-/// included, at most [`READOUT_ROWS`]. Headlines sample the same days, so that
-/// playback shows them at the charts' cursor.
-pub fn readout_days(days: usize) -> Vec<usize> {
-    let rows = READOUT_ROWS.min(days);
-    (0..rows).map(|row| if rows == 1 { 0 } else { row * (days - 1) / (rows - 1) }).collect()
-}
-
 /// Readout rows at evenly spaced days; `area` is the plot area's span as fractions of the width.
 fn readout(plot: &Plot, area: (f64, f64)) -> Readout {
     let days = plot.dates.len();
     if days == 0 {
         return Readout::default();
     }
-    let picked = readout_days(days);
+    let picked = crate::run_view::readout_days(days, &plot.anchor_days);
     Readout {
         left: area.0,
         right: area.1,
-        dates: picked.iter().map(|&day| plot.dates[day].clone()).collect(),
+        dates: picked.iter().map(|&day| plot.dates[day as usize].clone()).collect(),
+        days: picked.clone(),
         columns: plot
             .readout
             .iter()
             .map(|series| ReadoutColumn {
                 label: series.label.clone(),
                 unit: series.unit.clone(),
-                values: picked.iter().map(|&day| series.values.get(day).copied().and_then(significant)).collect(),
+                values: picked.iter().map(|&day| series.values.get(day as usize).copied().and_then(significant)).collect(),
             })
             .collect(),
     }
@@ -804,6 +798,7 @@ mod tests {
                 in_legend: true,
             }],
             readout: vec![ReadoutSeries { label: "a".into(), unit: "EH/s".into(), values }],
+            anchor_days: vec![],
             markers: vec![],
             ticks: vec![],
         }

@@ -75,8 +75,9 @@ fn power_committed_to_ai_leaves_the_hash_rate_that_day() {
             let result = run(&with_ai);
             let without = run(&Scenario { ai_market_mw_per_year: 0.0, ..with_ai });
             let first = result.events.iter().find(|e| e.kind == EventKind::AiCommitted).expect("a commitment");
-            // Decisions come at the day's end, after its record: the next day is the first without the site's machines.
-            let day = first.day as usize + 1;
+            // Decisions come at the month's end, after its record: the event is dated the next
+            // day, the first whose record is without the site's machines.
+            let day = first.day as usize;
             let installed = |d: &simulation::DailyRecord| d.hashrate_ehs + d.idle_hashrate_ehs;
             let (a, b) = (&result.days[day], &without.days[day]);
             assert_eq!(result.days[day - 1].hashrate_ehs, without.days[day - 1].hashrate_ehs, "{id} seed {seed}: same run before");
