@@ -27,12 +27,30 @@ pub fn escape_xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-/// The name of a file a run is downloaded as: it names the scenario (its
-/// title, else "baseline"), the seed, the model version and what the file
+/// What a scenario is called in figures and file names: its title, with
+/// ", modified" when it is a preset's scenario with settings changed (a seed
+/// is not a change); "Baseline" for the default scenario, "Custom scenario"
+/// for the default with settings changed. A modified preset once kept the
+/// preset's subtitle and file name, and a modified default was "baseline".
+pub fn scenario_name(scenario: &simulation::Scenario) -> String {
+    let title = scenario.title.trim();
+    let same = |reference: &simulation::Scenario| *scenario == simulation::Scenario { seed: scenario.seed, ..reference.clone() };
+    if title.is_empty() {
+        let default = simulation::Scenario::default();
+        return if same(&default) { "Baseline".to_string() } else { "Custom scenario".to_string() };
+    }
+    match simulation::presets::all().into_iter().find(|preset| preset.scenario.title.trim() == title) {
+        Some(preset) if !same(&preset.scenario) => format!("{title}, modified"),
+        _ => title.to_string(),
+    }
+}
+
+/// The name of a file a run is downloaded as: it names the scenario
+/// ([`scenario_name`]), the seed, the model version and what the file
 /// holds, e.g. `hashlab-late-2025-squeeze-seed-42-model-2-hashrate.png`.
 pub fn file_name(scenario: &simulation::Scenario, what: &str, extension: &str) -> String {
     let mut slug = String::new();
-    for c in scenario.title.trim().chars() {
+    for c in scenario_name(scenario).chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -64,6 +82,13 @@ mod tests {
         assert_eq!(file_name(&untitled, "", "csv"), format!("hashlab-baseline-seed-7-model-{}.csv", simulation::MODEL_VERSION));
         let odd = simulation::Scenario { title: " Class 5: <test> run! ".into(), ..Default::default() };
         assert!(file_name(&odd, "", "json").starts_with("hashlab-class-5-test-run-seed-42"));
+        // A changed setting says so; another seed does not.
+        let shocked = simulation::Scenario { price_shock_pct: -50.0, ..squeeze.clone() };
+        assert!(file_name(&shocked, "", "csv").starts_with("hashlab-late-2025-squeeze-modified-seed-42"));
+        assert!(file_name(&simulation::Scenario { seed: 3, ..squeeze }, "", "csv").starts_with("hashlab-late-2025-squeeze-seed-3"));
+        let custom = simulation::Scenario { operators: 500, ..Default::default() };
+        assert!(file_name(&custom, "", "csv").starts_with("hashlab-custom-scenario-seed-42"));
+        assert_eq!(scenario_name(&simulation::Scenario::default()), "Baseline");
     }
 
     #[test]

@@ -32,6 +32,11 @@ use std::time::Duration;
 use tokio::sync::watch;
 use utoipa::ToSchema;
 
+/// A response body larger than this is built holding a place in the pool
+/// (see [`RunService::off_runtime`]): the default run's JSON is about 3 MB,
+/// the largest export 23 MB.
+pub const HEAVY_BODY_BYTES: usize = 4 << 20;
+
 /// Monte Carlo results kept to shade their bands on the charts of their
 /// scenario: at most this share of the run cache's bytes.
 const BANDS_SHARE_OF_CACHE: usize = 4;
@@ -223,16 +228,20 @@ impl RunService {
         self.runs.insert(key, finished, bytes);
     }
 
-    /// Runs `work` for `client` off the async runtime, holding a place in the
-    /// pool like a run (counted in the client's share): building a response
-    /// from a finished run (a 23 MB JSON export, a figure drawn as a PNG) costs
-    /// CPU and memory, so it waits its turn instead of running beside every run.
+    /// Runs `work` for `client` off the async runtime: building a response
+    /// from a finished run. Heavy work (`heavy`: a figure drawn, a body over
+    /// [`HEAVY_BODY_BYTES`], e.g. a 23 MB JSON export) holds a place in the
+    /// pool like a run, counted in the client's share, so it waits its turn
+    /// instead of running beside every run; a small body is built at once
+    /// (64 connections asking for a cached run from one address were all
+    /// but one in twelve turned away when every body took a place).
     pub async fn off_runtime<T: Send + 'static>(
         &self,
         client: Option<IpAddr>,
+        heavy: bool,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let ticket = self.pool.ticket_to_answer(client).await?;
+        let ticket = if heavy { Some(self.pool.ticket_to_answer(client).await?) } else { None };
         tokio::task::spawn_blocking(move || {
             let _ticket = ticket;
             work()

@@ -70,7 +70,7 @@ async fn happy_paths() {
     assert!(csv.headers()["content-disposition"]
         .to_str()
         .unwrap()
-        .contains(&format!("attachment; filename=\"hashlab-baseline-seed-7-model-{}.csv\"", simulation::MODEL_VERSION)));
+        .contains(&format!("attachment; filename=\"hashlab-custom-scenario-seed-7-model-{}.csv\"", simulation::MODEL_VERSION)));
     let text = csv.text().await.expect("csv");
     assert!(text.starts_with("day,date,"), "{}", &text[..40]);
     assert_eq!(text.lines().count(), days + 1);
@@ -80,7 +80,7 @@ async fn happy_paths() {
     assert!(json.headers()["content-disposition"]
         .to_str()
         .unwrap()
-        .contains(&format!("hashlab-baseline-seed-7-model-{}.json", simulation::MODEL_VERSION)));
+        .contains(&format!("hashlab-custom-scenario-seed-7-model-{}.json", simulation::MODEL_VERSION)));
     let json: Value = json.json().await.expect("json");
     assert_eq!(json["summary"], run["summary"]);
 
@@ -565,8 +565,14 @@ async fn downloads_carry_their_provenance() {
     assert!(json["provenance"]["generated_utc"].as_str().is_some_and(|t| t.ends_with('Z') && t.len() == 20), "{}", json["provenance"]);
     assert!(json["days"].as_array().is_some_and(|days| !days.is_empty()), "the run's keys follow");
     // The plain CSV stays the contract; asked for, the provenance comes first as # lines.
-    let plain = get(&server, &format!("/api/export.csv?{SMALL}")).await.text().await.unwrap();
+    let plain = get(&server, &format!("/api/export.csv?{SMALL}")).await;
+    let plain_name = plain.headers()["content-disposition"].to_str().unwrap().to_string();
+    let plain = plain.text().await.unwrap();
     assert!(plain.starts_with("day,date,"));
+    let commented = get(&server, &format!("/api/export.csv?{SMALL}&provenance=comments")).await;
+    let commented_name = commented.headers()["content-disposition"].to_str().unwrap();
+    assert!(plain_name.ends_with(&format!("model-{}.csv\"", simulation::MODEL_VERSION)), "{plain_name}");
+    assert!(commented_name.ends_with(&format!("model-{}-provenance.csv\"", simulation::MODEL_VERSION)), "{commented_name}");
     for path in [format!("/api/export.csv?{SMALL}&provenance=comments"), format!("/export.csv?{SMALL}&provenance=comments")] {
         let csv = get(&server, &path).await.text().await.unwrap();
         let (comments, rest): (Vec<&str>, Vec<&str>) = csv.lines().partition(|line| line.starts_with('#'));

@@ -269,6 +269,30 @@ pub struct Marker {
     pub label: String,
 }
 
+/// The row (0 at the top) of each marker's label, so that no two labels
+/// overlap: a label takes the first row where it clears every label before
+/// it (the "Price shock" and "Halving" labels of a shock near a halving once
+/// overprinted). Labels run right of their line, or left of it in the last
+/// fifth of the run, about 0.6 of the font size a character.
+fn marker_rows(markers: &[&Marker], last_day: f64, width_px: u32, font_px: u32) -> Vec<usize> {
+    let days_per_px = last_day.max(1.0) / (f64::from(width_px) * 0.8).max(1.0);
+    let mut taken: Vec<Vec<(f64, f64)>> = Vec::new();
+    markers
+        .iter()
+        .map(|marker| {
+            let x = marker.day as f64;
+            let width = (marker.label.chars().count() + 2) as f64 * f64::from(font_px) * 0.6 * days_per_px;
+            let span = if x > last_day * 0.8 { (x - width, x) } else { (x, x + width) };
+            let row = taken.iter().position(|row| row.iter().all(|&(a, b)| span.1 < a || span.0 > b)).unwrap_or(taken.len());
+            if row == taken.len() {
+                taken.push(Vec::new());
+            }
+            taken[row].push(span);
+            row
+        })
+        .collect()
+}
+
 /// Colour of event markers.
 pub const MARKER: RGBColor = RGBColor(90, 90, 90);
 
@@ -645,13 +669,19 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
                 Rectangle::new([(span.from as f64, left_lo), (span.to.min(days - 1) as f64, left_hi)], span.color.mix(0.12).filled());
             chart.draw_series(std::iter::once(rect)).map_err(|e| e.to_string())?;
         }
-        let marker_font = ("sans-serif", frame.font.saturating_sub(2).max(10)).into_font().color(&MARKER);
-        for marker in plot.markers.iter().filter(|m| m.day < days) {
+        let marker_px = frame.font.saturating_sub(2).max(10);
+        let marker_font = ("sans-serif", marker_px).into_font().color(&MARKER);
+        let shown: Vec<&Marker> = plot.markers.iter().filter(|m| m.day < days).collect();
+        let rows = marker_rows(&shown, last_day, frame.width, marker_px);
+        // A row of labels is a line of text lower, in the axis's units.
+        let row_height = (left_hi - left_lo) * f64::from(marker_px) * 1.3 / f64::from(frame.height.saturating_sub(52).max(1));
+        for (marker, row) in shown.iter().zip(rows) {
             let x = marker.day as f64;
             let style = ShapeStyle { color: MARKER.mix(0.8), filled: false, stroke_width: 1 };
             chart.draw_series(DashedLineSeries::new([(x, left_lo), (x, left_hi)], 4, 4, style)).map_err(|e| e.to_string())?;
             let anchor = if x > last_day * 0.8 { HPos::Right } else { HPos::Left };
-            let text = Text::new(format!(" {} ", marker.label), (x, left_hi), marker_font.clone().pos(Pos::new(anchor, VPos::Top)));
+            let y = left_hi - row as f64 * row_height;
+            let text = Text::new(format!(" {} ", marker.label), (x, y), marker_font.clone().pos(Pos::new(anchor, VPos::Top)));
             chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
         }
         let tick_height = (left_hi - left_lo) * 0.035;
@@ -818,6 +848,18 @@ mod tests {
         assert_eq!(legend, ["", "circle", "triangle"]);
         assert!(drawn.svg.matches("<circle").count() >= MARKS_PER_LINE, "circles on the second series");
         assert!(drawn.svg.matches("<polygon").count() >= MARKS_PER_LINE, "triangles on the third");
+    }
+
+    #[test]
+    fn marker_labels_near_each_other_take_rows_of_their_own() {
+        let marker = |day: usize, label: &str| Marker { day, label: label.into() };
+        let (shock, halving, later) = (marker(180, "Price shock"), marker(182, "Halving"), marker(600, "Halving"));
+        // 730 days on 760 px: "Price shock" runs about 100 days right of day 180.
+        assert_eq!(marker_rows(&[&shock, &halving, &later], 729.0, 760, 13), vec![0, 1, 0]);
+        assert_eq!(marker_rows(&[&shock, &later], 729.0, 760, 13), vec![0, 0], "far apart: one row");
+        // Near the end labels run left of their line, and still clear each other.
+        let (a, b) = (marker(700, "Price shock"), marker(705, "Halving"));
+        assert_eq!(marker_rows(&[&a, &b], 729.0, 760, 13), vec![0, 1]);
     }
 
     #[test]

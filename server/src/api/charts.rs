@@ -99,11 +99,7 @@ pub fn whole_in(extra: &[(String, String)], key: &str, (min, max, default): (u32
 pub fn describe(scenario: &Scenario) -> String {
     let years = if scenario.years == 1.0 { "year" } else { "years" };
     let what = format!("{} operators, {} {years} from {}, seed {}", scenario.operators, scenario.years, scenario.start_date, scenario.seed);
-    if scenario.title.trim().is_empty() {
-        what
-    } else {
-        format!("{} ({what})", scenario.title.trim())
-    }
+    format!("{} ({what})", app::format::scenario_name(scenario))
 }
 
 /// Scale limits of a PNG (pixels per SVG pixel; 2 for print), default 1.
@@ -250,19 +246,17 @@ pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u
         baselines: baselines.iter().map(|(name, run)| Pinned { name: name.clone(), query: link::to_query(&run.scenario, None) }).collect(),
         ..PageState::default()
     };
-    let query = with_state(&link::to_query(&run.scenario, None), &pinned);
-    let share = format!("Share link: {}/?{query}", site.trim_end_matches('/'));
+    let mut query = with_state(&link::to_query(&run.scenario, None), &pinned);
+    // The seeds whose bands are shaded, so that the link draws the same figure.
+    if let Some(bands) = bands {
+        query.push_str(&format!("&runs={}", bands.runs));
+    }
+    let link = format!("{}/?{query}", site.trim_end_matches('/'));
+    let share = format!("Share link: {link}");
     // A link is mostly wide characters (`=`, `_`, digits): a wider estimate keeps it inside.
     let per_line = ((f64::from(width) - 24.0) / (f64::from(small) * 0.7)).max(40.0) as usize;
     let mut footer = vec![format!("Hashlab, model version {}, drawn {today}: a simulation, not a forecast.", run.model_version)];
-    let chars: Vec<char> = share.chars().collect();
-    for (i, chunk) in chars.chunks(per_line).enumerate() {
-        if i == 6 {
-            footer.push("…".to_string());
-            break;
-        }
-        footer.push(chunk.iter().collect());
-    }
+    footer.extend(wrap_link(&share, per_line, MOST_LINK_LINES));
     let footer_top = top + height + 6 + legend_height;
     let line_height = small + 4;
     let total = footer_top + line_height * footer.len() as u32 + 10;
@@ -270,12 +264,14 @@ pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u
     let mut out = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" viewBox="0 0 {width} {total}" font-family="sans-serif">
 <title>{}</title>
+<desc>{}</desc>
 <rect x="0" y="0" width="{width}" height="{total}" fill="#ffffff"/>
 <text x="12" y="24" font-size="18" font-weight="bold" fill="#141414">{}</text>
 <text x="12" y="46" font-size="12" fill="#444444">{}</text>
 {inner}
 {legend}"##,
         escape_xml(&title),
+        escape_xml(&link),
         escape_xml(&title),
         escape_xml(&describe(&run.scenario)),
     );
@@ -289,6 +285,39 @@ pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// The most lines a figure's printed link takes.
+const MOST_LINK_LINES: usize = 12;
+
+/// `link` in lines of at most `per_line` characters, broken only before an
+/// `&` (a parameter is never cut, unless it alone is longer than a line); at
+/// most `most` lines, the last saying where the rest is when it does not fit.
+fn wrap_link(link: &str, per_line: usize, most: usize) -> Vec<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (at, _) in link.match_indices('&') {
+        parts.push(&link[start..at]);
+        start = at;
+    }
+    parts.push(&link[start..]);
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        let fits = lines.last().is_some_and(|line| line.chars().count() + part.chars().count() <= per_line);
+        if fits {
+            lines.last_mut().expect("a line").push_str(part);
+            continue;
+        }
+        let chars: Vec<char> = part.chars().collect();
+        for piece in chars.chunks(per_line.max(1)) {
+            lines.push(piece.iter().collect());
+        }
+    }
+    if lines.len() > most {
+        lines.truncate(most - 1);
+        lines.push("… (the link goes on: the whole of it is in this figure's description)".to_string());
+    }
+    lines
 }
 
 fn fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
@@ -390,7 +419,7 @@ pub(super) async fn chart_file(
     // counted against this client's share, so figures cannot starve the runs.
     let body = state
         .service
-        .off_runtime(client, move || {
+        .off_runtime(client, true, move || {
             let figure = Figure { run: &run, baselines: &baselines, bands: bands.as_deref(), info };
             let svg = svg(figure, width, height, &site, &today);
             if png {
@@ -420,4 +449,25 @@ pub fn today() -> String {
     chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
         .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(days)))
         .map_or_else(String::new, |date| date.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printed_link_breaks_only_between_parameters_and_keeps_every_key() {
+        let link = "Share link: http://127.0.0.1:3000/?v=7&preset=late-2025-squeeze&seed=42&price_shock_pct=-38&runs=100";
+        let lines = wrap_link(link, 40, 12);
+        assert_eq!(lines.concat(), link, "nothing lost");
+        assert!(lines.iter().all(|line| line.chars().count() <= 40), "{lines:?}");
+        assert!(lines.iter().skip(1).all(|line| line.starts_with('&')), "each line after the first starts a parameter: {lines:?}");
+        // A parameter longer than a line is cut, as it must be; a link longer than the lines allowed says where the rest is.
+        let long = format!("x=1&path={}", "9".repeat(100));
+        assert_eq!(wrap_link(&long, 40, 12).concat(), long);
+        let many = (0..60).map(|k| format!("k{k}=v")).collect::<Vec<_>>().join("&");
+        let cut = wrap_link(&many, 20, 5);
+        assert_eq!(cut.len(), 5);
+        assert!(cut[4].contains("description"), "{cut:?}");
+    }
 }

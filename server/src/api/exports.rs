@@ -23,12 +23,14 @@ async fn csv_download(
     provenance: Provenance,
     comments: bool,
 ) -> Result<Response, ApiError> {
-    let name = app::format::file_name(&scenario, "", "csv");
+    // The two CSVs of a run are different files, and named apart.
+    let name = app::format::file_name(&scenario, if comments { "provenance" } else { "" }, "csv");
     let run = state.service.run(scenario, client).await??;
     admit_output(&run)?;
-    let reservation = state.service.reserve_body(client, body_estimate(&run, CSV_BYTES_PER_VALUE))?;
+    let estimate = body_estimate(&run, CSV_BYTES_PER_VALUE);
+    let reservation = state.service.reserve_body(client, estimate)?;
     let head = if comments { provenance.csv_comments("daily series") } else { String::new() };
-    let csv = state.service.off_runtime(client, move || head + &run.to_csv_string()).await?;
+    let csv = state.service.off_runtime(client, estimate > crate::runs::HEAVY_BODY_BYTES, move || head + &run.to_csv_string()).await?;
     let body = reservation.body(csv.into_bytes());
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], body).into_response();
     attach(&mut response, &name);

@@ -23,8 +23,10 @@ pub(super) async fn run_json_body(
 ) -> Result<Body, ApiError> {
     let run = state.service.run(scenario, client).await??;
     admit_output(&run)?;
-    let reservation = state.service.reserve_body(client, body_estimate(&run, JSON_BYTES_PER_VALUE))?;
-    let json = state.service.off_runtime(client, move || serde_json::to_vec(&*run).map(wrap)).await?.map_err(ApiError::from)?;
+    let estimate = body_estimate(&run, JSON_BYTES_PER_VALUE);
+    let reservation = state.service.reserve_body(client, estimate)?;
+    let heavy = estimate > crate::runs::HEAVY_BODY_BYTES;
+    let json = state.service.off_runtime(client, heavy, move || serde_json::to_vec(&*run).map(wrap)).await?.map_err(ApiError::from)?;
     Ok(reservation.body(json))
 }
 

@@ -38,7 +38,7 @@ pub async fn embed_chart(
     let figure = {
         let site = site.clone();
         service
-            .off_runtime(client, move || svg(Figure { run: &run, baselines: &[], bands: None, info }, width, height, &site, &day))
+            .off_runtime(client, false, move || svg(Figure { run: &run, baselines: &[], bands: None, info }, width, height, &site, &day))
             .await?
     };
     let full = format!("{}/?{}", site.trim_end_matches('/'), link::to_query(&scenario, None));

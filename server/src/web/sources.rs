@@ -1,8 +1,11 @@
 //! `GET /sources`: where every default comes from, for a reader. The field
 //! table (each field's default, range, unit, help and source, one anchor
-//! per field: `/sources#start_price_usd`) and the calibration figures they
-//! cite (`docs/CALIBRATION.md`, compiled in, at `/sources#calibration`).
-//! Each control on the page links here.
+//! per field: `/sources#start_price_usd`), each field's full citations (the
+//! bibliography `docs/SOURCES.md`, one anchor per reference) and, where the
+//! sensitivity analysis moved it, how much it matters (`docs/VALIDATION.md`),
+//! then the calibration figures they cite (`docs/CALIBRATION.md`, at
+//! `/sources#calibration`). All three documents are compiled in. Each control
+//! on the page links here.
 
 use app::format::escape_xml;
 use axum::http::{header, HeaderValue};
@@ -11,6 +14,87 @@ use simulation::{Scenario, FIELDS};
 
 /// The calibration figures with their sources.
 const CALIBRATION: &str = include_str!("../../../docs/CALIBRATION.md");
+/// The bibliography: full citations, and which fields cite which.
+const BIBLIOGRAPHY: &str = include_str!("../../../docs/SOURCES.md");
+/// The validation report, whose sensitivity table says how much each assumption matters.
+const VALIDATION: &str = include_str!("../../../docs/VALIDATION.md");
+
+/// The lines of `document` under its `## heading`, up to the next `## `.
+fn section<'a>(document: &'a str, heading: &'a str) -> impl Iterator<Item = &'a str> {
+    document.lines().skip_while(move |line| line.trim() != heading).skip(1).take_while(|line| !line.starts_with("## "))
+}
+
+/// The cells of a markdown table row (`| a | b |`).
+fn cells(row: &str) -> Vec<&str> {
+    row.trim().trim_matches('|').split(" | ").map(str::trim).collect()
+}
+
+/// The row of `field` in a table of `lines` whose first cell is `` `field` ``.
+fn row_of<'a>(mut lines: impl Iterator<Item = &'a str>, field: &str) -> Option<Vec<&'a str>> {
+    let first = format!("| `{field}` |");
+    lines.find(|line| line.starts_with(&first)).map(cells)
+}
+
+/// The references `docs/SOURCES.md` gives for `field`, as links to them below.
+fn references(field: &str) -> String {
+    let Some(row) = row_of(section(BIBLIOGRAPHY, "## Fields"), field) else { return String::new() };
+    let last = row.last().copied().unwrap_or("");
+    let links: Vec<String> = last
+        .split("](#")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .map(|id| format!("<a href=\"#{0}\">{0}</a>", escape_xml(id)))
+        .collect();
+    if links.is_empty() {
+        format!(" <span class=\"refs\">({})</span>", escape_xml(last.trim_matches('*')))
+    } else {
+        format!(" <span class=\"refs\">Full citations: {}.</span>", links.join(", "))
+    }
+}
+
+/// How much `field` matters, from the sensitivity table of `docs/VALIDATION.md`.
+fn sensitivity(field: &str) -> String {
+    let Some(row) = row_of(section(VALIDATION, "## Sensitivity: which assumptions drive the answer"), field) else {
+        return String::new();
+    };
+    fn first<'a>(cell: Option<&&'a str>) -> &'a str {
+        cell.map_or("", |c| c.split(" [").next().unwrap_or(""))
+    }
+    format!(
+        " <span class=\"effect\">How much it matters: set to {} or {}, the hash rate after 4 years moves {} or {} (median over 50 seeds; <code>docs/VALIDATION.md</code>, sensitivity).</span>",
+        escape_xml(row.get(1).copied().unwrap_or("")),
+        escape_xml(row.get(2).copied().unwrap_or("")),
+        escape_xml(first(row.get(3))),
+        escape_xml(first(row.get(4))),
+    )
+}
+
+/// The bibliography's references and its list of what could not be traced,
+/// as HTML, each reference's `### id` heading an anchor `#id`.
+fn bibliography() -> String {
+    let anchored = |heading: &str| {
+        let mut text = String::new();
+        for line in section(BIBLIOGRAPHY, heading) {
+            match line.strip_prefix("### ") {
+                Some(id) if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => text.push_str(&format!("### {id} {{#{id}}}\n")),
+                _ => {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+        }
+        text
+    };
+    let markdown = format!(
+        "## References {{#references}}\n\n{}\n## What could not be traced {{#untraceable}}\n\n{}",
+        anchored("## References"),
+        anchored("## Untraceable")
+    );
+    let mut html = String::new();
+    let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES;
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&markdown, options));
+    html
+}
 
 /// The page.
 pub async fn sources() -> Response {
@@ -40,11 +124,12 @@ fn page() -> String {
             value = escape_xml(if value.is_empty() { "(none)" } else { &value }),
             help = escape_xml(spec.help),
             allowed = escape_xml(&spec.allowed()),
-            source = cite(spec.source),
+            source = cite(spec.source) + &references(spec.name) + &sensitivity(spec.name),
         ));
     }
     let mut calibration = String::new();
     pulldown_cmark::html::push_html(&mut calibration, pulldown_cmark::Parser::new_ext(CALIBRATION, pulldown_cmark::Options::ENABLE_TABLES));
+    let bibliography = bibliography();
     format!(
         r##"<!DOCTYPE html>
 <html lang="en">
@@ -58,7 +143,7 @@ fn page() -> String {
 <main>
 <p><a href="/">Back to the lab</a></p>
 <h1>Where the defaults come from</h1>
-<p>Every scenario field, its default (the late-2025 network), what it allows and where the default comes from. The figures cited as CALIBRATION.md are <a href="#calibration">below</a>, each with its public source. <code>hashlab fields</code> prints the same table.</p>
+<p>Every scenario field, its default (the late-2025 network), what it allows and where the default comes from, with links to the <a href="#bibliography">full citations</a> (publisher, title, date and address) and, for the fields the sensitivity analysis moves, how much the answer depends on them. The figures cited as CALIBRATION.md are <a href="#calibration">below</a>. <code>hashlab fields</code> prints the same table.</p>
 <div class="table-scroll">
 <table class="sources">
 <thead><tr><th scope="col">Field</th><th scope="col">Default</th><th scope="col">What it is</th><th scope="col">Source of the default</th></tr></thead>
@@ -66,6 +151,8 @@ fn page() -> String {
 {rows}</tbody>
 </table>
 </div>
+<section id="bibliography">
+{bibliography}</section>
 <section id="calibration">
 {calibration}</section>
 </main>
@@ -88,5 +175,27 @@ mod tests {
         assert!(html.contains(r##"<a href="#calibration">CALIBRATION.md</a>"##));
         assert!(html.contains("<section id=\"calibration\">") && html.contains("<table>"), "the calibration tables are rendered");
         assert!(!html.contains("<script"), "no script: the strict CSP holds");
+    }
+
+    #[test]
+    fn every_field_is_traced_to_full_citations_and_every_link_lands() {
+        let html = page();
+        // Every field has a row in the bibliography's table: references, or what it rests on.
+        for spec in FIELDS {
+            assert!(!references(spec.name).is_empty(), "{} has no row in docs/SOURCES.md", spec.name);
+        }
+        // Every in-page link has its target.
+        let targets: Vec<&str> = html.split("href=\"#").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+        assert!(targets.len() > 60, "{}", targets.len());
+        for target in targets {
+            assert!(html.contains(&format!("id=\"{target}\"")), "#{target} has no target");
+        }
+        // Traced sources carry addresses.
+        assert!(html.split("<h3 id=").count() > 30, "references with anchors");
+        assert!(html.matches("https://").count() > 30);
+        // The start price matters, and says how much.
+        let row = html.split("<tr id=\"start_price_usd\">").nth(1).and_then(|rest| rest.split("</tr>").next()).expect("its row");
+        assert!(row.contains("How much it matters: set to 77000 or 143000, the hash rate after 4 years moves -25.1%"), "{row}");
+        assert!(row.contains("Full citations: <a href=\"#coinmetrics-community\">"), "{row}");
     }
 }
