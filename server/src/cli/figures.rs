@@ -98,13 +98,14 @@ pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str
             .max(1e-6)
             * 1.1;
         let chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18))
+            .caption(title, ("sans-serif", 22))
             .margin(12)
-            .x_label_area_size(52)
-            .y_label_area_size(250)
+            .x_label_area_size(56)
+            .y_label_area_size(360)
             .build_cartesian_2d(-reach..reach, (0..rows as u32).into_segmented());
         let Ok(mut chart) = chart else { return svg_placeholder(title) };
-        let names: Vec<String> = sensitivity.levers.iter().map(|l| l.field.clone()).collect();
+        // Each lever by its title, with the low and high values it was set to.
+        let names: Vec<String> = sensitivity.levers.iter().map(lever_label).collect();
         let label = |v: &SegmentValue<u32>| match v {
             SegmentValue::CenterOf(row) if (*row as usize) < rows => names.get(rows - 1 - *row as usize).cloned().unwrap_or_default(),
             _ => String::new(),
@@ -113,12 +114,16 @@ pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str
             .configure_mesh()
             .disable_y_mesh()
             .x_desc(format!(
-                "% change vs each seed's own base run (median {} {unit}, {} seeds). Blue: low; orange: high; whisker: 95% CI; pale: CI crosses 0",
+                "% vs base {} {unit}; blue low, orange high; {} seeds; pale: n.s.",
                 app::format::figure(base),
                 sensitivity.runs
             ))
-            .x_label_formatter(&|v| format!("{v:+.1}%"))
+            .x_labels(9)
+            .x_label_formatter(&|v| format!("{v:+.0}%"))
+            .x_label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 13))
             .y_labels(rows)
+            .y_label_style(("sans-serif", 16))
             .y_label_formatter(&label)
             .draw();
         for (i, lever) in sensitivity.levers.iter().enumerate() {
@@ -139,8 +144,36 @@ pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str
     svg
 }
 
+/// A lever as the tornado names it: the field's title and the values it was
+/// set to, e.g. "Start price: 77,000 / 143,000 USD" (was the raw field name).
+fn lever_label(lever: &simulation::sensitivity::LeverEffect) -> String {
+    let (title, unit) = simulation::FieldSpec::find(&lever.field).map_or((lever.field.as_str(), ""), |spec| (spec.label, spec.unit));
+    let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+    format!("{title}: {} / {}{unit}", app::format::figure(lever.low), app::format::figure(lever.high))
+}
+
 fn svg_placeholder(title: &str) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"40\"><text x=\"10\" y=\"25\">{title}: no data</text></svg>"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tornado_names_each_lever_by_its_title_and_values() {
+        let lever = |field: &str, low: f64, high: f64| simulation::sensitivity::LeverEffect {
+            field: field.into(),
+            low,
+            high,
+            at_low: vec![],
+            at_high: vec![],
+            effect_low: vec![],
+            effect_high: vec![],
+        };
+        assert_eq!(lever_label(&lever("start_price_usd", 77_000.0, 143_000.0)), "Start price: 77k / 143k USD");
+        assert_eq!(lever_label(&lever("no_such_field", 1.0, 2.0)), "no_such_field: 1 / 2");
+    }
 }
