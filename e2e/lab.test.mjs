@@ -513,6 +513,13 @@ test('Monte Carlo: 10 seeds stream progress to the end, then every chart shades 
   await page.waitForSelector('body[data-mc="done"]', { timeout: 60_000 });
   assert.equal(await page.getAttribute('body', 'data-mc-progress'), '10/10');
   assert.match(await page.innerText('.mc-done'), /^10 runs in [\d.]+ s/);
+  // The bands download as CSV, with the link that reproduces them.
+  const [bandsFile] = await Promise.all([page.waitForEvent('download'), page.click('a[data-download="bands-csv"]')]);
+  assert.match(bandsFile.suggestedFilename(), /^hashlab-.*-seed-\d+-model-\d+-bands-10-seeds\.csv$/);
+  const bandsCsv = readFileSync(await bandsFile.path(), 'utf8').split('\n');
+  assert.ok(bandsCsv[0].startsWith('# Hashlab Monte Carlo bands over 10 seeds'), bandsCsv[0]);
+  const bandsHeader = bandsCsv.find((line) => !line.startsWith('#'));
+  assert.ok(bandsHeader.startsWith('day,date,') && bandsHeader.includes(',hashrate_ehs_p50,'), bandsHeader);
   // Every chart is drawn again with the bands of those seeds.
   await page.waitForFunction((n) => document.querySelectorAll('section.chart[data-bands="10"]').length === n, charts, { timeout: 30_000 });
   for (const id of await page.evaluate(() => [...document.querySelectorAll('section.chart')].map((c) => c.dataset.chart))) {
@@ -660,7 +667,9 @@ test('sweep: one parameter streams progress, then the median with its bands and 
   const lines = readFileSync(await stamped.path(), 'utf8').trim().split('\n');
   assert.match(lines[0], /^# Hashlab sweep of hashrate_ehs over price_shock_pct, 2 seeds per cell, model version \d+, seed \d+, generated 20/);
   assert.match(lines[1], new RegExp(`^# Reproduce it: ${h.base}/\\?v=`));
-  assert.deepEqual(lines.slice(3), csv);
+  // And the sweep's own settings, which the scenario's link leaves out.
+  assert.match(lines[3], /^# Sweep it again: hashlab sweep --link '.*' --param price_shock_pct=-?[\d.]+:-?[\d.]+:\d+ --metric hashrate_ehs --runs 2$/);
+  assert.deepEqual(lines.slice(4), csv);
   await page.locator('#sweep').screenshot({ path: path.join(SHOTS, 'sweep-line.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -98,6 +98,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<RunService>) -> Rou
         .routes(routes!(runs::run_get, runs::run_post))
         .routes(routes!(exports::export_csv))
         .routes(routes!(exports::export_json))
+        .routes(routes!(exports::bands_csv))
         .routes(routes!(montecarlo::montecarlo_sse))
         .routes(routes!(sweep::sweep_sse))
         .routes(routes!(sensitivity::sensitivity_sse))

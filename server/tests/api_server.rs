@@ -207,6 +207,7 @@ async fn openapi_lists_every_route() {
         ("post", "/api/run"),
         ("get", "/api/export.csv"),
         ("get", "/api/export.json"),
+        ("get", "/api/bands.csv"),
         ("get", "/api/montecarlo"),
         ("get", "/api/sweep"),
         ("get", "/api/sensitivity"),
@@ -299,6 +300,17 @@ async fn montecarlo_streams_progress_then_bands() {
     let svg = get(&server, "/api/chart/hashrate.svg?operators=50&years=0.25&runs=20").await.text().await.unwrap();
     assert!(svg.contains("shaded: 5-95% and 25-75% of 20 seeds"), "{}", &svg[..svg.len().min(600)]);
     assert_eq!(status(&server).await["pool"]["completed"].as_u64().unwrap(), completed + 1, "only the chart's own run");
+    // And its bands download as CSV, from the kept result (no more work).
+    let csv = get(&server, "/api/bands.csv?operators=50&years=0.25&runs=20").await;
+    assert_eq!(csv.status(), 200);
+    let name = csv.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(name.contains("-bands-20-seeds.csv"), "{name}");
+    let text = csv.text().await.unwrap();
+    let header = text.lines().next().unwrap_or("");
+    assert!(header.starts_with("day,date,") && header.contains(",hashrate_ehs_p5,hashrate_ehs_p25,hashrate_ehs_p50,"), "{header}");
+    assert!(text.lines().count() > 10);
+    assert_eq!(status(&server).await["pool"]["completed"].as_u64().unwrap(), completed + 1, "the kept bands, not a new run");
+    assert_error(get(&server, "/api/bands.csv?operators=50&years=0.25").await, 400, "runs").await;
 }
 
 #[tokio::test]
@@ -322,7 +334,7 @@ async fn sensitivity_streams_the_same_answer_as_the_model_and_draws_a_tornado_pe
     assert_eq!(charts.len(), 3);
     for chart in charts {
         let svg = chart["svg"].as_str().unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("start_price_usd"), "{}", &svg[..svg.len().min(300)]);
+        assert!(svg.starts_with("<svg") && svg.contains("Start price: "), "{}", &svg[..svg.len().min(300)]);
     }
     // Too few seeds for the budget of settings x runs is refused naming `runs`.
     let refused = get(&server, "/api/sensitivity?operators=100000&years=30&runs=50").await;

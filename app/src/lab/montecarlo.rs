@@ -97,6 +97,16 @@ pub(crate) fn MonteCarlo(
                     <p class="mc-message mc-done" role="status">
                         {format!("{runs} runs in {:.1} s. ", ms / 1000.0)}
                         <a href="#charts">"The charts above now shade their spread."</a>
+                        " "
+                        <a
+                            class="download"
+                            data-download="bands-csv"
+                            href=bands_link(&query.get_untracked(), runs)
+                            download
+                            rel="external"
+                        >
+                            "Download the bands as CSV"
+                        </a>
                     </p>
                 }),
                 _ => None,
@@ -105,9 +115,24 @@ pub(crate) fn MonteCarlo(
     }
 }
 
+/// The bands of `runs` seeds of the scenario of share-link `query`, as CSV (the server keeps them).
+fn bands_link(query: &str, runs: u32) -> String {
+    if query.is_empty() {
+        format!("/api/bands.csv?runs={runs}&provenance=comments")
+    } else {
+        format!("/api/bands.csv?{query}&runs={runs}&provenance=comments")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bands_link_carries_the_scenario_and_the_seeds() {
+        assert_eq!(bands_link("v=7&seed=3", 10), "/api/bands.csv?v=7&seed=3&runs=10&provenance=comments");
+        assert_eq!(bands_link("", 100), "/api/bands.csv?runs=100&provenance=comments");
+    }
 
     #[test]
     fn the_server_json_reads_with_nulls() {

@@ -166,7 +166,8 @@ fn finish(data: &str, ms: f64) -> Option<Finished> {
     let contents = crate::provenance::sweep_contents(spec["metric"].as_str()?, &field_names, spec["runs"].as_u64()?);
     let provenance: Option<crate::provenance::Provenance> = serde_json::from_value(event["provenance"].clone()).ok();
     Some(Finished {
-        csv_with_provenance_url: provenance.map(|p| csv_data_url(&format!("{}{csv}", p.csv_comments(&contents)))),
+        csv_with_provenance_url: provenance
+            .map(|p| csv_data_url(&format!("{}{}{csv}", p.csv_comments(&contents), sweep_again(&p.link, spec).unwrap_or_default()))),
         csv_url: csv_data_url(&csv),
         file: format!("hashlab-sweep-{}-by-{}.csv", spec["metric"].as_str()?, fields.join("-")),
         cells: cells.len(),
@@ -174,6 +175,25 @@ fn finish(data: &str, ms: f64) -> Option<Finished> {
         svg: event["svg"].as_str()?.to_string(),
         ms,
     })
+}
+
+/// The `#` line that runs the sweep again: the scenario's link and the sweep's
+/// own settings (its axes, metric and seeds), which the link alone leaves out.
+fn sweep_again(link: &str, spec: &Value) -> Option<String> {
+    let params = spec["axes"]
+        .as_array()?
+        .iter()
+        .map(|axis| {
+            let (from, to) = (axis["from"].as_f64()?, axis["to"].as_f64()?);
+            Some(format!("--param {}={from}:{to}:{}", axis["field"].as_str()?, axis["steps"].as_u64()?))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(format!(
+        "# Sweep it again: hashlab sweep --link '{link}' {} --metric {} --runs {}\n",
+        params.join(" "),
+        spec["metric"].as_str()?,
+        spec["runs"].as_u64()?
+    ))
 }
 
 /// One axis's controls.
@@ -519,7 +539,11 @@ mod tests {
         let provenance = crate::provenance::Provenance::at(&simulation::Scenario::default(), "https://lab.example", 0);
         let stamped = format!(r#"{{"provenance":{},{}"#, serde_json::to_string(&provenance).unwrap(), &data[1..]);
         let done = finish(&stamped, 1.0).unwrap();
-        let expected = format!("{}{csv}", provenance.csv_comments("sweep of hashrate_ehs over price_shock_pct, 3 seeds per cell"));
+        let again = format!(
+            "# Sweep it again: hashlab sweep --link '{}' --param price_shock_pct=-60:0:2 --metric hashrate_ehs --runs 3\n",
+            provenance.link
+        );
+        let expected = format!("{}{again}{csv}", provenance.csv_comments("sweep of hashrate_ehs over price_shock_pct, 3 seeds per cell"));
         assert_eq!(done.csv_with_provenance_url, Some(csv_data_url(&expected)));
         assert!(expected.starts_with("# Hashlab sweep of hashrate_ehs over price_shock_pct, 3 seeds per cell, model version"));
         assert_eq!(finish("{}", 0.0), None);

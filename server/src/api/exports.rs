@@ -107,6 +107,52 @@ pub(super) async fn page_export_csv(
     csv_download(&state, scenario, client, provenance, comments).await
 }
 
+/// The Monte Carlo bands of a scenario over `runs` seeds as a CSV download:
+/// the kept ones (the page's "Run N seeds" keeps them), else run now on the
+/// pool within the time budget. One row per grid day; for each banded column
+/// its 5th, 25th, 50th, 75th and 95th percentile across seeds.
+#[utoipa::path(
+    get,
+    path = "/api/bands.csv",
+    tag = "hashlab",
+    params(
+        ("query" = Option<String>, Query, description = "A share-link query, strict"),
+        ("runs" = u32, Query, description = "Seeds, 1 to 1,000 (required)"),
+        ("provenance" = Option<String>, Query, description = "`comments`: the share link, model version, seed and time first, as lines starting with #"),
+    ),
+    responses(
+        (status = 200, description = "`day,date`, then `<column>_p5 ... <column>_p95` for each banded column (a `Link` header gives the share link)", content_type = "text/csv", body = String),
+        (status = 400, description = "A bad value, naming the field", body = ErrorBody),
+        (status = 503, description = "Busy", body = ErrorBody),
+    )
+)]
+pub(super) async fn bands_csv(
+    State(state): State<ApiState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let (scenario, extra) = scenario_of(query.as_deref(), &["runs", "provenance"])?;
+    let runs = super::runs_of(&extra)?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "runs",
+            "the number of seeds is missing",
+            format!("runs, a whole number from 1 to {}", simulation::montecarlo::MAX_RUNS),
+        )
+    })?;
+    let comments = wants_comments(&extra)?;
+    let provenance = Provenance::of(&scenario, &state.service.config().site_of(&headers));
+    let name = app::format::file_name(&scenario, &format!("bands-{runs}-seeds"), "csv");
+    let bands = state.service.bands(&scenario, runs, client).await?;
+    let head = if comments { provenance.csv_comments(&format!("Monte Carlo bands over {runs} seeds")) } else { String::new() };
+    let mut response =
+        ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], head + &bands.to_csv_string()).into_response();
+    attach(&mut response, &name);
+    link_header(&mut response, &provenance);
+    Ok(response)
+}
+
 /// A run as a JSON download: the document of `/api/run`, with its provenance
 /// (share link, model version, seed, time) as its first key.
 #[utoipa::path(
