@@ -612,6 +612,13 @@ test('sensitivity: a tornado per output from low and high runs of each key assum
   assert.equal(await page.locator('figure.tornado').count(), 3);
   const bars = await page.locator('figure.tornado[data-output="hashrate_ehs"] rect').count();
   assert.ok(bars >= 20, `${bars} bars`);
+  // Readable at the page's width: each lever by its title and values, its label at least 13 px tall on screen.
+  const label = await page.evaluate(() => {
+    const text = [...document.querySelectorAll('figure.tornado[data-output="hashrate_ehs"] svg text')].find((t) => t.textContent.includes('Start price:'));
+    return text ? { text: text.textContent.trim(), px: text.getBoundingClientRect().height } : null;
+  });
+  assert.ok(label && label.px >= 13, `the tornado's label on the page: ${JSON.stringify(label)}`);
+  console.log(`tornado label on the page: ${JSON.stringify(label)}`);
   const [tornado] = await Promise.all([page.waitForEvent('download'), page.click('figure.tornado[data-output="hashrate_ehs"] a.tornado-svg')]);
   assert.equal(tornado.suggestedFilename(), 'hashlab-sensitivity-hashrate_ehs.svg');
   assert.match(readFileSync(await tornado.path(), 'utf8'), /^<svg/);

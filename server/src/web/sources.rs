@@ -46,10 +46,22 @@ fn references(field: &str) -> String {
         .map(|id| format!("<a href=\"#{0}\">{0}</a>", escape_xml(id)))
         .collect();
     if links.is_empty() {
-        format!(" <span class=\"refs\">({})</span>", escape_xml(last.trim_matches('*')))
+        // What an assumption rests on, when the bibliography says more than the source does.
+        let note = last.trim_matches('*').trim();
+        let said = |text: &str| spec_source(field).is_some_and(|source| source.contains(text));
+        if note.is_empty() || note == "user's choice" || said(note) {
+            String::new()
+        } else {
+            format!(" <span class=\"refs\">({})</span>", escape_xml(note))
+        }
     } else {
         format!(" <span class=\"refs\">Full citations: {}.</span>", links.join(", "))
     }
+}
+
+/// The source `field` names in the field table.
+fn spec_source(field: &str) -> Option<&'static str> {
+    simulation::FieldSpec::find(field).map(|spec| spec.source)
 }
 
 /// How much `field` matters, from the sensitivity table of `docs/VALIDATION.md`.
@@ -182,7 +194,7 @@ mod tests {
         let html = page();
         // Every field has a row in the bibliography's table: references, or what it rests on.
         for spec in FIELDS {
-            assert!(!references(spec.name).is_empty(), "{} has no row in docs/SOURCES.md", spec.name);
+            assert!(row_of(section(BIBLIOGRAPHY, "## Fields"), spec.name).is_some(), "{} has no row in docs/SOURCES.md", spec.name);
         }
         // Every in-page link has its target.
         let targets: Vec<&str> = html.split("href=\"#").skip(1).filter_map(|rest| rest.split('"').next()).collect();
@@ -197,5 +209,7 @@ mod tests {
         let row = html.split("<tr id=\"start_price_usd\">").nth(1).and_then(|rest| rest.split("</tr>").next()).expect("its row");
         assert!(row.contains("How much it matters: set to 77000 or 143000, the hash rate after 4 years moves -25.1%"), "{row}");
         assert!(row.contains("Full citations: <a href=\"#coinmetrics-community\">"), "{row}");
+        // A user's choice is not said twice.
+        assert!(!html.contains("user's choice (user's choice)"));
     }
 }
