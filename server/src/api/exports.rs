@@ -31,11 +31,15 @@ async fn csv_download(
     let reservation = state.service.reserve_body(client, estimate)?;
     let head = if comments { provenance.csv_comments("daily series") } else { String::new() };
     let csv = state.service.off_runtime(client, estimate > crate::runs::HEAVY_BODY_BYTES, move || head + &run.to_csv_string()).await?;
-    let body = reservation.body(csv.into_bytes());
+    Ok(csv_attachment(reservation.body(csv.into_bytes()), &name, &provenance))
+}
+
+/// A CSV download named `name`, with the `Link` header of where it came from.
+fn csv_attachment(body: impl IntoResponse, name: &str, provenance: &Provenance) -> Response {
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], body).into_response();
-    attach(&mut response, &name);
-    link_header(&mut response, &provenance);
-    Ok(response)
+    attach(&mut response, name);
+    link_header(&mut response, provenance);
+    response
 }
 
 /// `Link: <share link>; rel="canonical"`: where the file came from, for a
@@ -146,11 +150,7 @@ pub(super) async fn bands_csv(
     let name = app::format::file_name(&scenario, &format!("bands-{runs}-seeds"), "csv");
     let bands = state.service.bands(&scenario, runs, client).await?;
     let head = if comments { provenance.csv_comments(&format!("Monte Carlo bands over {runs} seeds")) } else { String::new() };
-    let mut response =
-        ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], head + &bands.to_csv_string()).into_response();
-    attach(&mut response, &name);
-    link_header(&mut response, &provenance);
-    Ok(response)
+    Ok(csv_attachment(head + &bands.to_csv_string(), &name, &provenance))
 }
 
 /// A run as a JSON download: the document of `/api/run`, with its provenance

@@ -110,7 +110,9 @@ fn bibliography() -> String {
 
 /// The page.
 pub async fn sources() -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page()).into_response()
+    // Everything on it is compiled in: built once, on the first request.
+    static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], PAGE.get_or_init(page).as_str()).into_response()
 }
 
 /// A source's words, with the calibration document's name made a link to it.
