@@ -78,7 +78,10 @@ async fn page_runs_are_counted_and_kept_in_the_cache() {
 
 #[tokio::test]
 async fn a_page_run_in_flight_does_not_hold_up_a_shutdown() {
-    let mut server = start_env(2, 8, &[]);
+    // Runs in flight may go on during the drain and are stopped 2 s before it ends
+    // (server/src/shutdown.rs): with a 5 s drain the run is stopped after 3 s, however
+    // long it would take (with the default 30 s drain this test waited on the run itself).
+    let mut server = start_env(2, 8, &[("HASHLAB_DRAIN_SECS", "5")]);
     let _held = send_and_hold(&server, &format!("/?{HUGE}"));
     wait_for_status(&server, Duration::from_secs(30), |s| s["pool"]["running"] == 1).await;
     let stopped = Command::new("kill").arg("-TERM").arg(server.child.id().to_string()).status().expect("kill runs");
