@@ -108,39 +108,92 @@ test('the keyboard plays, steps between events and jumps, and events are announc
   await context.close();
 });
 
-test('a link opens at a beat in projector view: two large charts, ticks of 20 px and more', async () => {
-  const { context, page, errors } = await open(`${h.base}/?preset=late-2025-squeeze&at=2025-12-14&view=projector`, HD);
-  await page.waitForSelector('.lab.projector');
-  await page.waitForSelector('.beat[data-beat="3"]');
-  assert.match(await page.innerText('.beat-text'), /^The difficulty falls/);
-  const charts = await page.evaluate(() => [...document.querySelectorAll('.chart')].filter((c) => c.offsetParent !== null).map((c) => c.dataset.chart));
-  assert.deepEqual(charts, ['hashrate', 'hashprice'], 'the story\'s two charts, in page order');
-  // Tick and axis labels are the SVG's largest text; event labels on the markers are a size smaller.
-  const sizes = await page.evaluate(() => [...document.querySelectorAll('.chart.featured')].map((c) => {
-    const svg = c.querySelector('svg');
-    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-    const fonts = [...svg.querySelectorAll('text')].map((t) => parseFloat(t.getAttribute('font-size')) * scale);
-    return {
-      ticks: Math.max(...fonts),
-      markers: Math.min(...fonts),
-      legend: parseFloat(getComputedStyle(c.querySelector('.legend')).fontSize),
-      bottom: c.getBoundingClientRect().bottom,
-    };
-  }));
-  for (const size of sizes) {
-    assert.ok(size.ticks >= 20, `ticks at ${size.ticks.toFixed(1)} px`);
-    assert.ok(size.legend >= 20, `legend at ${size.legend} px`);
-    assert.ok(size.bottom <= 1080, `the chart ends at ${size.bottom} px: on the screen`);
+/** The labels of `selector`'s SVGs (how many), and those whose box overlaps another's in the same SVG. */
+async function overlappingTexts(page, selector) {
+  return page.evaluate((selector) => {
+    const svgs = [...document.querySelectorAll(selector)];
+    const labels = svgs.reduce((n, svg) => n + svg.querySelectorAll('text').length, 0);
+    return { labels, overlaps: svgs.flatMap((svg) => {
+    const boxes = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => ({ text: t.textContent.trim(), r: t.getBoundingClientRect() }));
+    const hits = [];
+    for (let i = 0; i < boxes.length; i += 1) {
+      for (let j = i + 1; j < boxes.length; j += 1) {
+        const [a, b] = [boxes[i].r, boxes[j].r];
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) hits.push(`${boxes[i].text} / ${boxes[j].text}`);
+      }
+    }
+    return hits;
+  }) };
+  }, selector);
+}
+
+for (const [width, height] of [[1920, 1080], [1366, 768], [1280, 720]]) {
+  test(`a link opens at a beat in projector view at ${width}x${height}: two charts on the screen, labels of 16 px and more that never overlap`, async () => {
+    const { context, page, errors } = await open(`${h.base}/?preset=late-2025-squeeze&at=2025-12-14&view=projector`, { viewport: { width, height } });
+    await page.waitForSelector('.lab.projector');
+    await page.waitForSelector('.beat[data-beat="3"]');
+    assert.match(await page.innerText('.beat-text'), /^The difficulty falls/);
+    const charts = await page.evaluate(() => [...document.querySelectorAll('.chart')].filter((c) => c.offsetParent !== null).map((c) => c.dataset.chart));
+    assert.deepEqual(charts, ['hashrate', 'hashprice'], 'the story\'s two charts, in page order');
+    // Tick and axis labels are the SVG's largest text; event labels on the markers are a size smaller.
+    const sizes = await page.evaluate(() => [...document.querySelectorAll('.chart.featured')].map((c) => {
+      const svg = c.querySelector('svg');
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const fonts = [...svg.querySelectorAll('text')].map((t) => parseFloat(t.getAttribute('font-size')) * scale);
+      const box = c.getBoundingClientRect();
+      return {
+        ticks: Math.max(...fonts),
+        markers: Math.min(...fonts),
+        legend: parseFloat(getComputedStyle(c.querySelector('.legend')).fontSize),
+        right: box.right,
+        bottom: box.bottom,
+      };
+    }));
+    const least = width >= 1920 ? 20 : 16;
+    for (const size of sizes) {
+      assert.ok(size.ticks >= least, `ticks at ${size.ticks.toFixed(1)} px`);
+      assert.ok(size.legend >= 16, `legend at ${size.legend} px`);
+      assert.ok(size.bottom <= height && size.right <= width, `the chart ends at (${size.right}, ${size.bottom}): on the screen`);
+    }
+    const page_size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+    assert.deepEqual(page_size, [width, height], 'the page does not overflow the screen');
+    const { labels, overlaps } = await overlappingTexts(page, '.chart.featured svg');
+    assert.ok(labels > 20, `${labels} labels measured`);
+    assert.deepEqual(overlaps, [], 'no two labels overlap');
+    console.log(`projector ${width}x${height} text sizes (px):`, JSON.stringify(sizes));
+    const file = path.join(SHOTS, `playback-projector-${width}x${height}.png`);
+    await page.screenshot({ path: file });
+    if (width === 1920) {
+      await halfSize(context, file, 1920, 1080);
+      // Leaving the projector view keeps the position.
+      await page.click('[data-play="projector"]');
+      await page.waitForSelector('.lab:not(.projector) .chart:nth-of-type(3)');
+      assert.equal(new URL(page.url()).searchParams.get('at'), '2025-12-14');
+      assert.equal(new URL(page.url()).searchParams.get('view'), null);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('every preset\'s story fits the frame its embed snippet offers, 800 px wide', async () => {
+  const { context, page, errors } = await open(`${h.base}/?preset=late-2025-squeeze`);
+  await page.click('.embed-snippet summary');
+  await page.selectOption('#embed-chart', 'story');
+  await page.waitForFunction(() => document.querySelector('#embed-code')?.value.includes('/embed/story'));
+  const [, frameWidth, frameHeight] = (await page.inputValue('#embed-code')).match(/width="(\d+)" height="(\d+)"/).map(Number);
+  assert.equal(frameWidth, 800);
+  const presets = (await (await fetch(`${h.base}/api/presets`)).json()).map((preset) => preset.id);
+  await page.setViewportSize({ width: frameWidth, height: 400 });
+  const heights = {};
+  for (const id of presets) {
+    await page.goto(`${h.base}/embed/story?preset=${id}`);
+    await page.waitForSelector('.chart.featured svg', { timeout: 60_000 });
+    heights[id] = await page.evaluate(() => document.documentElement.scrollHeight);
+    assert.ok(heights[id] <= frameHeight, `${id}: ${heights[id]} px in a ${frameHeight} px frame`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), frameWidth, `${id}: no sideways scroll`);
   }
-  console.log('projector text sizes (px):', JSON.stringify(sizes));
-  const file = path.join(SHOTS, 'playback-projector.png');
-  await page.screenshot({ path: file });
-  await halfSize(context, file, 1920, 1080);
-  // Leaving the projector view keeps the position.
-  await page.click('[data-play="projector"]');
-  await page.waitForSelector('.lab:not(.projector) .chart:nth-of-type(3)');
-  assert.equal(new URL(page.url()).searchParams.get('at'), '2025-12-14');
-  assert.equal(new URL(page.url()).searchParams.get('view'), null);
+  console.log(`story embed heights (px) in an ${frameWidth}x${frameHeight} frame:`, JSON.stringify(heights));
   assert.deepEqual(errors, []);
   await context.close();
 });

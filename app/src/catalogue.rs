@@ -86,7 +86,7 @@ pub const CHARTS: &[ChartInfo] = &[
                   2 means two companies could together rewrite recent history. HHI (black, right axis) is the \
                   competition authorities' concentration index; the shaded strips by the right axis mark the US \
                   DOJ/FTC thresholds for moderately and highly concentrated markets on that axis.",
-        axes: ("Nakamoto coefficient (pools, controllers)", Some("HHI of pools")),
+        axes: ("Nakamoto coefficient", Some("HHI of pools")),
         columns: &["nakamoto_pools", "nakamoto_entities", "hhi_pools"],
     },
     ChartInfo {

@@ -90,12 +90,13 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     // The last run drawn in full: kept on the page, under the message, when a
     // change cannot run (too large, refused), so the charts do not vanish.
     let last_good = StoredValue::new(None::<RunView>);
-    // The projector view shows charts drawn for a small frame, scaled up: large type.
+    // The projector view and the story embed show charts drawn for a small
+    // frame, two side by side, scaled up: large type.
     let run = Resource::new(
         move || {
             // The pinned baselines' keys, when there are any: the charts draw them.
             let baselines = page_state.with(|p| (!p.baselines.is_empty()).then(|| p.baselines_query()));
-            (run_query.get(), baselines, compact.get() || page_state.with(|p| p.projector), bands.get())
+            (run_query.get(), baselines, compact.get() || embed || page_state.with(|p| p.projector), bands.get())
         },
         move |(query, baselines, compact, bands)| {
             #[cfg(feature = "ssr")]

@@ -173,12 +173,17 @@ pub(super) fn ShareBar(
 /// The embed choice that frames the run's story (`/embed/story`) rather than one chart.
 pub(crate) const STORY_EMBED: &str = "story";
 
+/// The height of the story's `<iframe>`, 800 px wide.
+const STORY_EMBED_HEIGHT_PX: u32 = 940;
+
 /// The `<iframe>` that shows chart `id` (or, for [`STORY_EMBED`], the story
 /// with its play control) of the run of share-link `query`, served from
 /// `origin` (empty on the server: a relative address).
 pub(crate) fn embed_snippet(origin: &str, id: &str, query: &str) -> String {
     let (path, title, height) = if id == STORY_EMBED {
-        ("/embed/story".to_string(), "The run as a story", 900)
+        // The tallest preset's story, two charts side by side, is 912 px high in a
+        // frame 800 px wide (browser test in e2e/playback.test.mjs).
+        ("/embed/story".to_string(), "The run as a story", STORY_EMBED_HEIGHT_PX)
     } else {
         (format!("/embed/chart/{id}"), crate::catalogue::chart(id).map_or(id, |chart| chart.title), 660)
     };
@@ -202,7 +207,7 @@ mod tests {
         );
         assert_eq!(
             embed_snippet("https://lab.example", STORY_EMBED, "v=3&preset=bull-run&seed=42&at=2025-12-11"),
-            r#"<iframe src="https://lab.example/embed/story?v=3&amp;preset=bull-run&amp;seed=42&amp;at=2025-12-11" width="800" height="900" style="border:0" title="The run as a story: Hashlab" loading="lazy"></iframe>"#
+            r#"<iframe src="https://lab.example/embed/story?v=3&amp;preset=bull-run&amp;seed=42&amp;at=2025-12-11" width="800" height="940" style="border:0" title="The run as a story: Hashlab" loading="lazy"></iframe>"#
         );
     }
 }

@@ -293,22 +293,13 @@ fn frame(run: &RunResult, left: Axis, right: Option<Axis>) -> Plot {
 }
 
 /// The retargets as ticks, labelled with their change when it is 5% or more
-/// and no other label stands within a twentieth of the run (labels would overlap).
+/// (the plot leaves out a label that would touch the one before it).
 fn retarget_ticks(run: &RunResult) -> Vec<Marker> {
-    let spacing = (run.days.len() / 20).max(1);
-    let mut last_label: Option<usize> = None;
     run.retargets
         .iter()
         .map(|r| {
-            let day = r.day as usize;
-            let room = last_label.is_none_or(|last| day >= last + spacing);
-            let label = if r.change_pct.abs() >= 5.0 && room {
-                last_label = Some(day);
-                format!("{:+.0}%", r.change_pct)
-            } else {
-                String::new()
-            };
-            Marker { day, label }
+            let label = if r.change_pct.abs() >= 5.0 { format!("{:+.0}%", r.change_pct) } else { String::new() };
+            Marker { day: r.day as usize, label }
         })
         .collect()
 }

@@ -26,8 +26,11 @@ pub struct Frame {
 
 /// Charts for a wide screen (scaled down a little on a laptop).
 pub const WIDE: Frame = Frame { width: 760, height: 360, font: 15, x_labels: 8, y_label_area: 76 };
-/// Charts for a phone: fewer, larger labels once scaled to ~360 px.
-pub const COMPACT: Frame = Frame { width: 440, height: 320, font: 15, x_labels: 4, y_label_area: 58 };
+/// Charts for a phone (~360 px wide) and for the projector view, two side by
+/// side: fewer, larger labels. At 1280x720 a projector chart is ~430 px wide,
+/// so 20 px of font (plotters writes it as 16.1 in the SVG) stays over 16 px on
+/// the screen.
+pub const COMPACT: Frame = Frame { width: 440, height: 290, font: 20, x_labels: 4, y_label_area: 70 };
 /// Most points drawn per line; longer series are sampled evenly.
 const MOST_POINTS: usize = 500;
 
@@ -289,6 +292,29 @@ fn marker_rows(markers: &[&Marker], last_day: f64, width_px: u32, font_px: u32) 
             }
             taken[row].push(span);
             row
+        })
+        .collect()
+}
+
+/// Whether each tick's label is drawn: a label centred on its tick is left out
+/// when it would touch the last one drawn (retarget labels a few days apart
+/// once printed as "-7%+10%"). Widths as [`marker_rows`].
+fn tick_labels_shown(ticks: &[&Marker], last_day: f64, width_px: u32, font_px: u32) -> Vec<bool> {
+    let days_per_px = last_day.max(1.0) / (f64::from(width_px) * 0.7).max(1.0);
+    let mut last_end = f64::NEG_INFINITY;
+    ticks
+        .iter()
+        .map(|tick| {
+            if tick.label.is_empty() {
+                return false;
+            }
+            let half = (tick.label.chars().count() + 1) as f64 * f64::from(font_px) * 0.6 * days_per_px / 2.0;
+            let x = tick.day as f64;
+            let shown = x - half > last_end;
+            if shown {
+                last_end = x + half;
+            }
+            shown
         })
         .collect()
 }
@@ -685,11 +711,13 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
             chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
         }
         let tick_height = (left_hi - left_lo) * 0.035;
-        for tick in plot.ticks.iter().filter(|t| t.day < days) {
+        let ticks: Vec<&Marker> = plot.ticks.iter().filter(|t| t.day < days).collect();
+        let labelled = tick_labels_shown(&ticks, last_day, frame.width, marker_px);
+        for (tick, labelled) in ticks.into_iter().zip(labelled) {
             let x = tick.day as f64;
             let style = ShapeStyle { color: MARKER.to_rgba(), filled: false, stroke_width: 1 };
             chart.draw_series(LineSeries::new([(x, left_lo), (x, left_lo + tick_height)], style)).map_err(|e| e.to_string())?;
-            if !tick.label.is_empty() {
+            if labelled {
                 let text = Text::new(
                     tick.label.clone(),
                     (x, left_lo + tick_height),
@@ -860,6 +888,17 @@ mod tests {
         // Near the end labels run left of their line, and still clear each other.
         let (a, b) = (marker(700, "Price shock"), marker(705, "Halving"));
         assert_eq!(marker_rows(&[&a, &b], 729.0, 760, 13), vec![0, 1]);
+    }
+
+    #[test]
+    fn tick_labels_that_would_touch_are_left_out() {
+        let tick = |day: usize, label: &str| Marker { day, label: label.into() };
+        // 500 days on 440 px at 16 px: a "-7%" label is about 60 days wide.
+        let ticks = [tick(100, "-7%"), tick(125, "+10%"), tick(130, ""), tick(180, "-12%"), tick(260, "+5%")];
+        let refs: Vec<&Marker> = ticks.iter().collect();
+        assert_eq!(tick_labels_shown(&refs, 500.0, 440, 16), vec![true, false, false, true, true]);
+        // On a wide frame the same days have room.
+        assert_eq!(tick_labels_shown(&refs, 500.0, 1600, 16), vec![true, true, false, true, true]);
     }
 
     #[test]
