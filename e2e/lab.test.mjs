@@ -289,7 +289,7 @@ test('a broken link names what it ignored and shows the rest', async () => {
 test('the page works on a phone screen', async () => {
   const { context, page, errors } = await open(`${h.base}/`, PHONE);
   // After hydration a phone asks for charts drawn for its width.
-  await page.waitForSelector('#chart-hashrate svg[viewBox="0 0 440 320"]');
+  await page.waitForSelector('#chart-hashrate svg[viewBox="0 0 440 290"]');
   await page.screenshot({ path: path.join(SHOTS, 'phone-390x844.png') });
   await page.screenshot({ path: path.join(SHOTS, 'phone-390x844-full.png'), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
