@@ -41,8 +41,14 @@ pub async fn run_view(
             )),
         }
     }
-    let baseline_list: Vec<charts::Baseline> =
-        baseline_runs.iter().map(|(slot, name, run)| charts::Baseline { name, run, slot: *slot }).collect();
+    // With bands shown, a baseline whose Monte Carlo of the same seeds is kept shows its spread too.
+    let baseline_bands: Vec<_> =
+        baseline_runs.iter().map(|(_, _, run)| bands.and_then(|seeds| runs.0.bands(&run.scenario, seeds))).collect();
+    let baseline_list: Vec<charts::Baseline> = baseline_runs
+        .iter()
+        .zip(&baseline_bands)
+        .map(|((slot, name, run), bands)| charts::Baseline { name, run, slot: *slot, bands: bands.as_deref() })
+        .collect();
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
     let view = match run {
         Ok(run) => {

@@ -311,6 +311,13 @@ async fn montecarlo_streams_progress_then_bands() {
     assert!(text.lines().count() > 10);
     assert_eq!(status(&server).await["pool"]["completed"].as_u64().unwrap(), completed + 1, "the kept bands, not a new run");
     assert_error(get(&server, "/api/bands.csv?operators=50&years=0.25").await, 400, "runs").await;
+
+    // With a pinned baseline, the figure shows the baseline's spread too (its
+    // own Monte Carlo, run now), in its stroke, and its link keeps `runs`.
+    let pinned = "operators=50&years=0.25&runs=20&base1=operators%3D50%26years%3D0.25%26price_shock_pct%3D-50&base1_name=Crash";
+    let svg = get(&server, &format!("/api/chart/hashrate.svg?{pinned}")).await.text().await.unwrap();
+    assert!(svg.contains("Crash: baseline, dashed lines (outer dashed lines: 5% and 95% of 20 seeds)"), "{}", &svg[..svg.len().min(900)]);
+    assert!(svg.contains("runs=20"), "the figure's link keeps its seeds");
 }
 
 #[tokio::test]

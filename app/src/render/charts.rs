@@ -73,6 +73,9 @@ pub struct Baseline<'a> {
     pub run: &'a RunResult,
     /// Its place among the pins (0, 1, 2): its stroke, the same whether or not the others are drawn.
     pub slot: usize,
+    /// A Monte Carlo of its scenario, when the figure shows spreads: its 5th
+    /// and 95th percentiles are drawn as lines in its stroke.
+    pub bands: Option<&'a MonteCarloResult>,
 }
 
 impl Baseline<'_> {
@@ -80,6 +83,21 @@ impl Baseline<'_> {
     pub fn stroke(&self) -> Stroke {
         BASELINE_STROKES[self.slot.min(BASELINE_STROKES.len() - 1)]
     }
+
+    /// Its stroke in words (the figure may be printed in grey).
+    fn stroke_words(&self) -> &'static str {
+        ["dashed", "dotted", "long-dashed"][self.slot.min(2)]
+    }
+
+    /// The label of the lines of its spread (not in the legend: [`chart`] names them once).
+    fn edge_label(&self) -> String {
+        format!("{}: 5% and 95% of its seeds", self.name)
+    }
+}
+
+/// A column scaled by nothing (see [`add_spread`]).
+fn unit(_: &RunResult) -> f64 {
+    1.0
 }
 
 /// How the lines of the first, second and third baseline are drawn
@@ -165,10 +183,15 @@ pub fn chart(id: &str, run: &RunResult, baselines: &[Baseline], bands: Option<&M
     let mut plot = draw_fn(id)?(info, run, baselines, bands);
     // A legend entry per baseline: its name and its stroke, in words too (the figure may be printed in grey).
     for baseline in baselines {
-        let words = ["dashed", "dotted", "long-dashed"][baseline.slot.min(2)];
+        let words = baseline.stroke_words();
         let stroke = baseline.stroke();
+        let spread = baseline
+            .bands
+            .filter(|_| plot.lines.iter().any(|line| line.label == baseline.edge_label()))
+            .map(|bands| format!(" (outer {words} lines: 5% and 95% of {} seeds)", bands.runs))
+            .unwrap_or_default();
         plot.lines.push(Line {
-            label: format!("{}: baseline, {words} lines", baseline.name),
+            label: format!("{}: baseline, {words} lines{spread}", baseline.name),
             color: GREY,
             values: Vec::new(),
             side: Side::Left,
@@ -214,18 +237,63 @@ fn spread_of(bands: &MonteCarloResult, column: &str, factor: f64, days: usize, c
     Some(Spread { color, side, p5: row(5.0)?, p25: row(25.0)?, p50: row(50.0)?, p75: row(75.0)?, p95: row(95.0)? })
 }
 
-/// Shades the spread of `column` (times `factor`) behind its line, when there are bands.
-fn add_spread(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &str, factor: f64, color: RGBColor, side: Side) {
+/// Shades the spread of `column` (times `factor` of the run) behind its
+/// line, when there are bands, and draws each baseline's 5th and 95th
+/// percentiles, when it has bands, as lines in its stroke (a second shade
+/// in the same colour could not be told apart).
+#[allow(clippy::too_many_arguments)]
+fn add_spread(
+    plot: &mut Plot,
+    bands: Option<&MonteCarloResult>,
+    baselines: &[Baseline],
+    column: &str,
+    factor: impl Fn(&RunResult) -> f64,
+    color: RGBColor,
+    side: Side,
+    run: &RunResult,
+) {
     let days = plot.dates.len();
-    if let Some(spread) = bands.and_then(|bands| spread_of(bands, column, factor, days, color, side)) {
+    if let Some(spread) = bands.and_then(|bands| spread_of(bands, column, factor(run), days, color, side)) {
         plot.spreads.push(spread);
+    }
+    add_baseline_edges(plot, baselines, column, factor, color, side);
+}
+
+/// Each baseline's 5th and 95th percentiles of `column` as lines in its stroke.
+fn add_baseline_edges(
+    plot: &mut Plot,
+    baselines: &[Baseline],
+    column: &str,
+    factor: impl Fn(&RunResult) -> f64,
+    color: RGBColor,
+    side: Side,
+) {
+    let days = plot.dates.len();
+    for baseline in baselines {
+        let Some(spread) = baseline.bands.and_then(|bands| spread_of(bands, column, factor(baseline.run), days, color, side)) else {
+            continue;
+        };
+        for values in [spread.p5, spread.p95] {
+            plot.lines.push(Line { label: baseline.edge_label(), color, values, side, stroke: baseline.stroke(), in_legend: false });
+        }
     }
 }
 
 /// Over stacked areas a shaded spread would not show: the 5th and 95th
-/// percentiles of `column` (times `factor`) are drawn as dotted lines instead.
-fn add_spread_edges(plot: &mut Plot, bands: Option<&MonteCarloResult>, column: &str, factor: f64, color: RGBColor, label: &str) {
+/// percentiles of `column` (times `factor`) are drawn as dotted lines instead
+/// (and each baseline's in its stroke).
+#[allow(clippy::too_many_arguments)]
+fn add_spread_edges(
+    plot: &mut Plot,
+    bands: Option<&MonteCarloResult>,
+    baselines: &[Baseline],
+    column: &str,
+    factor: f64,
+    color: RGBColor,
+    label: &str,
+) {
     let days = plot.dates.len();
+    add_baseline_edges(plot, baselines, column, |_| factor, color, Side::Left);
     let Some((bands, spread)) = bands.and_then(|bands| Some((bands, spread_of(bands, column, factor, days, color, Side::Left)?))) else {
         return;
     };
@@ -399,7 +467,7 @@ pub fn hashrate(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     let b = |name: &str, factor: f64| each(baselines, |b| scaled(b, name, factor));
     // Difficulty follows hash rate: its spread would only repeat this one.
-    add_spread(&mut plot, bands, "hashrate_ehs", 1.0, BLUE, Side::Left);
+    add_spread(&mut plot, bands, baselines, "hashrate_ehs", unit, BLUE, Side::Left, run);
     add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, "hashrate_ehs"), b("hashrate_ehs", 1.0));
     add_line(
         &mut plot,
@@ -440,7 +508,7 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
     for (index, ((_, label), line)) in UNDERWATER_SHARES.iter().zip(lines).enumerate() {
         add_line(&mut plot, label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, line, Vec::new());
     }
-    add_spread(&mut plot, bands, "hashprice_usd_per_ph_day", 1.0, BLACK, Side::Left);
+    add_spread(&mut plot, bands, baselines, "hashprice_usd_per_ph_day", unit, BLACK, Side::Left, run);
     add_line(
         &mut plot,
         "Hashprice",
@@ -480,7 +548,7 @@ fn underwater_below(fleet: impl Iterator<Item = (f64, f64)>, share: f64) -> f64 
 pub fn price(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), None);
     plot.spans.extend(shock_span(run));
-    add_spread(&mut plot, bands, "price_usd", 1.0, BLUE, Side::Left);
+    add_spread(&mut plot, bands, baselines, "price_usd", unit, BLUE, Side::Left, run);
     add_line(
         &mut plot,
         "Price",
@@ -498,8 +566,8 @@ pub fn price(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
 /// The chart: The security budget (subsidy and fees), USD per day. (Baselines in their strokes; used by the page and the API's report charts.)
 pub fn budget(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
-    add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
-    add_spread(&mut plot, bands, "security_budget_pct_mcap_yr", 1.0, ORANGE, Side::Right);
+    add_spread(&mut plot, bands, baselines, "security_budget_usd_per_day", unit, BLUE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, "security_budget_pct_mcap_yr", unit, ORANGE, Side::Right, run);
     add_budget_line(&mut plot, run, baselines, "Security budget", "USD/day");
     // Fees in USD per day, the same unit as the budget: budget x fee share.
     let fees = |run: &RunResult| {
@@ -535,9 +603,18 @@ pub fn budget(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: 
 pub fn attack(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::log(info.axes.0), info.axes.1.map(Axis::linear));
     let hours = run.scenario.attack_hours;
-    add_spread(&mut plot, bands, "attack_cost_buy_usd", 1.0, RED, Side::Left);
-    add_spread(&mut plot, bands, "attack_cost_rent_usd_per_hour", hours, ORANGE, Side::Left);
-    add_spread(&mut plot, bands, "security_budget_usd_per_day", 1.0, BLUE, Side::Left);
+    add_spread(&mut plot, bands, baselines, "attack_cost_buy_usd", unit, RED, Side::Left, run);
+    add_spread(
+        &mut plot,
+        bands,
+        baselines,
+        "attack_cost_rent_usd_per_hour",
+        |run: &RunResult| run.scenario.attack_hours,
+        ORANGE,
+        Side::Left,
+        run,
+    );
+    add_spread(&mut plot, bands, baselines, "security_budget_usd_per_day", unit, BLUE, Side::Left, run);
     add_line(
         &mut plot,
         "Buy machines",
@@ -594,9 +671,9 @@ pub fn concentration(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], 
         from: HHI_HIGH,
         to: top,
     });
-    add_spread(&mut plot, bands, "nakamoto_pools", 1.0, BLUE, Side::Left);
-    add_spread(&mut plot, bands, "nakamoto_entities", 1.0, PURPLE, Side::Left);
-    add_spread(&mut plot, bands, "hhi_pools", 1.0, BLACK, Side::Right);
+    add_spread(&mut plot, bands, baselines, "nakamoto_pools", unit, BLUE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, "nakamoto_entities", unit, PURPLE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, "hhi_pools", unit, BLACK, Side::Right, run);
     let b = |name: &str| each(baselines, |b| column(b, name));
     add_line(&mut plot, "Pools", "", BLUE, Side::Left, Stroke::Steps, column(run, "nakamoto_pools"), b("nakamoto_pools"));
     add_line(&mut plot, "Controllers", "", PURPLE, Side::Left, Stroke::Steps, column(run, "nakamoto_entities"), b("nakamoto_entities"));
@@ -651,9 +728,9 @@ pub fn pools(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
     let colored = layers.into_iter().enumerate().map(|(i, (name, values))| (name, PALETTE[i % PALETTE.len()], values)).collect();
     stack(&mut plot, colored);
     // Across seeds: the largest pool's share and the five largest together.
-    add_spread_edges(&mut plot, bands, "top_pool_share", 100.0, BLACK, "Largest pool");
-    add_spread_edges(&mut plot, bands, "top5_pool_share", 100.0, RGBColor(255, 255, 255), "Five largest");
-    // Each baseline's largest pool and five largest, in its stroke.
+    add_spread_edges(&mut plot, bands, &[], "top_pool_share", 100.0, BLACK, "Largest pool");
+    add_spread_edges(&mut plot, bands, &[], "top5_pool_share", 100.0, RGBColor(255, 255, 255), "Five largest");
+    // Each baseline's largest pool and five largest, in its stroke (and their spreads, when it has bands).
     let days = plot.dates.len();
     for baseline in baselines {
         let stroke = baseline.stroke();
@@ -662,6 +739,7 @@ pub fn pools(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
             let values = fit(scaled(baseline.run, name, 100.0), days);
             plot.readout.push(ReadoutSeries { label: label.clone(), unit: "%".into(), values: values.clone() });
             plot.lines.push(Line { label, color, values, side: Side::Left, stroke, in_legend: true });
+            add_baseline_edges(&mut plot, std::slice::from_ref(baseline), name, |_| 100.0, color, Side::Left);
         }
     }
     plot
@@ -680,8 +758,8 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
     }
     stack(&mut plot, layers);
     // Across seeds: the total (the top of the stack) and the MW at AI.
-    add_spread_edges(&mut plot, bands, "hashrate_ehs", 1.0, BLACK, "Hash rate");
-    add_spread(&mut plot, bands, "ai_mw", 1.0, BLACK, Side::Right);
+    add_spread_edges(&mut plot, bands, baselines, "hashrate_ehs", 1.0, BLACK, "Hash rate");
+    add_spread(&mut plot, bands, baselines, "ai_mw", unit, BLACK, Side::Right, run);
     let days = plot.dates.len();
     for baseline in baselines {
         let stroke = baseline.stroke();
@@ -709,7 +787,7 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
 pub fn kinds(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     for (kind, color) in KINDS.iter().zip(PALETTE) {
-        add_spread(&mut plot, bands, &format!("operators_{}", kind.0), 1.0, color, Side::Left);
+        add_spread(&mut plot, bands, baselines, &format!("operators_{}", kind.0), unit, color, Side::Left, run);
     }
     for (label, color, values) in kind_layers(run, "operators_") {
         let kind = KINDS.iter().find(|(_, l)| *l == label).map(|(k, _)| *k).unwrap_or("");
@@ -718,7 +796,7 @@ pub fn kinds(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
     }
     // The operators' Nakamoto coefficient counts the model's operators, so it depends on
     // how many the run follows: it sits here, beside that count, not among the pools.
-    add_spread(&mut plot, bands, "nakamoto_operators", 1.0, BLACK, Side::Right);
+    add_spread(&mut plot, bands, baselines, "nakamoto_operators", unit, BLACK, Side::Right, run);
     add_line(
         &mut plot,
         "Nakamoto coefficient of operators",
@@ -929,7 +1007,7 @@ mod tests {
     fn every_chart_draws_from_a_real_run() {
         let scenario = simulation::Scenario { years: 0.3, operators: 200, ..Default::default() };
         let run = simulation::run(&scenario).expect("the scenario runs");
-        let named = |name, slot| Baseline { name, run: &run, slot };
+        let named = |name, slot| Baseline { name, run: &run, slot, bands: None };
         let charts = draw_all(&run, &[named("Before", 0), named("No AI", 1), named("Cheap power", 2)], None, false);
         assert_eq!(draw_all(&run, &[], None, true).len(), CHARTS.len());
         // Each of three baselines is named in every chart's readout and legend.
@@ -986,5 +1064,37 @@ mod tests {
             assert_eq!(spread.p95[day as usize], band.percentiles[4][point]);
         }
         assert!(spread.p25.iter().zip(&spread.p75).all(|(lo, hi)| lo <= hi));
+    }
+
+    #[test]
+    fn a_baseline_with_its_monte_carlo_shows_its_spread_in_its_stroke_on_every_chart() {
+        use simulation::montecarlo::{run_montecarlo, Progress};
+        let scenario = simulation::Scenario { years: 0.3, operators: 150, ..Default::default() };
+        let other = simulation::Scenario { price_shock_pct: -50.0, ..scenario.clone() };
+        let (run, other_run) = (simulation::run(&scenario).expect("runs"), simulation::run(&other).expect("runs"));
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let report = |_| {};
+        let progress = Progress::new(&cancel, &report);
+        let bands = run_montecarlo(&scenario, 6, crate::catalogue::BAND_COLUMNS, &progress).expect("the Monte Carlo runs");
+        let other_bands = run_montecarlo(&other, 6, crate::catalogue::BAND_COLUMNS, &progress).expect("the Monte Carlo runs");
+        let bare = [Baseline { name: "Crash", run: &other_run, slot: 1, bands: None }];
+        let banded = [Baseline { bands: Some(&other_bands), ..bare[0] }];
+        for info in CHARTS {
+            let without = chart(info.id, &run, &bare, Some(&bands)).expect("drawn");
+            let with = chart(info.id, &run, &banded, Some(&bands)).expect("drawn");
+            let edges: Vec<&Line> = with.lines.iter().filter(|line| line.label == banded[0].edge_label()).collect();
+            // Two lines (5th and 95th percentiles) for each spread the scenario has.
+            let spreads =
+                without.spreads.len() + without.lines.iter().filter(|l| l.label.contains("seeds (dotted)") && l.in_legend).count();
+            assert_eq!(edges.len(), 2 * spreads, "{}", info.id);
+            assert!(edges.iter().all(|line| line.stroke == Stroke::Dotted && !line.in_legend), "{}", info.id);
+            let named = "Crash: baseline, dotted lines (outer dotted lines: 5% and 95% of 6 seeds)";
+            assert_eq!(with.lines.iter().any(|line| line.label == named), spreads > 0, "{}", info.id);
+        }
+        // The lines are the baseline's own Monte Carlo, not the scenario's.
+        let drawn = chart("hashrate", &run, &banded, Some(&bands)).expect("drawn");
+        let p95 = &drawn.lines.iter().filter(|line| line.label == banded[0].edge_label()).nth(1).expect("the 95th").values;
+        let own = spread_of(&other_bands, "hashrate_ehs", 1.0, run.days.len(), BLUE, Side::Left).expect("a band");
+        assert_eq!(p95, &own.p95);
     }
 }

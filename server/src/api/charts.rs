@@ -215,8 +215,9 @@ fn legend_mark(mark: &str, cx: f64, cy: f64, color: &str) -> String {
 pub struct Figure<'a> {
     /// The run.
     pub run: &'a RunResult,
-    /// The pinned baselines, named, drawn in their strokes.
-    pub baselines: &'a [(String, std::sync::Arc<RunResult>)],
+    /// The pinned baselines, named, drawn in their strokes, each with the
+    /// Monte Carlo of its scenario when the figure shows spreads.
+    pub baselines: &'a [(String, std::sync::Arc<RunResult>, Option<std::sync::Arc<MonteCarloResult>>)],
     /// The spread to shade.
     pub bands: Option<&'a MonteCarloResult>,
     /// The chart.
@@ -229,7 +230,8 @@ pub struct Figure<'a> {
 /// the model version, the date it was drawn (`today`) and the absolute
 /// share link (`site`: the server's public address, e.g. `https://hashlab.example`).
 pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u32, site: &str, today: &str) -> String {
-    let drawn_baselines: Vec<Baseline> = baselines.iter().enumerate().map(|(slot, (name, run))| Baseline { name, run, slot }).collect();
+    let drawn_baselines: Vec<Baseline> =
+        baselines.iter().enumerate().map(|(slot, (name, run, bands))| Baseline { name, run, slot, bands: bands.as_deref() }).collect();
     let plot = app::render::charts::chart(info.id, run, &drawn_baselines, bands)
         .unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
     let title = info.title.to_string();
@@ -243,7 +245,10 @@ pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u
     let (legend, legend_height) = legend_rows(&drawn.legend, width, top + height + 6, small);
     // The link reproduces the figure: the scenario and its pinned baselines.
     let pinned = PageState {
-        baselines: baselines.iter().map(|(name, run)| Pinned { name: name.clone(), query: link::to_query(&run.scenario, None) }).collect(),
+        baselines: baselines
+            .iter()
+            .map(|(name, run, _)| Pinned { name: name.clone(), query: link::to_query(&run.scenario, None) })
+            .collect(),
         ..PageState::default()
     };
     let mut query = with_state(&link::to_query(&run.scenario, None), &pinned);
@@ -291,12 +296,15 @@ pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u
 const MOST_LINK_LINES: usize = 12;
 
 /// `link` in lines of at most `per_line` characters, broken only before an
-/// `&` (a parameter is never cut, unless it alone is longer than a line); at
-/// most `most` lines, the last saying where the rest is when it does not fit.
+/// `&`, or before a `%26` (the `&` of a pinned baseline's own link, inside
+/// its `base1=` value): a parameter is never cut, unless it alone is longer
+/// than a line. At most `most` lines, the last saying where the rest is when
+/// it does not fit.
 fn wrap_link(link: &str, per_line: usize, most: usize) -> Vec<String> {
     let mut parts: Vec<&str> = Vec::new();
     let mut start = 0;
-    for (at, _) in link.match_indices('&') {
+    let breaks = link.char_indices().filter(|&(at, c)| c == '&' || (c == '%' && link[at..].starts_with("%26"))).map(|(at, _)| at);
+    for at in breaks.filter(|&at| at > 0) {
         parts.push(&link[start..at]);
         start = at;
     }
@@ -409,7 +417,13 @@ pub(super) async fn chart_file(
     for (pinned, (key, _)) in pinned.into_iter().zip(app::page_state::BASELINE_KEYS) {
         let parsed = link::from_query_strict(&pinned.query, &[])
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, key, format!("{}: {}", e.field, e.message), e.allowed))?;
-        baselines.push((pinned.name, state.service.run_for(parsed.scenario, asker.clone()).await??));
+        let run = state.service.run_for(parsed.scenario.clone(), asker.clone()).await??;
+        // With `runs`, every series that has a spread shows it: the baselines' too.
+        let bands = match runs {
+            Some(runs) => Some(state.service.bands(&parsed.scenario, runs, client).await?),
+            None => None,
+        };
+        baselines.push((pinned.name, run, bands));
     }
     let bands = match runs {
         Some(runs) => Some(state.service.bands(&scenario, runs, client).await?),
@@ -462,6 +476,11 @@ mod tests {
         assert_eq!(lines.concat(), link, "nothing lost");
         assert!(lines.iter().all(|line| line.chars().count() <= 40), "{lines:?}");
         assert!(lines.iter().skip(1).all(|line| line.starts_with('&')), "each line after the first starts a parameter: {lines:?}");
+        // A pinned baseline's link breaks between its own parameters.
+        let pinned = format!("{link}&base1=v%3D7%26seed%3D42%26price_shock_pct%3D-60%26years%3D2&base1_name=Crash");
+        let lines = wrap_link(&pinned, 40, 12);
+        assert_eq!(lines.concat(), pinned);
+        assert!(lines.iter().skip(1).all(|line| line.starts_with('&') || line.starts_with("%26")), "{lines:?}");
         // A parameter longer than a line is cut, as it must be; a link longer than the lines allowed says where the rest is.
         let long = format!("x=1&path={}", "9".repeat(100));
         assert_eq!(wrap_link(&long, 40, 12).concat(), long);
