@@ -678,7 +678,28 @@ test('sweep: one parameter streams progress, then the median with its bands and 
   assert.match(lines[3], /^# Sweep it again: hashlab sweep --link '.*' --param price_shock_pct=-?[\d.]+:-?[\d.]+:\d+ --metric hashrate_ehs --runs 2$/);
   assert.deepEqual(lines.slice(4), csv);
   await page.locator('#sweep').screenshot({ path: path.join(SHOTS, 'sweep-line.png') });
-  assert.deepEqual(errors, []);
+
+  // The same sweep over a window's mean: days typed, said in the chart, the file name and the command.
+  assert.ok(await page.isHidden('#sweep-window'), 'no days box for the final day');
+  await page.selectOption('#sweep-taken', 'days');
+  await page.fill('#sweep-window', '10:end');
+  await page.click('.sweep-start');
+  await page.waitForSelector('body[data-sweep="done"]', { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('.sweep-chart svg')?.getAttribute('aria-label')?.includes('mean over days 10:end'));
+  const [windowed] = await Promise.all([page.waitForEvent('download'), page.click('.sweep-csv-provenance')]);
+  assert.equal(windowed.suggestedFilename(), 'hashlab-sweep-hashrate_ehs-mean-days-10-end-by-price_shock_pct-with-provenance.csv');
+  const windowLines = readFileSync(await windowed.path(), 'utf8').trim().split('\n');
+  assert.match(windowLines[0], /^# Hashlab sweep of hashrate_ehs \(mean over days 10:end\) over price_shock_pct/);
+  assert.match(windowLines[3], / --metric hashrate_ehs --mean-over 10:end --runs 2$/);
+  assert.notDeepEqual(windowLines.slice(5), csv.slice(1), 'a mean over days is not the final day');
+  // Days past the run's end are refused by name.
+  await page.fill('#sweep-window', '0:99999');
+  await page.click('.sweep-start');
+  await page.waitForSelector('.sweep-error', { timeout: 30_000 });
+  assert.equal(await page.getAttribute('.sweep-error', 'data-field'), 'mean_over');
+  assert.match(await page.innerText('.sweep-error'), /within 0:\d+/);
+  // The browser reports the refused stream (a 400) itself; nothing else went wrong.
+  assert.deepEqual(errors.filter((e) => !/status of 400|MIME type/.test(e)), []);
   await context.close();
 });
 

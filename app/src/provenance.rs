@@ -88,9 +88,11 @@ impl Provenance {
     }
 }
 
-/// What a sweep's file holds, as its provenance says it.
-pub fn sweep_contents(metric: &str, fields: &[&str], runs_per_cell: u64) -> String {
-    format!("sweep of {metric} over {}, {runs_per_cell} seeds per cell", fields.join(" x "))
+/// What a sweep's file holds, as its provenance says it: the metric on the
+/// final day, or its mean over days `mean_over` (`FROM:TO`).
+pub fn sweep_contents(metric: &str, mean_over: Option<&str>, fields: &[&str], runs_per_cell: u64) -> String {
+    let taken = mean_over.map(|days| format!(" (mean over days {days})")).unwrap_or_default();
+    format!("sweep of {metric}{taken} over {}, {runs_per_cell} seeds per cell", fields.join(" x "))
 }
 
 /// What a Monte Carlo's file holds, as its provenance says it.

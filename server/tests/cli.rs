@@ -486,6 +486,17 @@ fn provenance_leads_the_files_only_when_asked_and_the_rest_is_the_plain_output()
             .concat(),
     );
     assert!(stdout(&sweep).starts_with("# Hashlab sweep of hashrate_ehs over price_shock_pct, 2 seeds per cell"), "{}", stderr(&sweep));
+    // Over a window's mean: said in the provenance, a different figure; a window past the run's end is named.
+    let sweep_args = ["sweep", "--param", "price_shock_pct=-50:0:2", "--metric", "hashrate_ehs", "--runs", "2", "--provenance"];
+    let mean = hashlab(&[&sweep_args[..], &["--mean-over", "0:end"], &SMALL[..]].concat());
+    let text = stdout(&mean);
+    assert!(text.starts_with("# Hashlab sweep of hashrate_ehs (mean over days 0:end) over price_shock_pct"), "{}", stderr(&mean));
+    let rows = |text: &str| text.lines().filter(|l| !l.starts_with('#')).skip(1).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(rows(&text).len(), 2);
+    assert_ne!(rows(&text), rows(&stdout(&sweep)), "the mean over the run is not the final day");
+    let late = hashlab(&[&sweep_args[..], &["--mean-over", "0:5000"], &SMALL[..]].concat());
+    assert_eq!(late.status.code(), Some(2));
+    assert!(stderr(&late).contains("mean_over") && stderr(&late).contains("within 0:72"), "{}", stderr(&late));
     // A bad public address is named.
     let bad = Command::new(env!("CARGO_BIN_EXE_hashlab"))
         .args([&["run", "--provenance"][..], &SMALL[..]].concat())

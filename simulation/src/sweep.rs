@@ -1,10 +1,11 @@
-//! Sweeps: one or two scenario fields over ranges, a final-day metric per cell.
+//! Sweeps: one or two scenario fields over ranges, a metric per cell.
 //!
 //! Each cell sets the swept fields (evenly spaced from `from` to `to`; whole
 //! numbers for integer fields) and runs `runs` seeds (`seed + r`, as Monte
 //! Carlo runs are seeded); the metric is any daily column taken on the final
-//! day, summarised by its percentiles and mean across seeds. A shard runs a
-//! contiguous block of cells; [`merge_sweeps`] joins shards exactly.
+//! day, or its mean over a window of days ([`Window`]), summarised by its
+//! percentiles and mean across seeds. A shard runs a contiguous block of
+//! cells; [`merge_sweeps`] joins shards exactly.
 
 use crate::error::ScenarioError;
 use crate::montecarlo::{check_runs, map_runs, percentile_sorted, run_seed, BatchError, Progress, PERCENTILES};
@@ -91,6 +92,59 @@ impl Axis {
     }
 }
 
+/// The days of a run whose mean a sweep takes: `from_day` to `to_day`
+/// (days of the run from 0, both included; `None` for its final day).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// First day.
+    pub from_day: u32,
+    /// Last day, or the run's final day.
+    pub to_day: Option<u32>,
+}
+
+/// What [`Window::parse`] reads.
+pub const WINDOW_FORMAT: &str = "FROM:TO, days of the run from 0 (TO may be `end`), e.g. 0:end or 365:729";
+
+impl Window {
+    /// Reads `FROM:TO` (`TO` may be `end`).
+    pub fn parse(text: &str) -> Result<Window, ScenarioError> {
+        let bad = |message: String| ScenarioError::new("mean_over", message, WINDOW_FORMAT);
+        let (from, to) = text.split_once(':').ok_or_else(|| bad(format!("`{text}` has no `:`")))?;
+        let from_day = from.trim().parse::<u32>().map_err(|_| bad(format!("`{}` is not a whole number of days", from.trim())))?;
+        let to_day = match to.trim() {
+            "end" => None,
+            to => Some(to.parse::<u32>().map_err(|_| bad(format!("`{to}` is neither a whole number of days nor `end`")))?),
+        };
+        if to_day.is_some_and(|to| to < from_day) {
+            return Err(bad(format!("it ends (day {}) before it starts (day {from_day})", to_day.unwrap_or_default())));
+        }
+        Ok(Window { from_day, to_day })
+    }
+
+    /// Its text, as [`Window::parse`] reads it.
+    pub fn text(&self) -> String {
+        match self.to_day {
+            Some(to) => format!("{}:{to}", self.from_day),
+            None => format!("{}:end", self.from_day),
+        }
+    }
+
+    /// Its days in a run of `days` days, or why it does not fit.
+    pub fn days_in(&self, days: u32) -> Result<std::ops::RangeInclusive<u32>, ScenarioError> {
+        let last = days.saturating_sub(1);
+        let to = self.to_day.unwrap_or(last);
+        if to > last || self.from_day > to {
+            return Err(ScenarioError::new(
+                "mean_over",
+                format!("days {} do not fit in a run of {days} days", self.text()),
+                format!("FROM:TO within 0:{last} (TO may be `end`)"),
+            ));
+        }
+        Ok(self.from_day..=to)
+    }
+}
+
 /// A sweep's definition.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,8 +153,11 @@ pub struct SweepSpec {
     pub scenario: Scenario,
     /// One or two axes.
     pub axes: Vec<Axis>,
-    /// The daily column taken on the final day.
+    /// The daily column taken on the final day, or averaged over `mean_over`.
     pub metric: String,
+    /// The days whose mean is taken; the final day alone when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_over: Option<Window>,
     /// Seeds per cell.
     pub runs: u32,
 }
@@ -161,7 +218,18 @@ impl SweepSpec {
                 format!("at most {MAX_CELLS} cells (steps multiplied)"),
             ));
         }
+        // The window fits every cell's run (a swept `years` changes its length).
+        if let Some(window) = self.mean_over {
+            for cell in 0..self.cell_count() {
+                window.days_in(self.cell_scenario(cell)?.days())?;
+            }
+        }
         Ok(())
+    }
+
+    /// What each run gives the cell, in words: "on the final day" or "mean over days 0:end".
+    pub fn taken(&self) -> String {
+        self.mean_over.map_or_else(|| "on the final day".to_string(), |w| format!("mean over days {}", w.text()))
     }
 
     /// How many cells.
@@ -212,10 +280,18 @@ pub fn run_sweep(spec: &SweepSpec, first_cell: u32, count: u32, progress: &Progr
         let cell = first_cell + task / runs;
         let mut scenario = spec.cell_scenario(cell)?;
         scenario.seed = run_seed(spec.scenario.seed, task % runs);
-        let final_day = scenario.days().saturating_sub(1);
-        let records = crate::run_days(&scenario, &[final_day])?;
+        let value = match spec.mean_over {
+            None => {
+                let final_day = scenario.days().saturating_sub(1);
+                crate::run_days(&scenario, &[final_day])?.last().and_then(|d| d.value(&spec.metric)).unwrap_or(0.0)
+            }
+            Some(window) => {
+                let days: Vec<u32> = window.days_in(scenario.days())?.collect();
+                window_mean(&crate::run_days(&scenario, &days)?, &spec.metric)
+            }
+        };
         progress.tick();
-        Ok(records.last().and_then(|d| d.value(&spec.metric)).unwrap_or(0.0))
+        Ok(value)
     })?;
     let cells = finals
         .chunks(runs as usize)
@@ -231,6 +307,16 @@ pub fn run_sweep(spec: &SweepSpec, first_cell: u32, count: u32, progress: &Progr
         })
         .collect();
     Ok(SweepResult { model_version: crate::MODEL_VERSION.to_string(), spec: spec.clone(), total_cells: total, first_cell, cells })
+}
+
+/// The mean of `metric` over `records`, days without a value left out (0 when none has one).
+fn window_mean(records: &[DailyRecord], metric: &str) -> f64 {
+    let values: Vec<f64> = records.iter().filter_map(|d| d.value(metric)).filter(|v| v.is_finite()).collect();
+    if values.is_empty() {
+        0.0
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    }
 }
 
 /// What a shard file must be to be merged: checked before anything is sized from it.
@@ -350,8 +436,51 @@ mod tests {
             scenario: Scenario { operators: 50, years: 0.1, ..Scenario::default() },
             axes: vec![Axis::parse("price_shock_pct=-60:0:3").unwrap(), Axis::parse("operators=50:70:2").unwrap()],
             metric: "hashrate_ehs".to_string(),
+            mean_over: None,
             runs: 2,
         }
+    }
+
+    #[test]
+    fn windows_parse_fit_and_name_what_is_wrong() {
+        assert_eq!(Window::parse("0:end").unwrap(), Window { from_day: 0, to_day: None });
+        assert_eq!(Window::parse(" 30 : 59 ").unwrap().text(), "30:59");
+        for bad in ["30", "a:end", "3:x", "9:3", "-1:4"] {
+            assert_eq!(Window::parse(bad).unwrap_err().field, "mean_over", "{bad}");
+        }
+        assert_eq!(Window::parse("10:end").unwrap().days_in(36).unwrap(), 10..=35);
+        let late = Window::parse("10:40").unwrap().days_in(36).unwrap_err();
+        assert_eq!((late.field.as_str(), late.allowed.as_str()), ("mean_over", "FROM:TO within 0:35 (TO may be `end`)"));
+        assert!(Window::parse("40:end").unwrap().days_in(36).is_err());
+        // A window that does not fit every cell (years swept) is refused before anything runs.
+        let mut swept = spec();
+        swept.axes = vec![Axis::parse("years=0.1:0.5:3").unwrap()];
+        swept.mean_over = Some(Window::parse("0:100").unwrap());
+        assert_eq!(swept.check().unwrap_err().field, "mean_over");
+        swept.mean_over = Some(Window::parse("0:end").unwrap());
+        assert!(swept.check().is_ok());
+    }
+
+    #[test]
+    fn a_window_mean_is_the_mean_of_the_runs_days() {
+        let mut spec = spec();
+        spec.axes = vec![Axis::parse("price_shock_pct=-60:-60:1").unwrap()];
+        spec.runs = 1;
+        spec.mean_over = Some(Window::parse("5:end").unwrap());
+        let cancel = AtomicBool::new(false);
+        let report = |_| {};
+        let result = run_sweep(&spec, 0, 1, &Progress::new(&cancel, &report)).unwrap();
+        let mut scenario = spec.cell_scenario(0).unwrap();
+        scenario.seed = run_seed(spec.scenario.seed, 0);
+        let run = crate::run(&scenario).unwrap();
+        let days = &run.days[5..];
+        let mean = days.iter().map(|d| d.hashrate_ehs).sum::<f64>() / days.len() as f64;
+        assert!((result.cells[0].mean - mean).abs() < 1e-9 * mean, "{} against {mean}", result.cells[0].mean);
+        assert_ne!(result.cells[0].mean, run.days.last().unwrap().hashrate_ehs, "not the final day");
+        // Old shard files (no window) still read.
+        let old: SweepSpec = serde_json::from_str(&serde_json::to_string(&self::spec()).unwrap()).unwrap();
+        assert_eq!(old.mean_over, None);
+        assert_eq!(spec.taken(), "mean over days 5:end");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Parameter sweeps: one or two scenario fields over ranges, a final-day
-//! metric per cell, streamed from `GET /api/sweep?<query>&param=FIELD=FROM:TO:STEPS[&param=...]&metric=&runs=`
+//! Parameter sweeps: one or two scenario fields over ranges, a metric per
+//! cell (on the final day, or its mean over the whole run or chosen days),
+//! streamed from `GET /api/sweep?<query>&param=FIELD=FROM:TO:STEPS[&param=...]&metric=[&mean_over=]&runs=`
 //! (server-sent events: `progress` `{done, runs}`, then `sweep` with the
 //! cells and the chart the server drew, or `error`). The page keeps the
 //! controls, the progress bar, the chart and a CSV of the cells.
@@ -22,6 +23,20 @@ const DEFAULT_STEPS: u32 = 7;
 const DEFAULT_SECOND_STEPS: u32 = 5;
 const DEFAULT_METRIC: &str = "hashrate_ehs";
 const DEFAULT_RUNS: u32 = 10;
+/// The days the "mean over days" choice starts with: the first year.
+const DEFAULT_WINDOW: &str = "0:364";
+
+/// How each run's figure is taken: the choice's value, and its words.
+const TAKEN: [(&str, &str); 3] = [("final", "on the final day"), ("whole", "its mean over the whole run"), ("days", "its mean over days")];
+
+/// The `mean_over` days of choice `taken` (`TAKEN`), with `days` typed for the last.
+fn mean_over(taken: &str, days: &str) -> Option<String> {
+    match taken {
+        "whole" => Some("0:end".to_string()),
+        "days" => Some(days.trim().to_string()),
+        _ => None,
+    }
+}
 
 /// Every metric: [`METRICS`] first, then the other numeric daily columns.
 fn metric_choices() -> Vec<(&'static str, String)> {
@@ -92,8 +107,9 @@ fn axis_param(field: &str, from: &str, to: &str, steps: &str) -> String {
     format!("{}={}:{}:{}", field.trim(), from.trim(), to.trim(), steps.trim())
 }
 
-/// The route's URL for the page's `query`, the axes, metric and runs per cell.
-fn sweep_url(query: &str, params: &[String], metric: &str, runs: &str) -> String {
+/// The route's URL for the page's `query`, the axes, metric (its mean over
+/// days `mean_over` when set) and runs per cell.
+fn sweep_url(query: &str, params: &[String], metric: &str, mean_over: Option<&str>, runs: &str) -> String {
     let mut url = String::from("/api/sweep?");
     if !query.is_empty() {
         url.push_str(query);
@@ -102,8 +118,19 @@ fn sweep_url(query: &str, params: &[String], metric: &str, runs: &str) -> String
     for param in params {
         url.push_str(&format!("param={}&", encode(param)));
     }
-    url.push_str(&format!("metric={}&runs={}", encode(metric.trim()), encode(runs.trim())));
+    url.push_str(&format!("metric={}&", encode(metric.trim())));
+    if let Some(days) = mean_over {
+        url.push_str(&format!("mean_over={}&", encode(days)));
+    }
+    url.push_str(&format!("runs={}", encode(runs.trim())));
     url
+}
+
+/// The `mean_over` days of a sweep's spec (`FROM:TO`), when it has them.
+fn spec_window(spec: &Value) -> Option<String> {
+    let window = spec.get("mean_over").filter(|w| !w.is_null())?;
+    let from = window["from_day"].as_u64()?;
+    Some(window["to_day"].as_u64().map_or_else(|| format!("{from}:end"), |to| format!("{from}:{to}")))
 }
 
 /// Cells and runs the controls ask for, when their steps and runs are numbers.
@@ -163,13 +190,15 @@ fn finish(data: &str, ms: f64) -> Option<Finished> {
         .collect::<Option<_>>()?;
     let csv = cells_csv(&fields, &cells);
     let field_names: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let contents = crate::provenance::sweep_contents(spec["metric"].as_str()?, &field_names, spec["runs"].as_u64()?);
+    let window = spec_window(spec);
+    let contents = crate::provenance::sweep_contents(spec["metric"].as_str()?, window.as_deref(), &field_names, spec["runs"].as_u64()?);
+    let taken = window.map(|days| format!("-mean-days-{}", days.replace(':', "-"))).unwrap_or_default();
     let provenance: Option<crate::provenance::Provenance> = serde_json::from_value(event["provenance"].clone()).ok();
     Some(Finished {
         csv_with_provenance_url: provenance
             .map(|p| csv_data_url(&format!("{}{}{csv}", p.csv_comments(&contents), sweep_again(&p.link, spec).unwrap_or_default()))),
         csv_url: csv_data_url(&csv),
-        file: format!("hashlab-sweep-{}-by-{}.csv", spec["metric"].as_str()?, fields.join("-")),
+        file: format!("hashlab-sweep-{}{taken}-by-{}.csv", spec["metric"].as_str()?, fields.join("-")),
         cells: cells.len(),
         runs: spec["runs"].as_u64()?,
         svg: event["svg"].as_str()?.to_string(),
@@ -178,7 +207,7 @@ fn finish(data: &str, ms: f64) -> Option<Finished> {
 }
 
 /// The `#` line that runs the sweep again: the scenario's link and the sweep's
-/// own settings (its axes, metric and seeds), which the link alone leaves out.
+/// own settings (its axes, metric, days and seeds), which the link alone leaves out.
 fn sweep_again(link: &str, spec: &Value) -> Option<String> {
     let params = spec["axes"]
         .as_array()?
@@ -188,8 +217,9 @@ fn sweep_again(link: &str, spec: &Value) -> Option<String> {
             Some(format!("--param {}={from}:{to}:{}", axis["field"].as_str()?, axis["steps"].as_u64()?))
         })
         .collect::<Option<Vec<_>>>()?;
+    let window = spec_window(spec).map(|days| format!(" --mean-over {days}")).unwrap_or_default();
     Some(format!(
-        "# Sweep it again: hashlab sweep --link '{link}' {} --metric {} --runs {}\n",
+        "# Sweep it again: hashlab sweep --link '{link}' {} --metric {}{window} --runs {}\n",
         params.join(" "),
         spec["metric"].as_str()?,
         spec["runs"].as_u64()?
@@ -254,7 +284,7 @@ pub(crate) fn Sweep(
     #[cfg(not(feature = "hydrate"))]
     let _ = (query, scenario);
     view! {
-        <Panel id="sweep" title="Sweep a parameter" intro={"Move one or two assumptions over a range, the rest as above: each cell runs the scenario over several seeds and keeps the chosen figure on the final day. One parameter draws the median with its bands; two draw a heatmap of the median.".to_string()}>
+        <Panel id="sweep" title="Sweep a parameter" intro={"Move one or two assumptions over a range, the rest as above: each cell runs the scenario over several seeds and keeps the chosen figure on the final day, or its mean over the whole run or over the days you type. One parameter draws the median with its bands; two draw a heatmap of the median.".to_string()}>
             <div class="sweep-panel" node_ref=host>
                 <noscript>
                     <p class="mc-note">"Sweeps need JavaScript (or `hashlab sweep` on the command line)."</p>
@@ -270,6 +300,8 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
     let (first, second) =
         scenario.with_untracked(|s| (AxisInput::new(DEFAULT_FIELD, DEFAULT_STEPS, s), AxisInput::new("", DEFAULT_SECOND_STEPS, s)));
     let metric = RwSignal::new(DEFAULT_METRIC.to_string());
+    let taken = RwSignal::new(TAKEN[0].0.to_string());
+    let window = RwSignal::new(DEFAULT_WINDOW.to_string());
     let runs = RwSignal::new(DEFAULT_RUNS.to_string());
     let batch = Batch::<Box<Finished>>::new(Slot::Sweep, "sweep", query);
     // Runs per cell of the sweep running now, for its progress in cells.
@@ -281,7 +313,8 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
     };
     let start = move |_| {
         let params: Vec<String> = [first, second].iter().filter_map(AxisInput::param).collect();
-        let url = sweep_url(&query.get_untracked(), &params, &metric.get_untracked(), &runs.get_untracked());
+        let days = mean_over(&taken.get_untracked(), &window.get_untracked());
+        let url = sweep_url(&query.get_untracked(), &params, &metric.get_untracked(), days.as_deref(), &runs.get_untracked());
         let (cells, runs_per_cell) = plan().unwrap_or((0, 0));
         per_cell.set_value(runs_per_cell.max(1));
         batch.start(url, cells.saturating_mul(runs_per_cell), "sweep", |data, ms| {
@@ -301,7 +334,7 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                 <AxisControls axis=second index=2 optional=true scenario />
             </div>
             <div class="mc-controls sweep-controls">
-                <label for="sweep-metric">"Figure on the final day"</label>
+                <label for="sweep-metric">"Figure"</label>
                 <select id="sweep-metric" class="sweep-metric" prop:value=move || metric.get() on:change=move |ev| metric.set(event_target_value(&ev))>
                     {metric_choices()
                         .into_iter()
@@ -314,6 +347,28 @@ fn panel(query: Memo<String>, scenario: Memo<Scenario>) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <label for="sweep-taken">"taken as"</label>
+                <select id="sweep-taken" class="sweep-taken" prop:value=move || taken.get() on:change=move |ev| taken.set(event_target_value(&ev))>
+                    {TAKEN
+                        .iter()
+                        .map(|(value, words)| view! { <option value=*value selected=*value == TAKEN[0].0>{*words}</option> })
+                        .collect_view()}
+                </select>
+                <label class="sweep-window-label" hidden=move || taken.get() != "days">
+                    <span class="sr-only">"Days of the run, from 0, FROM:TO (TO may be end)"</span>
+                    <input
+                        id="sweep-window"
+                        class="sweep-window"
+                        type="text"
+                        inputmode="numeric"
+                        size="8"
+                        placeholder="0:end"
+                        title="Days of the run, from 0: FROM:TO (TO may be end)"
+                        value=DEFAULT_WINDOW
+                        prop:value=move || window.get()
+                        on:input=move |ev| window.set(event_target_value(&ev))
+                    />
+                </label>
                 <label for="sweep-runs">"Runs per cell"</label>
                 <input
                     id="sweep-runs"
@@ -435,12 +490,18 @@ mod tests {
     fn the_url_carries_the_query_each_axis_the_metric_and_runs() {
         let params = vec![axis_param("price_shock_pct", " -60", "0 ", "7"), axis_param("operators", "100", "200", "3")];
         assert_eq!(params[0], "price_shock_pct=-60:0:7");
-        let url = sweep_url("v=1&seed=42", &params, "hashrate_ehs", "10");
+        let url = sweep_url("v=1&seed=42", &params, "hashrate_ehs", None, "10");
         assert_eq!(
             url,
             "/api/sweep?v=1&seed=42&param=price_shock_pct%3D-60%3A0%3A7&param=operators%3D100%3A200%3A3&metric=hashrate_ehs&runs=10"
         );
-        assert_eq!(sweep_url("", &params[..1], "ai_mw", "2"), "/api/sweep?param=price_shock_pct%3D-60%3A0%3A7&metric=ai_mw&runs=2");
+        assert_eq!(sweep_url("", &params[..1], "ai_mw", None, "2"), "/api/sweep?param=price_shock_pct%3D-60%3A0%3A7&metric=ai_mw&runs=2");
+        // A mean over days: the route reads `mean_over` back as the same days.
+        let days = mean_over("days", " 30:end ");
+        let windowed = sweep_url("", &params[..1], "ai_mw", days.as_deref(), "2");
+        assert_eq!(windowed, "/api/sweep?param=price_shock_pct%3D-60%3A0%3A7&metric=ai_mw&mean_over=30%3Aend&runs=2");
+        assert_eq!(simulation::sweep::Window::parse(&form_urlencoded_pairs(&windowed)[2].1).unwrap().text(), "30:end");
+        assert_eq!((mean_over("final", "1:2"), mean_over("whole", "1:2")), (None, Some("0:end".to_string())));
         // What the server reads back is the same axis.
         let decoded: Vec<(String, String)> = form_urlencoded_pairs(&url);
         assert_eq!(Axis::parse(&decoded[2].1).unwrap(), Axis::parse("price_shock_pct=-60:0:7").unwrap());
@@ -547,5 +608,28 @@ mod tests {
         assert_eq!(done.csv_with_provenance_url, Some(csv_data_url(&expected)));
         assert!(expected.starts_with("# Hashlab sweep of hashrate_ehs over price_shock_pct, 3 seeds per cell, model version"));
         assert_eq!(finish("{}", 0.0), None);
+        // A sweep over a window's mean says so in its file name, its provenance and its command.
+        let windowed =
+            stamped.replace(r#""metric":"hashrate_ehs","#, r#""metric":"hashrate_ehs","mean_over":{"from_day":30,"to_day":null},"#);
+        let done = finish(&windowed, 1.0).unwrap();
+        assert_eq!(done.file, "hashlab-sweep-hashrate_ehs-mean-days-30-end-by-price_shock_pct.csv");
+        let url = done.csv_with_provenance_url.unwrap();
+        let text = String::from_utf8(percent_decode(url.split_once(',').unwrap().1)).unwrap();
+        assert!(text.starts_with("# Hashlab sweep of hashrate_ehs (mean over days 30:end) over price_shock_pct"), "{text}");
+        assert!(text.contains("--metric hashrate_ehs --mean-over 30:end --runs 3\n"), "{text}");
+    }
+
+    fn percent_decode(text: &str) -> Vec<u8> {
+        let (mut bytes, mut rest) = (Vec::new(), text.as_bytes());
+        while let Some((&b, tail)) = rest.split_first() {
+            if b == b'%' {
+                bytes.push(u8::from_str_radix(std::str::from_utf8(&tail[..2]).unwrap(), 16).unwrap());
+                rest = &tail[2..];
+            } else {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+        bytes
     }
 }

@@ -72,8 +72,9 @@ pub fn titles(result: &SweepResult) -> (String, String) {
     let fields: Vec<&str> = spec.axes.iter().map(|a| FieldSpec::find(&a.field).map_or(a.field.as_str(), |s| s.label)).collect();
     let first = format!("{metric} by {}", fields.join(" and "));
     let title = spec.scenario.title.trim();
+    let taken = spec.mean_over.map_or_else(|| " on the final day".to_string(), |w| format!(", mean over days {}", w.text()));
     let mut second = format!(
-        "Median of {} run{} per cell on the final day; {} operators, {} years",
+        "Median of {} run{} per cell{taken}; {} operators, {} years",
         spec.runs,
         if spec.runs == 1 { "" } else { "s" },
         spec.scenario.operators,
@@ -366,6 +367,7 @@ mod tests {
             scenario: Scenario { operators: 100, years: 0.3, title: title.to_string(), ..Scenario::default() },
             axes: params.iter().map(|p| Axis::parse(p).unwrap()).collect(),
             metric: metric.to_string(),
+            mean_over: None,
             runs: 2,
         };
         let cancel = AtomicBool::new(false);

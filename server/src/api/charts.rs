@@ -209,6 +209,10 @@ fn legend_mark(mark: &str, cx: f64, cy: f64, color: &str) -> String {
     }
 }
 
+/// A pinned baseline of a figure: its name, its run, and the Monte Carlo of
+/// its scenario when the figure shows spreads.
+pub type FigureBaseline = (String, std::sync::Arc<RunResult>, Option<std::sync::Arc<MonteCarloResult>>);
+
 /// What a figure draws: chart `info` of `run`, with its named baselines and
 /// the spread across the seeds of `bands` (a Monte Carlo of the same scenario).
 #[derive(Clone, Copy)]
@@ -217,7 +221,7 @@ pub struct Figure<'a> {
     pub run: &'a RunResult,
     /// The pinned baselines, named, drawn in their strokes, each with the
     /// Monte Carlo of its scenario when the figure shows spreads.
-    pub baselines: &'a [(String, std::sync::Arc<RunResult>, Option<std::sync::Arc<MonteCarloResult>>)],
+    pub baselines: &'a [FigureBaseline],
     /// The spread to shade.
     pub bands: Option<&'a MonteCarloResult>,
     /// The chart.

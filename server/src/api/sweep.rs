@@ -1,10 +1,11 @@
-//! `GET /api/sweep?<share-link query>&param=FIELD=FROM:TO:STEPS[&param=...]&metric=NAME&runs=K`:
+//! `GET /api/sweep?<share-link query>&param=FIELD=FROM:TO:STEPS[&param=...]&metric=NAME&mean_over=FROM:TO&runs=K`:
 //! a parameter sweep as server-sent events, as the Monte Carlo route streams
 //! (same pool ticket, budgets, cancellation and panic handling).
 //!
 //! `param` is the one key that may repeat (once per swept field, one or two,
 //! as `hashlab sweep --param`); it is taken out before the rest is read as a
-//! strict share link. `metric` defaults to `hashrate_ehs`, `runs` to 10.
+//! strict share link. `metric` defaults to `hashrate_ehs`, taken on the final
+//! day unless `mean_over` gives days to average over; `runs` defaults to 10.
 
 use super::{scenario_of, ApiState, ClientAddr};
 use crate::config::MAX_BATCH_OPERATOR_YEARS;
@@ -12,7 +13,7 @@ use crate::error::{ApiError, ErrorBody};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
-use simulation::sweep::{self, Axis, SweepResult, SweepSpec};
+use simulation::sweep::{self, Axis, SweepResult, SweepSpec, Window};
 use simulation::{link, Scenario, ScenarioError};
 
 /// The key naming a swept field.
@@ -56,7 +57,7 @@ fn read_spec(query: Option<&str>) -> Result<SweepSpec, ApiError> {
         scenario_of(Some(query), &[])?;
     }
     let (params, rest) = take_params(query);
-    let (scenario, extra) = scenario_of(Some(&rest), &["metric", "runs"])?;
+    let (scenario, extra) = scenario_of(Some(&rest), &["metric", "mean_over", "runs"])?;
     let allowed = "one or two `param=FIELD=FROM:TO:STEPS`, e.g. param=price_shock_pct=-60:0:7";
     if params.is_empty() || params.len() > 2 {
         return Err(ScenarioError::new(PARAM, format!("{} parameters", params.len()), allowed).into());
@@ -64,7 +65,8 @@ fn read_spec(query: Option<&str>) -> Result<SweepSpec, ApiError> {
     let axes = params.iter().map(|p| Axis::parse(p)).collect::<Result<Vec<_>, _>>()?;
     let metric = extra.iter().find(|(key, _)| key == "metric").map_or(DEFAULT_METRIC, |(_, value)| value.as_str()).to_string();
     let runs = super::runs_of(&extra)?.unwrap_or(DEFAULT_RUNS);
-    let spec = SweepSpec { scenario, axes, metric, runs };
+    let mean_over = extra.iter().find(|(key, _)| key == "mean_over").map(|(_, value)| Window::parse(value)).transpose()?;
+    let spec = SweepSpec { scenario, axes, metric, mean_over, runs };
     spec.check()?;
     check_budget(&spec)?;
     Ok(spec)
@@ -110,11 +112,12 @@ fn check_budget(spec: &SweepSpec) -> Result<(), ApiError> {
         ("query" = Option<String>, Query, description = "A share-link query, strict"),
         ("param" = String, Query, description = "A swept field as FIELD=FROM:TO:STEPS (steps 1 to 100), e.g. price_shock_pct=-60:0:7; give it once or twice (two fields draw a heatmap); at most 2,500 cells"),
         ("metric" = Option<String>, Query, description = "A numeric column of the daily series, taken on the final day (default hashrate_ehs)"),
+        ("mean_over" = Option<String>, Query, description = "Take the metric's mean over these days of each run instead of its final day: FROM:TO, days from 0, TO may be `end` (e.g. 0:end, the whole run)"),
         ("runs" = Option<u32>, Query, description = "Seeds per cell, 1 to 1,000 (default 10); cells x runs x operators x years up to 20,000,000"),
     ),
     responses(
         (status = 200, description = "text/event-stream: `progress` events ({done, runs}: runs finished and in all, cells x runs per cell), then one `sweep` event (the SweepResult JSON: model_version, spec, total_cells, first_cell, cells [{values, percentiles (5, 25, 50, 75, 95), mean}], plus `svg`, the chart) or an `error` event ({error: {field, message, allowed}}). Closing the connection cancels the work.", content_type = "text/event-stream", body = String),
-        (status = 400, description = "A bad value (scenario field, param, steps, metric, runs or the budget), naming the field", body = ErrorBody),
+        (status = 400, description = "A bad value (scenario field, param, steps, metric, mean_over, runs or the budget), naming the field", body = ErrorBody),
         (status = 503, description = "Busy", body = ErrorBody),
     )
 )]
@@ -131,7 +134,7 @@ pub(super) async fn sweep_sse(
     let secs: f64 = cells.iter().map(|cell| config.estimated_secs(cell, spec.runs)).sum();
     let per_run = secs / f64::from((spec.cell_count() * spec.runs).max(1));
     config.admit_secs("runs", secs, per_run, config.batch_threads(), &format!("{} cells x {} runs", spec.cell_count(), spec.runs))?;
-    let what = format!("{} {:?} {} x{}", link::to_query(&spec.scenario, None), spec.axes, spec.metric, spec.runs);
+    let what = format!("{} {:?} {} {} x{}", link::to_query(&spec.scenario, None), spec.axes, spec.metric, spec.taken(), spec.runs);
     let runs = spec.cell_count() * spec.runs;
     super::stream::stream_batch(&state, client, "sweep", runs, what, move |progress| {
         let result = sweep::run_sweep(&spec, 0, spec.cell_count(), progress)?;
@@ -173,6 +176,10 @@ mod tests {
         assert_eq!(field_of("param=price_shock_pct=-60:0:3&runs=lots"), "runs");
         assert_eq!(field_of("param=price_shock_pct=-60:0:3&colour=red"), "colour");
         assert_eq!(field_of("param=price_shock_pct=-60:0:3&runs=2&runs=3"), "runs");
+        assert_eq!(field_of("param=price_shock_pct=-60:0:3&mean_over=9:3"), "mean_over");
+        assert_eq!(field_of("years=0.3&param=price_shock_pct=-60:0:3&mean_over=0:200"), "mean_over");
+        let windowed = read_spec(Some("years=0.3&param=price_shock_pct=-60:0:3&mean_over=30:end&runs=2")).unwrap();
+        assert_eq!(windowed.mean_over.map(|w| w.text()).as_deref(), Some("30:end"));
         // 100 x 2,000 operators x 4 years x 10 runs is 8 M; 1,000 runs is over.
         assert!(read_spec(Some("param=price_shock_pct=-60:0:100")).is_ok());
         let over = read_spec(Some("param=price_shock_pct=-60:0:100&runs=1000")).unwrap_err();

@@ -7,7 +7,7 @@ use super::CliError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use simulation::montecarlo::{self, BatchError, MonteCarloSamples, Progress};
-use simulation::sweep::{self, Axis, SweepResult, SweepSpec};
+use simulation::sweep::{self, Axis, SweepResult, SweepSpec, Window};
 use simulation::ScenarioError;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,6 +36,10 @@ pub struct SweepArgs {
     /// The daily column taken on the final day, e.g. nakamoto_pools.
     #[arg(long)]
     metric: String,
+    /// Take the metric's mean over these days of each run instead of its
+    /// final day: FROM:TO, days from 0, TO may be `end` (0:end: the whole run).
+    #[arg(long, value_name = "FROM:TO")]
+    mean_over: Option<String>,
     /// Seeds per cell.
     #[arg(long, default_value_t = 10)]
     runs: u32,
@@ -158,7 +162,8 @@ pub fn montecarlo(args: MonteCarloArgs) -> Result<(), CliError> {
 pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let (scenario, _) = args.scenario.resolve()?;
     let axes = args.params.iter().map(|p| Axis::parse(p)).collect::<Result<Vec<_>, _>>()?;
-    let spec = SweepSpec { scenario, axes, metric: args.metric, runs: args.runs };
+    let mean_over = args.mean_over.as_deref().map(Window::parse).transpose()?;
+    let spec = SweepSpec { scenario, axes, metric: args.metric, mean_over, runs: args.runs };
     spec.check()?;
     let total = spec.cell_count();
     let shard = args.output.shard.as_deref().map(|text| shard_part(text, total, "cells")).transpose()?;
@@ -188,7 +193,8 @@ fn montecarlo_what(result: &montecarlo::MonteCarloResult) -> String {
 /// What a sweep's file holds, for its provenance.
 fn sweep_what(result: &SweepResult) -> String {
     let fields: Vec<&str> = result.spec.axes.iter().map(|a| a.field.as_str()).collect();
-    app::provenance::sweep_contents(&result.spec.metric, &fields, u64::from(result.spec.runs))
+    let mean_over = result.spec.mean_over.map(|window| window.text());
+    app::provenance::sweep_contents(&result.spec.metric, mean_over.as_deref(), &fields, u64::from(result.spec.runs))
 }
 
 /// Joins shard files into the whole result.
