@@ -120,9 +120,11 @@ pub const CHARTS: &[ChartInfo] = &[
         title: "Operators in business, by kind",
         explain: "How many mining companies of each kind are still in business. When mining stops paying, \
                   the ones with expensive power or debts give up first; new ones enter when it pays well. The black \
-                  steps (right axis) count how many of these operators together run half the hash rate: it depends \
-                  on how many operators the model follows (the Operators setting), so compare it only between runs \
-                  of the same size, never with the pools' coefficient.",
+                  steps (right axis) count how many real firms together run half the hash rate: the largest listed \
+                  miners (MARA, CleanSpark, IREN, Riot, Bitdeer...) one by one at their reported size, and the rest \
+                  of each kind as firms of its typical size, so it does not depend on how many operators the model \
+                  follows. Firms are not pools: many firms mine through one pool, so this count is far above the \
+                  pools' coefficient.",
         axes: ("operators in business", Some("Nakamoto coefficient of operators")),
         columns: &[
             "operators_small_private",

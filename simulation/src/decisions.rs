@@ -133,6 +133,7 @@ impl Sim<'_> {
         self.settle_accounts(&books, &idle_all_month, observed_value, &outlook, &buyers);
         self.complete_conversions();
         self.decide_ai(&books);
+        self.stranded_mw = self.stranded_site_mw();
         books = self.book_fleets();
         self.expand(&books, &outlook, &buyers);
         self.manufacture(&books, &outlook);
@@ -318,11 +319,12 @@ impl Sim<'_> {
                 }
                 let generation = &self.generations[lot.generation as usize];
                 let margin_per_th_day = expected / 1_000.0 - generation.power_cost_usd_per_th_day(power);
-                // A lot that would not cover its site costs is one the firm would sell, not
-                // a reason to close the firm: only contributions count towards viability.
-                let contribution = 30.0 * (margin_per_th_day * lot.hash_ths).max(0.0)
-                    - lot.power_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
-                forward_operating += contribution.max(0.0);
+                forward_operating += exit::lot_contribution_usd_per_month(
+                    margin_per_th_day,
+                    lot.hash_ths,
+                    lot.power_w,
+                    sc.opex_usd_per_mw_month * profile.site_cost_multiplier,
+                );
             }
             let mut standing = Standing {
                 cash_usd: operator.cash_usd,
@@ -431,13 +433,18 @@ impl Sim<'_> {
             let affordable = (budget / (unit_price + unit_mw * sc.mining_capex_usd_per_mw)).floor();
             let fleet_ths: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].hash_ths).sum();
             let room_ths = (largest_ths - fleet_ths).max(0.0);
-            let bought = (affordable.max(0.0) as u32).min(left).min((room_ths / generation.th_per_unit) as u32);
+            let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
+            let free_mw = (operator.mining_mw() - fleet_w / 1e6).max(0.0);
+            // Cheap power is finite: no more than the sites its growth allows.
+            let by_power = ((free_mw + self.site_room_mw(operator.kind)) / unit_mw).floor().min(f64::from(u32::MAX)) as u32;
+            let bought = (affordable.max(0.0) as u32).min(left).min((room_ths / generation.th_per_unit) as u32).min(by_power);
             if bought == 0 {
                 continue;
             }
-            let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
-            let free_mw = (operator.mining_mw() - fleet_w / 1e6).max(0.0);
             let extra_mw = (f64::from(bought) * unit_mw - free_mw).max(0.0);
+            if operator.kind == OperatorKind::Stranded {
+                self.stranded_mw += extra_mw;
+            }
             let cost = f64::from(bought) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
             let operator = &mut self.operators[buyer as usize];
             operator.site_mw += extra_mw;
@@ -748,7 +755,9 @@ impl Sim<'_> {
                 .max(100.0 * generation.th_per_unit.min(book.fleet_ths.max(generation.th_per_unit)) / 100.0);
             let by_budget = (budget / unit_cost_with_site).floor();
             let by_growth = (growth_ths.min(largest_ths - book.fleet_ths) / generation.th_per_unit).floor();
-            let mut units = by_budget.min(by_growth).max(0.0) as u32;
+            // Cheap power is finite: no more than the sites its growth allows.
+            let by_power = ((free_w / 1e6 + self.site_room_mw(operator.kind)) / unit_mw).floor();
+            let mut units = by_budget.min(by_growth).min(by_power).max(0.0) as u32;
             if !new {
                 units = units.min(used_stock[generation_index as usize].min(u64::from(u32::MAX)) as u32);
             }
@@ -756,6 +765,9 @@ impl Sim<'_> {
                 continue;
             }
             let extra_mw = (f64::from(units) * unit_mw - free_w / 1e6).max(0.0);
+            if self.operators[index].kind == OperatorKind::Stranded {
+                self.stranded_mw += extra_mw;
+            }
             let cost = f64::from(units) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
             let operator = &mut self.operators[index];
             operator.site_mw += extra_mw;
@@ -913,6 +925,13 @@ impl Sim<'_> {
             }
             let units = ((size_ths / generation.th_per_unit).floor() as u32).max(1);
             let fleet_mw = f64::from(units) * generation.watts_per_unit() / 1e6;
+            // A newcomer on cheap power needs a site within its growth.
+            if fleet_mw * 1.1 > self.site_room_mw(kind) {
+                continue;
+            }
+            if kind == OperatorKind::Stranded {
+                self.stranded_mw += fleet_mw * 1.1;
+            }
             let pool = pools::choose_pool(
                 &self.pools,
                 &shares,

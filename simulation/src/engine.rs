@@ -10,6 +10,7 @@
 
 use crate::chain::{self, Retarget, HALVING_INTERVAL_BLOCKS, HASHES_PER_DIFFICULTY, SATS_PER_BTC};
 use crate::events::{self, EventKind, RunEvent};
+use crate::firms::{self, NAMED_FIRMS};
 use crate::hardware::{self, Generation};
 use crate::market::{self, Fees};
 use crate::metrics;
@@ -32,9 +33,23 @@ pub(crate) use chain_state::ChainState;
 pub(crate) use fleet::{Fleet, Totals};
 pub(crate) use recorder::Recorder;
 
-/// The fewest of the largest operators the monthly ranking sorts up front
-/// (the Nakamoto count looks at the first 64, then 4x as many, and so on).
-pub(crate) const RANKED_HEAD_MIN: usize = 64;
+/// The fewest operators that hold the named firms (`crate::firms`): with fewer
+/// the model is too coarse for an agent per firm (the named firms would take
+/// most of the smallest kind's agents).
+const NAMED_FIRMS_MIN_OPERATORS: u32 = 200;
+/// Sites of each named firm, each an agent with its own power price: a firm
+/// of 5% of the network is not one switch (MARA and CleanSpark run more than
+/// a dozen sites each; Riot's Rockdale and Corsicana paid 3.0 and 3.9 c/kWh in
+/// July 2024, and its monthly all-in price ranged 1.6-3.8 c/kWh in 2023-24,
+/// docs/CALIBRATION.md). With four sites a firm's restart after the 2032
+/// halving lifted the hash rate by 15% in a day.
+const SITES_PER_NAMED_FIRM: usize = 8;
+/// The most draws of a starting operator's power price (see `populate`): after
+/// them the last draw stands, viable or not.
+const START_POWER_DRAWS: u32 = 8;
+/// The most of its kind's hash the named firms hold at the start (they are
+/// scaled down to it): their kind keeps a tail of other firms.
+const NAMED_MOST_OF_KIND: f64 = 0.9;
 /// Share of manufacturers' monthly output that was sold (the rest they mine) in the starting pipeline.
 const PIPELINE_SOLD_SHARE: f64 = 0.8;
 /// An idle lot restarts after this share of its switch-off delay: bringing a
@@ -107,6 +122,15 @@ pub(crate) struct Sim<'a> {
     /// MW the AI market will still absorb: a twelfth of its yearly cap is released each month.
     pub ai_cap_left_mw: f64,
     pub kind_mean_start_ths: [f64; 5],
+    /// The operators that are sites of named firms (`crate::firms`), with the
+    /// firm's number: a firm's sites are counted together, firm by firm.
+    pub named_operators: Vec<(u32, u8)>,
+    /// The size of one firm of each kind's tail, TH/s (fixed at the start).
+    pub tail_firm_size_ths: [f64; 5],
+    /// The stranded kind's sites at the start, MW (its power grows from it at
+    /// `stranded_power_growth_pct_per_year`), and now (active operators).
+    pub stranded_mw_start: f64,
+    pub stranded_mw: f64,
     /// Months completed.
     pub month_index: u32,
     /// The market's adaptive value of hashprice per BTC of reward (entrants start from it).
@@ -176,6 +200,10 @@ impl<'a> Sim<'a> {
             sales_margin_this_month_usd: 0.0,
             ai_cap_left_mw: 0.0,
             kind_mean_start_ths: [0.0; 5],
+            named_operators: Vec::new(),
+            tail_firm_size_ths: [0.0; 5],
+            stranded_mw_start: 0.0,
+            stranded_mw: 0.0,
             month_index: 0,
             market_value_per_reward: 0.0,
             month_value_per_reward: 0.0,
@@ -210,9 +238,24 @@ impl<'a> Sim<'a> {
     fn populate(&mut self) {
         let sc = self.sc;
         let mut rng = rng::stream(sc.seed, Stream::Population);
-        let counts = operators::counts_by_kind(sc, sc.operators);
         let installed_ths = sc.start_hashrate_ehs * 1e6;
         let mix_total: f64 = OperatorKind::ALL.iter().map(|k| k.mix_weight(sc)).sum();
+        // The largest firms by name, at their reported hash (at most a share of
+        // their kind's), in agents of their own; the other agents share the rest.
+        let named = if sc.operators >= NAMED_FIRMS_MIN_OPERATORS { firms::named_at(sc.start_date) } else { Vec::new() };
+        let named: Vec<(&firms::NamedFirm, f64)> = named
+            .into_iter()
+            .filter(|(firm, _)| firm.kind.mix_weight(sc) > 0.0)
+            .map(|(firm, ehs)| (firm, (ehs * 1e6).min(operators::MAX_OPERATOR_SHARE * installed_ths)))
+            .collect();
+        let counts = operators::counts_by_kind(sc, sc.operators - (named.len() * SITES_PER_NAMED_FIRM) as u32);
+        // The hashprice the starting network survived: the past year's, per BTC
+        // of reward, at today's reward, when the data holds that year (so that
+        // a scenario starting at another price starts from the same network),
+        // else its own.
+        let today_reward = crate::expectations::reward_btc(self.chain.height, self.fees.expected_btc(0));
+        let survived_hashprice =
+            crate::history::observed::survived_value_per_reward(sc.start_date).map_or(self.hashprice, |value| value * today_reward);
         let catalogue = hardware::catalogue();
         for kind in OperatorKind::ALL {
             let count = counts[kind as usize] as usize;
@@ -222,16 +265,60 @@ impl<'a> Sim<'a> {
             let profile = kind.profile();
             let fleet_mix = crate::history::network::kind_fleet_mix(kind, sc.start_date, &catalogue);
             let kind_ths = installed_ths * kind.mix_weight(sc) / mix_total;
+            let kind_named: Vec<&(&firms::NamedFirm, f64)> = named.iter().filter(|(firm, _)| firm.kind == kind).collect();
+            let mut named_ths: Vec<f64> = kind_named.iter().map(|(_, ths)| *ths).collect();
+            // Named firms hold at most this share of their kind; beyond it they are scaled down.
+            let named_total: f64 = named_ths.iter().sum();
+            if named_total > NAMED_MOST_OF_KIND * kind_ths {
+                named_ths.iter_mut().for_each(|ths| *ths *= NAMED_MOST_OF_KIND * kind_ths / named_total);
+            }
+            let tail_ths = kind_ths - named_ths.iter().sum::<f64>();
             let sizes: Vec<f64> = (0..count).map(|_| operators::pareto_size(&mut rng, profile.size_pareto_alpha)).collect();
-            let sizes = operators::cap_sizes(sizes, kind_ths, operators::MAX_OPERATOR_SHARE * installed_ths);
-            let scale = kind_ths / sizes.iter().sum::<f64>();
-            self.kind_mean_start_ths[kind as usize] = kind_ths / count as f64;
-            for size in sizes {
-                let size_ths = size * scale;
-                let power = sc.power_price_median_usd_per_kwh
-                    * profile.power_multiplier
-                    * operators::lognormal_factor(&mut rng, sc.power_price_dispersion);
+            let sizes = operators::cap_sizes(sizes, tail_ths, operators::MAX_OPERATOR_SHARE * installed_ths);
+            let scale = tail_ths / sizes.iter().sum::<f64>();
+            self.kind_mean_start_ths[kind as usize] = tail_ths / count as f64;
+            // Named firms in `SITES_PER_NAMED_FIRM` sites each, around the power price
+            // they reported (else their kind's median); the others drawn from the spread.
+            let kind_median = sc.power_price_median_usd_per_kwh * profile.power_multiplier;
+            let mut all: Vec<(f64, Option<(f64, u8)>)> = Vec::new();
+            for (ths, (firm, _)) in named_ths.iter().zip(&kind_named) {
+                let number = NAMED_FIRMS.iter().position(|f| f.name == firm.name).unwrap_or(0) as u8;
+                let reported = firm.power_usd_per_kwh.unwrap_or(kind_median);
+                for _ in 0..SITES_PER_NAMED_FIRM {
+                    // Sites' prices spread around the firm's as sites' prices do (`power_price_dispersion`).
+                    let site_power = reported * operators::lognormal_factor(&mut rng, sc.power_price_dispersion);
+                    all.push((ths / SITES_PER_NAMED_FIRM as f64, Some((site_power, number))));
+                }
+            }
+            all.extend(sizes.iter().map(|size| (size * scale, None)));
+            for (size_ths, named_site) in all {
+                let named_power = named_site.map(|(power, _)| power);
+                if let Some((_, number)) = named_site {
+                    self.named_operators.push((self.operators.len() as u32, number));
+                }
                 let split = operators::draw_fleet_split(&mut rng, &fleet_mix);
+                // The network of the start is what survived: a firm whose machines
+                // could not cover their power and site at the hashprice it survived
+                // would already have sold up, so its power price is drawn again (up to
+                // `START_POWER_DRAWS` times) until one of its lots pays.
+                let site_usd_per_mw_month = sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
+                let viable = |power: f64| {
+                    split.iter().any(|&(generation, share)| {
+                        let spec = &self.generations[generation];
+                        let hash_ths = size_ths * share;
+                        let margin = survived_hashprice / 1_000.0 - spec.power_cost_usd_per_th_day(power);
+                        crate::exit::lot_contribution_usd_per_month(margin, hash_ths, hash_ths * spec.j_per_th, site_usd_per_mw_month) > 0.0
+                    })
+                };
+                let mut power = named_power.unwrap_or(0.0);
+                for _ in 0..if named_power.is_some() { 0 } else { START_POWER_DRAWS } {
+                    power = sc.power_price_median_usd_per_kwh
+                        * profile.power_multiplier
+                        * operators::lognormal_factor(&mut rng, sc.power_price_dispersion);
+                    if viable(power) {
+                        break;
+                    }
+                }
                 let revenue_month = size_ths / 1_000.0 * self.hashprice * 30.0;
                 let index = self.operators.len() as u32;
                 let mut operator = Operator {
@@ -276,10 +363,39 @@ impl<'a> Sim<'a> {
                 self.operators.push(operator);
             }
         }
+        // Each kind's tail in firms of its typical size (`crate::firms::TAIL_FIRMS`).
+        let mut tail_ths = [0.0; 5];
+        for lot in &self.fleet.lots {
+            if !self.named_operators.iter().any(|(operator, _)| *operator == lot.operator) {
+                tail_ths[self.operators[lot.operator as usize].kind as usize] += lot.hash_ths;
+            }
+        }
+        for kind in OperatorKind::ALL {
+            self.tail_firm_size_ths[kind as usize] = tail_ths[kind as usize] / firms::TAIL_FIRMS[kind as usize];
+        }
         self.fleet.settled_x = self.hashprice;
         self.seed_order_pipeline();
+        self.stranded_mw_start = self.stranded_site_mw();
+        self.stranded_mw = self.stranded_mw_start;
         self.assign_starting_pools(&mut rng);
         self.rebuild_lots();
+    }
+
+    /// Site MW of the active stranded operators.
+    pub(crate) fn stranded_site_mw(&self) -> f64 {
+        self.operators.iter().filter(|o| o.active && o.kind == OperatorKind::Stranded).map(|o| o.site_mw).sum()
+    }
+
+    /// MW of new sites an operator of `kind` may still build today: without
+    /// limit for kinds that buy power on the market, within the stranded
+    /// power's growth for the stranded kind.
+    pub(crate) fn site_room_mw(&self, kind: OperatorKind) -> f64 {
+        if kind != OperatorKind::Stranded {
+            return f64::INFINITY;
+        }
+        let years = f64::from(self.today) / 365.25;
+        let cap = self.stranded_mw_start * crate::math::pow(1.0 + self.sc.stranded_power_growth_pct_per_year / 100.0, years);
+        (cap - self.stranded_mw).max(0.0)
     }
 
     /// Machines ordered before the run and still on their way: a real network
@@ -852,12 +968,10 @@ impl<'a> Sim<'a> {
             operator.lots.clear();
         }
         let pool_count = self.pools.len();
-        let mut installed = vec![0.0; self.operators.len()];
         for (index, lot) in self.fleet.lots.iter_mut().enumerate() {
             let operator = &mut self.operators[lot.operator as usize];
             operator.lots.push(index as u32);
             lot.pool = operator.pool;
-            installed[lot.operator as usize] += lot.hash_ths;
         }
         // The totals are kept exact as lots change; counted afresh only at the start
         // (and checked against a fresh count in debug builds).
@@ -885,18 +999,6 @@ impl<'a> Sim<'a> {
         self.pool_entity = entity;
         self.entity_count = count;
         self.fleet.refresh_views();
-        // Operators by installed hash, for the daily Nakamoto count.
-        // Only the head of the ranking is sorted; the rest waits until a day needs it.
-        let mut ranked: Vec<u32> = (0..self.operators.len() as u32).filter(|i| installed[*i as usize] > 0.0).collect();
-        let order = |a: &u32, b: &u32| installed[*b as usize].total_cmp(&installed[*a as usize]).then(a.cmp(b));
-        let head = self.out.ranked_head.min(ranked.len());
-        if head < ranked.len() {
-            ranked.select_nth_unstable_by(head, order);
-        }
-        ranked[..head].sort_unstable_by(order);
-        self.out.ranked_sorted = head;
-        self.out.ranked_installed_ths = ranked.iter().map(|i| installed[*i as usize]).collect();
-        self.out.ranked_operators = ranked;
         self.operators_by_kind = [0; 5];
         self.ai_mw_total = 0.0;
         self.ai_pending_mw_total = 0.0;
@@ -922,35 +1024,21 @@ impl<'a> Sim<'a> {
         totals
     }
 
-    /// The Nakamoto coefficient of operators, sorting more of the ranking on the rare day it is needed.
-    fn nakamoto_operators(&mut self) -> u32 {
-        loop {
-            let operator_hash = &self.fleet.totals.operator;
-            let found = metrics::nakamoto_ranked(
-                self.fleet.totals.running_hash as f64,
-                &self.out.ranked_operators,
-                &self.out.ranked_installed_ths,
-                self.out.ranked_sorted,
-                |i| operator_hash[i as usize] as f64,
-                &mut self.out.scratch,
-            );
-            if let Some(count) = found {
-                // Next month, sort as far as the count reaches with room to spare
-                // (the answer is exact however far; this only saves sorting).
-                let mut head = RANKED_HEAD_MIN;
-                while head < 2 * count as usize {
-                    head *= 4;
-                }
-                self.out.ranked_head = head;
-                return count;
-            }
-            let mut pairs: Vec<(f64, u32)> =
-                self.out.ranked_installed_ths.iter().copied().zip(self.out.ranked_operators.iter().copied()).collect();
-            pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.out.ranked_installed_ths = pairs.iter().map(|p| p.0).collect();
-            self.out.ranked_operators = pairs.iter().map(|p| p.1).collect();
-            self.out.ranked_sorted = self.out.ranked_operators.len();
+    /// The Nakamoto coefficient of operators at the resolution of real firms:
+    /// the named firms one by one, each kind's tail in firms of its size
+    /// ([`firms::nakamoto_resolved`]), whatever `operators` is.
+    fn nakamoto_operators(&self) -> u32 {
+        let milli = |h: i64| h as f64 / 1_000.0;
+        let totals = &self.fleet.totals;
+        let mut tail = self.fleet.kind_hash_ths;
+        let mut named = [0.0; NAMED_FIRMS.len()];
+        for &(index, number) in &self.named_operators {
+            let hash = milli(totals.operator.get(index as usize).copied().unwrap_or(0));
+            tail[self.operators[index as usize].kind as usize] -= hash;
+            named[number as usize] += hash;
         }
+        let tail = tail.map(|h| h.max(0.0));
+        firms::nakamoto_resolved(&named, &tail, &self.tail_firm_size_ths, milli(totals.running_hash))
     }
 
     fn finish(self) -> RunResult {

@@ -51,6 +51,16 @@ pub fn viable(standing: &Standing) -> bool {
     standing.forward_operating_margin_usd > 0.0 || standing.converting_to_ai
 }
 
+/// What a lot of `hash_ths` drawing `power_w` adds to its firm's expected
+/// operating margin over a month, USD: its margin over power at the expected
+/// hashprice (`margin_usd_per_th_day`, never below 0: a lot can be switched
+/// off) less its site costs (`site_usd_per_mw_month`), or nothing. A lot that
+/// would not cover its site costs is one the firm would sell, not a reason to
+/// close the firm: only contributions count towards viability.
+pub fn lot_contribution_usd_per_month(margin_usd_per_th_day: f64, hash_ths: f64, power_w: f64, site_usd_per_mw_month: f64) -> f64 {
+    (30.0 * (margin_usd_per_th_day * hash_ths).max(0.0) - power_w / 1e6 * site_usd_per_mw_month).max(0.0)
+}
+
 /// Decides an operator's fate for the month.
 pub fn fate(standing: Standing) -> Fate {
     if !viable(&standing) && standing.unviable_months >= standing.patience_months {
@@ -100,6 +110,14 @@ mod tests {
         assert_eq!(fate(Standing { cash_usd: -1.0, ..hopeless }), Fate::Liquidate);
         // Insolvent without a margin but with patience left: creditors take it and wait.
         assert_eq!(fate(Standing { cash_usd: -1.0, unviable_months: 2, ..hopeless }), Fate::Restructure);
+    }
+
+    #[test]
+    fn a_lot_contributes_its_margin_less_its_site_costs_or_nothing() {
+        // 1,000 TH/s at $0.02 a TH/s-day for 30 days, less 0.02 MW at $5,000 a MW-month.
+        assert!((lot_contribution_usd_per_month(0.02, 1_000.0, 20_000.0, 5_000.0) - 500.0).abs() < 1e-9);
+        assert_eq!(lot_contribution_usd_per_month(-0.01, 1_000.0, 20_000.0, 5_000.0), 0.0, "switched off: no margin");
+        assert_eq!(lot_contribution_usd_per_month(0.001, 1_000.0, 20_000.0, 5_000.0), 0.0, "site costs beyond its margin");
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub mod events;
 pub mod exit;
 pub mod expectations;
 pub mod figure;
+pub mod firms;
 pub mod hardware;
 pub mod history;
 pub mod link;
@@ -77,7 +78,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "7";
+pub const MODEL_VERSION: &str = "8";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {
@@ -102,6 +103,17 @@ pub fn run_days(scenario: &Scenario, days: &[u32]) -> Result<Vec<DailyRecord>, S
 pub fn run_cancellable(scenario: &Scenario, cancel: &std::sync::atomic::AtomicBool) -> Result<Option<RunResult>, ScenarioError> {
     scenario.validate()?;
     Ok(engine::Sim::new(scenario).run_until(|_| cancel.load(std::sync::atomic::Ordering::Relaxed)))
+}
+
+/// The share of the installed hash that runs on the first day of `scenario`
+/// (its starting population, drawn as a run draws it).
+pub(crate) fn starting_running_share(scenario: &Scenario) -> f64 {
+    let sim = engine::Sim::new(scenario);
+    let totals = &sim.fleet.totals;
+    if totals.installed_hash <= 0 {
+        return 0.0;
+    }
+    totals.running_hash as f64 / totals.installed_hash as f64
 }
 
 /// Why [`run_bounded`] stopped before the end.

@@ -93,56 +93,6 @@ pub fn grouped(shares: &[f64], group: &[usize], groups: usize) -> Vec<f64> {
     out
 }
 
-/// The Nakamoto coefficient over many holders (operators), exact but fast.
-///
-/// `ranked` lists every holder with a positive cap on its value (e.g. installed hash, which
-/// running hash never exceeds), largest first, with `caps` in the same order.
-/// Only a prefix of the ranking is sorted: the `m` first holders' values,
-/// summed from the largest while each is at least the next holder's cap (no
-/// one outside the prefix can exceed it). If half the total is passed that
-/// way, the answer is exact; otherwise the prefix grows fourfold. Only the
-/// first `sorted_len` entries of `ranked` need be in order (with `caps[sorted_len]`
-/// an upper bound on everyone after them); `None` asks for a longer sorted ranking.
-pub fn nakamoto_ranked(
-    total: f64,
-    ranked: &[u32],
-    caps: &[f64],
-    sorted_len: usize,
-    value: impl Fn(u32) -> f64,
-    scratch: &mut Vec<f64>,
-) -> Option<u32> {
-    if total <= 0.0 {
-        return Some(0);
-    }
-    let mut prefix = ranked.len().min(64);
-    loop {
-        // Past the end of the ranking there is no one left: the ceiling is 0.
-        let ceiling = caps.get(prefix).copied().unwrap_or(0.0);
-        scratch.clear();
-        scratch.extend(ranked[..prefix].iter().map(|&i| value(i)));
-        scratch.sort_unstable_by(|a, b| b.total_cmp(a));
-        let mut sum = 0.0;
-        for (index, v) in scratch.iter().enumerate() {
-            if *v < ceiling {
-                break;
-            }
-            sum += v;
-            if sum > total / 2.0 {
-                return Some(index as u32 + 1);
-            }
-        }
-        if prefix >= ranked.len() {
-            return Some(ranked.len() as u32);
-        }
-        let next = (prefix * 4).min(ranked.len());
-        if next > sorted_len {
-            // The ranking is only sorted this far: the caller must sort more.
-            return None;
-        }
-        prefix = next;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,32 +151,5 @@ mod tests {
         assert_eq!(hhi(&[1.0]), 10_000.0);
         assert!((hhi(&[1.0; 4]) - 2_500.0).abs() < 1e-9);
         assert!((top_n_share(&[4.0, 3.0, 2.0, 1.0], 2) - 0.7).abs() < 1e-12);
-    }
-
-    #[test]
-    fn ranked_shortcut_agrees_with_a_full_sort() {
-        // Caps are "installed" values; running values are at most the caps.
-        let caps_by_holder: Vec<f64> = (0..3_000).map(|i| 1.0 + ((i * 7919) % 3001) as f64).collect();
-        let mut ranked: Vec<u32> = (0..3_000).collect();
-        ranked.sort_by(|a, b| caps_by_holder[*b as usize].total_cmp(&caps_by_holder[*a as usize]));
-        let caps: Vec<f64> = ranked.iter().map(|i| caps_by_holder[*i as usize]).collect();
-        let mut scratch = Vec::new();
-        for idle_every in [1usize, 2, 3, 7] {
-            // Switch off every `idle_every`-th of the largest holders.
-            let values: Vec<f64> = (0..3_000)
-                .map(|i| if idle_every > 1 && i % idle_every == 0 && caps_by_holder[i] > 1_500.0 { 0.0 } else { caps_by_holder[i] * 0.9 })
-                .collect();
-            let total: f64 = values.iter().sum();
-            let exact = Some(nakamoto_coefficient(&values));
-            assert_eq!(
-                nakamoto_ranked(total, &ranked, &caps, ranked.len(), |i| values[i as usize], &mut scratch),
-                exact,
-                "idle every {idle_every}"
-            );
-            // With only the head sorted, it either answers exactly or asks for more.
-            let short = nakamoto_ranked(total, &ranked, &caps, 64, |i| values[i as usize], &mut scratch);
-            assert!(short.is_none() || short == exact, "idle every {idle_every}: {short:?}");
-        }
-        assert_eq!(nakamoto_ranked(0.0, &[0, 1], &[1.0, 1.0], 2, |_| 0.0, &mut scratch), Some(0));
     }
 }

@@ -88,7 +88,8 @@ daily_record! {
     nakamoto_pools: u32,
     /// Fewest controllers (pools grouped by custody and templates) with more than 50%.
     nakamoto_entities: u32,
-    /// Fewest operators with more than 50% of hash.
+    /// Fewest firms with more than 50% of hash: named firms one by one, each
+    /// kind's other operators in firms of its typical size (`crate::firms`).
     nakamoto_operators: u32,
     /// HHI of pools' hash shares (0..10,000).
     hhi_pools: f64,

@@ -46,8 +46,8 @@ fn october_2025() -> Scenario {
         start_difficulty_t: 150.0,
         // Difficulty rose to a record ~156 T by 30 Oct 2025 (CALIBRATION.md:
         // ~155 T early Nov), so October's running hash exceeded the ~1,075 EH/s
-        // that 150 T implies: ~1,137 installed gives ~1,080 running.
-        start_hashrate_ehs: 1_137.0,
+        // that 150 T implies: ~1,120 installed gives ~1,080 running (median of 8 seeds, model 8).
+        start_hashrate_ehs: 1_120.0,
         start_price_usd: 124_824.0,
         ..Scenario::default()
     }
@@ -239,8 +239,9 @@ fn teaching_presets() -> Vec<Preset> {
                 // 7 Feb one at 935,424 is two windows later); four days of blocks on.
                 start_height: 931_950,
                 start_difficulty_t: 146.4,
-                // 7-day hash rate 1,024 EH/s on 12 Jan 2026 (Hashrate Index), with ~8% idle.
-                start_hashrate_ehs: 1_061.0,
+                // 7-day hash rate 1,024 EH/s on 12 Jan 2026 (Hashrate Index): 1,120 installed
+                // runs ~1,024 at that day's hashprice (~9% idle: the start survived 2025's higher one).
+                start_hashrate_ehs: 1_120.0,
                 start_price_usd: 91_132.0,
                 price_volatility: 0.0,
                 price_path: winter_2026_prices(),

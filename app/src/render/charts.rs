@@ -909,7 +909,7 @@ mod tests {
     fn concentration_keeps_pools_apart_from_the_operators_resolution() {
         // The pools' and controllers' coefficients (2-4) share an axis with nothing
         // larger; the HHI bands are strips by the HHI axis; the operators'
-        // coefficient (45-55, set by the operator count) sits with the operators.
+        // coefficient (firms: ~55 at the start) sits with the operators.
         let run = simulation::run(&simulation::Scenario { operators: 200, years: 0.2, ..Default::default() }).unwrap();
         let nakamoto = chart("nakamoto", &run, &[], None).unwrap();
         let lines: Vec<(&str, Side)> = nakamoto.lines.iter().map(|l| (l.label.as_str(), l.side)).collect();
@@ -918,7 +918,8 @@ mod tests {
         let kinds = chart("operator-kinds", &run, &[], None).unwrap();
         let operators = kinds.lines.iter().find(|l| l.label.starts_with("Nakamoto coefficient of operators")).expect("moved here");
         assert_eq!(operators.side, Side::Right);
-        assert!(crate::catalogue::chart("operator-kinds").unwrap().explain.contains("depends on how many operators"));
+        let explain = crate::catalogue::chart("operator-kinds").unwrap().explain;
+        assert!(explain.contains("does not depend on how many operators") && explain.contains("far above the pools' coefficient"));
     }
 
     #[test]

@@ -114,12 +114,13 @@ pub fn markdown(results: &[BacktestResult]) -> String {
     if !short.is_empty() {
         let _ = writeln!(
             md,
-            "- **The model grows too little** in {}. Three mechanisms it lacks, each seen in the runs: \
+            "- **The model grows too little** in {}. Two mechanisms it lacks, each seen in the runs: \
              (1) new machines are priced at production cost plus 600 days of today's margin and bought only if they pay back within \
              600-1,100 days at an adaptive (lagging) expectation, so in a rising market the price runs ahead of what buyers expect and few buy; \
-             (2) there is no order book: nothing ordered in one month keeps arriving in the next, and no manufacturer capacity sets the pace; \
-             (3) the start is not an equilibrium: operators drawn with old machines and dear power sell up through the first year even as \
-             hashprice rises ({}), and their machines pile up unsold in the second-hand market. \
+             (2) there is no order book: nothing ordered in one month keeps arriving in the next, and no manufacturer capacity sets the pace. \
+             The start is no longer the cause: since model 8 the starting operators are those that survived the past year's hashprice \
+             (per BTC of reward), and those that sell up in the first year do so as the hashprice falls below it, at the halvings of \
+             2020 and 2024 above all ({}); their machines go to cheaper power or to the second-hand market. \
              A trial of a clearing market for new machines with an order book (capacity following demand with a 9-month lag, queues of up to \
              9 months) lifted 2019 to +28%, 2020 to +8% and 2024 to +25%, but cut 2022 to +18% (a window that starts with an empty order book \
              loses the 2021 backlog that carried 2022): it is not in this model yet.",
@@ -130,8 +131,8 @@ pub fn markdown(results: &[BacktestResult]) -> String {
     if !over.is_empty() {
         let _ = writeln!(
             md,
-            "- **The model grows too much** in {}: machines bought on today's margin arrive with no capacity limit and cheap power is unlimited, \
-             so a good month brings more hash than manufacturers and sites could supply.",
+            "- **The model grows too much** in {}: machines bought on today's margin arrive with no capacity limit, \
+             so a good month brings more hash than manufacturers could supply (cheap power grows at most `stranded_power_growth_pct_per_year`).",
             over.join(", ")
         );
     }

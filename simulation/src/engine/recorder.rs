@@ -2,7 +2,7 @@
 //! samples), the windows over blocks that explorer-style metrics need, the
 //! operator ranking behind the Nakamoto count of operators, and the events.
 
-use super::{BLOCK_WINDOW_DAYS, ESTIMATE_WINDOW_DAYS, RANKED_HEAD_MIN};
+use super::{BLOCK_WINDOW_DAYS, ESTIMATE_WINDOW_DAYS};
 use crate::events::RunEvent;
 use crate::output::DailyRecord;
 use std::collections::VecDeque;
@@ -26,13 +26,6 @@ pub(crate) struct Recorder {
     pub armed_lines: std::collections::BTreeMap<crate::events::EventKind, bool>,
     /// Whether yesterday passed without a block.
     pub stalled_yesterday: bool,
-    /// Operators by installed hash, largest first, and their installed hash (for the Nakamoto count).
-    pub ranked_operators: Vec<u32>,
-    pub ranked_installed_ths: Vec<f64>,
-    /// How much of the ranking is in order (the rest is below `ranked_installed_ths[ranked_sorted]`).
-    pub ranked_sorted: usize,
-    /// How much of the ranking to sort at the next rebuild.
-    pub ranked_head: usize,
     /// Scratch space for the concentration metrics.
     pub scratch: Vec<f64>,
 }
@@ -52,10 +45,6 @@ impl Recorder {
             events: Vec::new(),
             armed_lines: std::collections::BTreeMap::new(),
             stalled_yesterday: false,
-            ranked_operators: Vec::new(),
-            ranked_installed_ths: Vec::new(),
-            ranked_sorted: 0,
-            ranked_head: RANKED_HEAD_MIN,
             scratch: Vec::new(),
         }
     }

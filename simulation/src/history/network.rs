@@ -174,37 +174,6 @@ pub fn public_miner_pct(date: NaiveDate) -> f64 {
 /// default's 25 EH/s a month against ~1,100 EH/s in late 2025, held for every date.
 pub const PRODUCTION_SHARE_PER_MONTH: f64 = 25.0 / 1_100.0;
 
-/// The share of installed hash that runs on the first day at `hashprice`:
-/// each kind's fleet against its power prices (log-normal around the median
-/// times the kind's multiplier), switching on where it covers the variable
-/// share of its power.
-pub fn running_share(scenario: &Scenario, hashprice_usd_per_ph_day: f64, generations: &[Generation]) -> f64 {
-    let mix_total: f64 = OperatorKind::ALL.iter().map(|k| k.mix_weight(scenario)).sum();
-    let sigma = scenario.power_price_dispersion;
-    let mut share = 0.0;
-    for kind in OperatorKind::ALL {
-        let weight = kind.mix_weight(scenario) / mix_total;
-        if weight <= 0.0 {
-            continue;
-        }
-        let median = scenario.power_price_median_usd_per_kwh * kind.profile().power_multiplier;
-        for (mix, generation) in kind_fleet_mix(kind, scenario.start_date, generations).iter().zip(generations) {
-            if *mix <= 0.0 {
-                continue;
-            }
-            // Runs when J/TH * 24 * power * (1 - fixed share) < hashprice (the fixed share is owed either way).
-            let limit = hashprice_usd_per_ph_day / (generation.j_per_th * 24.0 * (1.0 - scenario.power_fixed_share).max(1e-9));
-            let runs = if sigma <= 0.0 {
-                f64::from(u8::from(median < limit))
-            } else {
-                0.5 * libm::erfc(-(crate::math::ln(limit) - crate::math::ln(median)) / (sigma * core::f64::consts::SQRT_2))
-            };
-            share += weight * mix * runs;
-        }
-    }
-    share
-}
-
 /// The days of trailing observed data the start is sized on (a week, as the
 /// network's own estimate from blocks).
 pub const START_MEAN_DAYS: usize = 7;
@@ -216,6 +185,23 @@ pub const START_MEAN_DAYS: usize = 7;
 /// the same share of the network as today's. Every other field is the
 /// default. Dates outside the data are an error naming `start_date`.
 pub fn network_at(date: NaiveDate) -> Result<Scenario, ScenarioError> {
+    // Sizing draws the starting population twice: the presets and the back-test ask for
+    // the same few dates again and again (every page lists the history presets), so each
+    // date's network is worked out once.
+    static KNOWN: std::sync::OnceLock<std::sync::Mutex<std::collections::BTreeMap<NaiveDate, Scenario>>> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(scenario) = known.lock().ok().and_then(|known| known.get(&date).cloned()) {
+        return Ok(scenario);
+    }
+    let scenario = size_network_at(date)?;
+    if let Ok(mut known) = known.lock() {
+        known.insert(date, scenario.clone());
+    }
+    Ok(scenario)
+}
+
+/// [`network_at`], worked out.
+fn size_network_at(date: NaiveDate) -> Result<Scenario, ScenarioError> {
     let (first, last) = observed::span();
     let index = observed::index_of(date).ok_or_else(|| {
         ScenarioError::new("start_date", format!("{date} is outside the observed history"), format!("a date from {first} to {last}"))
@@ -237,11 +223,15 @@ pub fn network_at(date: NaiveDate) -> Result<Scenario, ScenarioError> {
         manufacturer_production_ehs_per_month: hash_ehs * PRODUCTION_SHARE_PER_MONTH,
         ..defaults
     };
-    let generations = crate::hardware::catalogue();
-    let reward = crate::expectations::reward_btc(scenario.start_height, fee_btc_per_block);
-    let hashprice = crate::chain::hashprice_usd_per_ph_day(reward, day.price_usd, day.difficulty_t * 1e12);
-    let share = running_share(&scenario, hashprice, &generations).max(0.05);
-    scenario.start_hashrate_ehs = hash_ehs / share;
+    // What runs of the installed hash on the first day, measured on the
+    // starting population itself (its power prices are drawn to survive the
+    // day's hashprice, `engine::Sim::populate`): twice, as the named firms'
+    // hash is fixed while the rest scales.
+    scenario.start_hashrate_ehs = hash_ehs;
+    for _ in 0..2 {
+        let share = crate::starting_running_share(&scenario).max(0.05);
+        scenario.start_hashrate_ehs = (hash_ehs / share).max(hash_ehs);
+    }
     Ok(scenario)
 }
 

@@ -142,6 +142,33 @@ pub fn trailing_mean(index: usize, window: usize, value: impl Fn(&ObservedDay) -
     slice.iter().map(value).sum::<f64>() / slice.len() as f64
 }
 
+/// Days of history the starting network is taken to have survived (see
+/// [`survived_value_per_reward`]).
+pub const SURVIVED_DAYS: usize = 365;
+/// The fewest observed days that make a past to survive.
+const SURVIVED_MIN_DAYS: usize = 30;
+
+/// The mean hashprice per BTC of block reward (USD/PH/day per BTC: the
+/// price over the difficulty, whatever the halvings did) over the
+/// [`SURVIVED_DAYS`] before `date`, or up to the data's end for a date within
+/// a year after it: what the miners at work on `date` had lived through.
+/// `None` with less than [`SURVIVED_MIN_DAYS`] of such days.
+pub fn survived_value_per_reward(date: NaiveDate) -> Option<f64> {
+    let all = days();
+    let (first, last) = span();
+    if date <= first || (date - last).num_days() > SURVIVED_DAYS as i64 {
+        return None;
+    }
+    let end = index_of(date.pred_opt()?).unwrap_or(all.len() - 1);
+    let from = (end + 1).saturating_sub(SURVIVED_DAYS);
+    let values: Vec<f64> = all[from..=end]
+        .iter()
+        .filter(|d| d.blocks > 0 && d.issuance_btc + d.fees_btc > 0.0)
+        .map(|d| d.hashprice_usd_per_ph_day() * f64::from(d.blocks) / (d.issuance_btc + d.fees_btc))
+        .collect();
+    (values.len() >= SURVIVED_MIN_DAYS).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
 /// Fees arriving per 10 minutes on the day at `index`, BTC: the day's fees
 /// spread over its 144 ten-minute intervals (the level the model's mempool
 /// takes: the market module's mempool).
@@ -324,5 +351,20 @@ mod tests {
         assert!((trailing_mean(i, 7, |d| d.hashrate_ehs) - by_hand).abs() < 1e-12);
         assert!((trailing_mean(0, 7, |d| d.hashrate_ehs) - days()[0].hashrate_ehs).abs() < 1e-12, "clipped at the start");
         assert!((fee_level_btc(0) - 11.26 / 144.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_survived_value_is_the_past_years_hashprice_per_btc_of_reward() {
+        let late_2025 = survived_value_per_reward(date("2025-11-01")).expect("a year of data");
+        // About $50/PH/day over 2025 at ~3.17 BTC a block (3.125 subsidy and fees).
+        assert!((12.0..20.0).contains(&late_2025), "{late_2025}");
+        // Across the 2024 halving it does not double: it is per BTC of reward.
+        let mid_2024 = survived_value_per_reward(date("2024-06-01")).expect("a year of data");
+        assert!((0.5..2.0).contains(&(mid_2024 / late_2025)), "{mid_2024} against {late_2025}");
+        // A year after the data ends, still the data's last year; not before the data or long after.
+        assert_eq!(survived_value_per_reward(date("2026-06-01")), survived_value_per_reward(date("2026-01-01")));
+        assert_eq!(survived_value_per_reward(date("2019-01-01")), None);
+        assert_eq!(survived_value_per_reward(date("2019-01-10")), None, "fewer than 30 days behind it");
+        assert_eq!(survived_value_per_reward(date("2027-06-01")), None);
     }
 }

@@ -142,6 +142,10 @@ crate::scenario_fields! {
             "Fixed power cost", "share", Number(0.0, 1.0, 0.01),
             help "Share of each site's power cost owed whether its machines run or not (take-or-pay capacity, hosting fees per kW, hedges): machines switch off only when hashprice falls below the rest.",
             source "assumption: 0.1, bracketed by history: with none, the hash rate does not come back after Winter Storm Fern (the 20 Feb 2026 adjustment +1% in the median against +14.7% observed); at 0.22 the network barely sheds hash in Nov-Dec 2025 (difficulty +0.8% from 1 Nov to 8 Jan against -4.9% observed). Public miners report fixed-price PPAs and demand charges (Riot's to 2030; Cipher 96% fixed-price)";
+        stranded_power_growth_pct_per_year: f64 = 20.0;
+            "Cheap power growth", "%/year", Number(0.0, 1_000.0, 1.0),
+            help "How fast the stranded and state power open to mining can grow (flare gas, surplus hydro, state programmes): the stranded kind's sites, in MW, grow at most this much a year from the start. Beyond it its operators buy only machines that fit their sites.",
+            source "assumption: 20%/year, between the growth of cheap-power regions (Kazakhstan 1.4% to 18% of the hash rate in 2019-2021, Russia 4.7% to 15.7% in 2022-2025) and the network's (~25%/year in MW); docs/CALIBRATION.md, Cheap power";
         opex_usd_per_mw_month: f64 = 8_000.0;
             "Other site costs", "USD/MW-month", Number(0.0, 1_000_000.0, 100.0),
             help "Staff, maintenance and hosting per MW of machines installed.",

@@ -104,3 +104,44 @@ fn operators_restructure_instead_of_failing_together() {
     let total_exits = median(results.iter().map(|r| f64::from(r.summary.exits)).collect());
     assert!(worst_day_exits < 0.2 * total_exits, "{worst_day_exits} of {total_exits} exits on one day");
 }
+
+/// The kinds of operator, as the daily series name their hash.
+const KINDS: [&str; 5] = ["small_private", "large_private", "public_miner", "manufacturer", "stranded"];
+
+/// Each kind's share of the running hash on `day`.
+fn kind_shares(day: &simulation::DailyRecord) -> Vec<f64> {
+    KINDS.iter().map(|kind| day.value(&format!("hashrate_ehs_{kind}")).unwrap_or(0.0) / day.hashrate_ehs.max(1e-9)).collect()
+}
+
+#[test]
+fn no_kind_doubles_its_share_at_a_flat_price_without_a_halving_to_explain_it() {
+    // Before the 2028 halving nothing changes but the machines' age and the pipeline:
+    // no kind may double its share (stranded power grew 14% -> 26% of the hash in two
+    // years when cheap power was unlimited, and to 71-84% in ten). After the halvings
+    // a flat price leaves only the cheapest power able to pay (the stated cause): the
+    // stranded kind then grows as far as its power's growth allows, no further.
+    for seed in 1..=4 {
+        let scenario = flat_ten_years(seed);
+        let result = run(&scenario);
+        let first_halving = halving_days(&result)[0] as usize;
+        let start = kind_shares(&result.days[0]);
+        for day in &result.days[..first_halving] {
+            for ((kind, share), first) in KINDS.iter().zip(kind_shares(day)).zip(&start) {
+                assert!(share <= 2.0 * first + 0.02, "seed {seed}: {kind} from {first:.3} to {share:.3} on {}", day.date);
+            }
+        }
+    }
+    // Cheap power is finite: with no growth of it, the stranded kind adds only what its
+    // sites' spare MW holds (5-30% at the start, and the pipeline's); with growth, more.
+    let stranded = |growth: f64, seed: u64| {
+        let scenario = Scenario { years: 2.0, stranded_power_growth_pct_per_year: growth, ..flat_ten_years(seed) };
+        let result = run(&scenario);
+        (result.days[0].hashrate_ehs_stranded, result.days.last().expect("days").hashrate_ehs_stranded)
+    };
+    let (start, none) = (median((1..=4).map(|s| stranded(0.0, s).0).collect()), median((1..=4).map(|s| stranded(0.0, s).1).collect()));
+    let grown = median((1..=4).map(|s| stranded(20.0, s).1).collect());
+    assert!(
+        none <= 1.5 * start && none < grown,
+        "stranded EH/s: {start:.0} at the start; after two years {none:.0} with no new power, {grown:.0} at 20%/year"
+    );
+}

@@ -5,6 +5,7 @@ mod behaviour;
 mod calibration;
 mod conservation;
 mod determinism;
+mod firms;
 mod history;
 mod long_run;
 mod parsing;
