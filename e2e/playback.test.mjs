@@ -129,7 +129,7 @@ async function overlappingTexts(page, selector) {
 
 for (const [width, height] of [[1920, 1080], [1366, 768], [1280, 720]]) {
   test(`a link opens at a beat in projector view at ${width}x${height}: two charts on the screen, labels of 16 px and more that never overlap`, async () => {
-    const { context, page, errors } = await open(`${h.base}/?preset=late-2025-squeeze&at=2025-12-14&view=projector`, { viewport: { width, height } });
+    const { context, page, errors } = await open(`${h.base}/?preset=late-2025-squeeze&at=2025-12-13&view=projector`, { viewport: { width, height } });
     await page.waitForSelector('.lab.projector');
     await page.waitForSelector('.beat[data-beat="3"]');
     assert.match(await page.innerText('.beat-text'), /^The difficulty falls/);
@@ -168,7 +168,7 @@ for (const [width, height] of [[1920, 1080], [1366, 768], [1280, 720]]) {
       // Leaving the projector view keeps the position.
       await page.click('[data-play="projector"]');
       await page.waitForSelector('.lab:not(.projector) .chart:nth-of-type(3)');
-      assert.equal(new URL(page.url()).searchParams.get('at'), '2025-12-14');
+      assert.equal(new URL(page.url()).searchParams.get('at'), '2025-12-13');
       assert.equal(new URL(page.url()).searchParams.get('view'), null);
     }
     assert.deepEqual(errors, []);
