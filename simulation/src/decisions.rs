@@ -41,11 +41,14 @@
 //! decision when two scenarios are compared.
 
 use crate::ai::{self, AiMarket, AiTerms};
-use crate::engine::{Conversion, Order, Sim};
+use crate::ai_hosting::Conversion;
+use crate::engine::Sim;
 use crate::events::{self, EventKind};
 use crate::exit::{self, Fate, Standing};
 use crate::expectations;
 use crate::hardware::{self, Generation};
+use crate::kind::ByKind;
+use crate::machine_orders::{MonthOfSales, Order};
 use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolInfo};
 use crate::rng::{self, Purpose};
@@ -110,7 +113,7 @@ struct RewardOutlook {
     /// Today's (running decisions).
     near_btc: f64,
     /// Over each kind's payback horizon.
-    horizon_btc: [f64; 5],
+    horizon_btc: ByKind<f64>,
 }
 
 impl Sim<'_> {
@@ -133,7 +136,7 @@ impl Sim<'_> {
         self.settle_accounts(&books, &idle_all_month, observed_value, &outlook, &buyers);
         self.complete_conversions();
         self.decide_ai(&books);
-        self.stranded_mw = self.stranded_site_mw();
+        self.power.recount(self.stranded_site_mw());
         books = self.book_fleets();
         self.expand(&books, &outlook, &buyers);
         self.manufacture(&books, &outlook);
@@ -158,9 +161,9 @@ impl Sim<'_> {
 
     fn reward_outlook(&self) -> RewardOutlook {
         let fee = self.fees.expected_btc(self.today);
-        let mut horizon_btc = [0.0; 5];
+        let mut horizon_btc: ByKind<f64> = ByKind::default();
         for kind in OperatorKind::ALL {
-            horizon_btc[kind as usize] = expectations::mean_subsidy_btc(self.chain.height, kind.profile().payback_horizon_days) + fee;
+            horizon_btc[kind] = expectations::mean_subsidy_btc(self.chain.height, kind.profile().payback_horizon_days) + fee;
         }
         // Running decisions (salvage, whether a firm is viable) look at today's reward: a firm
         // whose machines pay until the halving keeps them running until then, and after it
@@ -233,7 +236,7 @@ impl Sim<'_> {
             book.fleet_ths += lot.hash_ths;
             book.fleet_w += lot.power_w;
         }
-        for order in &self.orders {
+        for order in self.orders.iter() {
             let generation = &self.generations[order.generation as usize];
             let book = &mut books[order.operator as usize];
             book.fleet_ths += f64::from(order.units) * generation.th_per_unit;
@@ -400,7 +403,7 @@ impl Sim<'_> {
         let site_cost = self.site_cost_usd_per_th_day(&generation);
         // No buyer counts on more than this month's value times the longest horizon's reward:
         // past the power price where that leaves no margin, no buyer (they are sorted by power) can pay.
-        let best_reward = outlook.horizon_btc.iter().copied().fold(0.0, f64::max);
+        let best_reward = outlook.horizon_btc.values().copied().fold(0.0, f64::max);
         let best_expected_per_th = self.month_value_per_reward * best_reward / 1_000.0;
         let max_power = (best_expected_per_th - site_cost) / (generation.j_per_th * 24.0 / 1_000.0);
         let largest_ths = operators::MAX_OPERATOR_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
@@ -417,7 +420,7 @@ impl Sim<'_> {
                 continue;
             }
             let profile = operator.kind.profile();
-            let expected = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind as usize];
+            let expected = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind];
             let margin =
                 expected / 1_000.0 - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * self.power_trend) - site_cost;
             if margin <= 0.0 {
@@ -442,9 +445,7 @@ impl Sim<'_> {
                 continue;
             }
             let extra_mw = (f64::from(bought) * unit_mw - free_mw).max(0.0);
-            if operator.kind == OperatorKind::Stranded {
-                self.stranded_mw += extra_mw;
-            }
+            self.power.build(operator.kind, extra_mw);
             let cost = f64::from(bought) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
             let operator = &mut self.operators[buyer as usize];
             operator.site_mw += extra_mw;
@@ -460,17 +461,12 @@ impl Sim<'_> {
         let today = self.today;
         let operators = &mut self.operators;
         let mut converted_mw = 0.0;
-        self.conversions.retain(|conversion| {
-            if conversion.ready_day <= today {
-                let operator = &mut operators[conversion.operator as usize];
-                operator.ai_pending_mw = (operator.ai_pending_mw - conversion.mw).max(0.0);
-                operator.ai_mw += conversion.mw;
-                operator.ai_debt_service_usd_per_month += conversion.service_usd_per_month;
-                converted_mw += conversion.mw;
-                false
-            } else {
-                true
-            }
+        self.ai_hosting.complete_ready(today, |conversion| {
+            let operator = &mut operators[conversion.operator as usize];
+            operator.ai_pending_mw = (operator.ai_pending_mw - conversion.mw).max(0.0);
+            operator.ai_mw += conversion.mw;
+            operator.ai_debt_service_usd_per_month += conversion.service_usd_per_month;
+            converted_mw += conversion.mw;
         });
         if converted_mw >= events::AI_EVENT_MIN_MW {
             self.note(
@@ -513,8 +509,8 @@ impl Sim<'_> {
         // Tenants take a twelfth of a year's demand at the rent each month; unused
         // room carries over up to a year's.
         let demand = ai::demand_mw_per_year(sc.ai_market_mw_per_year, sc.ai_revenue_usd_per_mw_year, sc.ai_demand_elasticity);
-        self.ai_cap_left_mw = (self.ai_cap_left_mw + demand / 12.0).min(demand);
-        if self.ai_cap_left_mw <= 0.0 || sc.ai_revenue_usd_per_mw_year <= 0.0 {
+        self.ai_hosting.open_month(demand);
+        if self.ai_hosting.room_mw() <= 0.0 || sc.ai_revenue_usd_per_mw_year <= 0.0 {
             return;
         }
         let market = self.ai_market();
@@ -536,18 +532,17 @@ impl Sim<'_> {
             }
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let cap_before = self.ai_cap_left_mw;
+        let room_before = self.ai_hosting.room_mw();
         let ready_day = self.today + (f64::from(sc.ai_conversion_months) * DAYS_PER_MONTH) as u32;
         for (_, index) in candidates {
-            if self.ai_cap_left_mw <= 0.0 {
+            if self.ai_hosting.room_mw() <= 0.0 {
                 break;
             }
             let operator = &self.operators[index];
-            let mw = operator.mining_mw().min((operator.site_mw * AI_STEP_SHARE).max(1.0)).min(self.ai_cap_left_mw);
+            let mw = operator.mining_mw().min((operator.site_mw * AI_STEP_SHARE).max(1.0)).min(self.ai_hosting.room_mw());
             if mw <= 0.0 {
                 continue;
             }
-            self.ai_cap_left_mw -= mw;
             let operator = &mut self.operators[index];
             operator.ai_pending_mw += mw;
             // Project debt against the lease, served by its rent (ai.rs).
@@ -559,11 +554,11 @@ impl Sim<'_> {
                 sc.ai_conversion_months,
                 (ai::LEASE_YEARS * 12.0) as u32,
             );
-            self.conversions.push(Conversion { operator: index as u32, mw, ready_day, service_usd_per_month });
+            self.ai_hosting.commit(Conversion { operator: index as u32, mw, ready_day, service_usd_per_month });
             let capacity_w = self.operators[index].mining_mw() * 1e6;
             self.shrink_fleet_to(index, capacity_w);
         }
-        let committed = cap_before - self.ai_cap_left_mw;
+        let committed = room_before - self.ai_hosting.room_mw();
         if committed >= events::AI_EVENT_MIN_MW {
             let months = sc.ai_conversion_months;
             self.note(
@@ -654,12 +649,6 @@ impl Sim<'_> {
         (rng::keyed_unit(self.sc.seed, u64::from(operator), self.month_index, Purpose::Shipping) * DAYS_PER_MONTH) as u32
     }
 
-    /// Places an order, keeping orders by arrival day.
-    fn order(&mut self, order: Order) {
-        let position = self.orders.partition_point(|o| o.arrival_day <= order.arrival_day);
-        self.orders.insert(position, order);
-    }
-
     /// Site costs per TH/s per day of a generation, USD.
     fn site_cost_usd_per_th_day(&self, generation: &Generation) -> f64 {
         self.sc.opex_usd_per_mw_month * 12.0 / 365.0 * generation.j_per_th / 1e6
@@ -676,8 +665,7 @@ impl Sim<'_> {
     /// A new machine is sold: the makers book its margin over production cost.
     fn book_sale(&mut self, generation: &Generation, units: u32, price_usd_per_th: f64) {
         let ths = f64::from(units) * generation.th_per_unit;
-        self.sales_this_month_ths += ths;
-        self.sales_margin_this_month_usd += ths * (price_usd_per_th - hardware::production_cost_usd_per_th(generation, self.sc));
+        self.makers.book_sale(ths, price_usd_per_th, hardware::production_cost_usd_per_th(generation, self.sc));
     }
 
     fn expand(&mut self, books: &[Book], outlook: &RewardOutlook, buyers: &[u32]) {
@@ -724,7 +712,7 @@ impl Sim<'_> {
             }
             let power = operator.power_usd_per_kwh * self.power_trend;
             let free_w = (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0);
-            let expected_per_th = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind as usize] / 1_000.0;
+            let expected_per_th = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0;
             let mut best: Option<(f64, &OnSale)> = None;
             for item in &on_sale {
                 if !item.new && used_stock[item.generation as usize] == 0 {
@@ -765,9 +753,7 @@ impl Sim<'_> {
                 continue;
             }
             let extra_mw = (f64::from(units) * unit_mw - free_w / 1e6).max(0.0);
-            if self.operators[index].kind == OperatorKind::Stranded {
-                self.stranded_mw += extra_mw;
-            }
+            self.power.build(self.operators[index].kind, extra_mw);
             let cost = f64::from(units) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
             let operator = &mut self.operators[index];
             operator.site_mw += extra_mw;
@@ -775,7 +761,7 @@ impl Sim<'_> {
             if new {
                 self.book_sale(&generation, units, price_per_th);
                 let arrival_day = self.today + lag_days + self.shipping_days(index as u32);
-                self.order(Order { operator: index as u32, generation: generation_index, units, arrival_day });
+                self.orders.place(Order { operator: index as u32, generation: generation_index, units, arrival_day });
             } else {
                 used_stock[generation_index as usize] -= u64::from(units);
                 self.take_offers(generation_index, units, unit_price);
@@ -784,7 +770,7 @@ impl Sim<'_> {
                     self.add_units(index, generation_index, units);
                 } else {
                     let arrival_day = self.today + sc.secondhand_relocation_days + self.shipping_days(index as u32);
-                    self.order(Order { operator: index as u32, generation: generation_index, units, arrival_day });
+                    self.orders.place(Order { operator: index as u32, generation: generation_index, units, arrival_day });
                 }
             }
         }
@@ -807,10 +793,7 @@ impl Sim<'_> {
     /// own sites within their horizon.
     fn manufacture(&mut self, books: &[Book], outlook: &RewardOutlook) {
         let sc = self.sc;
-        let sales = std::mem::take(&mut self.sales_this_month_ths);
-        let sales_margin = std::mem::take(&mut self.sales_margin_this_month_usd);
-        let unsold_ths = (self.manufacturer_plan_ths_per_month - sales).max(0.0);
-        self.manufacturer_plan_ths_per_month += 0.25 * (sales - self.manufacturer_plan_ths_per_month);
+        let MonthOfSales { unsold_ths, margin_usd: sales_margin } = self.makers.close_month();
         let makers: Vec<usize> = (0..self.operators.len())
             .filter(|i| self.operators[*i].active && self.operators[*i].kind == OperatorKind::Manufacturer)
             .collect();
@@ -834,8 +817,7 @@ impl Sim<'_> {
         let trend = self.power_trend;
         for index in makers {
             let operator = &self.operators[index];
-            let expected =
-                self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[OperatorKind::Manufacturer as usize] / 1_000.0;
+            let expected = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[OperatorKind::Manufacturer] / 1_000.0;
             let margin = expected - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * trend) - site_cost;
             let with_site = production_cost + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
             // Worth plugging in only if it pays back its making and its site within the horizon.
@@ -872,7 +854,7 @@ impl Sim<'_> {
         let price = machine_price + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
         let site_cost = self.site_cost_usd_per_th_day(&generation);
         // Entrants judge on the market's expectation over a large miner's horizon.
-        let horizon_reward = outlook.horizon_btc[OperatorKind::LargePrivate as usize];
+        let horizon_reward = outlook.horizon_btc[OperatorKind::LargePrivate];
         let expected_per_th = self.prudent_value(self.market_value_per_reward) * horizon_reward / 1_000.0;
         let good_power = sc.power_price_median_usd_per_kwh * crate::math::exp(GOOD_SITE_Z * sc.power_price_dispersion) * self.power_trend;
         let good_margin = expected_per_th - generation.power_cost_usd_per_th_day(good_power) - site_cost;
@@ -917,7 +899,7 @@ impl Sim<'_> {
             let power = sc.power_price_median_usd_per_kwh * profile.power_multiplier * crate::math::exp(sc.power_price_dispersion * z);
             let own_margin = expected_per_th - generation.power_cost_usd_per_th_day(power * self.power_trend) - site_cost;
             let alpha = profile.size_pareto_alpha;
-            let minimum = self.kind_mean_start_ths[kind as usize] * (alpha - 1.0) / alpha;
+            let minimum = self.kind_mean_start_ths[kind] * (alpha - 1.0) / alpha;
             let size_ths =
                 (minimum * crate::math::pow(1.0 - draw(Purpose::EntrantSize), -1.0 / alpha).min(1_000.0)).min(largest_entrant_ths);
             if own_margin <= 0.0 || price / own_margin > profile.payback_horizon_days {
@@ -929,9 +911,7 @@ impl Sim<'_> {
             if fleet_mw * 1.1 > self.site_room_mw(kind) {
                 continue;
             }
-            if kind == OperatorKind::Stranded {
-                self.stranded_mw += fleet_mw * 1.1;
-            }
+            self.power.build(kind, fleet_mw * 1.1);
             let pool = pools::choose_pool(
                 &self.pools,
                 &shares,
@@ -969,7 +949,7 @@ impl Sim<'_> {
             });
             self.book_sale(&generation, units, machine_price);
             let arrival_day = self.today + lag_days + self.shipping_days(index);
-            self.order(Order { operator: index, generation: best_index as u16, units, arrival_day });
+            self.orders.place(Order { operator: index, generation: best_index as u16, units, arrival_day });
             self.entries += 1;
         }
     }

@@ -8,22 +8,25 @@
 //! difficulty retargeted every 2016 blocks. At each month's end operators book
 //! cash flow and decide (see `decisions`).
 
+use crate::ai_hosting::AiHosting;
 use crate::chain::{self, Retarget, HALVING_INTERVAL_BLOCKS, HASHES_PER_DIFFICULTY, SATS_PER_BTC};
 use crate::events::{self, EventKind, RunEvent};
 use crate::firms::{self, NAMED_FIRMS};
 use crate::hardware::{self, Generation};
+use crate::kind::ByKind;
+use crate::machine_orders::{Makers, Order, OrderBook};
 use crate::market::{self, Fees};
 use crate::metrics;
 use crate::operators::{self, Lot, Operator, OperatorKind};
 use crate::output::{DailyRecord, RunResult, Summary};
 use crate::pools::{self, PoolInfo};
+use crate::power_supply::PowerSupply;
 use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
 use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
-use std::collections::VecDeque;
 
 mod chain_state;
 mod fleet;
@@ -66,25 +69,6 @@ pub(crate) const BLOCK_WINDOW_DAYS: usize = 30;
 /// Days in the hash rate estimate from blocks.
 pub(crate) const ESTIMATE_WINDOW_DAYS: usize = 7;
 
-/// Machines ordered and not yet delivered.
-#[derive(Debug, Clone)]
-pub(crate) struct Order {
-    pub operator: u32,
-    pub generation: u16,
-    pub units: u32,
-    pub arrival_day: u32,
-}
-
-/// MW on their way to AI hosting.
-#[derive(Debug, Clone)]
-pub(crate) struct Conversion {
-    pub operator: u32,
-    pub mw: f64,
-    pub ready_day: u32,
-    /// The lease's monthly payment on the conversion's project debt, from the first rent, USD.
-    pub service_usd_per_month: f64,
-}
-
 /// The state of one run.
 pub(crate) struct Sim<'a> {
     pub sc: &'a Scenario,
@@ -109,28 +93,23 @@ pub(crate) struct Sim<'a> {
     pub pool_entity: Vec<usize>,
     pub entity_count: usize,
     pub secondhand: crate::secondhand::SecondHandMarket,
-    /// Orders on their way, by arrival day.
-    pub orders: VecDeque<Order>,
+    /// New machines on their way, by arrival day.
+    pub orders: OrderBook,
     /// The day a lot created or grown now starts running: today during the day,
     /// tomorrow during the month-end step (today's spells are already booked).
     pub spell_start_day: u32,
-    pub conversions: Vec<Conversion>,
-    pub manufacturer_plan_ths_per_month: f64,
-    pub sales_this_month_ths: f64,
-    /// Manufacturers' margin on this month's sales (price less production cost), USD.
-    pub sales_margin_this_month_usd: f64,
-    /// MW the AI market will still absorb: a twelfth of its yearly cap is released each month.
-    pub ai_cap_left_mw: f64,
-    pub kind_mean_start_ths: [f64; 5],
+    /// The manufacturers' month: sales, margin and their output plan.
+    pub makers: Makers,
+    /// The AI market's room and the conversions under way.
+    pub ai_hosting: AiHosting,
+    pub kind_mean_start_ths: ByKind<f64>,
     /// The operators that are sites of named firms (`crate::firms`), with the
     /// firm's number: a firm's sites are counted together, firm by firm.
     pub named_operators: Vec<(u32, u8)>,
     /// The size of one firm of each kind's tail, TH/s (fixed at the start).
-    pub tail_firm_size_ths: [f64; 5],
-    /// The stranded kind's sites at the start, MW (its power grows from it at
-    /// `stranded_power_growth_pct_per_year`), and now (active operators).
-    pub stranded_mw_start: f64,
-    pub stranded_mw: f64,
+    pub tail_firm_size_ths: ByKind<f64>,
+    /// Power for new sites: unlimited on the grid, finite where it is stranded.
+    pub power: PowerSupply,
     /// Months completed.
     pub month_index: u32,
     /// The market's adaptive value of hashprice per BTC of reward (entrants start from it).
@@ -155,7 +134,7 @@ pub(crate) struct Sim<'a> {
     pub month_days: u32,
 
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
-    pub operators_by_kind: [u32; 5],
+    pub operators_by_kind: ByKind<u32>,
     pub ai_mw_total: f64,
     pub ai_pending_mw_total: f64,
     pub weights: Vec<f64>,
@@ -192,18 +171,14 @@ impl<'a> Sim<'a> {
             pool_entity,
             entity_count,
             secondhand: crate::secondhand::SecondHandMarket::default(),
-            orders: VecDeque::new(),
+            orders: OrderBook::default(),
             spell_start_day: 0,
-            conversions: Vec::new(),
-            manufacturer_plan_ths_per_month: sc.manufacturer_production_ehs_per_month * 1e6,
-            sales_this_month_ths: 0.0,
-            sales_margin_this_month_usd: 0.0,
-            ai_cap_left_mw: 0.0,
-            kind_mean_start_ths: [0.0; 5],
+            makers: Makers::new(sc.manufacturer_production_ehs_per_month * 1e6),
+            ai_hosting: AiHosting::default(),
+            kind_mean_start_ths: ByKind::default(),
             named_operators: Vec::new(),
-            tail_firm_size_ths: [0.0; 5],
-            stranded_mw_start: 0.0,
-            stranded_mw: 0.0,
+            tail_firm_size_ths: ByKind::default(),
+            power: PowerSupply::default(),
             month_index: 0,
             market_value_per_reward: 0.0,
             month_value_per_reward: 0.0,
@@ -219,7 +194,7 @@ impl<'a> Sim<'a> {
             power_trend: 1.0,
             month_hashprice_sum: 0.0,
             month_days: 0,
-            operators_by_kind: [0; 5],
+            operators_by_kind: ByKind::default(),
             ai_mw_total: 0.0,
             ai_pending_mw_total: 0.0,
             weights: Vec::new(),
@@ -258,7 +233,7 @@ impl<'a> Sim<'a> {
             crate::history::observed::survived_value_per_reward(sc.start_date).map_or(self.hashprice, |value| value * today_reward);
         let catalogue = hardware::catalogue();
         for kind in OperatorKind::ALL {
-            let count = counts[kind as usize] as usize;
+            let count = counts[kind] as usize;
             if count == 0 {
                 continue;
             }
@@ -276,7 +251,7 @@ impl<'a> Sim<'a> {
             let sizes: Vec<f64> = (0..count).map(|_| operators::pareto_size(&mut rng, profile.size_pareto_alpha)).collect();
             let sizes = operators::cap_sizes(sizes, tail_ths, operators::MAX_OPERATOR_SHARE * installed_ths);
             let scale = tail_ths / sizes.iter().sum::<f64>();
-            self.kind_mean_start_ths[kind as usize] = tail_ths / count as f64;
+            self.kind_mean_start_ths[kind] = tail_ths / count as f64;
             // Named firms in `SITES_PER_NAMED_FIRM` sites each, around the power price
             // they reported (else their kind's median); the others drawn from the spread.
             let kind_median = sc.power_price_median_usd_per_kwh * profile.power_multiplier;
@@ -364,19 +339,18 @@ impl<'a> Sim<'a> {
             }
         }
         // Each kind's tail in firms of its typical size (`crate::firms::TAIL_FIRMS`).
-        let mut tail_ths = [0.0; 5];
+        let mut tail_ths: ByKind<f64> = ByKind::default();
         for lot in &self.fleet.lots {
             if !self.named_operators.iter().any(|(operator, _)| *operator == lot.operator) {
-                tail_ths[self.operators[lot.operator as usize].kind as usize] += lot.hash_ths;
+                tail_ths[self.operators[lot.operator as usize].kind] += lot.hash_ths;
             }
         }
         for kind in OperatorKind::ALL {
-            self.tail_firm_size_ths[kind as usize] = tail_ths[kind as usize] / firms::TAIL_FIRMS[kind as usize];
+            self.tail_firm_size_ths[kind] = tail_ths[kind] / firms::TAIL_FIRMS[kind];
         }
         self.fleet.settled_x = self.hashprice;
         self.seed_order_pipeline();
-        self.stranded_mw_start = self.stranded_site_mw();
-        self.stranded_mw = self.stranded_mw_start;
+        self.power = PowerSupply::new(self.stranded_site_mw(), self.sc.stranded_power_growth_pct_per_year);
         self.assign_starting_pools(&mut rng);
         self.rebuild_lots();
     }
@@ -386,16 +360,9 @@ impl<'a> Sim<'a> {
         self.operators.iter().filter(|o| o.active && o.kind == OperatorKind::Stranded).map(|o| o.site_mw).sum()
     }
 
-    /// MW of new sites an operator of `kind` may still build today: without
-    /// limit for kinds that buy power on the market, within the stranded
-    /// power's growth for the stranded kind.
+    /// MW of new sites an operator of `kind` may still build today.
     pub(crate) fn site_room_mw(&self, kind: OperatorKind) -> f64 {
-        if kind != OperatorKind::Stranded {
-            return f64::INFINITY;
-        }
-        let years = f64::from(self.today) / 365.25;
-        let cap = self.stranded_mw_start * crate::math::pow(1.0 + self.sc.stranded_power_growth_pct_per_year / 100.0, years);
-        (cap - self.stranded_mw).max(0.0)
+        self.power.room_mw(kind, self.today)
     }
 
     /// Machines ordered before the run and still on their way: a real network
@@ -416,6 +383,7 @@ impl<'a> Sim<'a> {
         };
         let generation = self.generations[generation_index].clone();
         let buys = |kind: OperatorKind| matches!(kind, OperatorKind::LargePrivate | OperatorKind::PublicMiner | OperatorKind::Stranded);
+        let mut seeded: Vec<Order> = Vec::new();
         let mut fleet_ths = vec![0.0; self.operators.len()];
         for lot in &self.fleet.lots {
             fleet_ths[lot.operator as usize] += lot.hash_ths;
@@ -435,10 +403,10 @@ impl<'a> Sim<'a> {
             operator.site_mw += f64::from(units * months) * generation.watts_per_unit() / 1e6;
             for month in 0..months {
                 let arrival_day = ((f64::from(month) + 0.5) * 30.436_875) as u32;
-                self.orders.push_back(Order { operator: index as u32, generation: generation_index as u16, units, arrival_day });
+                seeded.push(Order { operator: index as u32, generation: generation_index as u16, units, arrival_day });
             }
         }
-        self.orders.make_contiguous().sort_by_key(|o| o.arrival_day);
+        self.orders.place_all(seeded);
     }
 
     /// Assigns operators to pools so that pools start at their calibrated
@@ -628,7 +596,7 @@ impl<'a> Sim<'a> {
         // Each lot's contracts and hedges differ: its delay is its kind's, times a
         // factor from 0.5 to 1.5 of its own (keyed by owner and generation), so
         // machines pushed across their point by one retarget do not all switch the same day.
-        let multiplier = OperatorKind::ALL[lot.kind as usize].profile().switch_off_delay_multiplier;
+        let multiplier = lot.kind.profile().switch_off_delay_multiplier;
         let key = u64::from(lot.operator) << 16 | hardware::draw_key(&self.generations, usize::from(lot.generation));
         let own = 0.5 + rng::keyed_unit(self.sc.seed, key, 0, rng::Purpose::SwitchOff);
         let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier * own * share) as u32;
@@ -675,8 +643,7 @@ impl<'a> Sim<'a> {
 
     /// Machines whose order arrives today are plugged in (or resold if they do not fit).
     fn deliver_due_orders(&mut self) {
-        while self.orders.front().is_some_and(|o| o.arrival_day <= self.today) {
-            let order = self.orders.pop_front().expect("checked");
+        while let Some(order) = self.orders.take_due(self.today) {
             self.add_units(order.operator as usize, order.generation, order.units);
         }
     }
@@ -898,7 +865,7 @@ impl<'a> Sim<'a> {
             hhi_pools_blocks_30d: by_blocks.hhi,
             ai_mw,
             ai_mw_pending: ai_pending,
-            operators_active: operators_by_kind.iter().sum(),
+            operators_active: operators_by_kind.values().sum(),
             energy_gw: self.fleet.running_power_w * (1.0 - self.curtailed_share) / 1e9,
             energy_twh_per_year: self.fleet.running_power_w * (1.0 - self.curtailed_share) / 1e9 * 8.766,
             fleet_j_per_th: if switched_on > 0.0 { self.fleet.running_power_w / switched_on } else { 0.0 },
@@ -907,16 +874,16 @@ impl<'a> Sim<'a> {
             supply_btc,
             power_price_trend_factor: self.power_trend,
             new_machine_usd_per_th: new_price_th,
-            operators_small_private: operators_by_kind[0],
-            operators_large_private: operators_by_kind[1],
-            operators_public_miner: operators_by_kind[2],
-            operators_manufacturer: operators_by_kind[3],
-            operators_stranded: operators_by_kind[4],
-            hashrate_ehs_small_private: eh(self.fleet.kind_hash_ths[0]),
-            hashrate_ehs_large_private: eh(self.fleet.kind_hash_ths[1]),
-            hashrate_ehs_public_miner: eh(self.fleet.kind_hash_ths[2]),
-            hashrate_ehs_manufacturer: eh(self.fleet.kind_hash_ths[3]),
-            hashrate_ehs_stranded: eh(self.fleet.kind_hash_ths[4]),
+            operators_small_private: operators_by_kind[OperatorKind::SmallPrivate],
+            operators_large_private: operators_by_kind[OperatorKind::LargePrivate],
+            operators_public_miner: operators_by_kind[OperatorKind::PublicMiner],
+            operators_manufacturer: operators_by_kind[OperatorKind::Manufacturer],
+            operators_stranded: operators_by_kind[OperatorKind::Stranded],
+            hashrate_ehs_small_private: eh(self.fleet.kind_hash_ths[OperatorKind::SmallPrivate]),
+            hashrate_ehs_large_private: eh(self.fleet.kind_hash_ths[OperatorKind::LargePrivate]),
+            hashrate_ehs_public_miner: eh(self.fleet.kind_hash_ths[OperatorKind::PublicMiner]),
+            hashrate_ehs_manufacturer: eh(self.fleet.kind_hash_ths[OperatorKind::Manufacturer]),
+            hashrate_ehs_stranded: eh(self.fleet.kind_hash_ths[OperatorKind::Stranded]),
         });
         self.out.pool_shares.push(shares);
         self.out.generation_running.push(self.fleet.generation_hash_ths.iter().map(|h| h / 1e6).collect());
@@ -999,12 +966,12 @@ impl<'a> Sim<'a> {
         self.pool_entity = entity;
         self.entity_count = count;
         self.fleet.refresh_views();
-        self.operators_by_kind = [0; 5];
+        self.operators_by_kind = ByKind::default();
         self.ai_mw_total = 0.0;
         self.ai_pending_mw_total = 0.0;
         for operator in &self.operators {
             if operator.active {
-                self.operators_by_kind[operator.kind as usize] += 1;
+                self.operators_by_kind[operator.kind] += 1;
             }
             self.ai_mw_total += operator.ai_mw;
             self.ai_pending_mw_total += operator.ai_pending_mw;
@@ -1034,10 +1001,10 @@ impl<'a> Sim<'a> {
         let mut named = [0.0; NAMED_FIRMS.len()];
         for &(index, number) in &self.named_operators {
             let hash = milli(totals.operator.get(index as usize).copied().unwrap_or(0));
-            tail[self.operators[index as usize].kind as usize] -= hash;
+            tail[self.operators[index as usize].kind] -= hash;
             named[number as usize] += hash;
         }
-        let tail = tail.map(|h| h.max(0.0));
+        let tail = ByKind::from_fn(|kind| tail[kind].max(0.0));
         firms::nakamoto_resolved(&named, &tail, &self.tail_firm_size_ths, milli(totals.running_hash))
     }
 

@@ -16,6 +16,7 @@
 //! firms one by one and the tail in firm-sized pieces, so it does not depend
 //! on `operators` (test: `simulation/tests/integration/firms.rs`).
 
+use crate::kind::ByKind;
 use crate::operators::OperatorKind;
 use chrono::NaiveDate;
 
@@ -105,7 +106,7 @@ pub const NAMED_FIRMS: [NamedFirm; 8] = [
 /// Only the kinds whose firms are large enough to be among the half of the
 /// hash rate matter to the coefficient (docs/VALIDATION.md gives its
 /// sensitivity to these counts).
-pub const TAIL_FIRMS: [f64; 5] = [
+pub const TAIL_FIRMS: ByKind<f64> = ByKind::new([
     // Small private: home and small-farm miners, tens of thousands; each
     // holds too little to count towards half of the hash rate.
     50_000.0,
@@ -121,7 +122,7 @@ pub const TAIL_FIRMS: [f64; 5] = [
     // Stranded and state power: flare-gas operators, state miners (Bhutan,
     // Ethiopia, Iran, Paraguay's hydro sites), several dozen.
     50.0,
-];
+]);
 
 /// Days after its last reported year-end that a firm keeps its last figure
 /// (a run starting in 2026 still has the firms of December 2025).
@@ -155,13 +156,13 @@ pub fn named_at(date: NaiveDate) -> Vec<(&'static NamedFirm, f64)> {
 /// hash (`named`, one firm each) and each kind's tail hash (`tail_hash`) in
 /// pieces of that kind's firm size (`firm_size`; a kind with no size is one
 /// holder), largest first. The last piece of a kind may be smaller.
-pub fn nakamoto_resolved(named: &[f64], tail_hash: &[f64; 5], firm_size: &[f64; 5], total: f64) -> u32 {
+pub fn nakamoto_resolved(named: &[f64], tail_hash: &ByKind<f64>, firm_size: &ByKind<f64>, total: f64) -> u32 {
     if total <= 0.0 {
         return 0;
     }
     // Holders of equal size: (size, how many).
     let mut groups: Vec<(f64, f64)> = named.iter().filter(|h| **h > 0.0).map(|&h| (h, 1.0)).collect();
-    for (&hash, &size) in tail_hash.iter().zip(firm_size) {
+    for (&hash, &size) in tail_hash.values().zip(firm_size.values()) {
         if hash <= 0.0 {
             continue;
         }
@@ -237,10 +238,15 @@ mod tests {
         ];
         for (named, tail, size) in cases {
             let total = named.iter().sum::<f64>() + tail.iter().sum::<f64>();
-            assert_eq!(nakamoto_resolved(named, &tail, &size, total), by_firms(named, &tail, &size), "{named:?} {tail:?} {size:?}");
+            let (tail_by_kind, size_by_kind) = (ByKind::new(tail), ByKind::new(size));
+            assert_eq!(
+                nakamoto_resolved(named, &tail_by_kind, &size_by_kind, total),
+                by_firms(named, &tail, &size),
+                "{named:?} {tail:?} {size:?}"
+            );
         }
-        assert_eq!(nakamoto_resolved(&[], &[0.0; 5], &[1.0; 5], 0.0), 0);
+        assert_eq!(nakamoto_resolved(&[], &ByKind::new([0.0; 5]), &ByKind::new([1.0; 5]), 0.0), 0);
         // A kind without a firm size is one holder.
-        assert_eq!(nakamoto_resolved(&[1.0], &[0.0, 3.0, 0.0, 0.0, 0.0], &[0.0; 5], 4.0), 1);
+        assert_eq!(nakamoto_resolved(&[1.0], &ByKind::new([0.0, 3.0, 0.0, 0.0, 0.0]), &ByKind::new([0.0; 5]), 4.0), 1);
     }
 }

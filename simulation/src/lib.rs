@@ -32,8 +32,11 @@
 //! transcendental function from `libm` (see [`math`]).
 //!
 //! Where to find things: the protocol in [`chain`]; price, fees (and the
-//! mempool) and power in [`market`]; ASICs in [`hardware`]; operators in
-//! [`operators`] and their monthly choices in `decisions`, built on pure
+//! mempool) and power in [`market`]; ASICs in [`hardware`], their orders on
+//! the way and the makers' month in `machine_orders`; cheap power's limit in
+//! `power_supply`; the AI market's room and conversions under way in
+//! `ai_hosting`; operators in [`operators`] (per-kind tables in [`kind`])
+//! and their monthly choices in `decisions`, built on pure
 //! rules with their tests beside them: [`expectations`] (hashprice that knows
 //! the halvings), [`exit`] (carry on, restructure or liquidate), [`ai`] (the
 //! AI switch's present values); pools in
@@ -43,6 +46,7 @@
 #![warn(missing_docs)]
 
 pub mod ai;
+mod ai_hosting;
 pub mod backtest;
 pub mod chain;
 mod decisions;
@@ -55,7 +59,9 @@ pub mod figure;
 pub mod firms;
 pub mod hardware;
 pub mod history;
+pub mod kind;
 pub mod link;
+mod machine_orders;
 pub mod market;
 pub mod math;
 pub mod metrics;
@@ -63,6 +69,7 @@ pub mod montecarlo;
 pub mod operators;
 pub mod output;
 pub mod pools;
+mod power_supply;
 pub mod presets;
 pub mod rng;
 pub mod scenario;

@@ -7,57 +7,18 @@
 //! `decisions`; the population they start from is drawn here.
 
 use crate::hardware::Generation;
+use crate::kind::ByKind;
 use crate::rng;
 use crate::scenario::Scenario;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 
-/// The kinds of operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OperatorKind {
-    /// Hobbyists to a few MW, expensive power, older machines.
-    SmallPrivate,
-    /// Private firms with tens of MW.
-    LargePrivate,
-    /// Public listed miners: large, leveraged, hold BTC, courted by AI tenants.
-    PublicMiner,
-    /// Manufacturers mining their own machines at production cost.
-    Manufacturer,
-    /// Stranded-energy and state-linked operators with very cheap power.
-    Stranded,
-}
+pub use crate::kind::OperatorKind;
 
 impl OperatorKind {
-    /// Every kind, in output order.
-    pub const ALL: [OperatorKind; 5] = [Self::SmallPrivate, Self::LargePrivate, Self::PublicMiner, Self::Manufacturer, Self::Stranded];
-
-    /// The name used in column names and links.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::SmallPrivate => "small_private",
-            Self::LargePrivate => "large_private",
-            Self::PublicMiner => "public_miner",
-            Self::Manufacturer => "manufacturer",
-            Self::Stranded => "stranded",
-        }
-    }
-
-    /// A label for legends.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::SmallPrivate => "Small private",
-            Self::LargePrivate => "Large private",
-            Self::PublicMiner => "Public listed",
-            Self::Manufacturer => "Manufacturers",
-            Self::Stranded => "Stranded / state",
-        }
-    }
-
     /// The behaviour of this kind.
     pub fn profile(self) -> &'static KindProfile {
-        &PROFILES[self as usize]
+        &PROFILES[self]
     }
 
     /// This kind's weight in the starting hash rate, from the scenario's mix.
@@ -115,7 +76,7 @@ pub struct KindProfile {
 // S21 Pro, S21+, SEALMINER A2, S21 XP. Weighted by the default mix they give
 // an installed mean of ~25.6 J/TH, near Cambridge's 28.2 network mean
 // (CALIBRATION.md), which also counts the S9-era machines still plugged in.
-const PROFILES: [KindProfile; 5] = [
+static PROFILES: ByKind<KindProfile> = ByKind::new([
     KindProfile {
         count_weight: 70.0,
         power_multiplier: 1.6,
@@ -251,7 +212,7 @@ const PROFILES: [KindProfile; 5] = [
         ai_capable: false,
         may_run_own_pool: false,
     },
-];
+]);
 
 /// One operator's state (everything but its machines, which are [`Lot`]s).
 #[derive(Debug, Clone)]
@@ -315,8 +276,8 @@ pub struct Lot {
     pub operator: u32,
     /// The owner's pool (copied from the operator, refreshed monthly).
     pub pool: u32,
-    /// The owner's kind, as an index into [`OperatorKind::ALL`].
-    pub kind: u8,
+    /// The owner's kind.
+    pub kind: OperatorKind,
     /// Whether the machines are switched on.
     pub running: bool,
     /// Generation (index into the run's generation list).
@@ -361,7 +322,7 @@ impl Lot {
         let mut lot = Lot {
             operator: index,
             pool: operator.pool,
-            kind: operator.kind as u8,
+            kind: operator.kind,
             running: false,
             generation: generation_index,
             units: 0,
@@ -473,19 +434,13 @@ pub fn cap_sizes(sizes: Vec<f64>, total: f64, cap: f64) -> Vec<f64> {
 /// Operator counts per kind for a population of `total`: in proportion to
 /// the kinds' count weights among kinds with hash in the mix, at least one
 /// each where there is room.
-pub fn counts_by_kind(scenario: &Scenario, total: u32) -> [u32; 5] {
-    let weights: Vec<f64> =
-        OperatorKind::ALL.iter().map(|k| if k.mix_weight(scenario) > 0.0 { k.profile().count_weight } else { 0.0 }).collect();
-    let sum: f64 = weights.iter().sum();
-    let mut counts = [0u32; 5];
-    for (i, w) in weights.iter().enumerate() {
-        if *w > 0.0 {
-            counts[i] = ((f64::from(total) * w / sum) as u32).max(1);
-        }
-    }
+pub fn counts_by_kind(scenario: &Scenario, total: u32) -> ByKind<u32> {
+    let weights = ByKind::from_fn(|k| if k.mix_weight(scenario) > 0.0 { k.profile().count_weight } else { 0.0 });
+    let sum: f64 = weights.values().sum();
+    let mut counts = ByKind::from_fn(|k| if weights[k] > 0.0 { ((f64::from(total) * weights[k] / sum) as u32).max(1) } else { 0 });
     // Give any remainder to the most numerous kind; take any excess from it.
-    let assigned: u32 = counts.iter().sum();
-    let largest = (0..5).max_by(|a, b| weights[*a].total_cmp(&weights[*b])).unwrap_or(0);
+    let assigned: u32 = counts.values().sum();
+    let largest = OperatorKind::ALL.into_iter().max_by(|a, b| weights[*a].total_cmp(&weights[*b])).unwrap_or(OperatorKind::SmallPrivate);
     if assigned < total {
         counts[largest] += total - assigned;
     } else if assigned > total {
@@ -542,11 +497,11 @@ mod tests {
         let scenario = Scenario::default();
         for total in [10u32, 100, 2_000, 100_000] {
             let counts = counts_by_kind(&scenario, total);
-            assert_eq!(counts.iter().sum::<u32>(), total);
-            assert!(counts.iter().all(|c| *c >= 1), "{counts:?}");
+            assert_eq!(counts.values().sum::<u32>(), total);
+            assert!(counts.values().all(|c| *c >= 1), "{counts:?}");
         }
         let no_manufacturers = Scenario { mix_manufacturer: 0.0, ..Scenario::default() };
-        assert_eq!(counts_by_kind(&no_manufacturers, 1_000)[OperatorKind::Manufacturer as usize], 0);
+        assert_eq!(counts_by_kind(&no_manufacturers, 1_000)[OperatorKind::Manufacturer], 0);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! through the engine's `switch`, `change_units`, `add_units` and the
 //! totals' `remove_lot` / `move_lot`, which keep the totals exact.
 
+use crate::kind::ByKind;
 use crate::operators::Lot;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -31,7 +32,7 @@ pub(crate) struct Fleet {
     pub cumulative_trend: Vec<f64>,
     /// Today's views of the totals, as TH/s and W.
     pub pool_hash_ths: Vec<f64>,
-    pub kind_hash_ths: [f64; 5],
+    pub kind_hash_ths: ByKind<f64>,
     pub generation_hash_ths: Vec<f64>,
     pub running_hash_ths: f64,
     pub idle_hash_ths: f64,
@@ -52,7 +53,7 @@ impl Fleet {
             cumulative_hashprice: vec![0.0],
             cumulative_trend: vec![0.0],
             pool_hash_ths: vec![0.0; pool_count],
-            kind_hash_ths: [0.0; 5],
+            kind_hash_ths: ByKind::default(),
             generation_hash_ths: Vec::new(),
             running_hash_ths: 0.0,
             idle_hash_ths: 0.0,
@@ -67,9 +68,7 @@ impl Fleet {
         self.pool_hash_ths.extend(self.totals.pool.iter().map(|h| ths(*h)));
         self.generation_hash_ths.clear();
         self.generation_hash_ths.extend(self.totals.generation.iter().map(|h| ths(*h)));
-        for (view, total) in self.kind_hash_ths.iter_mut().zip(self.totals.kind) {
-            *view = ths(total);
-        }
+        self.kind_hash_ths = ByKind::from_fn(|kind| ths(self.totals.kind[kind]));
         self.running_hash_ths = ths(self.totals.running_hash);
         self.idle_hash_ths = ths(self.totals.installed_hash - self.totals.running_hash);
         self.running_power_w = self.totals.running_power as f64 / 1_000.0;
@@ -81,7 +80,7 @@ impl Fleet {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Totals {
     pub pool: Vec<i64>,
-    pub kind: [i64; 5],
+    pub kind: ByKind<i64>,
     pub generation: Vec<i64>,
     pub operator: Vec<i64>,
     pub running_hash: i64,
@@ -122,7 +121,7 @@ impl Totals {
             self.operator.resize(lot.operator as usize + 1, 0);
         }
         self.pool[lot.pool as usize] += hash;
-        self.kind[lot.kind as usize] += hash;
+        self.kind[lot.kind] += hash;
         self.generation[lot.generation as usize] += hash;
         self.operator[lot.operator as usize] += hash;
         self.running_hash += hash;
