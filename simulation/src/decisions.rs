@@ -49,6 +49,7 @@ use crate::expectations;
 use crate::hardware::{self, Generation};
 use crate::kind::ByKind;
 use crate::machine_orders::{MonthOfSales, Order};
+use crate::month_market::ClosedMonth;
 use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolInfo};
 use crate::rng::{self, Purpose};
@@ -119,19 +120,11 @@ struct RewardOutlook {
 impl Sim<'_> {
     /// Everything that happens at a month's end.
     pub(crate) fn monthly_step(&mut self) {
-        let days = f64::from(self.month_days.max(1));
-        let month_hashprice = self.month_hashprice_sum / days;
-        let month_reward = self.month_reward_sum / days;
-        self.month_hashprice_sum = 0.0;
-        self.month_reward_sum = 0.0;
-        self.month_days = 0;
-        let observed_value = if month_reward > 0.0 { month_hashprice / month_reward } else { 0.0 };
-        self.month_value_per_reward = observed_value;
-        self.market_value_per_reward = expectations::adapt(self.market_value_per_reward, observed_value, self.sc.expectation_weight);
+        let ClosedMonth { days, value_per_reward: observed_value } = self.month_market.close(self.sc.expectation_weight);
         let outlook = self.reward_outlook();
         let (exits_before, entries_before) = (self.exits, self.entries);
         let active_before = self.operators.iter().filter(|o| o.active).count() as f64;
-        let (mut books, idle_all_month) = self.book_lots(days as u32);
+        let (mut books, idle_all_month) = self.book_lots(days);
         let buyers = self.buyers_by_power();
         self.settle_accounts(&books, &idle_all_month, observed_value, &outlook, &buyers);
         self.complete_conversions();
@@ -404,7 +397,7 @@ impl Sim<'_> {
         // No buyer counts on more than this month's value times the longest horizon's reward:
         // past the power price where that leaves no margin, no buyer (they are sorted by power) can pay.
         let best_reward = outlook.horizon_btc.values().copied().fold(0.0, f64::max);
-        let best_expected_per_th = self.month_value_per_reward * best_reward / 1_000.0;
+        let best_expected_per_th = self.month_market.observed_value_per_reward() * best_reward / 1_000.0;
         let max_power = (best_expected_per_th - site_cost) / (generation.j_per_th * 24.0 / 1_000.0);
         let largest_ths = operators::MAX_OPERATOR_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
         let mut left = units;
@@ -420,7 +413,7 @@ impl Sim<'_> {
                 continue;
             }
             let profile = operator.kind.profile();
-            let expected = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind];
+            let expected = self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind];
             let margin =
                 expected / 1_000.0 - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * self.power_trend) - site_cost;
             if margin <= 0.0 {
@@ -654,14 +647,6 @@ impl Sim<'_> {
         self.sc.opex_usd_per_mw_month * 12.0 / 365.0 * generation.j_per_th / 1e6
     }
 
-    /// What a firm counts on when it commits capital: the lower of its
-    /// adaptive expectation and what the market paid this month (per BTC of
-    /// reward). Running decisions use the expectation; capital waits for the
-    /// market to confirm it, so a crash stops orders the month it happens.
-    fn prudent_value(&self, value_per_reward: f64) -> f64 {
-        value_per_reward.min(self.month_value_per_reward)
-    }
-
     /// A new machine is sold: the makers book its margin over production cost.
     fn book_sale(&mut self, generation: &Generation, units: u32, price_usd_per_th: f64) {
         let ths = f64::from(units) * generation.th_per_unit;
@@ -712,7 +697,7 @@ impl Sim<'_> {
             }
             let power = operator.power_usd_per_kwh * self.power_trend;
             let free_w = (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0);
-            let expected_per_th = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0;
+            let expected_per_th = self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0;
             let mut best: Option<(f64, &OnSale)> = None;
             for item in &on_sale {
                 if !item.new && used_stock[item.generation as usize] == 0 {
@@ -817,7 +802,8 @@ impl Sim<'_> {
         let trend = self.power_trend;
         for index in makers {
             let operator = &self.operators[index];
-            let expected = self.prudent_value(operator.value_per_reward) * outlook.horizon_btc[OperatorKind::Manufacturer] / 1_000.0;
+            let expected =
+                self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[OperatorKind::Manufacturer] / 1_000.0;
             let margin = expected - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * trend) - site_cost;
             let with_site = production_cost + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
             // Worth plugging in only if it pays back its making and its site within the horizon.
@@ -855,7 +841,7 @@ impl Sim<'_> {
         let site_cost = self.site_cost_usd_per_th_day(&generation);
         // Entrants judge on the market's expectation over a large miner's horizon.
         let horizon_reward = outlook.horizon_btc[OperatorKind::LargePrivate];
-        let expected_per_th = self.prudent_value(self.market_value_per_reward) * horizon_reward / 1_000.0;
+        let expected_per_th = self.month_market.prudent_value(self.month_market.market_value_per_reward()) * horizon_reward / 1_000.0;
         let good_power = sc.power_price_median_usd_per_kwh * crate::math::exp(GOOD_SITE_Z * sc.power_price_dispersion) * self.power_trend;
         let good_margin = expected_per_th - generation.power_cost_usd_per_th_day(good_power) - site_cost;
         if good_margin <= 0.0 {
@@ -931,7 +917,7 @@ impl Sim<'_> {
                 debt_usd: 0.0,
                 treasury_btc: 0.0,
                 pool,
-                value_per_reward: self.market_value_per_reward,
+                value_per_reward: self.month_market.market_value_per_reward(),
                 loss_months: 0,
                 unviable_months: 0,
                 patience_months: exit::patience_months(

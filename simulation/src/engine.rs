@@ -17,6 +17,7 @@ use crate::kind::ByKind;
 use crate::machine_orders::{Makers, Order, OrderBook};
 use crate::market::{self, Fees};
 use crate::metrics;
+use crate::month_market::MonthMarket;
 use crate::operators::{self, Lot, Operator, OperatorKind};
 use crate::output::{DailyRecord, RunResult, Summary};
 use crate::pools::{self, PoolInfo};
@@ -112,11 +113,8 @@ pub(crate) struct Sim<'a> {
     pub power: PowerSupply,
     /// Months completed.
     pub month_index: u32,
-    /// The market's adaptive value of hashprice per BTC of reward (entrants start from it).
-    pub market_value_per_reward: f64,
-    /// This month's observed hashprice per BTC of reward.
-    pub month_value_per_reward: f64,
-    pub month_reward_sum: f64,
+    /// The month's hashprice per BTC of reward, observed and expected (entrants start from it).
+    pub month_market: MonthMarket,
     pub restructurings: u32,
     /// Every operator by power price, cheapest first (then by index): see `buyers_by_power`.
     pub by_power: Vec<u32>,
@@ -130,8 +128,6 @@ pub(crate) struct Sim<'a> {
     pub price_usd: f64,
     pub hashprice: f64,
     pub power_trend: f64,
-    pub month_hashprice_sum: f64,
-    pub month_days: u32,
 
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
     pub operators_by_kind: ByKind<u32>,
@@ -180,9 +176,7 @@ impl<'a> Sim<'a> {
             tail_firm_size_ths: ByKind::default(),
             power: PowerSupply::default(),
             month_index: 0,
-            market_value_per_reward: 0.0,
-            month_value_per_reward: 0.0,
-            month_reward_sum: 0.0,
+            month_market: MonthMarket::default(),
             restructurings: 0,
             candidates_drawn: 0,
             by_power: Vec::new(),
@@ -192,8 +186,6 @@ impl<'a> Sim<'a> {
             price_usd: sc.start_price_usd,
             hashprice: 0.0,
             power_trend: 1.0,
-            month_hashprice_sum: 0.0,
-            month_days: 0,
             operators_by_kind: ByKind::default(),
             ai_mw_total: 0.0,
             ai_pending_mw_total: 0.0,
@@ -204,7 +196,7 @@ impl<'a> Sim<'a> {
         };
         let first_reward = crate::expectations::reward_btc(sim.chain.height, sim.fees.expected_btc(0));
         sim.hashprice = chain::hashprice_usd_per_ph_day(first_reward, sim.prices[0], sim.chain.difficulty);
-        sim.market_value_per_reward = sim.hashprice / first_reward.max(1e-12);
+        sim.month_market = MonthMarket::new(sim.hashprice / first_reward.max(1e-12));
         sim.populate();
         sim
     }
@@ -305,7 +297,7 @@ impl<'a> Sim<'a> {
                     debt_usd: revenue_month * 12.0 * profile.start_debt_years_of_revenue,
                     treasury_btc: 0.0,
                     pool: 0,
-                    value_per_reward: self.market_value_per_reward,
+                    value_per_reward: self.month_market.market_value_per_reward(),
                     loss_months: 0,
                     unviable_months: 0,
                     patience_months: crate::exit::patience_months(
@@ -492,9 +484,7 @@ impl<'a> Sim<'a> {
         let retargets_before = self.chain.retargets.len();
         let day_blocks = self.mine_day();
         self.record_day(day_blocks, difficulty_before, retargets_before);
-        self.month_reward_sum += reward_btc;
-        self.month_hashprice_sum += self.hashprice;
-        self.month_days += 1;
+        self.month_market.add_day(self.hashprice, reward_btc);
         let tomorrow = market::day_date(self.sc.start_date, day + 1);
         if tomorrow.month() != self.date.month() || day + 1 == self.days {
             self.spell_start_day = day + 1;

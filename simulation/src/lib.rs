@@ -66,6 +66,7 @@ pub mod market;
 pub mod math;
 pub mod metrics;
 pub mod montecarlo;
+mod month_market;
 pub mod operators;
 pub mod output;
 pub mod pools;
