@@ -8,16 +8,15 @@
 //!   (per IT MW), paid now. Nothing is earned during the lag.
 //! - **Mining**, with one fleet on both sides: the site's own fleet, sunk,
 //!   for the rest of its life (on average half of `FLEET_LIFE_MONTHS`), then
-//!   the best new machine, bought at the price the market asks at the
-//!   hashprice expected then (halvings included: `hardware::new_price_at`)
-//!   and paid over its life; each earning the operator's expected value per
-//!   BTC of reward times the reward the schedule pays, less power (machines
-//!   idle when they would not cover the variable share of it; the fixed
-//!   share, `power_fixed_share`, is owed either way; a site re-fleets only if
-//!   the new fleet covers its power and its price), less site costs. A higher
-//!   expected hashprice never lowers it: revenue grows faster with it than
-//!   the new machines' price does (their 600 days of margin are less than
-//!   their 48-month life).
+//!   the best new machine, bought at the price the market asks over the
+//!   years (production cost at the makers' markup without a queue:
+//!   `hardware::markup`) and paid over its life; each earning the operator's
+//!   expected value per BTC of reward times the reward the schedule pays
+//!   (halvings included), less power (machines idle when they would not
+//!   cover the variable share of it; the fixed share, `power_fixed_share`, is
+//!   owed either way; a site re-fleets only if the new fleet covers its power
+//!   and its price), less site costs. A higher expected hashprice never
+//!   lowers it: revenue grows with it and the renewal's price does not.
 //!
 //! Both are discounted monthly at the operator's cost of debt. A site
 //! converts when the AI value is positive and beats mining by the hurdle.
@@ -82,22 +81,21 @@ pub struct RewardSegment {
     pub renewed: bool,
 }
 
-/// The machine a site re-fleets with, and how the market prices it.
+/// The machine a site re-fleets with, at the price the market asks for it
+/// over the years (production cost at the makers' markup without a queue:
+/// queues come and go; `hardware::markup`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NewFleet {
     /// Its efficiency, J/TH.
     pub j_per_th: f64,
-    /// What it costs to make, USD per TH/s.
-    pub production_cost_usd_per_th: f64,
-    /// Days of margin its value counts (`asic_price_payback_days`).
-    pub value_days: f64,
+    /// Its price, USD per TH/s.
+    pub price_usd_per_th: f64,
 }
 
 impl NewFleet {
-    /// Its price per MW of its draw when hashprice is `hashprice_usd_per_ph_day`, USD.
-    pub fn price_usd_per_mw(&self, hashprice_usd_per_ph_day: f64) -> f64 {
-        crate::hardware::new_price_at(self.j_per_th, self.production_cost_usd_per_th, self.value_days, hashprice_usd_per_ph_day) * 1e6
-            / self.j_per_th
+    /// Its price per MW of its draw, USD.
+    pub fn price_usd_per_mw(&self) -> f64 {
+        self.price_usd_per_th * 1e6 / self.j_per_th
     }
 }
 
@@ -186,9 +184,9 @@ impl AiMarket {
         self.ai_net_usd_per_site_mw_month * self.ai_discount_sum - self.capex_usd_per_site_mw
     }
 
-    /// Renewing a site's fleet, USD per MW per month, when hashprice is `hashprice_usd_per_ph_day`.
-    pub fn renewal_usd_per_mw_month(&self, hashprice_usd_per_ph_day: f64) -> f64 {
-        self.new_fleet.price_usd_per_mw(hashprice_usd_per_ph_day) / FLEET_LIFE_MONTHS
+    /// Renewing a site's fleet, USD per MW per month.
+    pub fn renewal_usd_per_mw_month(&self) -> f64 {
+        self.new_fleet.price_usd_per_mw() / FLEET_LIFE_MONTHS
     }
 
     /// Present value of one MW kept mining, USD: the site's fleet at
@@ -203,7 +201,7 @@ impl AiMarket {
                 let hashprice = value_per_reward * s.reward_btc;
                 let fleet_j = if s.renewed { self.new_fleet.j_per_th } else { j_per_th };
                 let revenue = hashprice * 1e3 / fleet_j.max(1e-9) * DAYS_PER_MONTH;
-                let renewal = if s.renewed { self.renewal_usd_per_mw_month(hashprice) } else { 0.0 };
+                let renewal = if s.renewed { self.renewal_usd_per_mw_month() } else { 0.0 };
                 (revenue - (1.0 - self.fixed_power_share) * power_usd_per_mw_month - renewal).max(0.0) * s.discount_sum
             })
             .sum();
@@ -229,7 +227,7 @@ mod tests {
             it_share_of_site: 0.7,
             lag_months: 12,
             discount_rate_per_year: 0.10,
-            new_fleet: NewFleet { j_per_th: 13.5, production_cost_usd_per_th: 9.3, value_days: 600.0 },
+            new_fleet: NewFleet { j_per_th: 13.5, price_usd_per_th: 10.7 },
             fixed_power_share: 0.0,
             site_cost_usd_per_mw_month: 8_000.0,
         }
@@ -288,7 +286,7 @@ mod tests {
         let with_halving = halving.mining_value_usd_per_mw(value_per_reward, 18.0, 0.045);
         let without = flat.mining_value_usd_per_mw(value_per_reward, 18.0, 0.045);
         assert!(with_halving < without);
-        let free = NewFleet { production_cost_usd_per_th: 0.0, value_days: 0.0, ..terms().new_fleet };
+        let free = NewFleet { price_usd_per_th: 0.0, ..terms().new_fleet };
         let cheap_renewal = AiMarket::new(AiTerms { new_fleet: free, ..terms() }, |_| 3.15);
         assert!(cheap_renewal.mining_value_usd_per_mw(value_per_reward, 18.0, 0.045) > without);
         // Machines that cannot cover power idle and the site does not re-fleet: the loss is site costs.

@@ -24,13 +24,17 @@
 //!    within what the AI market absorbs (a twelfth of its yearly cap is
 //!    released each month; best advantages first). Its machines come off the
 //!    day it commits (MW "committed"); rent starts after the lag ("converted").
-//! 5. **Expansion.** Operators, cheapest power first, buy the machines (new, or
-//!    second-hand at a discount) with the shortest payback at the hashprice
-//!    they expect over their horizon, if that payback is within it. Only an
-//!    operator with a positive operating margin last month borrows to expand.
-//! 6. **Manufacturers** book the margin on machines sold, plan output to
-//!    follow sales, and plug into their own sites, at production cost, the
-//!    unsold machines that pay back there (`manufacturer_self_mining`).
+//! 5. **Expansion.** Operators, cheapest power first, buy the machines (new, at
+//!    the makers' list price, arriving after the factories' queue and the
+//!    delivery lag; or second-hand at a discount, after relocation) with the
+//!    shortest payback, the wait included, at the hashprice they expect over
+//!    their horizon, if that payback is within it. Only an operator with a
+//!    positive operating margin last month borrows to expand.
+//! 6. **Manufacturers** ([`crate::machine_orders`]) serve the queue from the
+//!    month's output, book the margin on machines sold, move capacity towards
+//!    orders and the list price towards the queue's markup, and plug into
+//!    their own sites, at production cost, the unsold output that pays back
+//!    there (`manufacturer_self_mining`).
 //! 7. **Entry** follows the payback of a new machine at a good site (a
 //!    quarter of sites have cheaper power), not the number of operators.
 //! 8. **Pools.** A few operators re-choose their pool each month, more from a
@@ -476,8 +480,7 @@ impl Sim<'_> {
         let best = self.best_generation_on_sale().clone();
         let new_fleet = crate::ai::NewFleet {
             j_per_th: best.j_per_th,
-            production_cost_usd_per_th: hardware::production_cost_usd_per_th(&best, sc),
-            value_days: sc.asic_price_payback_days,
+            price_usd_per_th: hardware::new_price_usd_per_th(&best, sc, sc.asic_markup_floor),
         };
         let terms = AiTerms {
             revenue_usd_per_it_mw_year: sc.ai_revenue_usd_per_mw_year,
@@ -647,23 +650,37 @@ impl Sim<'_> {
         self.sc.opex_usd_per_mw_month * 12.0 / 365.0 * generation.j_per_th / 1e6
     }
 
-    /// A new machine is sold: the makers book its margin over production cost.
-    fn book_sale(&mut self, generation: &Generation, units: u32, price_usd_per_th: f64) {
+    /// New machines are ordered: they join the makers' queue, whose margin
+    /// over production cost the makers book. Returns the day they arrive at
+    /// `operator`'s site: after the orders queued ahead, then the delivery lag.
+    fn order_new(&mut self, operator: u32, generation_index: u16, units: u32, price_usd_per_th: f64) -> u32 {
+        let generation = &self.generations[generation_index as usize];
         let ths = f64::from(units) * generation.th_per_unit;
-        self.makers.book_sale(ths, price_usd_per_th, hardware::production_cost_usd_per_th(generation, self.sc));
+        let queued_months = self.makers.order(ths, price_usd_per_th, hardware::production_cost_usd_per_th(generation, self.sc));
+        let wait_days = (f64::from(self.sc.delivery_lag_months) + queued_months) * DAYS_PER_MONTH;
+        let arrival_day = self.today + wait_days as u32 + self.shipping_days(operator);
+        self.orders.place(Order { operator, generation: generation_index, units, arrival_day });
+        arrival_day
+    }
+
+    /// Days a new order placed now waits before it hashes (the queue, then the delivery lag).
+    fn new_machine_wait_days(&self) -> f64 {
+        (f64::from(self.sc.delivery_lag_months) + self.makers.queue_months()) * DAYS_PER_MONTH
     }
 
     fn expand(&mut self, books: &[Book], outlook: &RewardOutlook, buyers: &[u32]) {
         let sc = self.sc;
         let hashprice = self.hashprice;
         let discount = 1.0 - sc.secondhand_discount_pct / 100.0;
+        // New machines are quoted for the month at the makers' list price.
+        let markup = self.makers.markup();
         // What is on sale this month: new generations, and second-hand stock by generation.
         let mut on_sale: Vec<OnSale> = self
             .generations
             .iter()
             .enumerate()
             .filter(|(_, g)| hardware::on_sale_new(g, self.date))
-            .map(|(i, g)| OnSale::new(i as u16, g, hardware::new_price_usd_per_th(g, sc, hashprice), true, self))
+            .map(|(i, g)| OnSale::new(i as u16, g, hardware::new_price_usd_per_th(g, sc, markup), true, self))
             .collect();
         let mut used_stock = self.secondhand.stock_by_generation(self.generations.len());
         for (index, stock) in used_stock.iter().enumerate() {
@@ -673,7 +690,7 @@ impl Sim<'_> {
                 on_sale.push(OnSale::new(index as u16, generation, price, false, self));
             }
         }
-        let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
+        let used_wait_days = f64::from(sc.secondhand_relocation_days);
         for &buyer in buyers {
             let index = buyer as usize;
             let book = books[index];
@@ -698,6 +715,8 @@ impl Sim<'_> {
             let power = operator.power_usd_per_kwh * self.power_trend;
             let free_w = (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0);
             let expected_per_th = self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0;
+            // Paid now, hashing only after the wait: the wait counts in the payback.
+            let new_wait_days = self.new_machine_wait_days();
             let mut best: Option<(f64, &OnSale)> = None;
             for item in &on_sale {
                 if !item.new && used_stock[item.generation as usize] == 0 {
@@ -708,7 +727,7 @@ impl Sim<'_> {
                     continue;
                 }
                 let price = if free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
-                let payback = price / margin;
+                let payback = price / margin + if item.new { new_wait_days } else { used_wait_days };
                 if best.is_none_or(|b| payback < b.0) {
                     best = Some((payback, item));
                 }
@@ -744,9 +763,7 @@ impl Sim<'_> {
             operator.site_mw += extra_mw;
             pay(operator, cost);
             if new {
-                self.book_sale(&generation, units, price_per_th);
-                let arrival_day = self.today + lag_days + self.shipping_days(index as u32);
-                self.orders.place(Order { operator: index as u32, generation: generation_index, units, arrival_day });
+                self.order_new(index as u32, generation_index, units, price_per_th);
             } else {
                 used_stock[generation_index as usize] -= u64::from(units);
                 self.take_offers(generation_index, units, unit_price);
@@ -772,13 +789,14 @@ impl Sim<'_> {
         });
     }
 
-    /// Manufacturers book the margin on the month's sales, plan output to
-    /// follow sales (no floor: a falling market makes fewer machines), and
-    /// self-mine at production cost the unsold output that pays back at their
-    /// own sites within their horizon.
+    /// Manufacturers close their month (the queue served, capacity and list
+    /// price moved: `machine_orders::Makers::close_month`), book the margin on
+    /// its sales, and self-mine at production cost the unsold output that
+    /// pays back at their own sites within their horizon.
     fn manufacture(&mut self, books: &[Book], outlook: &RewardOutlook) {
         let sc = self.sc;
-        let MonthOfSales { unsold_ths, margin_usd: sales_margin } = self.makers.close_month();
+        let MonthOfSales { unsold_ths, margin_usd: sales_margin } =
+            self.makers.close_month(f64::from(sc.asic_capacity_lag_months), |queue| hardware::markup(sc, queue));
         let makers: Vec<usize> = (0..self.operators.len())
             .filter(|i| self.operators[*i].active && self.operators[*i].kind == OperatorKind::Manufacturer)
             .collect();
@@ -836,7 +854,8 @@ impl Sim<'_> {
         let best_index = hardware::most_efficient(&self.generations, |g| hardware::on_sale_new(g, self.date));
         let Some(best_index) = best_index else { return };
         let generation = self.generations[best_index].clone();
-        let machine_price = hardware::new_price_usd_per_th(&generation, sc, self.hashprice);
+        let machine_price = hardware::new_price_usd_per_th(&generation, sc, self.makers.markup());
+        let wait_days = self.new_machine_wait_days();
         let price = machine_price + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
         let site_cost = self.site_cost_usd_per_th_day(&generation);
         // Entrants judge on the market's expectation over a large miner's horizon.
@@ -847,7 +866,7 @@ impl Sim<'_> {
         if good_margin <= 0.0 {
             return;
         }
-        let attractiveness = (ENTRY_REFERENCE_PAYBACK_DAYS / (price / good_margin)).clamp(0.0, 3.0);
+        let attractiveness = (ENTRY_REFERENCE_PAYBACK_DAYS / (price / good_margin + wait_days)).clamp(0.0, 3.0);
         let population = f64::from(sc.operators);
         let lambda = (sc.entry_pct_per_month / 100.0 * population * attractiveness).min(ENTRY_CAP_SHARE * population);
         let arrivals = rng::poisson(&mut self.rng, lambda).min((self.max_operators - self.operators.len()) as u64);
@@ -861,7 +880,6 @@ impl Sim<'_> {
         // an industrial firm than a hobbyist.
         let weights: Vec<f64> = kinds.iter().map(|k| k.mix_weight(sc)).collect();
         let weight_total: f64 = weights.iter().sum();
-        let lag_days = (f64::from(sc.delivery_lag_months) * DAYS_PER_MONTH) as u32;
         let largest_entrant_ths = operators::MAX_ENTRANT_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
         let shares = self.current_pool_shares();
         let month = self.month_index;
@@ -888,7 +906,7 @@ impl Sim<'_> {
             let minimum = self.kind_mean_start_ths[kind] * (alpha - 1.0) / alpha;
             let size_ths =
                 (minimum * crate::math::pow(1.0 - draw(Purpose::EntrantSize), -1.0 / alpha).min(1_000.0)).min(largest_entrant_ths);
-            if own_margin <= 0.0 || price / own_margin > profile.payback_horizon_days {
+            if own_margin <= 0.0 || price / own_margin + wait_days > profile.payback_horizon_days {
                 continue;
             }
             let units = ((size_ths / generation.th_per_unit).floor() as u32).max(1);
@@ -933,9 +951,7 @@ impl Sim<'_> {
                 lots: Vec::new(),
                 owns_pool: false,
             });
-            self.book_sale(&generation, units, machine_price);
-            let arrival_day = self.today + lag_days + self.shipping_days(index);
-            self.orders.place(Order { operator: index, generation: best_index as u16, units, arrival_day });
+            self.order_new(index, best_index as u16, units, machine_price);
             self.entries += 1;
         }
     }

@@ -169,7 +169,7 @@ impl<'a> Sim<'a> {
             secondhand: crate::secondhand::SecondHandMarket::default(),
             orders: OrderBook::default(),
             spell_start_day: 0,
-            makers: Makers::new(sc.manufacturer_production_ehs_per_month * 1e6),
+            makers: Makers::new(sc.manufacturer_production_ehs_per_month * 1e6, sc.asic_start_markup),
             ai_hosting: AiHosting::default(),
             kind_mean_start_ths: ByKind::default(),
             named_operators: Vec::new(),
@@ -802,7 +802,7 @@ impl<'a> Sim<'a> {
         let budget_usd = revenue_btc * self.price_usd;
         let supply_btc = chain::supply_sats(self.chain.height) as f64 / SATS_PER_BTC as f64;
         let best = self.best_generation_on_sale();
-        let new_price_th = hardware::new_price_usd_per_th(best, sc, self.hashprice);
+        let new_price_th = hardware::new_price_usd_per_th(best, sc, self.makers.markup());
         // The attacker needs more hash than the honest network: 51/49 of it, so
         // that it holds 51% of all hash once it joins.
         let attack_ths = total * 51.0 / 49.0;

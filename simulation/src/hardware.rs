@@ -1,14 +1,16 @@
-//! ASIC generations: the catalogue from `shared/CALIBRATION.md`, new
-//! generations on a trend, and machine prices that follow hashprice.
+//! ASIC generations: the catalogue from docs/CALIBRATION.md, new
+//! generations on a trend, and what machines cost.
 //!
-//! A machine's value to a buyer is `asic_price_payback_days` days of its
-//! margin at a reference power price of $0.05/kWh. New machines sell for their
-//! production cost plus that value, so their prices rise and fall with
-//! hashprice, as the real market's do, but never below what they cost to make
-//! (an S21 XP at ~$25.7/TH when hashprice was ~$43, CALIBRATION.md).
-//! Production cost is `asic_production_cost_share` of the value at launch
-//! (hashprice $55, the 2024 level). Used machines sell for their value less
-//! the second-hand discount, never below scrap.
+//! New machines are made at a production cost (`asic_production_cost_share`
+//! of an S21 XP's value at the 2024 hashprice, scaled by each generation's
+//! watts per TH/s) and sold at a markup that rises with the months of orders
+//! queued at the factories (`asic_markup_floor`, `asic_markup_per_queue_month`;
+//! the queue and the list price are in `machine_orders.rs`): near cost in a glut (S21
+//! pre-orders at $14/TH in late 2023), several times cost when buyers wait
+//! half a year (~$100/TH in 2021; docs/CALIBRATION.md, "Machine market").
+//! A machine's value to a buyer of used machines is `asic_price_payback_days`
+//! days of its margin at a reference power price of $0.05/kWh; used machines
+//! sell for that value less the second-hand discount, never below scrap.
 
 use crate::scenario::Scenario;
 use chrono::{Months, NaiveDate};
@@ -160,24 +162,16 @@ pub fn production_cost_usd_per_th(generation: &Generation, scenario: &Scenario) 
         / REFERENCE_J_PER_TH
 }
 
-/// The price of a new machine: production cost plus its value at today's
-/// hashprice (scrap value excluded, so an unprofitable machine sells at cost).
-pub fn new_price_usd_per_th(generation: &Generation, scenario: &Scenario, hashprice_usd_per_ph_day: f64) -> f64 {
-    new_price_at(
-        generation.j_per_th,
-        production_cost_usd_per_th(generation, scenario),
-        scenario.asic_price_payback_days,
-        hashprice_usd_per_ph_day,
-    )
+/// The markup over production cost the makers aim for when `queue_months`
+/// of orders wait ahead of a new one (beyond the delivery lag). Their list
+/// prices rise to it at once and come down to it over months (`machine_orders::Makers`).
+pub fn markup(scenario: &Scenario, queue_months: f64) -> f64 {
+    scenario.asic_markup_floor + scenario.asic_markup_per_queue_month * queue_months.max(0.0)
 }
 
-/// [`new_price_usd_per_th`] from its parts: a machine of `j_per_th` that
-/// costs `production_cost_usd_per_th` to make, valued at `value_days` of its
-/// margin at the reference power price, when hashprice is `hashprice_usd_per_ph_day`.
-pub fn new_price_at(j_per_th: f64, production_cost_usd_per_th: f64, value_days: f64, hashprice_usd_per_ph_day: f64) -> f64 {
-    let margin = hashprice_usd_per_ph_day / 1_000.0 - j_per_th * 24.0 / 1_000.0 * REFERENCE_POWER_USD_PER_KWH;
-    let value = (margin * value_days).max(SCRAP_USD_PER_TH);
-    production_cost_usd_per_th + (value - SCRAP_USD_PER_TH).max(0.0)
+/// The price of a new machine at the makers' `markup`, USD per TH/s.
+pub fn new_price_usd_per_th(generation: &Generation, scenario: &Scenario, markup: f64) -> f64 {
+    production_cost_usd_per_th(generation, scenario) * markup
 }
 
 /// The index of the most efficient (fewest J/TH) of the `available`
@@ -196,17 +190,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn new_machine_prices_follow_hashprice_and_match_calibration() {
+    fn new_machine_prices_follow_the_queue_and_match_calibration() {
         let scenario = Scenario::default();
         let list = catalogue();
+        let at = |name: &str, queue: f64| {
+            new_price_usd_per_th(list.iter().find(|g| g.name == name).unwrap(), &scenario, markup(&scenario, queue))
+        };
+        // docs/CALIBRATION.md, "Machine market": S21 pre-orders at $14/TH with no queue (Oct 2023);
+        // the S19j Pro class near $100/TH with ~5-6 months queued (2021).
+        assert!((at("Antminer S21", 0.0) - 14.0).abs() < 1.0, "{}", at("Antminer S21", 0.0));
+        assert!((at("Antminer S19j Pro", 5.5) - 100.0).abs() < 10.0, "{}", at("Antminer S19j Pro", 5.5));
+        // Never below what it costs to make; a longer queue costs more.
         let s21xp = list.iter().find(|g| g.name == "Antminer S21 XP").unwrap();
-        let at_43 = new_price_usd_per_th(s21xp, &scenario, 43.0);
-        // CALIBRATION.md: ~$25.7/TH in Nov 2025 (hashprice ~$43).
-        assert!((at_43 - 25.7).abs() < 2.0, "{at_43}");
-        assert!(new_price_usd_per_th(s21xp, &scenario, 60.0) > at_43);
-        // Falling hashprice cannot push a new machine below production cost.
-        assert_eq!(new_price_usd_per_th(s21xp, &scenario, 1.0), production_cost_usd_per_th(s21xp, &scenario));
-        assert!(production_cost_usd_per_th(s21xp, &scenario) > 5.0);
+        assert!(at("Antminer S21 XP", 0.0) >= production_cost_usd_per_th(s21xp, &scenario));
+        assert!(at("Antminer S21 XP", 2.0) > at("Antminer S21 XP", 1.0));
+        assert_eq!(markup(&scenario, -3.0), scenario.asic_markup_floor, "no negative queue");
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "8";
+pub const MODEL_VERSION: &str = "9";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {

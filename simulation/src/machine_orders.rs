@@ -1,18 +1,23 @@
 //! New machines between the factory and the site: the orders on their way,
-//! and the manufacturers' month (what they sold, what they planned to make).
+//! and the manufacturers' books (their output, the queue of orders, the month's sales).
 //!
-//! A new machine is paid when it is ordered and hashes when it arrives,
-//! `delivery_lag_months` later (docs/CALIBRATION.md, "Hardware"). The
-//! makers plan their output on their sales: the plan moves a share of the way
-//! towards each month's sales, and what they made beyond the month's sales is
-//! theirs to mine (`manufacturer_self_mining`).
+//! A new machine is paid when it is ordered (docs/CALIBRATION.md, "Machine
+//! market": 80-100% before shipment) and hashes when it arrives: after the
+//! months of orders queued ahead of it at the factories, then
+//! `delivery_lag_months` to make, ship and install it. The makers turn out
+//! their capacity each month; it serves the queue, and what is left over is
+//! theirs to mine (`manufacturer_self_mining`). Their capacity moves towards
+//! the orders they take over `asic_capacity_lag_months`, so a boom's orders
+//! queue for months, raise prices ([`crate::hardware::markup`]) and are
+//! delivered into whatever follows.
 
 use std::collections::VecDeque;
 
-/// The share of the way the makers' output plan moves towards a month's
-/// sales: a production plan follows demand over about four months (wafer
-/// orders and assembly lines are booked months ahead), not the same month.
-pub(crate) const PLAN_FOLLOWS_SALES: f64 = 0.25;
+/// Capacity never falls below this share of the makers' capacity at the
+/// start: in the 2022-23 bust the makers kept their lines and chip supply and
+/// mined or stocked what they could not sell (docs/CALIBRATION.md, "Machine
+/// market"); a run's first bust does not close the industry.
+pub(crate) const CAPACITY_FLOOR_SHARE: f64 = 0.2;
 
 /// Machines ordered and not yet delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,41 +73,83 @@ pub(crate) struct MonthOfSales {
     pub margin_usd: f64,
 }
 
-/// The manufacturers' books for the month under way.
+/// The share of the gap to a lower target markup the makers' list price
+/// closes each month: list prices held in the late-2025 slump ("hardware
+/// pricing held steady", 3 Nov 2025) and came down in promotions two months
+/// after the October fall (Dec 2025; docs/CALIBRATION.md, "Machine market").
+pub(crate) const MARKDOWN_PER_MONTH: f64 = 0.5;
+
+/// The manufacturers' books: capacity, queue, list price and the month under way.
 #[derive(Debug, Clone)]
 pub(crate) struct Makers {
-    plan_ths_per_month: f64,
-    sold_ths: f64,
+    markup: f64,
+    capacity_ths_per_month: f64,
+    capacity_floor_ths_per_month: f64,
+    queued_ths: f64,
+    ordered_ths: f64,
     margin_usd: f64,
 }
 
 impl Makers {
-    /// Makers planning `output_ths_per_month` at the start.
-    pub fn new(output_ths_per_month: f64) -> Self {
-        Makers { plan_ths_per_month: output_ths_per_month, sold_ths: 0.0, margin_usd: 0.0 }
+    /// Makers able to turn out `capacity_ths_per_month`, with no queue,
+    /// asking `markup` times production cost.
+    pub fn new(capacity_ths_per_month: f64, markup: f64) -> Self {
+        Makers {
+            markup,
+            capacity_ths_per_month,
+            capacity_floor_ths_per_month: capacity_ths_per_month * CAPACITY_FLOOR_SHARE,
+            queued_ths: 0.0,
+            ordered_ths: 0.0,
+            margin_usd: 0.0,
+        }
     }
 
-    /// A sale of `ths` TH/s at `price_usd_per_th` of machines that cost
-    /// `cost_usd_per_th` to make.
-    pub fn book_sale(&mut self, ths: f64, price_usd_per_th: f64, cost_usd_per_th: f64) {
-        self.sold_ths += ths;
+    /// Months of orders queued ahead of a new one.
+    pub fn queue_months(&self) -> f64 {
+        if self.capacity_ths_per_month > 0.0 {
+            self.queued_ths / self.capacity_ths_per_month
+        } else {
+            0.0
+        }
+    }
+
+    /// An order of `ths` TH/s at `price_usd_per_th` of machines that cost
+    /// `cost_usd_per_th` to make joins the queue; returns the months queued ahead of it.
+    pub fn order(&mut self, ths: f64, price_usd_per_th: f64, cost_usd_per_th: f64) -> f64 {
+        let ahead = self.queue_months();
+        self.queued_ths += ths;
+        self.ordered_ths += ths;
         self.margin_usd += ths * (price_usd_per_th - cost_usd_per_th);
+        ahead
     }
 
-    /// Closes the month: what was made beyond the sales and the margin on
-    /// them; the plan moves towards the sales, and a new month starts.
-    pub fn close_month(&mut self) -> MonthOfSales {
-        let sold = std::mem::take(&mut self.sold_ths);
+    /// The markup over production cost the makers ask this month.
+    pub fn markup(&self) -> f64 {
+        self.markup
+    }
+
+    /// Closes the month: a month's output serves the queue, the rest is
+    /// unsold; capacity moves towards the month's orders over
+    /// `capacity_lag_months`, never below its floor; the list price goes to
+    /// `target_markup` of the queue left, at once if that is higher, by
+    /// [`MARKDOWN_PER_MONTH`] of the way if lower.
+    pub fn close_month(&mut self, capacity_lag_months: f64, target_markup: impl Fn(f64) -> f64) -> MonthOfSales {
+        let made = self.capacity_ths_per_month;
+        let served = self.queued_ths.min(made);
+        self.queued_ths -= served;
+        let ordered = std::mem::take(&mut self.ordered_ths);
         let margin_usd = std::mem::take(&mut self.margin_usd);
-        let unsold_ths = (self.plan_ths_per_month - sold).max(0.0);
-        self.plan_ths_per_month += PLAN_FOLLOWS_SALES * (sold - self.plan_ths_per_month);
-        MonthOfSales { unsold_ths, margin_usd }
+        let gap = ordered - made;
+        self.capacity_ths_per_month = (made + gap / capacity_lag_months.max(1.0)).max(self.capacity_floor_ths_per_month);
+        let target = target_markup(self.queue_months());
+        self.markup = if target >= self.markup { target } else { self.markup + MARKDOWN_PER_MONTH * (target - self.markup) };
+        MonthOfSales { unsold_ths: made - served, margin_usd }
     }
 
-    /// The output planned for the month under way, TH/s.
+    /// The makers' monthly output, TH/s.
     #[cfg(test)]
-    pub fn plan_ths_per_month(&self) -> f64 {
-        self.plan_ths_per_month
+    pub fn capacity_ths_per_month(&self) -> f64 {
+        self.capacity_ths_per_month
     }
 }
 
@@ -141,18 +188,46 @@ mod tests {
     }
 
     #[test]
-    fn the_plan_follows_sales_and_unsold_output_is_left() {
-        let mut makers = Makers::new(1_000.0);
-        makers.book_sale(300.0, 20.0, 8.0);
-        makers.book_sale(100.0, 10.0, 8.0);
-        let month = makers.close_month();
-        assert_eq!(month, MonthOfSales { unsold_ths: 600.0, margin_usd: 300.0 * 12.0 + 100.0 * 2.0 });
-        assert!((makers.plan_ths_per_month() - (1_000.0 - 0.25 * 600.0)).abs() < 1e-9);
-        // A new month starts empty; selling more than the plan leaves nothing unsold.
-        makers.book_sale(2_000.0, 9.0, 8.0);
-        let month = makers.close_month();
-        assert_eq!(month.unsold_ths, 0.0);
-        assert!(makers.plan_ths_per_month() > 850.0);
-        assert_eq!(makers.close_month().margin_usd, 0.0);
+    fn orders_queue_beyond_a_months_output_and_unsold_output_is_left() {
+        let mut makers = Makers::new(1_000.0, 1.0);
+        assert_eq!(makers.order(300.0, 20.0, 8.0), 0.0, "nothing queued ahead of the first order");
+        assert!((makers.order(1_700.0, 10.0, 8.0) - 0.3).abs() < 1e-12, "0.3 months of output ahead");
+        assert!((makers.queue_months() - 2.0).abs() < 1e-12);
+        let month = makers.close_month(10.0, |_| 1.0);
+        // A month's output served the queue; capacity rose a tenth of the way to 2,000.
+        assert_eq!(month, MonthOfSales { unsold_ths: 0.0, margin_usd: 300.0 * 12.0 + 1_700.0 * 2.0 });
+        assert!((makers.capacity_ths_per_month() - 1_100.0).abs() < 1e-9);
+        assert!((makers.queue_months() - 1_000.0 / 1_100.0).abs() < 1e-12);
+        // A month without orders: the queue is served, the rest is unsold, capacity falls.
+        let month = makers.close_month(10.0, |_| 1.0);
+        assert!((month.unsold_ths - 100.0).abs() < 1e-9, "{month:?}");
+        assert_eq!(makers.queue_months(), 0.0);
+        assert!((makers.capacity_ths_per_month() - (1_100.0 - 1_100.0 / 10.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn list_prices_rise_with_the_queue_at_once_and_come_down_over_months() {
+        let target = |queue: f64| 1.15 + 0.7 * queue;
+        let mut makers = Makers::new(1_000.0, 2.75);
+        makers.close_month(6.0, target);
+        assert!((makers.markup() - (2.75 - 0.5 * 1.6)).abs() < 1e-12, "half the way down: {}", makers.markup());
+        makers.close_month(6.0, target);
+        assert!((makers.markup() - (1.95 - 0.5 * 0.8)).abs() < 1e-12);
+        // Three months of output ordered: the queue left is two months, and the price jumps.
+        makers.order(3_000.0, 20.0, 8.0);
+        makers.close_month(6.0, target);
+        assert!((makers.markup() - target(makers.queue_months())).abs() < 1e-12);
+        assert!(makers.markup() > 2.0);
+    }
+
+    #[test]
+    fn capacity_keeps_its_floor() {
+        let mut makers = Makers::new(1_000.0, 1.0);
+        for _ in 0..500 {
+            let month = makers.close_month(1.0, |_| 1.0);
+            assert!(month.unsold_ths <= 1_000.0);
+        }
+        assert!((makers.capacity_ths_per_month() - 1_000.0 * CAPACITY_FLOOR_SHARE).abs() < 1e-9);
+        assert_eq!(Makers::new(0.0, 1.0).queue_months(), 0.0);
     }
 }

@@ -510,8 +510,7 @@ pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
     let best = catalogue[crate::hardware::most_efficient(&catalogue, |_| true).expect("a catalogue")].clone();
     let new_fleet = crate::ai::NewFleet {
         j_per_th: best.j_per_th,
-        production_cost_usd_per_th: crate::hardware::production_cost_usd_per_th(&best, scenario),
-        value_days: scenario.asic_price_payback_days,
+        price_usd_per_th: crate::hardware::new_price_usd_per_th(&best, scenario, scenario.asic_markup_floor),
     };
     let terms = AiTerms {
         revenue_usd_per_it_mw_year: scenario.ai_revenue_usd_per_mw_year,
@@ -533,7 +532,7 @@ pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
     AiSwitchFigures {
         hashprice_usd_per_ph_day: hashprice,
         ai_value_usd_per_mw: market.ai_value_usd_per_mw(),
-        renewal_usd_per_mw_year: market.renewal_usd_per_mw_month(hashprice) * 12.0,
+        renewal_usd_per_mw_year: market.renewal_usd_per_mw_month() * 12.0,
         mining_value_usd_per_mw: sites
             .iter()
             .map(|&(j_per_th, power)| (j_per_th, power, market.mining_value_usd_per_mw(value_per_reward, j_per_th, power)))

@@ -114,16 +114,15 @@ pub fn markdown(results: &[BacktestResult]) -> String {
     if !short.is_empty() {
         let _ = writeln!(
             md,
-            "- **The model grows too little** in {}. Two mechanisms it lacks, each seen in the runs: \
-             (1) new machines are priced at production cost plus 600 days of today's margin and bought only if they pay back within \
-             600-1,100 days at an adaptive (lagging) expectation, so in a rising market the price runs ahead of what buyers expect and few buy; \
-             (2) there is no order book: nothing ordered in one month keeps arriving in the next, and no manufacturer capacity sets the pace. \
-             The start is no longer the cause: since model 8 the starting operators are those that survived the past year's hashprice \
-             (per BTC of reward), and those that sell up in the first year do so as the hashprice falls below it, at the halvings of \
-             2020 and 2024 above all ({}); their machines go to cheaper power or to the second-hand market. \
-             A trial of a clearing market for new machines with an order book (capacity following demand with a 9-month lag, queues of up to \
-             9 months) lifted 2019 to +28%, 2020 to +8% and 2024 to +25%, but cut 2022 to +18% (a window that starts with an empty order book \
-             loses the 2021 backlog that carried 2022): it is not in this model yet.",
+            "- **The model grows too little** in {}. The factories' output at a window's start is what the network absorbed over \
+             the year before (`history::network::factory_output_ehs_per_month`), and at least 2.3% of its hash rate a month; a \
+             window's queue of orders starts empty. In these windows that is far less than what was delivered: 2019 has no year \
+             before it in the data, so its factories make ~1 EH/s a month where its growth took ~4-5 (the queue grows to about 4 months \
+             and an S17-class machine to ~$120/TH in the preset's run, against $40-50/TH observed); 2023 was supplied by lines built \
+             for 2021, whose output went to replacing China's exodus rather than to growth, and by 2022's undeployed machines \
+             (250,000-500,000 rigs, docs/CALIBRATION.md, Machine market): a window's start knows neither. The start's operators are \
+             not the cause: they are those that survived the past year's hashprice (per BTC of reward), and those that sell up do so \
+             as the hashprice falls below it ({}); their machines go to cheaper power or to the second-hand market.",
             short.join(", "),
             churn.join("; ")
         );
@@ -131,8 +130,8 @@ pub fn markdown(results: &[BacktestResult]) -> String {
     if !over.is_empty() {
         let _ = writeln!(
             md,
-            "- **The model grows too much** in {}: machines bought on today's margin arrive with no capacity limit, \
-             so a good month brings more hash than manufacturers could supply (cheap power grows at most `stranded_power_growth_pct_per_year`).",
+            "- **The model grows too much** in {}: a window's queue of orders starts empty and its factories make the year before's \
+             output, so a good month's orders arrive within months (cheap power grows at most `stranded_power_growth_pct_per_year`).",
             over.join(", ")
         );
     }

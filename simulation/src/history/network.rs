@@ -170,9 +170,29 @@ pub fn public_miner_pct(date: NaiveDate) -> f64 {
     a.1 * (1.0 - t) + b.1 * t
 }
 
-/// Manufacturers' monthly output as a share of the network's hash rate: the
-/// default's 25 EH/s a month against ~1,100 EH/s in late 2025, held for every date.
+/// Manufacturers' monthly output as a share of the network's hash rate, at
+/// least: the default's 25 EH/s a month against ~1,100 EH/s in late 2025.
 pub const PRODUCTION_SHARE_PER_MONTH: f64 = 25.0 / 1_100.0;
+
+/// Days over which the hash rate is averaged at each end of the year the
+/// factories' output is read from (see [`factory_output_ehs_per_month`]).
+const ABSORBED_MEAN_DAYS: usize = 30;
+
+/// The factories' monthly output at the observed day `index`, EH/s: what the
+/// network absorbed over the year before (its growth, 30-day means at each
+/// end, a twelfth a month), and never less than [`PRODUCTION_SHARE_PER_MONTH`]
+/// of its hash rate `hash_ehs`. The factories that supplied a year's growth
+/// are there the next year (2023 was supplied by lines built in 2021; a
+/// window's queue starts empty). Before the data's first year, the share.
+pub fn factory_output_ehs_per_month(index: usize, hash_ehs: f64) -> f64 {
+    let floor = hash_ehs * PRODUCTION_SHARE_PER_MONTH;
+    let Some(year_ago) = index.checked_sub(365) else {
+        return floor;
+    };
+    let then = observed::trailing_mean(year_ago, ABSORBED_MEAN_DAYS, |d| d.hashrate_ehs);
+    let now = observed::trailing_mean(index, ABSORBED_MEAN_DAYS, |d| d.hashrate_ehs);
+    ((now - then) / 12.0).max(floor)
+}
 
 /// The days of trailing observed data the start is sized on (a week, as the
 /// network's own estimate from blocks).
@@ -181,8 +201,8 @@ pub const START_MEAN_DAYS: usize = 7;
 /// The scenario that starts on `date` with the network as it stood: the
 /// chain's height, difficulty, price and fees that day from the data; the
 /// fleet, kinds and pools of that era; the installed hash sized so that what
-/// runs equals the observed 7-day mean hash rate; manufacturers' output at
-/// the same share of the network as today's. Every other field is the
+/// runs equals the observed 7-day mean hash rate; manufacturers' output as
+/// [`factory_output_ehs_per_month`]. Every other field is the
 /// default. Dates outside the data are an error naming `start_date`.
 pub fn network_at(date: NaiveDate) -> Result<Scenario, ScenarioError> {
     // Sizing draws the starting population twice: the presets and the back-test ask for
@@ -220,7 +240,9 @@ fn size_network_at(date: NaiveDate) -> Result<Scenario, ScenarioError> {
         fee_btc_per_block,
         mix_public_miner: public,
         mix_large_private: (100.0 - fixed - public).max(0.0),
-        manufacturer_production_ehs_per_month: hash_ehs * PRODUCTION_SHARE_PER_MONTH,
+        manufacturer_production_ehs_per_month: factory_output_ehs_per_month(index, hash_ehs),
+        // No list price is on record for every date: a window starts at the markup of a market without a queue.
+        asic_start_markup: defaults.asic_markup_floor,
         ..defaults
     };
     // What runs of the installed hash on the first day, measured on the

@@ -204,12 +204,28 @@ crate::scenario_fields! {
             source "21.5 -> 17.5 -> 13.5 J/TH: ~20% a step (CALIBRATION.md)";
         asic_price_payback_days: f64 = 600.0;
             "Machine price", "days of margin", Number(30.0, 5_000.0, 10.0),
-            help "New machines sell for production cost plus this many days of their margin at $0.05/kWh: prices follow hashprice.",
+            help "Used machines are worth this many days of their margin at $0.05/kWh (less the second-hand discount); production cost is set from an S21 XP's worth at the 2024 hashprice.",
             source "600 days: S21 XP ~$25.7/TH at ~$43 hashprice (CALIBRATION.md)";
         asic_production_cost_share: f64 = 0.4;
             "Production cost", "share of price", Number(0.05, 1.0, 0.01),
             help "What a machine costs its manufacturer, as a share of its launch price.",
             source "assumption: 40%";
+        asic_markup_floor: f64 = 1.15;
+            "Machine markup", "x production cost", Number(1.0, 10.0, 0.01),
+            help "New machines sell at this multiple of what they cost to make when no orders are queued at the factories.",
+            source "1.15: S21 pre-orders at $14/TH in Oct 2023, shipping in ~3 months (CALIBRATION.md, Machine market)";
+        asic_markup_per_queue_month: f64 = 0.7;
+            "Markup per month queued", "x cost per month", Number(0.0, 10.0, 0.05),
+            help "How much the markup rises for each month of orders queued at the factories beyond the delivery lag: the price that rations a boom.",
+            source "0.7: the most efficient machines near $100/TH (about 5x cost) with queues of 6-9 months in 2021 (CALIBRATION.md, Machine market)";
+        asic_start_markup: f64 = 2.76;
+            "Machine markup at the start", "x production cost", Number(1.0, 10.0, 0.01),
+            help "What new machines sell for on the first day, as a multiple of what they cost to make; the list price then follows the factories' queue (down over a few months).",
+            source "2.76: S21 XP at $25.70/TH on 3 Nov 2025 against ~$9.3/TH to make (CALIBRATION.md, Machine market)";
+        asic_capacity_lag_months: u32 = 6;
+            "Factories follow orders over", "months", Integer(1.0, 60.0, 1.0),
+            help "Months over which manufacturers' output moves towards the orders they take (they mine some of what they cannot sell meanwhile).",
+            source "6 months: chip supply is booked 6-12 months ahead; the late-2021 queue of about six months was delivered by mid-2022 (CALIBRATION.md, Machine market)";
         secondhand_discount_pct: f64 = 30.0;
             "Second-hand discount", "%", Number(0.0, 100.0, 1.0),
             help "Discount of used machines against their value.",

@@ -6,25 +6,20 @@ const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
 
 #[test]
 fn a_higher_ai_premium_moves_more_mw_and_loses_more_hash() {
-    let outcome = |ai_revenue: f64| {
-        let runs: Vec<_> = SEEDS
-            .iter()
-            .map(|seed| {
-                let scenario = simulation::Scenario {
-                    ai_revenue_usd_per_mw_year: ai_revenue,
-                    ai_market_mw_per_year: 20_000.0,
-                    ..small(500, 2.0, *seed)
-                };
-                let result = run(&scenario);
-                (result.summary.end_ai_mw_total, result.summary.end_hashrate_ehs)
-            })
-            .collect();
-        (median(runs.iter().map(|r| r.0).collect()), median(runs.iter().map(|r| r.1).collect()))
+    let outcome = |ai_revenue: f64, seed: u64| {
+        let scenario =
+            simulation::Scenario { ai_revenue_usd_per_mw_year: ai_revenue, ai_market_mw_per_year: 20_000.0, ..small(500, 2.0, seed) };
+        let result = run(&scenario);
+        (result.summary.end_ai_mw_total, result.summary.end_hashrate_ehs)
     };
-    let (low_mw, low_hash) = outcome(1_000_000.0);
-    let (high_mw, high_hash) = outcome(3_000_000.0);
+    // Seed by seed (the same draws on both sides): the hash rate's spread over
+    // seeds (870-2,240 EH/s at two years) is far wider than AI's effect on it.
+    let pairs: Vec<((f64, f64), (f64, f64))> =
+        SEEDS.iter().map(|seed| (outcome(1_000_000.0, *seed), outcome(3_000_000.0, *seed))).collect();
+    let (low_mw, high_mw) = (median(pairs.iter().map(|p| p.0 .0).collect()), median(pairs.iter().map(|p| p.1 .0).collect()));
     assert!(high_mw > low_mw * 1.5 && high_mw > 1_000.0, "AI MW: {low_mw} -> {high_mw}");
-    assert!(high_hash < low_hash, "hash rate: {low_hash} -> {high_hash}");
+    let hash_change = median(pairs.iter().map(|p| p.1 .1 / p.0 .1 - 1.0).collect());
+    assert!(hash_change < 0.0, "hash rate change, median over seeds: {hash_change} ({pairs:?})");
 }
 
 #[test]
