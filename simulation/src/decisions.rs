@@ -124,6 +124,7 @@ struct RewardOutlook {
 impl Sim<'_> {
     /// Everything that happens at a month's end.
     pub(crate) fn monthly_step(&mut self) {
+        self.power.set_day(self.today);
         let ClosedMonth { days, value_per_reward: observed_value } = self.month_market.close(self.sc.expectation_weight);
         let outlook = self.reward_outlook();
         let (exits_before, entries_before) = (self.exits, self.entries);

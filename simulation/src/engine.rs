@@ -352,9 +352,9 @@ impl<'a> Sim<'a> {
         self.operators.iter().filter(|o| o.active && o.kind == OperatorKind::Stranded).map(|o| o.site_mw).sum()
     }
 
-    /// MW of new sites an operator of `kind` may still build today.
+    /// MW of new sites an operator of `kind` may still build (this month).
     pub(crate) fn site_room_mw(&self, kind: OperatorKind) -> f64 {
-        self.power.room_mw(kind, self.today)
+        self.power.room_mw(kind)
     }
 
     /// Machines ordered before the run and still on their way: a real network

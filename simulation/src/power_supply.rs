@@ -21,13 +21,21 @@ pub(crate) struct PowerSupply {
     start_mw: f64,
     used_mw: f64,
     growth_pct_per_year: f64,
+    /// The stranded MW there is on the day last set (see [`PowerSupply::set_day`]).
+    available_mw: f64,
 }
 
 impl PowerSupply {
     /// The supply at the start: the stranded sites' MW then, growing by
     /// `growth_pct_per_year` a year.
     pub fn new(stranded_start_mw: f64, growth_pct_per_year: f64) -> Self {
-        PowerSupply { start_mw: stranded_start_mw, used_mw: stranded_start_mw, growth_pct_per_year }
+        PowerSupply { start_mw: stranded_start_mw, used_mw: stranded_start_mw, growth_pct_per_year, available_mw: stranded_start_mw }
+    }
+
+    /// Moves to `day` (decisions are monthly: the supply is worked out once
+    /// for all the month's choices, not once per buyer).
+    pub fn set_day(&mut self, day: u32) {
+        self.available_mw = self.stranded_available_mw(day);
     }
 
     /// The stranded MW there is on `day` (day 0: the start).
@@ -36,14 +44,14 @@ impl PowerSupply {
         self.start_mw * math::pow(1.0 + self.growth_pct_per_year / 100.0, years)
     }
 
-    /// MW of new sites an operator of `kind` may still build on `day`:
-    /// without limit for kinds that buy power on the market, the stranded
-    /// power not yet taken for the stranded kind.
-    pub fn room_mw(&self, kind: OperatorKind, day: u32) -> f64 {
+    /// MW of new sites an operator of `kind` may still build on the day
+    /// last set: without limit for kinds that buy power on the market, the
+    /// stranded power not yet taken for the stranded kind.
+    pub fn room_mw(&self, kind: OperatorKind) -> f64 {
         if kind != OperatorKind::Stranded {
             return f64::INFINITY;
         }
-        (self.stranded_available_mw(day) - self.used_mw).max(0.0)
+        (self.available_mw - self.used_mw).max(0.0)
     }
 
     /// An operator of `kind` builds `mw` of new sites (stranded ones take supply).
@@ -74,7 +82,7 @@ mod tests {
     fn grid_power_is_unlimited() {
         let supply = PowerSupply::new(100.0, 20.0);
         for kind in OperatorKind::ALL.into_iter().filter(|k| *k != OperatorKind::Stranded) {
-            assert_eq!(supply.room_mw(kind, 0), f64::INFINITY, "{kind:?}");
+            assert_eq!(supply.room_mw(kind), f64::INFINITY, "{kind:?}");
         }
     }
 
@@ -82,23 +90,26 @@ mod tests {
     fn stranded_power_grows_at_its_rate_and_is_used_up() {
         let mut supply = PowerSupply::new(100.0, 20.0);
         // Nothing to spare at the start: the sites there use it all.
-        assert_eq!(supply.room_mw(OperatorKind::Stranded, 0), 0.0);
+        assert_eq!(supply.room_mw(OperatorKind::Stranded), 0.0);
         // A year on, 20% more exists.
-        assert!((supply.room_mw(OperatorKind::Stranded, 365) - 20.0 * 365.0 / 365.25).abs() < 0.02);
+        supply.set_day(365);
+        assert!((supply.room_mw(OperatorKind::Stranded) - 20.0 * 365.0 / 365.25).abs() < 0.02);
         supply.build(OperatorKind::Stranded, 15.0);
         supply.build(OperatorKind::PublicMiner, 1_000.0);
         assert!((supply.stranded_used_mw() - 115.0).abs() < 1e-12);
-        let two_years = supply.room_mw(OperatorKind::Stranded, 730);
+        supply.set_day(730);
+        let two_years = supply.room_mw(OperatorKind::Stranded);
         assert!((two_years - (100.0 * math::pow(1.2, 730.0 / 365.25) - 115.0)).abs() < 1e-9, "{two_years}");
         // Over-building never shows as negative room.
         supply.build(OperatorKind::Stranded, 500.0);
-        assert_eq!(supply.room_mw(OperatorKind::Stranded, 730), 0.0);
+        assert_eq!(supply.room_mw(OperatorKind::Stranded), 0.0);
     }
 
     #[test]
     fn leaving_frees_power() {
         let mut supply = PowerSupply::new(100.0, 0.0);
         supply.recount(60.0);
-        assert!((supply.room_mw(OperatorKind::Stranded, 10) - 40.0).abs() < 1e-12);
+        supply.set_day(10);
+        assert!((supply.room_mw(OperatorKind::Stranded) - 40.0).abs() < 1e-12);
     }
 }
