@@ -608,7 +608,7 @@ test('sensitivity: a tornado per output from low and high runs of each key assum
   const started = Date.now();
   await page.click('.tornado-start');
   await page.waitForSelector('figure.tornado', { timeout: 120_000 });
-  h.timings['Sensitivity (31 settings x 50 seeds, 200 operators, 1 year), click to tornado (ms)'] = Date.now() - started;
+  h.timings['Sensitivity (35 settings x 50 seeds, 200 operators, 1 year), click to tornado (ms)'] = Date.now() - started;
   assert.equal(await page.locator('figure.tornado').count(), 3);
   const bars = await page.locator('figure.tornado[data-output="hashrate_ehs"] rect').count();
   assert.ok(bars >= 20, `${bars} bars`);

@@ -56,6 +56,8 @@ pub const LEVERS: &[Lever] = &[
     Lever { field: "asic_efficiency_gain_pct", range: LeverRange::Values(8.0, 25.0) },
     Lever { field: "manufacturer_self_mining", range: LeverRange::Values(0.0, 1.0) },
     Lever { field: "manufacturer_production_ehs_per_month", range: LeverRange::Values(10.0, 45.0) },
+    Lever { field: "asic_capacity_lag_months", range: LeverRange::Values(3.0, 12.0) },
+    Lever { field: "asic_markup_per_queue_month", range: LeverRange::Values(0.35, 1.4) },
     Lever { field: "pool_preference_strength", range: LeverRange::Values(0.5, 2.0) },
     Lever { field: "entry_pct_per_month", range: LeverRange::Values(0.3, 3.0) },
     Lever { field: "switch_off_days", range: LeverRange::Values(1.0, 21.0) },
