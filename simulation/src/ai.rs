@@ -143,7 +143,37 @@ pub struct AiTerms {
     pub site_cost_usd_per_mw_month: f64,
 }
 
+impl AiTerms {
+    /// A scenario's terms, a site re-fleeting with `renewal` at the makers'
+    /// markup without a queue (`asic_markup_floor`).
+    pub fn of(scenario: &crate::scenario::Scenario, renewal: &crate::hardware::Generation) -> Self {
+        AiTerms {
+            revenue_usd_per_it_mw_year: scenario.ai_revenue_usd_per_mw_year,
+            operating_cost_share: scenario.ai_operating_cost_share,
+            capex_usd_per_it_mw: scenario.ai_conversion_capex_usd_per_mw,
+            it_share_of_site: scenario.ai_it_share_of_site,
+            lag_months: scenario.ai_conversion_months,
+            discount_rate_per_year: scenario.debt_interest_pct_per_year / 100.0,
+            new_fleet: NewFleet {
+                j_per_th: renewal.j_per_th,
+                price_usd_per_th: crate::hardware::new_price_usd_per_th(renewal, scenario, scenario.asic_markup_floor),
+            },
+            fixed_power_share: scenario.power_fixed_share,
+            site_cost_usd_per_mw_month: scenario.opex_usd_per_mw_month,
+        }
+    }
+}
+
 impl AiMarket {
+    /// The month's terms at chain height `height`, the reward in each month
+    /// ahead the schedule's mean subsidy then plus fees of `fee_btc` a block.
+    pub fn on_schedule(terms: AiTerms, height: u64, fee_btc: f64) -> Self {
+        AiMarket::new(terms, |month| {
+            let ahead = (f64::from(month) * DAYS_PER_MONTH * crate::expectations::BLOCKS_PER_DAY) as u64;
+            crate::expectations::mean_subsidy_btc(height + ahead, DAYS_PER_MONTH) + fee_btc
+        })
+    }
+
     /// The month's terms, with `reward_at_month(m)` the block reward the schedule pays in month `m` from now.
     pub fn new(terms: AiTerms, reward_at_month: impl Fn(u32) -> f64) -> Self {
         let monthly = 1.0 / (1.0 + terms.discount_rate_per_year.max(0.0) / 12.0);

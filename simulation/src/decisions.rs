@@ -44,7 +44,7 @@
 //! ([`crate::rng::keyed_unit`]), so common random numbers hold decision by
 //! decision when two scenarios are compared.
 
-use crate::ai::{self, AiMarket, AiTerms};
+use crate::ai::{self, AiMarket, AiTerms, DAYS_PER_MONTH};
 use crate::ai_hosting::Conversion;
 use crate::engine::Sim;
 use crate::events::{self, EventKind};
@@ -58,8 +58,6 @@ use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolInfo};
 use crate::rng::{self, Purpose};
 
-/// Average days in a month.
-const DAYS_PER_MONTH: f64 = 30.436_875;
 /// Share of a site that can start converting in one decision.
 const AI_STEP_SHARE: f64 = 0.5;
 /// Months unsold second-hand machines stay listed before they are scrapped.
@@ -437,7 +435,7 @@ impl Sim<'_> {
             let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
             let free_mw = (operator.mining_mw() - fleet_w / 1e6).max(0.0);
             // Cheap power is finite: no more than the sites its growth allows.
-            let by_power = ((free_mw + self.site_room_mw(operator.kind)) / unit_mw).floor().min(f64::from(u32::MAX)) as u32;
+            let by_power = ((free_mw + self.power.room_mw(operator.kind)) / unit_mw).floor().min(f64::from(u32::MAX)) as u32;
             let bought = (affordable.max(0.0) as u32).min(left).min((room_ths / generation.th_per_unit) as u32).min(by_power);
             if bought == 0 {
                 continue;
@@ -477,28 +475,8 @@ impl Sim<'_> {
 
     /// The month's AI market: rent, capex and the reward path over the lease.
     fn ai_market(&self) -> AiMarket {
-        let sc = self.sc;
-        let best = self.best_generation_on_sale().clone();
-        let new_fleet = crate::ai::NewFleet {
-            j_per_th: best.j_per_th,
-            price_usd_per_th: hardware::new_price_usd_per_th(&best, sc, sc.asic_markup_floor),
-        };
-        let terms = AiTerms {
-            revenue_usd_per_it_mw_year: sc.ai_revenue_usd_per_mw_year,
-            operating_cost_share: sc.ai_operating_cost_share,
-            capex_usd_per_it_mw: sc.ai_conversion_capex_usd_per_mw,
-            it_share_of_site: sc.ai_it_share_of_site,
-            lag_months: sc.ai_conversion_months,
-            discount_rate_per_year: sc.debt_interest_pct_per_year / 100.0,
-            new_fleet,
-            fixed_power_share: sc.power_fixed_share,
-            site_cost_usd_per_mw_month: sc.opex_usd_per_mw_month,
-        };
-        let (height, fee) = (self.chain.height, self.fees.expected_btc(self.today));
-        AiMarket::new(terms, |month| {
-            let ahead = (f64::from(month) * DAYS_PER_MONTH * expectations::BLOCKS_PER_DAY) as u64;
-            expectations::mean_subsidy_btc(height + ahead, DAYS_PER_MONTH) + fee
-        })
+        let terms = AiTerms::of(self.sc, self.best_generation_on_sale());
+        AiMarket::on_schedule(terms, self.chain.height, self.fees.expected_btc(self.today))
     }
 
     fn decide_ai(&mut self, books: &[Book]) {
@@ -652,16 +630,15 @@ impl Sim<'_> {
     }
 
     /// New machines are ordered: they join the makers' queue, whose margin
-    /// over production cost the makers book. Returns the day they arrive at
-    /// `operator`'s site: after the orders queued ahead, then the delivery lag.
-    fn order_new(&mut self, operator: u32, generation_index: u16, units: u32, price_usd_per_th: f64) -> u32 {
+    /// over production cost the makers book. They arrive at
+    /// `operator`'s site after the orders queued ahead, then the delivery lag.
+    fn order_new(&mut self, operator: u32, generation_index: u16, units: u32, price_usd_per_th: f64) {
         let generation = &self.generations[generation_index as usize];
         let ths = f64::from(units) * generation.th_per_unit;
         let queued_months = self.makers.order(ths, price_usd_per_th, hardware::production_cost_usd_per_th(generation, self.sc));
         let wait_days = (f64::from(self.sc.delivery_lag_months) + queued_months) * DAYS_PER_MONTH;
         let arrival_day = self.today + wait_days as u32 + self.shipping_days(operator);
         self.orders.place(Order { operator, generation: generation_index, units, arrival_day });
-        arrival_day
     }
 
     /// Days a new order placed now waits before it hashes (the queue, then the delivery lag).
@@ -749,7 +726,7 @@ impl Sim<'_> {
             let by_budget = (budget / unit_cost_with_site).floor();
             let by_growth = (growth_ths.min(largest_ths - book.fleet_ths) / generation.th_per_unit).floor();
             // Cheap power is finite: no more than the sites its growth allows.
-            let by_power = ((free_w / 1e6 + self.site_room_mw(operator.kind)) / unit_mw).floor();
+            let by_power = ((free_w / 1e6 + self.power.room_mw(operator.kind)) / unit_mw).floor();
             let mut units = by_budget.min(by_growth).min(by_power).max(0.0) as u32;
             if !new {
                 units = units.min(used_stock[generation_index as usize].min(u64::from(u32::MAX)) as u32);
@@ -913,7 +890,7 @@ impl Sim<'_> {
             let units = ((size_ths / generation.th_per_unit).floor() as u32).max(1);
             let fleet_mw = f64::from(units) * generation.watts_per_unit() / 1e6;
             // A newcomer on cheap power needs a site within its growth.
-            if fleet_mw * 1.1 > self.site_room_mw(kind) {
+            if fleet_mw * 1.1 > self.power.room_mw(kind) {
                 continue;
             }
             self.power.build(kind, fleet_mw * 1.1);

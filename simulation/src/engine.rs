@@ -352,11 +352,6 @@ impl<'a> Sim<'a> {
         self.operators.iter().filter(|o| o.active && o.kind == OperatorKind::Stranded).map(|o| o.site_mw).sum()
     }
 
-    /// MW of new sites an operator of `kind` may still build (this month).
-    pub(crate) fn site_room_mw(&self, kind: OperatorKind) -> f64 {
-        self.power.room_mw(kind)
-    }
-
     /// Machines ordered before the run and still on their way: a real network
     /// always has a pipeline (hash rate grew ~30 EH/s a month through 2025).
     /// Each month of the delivery lag brings the manufacturers' monthly output,
@@ -394,7 +389,7 @@ impl<'a> Sim<'a> {
             }
             operator.site_mw += f64::from(units * months) * generation.watts_per_unit() / 1e6;
             for month in 0..months {
-                let arrival_day = ((f64::from(month) + 0.5) * 30.436_875) as u32;
+                let arrival_day = ((f64::from(month) + 0.5) * crate::ai::DAYS_PER_MONTH) as u32;
                 seeded.push(Order { operator: index as u32, generation: generation_index as u16, units, arrival_day });
             }
         }

@@ -503,30 +503,12 @@ pub struct AiSwitchFigures {
 /// The AI switch's two present values at a scenario's start, for a median
 /// site with a mid-2020s fleet and for a good site with the newest machines.
 pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
-    use crate::ai::{AiMarket, AiTerms, DAYS_PER_MONTH};
+    use crate::ai::{AiMarket, AiTerms};
     let reward = crate::expectations::reward_btc(scenario.start_height, scenario.fee_btc_per_block);
     let hashprice = crate::chain::hashprice_usd_per_ph_day(reward, scenario.start_price_usd, scenario.start_difficulty_t * 1e12);
     let catalogue = crate::hardware::catalogue();
     let best = catalogue[crate::hardware::most_efficient(&catalogue, |_| true).expect("a catalogue")].clone();
-    let new_fleet = crate::ai::NewFleet {
-        j_per_th: best.j_per_th,
-        price_usd_per_th: crate::hardware::new_price_usd_per_th(&best, scenario, scenario.asic_markup_floor),
-    };
-    let terms = AiTerms {
-        revenue_usd_per_it_mw_year: scenario.ai_revenue_usd_per_mw_year,
-        operating_cost_share: scenario.ai_operating_cost_share,
-        capex_usd_per_it_mw: scenario.ai_conversion_capex_usd_per_mw,
-        it_share_of_site: scenario.ai_it_share_of_site,
-        lag_months: scenario.ai_conversion_months,
-        discount_rate_per_year: scenario.debt_interest_pct_per_year / 100.0,
-        new_fleet,
-        fixed_power_share: scenario.power_fixed_share,
-        site_cost_usd_per_mw_month: scenario.opex_usd_per_mw_month,
-    };
-    let market = AiMarket::new(terms, |month| {
-        let ahead = (f64::from(month) * DAYS_PER_MONTH * crate::expectations::BLOCKS_PER_DAY) as u64;
-        crate::expectations::mean_subsidy_btc(scenario.start_height + ahead, DAYS_PER_MONTH) + scenario.fee_btc_per_block
-    });
+    let market = AiMarket::on_schedule(AiTerms::of(scenario, &best), scenario.start_height, scenario.fee_btc_per_block);
     let value_per_reward = hashprice / reward;
     let sites = [(22.0, scenario.power_price_median_usd_per_kwh), (best.j_per_th, scenario.power_price_median_usd_per_kwh * 0.7)];
     AiSwitchFigures {

@@ -508,25 +508,7 @@ mod tests {
     }
 
     fn form_urlencoded_pairs(url: &str) -> Vec<(String, String)> {
-        let query = url.split_once('?').unwrap().1;
-        query
-            .split('&')
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap();
-                let mut bytes = Vec::new();
-                let mut rest = v.as_bytes();
-                while let Some((&b, tail)) = rest.split_first() {
-                    if b == b'%' {
-                        bytes.push(u8::from_str_radix(std::str::from_utf8(&tail[..2]).unwrap(), 16).unwrap());
-                        rest = &tail[2..];
-                    } else {
-                        bytes.push(b);
-                        rest = tail;
-                    }
-                }
-                (k.to_string(), String::from_utf8(bytes).unwrap())
-            })
-            .collect()
+        form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes()).into_owned().collect()
     }
 
     #[test]
