@@ -225,7 +225,7 @@ impl Sim<'_> {
     }
 
     /// Installed fleet per operator (after deliveries), with orders on the way counted as fleet.
-    fn book_fleets(&self) -> Vec<Book> {
+    fn book_fleets(&mut self) -> Vec<Book> {
         let mut books = vec![Book::default(); self.operators.len()];
         for lot in &self.fleet.lots {
             let book = &mut books[lot.operator as usize];
@@ -349,14 +349,23 @@ impl Sim<'_> {
                 Fate::Liquidate => fates.push(index),
             }
         }
+        if fates.is_empty() {
+            return;
+        }
+        // Only buyers with money to spend can take a going concern, and during
+        // the sales a buyer's budget only shrinks (it pays; the sellers are gone):
+        // those with none are left out once, not passed over for every lot sold.
+        let able: Vec<u32> =
+            buyers.iter().copied().filter(|&buyer| going_concern_budget_usd(&self.operators[buyer as usize]) > 0.0).collect();
+        let mut bidders = Bidders { able, by_generation: vec![Found::default(); self.generations.len()] };
         for index in fates {
-            self.liquidate(index, outlook, buyers);
+            self.liquidate(index, outlook, &mut bidders);
         }
     }
 
     /// The operator sells up: its fleet goes as a going concern to the bidders
     /// with the cheapest power that it pays, the rest to the second-hand market.
-    fn liquidate(&mut self, index: usize, outlook: &RewardOutlook, buyers: &[u32]) {
+    fn liquidate(&mut self, index: usize, outlook: &RewardOutlook, bidders: &mut Bidders) {
         let today = self.today;
         let lots: Vec<(u16, u32)> = self.operators[index]
             .lots
@@ -378,7 +387,7 @@ impl Sim<'_> {
             }
         }
         for (generation, units) in lots {
-            let unsold = self.sell_going_concern(index as u32, generation, units, outlook, buyers);
+            let unsold = self.sell_going_concern(index as u32, generation, units, outlook, bidders);
             self.secondhand.list(index as u32, generation, unsold, today);
         }
         // Its orders still on the way are resold when they arrive (see `deliver_due_orders`).
@@ -389,7 +398,14 @@ impl Sim<'_> {
     /// cheapest power for whom they pay back within their horizon at the
     /// second-hand price, within their cash and credit; the seller is paid.
     /// Returns the units nobody bought.
-    fn sell_going_concern(&mut self, seller: u32, generation_index: u16, units: u32, outlook: &RewardOutlook, buyers: &[u32]) -> u32 {
+    fn sell_going_concern(
+        &mut self,
+        seller: u32,
+        generation_index: u16,
+        units: u32,
+        outlook: &RewardOutlook,
+        bidders: &mut Bidders,
+    ) -> u32 {
         let sc = self.sc;
         let generation = self.generations[generation_index as usize].clone();
         let discount = 1.0 - sc.secondhand_discount_pct / 100.0;
@@ -403,33 +419,47 @@ impl Sim<'_> {
         let best_expected_per_th = self.month_market.observed_value_per_reward() * best_reward / 1_000.0;
         let max_power = (best_expected_per_th - site_cost) / (generation.j_per_th * 24.0 / 1_000.0);
         let largest_ths = operators::MAX_OPERATOR_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
+        let with_site = price_per_th + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
+        // Whether a machine of this generation pays a buyer back within its horizon
+        // (the same all through the month's sales: prices, values and power are the month's).
+        let pays = |sim: &Sim, operator: &operators::Operator| {
+            let expected = sim.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind];
+            let margin =
+                expected / 1_000.0 - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * sim.power_trend) - site_cost;
+            !(margin <= 0.0 || with_site / margin > operator.kind.profile().payback_horizon_days)
+        };
+        let mut found = std::mem::take(&mut bidders.by_generation[generation_index as usize]);
         let mut left = units;
-        for &buyer in buyers {
+        let mut position = 0;
+        loop {
             if left == 0 {
                 break;
             }
+            // The next bidder it pays back, from those found at earlier sales, then further down the list.
+            let buyer = match found.bidders.get(position) {
+                Some(&buyer) => buyer,
+                None => match found.scan(&bidders.able, |buyer| {
+                    let operator = &self.operators[buyer as usize];
+                    if operator.power_usd_per_kwh * self.power_trend >= max_power {
+                        None
+                    } else {
+                        Some(pays(self, operator))
+                    }
+                }) {
+                    Some(buyer) => buyer,
+                    None => break,
+                },
+            };
+            position += 1;
             let operator = &self.operators[buyer as usize];
-            if operator.power_usd_per_kwh * self.power_trend >= max_power {
-                break;
-            }
             if buyer == seller || !operator.active {
                 continue;
             }
-            let profile = operator.kind.profile();
-            let expected = self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind];
-            let margin =
-                expected / 1_000.0 - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * self.power_trend) - site_cost;
-            if margin <= 0.0 {
-                continue;
-            }
-            let with_site = price_per_th + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
-            if with_site / margin > profile.payback_horizon_days {
-                continue;
-            }
-            let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
-            let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * 0.5 } else { 0.0 };
-            let budget = (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) + borrowing;
+            let budget = going_concern_budget_usd(operator);
             let affordable = (budget / (unit_price + unit_mw * sc.mining_capex_usd_per_mw)).floor();
+            if affordable < 1.0 {
+                continue;
+            }
             let fleet_ths: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].hash_ths).sum();
             let room_ths = (largest_ths - fleet_ths).max(0.0);
             let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
@@ -450,6 +480,7 @@ impl Sim<'_> {
             self.add_units(buyer as usize, generation_index, bought);
             left -= bought;
         }
+        bidders.by_generation[generation_index as usize] = found;
         left
     }
 
@@ -669,20 +700,35 @@ impl Sim<'_> {
             }
         }
         let used_wait_days = f64::from(sc.secondhand_relocation_days);
+        // Who might buy: with money to spend, and a machine on sale that pays back
+        // within its horizon. Through the month the queue only lengthens, used stock
+        // only shrinks and a buyer's money only shrinks, unless it sells used machines
+        // (then `take_offers` marks it again): whoever is left out now would be passed
+        // over when its turn comes. One pass in memory order, not a cache miss per
+        // operator in power order.
+        let screen = PaybackScreen::new(&on_sale, &used_stock, self.new_machine_wait_days(), used_wait_days);
+        let mut might_buy: Vec<bool> = self
+            .operators
+            .iter()
+            .zip(books)
+            .map(|(operator, book)| {
+                operator.active
+                    && expansion_budget_usd(operator) > 0.0
+                    && screen.might_pay(operator.kind, &self.buyer_terms(operator, book, outlook))
+            })
+            .collect();
         for &buyer in buyers {
             let index = buyer as usize;
+            if !might_buy[index] {
+                continue;
+            }
             let book = books[index];
             let operator = &self.operators[index];
             if !operator.active {
                 continue;
             }
             let profile = operator.kind.profile();
-            let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
-            let reserve = operator.last_month_revenue_usd;
-            // Short of cash or losing money: no borrowing to grow.
-            let borrowing =
-                if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * profile.invest_share * 0.5 } else { 0.0 };
-            let budget = (operator.cash_usd - reserve).max(0.0) * profile.invest_share + borrowing;
+            let budget = expansion_budget_usd(operator);
             if budget <= 0.0 {
                 continue;
             }
@@ -690,26 +736,10 @@ impl Sim<'_> {
             if book.fleet_ths >= largest_ths {
                 continue;
             }
-            let power = operator.power_usd_per_kwh * self.power_trend;
-            let free_w = (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0);
-            let expected_per_th = self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0;
+            let terms = self.buyer_terms(operator, &book, outlook);
+            let free_w = terms.free_w;
             // Paid now, hashing only after the wait: the wait counts in the payback.
-            let new_wait_days = self.new_machine_wait_days();
-            let mut best: Option<(f64, &OnSale)> = None;
-            for item in &on_sale {
-                if !item.new && used_stock[item.generation as usize] == 0 {
-                    continue;
-                }
-                let margin = expected_per_th - item.power_kwh_per_th_day * power - item.site_usd_per_th_day;
-                if margin <= 0.0 {
-                    continue;
-                }
-                let price = if free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
-                let payback = price / margin + if item.new { new_wait_days } else { used_wait_days };
-                if best.is_none_or(|b| payback < b.0) {
-                    best = Some((payback, item));
-                }
-            }
+            let best = best_offer(&on_sale, &used_stock, &terms, self.new_machine_wait_days(), used_wait_days);
             let best = best.map(|(payback, item)| (payback, item.generation, item.price_usd_per_th, item.new));
             let Some((payback, generation_index, price_per_th, new)) = best else {
                 continue;
@@ -744,7 +774,7 @@ impl Sim<'_> {
                 self.order_new(index as u32, generation_index, units, price_per_th);
             } else {
                 used_stock[generation_index as usize] -= u64::from(units);
-                self.take_offers(generation_index, units, unit_price);
+                self.take_offers(generation_index, units, unit_price, &mut might_buy);
                 // Used machines are moved and installed before they hash (spread over a month).
                 if sc.secondhand_relocation_days == 0 {
                     self.add_units(index, generation_index, units);
@@ -756,13 +786,24 @@ impl Sim<'_> {
         }
     }
 
+    /// What a buyer's sums start from: its expected revenue per TH/s-day, its power price, its spare site watts.
+    fn buyer_terms(&self, operator: &operators::Operator, book: &Book, outlook: &RewardOutlook) -> BuyerTerms {
+        BuyerTerms {
+            expected_per_th: self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0,
+            power: operator.power_usd_per_kwh * self.power_trend,
+            free_w: (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0),
+        }
+    }
+
     /// Removes `units` of a generation from the second-hand market, oldest
     /// listings first, paying each seller `unit_price` a unit.
-    fn take_offers(&mut self, generation: u16, units: u32, unit_price: f64) {
+    /// The sellers paid are marked in `might_buy` (their money grew).
+    fn take_offers(&mut self, generation: u16, units: u32, unit_price: f64, might_buy: &mut [bool]) {
         let operators = &mut self.operators;
         self.secondhand.take(generation, units, |seller, taken| {
-            if let Some(seller) = operators.get_mut(seller as usize) {
-                seller.cash_usd += f64::from(taken) * unit_price;
+            if let Some(operator) = operators.get_mut(seller as usize) {
+                operator.cash_usd += f64::from(taken) * unit_price;
+                might_buy[seller as usize] = true;
             }
         });
     }
@@ -1012,11 +1053,203 @@ impl Sim<'_> {
     }
 }
 
+/// Who may bid for the going concerns sold in a month: those with money to
+/// spend (cheapest power first), and, per generation once one of its lots is
+/// sold, those of them it pays back within their horizon (see
+/// `Sim::sell_going_concern`). Built once for all the month's sales instead of
+/// scanning every operator for every lot sold (that grew with the square of
+/// the population).
+struct Bidders {
+    able: Vec<u32>,
+    by_generation: Vec<Found>,
+}
+
+/// The bidders a generation pays back, found so far by scanning [`Bidders::able`] in order.
+#[derive(Debug, Clone, Default)]
+struct Found {
+    bidders: Vec<u32>,
+    /// How far down the list the scan has gone.
+    scanned: usize,
+    /// The scan reached a bidder whose power is too dear for any margin: none further can pay.
+    done: bool,
+}
+
+impl Found {
+    /// Scans on from where it stopped for the next bidder `pays` (`None`: this one's
+    /// power is too dear, and everyone's further down), keeps and returns it.
+    fn scan(&mut self, able: &[u32], mut pays: impl FnMut(u32) -> Option<bool>) -> Option<u32> {
+        while !self.done {
+            let Some(&buyer) = able.get(self.scanned) else {
+                self.done = true;
+                break;
+            };
+            match pays(buyer) {
+                None => self.done = true,
+                Some(paid) => {
+                    self.scanned += 1;
+                    if paid {
+                        self.bidders.push(buyer);
+                        return Some(buyer);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A buyer's side of a purchase: expected revenue per TH/s-day (USD), its
+/// power price with the trend (USD/kWh), its site's spare watts.
+struct BuyerTerms {
+    expected_per_th: f64,
+    power: f64,
+    free_w: f64,
+}
+
+/// A quick screen for [`best_offer`]: per kind, the margin per TH/s-day each
+/// machine on sale needs to pay back within the kind's horizon (at its lowest
+/// price, with a little slack), so buyers none of whose margins reach it are
+/// known to find nothing, without a division per machine. It admits every
+/// buyer `best_offer` would find a machine for within the horizon, and a few more.
+struct PaybackScreen {
+    /// Per kind: each machine's energy per TH/s-day, site cost per TH/s-day and the margin it needs.
+    needs: ByKind<Vec<(f64, f64, f64)>>,
+}
+
+impl PaybackScreen {
+    fn new(on_sale: &[OnSale], used_stock: &[u64], new_wait_days: f64, used_wait_days: f64) -> Self {
+        let mut needs: ByKind<Vec<(f64, f64, f64)>> = ByKind::default();
+        for kind in OperatorKind::ALL {
+            let horizon = kind.profile().payback_horizon_days;
+            for item in on_sale.iter().filter(|item| item.new || used_stock[item.generation as usize] > 0) {
+                let room = horizon - if item.new { new_wait_days } else { used_wait_days };
+                let price = item.price_usd_per_th.min(item.price_with_site_usd_per_th);
+                let slack = 1e-9 * (horizon.abs() + 1.0);
+                let need = if room > slack { price / (room + slack) * (1.0 - 1e-9) } else { 0.0 };
+                needs[kind].push((item.power_kwh_per_th_day, item.site_usd_per_th_day, need));
+            }
+        }
+        PaybackScreen { needs }
+    }
+
+    /// Whether a buyer of `kind` on `terms` might find a machine that pays back within its horizon.
+    fn might_pay(&self, kind: OperatorKind, terms: &BuyerTerms) -> bool {
+        self.needs[kind].iter().any(|&(energy, site, need)| {
+            let margin = terms.expected_per_th - energy * terms.power - site;
+            margin > 0.0 && margin >= need
+        })
+    }
+}
+
+/// The machine on sale that pays `terms` back soonest (new ones after
+/// `new_wait_days`, used ones after `used_wait_days`), and its payback in days;
+/// none if nothing on sale (in stock) earns a margin.
+fn best_offer<'a>(
+    on_sale: &'a [OnSale],
+    used_stock: &[u64],
+    terms: &BuyerTerms,
+    new_wait_days: f64,
+    used_wait_days: f64,
+) -> Option<(f64, &'a OnSale)> {
+    let mut best: Option<(f64, &OnSale)> = None;
+    for item in on_sale {
+        if !item.new && used_stock[item.generation as usize] == 0 {
+            continue;
+        }
+        let margin = terms.expected_per_th - item.power_kwh_per_th_day * terms.power - item.site_usd_per_th_day;
+        if margin <= 0.0 {
+            continue;
+        }
+        let price = if terms.free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
+        let payback = price / margin + if item.new { new_wait_days } else { used_wait_days };
+        if best.is_none_or(|b| payback < b.0) {
+            best = Some((payback, item));
+        }
+    }
+    best
+}
+
+/// What an operator may spend this month on machines of its choosing: a
+/// share of its cash beyond a month's revenue, and of half its unused credit
+/// if it made money last month (short of cash or losing money: no borrowing to grow).
+fn expansion_budget_usd(operator: &operators::Operator) -> f64 {
+    let profile = operator.kind.profile();
+    let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
+    let reserve = operator.last_month_revenue_usd;
+    let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * profile.invest_share * 0.5 } else { 0.0 };
+    (operator.cash_usd - reserve).max(0.0) * profile.invest_share + borrowing
+}
+
+/// What an operator may spend on a going concern: its cash beyond a month's
+/// revenue, and half its unused credit if it made money last month.
+fn going_concern_budget_usd(operator: &operators::Operator) -> f64 {
+    let credit = operator.kind.profile().credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
+    let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * 0.5 } else { 0.0 };
+    (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) + borrowing
+}
+
 /// Pays `cost` from cash, borrowing what cash does not cover.
 fn pay(operator: &mut operators::Operator, cost: f64) {
     operator.cash_usd -= cost;
     if operator.cash_usd < 0.0 {
         operator.debt_usd -= operator.cash_usd;
         operator.cash_usd = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn item(generation: u16, new: bool, price: f64, capex: f64, energy: f64, site: f64) -> OnSale {
+        OnSale {
+            generation,
+            new,
+            price_usd_per_th: price,
+            price_with_site_usd_per_th: price + capex,
+            power_kwh_per_th_day: energy,
+            site_usd_per_th_day: site,
+            watts_per_unit: 3_500.0,
+        }
+    }
+
+    proptest! {
+        /// The screen never turns away a buyer `best_offer` finds a machine for within its horizon.
+        #[test]
+        fn the_screen_admits_every_buyer_a_machine_pays_back_for(
+            expected in 0.0f64..0.2,
+            power in 0.0f64..0.15,
+            free_w in prop_oneof![Just(0.0), 0.0f64..20_000.0],
+            new_wait in 0.0f64..600.0,
+            used_wait in 0.0f64..90.0,
+            prices in proptest::collection::vec((0.0f64..40.0, 0.0f64..10.0, 0.3f64..0.9, 0.0f64..0.02, any::<bool>(), 0u64..3), 1..8),
+        ) {
+            let on_sale: Vec<OnSale> = prices
+                .iter()
+                .enumerate()
+                .map(|(i, &(price, capex, energy, site, new, _))| item(i as u16, new, price, capex, energy, site))
+                .collect();
+            let used_stock: Vec<u64> = prices.iter().map(|p| p.5).collect();
+            let screen = PaybackScreen::new(&on_sale, &used_stock, new_wait, used_wait);
+            let terms = BuyerTerms { expected_per_th: expected, power, free_w };
+            for kind in OperatorKind::ALL {
+                let pays = best_offer(&on_sale, &used_stock, &terms, new_wait, used_wait)
+                    .is_some_and(|(payback, _)| payback <= kind.profile().payback_horizon_days);
+                prop_assert!(!pays || screen.might_pay(kind, &terms), "{kind:?}: a machine pays back but the screen turned the buyer away");
+            }
+        }
+    }
+
+    #[test]
+    fn the_screen_turns_away_a_buyer_nothing_pays_back_for() {
+        let on_sale = [item(0, true, 20.0, 2.0, 0.5, 0.005)];
+        let screen = PaybackScreen::new(&on_sale, &[0], 120.0, 30.0);
+        // Margin 0.05 - 0.5 x 0.06 - 0.005 = 0.015 $/TH-day: 1,333 days to pay back $20/TH.
+        let terms = BuyerTerms { expected_per_th: 0.05, power: 0.06, free_w: 10_000.0 };
+        assert!(OperatorKind::ALL.iter().all(|&kind| !screen.might_pay(kind, &terms)));
+        // At 0.02 $/kWh: margin 0.035, 571 + 120 days.
+        let cheap = BuyerTerms { power: 0.02, ..terms };
+        assert!(OperatorKind::ALL.iter().any(|&kind| screen.might_pay(kind, &cheap)));
     }
 }

@@ -30,27 +30,52 @@ pub(crate) struct Order {
 
 /// The orders on their way, by arrival day (orders arriving the same day in
 /// the order they were placed).
+///
+/// Orders placed since the book was last read wait in `incoming` and are
+/// merged in at the next read: a month's thousands of orders cost one sort
+/// and one pass, where inserting each one in place moved the whole book
+/// (quadratic in the population).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OrderBook {
     orders: VecDeque<Order>,
+    incoming: Vec<Order>,
 }
 
 impl OrderBook {
     /// Places one order.
     pub fn place(&mut self, order: Order) {
-        let position = self.orders.partition_point(|o| o.arrival_day <= order.arrival_day);
-        self.orders.insert(position, order);
+        self.incoming.push(order);
     }
 
     /// Places many orders at once (as [`OrderBook::place`] one by one would,
     /// without moving the book once per order).
     pub fn place_all(&mut self, orders: impl IntoIterator<Item = Order>) {
-        self.orders.extend(orders);
-        self.orders.make_contiguous().sort_by_key(|o| o.arrival_day);
+        self.incoming.extend(orders);
+    }
+
+    /// Merges the orders placed since the last read into the book: by
+    /// arrival day, those already in the book first on a tie (they were
+    /// placed earlier), the new ones in the order placed (a stable sort).
+    fn settle(&mut self) {
+        if self.incoming.is_empty() {
+            return;
+        }
+        self.incoming.sort_by_key(|o| o.arrival_day);
+        let mut merged = VecDeque::with_capacity(self.orders.len() + self.incoming.len());
+        let mut incoming = self.incoming.drain(..).peekable();
+        for order in self.orders.drain(..) {
+            while let Some(new) = incoming.next_if(|new| new.arrival_day < order.arrival_day) {
+                merged.push_back(new);
+            }
+            merged.push_back(order);
+        }
+        merged.extend(incoming);
+        self.orders = merged;
     }
 
     /// The next order due by `today`, taken off the book.
     pub fn take_due(&mut self, today: u32) -> Option<Order> {
+        self.settle();
         if self.orders.front().is_some_and(|o| o.arrival_day <= today) {
             self.orders.pop_front()
         } else {
@@ -59,7 +84,8 @@ impl OrderBook {
     }
 
     /// Every order on its way, earliest first.
-    pub fn iter(&self) -> impl Iterator<Item = &Order> {
+    pub fn iter(&mut self) -> impl Iterator<Item = &Order> {
+        self.settle();
         self.orders.iter()
     }
 }
