@@ -19,7 +19,7 @@ WASM_TARGET := wasm32-unknown-unknown
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run build test bench loadtest dev rust-tools node-tools browser-tools site site-debug bindgen server lint unit wasm-check e2e
+.PHONY: run build test bench loadtest dev rust-tools node-tools browser-tools site site-debug bindgen model-bindgen server lint unit wasm-check e2e
 
 ## --- what users run ---------------------------------------------------------
 
@@ -53,11 +53,17 @@ site: rust-tools node-tools
 	$(MAKE) --no-print-directory bindgen PROFILE_DIR=wasm-release
 	"$(CURDIR)/e2e/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
 		"$(SITE)/pkg/app_bg.wasm" -o "$(SITE)/pkg/app_bg.wasm"
+	cargo build -p worker --lib --target $(WASM_TARGET) --profile wasm-model
+	$(MAKE) --no-print-directory model-bindgen PROFILE_DIR=wasm-model
+	"$(CURDIR)/e2e/node_modules/.bin/wasm-opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+		"$(SITE)/pkg/model_bg.wasm" -o "$(SITE)/pkg/model_bg.wasm"
 
 # Debug bundle, for quick local iteration.
 site-debug: rust-tools
 	cargo build -p app --lib --target $(WASM_TARGET) --features hydrate
 	$(MAKE) --no-print-directory bindgen PROFILE_DIR=debug
+	cargo build -p worker --lib --target $(WASM_TARGET)
+	$(MAKE) --no-print-directory model-bindgen PROFILE_DIR=debug
 
 bindgen:
 	rm -rf "$(SITE)" && mkdir -p "$(SITE)/pkg"
@@ -65,6 +71,13 @@ bindgen:
 		"$(TARGET_DIR)/$(WASM_TARGET)/$(PROFILE_DIR)/app.wasm"
 	cp -R style/. "$(SITE)/pkg/"
 	cp -R public/. "$(SITE)/"
+
+# The model for the browser's Web Worker (worker/): loaded only when the page
+# needs it, never with the first paint; after `bindgen`, which empties the site.
+model-bindgen:
+	wasm-bindgen --target web --no-typescript --out-dir "$(SITE)/pkg" --out-name model \
+		"$(TARGET_DIR)/$(WASM_TARGET)/$(PROFILE_DIR)/worker.wasm"
+	cp worker/model-worker.js "$(SITE)/pkg/"
 
 ## --- tests ------------------------------------------------------------------------
 
@@ -76,6 +89,7 @@ lint:
 	python3 scripts/module_cycles.py app/src server/src simulation/src
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target $(WASM_TARGET) --features hydrate -- -D warnings
+	cargo clippy -p worker --lib --target $(WASM_TARGET) -- -D warnings
 
 unit:
 	cargo test --workspace
