@@ -1114,6 +1114,19 @@ struct BuyerTerms {
 struct PaybackScreen {
     /// Per kind: each machine's energy per TH/s-day, site cost per TH/s-day and the margin it needs.
     needs: ByKind<Vec<(f64, f64, f64)>>,
+    /// Per kind: the least energy per TH/s-day, the least site cost plus margin needed, and
+    /// the largest of each (for the slack): a buyer whose revenue falls short of the least
+    /// of both at its power price needs no look at each machine.
+    bounds: ByKind<Bounds>,
+}
+
+/// See [`PaybackScreen::bounds`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Bounds {
+    least_energy: f64,
+    least_cost: f64,
+    most_energy: f64,
+    most_cost: f64,
 }
 
 impl PaybackScreen {
@@ -1129,11 +1142,28 @@ impl PaybackScreen {
                 needs[kind].push((item.power_kwh_per_th_day, item.site_usd_per_th_day, need));
             }
         }
-        PaybackScreen { needs }
+        let bounds = ByKind::from_fn(|kind| {
+            let needs = &needs[kind];
+            Bounds {
+                least_energy: needs.iter().map(|n| n.0).fold(f64::INFINITY, f64::min),
+                least_cost: needs.iter().map(|n| n.1 + n.2).fold(f64::INFINITY, f64::min),
+                most_energy: needs.iter().map(|n| n.0).fold(0.0, f64::max),
+                most_cost: needs.iter().map(|n| n.1 + n.2).fold(0.0, f64::max),
+            }
+        });
+        PaybackScreen { needs, bounds }
     }
 
     /// Whether a buyer of `kind` on `terms` might find a machine that pays back within its horizon.
     fn might_pay(&self, kind: OperatorKind, terms: &BuyerTerms) -> bool {
+        let bounds = self.bounds[kind];
+        if terms.power >= 0.0 && bounds.least_energy.is_finite() && bounds.least_cost.is_finite() {
+            // Every machine needs at least this much revenue (less a slack far above rounding).
+            let slack = 1e-9 * (terms.expected_per_th.abs() + bounds.most_energy * terms.power + bounds.most_cost) + 1e-15;
+            if terms.expected_per_th - bounds.least_energy * terms.power - bounds.least_cost < -slack {
+                return false;
+            }
+        }
         self.needs[kind].iter().any(|&(energy, site, need)| {
             let margin = terms.expected_per_th - energy * terms.power - site;
             margin > 0.0 && margin >= need
