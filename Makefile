@@ -4,7 +4,8 @@
 #   make test   everything CI runs: format, lints, unit/integration/property tests,
 #               the wasm32 build of the model, and the browser tests in Chromium
 #   make build  the release server and the release wasm bundle
-#   make bench  the model's criterion benches (numbers for the closing notes)
+#   make bench  speed: criterion's reference run, the whole process at 10k-200k operators,
+#               1,000 Monte Carlo seeds; rewrites README.md's speed section
 #   make loadtest  the server under load and attack (scripts/loadtest.sh), on 127.0.0.1 only (about 20 minutes)
 
 SHELL := bash
@@ -16,10 +17,11 @@ SITE := $(TARGET_DIR)/site
 HASHLAB_ADDR ?= 127.0.0.1:3000
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_TARGET := wasm32-unknown-unknown
+WORKER_TARGET := wasm32-wasip1
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run build test bench loadtest dev rust-tools node-tools browser-tools site site-debug bindgen model-bindgen server lint unit wasm-check e2e
+.PHONY: run build test bench loadtest dev rust-tools node-tools browser-tools site site-debug bindgen model server lint unit wasm-check e2e
 
 ## --- what users run ---------------------------------------------------------
 
@@ -53,17 +55,17 @@ site: rust-tools node-tools
 	$(MAKE) --no-print-directory bindgen PROFILE_DIR=wasm-release
 	"$(CURDIR)/e2e/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
 		"$(SITE)/pkg/app_bg.wasm" -o "$(SITE)/pkg/app_bg.wasm"
-	cargo build -p worker --lib --target $(WASM_TARGET) --profile wasm-model
-	$(MAKE) --no-print-directory model-bindgen PROFILE_DIR=wasm-model
+	cargo build -p worker --lib --target $(WORKER_TARGET) --profile wasm-model
+	$(MAKE) --no-print-directory model PROFILE_DIR=wasm-model
 	"$(CURDIR)/e2e/node_modules/.bin/wasm-opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-		"$(SITE)/pkg/model_bg.wasm" -o "$(SITE)/pkg/model_bg.wasm"
+		"$(SITE)/pkg/model.wasm" -o "$(SITE)/pkg/model.wasm"
 
 # Debug bundle, for quick local iteration.
 site-debug: rust-tools
 	cargo build -p app --lib --target $(WASM_TARGET) --features hydrate
 	$(MAKE) --no-print-directory bindgen PROFILE_DIR=debug
-	cargo build -p worker --lib --target $(WASM_TARGET)
-	$(MAKE) --no-print-directory model-bindgen PROFILE_DIR=debug
+	cargo build -p worker --lib --target $(WORKER_TARGET)
+	$(MAKE) --no-print-directory model PROFILE_DIR=debug
 
 bindgen:
 	rm -rf "$(SITE)" && mkdir -p "$(SITE)/pkg"
@@ -72,11 +74,11 @@ bindgen:
 	cp -R style/. "$(SITE)/pkg/"
 	cp -R public/. "$(SITE)/"
 
-# The model for the browser's Web Worker (worker/): loaded only when the page
-# needs it, never with the first paint; after `bindgen`, which empties the site.
-model-bindgen:
-	wasm-bindgen --target web --no-typescript --out-dir "$(SITE)/pkg" --out-name model \
-		"$(TARGET_DIR)/$(WASM_TARGET)/$(PROFILE_DIR)/worker.wasm"
+# The model and the charts for the browser's Web Worker (worker/, for WASI: see
+# worker/src/lib.rs): loaded only when the page needs it, never with the first
+# paint; after `bindgen`, which empties the site.
+model:
+	cp "$(TARGET_DIR)/$(WORKER_TARGET)/$(PROFILE_DIR)/worker.wasm" "$(SITE)/pkg/model.wasm"
 	cp worker/model-worker.js "$(SITE)/pkg/"
 
 ## --- tests ------------------------------------------------------------------------
@@ -89,7 +91,7 @@ lint:
 	python3 scripts/module_cycles.py app/src server/src simulation/src
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target $(WASM_TARGET) --features hydrate -- -D warnings
-	cargo clippy -p worker --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy -p worker --lib --target $(WORKER_TARGET) -- -D warnings
 
 unit:
 	cargo test --workspace
@@ -102,13 +104,19 @@ wasm-check:
 e2e: browser-tools
 	cd e2e && HASHLAB_BIN="$(TARGET_DIR)/release/hashlab" HASHLAB_SITE_ROOT="$(SITE)" npm test
 
-bench:
-	cargo bench -p simulation --bench engine
+# The reference run in criterion, then the whole-process table (10,000 to 200,000
+# operators) and 1,000 Monte Carlo seeds, written into README.md's speed section
+# (scripts/bench.py). The Monte Carlo bench of criterion (20 minutes) stays apart:
+# `cargo bench -p simulation --bench engine -- montecarlo`.
+bench: server
+	cargo bench -p simulation --bench engine -- 'run_4_years/10000$$'
+	python3 scripts/bench.py --bin "$(TARGET_DIR)/release/hashlab" --target-dir "$(TARGET_DIR)" --readme README.md
 
 ## --- tools: installed when missing, by the project itself -------------------------
 
 rust-tools:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@rustup target list --installed | grep -qx $(WORKER_TARGET) || rustup target add $(WORKER_TARGET)
 	@if ! wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$"; then \
 		echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (a few minutes, once)"; \
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \

@@ -84,3 +84,71 @@ test('the default scenario runs in the browser in tens of milliseconds', async (
   h.timings['default scenario (2,000 operators x 4 years) in the Web Worker, wasm: median of 5 seeds'] = `${ms[2].toFixed(1)} ms (min ${ms[0].toFixed(1)}, max ${ms[4].toFixed(1)})`;
   await context.close();
 });
+
+test('dragging a slider redraws the charts as it moves, drawn in the browser, and the release gives the same charts', async () => {
+  const { context, page, errors } = await open(`${h.base}/`);
+  const api = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/api')) api.push(request.url());
+  });
+  const slider = page.locator('input.slider[data-field="start_price_usd"]');
+  await slider.scrollIntoViewIfNeeded();
+  const box = await slider.boundingBox();
+  // Every redraw of the hash rate chart, timed.
+  await page.evaluate(() => {
+    window.hashrateRedraws = [];
+    const target = document.querySelector('#chart-hashrate .svg');
+    new MutationObserver(() => window.hashrateRedraws.push(performance.now())).observe(target, { childList: true });
+  });
+  const y = box.y + box.height / 2;
+  const at = (share) => box.x + box.width * share;
+  await page.mouse.move(at(0.5), y);
+  await page.mouse.down();
+  // Two seconds of dragging, a small move every 40 ms (from the middle of the slider to 70%).
+  const moves = 50;
+  for (let i = 1; i <= moves; i += 1) {
+    await page.mouse.move(at(0.5 + (0.2 * i) / moves), y);
+    await page.waitForTimeout(40);
+  }
+  // Holding still: the last value's charts land.
+  await page.waitForFunction(() => {
+    const last = window.hashrateRedraws.at(-1);
+    return last !== undefined && performance.now() - last > 400;
+  }, null, { timeout: 10_000 });
+  const redraws = await page.evaluate(() => window.hashrateRedraws);
+  const during = [...api];
+  const preview = await page.evaluate(() => ({
+    query: document.body.dataset.followedQuery,
+    charts: Object.fromEntries([...document.querySelectorAll('.chart')].map((c) => [c.dataset.chart, c.querySelector('.svg').innerHTML])),
+  }));
+  assert.deepEqual(during, [], 'no request to the server while dragging');
+  const gaps = redraws.slice(1).map((t, i) => t - redraws[i]).sort((a, b) => a - b);
+  const median = gaps[Math.floor(gaps.length / 2)] ?? Infinity;
+  h.timings['drag of 2 s on the price slider: hash rate chart redraws, median gap between redraws'] = `${redraws.length} redraws, ${median.toFixed(1)} ms (first gap after the worker loads included; fastest ${gaps[0]?.toFixed(1)} ms)`;
+  assert.ok(redraws.length >= 10, `the hash rate chart followed the drag ${redraws.length} times`);
+
+  // The release runs the value on the server (its link); its charts are those the browser drew.
+  await page.evaluate(() => document.body.removeAttribute('data-redraw-ms'));
+  await page.mouse.up();
+  await page.waitForSelector('body[data-redraw-ms]', { timeout: 30_000 });
+  const query = new URL(page.url()).search.slice(1);
+  assert.ok(preview.query && query.includes('start_price_usd='), `the link carries the new price: ${query}`);
+  // The server's page for that link, read the same way (the browser's serialization of each SVG).
+  const served = await open(`${h.base}/?${query}`);
+  const server = await served.page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('.chart')].map((c) => [c.dataset.chart, c.querySelector('.svg').innerHTML]),
+  ));
+  await served.context.close();
+  for (const id of h.chartIds) {
+    const svg = preview.charts[id];
+    assert.ok(svg && svg.startsWith('<svg'), `chart ${id} was drawn while dragging`);
+    assert.equal(svg, server[id], `chart ${id}: the browser's drawing is the server's for ${query}`);
+  }
+  assert.equal(
+    new URLSearchParams(preview.query).get('start_price_usd'),
+    new URLSearchParams(query).get('start_price_usd'),
+    'the last drawing is of the released value',
+  );
+  assert.deepEqual(errors, []);
+  await context.close();
+});

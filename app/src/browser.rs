@@ -170,3 +170,116 @@ pub(crate) fn copy_text(text: &str) -> bool {
         false
     }
 }
+
+/// The page follows a dragged slider by running the model in a Web Worker
+/// (`worker/`, loaded at the first drag, never with the first paint): each
+/// new value of the drag asks it for the charts of the scenario the release
+/// would run, and the charts on the page are redrawn with them as they come.
+/// The worker keeps only the newest request waiting, and an answer older than
+/// one already drawn is dropped. Nothing on the server.
+pub(crate) fn follow_in_worker(query: &str, compact: bool) {
+    #[cfg(feature = "hydrate")]
+    follow::ask(query, compact);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (query, compact);
+    }
+}
+
+/// The drag is over: answers still on their way are not drawn (the run of the
+/// released value comes from the server, and a late preview must not cover it).
+pub(crate) fn stop_following() {
+    #[cfg(feature = "hydrate")]
+    follow::stop();
+}
+
+#[cfg(feature = "hydrate")]
+mod follow {
+    use std::cell::{Cell, RefCell};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    /// The model's worker script (`make site` puts it beside the page's bundle).
+    const WORKER_URL: &str = "/pkg/model-worker.js";
+
+    thread_local! {
+        static WORKER: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
+        /// The id of the last request sent, and the first id still worth drawing.
+        static SENT: Cell<u32> = const { Cell::new(0) };
+        static DRAW_FROM: Cell<u32> = const { Cell::new(0) };
+    }
+
+    pub(super) fn ask(query: &str, compact: bool) {
+        let Some(worker) = worker() else { return };
+        let id = SENT.with(|sent| {
+            sent.set(sent.get() + 1);
+            sent.get()
+        });
+        let message = js_sys::Object::new();
+        for (key, value) in [
+            ("id", JsValue::from(id)),
+            ("query", JsValue::from_str(query)),
+            ("charts", JsValue::TRUE),
+            ("compact", JsValue::from_bool(compact)),
+        ] {
+            let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), &value);
+        }
+        let _ = worker.post_message(&message);
+    }
+
+    pub(super) fn stop() {
+        let next = SENT.with(Cell::get) + 1;
+        DRAW_FROM.with(|from| from.set(next));
+    }
+
+    /// The worker, started at the first drag (`None` if the browser cannot start one:
+    /// then the page simply waits for the release, as without JavaScript's help).
+    fn worker() -> Option<web_sys::Worker> {
+        WORKER.with(|slot| {
+            if slot.borrow().is_none() {
+                let options = web_sys::WorkerOptions::new();
+                options.set_type(web_sys::WorkerType::Module);
+                let worker = web_sys::Worker::new_with_options(WORKER_URL, &options).ok()?;
+                let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(draw_answer);
+                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                // The handler lives as long as the page.
+                on_message.forget();
+                *slot.borrow_mut() = Some(worker);
+            }
+            slot.borrow().clone()
+        })
+    }
+
+    /// Draws an answer's charts in place of the page's, unless a newer one was drawn or the drag ended.
+    fn draw_answer(event: web_sys::MessageEvent) {
+        let data = event.data();
+        let field = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
+        let Some(id) = field("id").and_then(|v| v.as_f64()).map(|v| v as u32) else { return };
+        if id < DRAW_FROM.with(Cell::get) {
+            return;
+        }
+        DRAW_FROM.with(|from| from.set(id + 1));
+        let Some(charts) = field("charts").and_then(|v| v.as_string()) else { return };
+        let Ok(charts) = serde_json::from_str::<Vec<Drawn>>(&charts) else { return };
+        let document = leptos::prelude::document();
+        for chart in charts {
+            if let Ok(Some(element)) = document.query_selector(&format!("#chart-{} .svg", chart.id)) {
+                element.set_inner_html(&chart.svg);
+            }
+        }
+        // What the charts now show, for tests and tools: the request and the link it drew.
+        if let Some(body) = document.body() {
+            let _ = body.set_attribute("data-followed", &id.to_string());
+            if let Some(query) = field("query").and_then(|v| v.as_string()) {
+                let _ = body.set_attribute("data-followed-query", &query);
+            }
+        }
+    }
+
+    /// One chart as the worker draws it.
+    #[derive(serde::Deserialize)]
+    struct Drawn {
+        id: String,
+        svg: String,
+    }
+}

@@ -194,6 +194,12 @@ impl SliderScale {
     }
 }
 
+/// What the page does with each new value while a slider is dragged: the
+/// scenario the release would run, to follow with the charts (the lab runs it
+/// in the browser's Web Worker: `crate::browser::follow_in_worker`).
+#[derive(Clone, Copy)]
+pub(crate) struct Follow(pub Callback<Scenario>);
+
 /// Every control, grouped.
 #[component]
 pub fn Controls(scenario: Memo<Scenario>, set_scenario: Callback<Scenario>) -> impl IntoView {
@@ -245,7 +251,12 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
         current
     });
 
+    let follow = use_context::<Follow>();
+    // The slider is held by a pointer (a drag may be under way).
+    let held = StoredValue::new(false);
     let commit = move |raw: String| {
+        held.set_value(false);
+        crate::browser::stop_following();
         dragging.set(None);
         let mut next = scenario.get_untracked();
         match next.set_field(spec.name, &plain_number(spec.kind, &raw)) {
@@ -290,7 +301,20 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
                 aria-valuetext=move || text.get()
                 value=position
                 prop:value=position
-                on:input=move |ev| dragging.set(Some(scale.value(&event_target_value(&ev))))
+                on:pointerdown=move |_| held.set_value(true)
+                on:pointerup=move |_| held.set_value(false)
+                on:input=move |ev| {
+                    let value = scale.value(&event_target_value(&ev));
+                    dragging.set(Some(value.clone()));
+                    // The charts follow the hand: the scenario the release would run, drawn as it
+                    // comes (a value set at once, by a key or a click, goes straight to the run).
+                    if let (Some(Follow(follow)), true) = (follow, held.get_value()) {
+                        let mut next = scenario.get_untracked();
+                        if next.set_field(spec.name, &plain_number(spec.kind, &value)).is_ok() && next != scenario.get_untracked() {
+                            follow.run(next);
+                        }
+                    }
+                }
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     // A log slider's arrow keys move by a step of the log, always to a new value.
                     let presses = match ev.key().as_str() {

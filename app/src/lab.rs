@@ -79,6 +79,14 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
             compact.set(true);
         }
     });
+    // While a slider is dragged the charts follow it, drawn in the browser (no bands or baselines
+    // until the release runs on the server, which also makes the link).
+    let follow = Callback::new(move |next: Scenario| {
+        let query = link::to_query(&next, preset.get_untracked().as_deref());
+        let compact = compact.get_untracked() || embed || page_state.with_untracked(|p| p.projector);
+        crate::browser::follow_in_worker(&query, compact);
+    });
+    provide_context(crate::controls::Follow(follow));
     // The Monte Carlo whose bands the charts shade: (the scenario's link, seeds).
     // Bands of another scenario are simply not asked for.
     let bands_for = RwSignal::new(None::<(String, u32)>);

@@ -28,7 +28,7 @@ pub mod page_state;
 pub mod page_view;
 mod presets;
 pub mod provenance;
-#[cfg(feature = "ssr")]
+#[cfg(any(feature = "ssr", feature = "draw"))]
 pub mod render;
 pub mod run_view;
 #[cfg(feature = "ssr")]

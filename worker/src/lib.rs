@@ -2,13 +2,20 @@
 //! Worker (`worker/model-worker.js`), so the page can follow a dragged
 //! slider without a round trip to the server.
 //!
+//! It is built for `wasm32-wasip1`, not `wasm32-unknown-unknown`: on the
+//! latter plotters measures text with the browser's DOM (which a worker does
+//! not have, and which would not measure as the server does); on WASI it uses
+//! the same text metrics as the server, so the charts are the server's to the
+//! byte. The worker script gives it the few WASI calls std makes (clock,
+//! random seed, stderr) and calls the functions below through linear memory
+//! ([`exports`]).
+//!
 //! The run is the server's to the byte: the model is deterministic (seeded
-//! portable generators, `libm`), and a browser test
-//! (`e2e/model_in_browser.test.mjs`) compares the CSV this module makes in
-//! Chromium with the server's `GET /api/export.csv` of the same link.
+//! portable generators, `libm`), and browser tests
+//! (`e2e/model_in_browser.test.mjs`) compare the CSV and the charts this
+//! module makes in Chromium with the server's for the same link.
 
 use simulation::link;
-use wasm_bindgen::prelude::wasm_bindgen;
 
 /// The daily series (CSV, as `GET /api/export.csv` answers) of the run a
 /// share-link query describes, read strictly: a wrong field is an error
@@ -19,16 +26,121 @@ pub fn run_csv(query: &str) -> Result<String, String> {
     Ok(result.to_csv_string())
 }
 
-/// [`run_csv`] for JavaScript: the CSV, or the error's words thrown.
-#[wasm_bindgen(js_name = runCsv)]
-pub fn run_csv_js(query: &str) -> Result<String, String> {
-    run_csv(query)
+/// The page's charts for the run a share-link query describes, as the server
+/// draws them for that link with no baselines pinned and no bands (`compact`:
+/// for a phone): a JSON list of `{ "id", "svg" }` in the page's order. The
+/// link is read as the page reads it (a wrong field falls back to its default,
+/// as the page's run does).
+pub fn run_charts(query: &str, compact: bool) -> Result<String, String> {
+    let parsed = link::from_query(query);
+    let run = simulation::run(&parsed.scenario).map_err(|error| error.to_string())?;
+    let (_, charts) = app::render::page_charts(&run, parsed.preset.as_deref(), &[], None, compact);
+    let drawn: Vec<serde_json::Value> =
+        charts.into_iter().map(|chart| serde_json::json!({ "id": chart.id, "svg": chart.svg.markup })).collect();
+    serde_json::to_string(&drawn).map_err(|error| error.to_string())
 }
 
-/// The model version whose numbers this module gives (`simulation::MODEL_VERSION`).
-#[wasm_bindgen(js_name = modelVersion)]
-pub fn model_version() -> String {
-    simulation::MODEL_VERSION.to_string()
+/// The functions the worker script calls. Strings go in and out through the
+/// module's memory: the script asks for `len` bytes (`hashlab_alloc`), writes
+/// the query's UTF-8 there and calls a run with (pointer, length); the answer
+/// is a pointer to a 4-byte little-endian length, a status byte (0: done, 1:
+/// the error's words) and that many bytes of UTF-8, freed with
+/// `hashlab_free_answer`.
+pub mod exports {
+    /// Bytes for the script to write a query into; freed by the run it is passed to.
+    #[no_mangle]
+    pub extern "C" fn hashlab_alloc(len: usize) -> *mut u8 {
+        let mut bytes = Vec::<u8>::with_capacity(len);
+        let pointer = bytes.as_mut_ptr();
+        std::mem::forget(bytes);
+        pointer
+    }
+
+    /// The daily series of the run of the query at (`pointer`, `len`): see [`crate::run_csv`].
+    ///
+    /// # Safety
+    /// `pointer` must come from `hashlab_alloc(len)`, with `len` bytes written.
+    #[no_mangle]
+    pub unsafe extern "C" fn hashlab_run_csv(pointer: *mut u8, len: usize) -> *mut u8 {
+        // SAFETY: the caller's promise above.
+        let query = unsafe { take_query(pointer, len) };
+        answer(query.and_then(|query| crate::run_csv(&query)))
+    }
+
+    /// The page's charts of the run of the query at (`pointer`, `len`): see [`crate::run_charts`].
+    ///
+    /// # Safety
+    /// `pointer` must come from `hashlab_alloc(len)`, with `len` bytes written.
+    #[no_mangle]
+    pub unsafe extern "C" fn hashlab_run_charts(pointer: *mut u8, len: usize, compact: u32) -> *mut u8 {
+        // SAFETY: the caller's promise above.
+        let query = unsafe { take_query(pointer, len) };
+        answer(query.and_then(|query| crate::run_charts(&query, compact != 0)))
+    }
+
+    /// Frees an answer.
+    ///
+    /// # Safety
+    /// `answer` must come from a run above, freed once.
+    #[no_mangle]
+    pub unsafe extern "C" fn hashlab_free_answer(answer: *mut u8) {
+        // SAFETY: an answer is a boxed slice of its header and bytes (see `answer`).
+        unsafe {
+            let len = u32::from_le_bytes(*(answer as *const [u8; 4])) as usize;
+            drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(answer, HEADER + len)));
+        }
+    }
+
+    const HEADER: usize = 5;
+
+    /// Takes back the query's bytes from the script.
+    unsafe fn take_query(pointer: *mut u8, len: usize) -> Result<String, String> {
+        // SAFETY: allocated by `hashlab_alloc(len)` and written in full.
+        let bytes = unsafe { Vec::from_raw_parts(pointer, len, len) };
+        String::from_utf8(bytes).map_err(|_| "the link is not UTF-8".to_string())
+    }
+
+    /// An answer laid out for the script: length, status, bytes.
+    fn answer(result: Result<String, String>) -> *mut u8 {
+        let (status, text) = match result {
+            Ok(text) => (0u8, text),
+            Err(text) => (1u8, text),
+        };
+        let mut bytes = Vec::with_capacity(HEADER + text.len());
+        bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        bytes.push(status);
+        bytes.extend_from_slice(text.as_bytes());
+        Box::into_raw(bytes.into_boxed_slice()) as *mut u8
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn call(query: &str, run: unsafe extern "C" fn(*mut u8, usize) -> *mut u8) -> (u8, String) {
+            let pointer = hashlab_alloc(query.len());
+            // SAFETY: `len` bytes were allocated; the run takes them back; the answer is freed once.
+            unsafe {
+                std::ptr::copy_nonoverlapping(query.as_ptr(), pointer, query.len());
+                let answer = run(pointer, query.len());
+                let len = u32::from_le_bytes(*(answer as *const [u8; 4])) as usize;
+                let status = *answer.add(4);
+                let text = String::from_utf8(std::slice::from_raw_parts(answer.add(HEADER), len).to_vec()).expect("UTF-8");
+                hashlab_free_answer(answer);
+                (status, text)
+            }
+        }
+
+        #[test]
+        fn answers_cross_memory_as_the_script_reads_them() {
+            let (status, csv) = call("operators=100&years=0.25&seed=7", hashlab_run_csv);
+            assert_eq!(status, 0);
+            assert_eq!(csv, crate::run_csv("operators=100&years=0.25&seed=7").expect("runs"));
+            let (status, error) = call("operators=-3", hashlab_run_csv);
+            assert_eq!(status, 1);
+            assert!(error.contains("operators"), "{error}");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -41,6 +153,20 @@ mod tests {
         let scenario = link::from_query_strict(query, &[]).expect("a valid link").scenario;
         let expected = simulation::run(&scenario).expect("runs").to_csv_string();
         assert_eq!(run_csv(query).expect("runs"), expected);
+    }
+
+    #[test]
+    fn the_charts_are_the_pages_charts_of_the_same_run() {
+        let query = "operators=100&years=0.25&seed=7";
+        let run = simulation::run(&link::from_query(query).scenario).expect("runs");
+        let (_, expected) = app::render::page_charts(&run, None, &[], None, false);
+        let drawn: Vec<serde_json::Value> = serde_json::from_str(&run_charts(query, false).expect("runs")).expect("JSON");
+        assert_eq!(drawn.len(), expected.len());
+        for (drawn, expected) in drawn.iter().zip(&expected) {
+            assert_eq!(drawn["id"], expected.id.as_str());
+            assert_eq!(drawn["svg"], expected.svg.markup.as_str());
+            assert!(expected.svg.markup.starts_with("<svg"), "{}", expected.id);
+        }
     }
 
     #[test]
