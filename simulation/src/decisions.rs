@@ -705,18 +705,22 @@ impl Sim<'_> {
         // only shrinks and a buyer's money only shrinks, unless it sells used machines
         // (then `take_offers` marks it again): whoever is left out now would be passed
         // over when its turn comes. One pass in memory order, not a cache miss per
-        // operator in power order.
-        let screen = PaybackScreen::new(&on_sale, &used_stock, self.new_machine_wait_days(), used_wait_days);
-        let mut might_buy: Vec<bool> = self
-            .operators
-            .iter()
-            .zip(books)
-            .map(|(operator, book)| {
-                operator.active
-                    && expansion_budget_usd(operator) > 0.0
-                    && screen.might_pay(operator.kind, &self.buyer_terms(operator, book, outlook))
-            })
-            .collect();
+        // operator in power order; in a population that fits in the cache the full
+        // check of each buyer in turn costs less than the pass.
+        let mut might_buy: Vec<bool> = if self.operators.len() < SCREEN_FROM_OPERATORS {
+            vec![true; self.operators.len()]
+        } else {
+            let screen = PaybackScreen::new(&on_sale, &used_stock, self.new_machine_wait_days(), used_wait_days);
+            self.operators
+                .iter()
+                .zip(books)
+                .map(|(operator, book)| {
+                    operator.active
+                        && expansion_budget_usd(operator) > 0.0
+                        && screen.might_pay(operator.kind, &self.buyer_terms(operator, book, outlook))
+                })
+                .collect()
+        };
         for &buyer in buyers {
             let index = buyer as usize;
             if !might_buy[index] {
@@ -1105,6 +1109,13 @@ struct BuyerTerms {
     power: f64,
     free_w: f64,
 }
+
+/// The population from which buyers are screened before a month's purchases
+/// ([`PaybackScreen`]): below it, operators fit in the cache and checking each
+/// in its turn is cheaper (measured: the same at 10,000 operators, 5% slower
+/// at 2,000 with the screen; 2.25 -> 1.67 s at 100,000). The answer is the
+/// same either way.
+const SCREEN_FROM_OPERATORS: usize = 20_000;
 
 /// A quick screen for [`best_offer`]: per kind, the margin per TH/s-day each
 /// machine on sale needs to pay back within the kind's horizon (at its lowest
