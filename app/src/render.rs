@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod days_axis;
+pub mod figures;
 #[cfg(feature = "ssr")]
 mod page;
 pub mod plot;

@@ -4,7 +4,6 @@ mod backtest;
 mod batch;
 mod duplicate_keys;
 mod error;
-pub(crate) mod figures;
 mod history_report;
 mod input;
 mod output;

@@ -14,16 +14,16 @@ use simulation::RunResult;
 // Every series colour has at least 3:1 contrast against the white chart
 // background (WCAG 1.4.11, non-text contrast): the Tableau 10 hues, with
 // orange, green, pink, olive and cyan darkened until they do (a test checks).
-const BLUE: RGBColor = RGBColor(31, 119, 180);
-const ORANGE: RGBColor = RGBColor(200, 82, 0);
-const GREEN: RGBColor = RGBColor(34, 128, 34);
+pub(crate) const BLUE: RGBColor = RGBColor(31, 119, 180);
+pub(crate) const ORANGE: RGBColor = RGBColor(200, 82, 0);
+pub(crate) const GREEN: RGBColor = RGBColor(34, 128, 34);
 const RED: RGBColor = RGBColor(214, 39, 40);
 const PURPLE: RGBColor = RGBColor(148, 103, 189);
 const BROWN: RGBColor = RGBColor(140, 86, 75);
 const GREY: RGBColor = RGBColor(110, 110, 110);
 const BLACK: RGBColor = RGBColor(20, 20, 20);
 /// What the real network did, beside a replay of history (thick lines).
-const OBSERVED: RGBColor = RGBColor(0, 121, 121);
+pub(crate) const OBSERVED: RGBColor = RGBColor(0, 121, 121);
 /// The DOJ concentration bands' shading.
 const GOLD: RGBColor = RGBColor(170, 120, 0);
 /// Colours for pools, kinds and generations, in order.

@@ -6,8 +6,8 @@
 //! --svg` draws them. The page's "Which assumptions matter?" panel shows it.
 
 use super::{stream, ApiState, BatchRequest, ClientAddr};
-use crate::cli::figures::tornado;
 use crate::error::{ApiError, ErrorBody};
+use app::render::figures::tornado;
 use app::run_view::{SensitivityView, TornadoChart};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;

@@ -2,8 +2,8 @@
 //! scorecard in one table row, a chart of the hash rate, and where the model
 //! misses, in words.
 
-use super::figures::{dated_chart, Line, Observed};
 use super::CliError;
+use app::render::figures::{dated_chart, Line, Observed};
 use simulation::backtest::{self, BacktestResult, BacktestSpec};
 use simulation::history::windows::WINDOWS;
 use simulation::montecarlo::{BatchError, Progress};

@@ -1,10 +1,10 @@
 //! `hashlab validate` (writes docs/VALIDATION.md and its charts) and
 //! `hashlab sensitivity` (the tornado of one scenario).
 
-use super::figures::{dated_chart, tornado, Line, Observed};
 use super::output::{write_output, Format};
 use super::scenario_args::ScenarioArgs;
 use super::CliError;
+use app::render::figures::{dated_chart, tornado, Line, Observed};
 use chrono::NaiveDate;
 use simulation::montecarlo::{BatchError, Progress};
 use simulation::sensitivity::{run_sensitivity, Sensitivity};
