@@ -1125,19 +1125,6 @@ const SCREEN_FROM_OPERATORS: usize = 20_000;
 struct PaybackScreen {
     /// Per kind: each machine's energy per TH/s-day, site cost per TH/s-day and the margin it needs.
     needs: ByKind<Vec<(f64, f64, f64)>>,
-    /// Per kind: the least energy per TH/s-day, the least site cost plus margin needed, and
-    /// the largest of each (for the slack): a buyer whose revenue falls short of the least
-    /// of both at its power price needs no look at each machine.
-    bounds: ByKind<Bounds>,
-}
-
-/// See [`PaybackScreen::bounds`].
-#[derive(Debug, Clone, Copy, Default)]
-struct Bounds {
-    least_energy: f64,
-    least_cost: f64,
-    most_energy: f64,
-    most_cost: f64,
 }
 
 impl PaybackScreen {
@@ -1153,28 +1140,11 @@ impl PaybackScreen {
                 needs[kind].push((item.power_kwh_per_th_day, item.site_usd_per_th_day, need));
             }
         }
-        let bounds = ByKind::from_fn(|kind| {
-            let needs = &needs[kind];
-            Bounds {
-                least_energy: needs.iter().map(|n| n.0).fold(f64::INFINITY, f64::min),
-                least_cost: needs.iter().map(|n| n.1 + n.2).fold(f64::INFINITY, f64::min),
-                most_energy: needs.iter().map(|n| n.0).fold(0.0, f64::max),
-                most_cost: needs.iter().map(|n| n.1 + n.2).fold(0.0, f64::max),
-            }
-        });
-        PaybackScreen { needs, bounds }
+        PaybackScreen { needs }
     }
 
     /// Whether a buyer of `kind` on `terms` might find a machine that pays back within its horizon.
     fn might_pay(&self, kind: OperatorKind, terms: &BuyerTerms) -> bool {
-        let bounds = self.bounds[kind];
-        if terms.power >= 0.0 && bounds.least_energy.is_finite() && bounds.least_cost.is_finite() {
-            // Every machine needs at least this much revenue (less a slack far above rounding).
-            let slack = 1e-9 * (terms.expected_per_th.abs() + bounds.most_energy * terms.power + bounds.most_cost) + 1e-15;
-            if terms.expected_per_th - bounds.least_energy * terms.power - bounds.least_cost < -slack {
-                return false;
-            }
-        }
         self.needs[kind].iter().any(|&(energy, site, need)| {
             let margin = terms.expected_per_th - energy * terms.power - site;
             margin > 0.0 && margin >= need
@@ -1210,23 +1180,23 @@ fn best_offer<'a>(
     best
 }
 
-/// What an operator may spend this month on machines of its choosing: a
-/// share of its cash beyond a month's revenue, and of half its unused credit
-/// if it made money last month (short of cash or losing money: no borrowing to grow).
-fn expansion_budget_usd(operator: &operators::Operator) -> f64 {
-    let profile = operator.kind.profile();
-    let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
-    let reserve = operator.last_month_revenue_usd;
-    let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * profile.invest_share * 0.5 } else { 0.0 };
-    (operator.cash_usd - reserve).max(0.0) * profile.invest_share + borrowing
+/// What an operator may spend on machines: `share` of its cash beyond a
+/// month's revenue, and of half its unused credit if it made money last month
+/// (short of cash or losing money: no borrowing to grow).
+fn spendable_usd(operator: &operators::Operator, share: f64) -> f64 {
+    let credit = operator.kind.profile().credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
+    let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * share * 0.5 } else { 0.0 };
+    (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) * share + borrowing
 }
 
-/// What an operator may spend on a going concern: its cash beyond a month's
-/// revenue, and half its unused credit if it made money last month.
+/// What an operator may spend this month on machines of its choosing: its kind's `invest_share`.
+fn expansion_budget_usd(operator: &operators::Operator) -> f64 {
+    spendable_usd(operator, operator.kind.profile().invest_share)
+}
+
+/// What an operator may spend on a going concern: all of it.
 fn going_concern_budget_usd(operator: &operators::Operator) -> f64 {
-    let credit = operator.kind.profile().credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
-    let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * 0.5 } else { 0.0 };
-    (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) + borrowing
+    spendable_usd(operator, 1.0)
 }
 
 /// Pays `cost` from cash, borrowing what cash does not cover.
