@@ -79,12 +79,14 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
             compact.set(true);
         }
     });
+    // The projector view and the story embed show charts drawn for a small
+    // frame, two side by side, scaled up: large type.
+    let drawn_compact = Memo::new(move |_| compact.get() || embed || page_state.with(|p| p.projector));
     // While a slider is dragged the charts follow it, drawn in the browser (no bands or baselines
     // until the release runs on the server, which also makes the link).
     let follow = Callback::new(move |next: Scenario| {
         let query = link::to_query(&next, preset.get_untracked().as_deref());
-        let compact = compact.get_untracked() || embed || page_state.with_untracked(|p| p.projector);
-        crate::browser::follow_in_worker(&query, compact);
+        crate::browser::follow_in_worker(&query, drawn_compact.get_untracked());
     });
     provide_context(crate::controls::Follow(follow));
     // The Monte Carlo whose bands the charts shade: (the scenario's link, seeds).
@@ -98,13 +100,11 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     // The last run drawn in full: kept on the page, under the message, when a
     // change cannot run (too large, refused), so the charts do not vanish.
     let last_good = StoredValue::new(None::<RunView>);
-    // The projector view and the story embed show charts drawn for a small
-    // frame, two side by side, scaled up: large type.
     let run = Resource::new(
         move || {
             // The pinned baselines' keys, when there are any: the charts draw them.
             let baselines = page_state.with(|p| (!p.baselines.is_empty()).then(|| p.baselines_query()));
-            (run_query.get(), baselines, compact.get() || embed || page_state.with(|p| p.projector), bands.get())
+            (run_query.get(), baselines, drawn_compact.get(), bands.get())
         },
         move |(query, baselines, compact, bands)| {
             #[cfg(feature = "ssr")]
