@@ -175,8 +175,9 @@ pub(crate) fn copy_text(text: &str) -> bool {
 /// (`worker/`, loaded at the first drag, never with the first paint): each
 /// new value of the drag asks it for the charts of the scenario the release
 /// would run, and the charts on the page are redrawn with them as they come.
-/// The worker keeps only the newest request waiting, and an answer older than
-/// one already drawn is dropped. Nothing on the server.
+/// Two workers (one on a single core) run the newest requests side by side;
+/// only the newest request is kept waiting, and an answer older than one
+/// already drawn is dropped. Nothing on the server.
 pub(crate) fn follow_in_worker(query: &str, compact: bool) {
     #[cfg(feature = "hydrate")]
     follow::ask(query, compact);
@@ -184,6 +185,13 @@ pub(crate) fn follow_in_worker(query: &str, compact: bool) {
     {
         let _ = (query, compact);
     }
+}
+
+/// A pointer is on a slider: the workers start loading the model now (once),
+/// so that the drag's first value does not wait for it.
+pub(crate) fn prepare_following() {
+    #[cfg(feature = "hydrate")]
+    follow::start_workers();
 }
 
 /// The drag is over: answers still on their way are not drawn (the run of the
@@ -195,70 +203,119 @@ pub(crate) fn stop_following() {
 
 #[cfg(feature = "hydrate")]
 mod follow {
-    use std::cell::{Cell, RefCell};
+    use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
 
     /// The model's worker script (`make site` puts it beside the page's bundle).
     const WORKER_URL: &str = "/pkg/model-worker.js";
+    /// The most workers the page runs at once: two runs in flight draw a new
+    /// frame about twice as often while a slider moves (each run is serial),
+    /// and more would only take the cores the page itself draws with.
+    const MOST_WORKERS: usize = 2;
+
+    /// A request for the charts of one scenario.
+    #[derive(Clone)]
+    struct Request {
+        id: u32,
+        query: String,
+        compact: bool,
+    }
+
+    /// The workers and what they are doing.
+    #[derive(Default)]
+    struct Pool {
+        /// Each worker, and whether it is running a request.
+        workers: Vec<(web_sys::Worker, bool)>,
+        /// The newest request no worker has taken yet (an older one is dropped:
+        /// a dragged slider never leaves a queue of stale runs behind it).
+        waiting: Option<Request>,
+        /// The id of the last request made, and the first id still worth drawing.
+        sent: u32,
+        draw_from: u32,
+    }
 
     thread_local! {
-        static WORKER: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
-        /// The id of the last request sent, and the first id still worth drawing.
-        static SENT: Cell<u32> = const { Cell::new(0) };
-        static DRAW_FROM: Cell<u32> = const { Cell::new(0) };
+        static POOL: RefCell<Pool> = RefCell::new(Pool::default());
     }
 
     pub(super) fn ask(query: &str, compact: bool) {
-        let Some(worker) = worker() else { return };
-        let id = SENT.with(|sent| {
-            sent.set(sent.get() + 1);
-            sent.get()
+        start_workers();
+        POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            pool.sent += 1;
+            let request = Request { id: pool.sent, query: query.to_string(), compact };
+            match pool.workers.iter().position(|(_, busy)| !busy) {
+                Some(index) => send(&mut pool, index, &request),
+                None => pool.waiting = Some(request),
+            }
         });
-        let message = js_sys::Object::new();
-        for (key, value) in [
-            ("id", JsValue::from(id)),
-            ("query", JsValue::from_str(query)),
-            ("charts", JsValue::TRUE),
-            ("compact", JsValue::from_bool(compact)),
-        ] {
-            let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), &value);
-        }
-        let _ = worker.post_message(&message);
     }
 
     pub(super) fn stop() {
-        let next = SENT.with(Cell::get) + 1;
-        DRAW_FROM.with(|from| from.set(next));
+        POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            pool.draw_from = pool.sent + 1;
+            pool.waiting = None;
+        });
     }
 
-    /// The worker, started at the first drag (`None` if the browser cannot start one:
-    /// then the page simply waits for the release, as without JavaScript's help).
-    fn worker() -> Option<web_sys::Worker> {
-        WORKER.with(|slot| {
-            if slot.borrow().is_none() {
+    fn send(pool: &mut Pool, index: usize, request: &Request) {
+        let message = js_sys::Object::new();
+        for (key, value) in [
+            ("id", JsValue::from(request.id)),
+            ("query", JsValue::from_str(&request.query)),
+            ("charts", JsValue::TRUE),
+            ("compact", JsValue::from_bool(request.compact)),
+        ] {
+            let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), &value);
+        }
+        let (worker, busy) = &mut pool.workers[index];
+        *busy = worker.post_message(&message).is_ok();
+    }
+
+    /// Starts the workers at the first drag (none if the browser cannot start
+    /// one: then the page simply waits for the release, as without JavaScript's help).
+    pub(super) fn start_workers() {
+        POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            if !pool.workers.is_empty() {
+                return;
+            }
+            let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+            let count = (cores as usize).clamp(1, MOST_WORKERS);
+            for index in 0..count {
                 let options = web_sys::WorkerOptions::new();
                 options.set_type(web_sys::WorkerType::Module);
-                let worker = web_sys::Worker::new_with_options(WORKER_URL, &options).ok()?;
-                let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(draw_answer);
+                let Ok(worker) = web_sys::Worker::new_with_options(WORKER_URL, &options) else { break };
+                let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event| answered(index, event));
                 worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
                 // The handler lives as long as the page.
                 on_message.forget();
-                *slot.borrow_mut() = Some(worker);
+                pool.workers.push((worker, false));
             }
-            slot.borrow().clone()
-        })
+        });
     }
 
-    /// Draws an answer's charts in place of the page's, unless a newer one was drawn or the drag ended.
-    fn draw_answer(event: web_sys::MessageEvent) {
+    /// Worker `index` has answered: it takes the request waiting, if any, and
+    /// the answer is drawn unless a newer one was drawn or the drag ended.
+    fn answered(index: usize, event: web_sys::MessageEvent) {
         let data = event.data();
         let field = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
-        let Some(id) = field("id").and_then(|v| v.as_f64()).map(|v| v as u32) else { return };
-        if id < DRAW_FROM.with(Cell::get) {
-            return;
-        }
-        DRAW_FROM.with(|from| from.set(id + 1));
+        let id = field("id").and_then(|v| v.as_f64()).map(|v| v as u32);
+        let fresh = POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            pool.workers[index].1 = false;
+            if let Some(request) = pool.waiting.take() {
+                send(&mut pool, index, &request);
+            }
+            let fresh = id.is_some_and(|id| id >= pool.draw_from);
+            if let (true, Some(id)) = (fresh, id) {
+                pool.draw_from = id + 1;
+            }
+            fresh
+        });
+        let (true, Some(id)) = (fresh, id) else { return };
         let Some(charts) = field("charts").and_then(|v| v.as_string()) else { return };
         let Ok(charts) = serde_json::from_str::<Vec<Drawn>>(&charts) else { return };
         let document = leptos::prelude::document();

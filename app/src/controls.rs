@@ -301,7 +301,13 @@ fn Control(spec: &'static FieldSpec, scenario: Memo<Scenario>, set_scenario: Cal
                 aria-valuetext=move || text.get()
                 value=position
                 prop:value=position
-                on:pointerdown=move |_| held.set_value(true)
+                on:pointerdown=move |_| {
+                    held.set_value(true);
+                    // The model loads while the pointer is down, before the first move asks it.
+                    if follow.is_some() {
+                        crate::browser::prepare_following();
+                    }
+                }
                 on:pointerup=move |_| held.set_value(false)
                 on:input=move |ev| {
                     let value = scale.value(&event_target_value(&ev));
