@@ -7,11 +7,66 @@
 //! A new chart: an entry here and its draw function in `render/charts.rs`
 //! (a test there checks every entry has one).
 
+/// A chart of the catalogue. Its text form ([`ChartId::as_str`], the same in
+/// JSON) is the stable id: the DOM's `chart-<id>`, the API's
+/// `/api/chart/<id>.svg`, download names. Code names a chart by this type;
+/// text from outside (a path, a preset's script) becomes one with [`chart`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartId {
+    /// Hash rate and difficulty.
+    Hashrate,
+    /// Hashprice against breakeven.
+    Hashprice,
+    /// The bitcoin price.
+    Price,
+    /// Security budget and fee share.
+    SecurityBudget,
+    /// What a majority attack costs.
+    AttackCost,
+    /// Concentration: Nakamoto coefficient and HHI.
+    Nakamoto,
+    /// The pools' shares of the hash rate.
+    PoolShares,
+    /// Operators in business, by kind.
+    Operators,
+    /// Hash rate by kind of miner, and power moved to AI.
+    OperatorKinds,
+}
+
+impl ChartId {
+    /// The id as text (`security-budget`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChartId::Hashrate => "hashrate",
+            ChartId::Hashprice => "hashprice",
+            ChartId::Price => "price",
+            ChartId::SecurityBudget => "security-budget",
+            ChartId::AttackCost => "attack-cost",
+            ChartId::Nakamoto => "nakamoto",
+            ChartId::PoolShares => "pool-shares",
+            ChartId::Operators => "operators",
+            ChartId::OperatorKinds => "operator-kinds",
+        }
+    }
+
+    /// Its entry in [`CHARTS`].
+    pub fn info(self) -> &'static ChartInfo {
+        CHARTS.iter().find(|chart| chart.id == self).expect("every chart id has its entry (test below)")
+    }
+}
+
+impl std::fmt::Display for ChartId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One chart.
 #[derive(Debug, Clone, Copy)]
 pub struct ChartInfo {
-    /// Stable id: the DOM's `chart-<id>`, the API's `/api/chart/<id>.svg`, download names.
-    pub id: &'static str,
+    /// Which chart it is.
+    pub id: ChartId,
     /// Heading above the chart.
     pub title: &'static str,
     /// "What am I looking at", in plain words.
@@ -25,7 +80,7 @@ pub struct ChartInfo {
 /// Every chart, in page order.
 pub const CHARTS: &[ChartInfo] = &[
     ChartInfo {
-        id: "hashrate",
+        id: ChartId::Hashrate,
         title: "Hash rate and difficulty",
         explain: "Hash rate is how much guessing power all miners together put into finding blocks. \
                   The blue line is the model's true value; the orange line is all the real network can \
@@ -37,7 +92,7 @@ pub const CHARTS: &[ChartInfo] = &[
         columns: &["hashrate_ehs", "hashrate_7d_est_ehs", "difficulty"],
     },
     ChartInfo {
-        id: "hashprice",
+        id: ChartId::Hashprice,
         title: "Hashprice against breakeven",
         explain: "Hashprice is what one petahash per second of mining earns in a day. The coloured lines \
                   show where the machines switched on that day are under water: below the top line the least \
@@ -49,7 +104,7 @@ pub const CHARTS: &[ChartInfo] = &[
         columns: &["hashprice_usd_per_ph_day"],
     },
     ChartInfo {
-        id: "price",
+        id: ChartId::Price,
         title: "Bitcoin price",
         explain: "The price of one bitcoin in US dollars. Miners are paid in bitcoin but pay for their electricity \
                   in dollars, so when the price falls, so does their income. In the model the price wanders at \
@@ -60,7 +115,7 @@ pub const CHARTS: &[ChartInfo] = &[
         columns: &["price_usd"],
     },
     ChartInfo {
-        id: "security-budget",
+        id: ChartId::SecurityBudget,
         title: "Security budget and fee share",
         explain: "The security budget is everything miners are paid each day (new coins plus fees): it is what \
                   the network spends on its own protection. The green line is the part paid as fees; the right axis \
@@ -70,7 +125,7 @@ pub const CHARTS: &[ChartInfo] = &[
         columns: &["security_budget_usd_per_day", "security_budget_pct_mcap_yr", "fee_share"],
     },
     ChartInfo {
-        id: "attack-cost",
+        id: ChartId::AttackCost,
         title: "Cost of a majority attack",
         explain: "To rewrite recent blocks an attacker needs more hash rate than everyone else. Renting it for a \
                   day or buying machines are two ways to get it; both are compared with what honest miners are \
@@ -79,7 +134,7 @@ pub const CHARTS: &[ChartInfo] = &[
         columns: &["attack_cost_buy_usd", "attack_cost_rent_usd_per_hour", "security_budget_usd_per_day", "idle_hashrate_ehs"],
     },
     ChartInfo {
-        id: "nakamoto",
+        id: ChartId::Nakamoto,
         title: "Concentration: Nakamoto coefficient and HHI",
         explain: "The Nakamoto coefficient is the smallest number of pools (or of controllers: owners of several \
                   pools counted once) that together find more than half of the blocks: higher is more spread out, and \
@@ -90,7 +145,7 @@ pub const CHARTS: &[ChartInfo] = &[
         columns: &["nakamoto_pools", "nakamoto_entities", "hhi_pools"],
     },
     ChartInfo {
-        id: "pool-shares",
+        id: ChartId::PoolShares,
         title: "Pool shares",
         explain: "Each band is one mining pool's share of the hash rate; together they fill 100%. Watch whether a \
                   few bands grow to take over the picture.",
@@ -98,7 +153,7 @@ pub const CHARTS: &[ChartInfo] = &[
         columns: &["top_pool_share", "top5_pool_share"],
     },
     ChartInfo {
-        id: "operators",
+        id: ChartId::Operators,
         title: "Hash rate by kind of miner, and power moved to AI",
         explain: "Miners are small and large private companies, listed miners, machine makers mining for \
                   themselves, and sites on stranded energy. The coloured bands stack up how much hash rate each \
@@ -116,7 +171,7 @@ pub const CHARTS: &[ChartInfo] = &[
         ],
     },
     ChartInfo {
-        id: "operator-kinds",
+        id: ChartId::OperatorKinds,
         title: "Operators in business, by kind",
         explain: "How many mining companies of each kind are still in business. When mining stops paying, \
                   the ones with expensive power or debts give up first; new ones enter when it pays well. The black \
@@ -137,14 +192,14 @@ pub const CHARTS: &[ChartInfo] = &[
     },
 ];
 
-/// The chart with `id`, if any.
+/// The chart whose id reads `id`, if any.
 pub fn chart(id: &str) -> Option<&'static ChartInfo> {
-    CHARTS.iter().find(|chart| chart.id == id)
+    CHARTS.iter().find(|chart| chart.id.as_str() == id)
 }
 
 /// The chart ids, in page order, as a list for a message (`hashrate, hashprice, ...`).
 pub fn ids() -> String {
-    CHARTS.iter().map(|chart| chart.id).collect::<Vec<_>>().join(", ")
+    CHARTS.iter().map(|chart| chart.id.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// Daily columns with a label and unit for a reader (the sweep offers them
@@ -261,5 +316,13 @@ mod tests {
             assert!(DailyRecord::default().value(column).is_some(), "{column} is not a numeric daily column");
         }
         assert_eq!(ids(), "hashrate, hashprice, price, security-budget, attack-cost, nakamoto, pool-shares, operators, operator-kinds");
+        // Nine entries, all different (above): each of the nine ids has its entry.
+        assert_eq!(CHARTS.len(), 9);
+        for chart in CHARTS {
+            assert_eq!(chart.id.info().id, chart.id);
+            assert_eq!(super::chart(chart.id.as_str()).map(|c| c.id), Some(chart.id));
+            // The JSON form is the text form.
+            assert_eq!(serde_json::to_string(&chart.id).unwrap(), format!("\"{}\"", chart.id));
+        }
     }
 }

@@ -22,12 +22,16 @@ use simulation::RunResult;
 /// and the charts a projector shows.
 pub fn story(run: &RunResult, preset: Option<&str>) -> StoryView {
     let script = preset.and_then(simulation::presets::find).map(|p| p.script);
-    let charts = script.as_ref().map_or(crate::run_view::PROJECTOR_CHARTS, |s| s.charts);
+    // A script names its charts by their text ids (the model knows no charts); each is in the catalogue (test in lab/playback.rs).
+    let charts = match &script {
+        Some(script) => script.charts.iter().filter_map(|id| crate::catalogue::chart(id)).map(|info| info.id).collect(),
+        None => crate::run_view::PROJECTOR_CHARTS.to_vec(),
+    };
     StoryView {
         start_date: run.days.first().map(|d| d.date.clone()).unwrap_or_default(),
         days: run.days.len() as u32,
         beats: simulation::story::beats(script.as_ref(), run),
-        charts: charts.iter().map(|c| c.to_string()).collect(),
+        charts,
     }
 }
 

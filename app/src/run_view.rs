@@ -57,12 +57,13 @@ pub struct StoryView {
     pub days: u32,
     /// The beats, in day order.
     pub beats: Vec<simulation::story::StoryBeat>,
-    /// The chart ids the projector view shows.
-    pub charts: Vec<String>,
+    /// The charts the projector view shows.
+    pub charts: Vec<crate::catalogue::ChartId>,
 }
 
 /// The charts a projector shows for a run without a script.
-pub const PROJECTOR_CHARTS: [&str; 2] = ["hashrate", "security-budget"];
+pub const PROJECTOR_CHARTS: [crate::catalogue::ChartId; 2] =
+    [crate::catalogue::ChartId::Hashrate, crate::catalogue::ChartId::SecurityBudget];
 
 /// How the page names the strokes of the first, second and third baseline
 /// (its CSS classes; `render::charts::BASELINE_STROKES` draws them).
@@ -179,8 +180,8 @@ pub fn change_text(first: f64, last: f64, relative: bool, whole: bool, unit: &st
 /// One chart, drawn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartView {
-    /// The id from [`crate::catalogue::CHARTS`].
-    pub id: String,
+    /// Which chart of [`crate::catalogue::CHARTS`] it is.
+    pub id: crate::catalogue::ChartId,
     /// The chart as an SVG document that scales to its container.
     pub svg: Svg,
     /// What each colour means.

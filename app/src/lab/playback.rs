@@ -239,9 +239,6 @@ mod tests {
                 assert!(crate::catalogue::chart(id).is_some(), "{}: no chart {id}", preset.id);
             }
         }
-        for id in crate::run_view::PROJECTOR_CHARTS {
-            assert!(crate::catalogue::chart(id).is_some(), "{id}");
-        }
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use super::play_bar::PlayBar;
 use super::playback::Playback;
 use crate::browser::pointer_fraction;
-use crate::catalogue;
 use crate::run_view::{ChartView, Headline, RunView};
 use leptos::prelude::*;
 
@@ -233,11 +232,12 @@ fn readout_style(fraction: f64) -> String {
 #[component]
 fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) -> impl IntoView {
     let pb = use_context::<Playback>();
-    let info = catalogue::chart(&chart.id);
-    let title = info.map(|i| i.title).unwrap_or("");
+    let info = chart.id.info();
+    let title = info.title;
     // Downloads are named for the scenario, seed, model and chart.
     let scenario = simulation::link::from_query(&query).scenario;
-    let explain = info.map(|i| i.explain).unwrap_or("");
+    let explain = info.explain;
+    let api = chart.id.as_str();
     let readout = StoredValue::new(chart.readout);
     // Pointer position as a fraction of the chart width, and the row under it.
     let pointer = RwSignal::new(None::<(f64, usize)>);
@@ -340,7 +340,7 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
             class="chart"
             class:featured=featured
             id=format!("chart-{}", chart.id)
-            data-chart=chart.id.clone()
+            data-chart=chart.id.as_str()
             data-bands=bands.map(|runs| runs.to_string())
         >
             <h2>{title}</h2>
@@ -385,34 +385,28 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
                 }}
             </div>
             {table}
-            {info
-                .map(|info| info.id)
-                .map(|api| {
-                    view! {
-                        <p class="chart-downloads">
-                            "Download this chart: "
-                            {["svg", "png"]
-                                .into_iter()
-                                .enumerate()
-                                .map(|(index, format)| {
-                                    view! {
-                                        {(index > 0).then_some(" ")}
-                                        <a
-                                            class="download"
-                                            data-download=format!("{api}.{format}")
-                                            href=api_link(&format!("chart/{api}.{format}"), &figure_query(&query, format))
-                                            download=crate::format::file_name(&scenario, api, format)
-                                            rel="external"
-                                            aria-label=format!("{title} as {}", format.to_uppercase())
-                                        >
-                                            {format.to_uppercase()}
-                                        </a>
-                                    }
-                                })
-                                .collect_view()}
-                        </p>
-                    }
-                })}
+            <p class="chart-downloads">
+                "Download this chart: "
+                {["svg", "png"]
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, format)| {
+                        view! {
+                            {(index > 0).then_some(" ")}
+                            <a
+                                class="download"
+                                data-download=format!("{api}.{format}")
+                                href=api_link(&format!("chart/{api}.{format}"), &figure_query(&query, format))
+                                download=crate::format::file_name(&scenario, api, format)
+                                rel="external"
+                                aria-label=format!("{title} as {}", format.to_uppercase())
+                            >
+                                {format.to_uppercase()}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </p>
             <p class="explain">
                 <strong>"What am I looking at? "</strong>
                 {explain}

@@ -43,7 +43,7 @@ pub(super) fn ShareBar(
         copied.set(None);
     });
     // The embed snippet of one chart of this run, or of its story with the play control.
-    let embed_chart = RwSignal::new(crate::catalogue::CHARTS[0].id.to_string());
+    let embed_chart = RwSignal::new(crate::catalogue::CHARTS[0].id.as_str().to_string());
     let snippet = Memo::new(move |_| {
         let canonical = scenario.with(|scenario| preset.with(|preset| link::to_query(scenario, preset.as_deref())));
         let state = query.with(|query| PageState { projector: false, ..PageState::from_query(query) });
@@ -150,7 +150,7 @@ pub(super) fn ShareBar(
                 <select id="embed-chart" prop:value=move || embed_chart.get() on:change=move |ev| embed_chart.set(event_target_value(&ev))>
                     {crate::catalogue::CHARTS
                         .iter()
-                        .map(|chart| view! { <option value=chart.id>{chart.title}</option> })
+                        .map(|chart| view! { <option value=chart.id.as_str()>{chart.title}</option> })
                         .collect_view()}
                     <option value=STORY_EMBED>"The story: two charts with the play control"</option>
                 </select>

@@ -4,7 +4,7 @@
 //! of history, what the real network did (`RunResult::observed`) in thick lines of its own colour.
 
 use super::plot::{self, Axis, Band, Line, Marker, Plot, ReadoutSeries, Shade, Side, Span, Spread, Stroke};
-use crate::catalogue::{ChartInfo, CHARTS};
+use crate::catalogue::{ChartId, ChartInfo, CHARTS};
 use crate::run_view::{ChartView, Svg};
 use plotters::style::RGBColor;
 use simulation::history::observed::ObservedPoint;
@@ -144,15 +144,10 @@ pub fn draw_all_at(
     CHARTS
         .iter()
         .map(|info| {
-            let plot = chart(info.id, run, baselines, bands).unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
+            let plot = chart(info.id, run, baselines, bands);
             let plot = Plot { title: info.title.to_string(), anchor_days: anchor_days.to_vec(), ..plot };
             let drawn = plot::draw(&plot, frame);
-            ChartView {
-                id: info.id.to_string(),
-                svg: Svg { markup: drawn.svg, on_page: false },
-                legend: drawn.legend,
-                readout: drawn.readout,
-            }
+            ChartView { id: info.id, svg: Svg { markup: drawn.svg, on_page: false }, legend: drawn.legend, readout: drawn.readout }
         })
         .collect()
 }
@@ -162,25 +157,24 @@ pub fn draw_all_at(
 pub type Draw = fn(&ChartInfo, &RunResult, &[Baseline], Option<&MonteCarloResult>) -> Plot;
 
 /// The draw function of each chart of the catalogue.
-pub fn draw_fn(id: &str) -> Option<Draw> {
-    Some(match id {
-        "hashrate" => hashrate,
-        "hashprice" => hashprice,
-        "price" => price,
-        "security-budget" => budget,
-        "attack-cost" => attack,
-        "nakamoto" => concentration,
-        "pool-shares" => pools,
-        "operators" => operators,
-        "operator-kinds" => kinds,
-        _ => return None,
-    })
+pub fn draw_fn(id: ChartId) -> Draw {
+    match id {
+        ChartId::Hashrate => hashrate,
+        ChartId::Hashprice => hashprice,
+        ChartId::Price => price,
+        ChartId::SecurityBudget => budget,
+        ChartId::AttackCost => attack,
+        ChartId::Nakamoto => concentration,
+        ChartId::PoolShares => pools,
+        ChartId::Operators => operators,
+        ChartId::OperatorKinds => kinds,
+    }
 }
 
-/// The chart `id` of [`CHARTS`] (`None` for an unknown id).
-pub fn chart(id: &str, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Option<Plot> {
-    let info = crate::catalogue::chart(id)?;
-    let mut plot = draw_fn(id)?(info, run, baselines, bands);
+/// The chart `id` of [`CHARTS`].
+pub fn chart(id: ChartId, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
+    let info = id.info();
+    let mut plot = draw_fn(id)(info, run, baselines, bands);
     // A legend entry per baseline: its name and its stroke, in words too (the figure may be printed in grey).
     for baseline in baselines {
         let words = baseline.stroke_words();
@@ -202,7 +196,7 @@ pub fn chart(id: &str, run: &RunResult, baselines: &[Baseline], bands: Option<&M
     if let Some(bands) = bands.filter(|_| !plot.spreads.is_empty()) {
         plot.spread_label = format!("shaded: 5-95% and 25-75% of {} seeds, thin line their median", bands.runs);
     }
-    Some(plot)
+    plot
 }
 
 /// The spread of `column` (times `factor`) across the seeds of `bands`, per
@@ -867,7 +861,7 @@ mod tests {
         // top line sits near the hashprice the story speaks of ($30s), not at the newest machines' $12-19.
         let preset = simulation::presets::find("late-2025-squeeze").unwrap();
         let run = simulation::run(&simulation::Scenario { operators: 400, ..preset.scenario }).expect("runs");
-        let info = crate::catalogue::chart("hashprice").expect("in the catalogue");
+        let info = ChartId::Hashprice.info();
         let plot = hashprice(info, &run, &[], None);
         let value = |label: &str, day: usize| plot.lines.iter().find(|l| l.label.starts_with(label)).expect(label).values[day];
         let (top, half, most) = (value("10%", 0), value("half", 0), value("90%", 0));
@@ -876,11 +870,15 @@ mod tests {
     }
 
     #[test]
-    fn every_chart_of_the_catalogue_is_drawn() {
-        for info in CHARTS {
-            assert!(draw_fn(info.id).is_some(), "{} has no draw function", info.id);
+    fn every_chart_of_the_catalogue_is_drawn_under_its_title() {
+        let run = simulation::run(&simulation::Scenario { operators: 200, years: 0.25, ..Default::default() }).expect("runs");
+        let drawn = draw_all(&run, &[], None, false);
+        assert_eq!(drawn.iter().map(|c| c.id).collect::<Vec<_>>(), CHARTS.iter().map(|c| c.id).collect::<Vec<_>>());
+        for (chart, info) in drawn.iter().zip(CHARTS) {
+            let svg = &chart.svg.markup;
+            assert!(svg.contains(&format!("aria-label=\"{}\"", info.title)), "{}", info.id);
+            assert!(svg.contains("<polyline") || svg.contains("<polygon"), "{} draws nothing", info.id);
         }
-        assert!(draw_fn("no-such-chart").is_none());
     }
 
     #[test]
@@ -911,14 +909,14 @@ mod tests {
         // larger; the HHI bands are strips by the HHI axis; the operators'
         // coefficient (firms: ~55 at the start) sits with the operators.
         let run = simulation::run(&simulation::Scenario { operators: 200, years: 0.2, ..Default::default() }).unwrap();
-        let nakamoto = chart("nakamoto", &run, &[], None).unwrap();
+        let nakamoto = chart(ChartId::Nakamoto, &run, &[], None);
         let lines: Vec<(&str, Side)> = nakamoto.lines.iter().map(|l| (l.label.as_str(), l.side)).collect();
         assert_eq!(lines, [("Pools", Side::Left), ("Controllers", Side::Left), ("HHI of pools (right axis)", Side::Right)]);
         assert!(nakamoto.shades.iter().all(|s| s.side == Side::Right && s.label.contains("strip by the right axis")));
-        let kinds = chart("operator-kinds", &run, &[], None).unwrap();
+        let kinds = chart(ChartId::OperatorKinds, &run, &[], None);
         let operators = kinds.lines.iter().find(|l| l.label.starts_with("Nakamoto coefficient of operators")).expect("moved here");
         assert_eq!(operators.side, Side::Right);
-        let explain = crate::catalogue::chart("operator-kinds").unwrap().explain;
+        let explain = ChartId::OperatorKinds.info().explain;
         assert!(explain.contains("does not depend on how many operators") && explain.contains("far above the pools' coefficient"));
     }
 
@@ -935,9 +933,9 @@ mod tests {
         assert_eq!((run.days.len(), run.observed.len()), (60, 29));
         let charts = draw_all(&run, &[], None, false);
         let observed_lines = [
-            ("hashrate", vec!["Hash rate, observed (7-day mean)", "Difficulty, observed (right axis)"]),
-            ("hashprice", vec!["Hashprice, observed"]),
-            ("price", vec!["Price, observed"]),
+            (ChartId::Hashrate, vec!["Hash rate, observed (7-day mean)", "Difficulty, observed (right axis)"]),
+            (ChartId::Hashprice, vec!["Hashprice, observed"]),
+            (ChartId::Price, vec!["Price, observed"]),
         ];
         for chart in &charts {
             let expected = observed_lines.iter().find(|(id, _)| *id == chart.id).map(|(_, labels)| labels.clone()).unwrap_or_default();
@@ -989,18 +987,17 @@ mod tests {
             ..Default::default()
         };
         let run = simulation::run(&scenario).expect("runs");
-        let plot = chart("price", &run, &[], None).expect("a price chart");
+        let plot = chart(ChartId::Price, &run, &[], None);
         assert_eq!(plot.spans.len(), 1);
         assert_eq!((plot.spans[0].from, plot.spans[0].to), (20, 65));
-        let drawn = draw_all(&run, &[], None, false).into_iter().find(|c| c.id == "price").expect("drawn");
+        let drawn = draw_all(&run, &[], None, false).into_iter().find(|c| c.id == ChartId::Price).expect("drawn");
         assert!(drawn.legend.iter().any(|item| item.label == "Price shock, -38% over 45 days (shaded)" && item.area), "{:?}", drawn.legend);
         assert!(drawn.legend.iter().any(|item| item.label.starts_with("Marked: price shock")), "{:?}", drawn.legend);
         // A shock past the run's end is shaded to its last day.
         let late = simulation::run(&simulation::Scenario { price_shock_start_day: 100, ..scenario.clone() }).expect("runs");
-        let plot = chart("price", &late, &[], None).expect("a price chart");
+        let plot = chart(ChartId::Price, &late, &[], None);
         assert_eq!((plot.spans[0].from, plot.spans[0].to), (100, late.days.len() - 1));
-        let none =
-            chart("price", &simulation::run(&simulation::Scenario { price_shock_pct: 0.0, ..scenario }).unwrap(), &[], None).unwrap();
+        let none = chart(ChartId::Price, &simulation::run(&simulation::Scenario { price_shock_pct: 0.0, ..scenario }).unwrap(), &[], None);
         assert!(none.spans.is_empty());
     }
 
@@ -1041,7 +1038,7 @@ mod tests {
         let plain = draw_all(&run, &[], None, false);
         let shaded = draw_all(&run, &[], Some(&bands), false);
         for (plain, shaded) in plain.iter().zip(&shaded) {
-            if shaded.id == "pool-shares" {
+            if shaded.id == ChartId::PoolShares {
                 // Over the stacked shares, the edges are dotted lines.
                 let labels: Vec<&str> = shaded.legend.iter().map(|item| item.label.as_str()).collect();
                 assert!(labels.contains(&"Largest pool: 5% and 95% of 6 seeds (dotted)"), "{labels:?}");
@@ -1081,8 +1078,8 @@ mod tests {
         let bare = [Baseline { name: "Crash", run: &other_run, slot: 1, bands: None }];
         let banded = [Baseline { bands: Some(&other_bands), ..bare[0] }];
         for info in CHARTS {
-            let without = chart(info.id, &run, &bare, Some(&bands)).expect("drawn");
-            let with = chart(info.id, &run, &banded, Some(&bands)).expect("drawn");
+            let without = chart(info.id, &run, &bare, Some(&bands));
+            let with = chart(info.id, &run, &banded, Some(&bands));
             let edges: Vec<&Line> = with.lines.iter().filter(|line| line.label == banded[0].edge_label()).collect();
             // Two lines (5th and 95th percentiles) for each spread the scenario has.
             let spreads =
@@ -1093,7 +1090,7 @@ mod tests {
             assert_eq!(with.lines.iter().any(|line| line.label == named), spreads > 0, "{}", info.id);
         }
         // The lines are the baseline's own Monte Carlo, not the scenario's.
-        let drawn = chart("hashrate", &run, &banded, Some(&bands)).expect("drawn");
+        let drawn = chart(ChartId::Hashrate, &run, &banded, Some(&bands));
         let p95 = &drawn.lines.iter().filter(|line| line.label == banded[0].edge_label()).nth(1).expect("the 95th").values;
         let own = spread_of(&other_bands, "hashrate_ehs", 1.0, run.days.len(), BLUE, Side::Left).expect("a band");
         assert_eq!(p95, &own.p95);

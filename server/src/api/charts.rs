@@ -46,7 +46,7 @@ pub(super) async fn chart_list() -> Json<Vec<ChartOut>> {
         app::catalogue::CHARTS
             .iter()
             .map(|chart| ChartOut {
-                id: chart.id,
+                id: chart.id.as_str(),
                 title: chart.title,
                 explain: chart.explain,
                 left_axis: chart.axes.0,
@@ -236,8 +236,7 @@ pub struct Figure<'a> {
 pub fn svg(Figure { run, baselines, bands, info }: Figure, width: u32, height: u32, site: &str, today: &str) -> String {
     let drawn_baselines: Vec<Baseline> =
         baselines.iter().enumerate().map(|(slot, (name, run, bands))| Baseline { name, run, slot, bands: bands.as_deref() }).collect();
-    let plot = app::render::charts::chart(info.id, run, &drawn_baselines, bands)
-        .unwrap_or_else(|| unreachable!("chart {} is in the catalogue", info.id));
+    let plot = app::render::charts::chart(info.id, run, &drawn_baselines, bands);
     let title = info.title.to_string();
     let font = (f64::from(width) / 760.0 * 15.0).round().clamp(11.0, 22.0) as u32;
     let frame = app::render::plot::Frame { width, height, font, x_labels: (width / 100).clamp(3, 12) as usize, y_label_area: font * 5 };

@@ -60,7 +60,7 @@ pub async fn embed_chart(
 </html>
 "##,
         title = escape_xml(info.title),
-        id = escape_xml(info.id),
+        id = escape_xml(info.id.as_str()),
         full = escape_xml(&full),
     );
     let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], html).into_response();
