@@ -177,6 +177,71 @@ pub fn change_text(first: f64, last: f64, relative: bool, whole: bool, unit: &st
     }
 }
 
+/// How a legend's line is drawn. Its text form (the same in JSON, and the
+/// page's `data-pattern`) is empty for a solid line or an area.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pattern {
+    /// A solid line, or an area.
+    #[default]
+    #[serde(rename = "")]
+    Solid,
+    /// Dashes (a baseline, a marker).
+    Dashed,
+    /// Dots (a spread's edge, the second baseline).
+    Dotted,
+    /// Long dashes (the third baseline).
+    LongDash,
+    /// A thick solid line (what the real network did).
+    Thick,
+}
+
+impl Pattern {
+    /// The text form (`long-dash`; empty for solid).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Pattern::Solid => "",
+            Pattern::Dashed => "dashed",
+            Pattern::Dotted => "dotted",
+            Pattern::LongDash => "long-dash",
+            Pattern::Thick => "thick",
+        }
+    }
+}
+
+/// The shape a line carries at intervals, so that series are told apart by
+/// more than colour (WCAG 1.4.1). Its text form (the same in JSON, and the
+/// page's `data-mark`) is empty for none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mark {
+    /// No mark.
+    #[default]
+    #[serde(rename = "")]
+    None,
+    /// A filled circle.
+    Circle,
+    /// A filled triangle.
+    Triangle,
+    /// A cross.
+    Cross,
+    /// An open circle.
+    Ring,
+}
+
+impl Mark {
+    /// The text form (`triangle`; empty for none).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Mark::None => "",
+            Mark::Circle => "circle",
+            Mark::Triangle => "triangle",
+            Mark::Cross => "cross",
+            Mark::Ring => "ring",
+        }
+    }
+}
+
 /// One chart, drawn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartView {
@@ -258,14 +323,12 @@ pub struct LegendItem {
     pub area: bool,
     /// Drawn dashed, dotted or in long dashes (a baseline, a marker, a spread's edge).
     pub dashed: bool,
-    /// Which of those: `dashed`, `dotted` or `long-dash`; `thick` for a thick
-    /// solid line (what the real network did); empty for a solid line or an area.
+    /// Which of those, or a thick line (what the real network did).
     #[serde(default)]
-    pub pattern: String,
-    /// The shape the line carries at intervals (`circle`, `triangle`,
-    /// `cross`, `ring`; empty for none), so that it is told apart by more than colour.
+    pub pattern: Pattern,
+    /// The shape the line carries at intervals, so that it is told apart by more than colour.
     #[serde(default)]
-    pub mark: String,
+    pub mark: Mark,
 }
 
 /// The pointer readout of a chart: the plot area spans `left..right` as
@@ -369,6 +432,18 @@ impl Readout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_and_marks_read_as_their_text_in_json() {
+        for pattern in [Pattern::Solid, Pattern::Dashed, Pattern::Dotted, Pattern::LongDash, Pattern::Thick] {
+            assert_eq!(serde_json::to_string(&pattern).unwrap(), format!("\"{}\"", pattern.as_str()));
+            assert_eq!(serde_json::from_str::<Pattern>(&format!("\"{}\"", pattern.as_str())).unwrap(), pattern);
+        }
+        for mark in [Mark::None, Mark::Circle, Mark::Triangle, Mark::Cross, Mark::Ring] {
+            assert_eq!(serde_json::to_string(&mark).unwrap(), format!("\"{}\"", mark.as_str()));
+            assert_eq!(serde_json::from_str::<Mark>(&format!("\"{}\"", mark.as_str())).unwrap(), mark);
+        }
+    }
 
     #[test]
     fn svg_already_on_the_page_is_not_sent_again() {

@@ -288,8 +288,8 @@ fn Chart(chart: ChartView, query: String, bands: Option<u32>, featured: bool) ->
                         class="swatch"
                         class:area=item.area
                         class:dashed=item.dashed
-                        data-pattern=item.pattern
-                        data-mark=item.mark
+                        data-pattern=item.pattern.as_str()
+                        data-mark=item.mark.as_str()
                         style=style
                     ></span>
                     {item.label}

@@ -3,9 +3,13 @@
 //! stepped or thick), stacked bands, shaded horizontal ranges and shaded
 //! stretches of days, drawn to an SVG string that scales to its container.
 
+use super::days_axis::DaysAxis;
 use crate::format::escape_xml;
 pub use crate::format::figure;
-use crate::run_view::{LegendItem, Readout, ReadoutColumn};
+use crate::run_view::{LegendItem, Mark, Pattern, Readout, ReadoutColumn};
+use plotters::chart::DualCoordChartContext;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -110,23 +114,23 @@ pub const THICK_WIDTH: u32 = 4;
 /// The shape a line carries at intervals, so that series are told apart by
 /// more than colour (WCAG 1.4.1): the first solid series of a chart plain,
 /// the next ones with these, in this order.
-const MARKS: [&str; 4] = ["circle", "triangle", "cross", "ring"];
+const MARKS: [Mark; 4] = [Mark::Circle, Mark::Triangle, Mark::Cross, Mark::Ring];
 
 /// How many marks a series carries across the plot.
 const MARKS_PER_LINE: usize = 12;
 
-/// The mark of each line of `plot` (`""` for none), in line order.
-fn marks(plot: &Plot) -> Vec<&'static str> {
+/// The mark of each line of `plot`, in line order.
+fn marks(plot: &Plot) -> Vec<Mark> {
     let mut solid = 0;
     plot.lines
         .iter()
         .map(|line| {
             if !(line.in_legend && matches!(line.stroke, Stroke::Solid | Stroke::Steps)) {
-                return "";
+                return Mark::None;
             }
             solid += 1;
             if solid == 1 {
-                ""
+                Mark::None
             } else {
                 MARKS[(solid - 2) % MARKS.len()]
             }
@@ -360,25 +364,25 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(band.color),
             area: true,
             dashed: false,
-            pattern: String::new(),
-            mark: String::new(),
+            pattern: Pattern::Solid,
+            mark: Mark::None,
         });
     }
     for (line, mark) in plot.lines.iter().zip(marks(plot)).filter(|(line, _)| line.in_legend) {
         let pattern = match line.stroke {
-            Stroke::Dashed => "dashed",
-            Stroke::Dotted => "dotted",
-            Stroke::LongDash => "long-dash",
-            Stroke::Thick | Stroke::ThickSteps => "thick",
-            Stroke::Solid | Stroke::Steps => "",
+            Stroke::Dashed => Pattern::Dashed,
+            Stroke::Dotted => Pattern::Dotted,
+            Stroke::LongDash => Pattern::LongDash,
+            Stroke::Thick | Stroke::ThickSteps => Pattern::Thick,
+            Stroke::Solid | Stroke::Steps => Pattern::Solid,
         };
         items.push(LegendItem {
             label: line.label.clone(),
             color: css(line.color),
             area: false,
             dashed: matches!(line.stroke, Stroke::Dashed | Stroke::Dotted | Stroke::LongDash),
-            pattern: pattern.to_string(),
-            mark: mark.to_string(),
+            pattern,
+            mark,
         });
     }
     for span in &plot.spans {
@@ -387,8 +391,8 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(span.color),
             area: true,
             dashed: false,
-            pattern: String::new(),
-            mark: String::new(),
+            pattern: Pattern::Solid,
+            mark: Mark::None,
         });
     }
     for shade in &plot.shades {
@@ -397,8 +401,8 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(shade.color),
             area: true,
             dashed: false,
-            pattern: String::new(),
-            mark: String::new(),
+            pattern: Pattern::Solid,
+            mark: Mark::None,
         });
     }
     if !plot.ticks.is_empty() {
@@ -407,8 +411,8 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(MARKER),
             area: false,
             dashed: false,
-            pattern: String::new(),
-            mark: String::new(),
+            pattern: Pattern::Solid,
+            mark: Mark::None,
         });
     }
     if !plot.markers.is_empty() {
@@ -419,8 +423,8 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(MARKER),
             area: false,
             dashed: true,
-            pattern: "dashed".to_string(),
-            mark: String::new(),
+            pattern: Pattern::Dashed,
+            mark: Mark::None,
         });
     }
     // The spreads' key last: it says what every shaded area is.
@@ -430,8 +434,8 @@ fn legend(plot: &Plot) -> Vec<LegendItem> {
             color: css(SPREAD_KEY),
             area: true,
             dashed: false,
-            pattern: String::new(),
-            mark: String::new(),
+            pattern: Pattern::Solid,
+            mark: Mark::None,
         });
     }
     items
@@ -607,9 +611,27 @@ fn axis_label(axis: &Axis, value: f64) -> String {
     }
 }
 
-fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), String> {
-    let days = plot.dates.len().max(2);
-    let x_range = super::days_axis::DaysAxis::new(&plot.dates, frame.x_labels);
+/// The plotting area of a chart: days across, the left axis and the right one.
+type Chart<'a, 'b> =
+    DualCoordChartContext<'a, SVGBackend<'b>, Cartesian2d<DaysAxis, RangedCoordf64>, Cartesian2d<DaysAxis, RangedCoordf64>>;
+
+/// Draws `series` against the axis of `side`.
+fn draw_on<'b, E, S>(chart: &mut Chart<'_, 'b>, side: Side, series: S) -> Result<(), String>
+where
+    S: IntoIterator<Item = E>,
+    for<'e> &'e E: PointCollection<'e, (f64, f64)>,
+    E: Drawable<SVGBackend<'b>>,
+{
+    match side {
+        Side::Left => chart.draw_series(series).map(|_| ()),
+        Side::Right => chart.draw_secondary_series(series).map(|_| ()),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The left and right axes' ranges: every value drawn against each, and the
+/// right axis (a placeholder when the plot has none).
+fn value_ranges(plot: &Plot) -> ((f64, f64), (f64, f64), Axis) {
     let left_values = plot
         .lines
         .iter()
@@ -618,7 +640,7 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
         .chain(plot.bands.iter().flat_map(|band| band.upper.iter().chain(&band.lower).copied()))
         .chain(plot.spreads.iter().filter(|s| s.side == Side::Left).flat_map(|s| s.p5.iter().chain(&s.p95).copied()))
         .chain(plot.shades.iter().filter(|s| s.side == Side::Left).flat_map(|s| [s.from, s.to]));
-    let (left_lo, left_hi) = axis_range(&plot.left, left_values);
+    let left = axis_range(&plot.left, left_values);
     let right_axis = plot.right.clone().unwrap_or_else(|| Axis::fixed("", 0.0, 1.0));
     let right_values = plot
         .lines
@@ -626,210 +648,244 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
         .filter(|line| line.side == Side::Right)
         .flat_map(|line| line.values.iter().copied())
         .chain(plot.spreads.iter().filter(|s| s.side == Side::Right).flat_map(|s| s.p5.iter().chain(&s.p95).copied()));
-    let (right_lo, right_hi) = axis_range(&right_axis, right_values);
+    let right = axis_range(&right_axis, right_values);
+    (left, right, right_axis)
+}
 
-    let area_fraction;
-    {
-        let root = SVGBackend::with_string(svg, (frame.width, frame.height)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(12)
-            .margin_left(8)
-            .margin_right(if plot.right.is_some() { 8 } else { 24 })
-            .margin_bottom(6)
-            .x_label_area_size(34)
-            .y_label_area_size(frame.y_label_area)
-            .right_y_label_area_size(if plot.right.is_some() { frame.y_label_area } else { 0 })
-            .build_cartesian_2d(x_range.clone(), left_lo..left_hi)
-            .map_err(|e| e.to_string())?
-            .set_secondary_coord(x_range.clone(), right_lo..right_hi);
+/// Draws `plot` into `svg` at `frame`; returns the plotting area's left and
+/// right edges as fractions of the width (for the readout under the pointer).
+fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), String> {
+    let days = plot.dates.len().max(2);
+    let x_range = DaysAxis::new(&plot.dates, frame.x_labels);
+    let ((left_lo, left_hi), (right_lo, right_hi), right_axis) = value_ranges(plot);
+    let root = SVGBackend::with_string(svg, (frame.width, frame.height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin_top(12)
+        .margin_left(8)
+        .margin_right(if plot.right.is_some() { 8 } else { 24 })
+        .margin_bottom(6)
+        .x_label_area_size(34)
+        .y_label_area_size(frame.y_label_area)
+        .right_y_label_area_size(if plot.right.is_some() { frame.y_label_area } else { 0 })
+        .build_cartesian_2d(x_range.clone(), left_lo..left_hi)
+        .map_err(|e| e.to_string())?
+        .set_secondary_coord(x_range.clone(), right_lo..right_hi);
+    draw_axes(&mut chart, plot, frame, &x_range)?;
+    let last_day = (days - 1) as f64;
+    draw_shades(&mut chart, plot, last_day)?;
+    draw_spans(&mut chart, plot, days, (left_lo, left_hi))?;
+    draw_markers(&mut chart, plot, frame, days, (left_lo, left_hi))?;
+    draw_ticks(&mut chart, plot, frame, days, (left_lo, left_hi))?;
+    let stride = plot.dates.len().div_ceil(MOST_POINTS).max(1);
+    draw_bands(&mut chart, plot, stride)?;
+    draw_spreads(&mut chart, plot, &right_axis, stride)?;
+    draw_lines(&mut chart, plot, &right_axis)?;
+    let (pixels_x, _) = chart.plotting_area().get_pixel_range();
+    let area_fraction = (pixels_x.start as f64 / frame.width as f64, pixels_x.end as f64 / frame.width as f64);
+    root.present().map_err(|e| e.to_string())?;
+    Ok(area_fraction)
+}
 
-        let labels = x_range;
-        let date_label = |x: &f64| labels.label(*x);
-        let left_label = |y: &f64| axis_label(&plot.left, *y);
-        let label_font = ("sans-serif", frame.font).into_font().color(&RGBColor(60, 60, 60));
-        let title_font = ("sans-serif", frame.font).into_font().color(&RGBColor(40, 40, 40));
+/// The grid, the dates across and the axes with their labels and titles.
+fn draw_axes(chart: &mut Chart<'_, '_>, plot: &Plot, frame: Frame, labels: &DaysAxis) -> Result<(), String> {
+    let date_label = |x: &f64| labels.label(*x);
+    let left_label = |y: &f64| axis_label(&plot.left, *y);
+    let label_font = ("sans-serif", frame.font).into_font().color(&RGBColor(60, 60, 60));
+    let title_font = ("sans-serif", frame.font).into_font().color(&RGBColor(40, 40, 40));
+    chart
+        .configure_mesh()
+        .x_labels(frame.x_labels)
+        .y_labels(6)
+        .x_label_formatter(&date_label)
+        .y_label_formatter(&left_label)
+        .y_desc(plot.left.title.as_str())
+        .label_style(label_font.clone())
+        .axis_desc_style(title_font.clone())
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(222, 222, 222))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    if let Some(right) = &plot.right {
+        let right_label = |y: &f64| axis_label(right, *y);
         chart
-            .configure_mesh()
-            .x_labels(frame.x_labels)
+            .configure_secondary_axes()
             .y_labels(6)
-            .x_label_formatter(&date_label)
-            .y_label_formatter(&left_label)
-            .y_desc(plot.left.title.as_str())
-            .label_style(label_font.clone())
-            .axis_desc_style(title_font.clone())
-            .light_line_style(RGBColor(238, 238, 238))
-            .bold_line_style(RGBColor(222, 222, 222))
+            .y_label_formatter(&right_label)
+            .y_desc(right.title.as_str())
+            .label_style(label_font)
+            .axis_desc_style(title_font)
             .draw()
             .map_err(|e| e.to_string())?;
-        if let Some(right) = &plot.right {
-            let right_label = |y: &f64| axis_label(right, *y);
-            chart
-                .configure_secondary_axes()
-                .y_labels(6)
-                .y_label_formatter(&right_label)
-                .y_desc(right.title.as_str())
-                .label_style(label_font)
-                .axis_desc_style(title_font)
-                .draw()
-                .map_err(|e| e.to_string())?;
-        }
-
-        let last_day = (days - 1) as f64;
-        let strip = (last_day * SHADE_STRIP_SHARE).max(1.0);
-        for shade in &plot.shades {
-            // A strip beside its axis: the left edge for the left axis, the right edge for the right.
-            let (x0, x1) = match shade.side {
-                Side::Left => (0.0, strip),
-                Side::Right => (last_day - strip, last_day),
-            };
-            let rect = Rectangle::new([(x0, shade.from), (x1, shade.to)], shade.color.mix(0.35).filled());
-            match shade.side {
-                Side::Left => chart.draw_series(std::iter::once(rect)).map(|_| ()),
-                Side::Right => chart.draw_secondary_series(std::iter::once(rect)).map(|_| ()),
-            }
-            .map_err(|e| e.to_string())?;
-        }
-        for span in plot.spans.iter().filter(|s| s.from < days) {
-            let rect =
-                Rectangle::new([(span.from as f64, left_lo), (span.to.min(days - 1) as f64, left_hi)], span.color.mix(0.12).filled());
-            chart.draw_series(std::iter::once(rect)).map_err(|e| e.to_string())?;
-        }
-        let marker_px = frame.font.saturating_sub(2).max(10);
-        let marker_font = ("sans-serif", marker_px).into_font().color(&MARKER);
-        let shown: Vec<&Marker> = plot.markers.iter().filter(|m| m.day < days).collect();
-        let rows = marker_rows(&shown, last_day, frame.width, marker_px);
-        // A row of labels is a line of text lower, in the axis's units.
-        let row_height = (left_hi - left_lo) * f64::from(marker_px) * 1.3 / f64::from(frame.height.saturating_sub(52).max(1));
-        for (marker, row) in shown.iter().zip(rows) {
-            let x = marker.day as f64;
-            let style = ShapeStyle { color: MARKER.mix(0.8), filled: false, stroke_width: 1 };
-            chart.draw_series(DashedLineSeries::new([(x, left_lo), (x, left_hi)], 4, 4, style)).map_err(|e| e.to_string())?;
-            let anchor = if x > last_day * 0.8 { HPos::Right } else { HPos::Left };
-            let y = left_hi - row as f64 * row_height;
-            let text = Text::new(format!(" {} ", marker.label), (x, y), marker_font.clone().pos(Pos::new(anchor, VPos::Top)));
-            chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
-        }
-        let tick_height = (left_hi - left_lo) * 0.035;
-        let ticks: Vec<&Marker> = plot.ticks.iter().filter(|t| t.day < days).collect();
-        let labelled = tick_labels_shown(&ticks, last_day, frame.width, marker_px);
-        for (tick, labelled) in ticks.into_iter().zip(labelled) {
-            let x = tick.day as f64;
-            let style = ShapeStyle { color: MARKER.to_rgba(), filled: false, stroke_width: 1 };
-            chart.draw_series(LineSeries::new([(x, left_lo), (x, left_lo + tick_height)], style)).map_err(|e| e.to_string())?;
-            if labelled {
-                let text = Text::new(
-                    tick.label.clone(),
-                    (x, left_lo + tick_height),
-                    marker_font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
-                );
-                chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
-            }
-        }
-        let stride = plot.dates.len().div_ceil(MOST_POINTS).max(1);
-        for band in &plot.bands {
-            let n = band.upper.len().min(band.lower.len());
-            let picked: Vec<usize> = (0..n).filter(|d| d % stride == 0 || *d == n - 1).collect();
-            let mut points: Vec<(f64, f64)> = picked.iter().map(|&d| (d as f64, band.upper[d])).collect();
-            points.extend(picked.iter().rev().map(|&d| (d as f64, band.lower[d])));
-            points.retain(|(_, y)| y.is_finite());
-            chart.draw_series(std::iter::once(Polygon::new(points, band.color.mix(0.85).filled()))).map_err(|e| e.to_string())?;
-        }
-        for spread in &plot.spreads {
-            let log = match spread.side {
-                Side::Left => plot.left.log,
-                Side::Right => right_axis.log,
-            };
-            for (lower, upper, alpha) in [(&spread.p5, &spread.p95, SPREAD_OUTER_ALPHA), (&spread.p25, &spread.p75, SPREAD_INNER_ALPHA)] {
-                for outline in spread_polygons(lower, upper, log, stride) {
-                    let polygon = Polygon::new(outline, spread.color.mix(alpha).filled());
-                    match spread.side {
-                        Side::Left => chart.draw_series(std::iter::once(polygon)).map(|_| ()),
-                        Side::Right => chart.draw_secondary_series(std::iter::once(polygon)).map(|_| ()),
-                    }
-                    .map_err(|e| e.to_string())?;
-                }
-            }
-            // The median across seeds: a thin line in the series' colour.
-            let median = Line {
-                label: String::new(),
-                color: spread.color,
-                values: spread.p50.clone(),
-                side: spread.side,
-                stroke: Stroke::Solid,
-                in_legend: false,
-            };
-            let style = ShapeStyle { color: spread.color.mix(SPREAD_MEDIAN_ALPHA), filled: false, stroke_width: 1 };
-            for segment in segments(&median, log) {
-                match spread.side {
-                    Side::Left => chart.draw_series(LineSeries::new(segment, style)).map(|_| ()),
-                    Side::Right => chart.draw_secondary_series(LineSeries::new(segment, style)).map(|_| ()),
-                }
-                .map_err(|e| e.to_string())?;
-            }
-        }
-        // Thick lines first, so that the model's lines show on top of them.
-        let marked: Vec<(usize, (&Line, &str))> = plot.lines.iter().zip(marks(plot)).enumerate().collect();
-        let in_order = marked
-            .iter()
-            .filter(|(_, (line, _))| line.stroke.is_thick())
-            .chain(marked.iter().filter(|(_, (line, _))| !line.stroke.is_thick()));
-        for &(index, (line, mark)) in in_order {
-            let axis = match line.side {
-                Side::Left => &plot.left,
-                Side::Right => &right_axis,
-            };
-            let width = if line.stroke.is_thick() { THICK_WIDTH } else { 2 };
-            let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: width };
-            if !mark.is_empty() {
-                // Marks at even intervals, shifted per series so that marks of lines that meet do not sit on each other.
-                let days = line.values.len();
-                let every = (days / MARKS_PER_LINE).max(1);
-                let offset = (index * every / 3) % every;
-                let at: Vec<(f64, f64)> = (offset..days)
-                    .step_by(every)
-                    .filter_map(|day| {
-                        let v = line.values[day];
-                        let y = if axis.log { log_value(v) } else { v };
-                        (v.is_finite() && y.is_finite()).then_some((day as f64, y))
-                    })
-                    .collect();
-                let filled = ShapeStyle { filled: true, ..style };
-                let result = match (mark, line.side) {
-                    ("circle", Side::Left) => chart.draw_series(at.iter().map(|&p| Circle::new(p, 4, filled))).map(|_| ()),
-                    ("circle", Side::Right) => chart.draw_secondary_series(at.iter().map(|&p| Circle::new(p, 4, filled))).map(|_| ()),
-                    ("triangle", Side::Left) => chart.draw_series(at.iter().map(|&p| TriangleMarker::new(p, 5, filled))).map(|_| ()),
-                    ("triangle", Side::Right) => {
-                        chart.draw_secondary_series(at.iter().map(|&p| TriangleMarker::new(p, 5, filled))).map(|_| ())
-                    }
-                    ("cross", Side::Left) => chart.draw_series(at.iter().map(|&p| Cross::new(p, 4, style))).map(|_| ()),
-                    ("cross", Side::Right) => chart.draw_secondary_series(at.iter().map(|&p| Cross::new(p, 4, style))).map(|_| ()),
-                    (_, Side::Left) => chart.draw_series(at.iter().map(|&p| Circle::new(p, 4, style))).map(|_| ()),
-                    (_, Side::Right) => chart.draw_secondary_series(at.iter().map(|&p| Circle::new(p, 4, style))).map(|_| ()),
-                };
-                result.map_err(|e| e.to_string())?;
-            }
-            for segment in segments(line, axis.log) {
-                let result = match (line.stroke, line.side) {
-                    (Stroke::Dashed, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
-                    (Stroke::Dashed, Side::Right) => chart.draw_secondary_series(DashedLineSeries::new(segment, 7, 5, style)).map(|_| ()),
-                    (Stroke::Dotted, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 2, 4, style)).map(|_| ()),
-                    (Stroke::Dotted, Side::Right) => chart.draw_secondary_series(DashedLineSeries::new(segment, 2, 4, style)).map(|_| ()),
-                    (Stroke::LongDash, Side::Left) => chart.draw_series(DashedLineSeries::new(segment, 16, 5, style)).map(|_| ()),
-                    (Stroke::LongDash, Side::Right) => {
-                        chart.draw_secondary_series(DashedLineSeries::new(segment, 16, 5, style)).map(|_| ())
-                    }
-                    (_, Side::Left) => chart.draw_series(LineSeries::new(segment, style)).map(|_| ()),
-                    (_, Side::Right) => chart.draw_secondary_series(LineSeries::new(segment, style)).map(|_| ()),
-                };
-                result.map_err(|e| e.to_string())?;
-            }
-        }
-        let (pixels_x, _) = chart.plotting_area().get_pixel_range();
-        area_fraction = (pixels_x.start as f64 / frame.width as f64, pixels_x.end as f64 / frame.width as f64);
-        root.present().map_err(|e| e.to_string())?;
     }
-    Ok(area_fraction)
+    Ok(())
+}
+
+/// Each shade: a strip beside its axis (the left edge for the left axis, the right edge for the right).
+fn draw_shades(chart: &mut Chart<'_, '_>, plot: &Plot, last_day: f64) -> Result<(), String> {
+    let strip = (last_day * SHADE_STRIP_SHARE).max(1.0);
+    for shade in &plot.shades {
+        let (x0, x1) = match shade.side {
+            Side::Left => (0.0, strip),
+            Side::Right => (last_day - strip, last_day),
+        };
+        let rect = Rectangle::new([(x0, shade.from), (x1, shade.to)], shade.color.mix(0.35).filled());
+        draw_on(chart, shade.side, std::iter::once(rect))?;
+    }
+    Ok(())
+}
+
+/// Each span of days (a price shock as it plays out): a light area from bottom to top.
+fn draw_spans(chart: &mut Chart<'_, '_>, plot: &Plot, days: usize, (left_lo, left_hi): (f64, f64)) -> Result<(), String> {
+    for span in plot.spans.iter().filter(|s| s.from < days) {
+        let rect = Rectangle::new([(span.from as f64, left_lo), (span.to.min(days - 1) as f64, left_hi)], span.color.mix(0.12).filled());
+        draw_on(chart, Side::Left, std::iter::once(rect))?;
+    }
+    Ok(())
+}
+
+/// The size of the markers' and ticks' labels, pixels.
+fn marker_px(frame: Frame) -> u32 {
+    frame.font.saturating_sub(2).max(10)
+}
+
+/// Each marker (an event of the run): a dashed line from bottom to top, its
+/// label at the top, in rows so that labels do not overlap.
+fn draw_markers(chart: &mut Chart<'_, '_>, plot: &Plot, frame: Frame, days: usize, (left_lo, left_hi): (f64, f64)) -> Result<(), String> {
+    let last_day = (days - 1) as f64;
+    let marker_px = marker_px(frame);
+    let marker_font = ("sans-serif", marker_px).into_font().color(&MARKER);
+    let shown: Vec<&Marker> = plot.markers.iter().filter(|m| m.day < days).collect();
+    let rows = marker_rows(&shown, last_day, frame.width, marker_px);
+    // A row of labels is a line of text lower, in the axis's units.
+    let row_height = (left_hi - left_lo) * f64::from(marker_px) * 1.3 / f64::from(frame.height.saturating_sub(52).max(1));
+    for (marker, row) in shown.iter().zip(rows) {
+        let x = marker.day as f64;
+        let style = ShapeStyle { color: MARKER.mix(0.8), filled: false, stroke_width: 1 };
+        draw_on(chart, Side::Left, DashedLineSeries::new([(x, left_lo), (x, left_hi)], 4, 4, style))?;
+        let anchor = if x > last_day * 0.8 { HPos::Right } else { HPos::Left };
+        let y = left_hi - row as f64 * row_height;
+        let text = Text::new(format!(" {} ", marker.label), (x, y), marker_font.clone().pos(Pos::new(anchor, VPos::Top)));
+        draw_on(chart, Side::Left, std::iter::once(text))?;
+    }
+    Ok(())
+}
+
+/// Each tick (a retarget): a short line up from the bottom, labelled where there is room.
+fn draw_ticks(chart: &mut Chart<'_, '_>, plot: &Plot, frame: Frame, days: usize, (left_lo, left_hi): (f64, f64)) -> Result<(), String> {
+    let last_day = (days - 1) as f64;
+    let marker_px = marker_px(frame);
+    let marker_font = ("sans-serif", marker_px).into_font().color(&MARKER);
+    let tick_height = (left_hi - left_lo) * 0.035;
+    let ticks: Vec<&Marker> = plot.ticks.iter().filter(|t| t.day < days).collect();
+    let labelled = tick_labels_shown(&ticks, last_day, frame.width, marker_px);
+    for (tick, labelled) in ticks.into_iter().zip(labelled) {
+        let x = tick.day as f64;
+        let style = ShapeStyle { color: MARKER.to_rgba(), filled: false, stroke_width: 1 };
+        draw_on(chart, Side::Left, LineSeries::new([(x, left_lo), (x, left_lo + tick_height)], style))?;
+        if labelled {
+            let text =
+                Text::new(tick.label.clone(), (x, left_lo + tick_height), marker_font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)));
+            draw_on(chart, Side::Left, std::iter::once(text))?;
+        }
+    }
+    Ok(())
+}
+
+/// Each band (stacked areas): its outline, sampled every `stride` days.
+fn draw_bands(chart: &mut Chart<'_, '_>, plot: &Plot, stride: usize) -> Result<(), String> {
+    for band in &plot.bands {
+        let n = band.upper.len().min(band.lower.len());
+        let picked: Vec<usize> = (0..n).filter(|d| d % stride == 0 || *d == n - 1).collect();
+        let mut points: Vec<(f64, f64)> = picked.iter().map(|&d| (d as f64, band.upper[d])).collect();
+        points.extend(picked.iter().rev().map(|&d| (d as f64, band.lower[d])));
+        points.retain(|(_, y)| y.is_finite());
+        draw_on(chart, Side::Left, std::iter::once(Polygon::new(points, band.color.mix(0.85).filled())))?;
+    }
+    Ok(())
+}
+
+/// Each spread across seeds: its 5-95% and 25-75% areas and its median, in the series' colour.
+fn draw_spreads(chart: &mut Chart<'_, '_>, plot: &Plot, right_axis: &Axis, stride: usize) -> Result<(), String> {
+    for spread in &plot.spreads {
+        let log = match spread.side {
+            Side::Left => plot.left.log,
+            Side::Right => right_axis.log,
+        };
+        for (lower, upper, alpha) in [(&spread.p5, &spread.p95, SPREAD_OUTER_ALPHA), (&spread.p25, &spread.p75, SPREAD_INNER_ALPHA)] {
+            for outline in spread_polygons(lower, upper, log, stride) {
+                draw_on(chart, spread.side, std::iter::once(Polygon::new(outline, spread.color.mix(alpha).filled())))?;
+            }
+        }
+        // The median across seeds: a thin line in the series' colour.
+        let median = Line {
+            label: String::new(),
+            color: spread.color,
+            values: spread.p50.clone(),
+            side: spread.side,
+            stroke: Stroke::Solid,
+            in_legend: false,
+        };
+        let style = ShapeStyle { color: spread.color.mix(SPREAD_MEDIAN_ALPHA), filled: false, stroke_width: 1 };
+        for segment in segments(&median, log) {
+            draw_on(chart, spread.side, LineSeries::new(segment, style))?;
+        }
+    }
+    Ok(())
+}
+
+/// The lines, thick ones first so that the model's lines show on top of
+/// them, each with its marks.
+fn draw_lines(chart: &mut Chart<'_, '_>, plot: &Plot, right_axis: &Axis) -> Result<(), String> {
+    let marked: Vec<(usize, (&Line, Mark))> = plot.lines.iter().zip(marks(plot)).enumerate().collect();
+    let in_order =
+        marked.iter().filter(|(_, (line, _))| line.stroke.is_thick()).chain(marked.iter().filter(|(_, (line, _))| !line.stroke.is_thick()));
+    for &(index, (line, mark)) in in_order {
+        let axis = match line.side {
+            Side::Left => &plot.left,
+            Side::Right => right_axis,
+        };
+        let width = if line.stroke.is_thick() { THICK_WIDTH } else { 2 };
+        let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: width };
+        draw_marks(chart, line, index, mark, axis, style)?;
+        for segment in segments(line, axis.log) {
+            match line.stroke {
+                Stroke::Dashed => draw_on(chart, line.side, DashedLineSeries::new(segment, 7, 5, style))?,
+                Stroke::Dotted => draw_on(chart, line.side, DashedLineSeries::new(segment, 2, 4, style))?,
+                Stroke::LongDash => draw_on(chart, line.side, DashedLineSeries::new(segment, 16, 5, style))?,
+                Stroke::Solid | Stroke::Steps | Stroke::Thick | Stroke::ThickSteps => {
+                    draw_on(chart, line.side, LineSeries::new(segment, style))?
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A line's marks, at even intervals, shifted by the line's `index` so that
+/// marks of lines that meet do not sit on each other.
+fn draw_marks(chart: &mut Chart<'_, '_>, line: &Line, index: usize, mark: Mark, axis: &Axis, style: ShapeStyle) -> Result<(), String> {
+    if mark == Mark::None {
+        return Ok(());
+    }
+    let days = line.values.len();
+    let every = (days / MARKS_PER_LINE).max(1);
+    let offset = (index * every / 3) % every;
+    let at: Vec<(f64, f64)> = (offset..days)
+        .step_by(every)
+        .filter_map(|day| {
+            let v = line.values[day];
+            let y = if axis.log { log_value(v) } else { v };
+            (v.is_finite() && y.is_finite()).then_some((day as f64, y))
+        })
+        .collect();
+    let filled = ShapeStyle { filled: true, ..style };
+    match mark {
+        Mark::Circle => draw_on(chart, line.side, at.iter().map(|&p| Circle::new(p, 4, filled))),
+        Mark::Triangle => draw_on(chart, line.side, at.iter().map(|&p| TriangleMarker::new(p, 5, filled))),
+        Mark::Cross => draw_on(chart, line.side, at.iter().map(|&p| Cross::new(p, 4, style))),
+        Mark::Ring | Mark::None => draw_on(chart, line.side, at.iter().map(|&p| Circle::new(p, 4, style))),
+    }
 }
 
 #[cfg(test)]
@@ -870,7 +926,7 @@ mod tests {
         three.lines.push(Line { label: "c".into(), color: GREEN, ..line.clone() });
         // A baseline copy (dashed, not in the legend) carries none.
         three.lines.push(Line { stroke: Stroke::Dashed, in_legend: false, ..line });
-        assert_eq!(marks(&three), ["", "circle", "triangle", ""]);
+        assert_eq!(marks(&three), [Mark::None, Mark::Circle, Mark::Triangle, Mark::None]);
         let drawn = draw(&three, WIDE);
         let legend: Vec<&str> = drawn.legend.iter().map(|item| item.mark.as_str()).collect();
         assert_eq!(legend, ["", "circle", "triangle"]);

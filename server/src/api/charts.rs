@@ -8,6 +8,7 @@ use app::catalogue::ChartInfo;
 use app::format::escape_xml;
 use app::page_state::{with_state, PageState, Pinned};
 use app::render::charts::Baseline;
+use app::run_view::{Mark, Pattern};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -152,18 +153,18 @@ fn legend_rows(items: &[app::run_view::LegendItem], width: u32, top: u32, font: 
                 mid - 5.0
             )
         } else {
-            let dash = match (item.dashed, item.pattern.as_str()) {
-                (_, "dotted") => r#" stroke-dasharray="2 3""#,
-                (_, "long-dash") => r#" stroke-dasharray="10 3""#,
+            let dash = match (item.dashed, item.pattern) {
+                (_, Pattern::Dotted) => r#" stroke-dasharray="2 3""#,
+                (_, Pattern::LongDash) => r#" stroke-dasharray="10 3""#,
                 (true, _) => r#" stroke-dasharray="5 3""#,
                 (false, _) => "",
             };
             // A thick line (what the real network did) is thick in its swatch too.
-            let stroke_width = if item.pattern == "thick" { 6 } else { 3 };
+            let stroke_width = if item.pattern == Pattern::Thick { 6 } else { 3 };
             format!(
                 r#"<line class="legend-swatch" x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{color}" stroke-width="{stroke_width}"{dash}/>{}"#,
                 x + 18.0,
-                legend_mark(&item.mark, x + 9.0, mid, &color)
+                legend_mark(item.mark, x + 9.0, mid, &color)
             )
         };
         out.push_str(&swatch);
@@ -181,11 +182,11 @@ fn legend_rows(items: &[app::run_view::LegendItem], width: u32, top: u32, font: 
 }
 
 /// The mark a legend line carries (as its series does on the chart), centred at (`cx`, `cy`).
-fn legend_mark(mark: &str, cx: f64, cy: f64, color: &str) -> String {
+fn legend_mark(mark: Mark, cx: f64, cy: f64, color: &str) -> String {
     match mark {
-        "circle" => format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="{color}"/>"#),
-        "ring" => format!(r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#ffffff" stroke="{color}" stroke-width="2"/>"##),
-        "triangle" => format!(
+        Mark::Circle => format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="{color}"/>"#),
+        Mark::Ring => format!(r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#ffffff" stroke="{color}" stroke-width="2"/>"##),
+        Mark::Triangle => format!(
             r#"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{color}"/>"#,
             cx,
             cy - 5.0,
@@ -194,7 +195,7 @@ fn legend_mark(mark: &str, cx: f64, cy: f64, color: &str) -> String {
             cx - 5.0,
             cy + 4.0
         ),
-        "cross" => format!(
+        Mark::Cross => format!(
             r#"<path d="M{:.1},{:.1}L{:.1},{:.1}M{:.1},{:.1}L{:.1},{:.1}" stroke="{color}" stroke-width="2"/>"#,
             cx - 4.0,
             cy - 4.0,
@@ -205,7 +206,7 @@ fn legend_mark(mark: &str, cx: f64, cy: f64, color: &str) -> String {
             cx + 4.0,
             cy - 4.0
         ),
-        _ => String::new(),
+        Mark::None => String::new(),
     }
 }
 
