@@ -7,6 +7,8 @@
 //! A new chart: an entry here and its draw function in `render/charts.rs`
 //! (a test there checks every entry has one).
 
+use simulation::output::column as col;
+
 /// A chart of the catalogue. Its text form ([`ChartId::as_str`], the same in
 /// JSON) is the stable id: the DOM's `chart-<id>`, the API's
 /// `/api/chart/<id>.svg`, download names. Code names a chart by this type;
@@ -89,7 +91,7 @@ pub const CHARTS: &[ChartInfo] = &[
                   When the run replays a stretch of history, the thick teal lines are what the real network did: \
                   its hash rate (the 7-day mean, as block explorers show it) and its difficulty.",
         axes: ("hash rate, EH/s", Some("difficulty, T")),
-        columns: &["hashrate_ehs", "hashrate_7d_est_ehs", "difficulty"],
+        columns: &[col::hashrate_ehs, col::hashrate_7d_est_ehs, col::difficulty],
     },
     ChartInfo {
         id: ChartId::Hashprice,
@@ -101,7 +103,7 @@ pub const CHARTS: &[ChartInfo] = &[
                   first; operators with cheaper power hold on longer. When the run replays a stretch of \
                   history, the thick teal line is what the real network earned.",
         axes: ("USD per PH/s per day", None),
-        columns: &["hashprice_usd_per_ph_day"],
+        columns: &[col::hashprice_usd_per_ph_day],
     },
     ChartInfo {
         id: ChartId::Price,
@@ -112,7 +114,7 @@ pub const CHARTS: &[ChartInfo] = &[
                   plays out. When the run replays a stretch of history, the model takes each day's real price, \
                   shown as the thick teal line under the blue one.",
         axes: ("USD per bitcoin", None),
-        columns: &["price_usd"],
+        columns: &[col::price_usd],
     },
     ChartInfo {
         id: ChartId::SecurityBudget,
@@ -122,7 +124,7 @@ pub const CHARTS: &[ChartInfo] = &[
                   shows the budget per year as a percent of all bitcoin's value. Daily payments jump with the luck of \
                   block finding, so the lines are 7-day means; the table under the chart and the CSV hold the daily values.",
         axes: ("USD per day", Some("% of market cap per year")),
-        columns: &["security_budget_usd_per_day", "security_budget_pct_mcap_yr", "fee_share"],
+        columns: &[col::security_budget_usd_per_day, col::security_budget_pct_mcap_yr, col::fee_share],
     },
     ChartInfo {
         id: ChartId::AttackCost,
@@ -131,7 +133,7 @@ pub const CHARTS: &[ChartInfo] = &[
                   day or buying machines are two ways to get it; both are compared with what honest miners are \
                   paid in a day. Idle hash (right axis) is machines switched off that could be turned back on.",
         axes: ("USD (log scale)", Some("idle hash, EH/s")),
-        columns: &["attack_cost_buy_usd", "attack_cost_rent_usd_per_hour", "security_budget_usd_per_day", "idle_hashrate_ehs"],
+        columns: &[col::attack_cost_buy_usd, col::attack_cost_rent_usd_per_hour, col::security_budget_usd_per_day, col::idle_hashrate_ehs],
     },
     ChartInfo {
         id: ChartId::Nakamoto,
@@ -142,7 +144,7 @@ pub const CHARTS: &[ChartInfo] = &[
                   competition authorities' concentration index; the shaded strips by the right axis mark the US \
                   DOJ/FTC thresholds for moderately and highly concentrated markets on that axis.",
         axes: ("Nakamoto coefficient", Some("HHI of pools")),
-        columns: &["nakamoto_pools", "nakamoto_entities", "hhi_pools"],
+        columns: &[col::nakamoto_pools, col::nakamoto_entities, col::hhi_pools],
     },
     ChartInfo {
         id: ChartId::PoolShares,
@@ -150,7 +152,7 @@ pub const CHARTS: &[ChartInfo] = &[
         explain: "Each band is one mining pool's share of the hash rate; together they fill 100%. Watch whether a \
                   few bands grow to take over the picture.",
         axes: ("share of hash rate, %", None),
-        columns: &["top_pool_share", "top5_pool_share"],
+        columns: &[col::top_pool_share, col::top5_pool_share],
     },
     ChartInfo {
         id: ChartId::Operators,
@@ -161,13 +163,13 @@ pub const CHARTS: &[ChartInfo] = &[
                   earning or still being converted.",
         axes: ("hash rate, EH/s", Some("MW hosting AI")),
         columns: &[
-            "hashrate_ehs_small_private",
-            "hashrate_ehs_large_private",
-            "hashrate_ehs_public_miner",
-            "hashrate_ehs_manufacturer",
-            "hashrate_ehs_stranded",
-            "ai_mw",
-            "ai_mw_pending",
+            col::hashrate_ehs_small_private,
+            col::hashrate_ehs_large_private,
+            col::hashrate_ehs_public_miner,
+            col::hashrate_ehs_manufacturer,
+            col::hashrate_ehs_stranded,
+            col::ai_mw,
+            col::ai_mw_pending,
         ],
     },
     ChartInfo {
@@ -182,12 +184,12 @@ pub const CHARTS: &[ChartInfo] = &[
                   pools' coefficient.",
         axes: ("operators in business", Some("Nakamoto coefficient of operators")),
         columns: &[
-            "operators_small_private",
-            "operators_large_private",
-            "operators_public_miner",
-            "operators_manufacturer",
-            "operators_stranded",
-            "nakamoto_operators",
+            col::operators_small_private,
+            col::operators_large_private,
+            col::operators_public_miner,
+            col::operators_manufacturer,
+            col::operators_stranded,
+            col::nakamoto_operators,
         ],
     },
 ];
@@ -205,18 +207,18 @@ pub fn ids() -> String {
 /// Daily columns with a label and unit for a reader (the sweep offers them
 /// first, and labels its charts with them): column, label, unit.
 pub const METRICS: &[(&str, &str, &str)] = &[
-    ("hashrate_ehs", "Hash rate", "EH/s"),
-    ("nakamoto_pools", "Nakamoto coefficient of pools", "pools"),
-    ("nakamoto_entities", "Nakamoto coefficient of controllers", "controllers"),
-    ("security_budget_usd_per_day", "Security budget", "USD/day"),
-    ("security_budget_pct_mcap_yr", "Security budget, share of market cap", "%/year"),
-    ("hashprice_usd_per_ph_day", "Hashprice", "USD/PH/day"),
-    ("idle_hashrate_ehs", "Idle hash rate", "EH/s"),
-    ("ai_mw", "Moved to AI", "MW"),
-    ("top_pool_share", "Largest pool's share", "0-1"),
-    ("fleet_j_per_th", "Fleet efficiency", "J/TH"),
-    ("attack_cost_buy_usd", "Cost of a majority attack by buying", "USD"),
-    ("operators_active", "Operators in business", "operators"),
+    (col::hashrate_ehs, "Hash rate", "EH/s"),
+    (col::nakamoto_pools, "Nakamoto coefficient of pools", "pools"),
+    (col::nakamoto_entities, "Nakamoto coefficient of controllers", "controllers"),
+    (col::security_budget_usd_per_day, "Security budget", "USD/day"),
+    (col::security_budget_pct_mcap_yr, "Security budget, share of market cap", "%/year"),
+    (col::hashprice_usd_per_ph_day, "Hashprice", "USD/PH/day"),
+    (col::idle_hashrate_ehs, "Idle hash rate", "EH/s"),
+    (col::ai_mw, "Moved to AI", "MW"),
+    (col::top_pool_share, "Largest pool's share", "0-1"),
+    (col::fleet_j_per_th, "Fleet efficiency", "J/TH"),
+    (col::attack_cost_buy_usd, "Cost of a majority attack by buying", "USD"),
+    (col::operators_active, "Operators in business", "operators"),
 ];
 
 /// A daily column's label and unit for a reader: from [`METRICS`], else
@@ -251,39 +253,39 @@ pub fn metric_label(column: &str) -> (String, String) {
 /// column a chart draws (a test holds it), then the price, operators in
 /// business, energy and fleet efficiency, which its CSV reports besides.
 pub const BAND_COLUMNS: &[&str] = &[
-    "price_usd",
-    "difficulty",
-    "hashrate_ehs",
-    "hashrate_7d_est_ehs",
-    "hashprice_usd_per_ph_day",
-    "security_budget_usd_per_day",
-    "security_budget_pct_mcap_yr",
-    "fee_share",
-    "attack_cost_rent_usd_per_hour",
-    "attack_cost_buy_usd",
-    "idle_hashrate_ehs",
-    "nakamoto_pools",
-    "nakamoto_entities",
-    "nakamoto_operators",
-    "hhi_pools",
-    "hhi_entities",
-    "top_pool_share",
-    "top5_pool_share",
-    "ai_mw",
-    "ai_mw_pending",
-    "operators_active",
-    "energy_gw",
-    "fleet_j_per_th",
-    "hashrate_ehs_small_private",
-    "hashrate_ehs_large_private",
-    "hashrate_ehs_public_miner",
-    "hashrate_ehs_manufacturer",
-    "hashrate_ehs_stranded",
-    "operators_small_private",
-    "operators_large_private",
-    "operators_public_miner",
-    "operators_manufacturer",
-    "operators_stranded",
+    col::price_usd,
+    col::difficulty,
+    col::hashrate_ehs,
+    col::hashrate_7d_est_ehs,
+    col::hashprice_usd_per_ph_day,
+    col::security_budget_usd_per_day,
+    col::security_budget_pct_mcap_yr,
+    col::fee_share,
+    col::attack_cost_rent_usd_per_hour,
+    col::attack_cost_buy_usd,
+    col::idle_hashrate_ehs,
+    col::nakamoto_pools,
+    col::nakamoto_entities,
+    col::nakamoto_operators,
+    col::hhi_pools,
+    col::hhi_entities,
+    col::top_pool_share,
+    col::top5_pool_share,
+    col::ai_mw,
+    col::ai_mw_pending,
+    col::operators_active,
+    col::energy_gw,
+    col::fleet_j_per_th,
+    col::hashrate_ehs_small_private,
+    col::hashrate_ehs_large_private,
+    col::hashrate_ehs_public_miner,
+    col::hashrate_ehs_manufacturer,
+    col::hashrate_ehs_stranded,
+    col::operators_small_private,
+    col::operators_large_private,
+    col::operators_public_miner,
+    col::operators_manufacturer,
+    col::operators_stranded,
 ];
 
 #[cfg(test)]
@@ -293,9 +295,9 @@ mod tests {
 
     #[test]
     fn every_daily_column_reads_as_words_with_its_unit() {
-        assert_eq!(metric_label("ai_mw"), ("Moved to AI".to_string(), "MW".to_string()));
-        assert_eq!(metric_label("subsidy_btc"), ("Subsidy paid that day".to_string(), "BTC".to_string()));
-        assert_eq!(metric_label("blocks"), ("Blocks mined that day".to_string(), String::new()));
+        assert_eq!(metric_label(col::ai_mw), ("Moved to AI".to_string(), "MW".to_string()));
+        assert_eq!(metric_label(col::subsidy_btc), ("Subsidy paid that day".to_string(), "BTC".to_string()));
+        assert_eq!(metric_label(col::blocks), ("Blocks mined that day".to_string(), String::new()));
         assert_eq!(metric_label("no_such"), ("no_such".to_string(), String::new()));
         for column in DailyRecord::COLUMNS {
             let (label, _) = metric_label(column);

@@ -21,6 +21,18 @@ macro_rules! daily_record {
             $( $(#[doc = $doc])* pub $name: $ty, )*
         }
 
+        /// The name of each daily column, as a constant named for it: code that
+        /// names a column (a chart, a headline, a band) takes it from here, so a
+        /// misspelt or removed column does not compile.
+        #[allow(non_upper_case_globals)]
+        pub mod column {
+            /// Day of the run, from 0.
+            pub const day: &str = "day";
+            /// Calendar date, ISO 8601.
+            pub const date: &str = "date";
+            $( $(#[doc = $doc])* pub const $name: &str = stringify!($name); )*
+        }
+
         impl DailyRecord {
             /// Every column, in CSV order.
             pub const COLUMNS: &'static [&'static str] = &["day", "date", $(stringify!($name)),*];

@@ -21,7 +21,7 @@ use simulation::Scenario;
 const DEFAULT_FIELD: &str = "price_shock_pct";
 const DEFAULT_STEPS: u32 = 7;
 const DEFAULT_SECOND_STEPS: u32 = 5;
-const DEFAULT_METRIC: &str = "hashrate_ehs";
+const DEFAULT_METRIC: &str = simulation::output::column::hashrate_ehs;
 const DEFAULT_RUNS: u32 = 10;
 /// The days the "mean over days" choice starts with: the first year.
 const DEFAULT_WINDOW: &str = "0:364";

@@ -9,6 +9,7 @@ use crate::run_view::{ChartView, Svg};
 use plotters::style::RGBColor;
 use simulation::history::observed::ObservedPoint;
 use simulation::montecarlo::{MonteCarloResult, PERCENTILES};
+use simulation::output::column as col;
 use simulation::RunResult;
 
 // Every series colour has at least 3:1 contrast against the white chart
@@ -299,7 +300,7 @@ fn add_spread_edges(
 
 /// The security budget (USD per day) as a solid blue line on the left axis.
 fn add_budget_line(plot: &mut Plot, run: &RunResult, baselines: &[Baseline], label: &str, unit: &str) {
-    let smooth = |run: &RunResult| trailing_mean(&column(run, "security_budget_usd_per_day"), SMOOTH_DAYS);
+    let smooth = |run: &RunResult| trailing_mean(&column(run, col::security_budget_usd_per_day), SMOOTH_DAYS);
     add_line(
         plot,
         &format!("{label}, {SMOOTH_DAYS}-day mean"),
@@ -461,8 +462,8 @@ pub fn hashrate(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
     let b = |name: &str, factor: f64| each(baselines, |b| scaled(b, name, factor));
     // Difficulty follows hash rate: its spread would only repeat this one.
-    add_spread(&mut plot, bands, baselines, "hashrate_ehs", unit, BLUE, Side::Left, run);
-    add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, "hashrate_ehs"), b("hashrate_ehs", 1.0));
+    add_spread(&mut plot, bands, baselines, col::hashrate_ehs, unit, BLUE, Side::Left, run);
+    add_line(&mut plot, "Hash rate", "EH/s", BLUE, Side::Left, Stroke::Solid, column(run, col::hashrate_ehs), b(col::hashrate_ehs, 1.0));
     add_line(
         &mut plot,
         "7-day estimate",
@@ -470,10 +471,19 @@ pub fn hashrate(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands
         ORANGE,
         Side::Left,
         Stroke::Solid,
-        column(run, "hashrate_7d_est_ehs"),
-        b("hashrate_7d_est_ehs", 1.0),
+        column(run, col::hashrate_7d_est_ehs),
+        b(col::hashrate_7d_est_ehs, 1.0),
     );
-    add_line(&mut plot, "Difficulty", "T", GREY, Side::Right, Stroke::Steps, scaled(run, "difficulty", 1e-12), b("difficulty", 1e-12));
+    add_line(
+        &mut plot,
+        "Difficulty",
+        "T",
+        GREY,
+        Side::Right,
+        Stroke::Steps,
+        scaled(run, col::difficulty, 1e-12),
+        b(col::difficulty, 1e-12),
+    );
     add_observed(&mut plot, run, "Hash rate, observed (7-day mean)", "EH/s", Side::Left, Stroke::Thick, |p| p.hashrate_7d_ehs);
     add_observed(&mut plot, run, "Difficulty, observed", "T", Side::Right, Stroke::ThickSteps, |p| p.difficulty_t);
     plot.ticks = retarget_ticks(run);
@@ -484,7 +494,7 @@ pub fn hashrate(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands
 pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), None);
     let median_usd_per_kwh = run.scenario.power_price_median_usd_per_kwh;
-    let trend = column(run, "power_price_trend_factor");
+    let trend = column(run, col::power_price_trend_factor);
     // Each day: the running machines' breakevens at the median power price, weighted by their hash.
     let lines: Vec<Vec<f64>> = UNDERWATER_SHARES
         .iter()
@@ -502,7 +512,7 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
     for (index, ((_, label), line)) in UNDERWATER_SHARES.iter().zip(lines).enumerate() {
         add_line(&mut plot, label, "USD/PH/day", PALETTE[(index + 1) % PALETTE.len()], Side::Left, Stroke::Solid, line, Vec::new());
     }
-    add_spread(&mut plot, bands, baselines, "hashprice_usd_per_ph_day", unit, BLACK, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, col::hashprice_usd_per_ph_day, unit, BLACK, Side::Left, run);
     add_line(
         &mut plot,
         "Hashprice",
@@ -510,8 +520,8 @@ pub fn hashprice(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
         BLACK,
         Side::Left,
         Stroke::Solid,
-        column(run, "hashprice_usd_per_ph_day"),
-        each(baselines, |b| column(b, "hashprice_usd_per_ph_day")),
+        column(run, col::hashprice_usd_per_ph_day),
+        each(baselines, |b| column(b, col::hashprice_usd_per_ph_day)),
     );
     add_observed(&mut plot, run, "Hashprice, observed", "USD/PH/day", Side::Left, Stroke::Thick, |p| p.hashprice_usd_per_ph_day);
     plot
@@ -542,7 +552,7 @@ fn underwater_below(fleet: impl Iterator<Item = (f64, f64)>, share: f64) -> f64 
 pub fn price(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), None);
     plot.spans.extend(shock_span(run));
-    add_spread(&mut plot, bands, baselines, "price_usd", unit, BLUE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, col::price_usd, unit, BLUE, Side::Left, run);
     add_line(
         &mut plot,
         "Price",
@@ -550,8 +560,8 @@ pub fn price(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
         BLUE,
         Side::Left,
         Stroke::Solid,
-        column(run, "price_usd"),
-        each(baselines, |b| column(b, "price_usd")),
+        column(run, col::price_usd),
+        each(baselines, |b| column(b, col::price_usd)),
     );
     add_observed(&mut plot, run, "Price, observed", "USD", Side::Left, Stroke::Thick, |p| p.price_usd);
     plot
@@ -560,13 +570,13 @@ pub fn price(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
 /// The chart: The security budget (subsidy and fees), USD per day. (Baselines in their strokes; used by the page and the API's report charts.)
 pub fn budget(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::linear(info.axes.0), info.axes.1.map(Axis::linear));
-    add_spread(&mut plot, bands, baselines, "security_budget_usd_per_day", unit, BLUE, Side::Left, run);
-    add_spread(&mut plot, bands, baselines, "security_budget_pct_mcap_yr", unit, ORANGE, Side::Right, run);
+    add_spread(&mut plot, bands, baselines, col::security_budget_usd_per_day, unit, BLUE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, col::security_budget_pct_mcap_yr, unit, ORANGE, Side::Right, run);
     add_budget_line(&mut plot, run, baselines, "Security budget", "USD/day");
     // Fees in USD per day, the same unit as the budget: budget x fee share.
     let fees = |run: &RunResult| {
-        let budget = column(run, "security_budget_usd_per_day");
-        let share = column(run, "fee_share");
+        let budget = column(run, col::security_budget_usd_per_day);
+        let share = column(run, col::fee_share);
         trailing_mean(&budget.iter().zip(&share).map(|(b, s)| b * s).collect::<Vec<_>>(), SMOOTH_DAYS)
     };
     add_line(
@@ -579,7 +589,7 @@ pub fn budget(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: 
         fees(run),
         each(baselines, fees),
     );
-    let per_year = |run: &RunResult| trailing_mean(&column(run, "security_budget_pct_mcap_yr"), SMOOTH_DAYS);
+    let per_year = |run: &RunResult| trailing_mean(&column(run, col::security_budget_pct_mcap_yr), SMOOTH_DAYS);
     add_line(
         &mut plot,
         &format!("Budget per year, {SMOOTH_DAYS}-day mean"),
@@ -597,18 +607,18 @@ pub fn budget(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: 
 pub fn attack(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
     let mut plot = frame(run, Axis::log(info.axes.0), info.axes.1.map(Axis::linear));
     let hours = run.scenario.attack_hours;
-    add_spread(&mut plot, bands, baselines, "attack_cost_buy_usd", unit, RED, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, col::attack_cost_buy_usd, unit, RED, Side::Left, run);
     add_spread(
         &mut plot,
         bands,
         baselines,
-        "attack_cost_rent_usd_per_hour",
+        col::attack_cost_rent_usd_per_hour,
         |run: &RunResult| run.scenario.attack_hours,
         ORANGE,
         Side::Left,
         run,
     );
-    add_spread(&mut plot, bands, baselines, "security_budget_usd_per_day", unit, BLUE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, col::security_budget_usd_per_day, unit, BLUE, Side::Left, run);
     add_line(
         &mut plot,
         "Buy machines",
@@ -616,8 +626,8 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: 
         RED,
         Side::Left,
         Stroke::Solid,
-        column(run, "attack_cost_buy_usd"),
-        each(baselines, |b| column(b, "attack_cost_buy_usd")),
+        column(run, col::attack_cost_buy_usd),
+        each(baselines, |b| column(b, col::attack_cost_buy_usd)),
     );
     add_line(
         &mut plot,
@@ -626,8 +636,8 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: 
         ORANGE,
         Side::Left,
         Stroke::Solid,
-        scaled(run, "attack_cost_rent_usd_per_hour", hours),
-        each(baselines, |b| scaled(b, "attack_cost_rent_usd_per_hour", b.scenario.attack_hours)),
+        scaled(run, col::attack_cost_rent_usd_per_hour, hours),
+        each(baselines, |b| scaled(b, col::attack_cost_rent_usd_per_hour, b.scenario.attack_hours)),
     );
     add_budget_line(&mut plot, run, baselines, "Security budget per day", "USD");
     add_line(
@@ -637,16 +647,16 @@ pub fn attack(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: 
         GREY,
         Side::Right,
         Stroke::Solid,
-        column(run, "idle_hashrate_ehs"),
-        each(baselines, |b| column(b, "idle_hashrate_ehs")),
+        column(run, col::idle_hashrate_ehs),
+        each(baselines, |b| column(b, col::idle_hashrate_ehs)),
     );
     plot
 }
 
 /// The chart: Nakamoto coefficients and HHI. (Baselines in their strokes; used by the page and the API's report charts.)
 pub fn concentration(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: Option<&MonteCarloResult>) -> Plot {
-    let hhi = column(run, "hhi_pools");
-    let baseline_hhi = each(baselines, |b| column(b, "hhi_pools"));
+    let hhi = column(run, col::hhi_pools);
+    let baseline_hhi = each(baselines, |b| column(b, col::hhi_pools));
     let highest =
         hhi.iter().chain(baseline_hhi.iter().flat_map(|(_, _, v)| v)).copied().filter(|v| v.is_finite()).fold(HHI_HIGH * 1.25, f64::max);
     let top = (highest * 1.08).min(10_000.0);
@@ -665,12 +675,21 @@ pub fn concentration(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], 
         from: HHI_HIGH,
         to: top,
     });
-    add_spread(&mut plot, bands, baselines, "nakamoto_pools", unit, BLUE, Side::Left, run);
-    add_spread(&mut plot, bands, baselines, "nakamoto_entities", unit, PURPLE, Side::Left, run);
-    add_spread(&mut plot, bands, baselines, "hhi_pools", unit, BLACK, Side::Right, run);
+    add_spread(&mut plot, bands, baselines, col::nakamoto_pools, unit, BLUE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, col::nakamoto_entities, unit, PURPLE, Side::Left, run);
+    add_spread(&mut plot, bands, baselines, col::hhi_pools, unit, BLACK, Side::Right, run);
     let b = |name: &str| each(baselines, |b| column(b, name));
-    add_line(&mut plot, "Pools", "", BLUE, Side::Left, Stroke::Steps, column(run, "nakamoto_pools"), b("nakamoto_pools"));
-    add_line(&mut plot, "Controllers", "", PURPLE, Side::Left, Stroke::Steps, column(run, "nakamoto_entities"), b("nakamoto_entities"));
+    add_line(&mut plot, "Pools", "", BLUE, Side::Left, Stroke::Steps, column(run, col::nakamoto_pools), b(col::nakamoto_pools));
+    add_line(
+        &mut plot,
+        "Controllers",
+        "",
+        PURPLE,
+        Side::Left,
+        Stroke::Steps,
+        column(run, col::nakamoto_entities),
+        b(col::nakamoto_entities),
+    );
     add_line(&mut plot, "HHI of pools", "", BLACK, Side::Right, Stroke::Solid, hhi, baseline_hhi);
     plot
 }
@@ -722,13 +741,13 @@ pub fn pools(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
     let colored = layers.into_iter().enumerate().map(|(i, (name, values))| (name, PALETTE[i % PALETTE.len()], values)).collect();
     stack(&mut plot, colored);
     // Across seeds: the largest pool's share and the five largest together.
-    add_spread_edges(&mut plot, bands, &[], "top_pool_share", 100.0, BLACK, "Largest pool");
-    add_spread_edges(&mut plot, bands, &[], "top5_pool_share", 100.0, RGBColor(255, 255, 255), "Five largest");
+    add_spread_edges(&mut plot, bands, &[], col::top_pool_share, 100.0, BLACK, "Largest pool");
+    add_spread_edges(&mut plot, bands, &[], col::top5_pool_share, 100.0, RGBColor(255, 255, 255), "Five largest");
     // Each baseline's largest pool and five largest, in its stroke (and their spreads, when it has bands).
     let days = plot.dates.len();
     for baseline in baselines {
         let stroke = baseline.stroke();
-        for (what, name, color) in [("Largest pool", "top_pool_share", BLACK), ("Five largest", "top5_pool_share", GREY)] {
+        for (what, name, color) in [("Largest pool", col::top_pool_share, BLACK), ("Five largest", col::top5_pool_share, GREY)] {
             let label = format!("{what}, {}", baseline.name);
             let values = fit(scaled(baseline.run, name, 100.0), days);
             plot.readout.push(ReadoutSeries { label: label.clone(), unit: "%".into(), values: values.clone() });
@@ -752,17 +771,17 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
     }
     stack(&mut plot, layers);
     // Across seeds: the total (the top of the stack) and the MW at AI.
-    add_spread_edges(&mut plot, bands, baselines, "hashrate_ehs", 1.0, BLACK, "Hash rate");
-    add_spread(&mut plot, bands, baselines, "ai_mw", unit, BLACK, Side::Right, run);
+    add_spread_edges(&mut plot, bands, baselines, col::hashrate_ehs, 1.0, BLACK, "Hash rate");
+    add_spread(&mut plot, bands, baselines, col::ai_mw, unit, BLACK, Side::Right, run);
     let days = plot.dates.len();
     for baseline in baselines {
         let stroke = baseline.stroke();
         let label = format!("Hash rate, {}", baseline.name);
-        let values = fit(column(baseline.run, "hashrate_ehs"), days);
+        let values = fit(column(baseline.run, col::hashrate_ehs), days);
         plot.readout.push(ReadoutSeries { label: label.clone(), unit: "EH/s".into(), values: values.clone() });
         plot.lines.push(Line { label, color: GREY, values, side: Side::Left, stroke, in_legend: true });
     }
-    let ai_total: Vec<f64> = column(run, "ai_mw").iter().zip(column(run, "ai_mw_pending")).map(|(a, p)| a + p).collect();
+    let ai_total: Vec<f64> = column(run, col::ai_mw).iter().zip(column(run, col::ai_mw_pending)).map(|(a, p)| a + p).collect();
     add_line(
         &mut plot,
         "Converted to AI",
@@ -770,8 +789,8 @@ pub fn operators(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], band
         BLACK,
         Side::Right,
         Stroke::Solid,
-        column(run, "ai_mw"),
-        each(baselines, |b| column(b, "ai_mw")),
+        column(run, col::ai_mw),
+        each(baselines, |b| column(b, col::ai_mw)),
     );
     add_line(&mut plot, "Committed to AI (converting) + converted", "MW", RED, Side::Right, Stroke::Solid, ai_total, Vec::new());
     plot
@@ -790,7 +809,7 @@ pub fn kinds(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
     }
     // The operators' Nakamoto coefficient counts the model's operators, so it depends on
     // how many the run follows: it sits here, beside that count, not among the pools.
-    add_spread(&mut plot, bands, baselines, "nakamoto_operators", unit, BLACK, Side::Right, run);
+    add_spread(&mut plot, bands, baselines, col::nakamoto_operators, unit, BLACK, Side::Right, run);
     add_line(
         &mut plot,
         "Nakamoto coefficient of operators",
@@ -798,8 +817,8 @@ pub fn kinds(info: &ChartInfo, run: &RunResult, baselines: &[Baseline], bands: O
         BLACK,
         Side::Right,
         Stroke::Steps,
-        column(run, "nakamoto_operators"),
-        each(baselines, |b| column(b, "nakamoto_operators")),
+        column(run, col::nakamoto_operators),
+        each(baselines, |b| column(b, col::nakamoto_operators)),
     );
     plot
 }
@@ -1055,8 +1074,8 @@ mod tests {
             );
         }
         // On grid days the spread is the Monte Carlo's own percentile.
-        let spread = spread_of(&bands, "hashrate_ehs", 1.0, run.days.len(), BLUE, Side::Left).expect("a band of hash rate");
-        let band = bands.bands.iter().find(|b| b.column == "hashrate_ehs").expect("hash rate band");
+        let spread = spread_of(&bands, col::hashrate_ehs, 1.0, run.days.len(), BLUE, Side::Left).expect("a band of hash rate");
+        let band = bands.bands.iter().find(|b| b.column == col::hashrate_ehs).expect("hash rate band");
         for (point, &day) in bands.grid_days.iter().enumerate() {
             assert_eq!(spread.p5[day as usize], band.percentiles[0][point]);
             assert_eq!(spread.p95[day as usize], band.percentiles[4][point]);
@@ -1092,7 +1111,7 @@ mod tests {
         // The lines are the baseline's own Monte Carlo, not the scenario's.
         let drawn = chart(ChartId::Hashrate, &run, &banded, Some(&bands));
         let p95 = &drawn.lines.iter().filter(|line| line.label == banded[0].edge_label()).nth(1).expect("the 95th").values;
-        let own = spread_of(&other_bands, "hashrate_ehs", 1.0, run.days.len(), BLUE, Side::Left).expect("a band");
+        let own = spread_of(&other_bands, col::hashrate_ehs, 1.0, run.days.len(), BLUE, Side::Left).expect("a band");
         assert_eq!(p95, &own.p95);
     }
 }

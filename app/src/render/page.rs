@@ -5,6 +5,7 @@ use super::{charts, page_charts};
 use crate::page_state::{PageState, MOST_BASELINES};
 use crate::run_view::{change_text, show, BaselineKey, Headline, RunView};
 use crate::runs::{Asker, Refusal, Runs};
+use simulation::output::column as col;
 use simulation::{link, RunResult};
 use std::time::Instant;
 
@@ -123,11 +124,11 @@ struct HeadlineFigure {
 
 /// The headline figures, in the order the page shows them.
 const HEADLINE_FIGURES: &[HeadlineFigure] = &[
-    HeadlineFigure { id: "hashrate", label: "Hash rate", column: "hashrate_ehs", unit: "EH/s", relative: true, count: false },
+    HeadlineFigure { id: "hashrate", label: "Hash rate", column: col::hashrate_ehs, unit: "EH/s", relative: true, count: false },
     HeadlineFigure {
         id: "hashprice",
         label: "Hashprice",
-        column: "hashprice_usd_per_ph_day",
+        column: col::hashprice_usd_per_ph_day,
         unit: "USD/PH/day",
         relative: true,
         count: false,
@@ -135,7 +136,7 @@ const HEADLINE_FIGURES: &[HeadlineFigure] = &[
     HeadlineFigure {
         id: "budget",
         label: "Security budget",
-        column: "security_budget_usd_per_day",
+        column: col::security_budget_usd_per_day,
         unit: "USD/day",
         relative: true,
         count: false,
@@ -143,7 +144,7 @@ const HEADLINE_FIGURES: &[HeadlineFigure] = &[
     HeadlineFigure {
         id: "nakamoto",
         label: "Nakamoto coefficient (pools)",
-        column: "nakamoto_pools",
+        column: col::nakamoto_pools,
         unit: "pools",
         relative: false,
         count: true,
@@ -152,12 +153,12 @@ const HEADLINE_FIGURES: &[HeadlineFigure] = &[
     HeadlineFigure {
         id: "ai-committed",
         label: "AI: committed, converting",
-        column: "ai_mw_pending",
+        column: col::ai_mw_pending,
         unit: "MW",
         relative: false,
         count: false,
     },
-    HeadlineFigure { id: "ai", label: "AI: converted", column: "ai_mw", unit: "MW", relative: false, count: false },
+    HeadlineFigure { id: "ai", label: "AI: converted", column: col::ai_mw, unit: "MW", relative: false, count: false },
 ];
 
 /// The headline figures, each with its change from the first day.
