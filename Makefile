@@ -59,6 +59,7 @@ site: rust-tools node-tools
 	$(MAKE) --no-print-directory model PROFILE_DIR=wasm-model
 	"$(CURDIR)/e2e/node_modules/.bin/wasm-opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
 		"$(SITE)/pkg/model.wasm" -o "$(SITE)/pkg/model.wasm"
+	node scripts/precompress.mjs "$(SITE)/pkg"
 
 # Debug bundle, for quick local iteration.
 site-debug: rust-tools
