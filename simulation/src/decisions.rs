@@ -53,6 +53,7 @@ use crate::expectations;
 use crate::hardware::{self, Generation};
 use crate::kind::ByKind;
 use crate::machine_orders::{MonthOfSales, Order};
+use crate::math;
 use crate::month_market::ClosedMonth;
 use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolInfo};
@@ -276,22 +277,23 @@ impl Sim<'_> {
             let ai_net = operator.ai_mw * ai_net_per_mw_month - service;
             let operating = revenue - book.energy_usd - site_costs + ai_net;
             let net = operating - interest;
-            let hodl = (revenue * profile.hodl_share).min(net.max(0.0));
+            let hodl = math::smaller(revenue * profile.hodl_share, math::larger(net, 0.0));
             operator.treasury_btc += hodl / price;
             operator.cash_usd += net - hodl;
             if operator.cash_usd > 0.0 && operator.debt_usd > 0.0 {
-                let repay = operator.debt_usd.min(operator.cash_usd * 0.25);
+                let repay = math::smaller(operator.debt_usd, operator.cash_usd * 0.25);
                 operator.debt_usd -= repay;
                 operator.cash_usd -= repay;
             }
             if operator.cash_usd < 0.0 && operator.treasury_btc > 0.0 {
-                let sold = operator.treasury_btc.min(-operator.cash_usd / price);
+                let sold = math::smaller(operator.treasury_btc, -operator.cash_usd / price);
                 operator.treasury_btc -= sold;
                 operator.cash_usd += sold * price;
             }
             if operator.cash_usd < 0.0 {
-                let credit = profile.credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd.max(revenue) + ai_net.max(0.0) * 12.0;
-                let borrow = (-operator.cash_usd).min((credit - operator.debt_usd).max(0.0));
+                let credit = profile.credit_years_of_revenue * 12.0 * math::larger(operator.last_month_revenue_usd, revenue)
+                    + math::larger(ai_net, 0.0) * 12.0;
+                let borrow = math::smaller(-operator.cash_usd, math::larger(credit - operator.debt_usd, 0.0));
                 operator.debt_usd += borrow;
                 operator.cash_usd += borrow;
             }
@@ -1134,7 +1136,7 @@ impl PaybackScreen {
             let horizon = kind.profile().payback_horizon_days;
             for item in on_sale.iter().filter(|item| item.new || used_stock[item.generation as usize] > 0) {
                 let room = horizon - if item.new { new_wait_days } else { used_wait_days };
-                let price = item.price_usd_per_th.min(item.price_with_site_usd_per_th);
+                let price = math::smaller(item.price_usd_per_th, item.price_with_site_usd_per_th);
                 let slack = 1e-9 * (horizon.abs() + 1.0);
                 let need = if room > slack { price / (room + slack) * (1.0 - 1e-9) } else { 0.0 };
                 needs[kind].push((item.power_kwh_per_th_day, item.site_usd_per_th_day, need));
@@ -1185,8 +1187,8 @@ fn best_offer<'a>(
 /// (short of cash or losing money: no borrowing to grow).
 fn spendable_usd(operator: &operators::Operator, share: f64) -> f64 {
     let credit = operator.kind.profile().credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
-    let borrowing = if operator.loss_months == 0 { (credit - operator.debt_usd).max(0.0) * share * 0.5 } else { 0.0 };
-    (operator.cash_usd - operator.last_month_revenue_usd).max(0.0) * share + borrowing
+    let borrowing = if operator.loss_months == 0 { math::larger(credit - operator.debt_usd, 0.0) * share * 0.5 } else { 0.0 };
+    math::larger(operator.cash_usd - operator.last_month_revenue_usd, 0.0) * share + borrowing
 }
 
 /// What an operator may spend this month on machines of its choosing: its kind's `invest_share`.

@@ -647,7 +647,7 @@ impl<'a> Sim<'a> {
         let mut rate_per_s = mining_hash * 1e12 / (self.chain.difficulty * HASHES_PER_DIFFICULTY);
         while let Some(time_s) = chain::next_block_time_s(self.chain.time_s, day_end_s, rate_per_s, rng::exp1(&mut self.rng_blocks)) {
             self.chain.time_s = time_s;
-            self.chain.longest_gap_s = self.chain.longest_gap_s.max(time_s - self.chain.last_block_s);
+            self.chain.longest_gap_s = crate::math::larger(self.chain.longest_gap_s, time_s - self.chain.last_block_s);
             self.chain.last_block_s = time_s;
             self.chain.height += 1;
             blocks += 1;
@@ -659,7 +659,8 @@ impl<'a> Sim<'a> {
             }
             let fee_btc = self.chain.mempool.block_fees_btc(time_s - self.chain.fee_clock_s, level, capacity);
             self.chain.fee_clock_s = time_s;
-            let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64).max(0.0) as u64;
+            // A cast to u64 saturates: a negative or NaN amount is 0 satoshis.
+            let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64) as u64;
             self.chain.fees_sats_today += fee_sats;
             self.chain.note_block_fees(fee_sats);
             self.chain.subsidy_sats_total += subsidy;

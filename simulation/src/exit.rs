@@ -58,7 +58,8 @@ pub fn viable(standing: &Standing) -> bool {
 /// would not cover its site costs is one the firm would sell, not a reason to
 /// close the firm: only contributions count towards viability.
 pub fn lot_contribution_usd_per_month(margin_usd_per_th_day: f64, hash_ths: f64, power_w: f64, site_usd_per_mw_month: f64) -> f64 {
-    (30.0 * (margin_usd_per_th_day * hash_ths).max(0.0) - power_w / 1e6 * site_usd_per_mw_month).max(0.0)
+    let margin = 30.0 * crate::math::larger(margin_usd_per_th_day * hash_ths, 0.0);
+    crate::math::larger(margin - power_w / 1e6 * site_usd_per_mw_month, 0.0)
 }
 
 /// Decides an operator's fate for the month.

@@ -177,7 +177,7 @@ impl Mempool {
     /// next block takes its share. Returns the block's fees, BTC.
     pub fn block_fees_btc(&mut self, elapsed_s: f64, level_btc: f64, capacity_blocks: f64) -> f64 {
         self.accrue(elapsed_s, level_btc);
-        let taken = self.waiting_btc.min(level_btc * capacity_blocks);
+        let taken = crate::math::smaller(self.waiting_btc, level_btc * capacity_blocks);
         self.waiting_btc -= taken;
         taken
     }
@@ -185,7 +185,8 @@ impl Mempool {
     /// Fees arrive for `elapsed_s` seconds at `level_btc` per 10 minutes.
     pub fn accrue(&mut self, elapsed_s: f64, level_btc: f64) {
         let per_s = level_btc / crate::chain::TARGET_BLOCK_INTERVAL_S;
-        self.waiting_btc = (self.waiting_btc + per_s * elapsed_s.max(0.0)).min(per_s * MEMPOOL_EXPIRY_S);
+        let arrived = self.waiting_btc + per_s * crate::math::larger(elapsed_s, 0.0);
+        self.waiting_btc = crate::math::smaller(arrived, per_s * MEMPOOL_EXPIRY_S);
     }
 
     /// Fees waiting now, BTC.
