@@ -124,8 +124,13 @@ test('dragging a slider redraws the charts as it moves, drawn in the browser, an
     if (new URL(request.url()).pathname.startsWith('/api')) api.push(request.url());
   });
   const slider = page.locator('input.slider[data-field="start_price_usd"]');
-  await slider.scrollIntoViewIfNeeded();
+  // The slider at the top of the window and the first charts under it, as a reader
+  // scrolls to watch them while dragging (charts off screen are drawn when the hand rests).
+  await slider.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   const box = await slider.boundingBox();
+  const visible = await page.evaluate(() => [...document.querySelectorAll('.chart .svg')]
+    .filter((svg) => svg.getBoundingClientRect().top < innerHeight).map((svg) => svg.closest('.chart').dataset.chart));
+  assert.ok(visible.includes('hashrate'), `the hash rate chart is on screen: ${visible}`);
   // Every redraw of the hash rate chart, timed.
   await page.evaluate(() => {
     window.hashrateRedraws = [];

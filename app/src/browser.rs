@@ -177,7 +177,9 @@ pub(crate) fn copy_text(text: &str) -> bool {
 /// would run, and the charts on the page are redrawn with them as they come.
 /// Two workers (one on a single core) run the newest requests side by side;
 /// only the newest request is kept waiting, and an answer older than one
-/// already drawn is dropped. Nothing on the server.
+/// already drawn is dropped. The charts on screen are redrawn with each
+/// answer, the others once the hand rests (150 ms without a new one).
+/// Nothing on the server.
 pub(crate) fn follow_in_worker(query: &str, compact: bool) {
     #[cfg(feature = "hydrate")]
     follow::ask(query, compact);
@@ -233,6 +235,10 @@ mod follow {
         /// The id of the last request made, and the first id still worth drawing.
         sent: u32,
         draw_from: u32,
+        /// Charts of the newest answer not drawn yet because they were off screen
+        /// (chart id, SVG), and the timer that draws them when the hand rests.
+        off_screen: Vec<(String, String)>,
+        catch_up: Option<i32>,
     }
 
     thread_local! {
@@ -257,7 +263,33 @@ mod follow {
             let mut pool = pool.borrow_mut();
             pool.draw_from = pool.sent + 1;
             pool.waiting = None;
+            pool.off_screen.clear();
+            cancel_catch_up(&mut pool);
         });
+    }
+
+    /// How long the hand rests before the charts off screen are drawn too, milliseconds.
+    const CATCH_UP_MS: i32 = 150;
+
+    fn cancel_catch_up(pool: &mut Pool) {
+        if let (Some(handle), Some(window)) = (pool.catch_up.take(), web_sys::window()) {
+            window.clear_timeout_with_handle(handle);
+        }
+    }
+
+    /// Draws the newest answer's charts that were off screen (the hand rested).
+    fn catch_up() {
+        let charts = POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            pool.catch_up = None;
+            std::mem::take(&mut pool.off_screen)
+        });
+        let document = leptos::prelude::document();
+        for (id, svg) in charts {
+            if let Ok(Some(element)) = document.query_selector(&format!("#chart-{id} .svg")) {
+                element.set_inner_html(&svg);
+            }
+        }
     }
 
     fn send(pool: &mut Pool, index: usize, request: &Request) {
@@ -319,11 +351,36 @@ mod follow {
         let Some(charts) = field("charts").and_then(|v| v.as_string()) else { return };
         let Ok(charts) = serde_json::from_str::<Vec<Drawn>>(&charts) else { return };
         let document = leptos::prelude::document();
-        for chart in charts {
-            if let Ok(Some(element)) = document.query_selector(&format!("#chart-{} .svg", chart.id)) {
-                element.set_inner_html(&chart.svg);
-            }
+        // The charts on screen are drawn now; the others when the hand rests. Parsing
+        // and laying out nine charts' SVG took the page's thread 92% of a drag, and
+        // the workers' answers waited for it.
+        let height = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(f64::INFINITY);
+        let mut off_screen = Vec::new();
+        let placed: Vec<(web_sys::Element, Drawn)> = charts
+            .into_iter()
+            .filter_map(|chart| {
+                let element = document.query_selector(&format!("#chart-{} .svg", chart.id)).ok().flatten()?;
+                let rect = element.get_bounding_client_rect();
+                if rect.bottom() > 0.0 && rect.top() < height {
+                    Some((element, chart))
+                } else {
+                    off_screen.push((chart.id, chart.svg));
+                    None
+                }
+            })
+            .collect();
+        for (element, chart) in placed {
+            element.set_inner_html(&chart.svg);
         }
+        POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            pool.off_screen = off_screen;
+            cancel_catch_up(&mut pool);
+            let callback = Closure::once_into_js(catch_up);
+            pool.catch_up = web_sys::window().and_then(|window| {
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), CATCH_UP_MS).ok()
+            });
+        });
         // What the charts now show, for tests and tools: the request and the link it drew.
         if let Some(body) = document.body() {
             let _ = body.set_attribute("data-followed", &id.to_string());
