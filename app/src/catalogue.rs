@@ -4,8 +4,9 @@
 //! downloads, the Monte Carlo's banded columns and the browser tests all take
 //! their lists from here; the server draws each with `render::charts::draw_fn`.
 //!
-//! A new chart: an entry here and its draw function in `render/charts.rs`
-//! (a test there checks every entry has one).
+//! A new chart: a [`ChartId`], an entry here and its draw function in
+//! `render/charts.rs` (`draw_fn` matches every id: a chart without one does
+//! not compile). Its columns come from `simulation::output::column`.
 
 use simulation::output::column as col;
 
