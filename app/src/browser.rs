@@ -205,6 +205,7 @@ pub(crate) fn stop_following() {
 
 #[cfg(feature = "hydrate")]
 mod follow {
+    use crate::catalogue::ChartId;
     use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
@@ -217,7 +218,6 @@ mod follow {
     const MOST_WORKERS: usize = 2;
 
     /// A request for the charts of one scenario.
-    #[derive(Clone)]
     struct Request {
         id: u32,
         query: String,
@@ -237,7 +237,7 @@ mod follow {
         draw_from: u32,
         /// Charts of the newest answer not drawn yet because they were off screen
         /// (chart id, SVG), and the timer that draws them when the hand rests.
-        off_screen: Vec<(String, String)>,
+        off_screen: Vec<(ChartId, String)>,
         catch_up: Option<i32>,
     }
 
@@ -286,10 +286,15 @@ mod follow {
         });
         let document = leptos::prelude::document();
         for (id, svg) in charts {
-            if let Ok(Some(element)) = document.query_selector(&format!("#chart-{id} .svg")) {
+            if let Some(element) = chart_svg(&document, id) {
                 element.set_inner_html(&svg);
             }
         }
+    }
+
+    /// The element chart `id`'s SVG is drawn in on the page.
+    fn chart_svg(document: &web_sys::Document, id: ChartId) -> Option<web_sys::Element> {
+        document.query_selector(&format!("#chart-{id} .svg")).ok().flatten()
     }
 
     fn send(pool: &mut Pool, index: usize, request: &Request) {
@@ -359,7 +364,7 @@ mod follow {
         let placed: Vec<(web_sys::Element, Drawn)> = charts
             .into_iter()
             .filter_map(|chart| {
-                let element = document.query_selector(&format!("#chart-{} .svg", chart.id)).ok().flatten()?;
+                let element = chart_svg(&document, chart.id)?;
                 let rect = element.get_bounding_client_rect();
                 if rect.bottom() > 0.0 && rect.top() < height {
                     Some((element, chart))
@@ -393,7 +398,7 @@ mod follow {
     /// One chart as the worker draws it.
     #[derive(serde::Deserialize)]
     struct Drawn {
-        id: String,
+        id: ChartId,
         svg: String,
     }
 }
