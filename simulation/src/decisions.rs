@@ -65,6 +65,14 @@ const AI_STEP_SHARE: f64 = 0.5;
 const OFFER_MONTHS: f64 = 12.0;
 /// Idle machines whose breakeven exceeds expected hashprice by this factor are sold.
 const SALVAGE_BREAKEVEN_RATIO: f64 = 1.25;
+
+/// What an operator expects its lots to earn and pay for power, per unit, over the month ahead.
+#[derive(Clone, Copy)]
+struct LotOutlook {
+    expected_usd_per_ph_day: f64,
+    power_usd_per_kwh: f64,
+}
+
 /// Chance per month that an operator large enough starts its own pool.
 const OWN_POOL_PER_MONTH: f64 = 0.05;
 /// Payback (days) at which entry runs at its base rate.
@@ -176,20 +184,14 @@ impl Sim<'_> {
     fn buyers_by_power(&mut self) -> Vec<u32> {
         let known = self.by_power.len();
         if known < self.operators.len() {
-            let operators = &self.operators;
-            let key = |i: &u32| (operators[*i as usize].power_usd_per_kwh, *i);
-            let mut fresh: Vec<u32> = (known as u32..operators.len() as u32).collect();
-            fresh.sort_by(|a, b| key(a).0.total_cmp(&key(b).0).then(a.cmp(b)));
-            self.by_power = crate::math::merge_by_key(&self.by_power, &fresh, |i| key(&i));
+            let mut fresh: Vec<(f64, u32)> =
+                self.operators[known..].iter().zip(known as u32..).map(|(o, i)| (o.power_usd_per_kwh, i)).collect();
+            fresh.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            self.by_power = crate::math::merge_by_key(&self.by_power, &fresh, |pair| pair);
         }
-        self.by_power
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let o = &self.operators[i as usize];
-                o.active && o.kind != OperatorKind::Manufacturer
-            })
-            .collect()
+        // Who may buy, found in memory order: the power order would miss the cache at every operator.
+        let may_buy: Vec<bool> = self.operators.iter().map(|o| o.active && o.kind != OperatorKind::Manufacturer).collect();
+        self.by_power.iter().map(|&(_, i)| i).filter(|&i| may_buy[i as usize]).collect()
     }
 
     /// Sums each operator's month from its lots, notes the lots that never
@@ -211,12 +213,14 @@ impl Sim<'_> {
             cumulative[end] - cumulative[end.saturating_sub(month_days as usize)]
         };
         let idle_all_month = self.fleet.lots.iter().map(|lot| lot.energy_kwh_trend == 0.0).collect();
+        // Power prices side by side: read for every lot, in no operator order.
+        let power_usd_per_kwh: Vec<f64> = self.operators.iter().map(|operator| operator.power_usd_per_kwh).collect();
         for lot in &mut self.fleet.lots {
-            let operator = &self.operators[lot.operator as usize];
             let book = &mut books[lot.operator as usize];
             book.revenue_usd += lot.revenue_usd;
             let full_draw_kwh_trend = lot.power_w / 1_000.0 * 24.0 * trend_days;
-            book.energy_usd += ((1.0 - fixed) * lot.energy_kwh_trend + fixed * full_draw_kwh_trend) * operator.power_usd_per_kwh;
+            book.energy_usd +=
+                ((1.0 - fixed) * lot.energy_kwh_trend + fixed * full_draw_kwh_trend) * power_usd_per_kwh[lot.operator as usize];
             book.fleet_ths += lot.hash_ths;
             book.fleet_w += lot.power_w;
             lot.revenue_usd = 0.0;
@@ -254,7 +258,14 @@ impl Sim<'_> {
         let trend = self.power_trend;
         let ai_net_per_mw_month = self.ai_net_usd_per_site_mw_month();
         let weight = sc.expectation_weight;
-        let mut fates = Vec::new();
+        // Three passes, so that the lots are read in their own order rather than
+        // through each operator's list (which scatters over the fleet at scale):
+        // the accounts, operator by operator; then every lot, its salvage or its
+        // margin ahead; then each operator's fate. Each operator's lots are summed
+        // in the same order as its list (both by lot index) and sales are listed
+        // operator by operator, so the passes give what one loop gave.
+        let mut ahead: Vec<Option<LotOutlook>> = vec![None; books.len()];
+        let mut forward_operating = vec![0.0; books.len()];
         for (index, &book) in books.iter().enumerate() {
             let operator = &mut self.operators[index];
             if !operator.active {
@@ -300,33 +311,52 @@ impl Sim<'_> {
             operator.loss_months = if operating < 0.0 { operator.loss_months + 1 } else { 0 };
             operator.last_month_revenue_usd = revenue;
             operator.value_per_reward = expectations::adapt(operator.value_per_reward, observed_value, weight);
-            // Salvage: machines idle all month that would need a much higher
-            // hashprice than expected are sold second-hand (to cheaper power).
-            let expected = operator.value_per_reward * outlook.near_btc;
-            let power = operator.power_usd_per_kwh * trend;
-            let mut forward_operating = ai_net;
-            for &lot_index in &operator.lots {
-                let lot = &mut self.fleet.lots[lot_index as usize];
-                if lot.units == 0 {
-                    continue;
-                }
-                if idle_all_month[lot_index as usize] && lot.breakeven_usd_per_ph_day * trend > SALVAGE_BREAKEVEN_RATIO * expected {
-                    self.secondhand.list(index as u32, lot.generation, lot.units, self.today);
-                    self.fleet.totals.remove_lot(lot);
-                    lot.units = 0;
-                    lot.hash_ths = 0.0;
-                    lot.power_w = 0.0;
-                    continue;
-                }
-                let generation = &self.generations[lot.generation as usize];
-                let margin_per_th_day = expected / 1_000.0 - generation.power_cost_usd_per_th_day(power);
-                forward_operating += exit::lot_contribution_usd_per_month(
-                    margin_per_th_day,
-                    lot.hash_ths,
-                    lot.power_w,
-                    sc.opex_usd_per_mw_month * profile.site_cost_multiplier,
-                );
+            ahead[index] = Some(LotOutlook {
+                expected_usd_per_ph_day: operator.value_per_reward * outlook.near_btc,
+                power_usd_per_kwh: operator.power_usd_per_kwh * trend,
+            });
+            forward_operating[index] = ai_net;
+        }
+        // Salvage: machines idle all month that would need a much higher
+        // hashprice than expected are sold second-hand (to cheaper power).
+        let mut salvaged: Vec<(u32, u16, u32)> = Vec::new();
+        for (lot_index, lot) in self.fleet.lots.iter_mut().enumerate() {
+            if lot.units == 0 {
+                continue;
             }
+            let Some(LotOutlook { expected_usd_per_ph_day: expected, power_usd_per_kwh: power }) =
+                ahead.get(lot.operator as usize).copied().flatten()
+            else {
+                continue;
+            };
+            if idle_all_month[lot_index] && lot.breakeven_usd_per_ph_day * trend > SALVAGE_BREAKEVEN_RATIO * expected {
+                salvaged.push((lot.operator, lot.generation, lot.units));
+                self.fleet.totals.remove_lot(lot);
+                lot.units = 0;
+                lot.hash_ths = 0.0;
+                lot.power_w = 0.0;
+                continue;
+            }
+            let generation = &self.generations[lot.generation as usize];
+            let margin_per_th_day = expected / 1_000.0 - generation.power_cost_usd_per_th_day(power);
+            forward_operating[lot.operator as usize] += exit::lot_contribution_usd_per_month(
+                margin_per_th_day,
+                lot.hash_ths,
+                lot.power_w,
+                sc.opex_usd_per_mw_month * lot.kind.profile().site_cost_multiplier,
+            );
+        }
+        // Listed operator by operator, each operator's lots in order (the sort is stable).
+        salvaged.sort_by_key(|&(seller, _, _)| seller);
+        for (seller, generation, units) in salvaged {
+            self.secondhand.list(seller, generation, units, self.today);
+        }
+        let mut fates = Vec::new();
+        for (index, operator) in self.operators.iter_mut().enumerate() {
+            if ahead[index].is_none() {
+                continue;
+            }
+            let forward_operating = forward_operating[index];
             let mut standing = Standing {
                 cash_usd: operator.cash_usd,
                 unviable_months: operator.unviable_months + 1,
@@ -712,14 +742,23 @@ impl Sim<'_> {
         let mut might_buy: Vec<bool> = if self.operators.len() < SCREEN_FROM_OPERATORS {
             vec![true; self.operators.len()]
         } else {
-            let screen = PaybackScreen::new(&on_sale, &used_stock, self.new_machine_wait_days(), used_wait_days);
+            let new_wait_days = self.new_machine_wait_days();
+            let screen = PaybackScreen::new(&on_sale, &used_stock, new_wait_days, used_wait_days);
+            // The screen's bound first, then the very check the turn makes (the best offer
+            // pays back within the horizon), at the month's best terms: only those who
+            // would buy are then visited in power order.
             self.operators
                 .iter()
                 .zip(books)
                 .map(|(operator, book)| {
-                    operator.active
-                        && expansion_budget_usd(operator) > 0.0
-                        && screen.might_pay(operator.kind, &self.buyer_terms(operator, book, outlook))
+                    if !operator.active || expansion_budget_usd(operator) <= 0.0 {
+                        return false;
+                    }
+                    let terms = self.buyer_terms(operator, book, outlook);
+                    screen.might_pay(operator.kind, &terms)
+                        && best_offer(&on_sale, &used_stock, &terms, new_wait_days, used_wait_days).is_some_and(|(payback, _)| {
+                            payback.partial_cmp(&operator.kind.profile().payback_horizon_days) != Some(std::cmp::Ordering::Greater)
+                        })
                 })
                 .collect()
         };

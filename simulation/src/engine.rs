@@ -34,7 +34,7 @@ mod fleet;
 mod recorder;
 
 pub(crate) use chain_state::ChainState;
-pub(crate) use fleet::{Fleet, Totals};
+pub(crate) use fleet::{Fleet, Ranked, Totals};
 pub(crate) use recorder::Recorder;
 
 /// The fewest operators that hold the named firms (`crate::firms`): with fewer
@@ -116,8 +116,8 @@ pub(crate) struct Sim<'a> {
     /// The month's hashprice per BTC of reward, observed and expected (entrants start from it).
     pub month_market: MonthMarket,
     pub restructurings: u32,
-    /// Every operator by power price, cheapest first (then by index): see `buyers_by_power`.
-    pub by_power: Vec<u32>,
+    /// Every operator's power price and index, cheapest first (then by index): see `buyers_by_power`.
+    pub by_power: Vec<(f64, u32)>,
     /// Entry candidates drawn so far (the key of each one's draws).
     pub candidates_drawn: u32,
     pub max_operators: usize,
@@ -496,19 +496,19 @@ impl<'a> Sim<'a> {
         let on = 1.0 + self.sc.run_hysteresis_pct / 100.0;
         let off = 1.0 - self.sc.run_hysteresis_pct / 100.0;
         let previous = self.fleet.settled_x;
-        let breakeven = |lots: &[Lot], index: u32| lots[index as usize].breakeven_usd_per_ph_day;
+        let sorted = &self.fleet.sorted_lots;
         if x > previous {
-            let low = self.fleet.sorted_lots.partition_point(|&i| breakeven(&self.fleet.lots, i) < previous / on);
-            let high = self.fleet.sorted_lots.partition_point(|&i| Lot::switches_on(breakeven(&self.fleet.lots, i), x, on));
+            let low = sorted.partition_point(|r| r.breakeven_usd_per_ph_day < previous / on);
+            let high = sorted.partition_point(|r| Lot::switches_on(r.breakeven_usd_per_ph_day, x, on));
             for position in low..high {
-                let index = self.fleet.sorted_lots[position] as usize;
+                let index = self.fleet.sorted_lots[position].lot as usize;
                 self.rise_above(index);
             }
         } else if x < previous {
-            let low = self.fleet.sorted_lots.partition_point(|&i| !Lot::switches_off(breakeven(&self.fleet.lots, i), x, off));
-            let high = self.fleet.sorted_lots.partition_point(|&i| breakeven(&self.fleet.lots, i) <= previous / off);
+            let low = sorted.partition_point(|r| !Lot::switches_off(r.breakeven_usd_per_ph_day, x, off));
+            let high = sorted.partition_point(|r| r.breakeven_usd_per_ph_day <= previous / off);
             for position in low..high {
-                let index = self.fleet.sorted_lots[position] as usize;
+                let index = self.fleet.sorted_lots[position].lot as usize;
                 self.fall_below(index);
             }
         }
@@ -900,14 +900,22 @@ impl<'a> Sim<'a> {
         self.fleet.lots.truncate(kept_count);
         // The breakeven order: survivors keep theirs, newcomers are sorted and merged in.
         let lots = &self.fleet.lots;
-        let key = |i: &u32| (lots[*i as usize].breakeven_usd_per_ph_day, *i);
-        let kept: Vec<u32> = self.fleet.sorted_lots.iter().map(|&i| new_index[i as usize]).filter(|&i| i != u32::MAX).collect();
-        // Sorted as (breakeven, index) pairs side by side: the same order, fewer cache misses.
-        let mut fresh_keys: Vec<(f64, u32)> =
-            new_index[self.fleet.sorted_until.min(new_index.len())..].iter().filter(|&&i| i != u32::MAX).map(key).collect();
-        fresh_keys.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let fresh: Vec<u32> = fresh_keys.into_iter().map(|(_, i)| i).collect();
-        self.fleet.sorted_lots = crate::math::merge_by_key(&kept, &fresh, |i| key(&i));
+        let kept: Vec<Ranked> = self
+            .fleet
+            .sorted_lots
+            .iter()
+            .filter_map(|r| {
+                let lot = new_index[r.lot as usize];
+                (lot != u32::MAX).then_some(Ranked { lot, ..*r })
+            })
+            .collect();
+        let mut fresh: Vec<Ranked> = new_index[self.fleet.sorted_until.min(new_index.len())..]
+            .iter()
+            .filter(|&&i| i != u32::MAX)
+            .map(|&lot| Ranked { breakeven_usd_per_ph_day: lots[lot as usize].breakeven_usd_per_ph_day, lot })
+            .collect();
+        fresh.sort_unstable_by(|a, b| a.breakeven_usd_per_ph_day.total_cmp(&b.breakeven_usd_per_ph_day).then(a.lot.cmp(&b.lot)));
+        self.fleet.sorted_lots = crate::math::merge_by_key(&kept, &fresh, Ranked::key);
         self.fleet.sorted_until = self.fleet.lots.len();
         self.fleet.pending = std::mem::take(&mut self.fleet.pending)
             .into_iter()
@@ -917,14 +925,21 @@ impl<'a> Sim<'a> {
             })
             .collect();
 
+        // Each operator's list holds all its lots in index order, and the compaction
+        // keeps the order: dropping the emptied and renumbering the rest gives the
+        // list afresh, operator by operator rather than a cache miss per lot.
+        let mut pool_of = Vec::with_capacity(self.operators.len());
         for operator in &mut self.operators {
-            operator.lots.clear();
+            operator.lots.retain_mut(|lot| {
+                let new = new_index.get(*lot as usize).copied().unwrap_or(u32::MAX);
+                *lot = new;
+                new != u32::MAX
+            });
+            pool_of.push(operator.pool);
         }
         let pool_count = self.pools.len();
-        for (index, lot) in self.fleet.lots.iter_mut().enumerate() {
-            let operator = &mut self.operators[lot.operator as usize];
-            operator.lots.push(index as u32);
-            lot.pool = operator.pool;
+        for lot in &mut self.fleet.lots {
+            lot.pool = pool_of[lot.operator as usize];
         }
         // The totals are kept exact as lots change; counted afresh only at the start
         // (and checked against a fresh count in debug builds).
@@ -941,6 +956,12 @@ impl<'a> Sim<'a> {
             debug_assert!(kept.operator == counted.operator && kept.running_hash == counted.running_hash);
             debug_assert_eq!(kept.running_power, counted.running_power);
             debug_assert_eq!(kept.installed_hash, counted.installed_hash);
+            let listed: usize = self.operators.iter().map(|o| o.lots.len()).sum();
+            debug_assert_eq!(listed, self.fleet.lots.len(), "every lot is in its operator's list");
+            for (index, operator) in self.operators.iter().enumerate() {
+                debug_assert!(operator.lots.windows(2).all(|w| w[0] < w[1]), "an operator's lots are in index order");
+                debug_assert!(operator.lots.iter().all(|&l| self.fleet.lots[l as usize].operator as usize == index));
+            }
         }
         self.out.pool_blocks_today.resize(pool_count, 0);
         self.out.pool_blocks_window_sum.resize(pool_count, 0);

@@ -75,9 +75,9 @@ pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
     rate * growth / (growth - 1.0)
 }
 
-/// Merges two lists of indices, each in order of `key` (a value, then the
-/// index), into one list in that order: `kept` items first on ties of key.
-pub fn merge_by_key(kept: &[u32], fresh: &[u32], key: impl Fn(u32) -> (f64, u32)) -> Vec<u32> {
+/// Merges two lists, each in order of `key` (a value, then an index), into
+/// one list in that order: `kept` items first on ties of key.
+pub fn merge_by_key<T: Copy>(kept: &[T], fresh: &[T], key: impl Fn(T) -> (f64, u32)) -> Vec<T> {
     let mut merged = Vec::with_capacity(kept.len() + fresh.len());
     let (mut a, mut b) = (0, 0);
     while a < kept.len() && b < fresh.len() {

@@ -19,7 +19,9 @@ pub(crate) struct Fleet {
     /// Whether the totals must be counted afresh (lots were made without them).
     pub totals_need_count: bool,
     /// Lots by breakeven (then index): the ones a move of hashprice crosses are a contiguous range.
-    pub sorted_lots: Vec<u32>,
+    /// Each carries its breakeven (fixed for a lot's life), so that searching and merging the
+    /// order read this list alone rather than every lot it names.
+    pub sorted_lots: Vec<Ranked>,
     /// Lots at or past this index were added since the last rebuild and are not in `sorted_lots`.
     pub sorted_until: usize,
     /// Effective hashprice (hashprice over the power trend) at which every lot's state was last settled.
@@ -77,6 +79,20 @@ impl Fleet {
 
 /// Exact running totals: hash in milli-TH/s and power in milliwatts, as
 /// integers so that switching lots on and off never drifts.
+/// A lot in the breakeven order: its breakeven and its index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ranked {
+    pub breakeven_usd_per_ph_day: f64,
+    pub lot: u32,
+}
+
+impl Ranked {
+    /// The order's key: breakeven, then index.
+    pub fn key(self) -> (f64, u32) {
+        (self.breakeven_usd_per_ph_day, self.lot)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Totals {
     pub pool: Vec<i64>,
