@@ -117,7 +117,7 @@ test('the first load stays within its budget and leaves the model for the first 
   await context.close();
 });
 
-test('dragging a slider redraws the charts as it moves, drawn in the browser, and the release gives the same charts', async () => {
+test('dragging a slider redraws the charts and the headline figures as it moves, drawn in the browser, and the release gives the same', async () => {
   const { context, page, errors } = await open(`${h.base}/`);
   const api = [];
   page.on('request', (request) => {
@@ -131,6 +131,8 @@ test('dragging a slider redraws the charts as it moves, drawn in the browser, an
   const visible = await page.evaluate(() => [...document.querySelectorAll('.chart .svg')]
     .filter((svg) => svg.getBoundingClientRect().top < innerHeight).map((svg) => svg.closest('.chart').dataset.chart));
   assert.ok(visible.includes('hashrate'), `the hash rate chart is on screen: ${visible}`);
+  const headlineTexts = () => page.evaluate(() => [...document.querySelectorAll('.headline')].map((h) => h.innerText));
+  const headlinesBefore = await headlineTexts();
   // Every redraw of the hash rate chart, timed.
   await page.evaluate(() => {
     window.hashrateRedraws = [];
@@ -163,7 +165,10 @@ test('dragging a slider redraws the charts as it moves, drawn in the browser, an
   const preview = await page.evaluate(() => ({
     query: document.body.dataset.followedQuery,
     charts: Object.fromEntries([...document.querySelectorAll('.chart')].map((c) => [c.dataset.chart, c.querySelector('.svg').innerHTML])),
+    headlines: [...document.querySelectorAll('.headline')].map((h) => h.innerText),
   }));
+  // The headline figures followed the hand too (the hash rate's end value moves with the price).
+  assert.notDeepEqual(preview.headlines, headlinesBefore, 'the headline figures followed the drag');
   assert.deepEqual(during, [], 'no request to the server while dragging');
   const gaps = redraws.slice(1).map((t, i) => t - redraws[i]).sort((a, b) => a - b);
   const median = gaps[Math.floor(gaps.length / 2)] ?? Infinity;
@@ -181,7 +186,11 @@ test('dragging a slider redraws the charts as it moves, drawn in the browser, an
   const server = await served.page.evaluate(() => Object.fromEntries(
     [...document.querySelectorAll('.chart')].map((c) => [c.dataset.chart, c.querySelector('.svg').innerHTML]),
   ));
+  const serverHeadlines = await served.page.evaluate(() => [...document.querySelectorAll('.headline')].map((h) => h.innerText));
   await served.context.close();
+  assert.deepEqual(preview.headlines, serverHeadlines, `the headline figures written while dragging are the server's for ${query}`);
+  // After the release the page shows the server's view of the link: the same figures.
+  assert.deepEqual(await headlineTexts(), serverHeadlines, 'the released page shows the same headline figures');
   for (const id of h.chartIds) {
     const svg = preview.charts[id];
     assert.ok(svg && svg.startsWith('<svg'), `chart ${id} was drawn while dragging`);

@@ -5,8 +5,8 @@
 // milliseconds the run took here) or `{ id, error }` (the field that is wrong
 // and its allowed values). Post `{ id, query, charts: true, compact }` for the
 // page's charts of that run instead: `{ id, query, charts, ms }`, `charts` a
-// JSON list of `{ id, svg }` in the page's order (the page follows a dragged
-// slider with them). A newer message supersedes any still waiting: while a
+// JSON object `{ charts: [{ id, svg }], headlines: [{ id, value, change }] }`
+// in the page's order (the page follows a dragged slider with them). A newer message supersedes any still waiting: while a
 // run is under way only the latest request is kept, so a dragged slider never
 // leaves a queue of stale runs behind it.
 //

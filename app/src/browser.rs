@@ -206,6 +206,7 @@ pub(crate) fn stop_following() {
 #[cfg(feature = "hydrate")]
 mod follow {
     use crate::catalogue::ChartId;
+    use crate::run_view::EndFigure;
     use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
@@ -353,9 +354,10 @@ mod follow {
             fresh
         });
         let (true, Some(id)) = (fresh, id) else { return };
-        let Some(charts) = field("charts").and_then(|v| v.as_string()) else { return };
-        let Ok(charts) = serde_json::from_str::<Vec<Drawn>>(&charts) else { return };
+        let Some(answer) = field("charts").and_then(|v| v.as_string()) else { return };
+        let Ok(Answer { charts, headlines }) = serde_json::from_str::<Answer>(&answer) else { return };
         let document = leptos::prelude::document();
+        write_headlines(&document, &headlines);
         // The charts on screen are drawn now; the others when the hand rests. Parsing
         // and laying out nine charts' SVG took the page's thread 92% of a drag, and
         // the workers' answers waited for it.
@@ -395,10 +397,37 @@ mod follow {
         }
     }
 
+    /// The worker's answer: the page's charts and its headline figures.
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        charts: Vec<Drawn>,
+        headlines: Vec<EndFigure>,
+    }
+
     /// One chart as the worker draws it.
     #[derive(serde::Deserialize)]
     struct Drawn {
         id: ChartId,
         svg: String,
+    }
+
+    /// Writes each headline card's value and change as the worker's run ends.
+    /// Only the text the page's own code writes there changes (the card's
+    /// first text node in each), so the page goes on updating it (the
+    /// playback cursor, the released run's view) as before.
+    fn write_headlines(document: &web_sys::Document, headlines: &[EndFigure]) {
+        for figure in headlines {
+            let card = format!("[data-headline=\"{}\"]", figure.id);
+            for (part, text) in [("headline-value", &figure.value), ("headline-change", &figure.change)] {
+                let Some(element) = document.query_selector(&format!("{card} .{part}")).ok().flatten() else { continue };
+                let nodes = element.child_nodes();
+                let text_node = (0..nodes.length()).filter_map(|i| nodes.item(i)).find(|node| {
+                    node.node_type() == web_sys::Node::TEXT_NODE && !node.text_content().unwrap_or_default().trim().is_empty()
+                });
+                if let Some(node) = text_node {
+                    node.set_node_value(Some(text));
+                }
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod days_axis;
 pub mod figures;
+pub mod headlines;
 #[cfg(feature = "ssr")]
 mod page;
 pub mod plot;

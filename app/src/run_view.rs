@@ -78,6 +78,19 @@ pub struct BaselineKey {
     pub stroke: String,
 }
 
+/// A headline figure as it reads at the end of a run: what the page writes
+/// into its card while a slider is dragged (the worker's answer carries them;
+/// `render::headlines::end_figures` makes them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndFigure {
+    /// The headline's id (`data-headline`).
+    pub id: String,
+    /// Its value at the end.
+    pub value: String,
+    /// Its change from the start.
+    pub change: String,
+}
+
 /// One headline figure: its final value and its change from the first day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {

@@ -28,16 +28,19 @@ pub fn run_csv(query: &str) -> Result<String, String> {
 
 /// The page's charts for the run a share-link query describes, as the server
 /// draws them for that link with no baselines pinned and no bands (`compact`:
-/// for a phone): a JSON list of `{ "id", "svg" }` in the page's order. The
-/// link is read as the page reads it (a wrong field falls back to its default,
-/// as the page's run does).
+/// for a phone), and its headline figures at the end of the run: a JSON
+/// object `{ "charts": [{ "id", "svg" }], "headlines": [{ "id", "value",
+/// "change" }] }`, each list in the page's order. The link is read as the
+/// page reads it (a wrong field falls back to its default, as the page's run
+/// does).
 pub fn run_charts(query: &str, compact: bool) -> Result<String, String> {
     let parsed = link::from_query(query);
     let run = simulation::run(&parsed.scenario).map_err(|error| error.to_string())?;
     let (_, charts) = app::render::page_charts(&run, parsed.preset.as_deref(), &[], None, compact);
     let drawn: Vec<serde_json::Value> =
         charts.into_iter().map(|chart| serde_json::json!({ "id": chart.id, "svg": chart.svg.markup })).collect();
-    serde_json::to_string(&drawn).map_err(|error| error.to_string())
+    let headlines = app::render::headlines::end_figures(&run);
+    serde_json::to_string(&serde_json::json!({ "charts": drawn, "headlines": headlines })).map_err(|error| error.to_string())
 }
 
 /// The functions the worker script calls. Strings go in and out through the
@@ -160,13 +163,18 @@ mod tests {
         let query = "operators=100&years=0.25&seed=7";
         let run = simulation::run(&link::from_query(query).scenario).expect("runs");
         let (_, expected) = app::render::page_charts(&run, None, &[], None, false);
-        let drawn: Vec<serde_json::Value> = serde_json::from_str(&run_charts(query, false).expect("runs")).expect("JSON");
+        let answer: serde_json::Value = serde_json::from_str(&run_charts(query, false).expect("runs")).expect("JSON");
+        let drawn = answer["charts"].as_array().expect("a list of charts");
         assert_eq!(drawn.len(), expected.len());
         for (drawn, expected) in drawn.iter().zip(&expected) {
             assert_eq!(drawn["id"], expected.id.as_str());
             assert_eq!(drawn["svg"], expected.svg.markup.as_str());
             assert!(expected.svg.markup.starts_with("<svg"), "{}", expected.id);
         }
+        // The headline figures the page shows at the end of the same run.
+        let headlines: Vec<app::run_view::EndFigure> = serde_json::from_value(answer["headlines"].clone()).expect("headline figures");
+        assert_eq!(headlines, app::render::headlines::end_figures(&run));
+        assert_eq!(headlines.first().map(|h| h.id.as_str()), Some("hashrate"));
     }
 
     #[test]
