@@ -4,7 +4,7 @@
 // (the run's daily series, as `GET /api/export.csv` gives them, and the
 // milliseconds the run took here) or `{ id, error }` (the field that is wrong
 // and its allowed values). Post `{ id, query, charts: true, compact }` for the
-// page's charts of that run instead: `{ id, query, charts, ms }`, `charts` a
+// page's charts of that run instead: `{ id, query, view, ms }`, `view` a
 // JSON object `{ charts: [{ id, svg }], headlines: [{ id, value, change }] }`
 // in the page's order (the page follows a dragged slider with them). A newer message supersedes any still waiting: while a
 // run is under way only the latest request is kept, so a dragged slider never
@@ -123,8 +123,8 @@ async function pump() {
     const started = performance.now();
     try {
       if (job.charts) {
-        const charts = call(model.hashlab_run_charts, String(job.query), job.compact ? 1 : 0);
-        self.postMessage({ id: job.id, query: job.query, charts, ms: performance.now() - started });
+        const view = call(model.hashlab_run_charts, String(job.query), job.compact ? 1 : 0);
+        self.postMessage({ id: job.id, query: job.query, view, ms: performance.now() - started });
       } else {
         const csv = call(model.hashlab_run_csv, String(job.query));
         self.postMessage({ id: job.id, csv, ms: performance.now() - started });

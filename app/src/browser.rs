@@ -354,7 +354,7 @@ mod follow {
             fresh
         });
         let (true, Some(id)) = (fresh, id) else { return };
-        let Some(answer) = field("charts").and_then(|v| v.as_string()) else { return };
+        let Some(answer) = field("view").and_then(|v| v.as_string()) else { return };
         let Ok(Answer { charts, headlines }) = serde_json::from_str::<Answer>(&answer) else { return };
         let document = leptos::prelude::document();
         write_headlines(&document, &headlines);

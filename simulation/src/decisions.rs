@@ -186,7 +186,7 @@ impl Sim<'_> {
         if known < self.operators.len() {
             let mut fresh: Vec<(f64, u32)> =
                 self.operators[known..].iter().zip(known as u32..).map(|(o, i)| (o.power_usd_per_kwh, i)).collect();
-            fresh.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            fresh.sort_by(|a, b| math::key_order(*a, *b));
             self.by_power = crate::math::merge_by_key(&self.by_power, &fresh, |pair| pair);
         }
         // Who may buy, found in memory order: the power order would miss the cache at every operator.
@@ -756,9 +756,8 @@ impl Sim<'_> {
                     }
                     let terms = self.buyer_terms(operator, book, outlook);
                     screen.might_pay(operator.kind, &terms)
-                        && best_offer(&on_sale, &used_stock, &terms, new_wait_days, used_wait_days).is_some_and(|(payback, _)| {
-                            payback.partial_cmp(&operator.kind.profile().payback_horizon_days) != Some(std::cmp::Ordering::Greater)
-                        })
+                        && best_offer(&on_sale, &used_stock, &terms, new_wait_days, used_wait_days)
+                            .is_some_and(|(payback, _)| within_horizon(payback, operator.kind.profile().payback_horizon_days))
                 })
                 .collect()
         };
@@ -789,7 +788,7 @@ impl Sim<'_> {
             let Some((payback, generation_index, price_per_th, new)) = best else {
                 continue;
             };
-            if payback > profile.payback_horizon_days {
+            if !within_horizon(payback, profile.payback_horizon_days) {
                 continue;
             }
             let generation = self.generations[generation_index as usize].clone();
@@ -1219,6 +1218,12 @@ fn best_offer<'a>(
         }
     }
     best
+}
+
+/// Whether a machine paying back in `payback_days` does so within a buyer's
+/// `horizon_days` (the one test the month's screen and each buyer's turn share).
+fn within_horizon(payback_days: f64, horizon_days: f64) -> bool {
+    payback_days.partial_cmp(&horizon_days) != Some(std::cmp::Ordering::Greater)
 }
 
 /// What an operator may spend on machines: `share` of its cash beyond a

@@ -914,7 +914,7 @@ impl<'a> Sim<'a> {
             .filter(|&&i| i != u32::MAX)
             .map(|&lot| Ranked { breakeven_usd_per_ph_day: lots[lot as usize].breakeven_usd_per_ph_day, lot })
             .collect();
-        fresh.sort_unstable_by(|a, b| a.breakeven_usd_per_ph_day.total_cmp(&b.breakeven_usd_per_ph_day).then(a.lot.cmp(&b.lot)));
+        fresh.sort_unstable_by(|a, b| crate::math::key_order(a.key(), b.key()));
         self.fleet.sorted_lots = crate::math::merge_by_key(&kept, &fresh, Ranked::key);
         self.fleet.sorted_until = self.fleet.lots.len();
         self.fleet.pending = std::mem::take(&mut self.fleet.pending)

@@ -75,14 +75,18 @@ pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
     rate * growth / (growth - 1.0)
 }
 
-/// Merges two lists, each in order of `key` (a value, then an index), into
-/// one list in that order: `kept` items first on ties of key.
+/// The order of (value, index) keys: by value (`total_cmp`), then index.
+pub fn key_order(a: (f64, u32), b: (f64, u32)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+}
+
+/// Merges two lists, each in [`key_order`] of `key` (a value, then an
+/// index), into one list in that order: `kept` items first on ties of key.
 pub fn merge_by_key<T: Copy>(kept: &[T], fresh: &[T], key: impl Fn(T) -> (f64, u32)) -> Vec<T> {
     let mut merged = Vec::with_capacity(kept.len() + fresh.len());
     let (mut a, mut b) = (0, 0);
     while a < kept.len() && b < fresh.len() {
-        let (ka, kb) = (key(kept[a]), key(fresh[b]));
-        if ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).is_le() {
+        if key_order(key(kept[a]), key(fresh[b])).is_le() {
             merged.push(kept[a]);
             a += 1;
         } else {
