@@ -166,11 +166,19 @@ impl AiTerms {
 
 impl AiMarket {
     /// The month's terms at chain height `height`, the reward in each month
-    /// ahead the schedule's mean subsidy then plus fees of `fee_btc` a block.
-    pub fn on_schedule(terms: AiTerms, height: u64, fee_btc: f64) -> Self {
+    /// ahead the schedule's mean subsidy then plus fees of `fee_btc` a block,
+    /// counted from the next halving on at `halving_response` times (what the
+    /// machines that stop then give back: `expectations::mean_reward_btc`).
+    pub fn on_schedule(terms: AiTerms, height: u64, fee_btc: f64, halving_response: f64) -> Self {
+        let next_halving = ((height + 1) / crate::chain::HALVING_INTERVAL_BLOCKS + 1) * crate::chain::HALVING_INTERVAL_BLOCKS;
         AiMarket::new(terms, |month| {
             let ahead = (f64::from(month) * DAYS_PER_MONTH * crate::expectations::BLOCKS_PER_DAY) as u64;
-            crate::expectations::mean_subsidy_btc(height + ahead, DAYS_PER_MONTH) + fee_btc
+            let start = height + ahead;
+            if start + 1 >= next_halving {
+                halving_response * (crate::expectations::mean_subsidy_btc(start, DAYS_PER_MONTH) + fee_btc)
+            } else {
+                crate::expectations::mean_reward_btc(start, DAYS_PER_MONTH, fee_btc, halving_response)
+            }
         })
     }
 

@@ -126,6 +126,8 @@ struct RewardOutlook {
     near_btc: f64,
     /// Over each kind's payback horizon.
     horizon_btc: ByKind<f64>,
+    /// How much more a BTC of reward is worth after the next halving than today (`supply_curve.rs`).
+    halving_response: f64,
 }
 
 impl Sim<'_> {
@@ -133,14 +135,14 @@ impl Sim<'_> {
     pub(crate) fn monthly_step(&mut self) {
         self.power.set_day(self.today);
         let ClosedMonth { days, value_per_reward: observed_value } = self.month_market.close(self.sc.expectation_weight);
-        let outlook = self.reward_outlook();
         let (exits_before, entries_before) = (self.exits, self.entries);
         let active_before = self.operators.iter().filter(|o| o.active).count() as f64;
         let (mut books, idle_all_month) = self.book_lots(days);
+        let outlook = self.reward_outlook();
         let buyers = self.buyers_by_power();
         self.settle_accounts(&books, &idle_all_month, observed_value, &outlook, &buyers);
         self.complete_conversions();
-        self.decide_ai(&books);
+        self.decide_ai(&books, &outlook);
         self.power.recount(self.stranded_site_mw());
         books = self.book_fleets();
         self.expand(&books, &outlook, &buyers);
@@ -164,17 +166,25 @@ impl Sim<'_> {
         self.rebuild_lots();
     }
 
+    /// The rewards operators count on. Past the next halving each BTC of reward
+    /// is worth more than today by what the fleet's supply curve says the
+    /// machines that stop give back (`supply_curve.rs`): the installed fleet,
+    /// at this month's hashprice, with no machine added.
     fn reward_outlook(&self) -> RewardOutlook {
         let fee = self.fees.expected_btc(self.today);
+        let height = self.chain.height;
+        let today_reward = expectations::reward_btc(height, fee);
+        let x0 = self.month_market.observed_value_per_reward() * today_reward / self.power_trend;
+        let response = self.fleet.supply_curve.response_to_revenue_cut(x0, expectations::halving_cut_ratio(height, fee));
         let mut horizon_btc: ByKind<f64> = ByKind::default();
         for kind in OperatorKind::ALL {
-            horizon_btc[kind] = expectations::mean_subsidy_btc(self.chain.height, kind.profile().payback_horizon_days) + fee;
+            horizon_btc[kind] = expectations::mean_reward_btc(height, kind.profile().payback_horizon_days, fee, response);
         }
         // Running decisions (salvage, whether a firm is viable) look at today's reward: a firm
         // whose machines pay until the halving keeps them running until then, and after it
         // its own patience decides when it gives up. Judging them on the reward a month
         // ahead made every such firm sell up on the same month-end before a halving.
-        RewardOutlook { near_btc: expectations::reward_btc(self.chain.height, fee), horizon_btc }
+        RewardOutlook { near_btc: today_reward, horizon_btc, halving_response: response }
     }
 
     /// Active operators that buy machines, cheapest power first (then by index).
@@ -215,7 +225,9 @@ impl Sim<'_> {
         let idle_all_month = self.fleet.lots.iter().map(|lot| lot.energy_kwh_trend == 0.0).collect();
         // Power prices side by side: read for every lot, in no operator order.
         let power_usd_per_kwh: Vec<f64> = self.operators.iter().map(|operator| operator.power_usd_per_kwh).collect();
+        self.fleet.supply_curve.clear();
         for lot in &mut self.fleet.lots {
+            self.fleet.supply_curve.add(lot.breakeven_usd_per_ph_day, lot.hash_ths);
             let book = &mut books[lot.operator as usize];
             book.revenue_usd += lot.revenue_usd;
             let full_draw_kwh_trend = lot.power_w / 1_000.0 * 24.0 * trend_days;
@@ -537,12 +549,12 @@ impl Sim<'_> {
     }
 
     /// The month's AI market: rent, capex and the reward path over the lease.
-    fn ai_market(&self) -> AiMarket {
+    fn ai_market(&self, outlook: &RewardOutlook) -> AiMarket {
         let terms = AiTerms::of(self.sc, self.best_generation_on_sale());
-        AiMarket::on_schedule(terms, self.chain.height, self.fees.expected_btc(self.today))
+        AiMarket::on_schedule(terms, self.chain.height, self.fees.expected_btc(self.today), outlook.halving_response)
     }
 
-    fn decide_ai(&mut self, books: &[Book]) {
+    fn decide_ai(&mut self, books: &[Book], outlook: &RewardOutlook) {
         let sc = self.sc;
         // Tenants take a twelfth of a year's demand at the rent each month; unused
         // room carries over up to a year's.
@@ -551,7 +563,7 @@ impl Sim<'_> {
         if self.ai_hosting.room_mw() <= 0.0 || sc.ai_revenue_usd_per_mw_year <= 0.0 {
             return;
         }
-        let market = self.ai_market();
+        let market = self.ai_market(outlook);
         if market.ai_value_usd_per_mw() <= 0.0 {
             return;
         }
@@ -609,14 +621,25 @@ impl Sim<'_> {
 
     /// Takes the least efficient machines off until the fleet draws at most `capacity_w`.
     fn shrink_fleet_to(&mut self, index: usize, capacity_w: f64) {
+        self.shrink_fleet_less_efficient_than(index, capacity_w, 0.0);
+    }
+
+    /// Takes the least efficient machines above `j_per_th` off (sold second-hand)
+    /// until the fleet draws at most `capacity_w` or none are left.
+    fn shrink_fleet_less_efficient_than(&mut self, index: usize, capacity_w: f64, j_per_th: f64) {
         let today = self.today;
-        let mut lots: Vec<u32> = self.operators[index].lots.clone();
+        let mut lots: Vec<u32> = self.operators[index]
+            .lots
+            .iter()
+            .copied()
+            .filter(|&l| self.generations[self.fleet.lots[l as usize].generation as usize].j_per_th > j_per_th)
+            .collect();
         lots.sort_by(|a, b| {
             let ga = self.generations[self.fleet.lots[*a as usize].generation as usize].j_per_th;
             let gb = self.generations[self.fleet.lots[*b as usize].generation as usize].j_per_th;
             gb.total_cmp(&ga).then(a.cmp(b))
         });
-        let mut fleet_w: f64 = lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
+        let mut fleet_w: f64 = self.operators[index].lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
         for lot_index in lots {
             if fleet_w <= capacity_w {
                 break;
@@ -648,7 +671,17 @@ impl Sim<'_> {
             return;
         }
         let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
-        let room_w = (operator.mining_mw() * 1e6 - fleet_w).max(0.0);
+        let capacity_w = operator.mining_mw() * 1e6;
+        let arriving_w = f64::from(units) * generation.watts_per_unit();
+        // Arrivals take the place of less efficient machines (sold second-hand) before they are turned away.
+        if fleet_w + arriving_w > capacity_w {
+            let j_per_th = generation.j_per_th;
+            self.shrink_fleet_less_efficient_than(index, (capacity_w - arriving_w).max(0.0), j_per_th);
+        }
+        let generation = &self.generations[generation_index as usize];
+        let operator = &self.operators[index];
+        let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
+        let room_w = (capacity_w - fleet_w).max(0.0);
         let fitting = units.min((room_w / generation.watts_per_unit() + 1e-9).floor() as u32);
         if fitting < units {
             self.secondhand.list(index as u32, generation_index, units - fitting, self.today);
@@ -732,6 +765,7 @@ impl Sim<'_> {
             }
         }
         let used_wait_days = f64::from(sc.secondhand_relocation_days);
+        let retirable_w = self.retirable_w(outlook);
         // Who might buy: with money to spend, and a machine on sale that pays back
         // within its horizon. Through the month the queue only lengthens, used stock
         // only shrinks and a buyer's money only shrinks, unless it sells used machines
@@ -750,11 +784,12 @@ impl Sim<'_> {
             self.operators
                 .iter()
                 .zip(books)
-                .map(|(operator, book)| {
+                .enumerate()
+                .map(|(index, (operator, book))| {
                     if !operator.active || expansion_budget_usd(operator) <= 0.0 {
                         return false;
                     }
-                    let terms = self.buyer_terms(operator, book, outlook);
+                    let terms = self.buyer_terms(operator, book, outlook, retirable_w[index]);
                     screen.might_pay(operator.kind, &terms)
                         && best_offer(&on_sale, &used_stock, &terms, new_wait_days, used_wait_days)
                             .is_some_and(|(payback, _)| within_horizon(payback, operator.kind.profile().payback_horizon_days))
@@ -780,7 +815,7 @@ impl Sim<'_> {
             if book.fleet_ths >= largest_ths {
                 continue;
             }
-            let terms = self.buyer_terms(operator, &book, outlook);
+            let terms = self.buyer_terms(operator, &book, outlook, retirable_w[index]);
             let free_w = terms.free_w;
             // Paid now, hashing only after the wait: the wait counts in the payback.
             let best = best_offer(&on_sale, &used_stock, &terms, self.new_machine_wait_days(), used_wait_days);
@@ -830,13 +865,49 @@ impl Sim<'_> {
         }
     }
 
-    /// What a buyer's sums start from: its expected revenue per TH/s-day, its power price, its spare site watts.
-    fn buyer_terms(&self, operator: &operators::Operator, book: &Book, outlook: &RewardOutlook) -> BuyerTerms {
+    /// What a buyer's sums start from: its expected revenue per TH/s-day, its
+    /// power price, its spare site watts (with those of its machines that would
+    /// not pay their power and site over its horizon: new machines take their
+    /// place when they arrive, see `add_units`).
+    fn buyer_terms(&self, operator: &operators::Operator, book: &Book, outlook: &RewardOutlook, retirable_w: f64) -> BuyerTerms {
         BuyerTerms {
-            expected_per_th: self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0,
+            expected_per_th: self.buyer_expected_per_th(operator, outlook),
             power: operator.power_usd_per_kwh * self.power_trend,
-            free_w: (operator.mining_mw() * 1e6 - book.fleet_w).max(0.0),
+            free_w: (operator.mining_mw() * 1e6 - book.fleet_w + retirable_w).max(0.0),
         }
+    }
+
+    /// The revenue a buyer expects per TH/s-day over its horizon, USD.
+    fn buyer_expected_per_th(&self, operator: &operators::Operator, outlook: &RewardOutlook) -> f64 {
+        self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0
+    }
+
+    /// Each operator's installed watts that would not cover their power and
+    /// site costs at what it expects over its horizon: a firm renewing its
+    /// fleet puts new machines in their place rather than building a site.
+    /// One pass over the lots in memory order.
+    /// Only buyers (active, not a maker) are counted.
+    fn retirable_w(&self, outlook: &RewardOutlook) -> Vec<f64> {
+        let terms: Vec<Option<(f64, f64)>> = self
+            .operators
+            .iter()
+            .map(|operator| {
+                (operator.active && operator.kind != OperatorKind::Manufacturer)
+                    .then(|| (self.buyer_expected_per_th(operator, outlook), operator.power_usd_per_kwh * self.power_trend))
+            })
+            .collect();
+        // Per generation: energy (kWh) and site costs (USD) per TH/s-day.
+        let costs: Vec<(f64, f64)> =
+            self.generations.iter().map(|g| (g.power_cost_usd_per_th_day(1.0), self.site_cost_usd_per_th_day(g))).collect();
+        let mut retirable = vec![0.0; self.operators.len()];
+        for lot in &self.fleet.lots {
+            let Some((expected_per_th, power)) = terms[lot.operator as usize] else { continue };
+            let (kwh_per_th_day, site_usd_per_th_day) = costs[lot.generation as usize];
+            if expected_per_th - kwh_per_th_day * power - site_usd_per_th_day <= 0.0 {
+                retirable[lot.operator as usize] += lot.power_w;
+            }
+        }
+        retirable
     }
 
     /// Removes `units` of a generation from the second-hand market, oldest
@@ -1296,6 +1367,47 @@ mod tests {
                 prop_assert!(!pays || screen.might_pay(kind, &terms), "{kind:?}: a machine pays back but the screen turned the buyer away");
             }
         }
+    }
+
+    /// The watts an operator's installed machines draw.
+    fn fleet_w(sim: &Sim, index: usize) -> f64 {
+        sim.operators[index].lots.iter().map(|&l| sim.fleet.lots[l as usize].power_w).sum()
+    }
+
+    #[test]
+    fn arrivals_at_a_full_site_replace_the_least_efficient_machines() {
+        let scenario = crate::Scenario { operators: 200, ..crate::Scenario::default() };
+        let mut sim = crate::engine::Sim::new(&scenario);
+        // An operator with machines of more than one generation, its site full.
+        let index = (0..sim.operators.len())
+            .find(|&i| {
+                let lots = &sim.operators[i].lots;
+                sim.operators[i].active && lots.len() >= 2 && lots.iter().all(|&l| sim.fleet.lots[l as usize].units > 0)
+            })
+            .expect("an operator with two generations");
+        let full_w = fleet_w(&sim, index);
+        let operator = &mut sim.operators[index];
+        operator.site_mw = full_w / 1e6 + operator.ai_mw + operator.ai_pending_mw;
+        let worst = sim.operators[index]
+            .lots
+            .iter()
+            .map(|&l| &sim.fleet.lots[l as usize])
+            .max_by(|a, b| sim.generations[a.generation as usize].j_per_th.total_cmp(&sim.generations[b.generation as usize].j_per_th))
+            .map(|lot| (lot.generation, lot.units))
+            .expect("lots");
+        let best = crate::hardware::most_efficient(&sim.generations, |_| true).expect("generations") as u16;
+        let worst_j = sim.generations[worst.0 as usize].j_per_th;
+        assert!(sim.generations[best as usize].j_per_th < worst_j);
+        let used_before = sim.secondhand.stock_by_generation(sim.generations.len())[worst.0 as usize];
+        sim.add_units(index, best, 2);
+        // The new machines are in, the site's draw stays within its power, and the
+        // machines they displaced (the least efficient) are on the second-hand market.
+        let installed_best: u32 =
+            sim.operators[index].lots.iter().map(|&l| &sim.fleet.lots[l as usize]).filter(|l| l.generation == best).map(|l| l.units).sum();
+        assert!(installed_best >= 2, "the arrivals were turned away");
+        assert!(fleet_w(&sim, index) <= full_w + 1e-6, "{} W on a {full_w} W site", fleet_w(&sim, index));
+        let used_after = sim.secondhand.stock_by_generation(sim.generations.len())[worst.0 as usize];
+        assert!(used_after > used_before, "no {worst_j} J/TH machine was displaced");
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub mod scenario;
 pub mod secondhand;
 pub mod sensitivity;
 pub mod story;
+mod supply_curve;
 pub mod sweep;
 pub mod validation;
 
@@ -86,7 +87,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "9";
+pub const MODEL_VERSION: &str = "10";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {

@@ -508,7 +508,7 @@ pub fn ai_switch_at_start(scenario: &Scenario) -> AiSwitchFigures {
     let hashprice = crate::chain::hashprice_usd_per_ph_day(reward, scenario.start_price_usd, scenario.start_difficulty_t * 1e12);
     let catalogue = crate::hardware::catalogue();
     let best = catalogue[crate::hardware::most_efficient(&catalogue, |_| true).expect("a catalogue")].clone();
-    let market = AiMarket::on_schedule(AiTerms::of(scenario, &best), scenario.start_height, scenario.fee_btc_per_block);
+    let market = AiMarket::on_schedule(AiTerms::of(scenario, &best), scenario.start_height, scenario.fee_btc_per_block, 1.0);
     let value_per_reward = hashprice / reward;
     let sites = [(22.0, scenario.power_price_median_usd_per_kwh), (best.j_per_th, scenario.power_price_median_usd_per_kwh * 0.7)];
     AiSwitchFigures {

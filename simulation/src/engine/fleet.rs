@@ -7,6 +7,7 @@
 
 use crate::kind::ByKind;
 use crate::operators::Lot;
+use crate::supply_curve::SupplyCurve;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -39,6 +40,8 @@ pub(crate) struct Fleet {
     pub running_hash_ths: f64,
     pub idle_hash_ths: f64,
     pub running_power_w: f64,
+    /// Installed hash by breakeven, counted at each month's end.
+    pub supply_curve: SupplyCurve,
 }
 
 impl Fleet {
@@ -60,6 +63,7 @@ impl Fleet {
             running_hash_ths: 0.0,
             idle_hash_ths: 0.0,
             running_power_w: 0.0,
+            supply_curve: SupplyCurve::default(),
         }
     }
 

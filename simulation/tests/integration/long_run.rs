@@ -145,3 +145,26 @@ fn no_kind_doubles_its_share_at_a_flat_price_without_a_halving_to_explain_it() {
         "stranded EH/s: {start:.0} at the start; after two years {none:.0} with no new power, {grown:.0} at 20%/year"
     );
 }
+
+/// The deepest difficulty cut within 60 days after the first halving at a flat
+/// price, median over seeds, may be no deeper than this. History's deepest cut
+/// after a halving is -9.3% (June 2020); a flat price gives the network no
+/// run-up to ride, so a halving takes more of it, but buyers see the halving
+/// coming with the hashprice the machines that stop give back
+/// (`supply_curve.rs`) and renew their fleets in the power they hold, so the
+/// cut is absorbed over adjustments rather than one cliff. (The second halving
+/// at a flat price is deeper, and `docs/VALIDATION.md` says why.)
+const MAX_FIRST_HALVING_CUT_PCT: f64 = -15.0;
+
+#[test]
+fn the_first_halving_at_a_flat_price_cuts_the_difficulty_no_deeper_than_fifteen_percent() {
+    let deepest: Vec<f64> = (1..=SEEDS)
+        .map(|seed| {
+            let result = run(&flat_ten_years(seed));
+            let halving = halving_days(&result)[0];
+            result.retargets.iter().filter(|t| t.day > halving && t.day <= halving + 60).map(|t| t.change_pct).fold(0.0, f64::min)
+        })
+        .collect();
+    let median_cut = median(deepest.clone());
+    assert!(median_cut >= MAX_FIRST_HALVING_CUT_PCT, "median deepest cut {median_cut:.1}% over seeds: {deepest:?}");
+}
