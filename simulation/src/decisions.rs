@@ -90,6 +90,8 @@ struct Book {
     energy_usd: f64,
     fleet_ths: f64,
     fleet_w: f64,
+    /// Installed watts that would not pay their way over the owner's horizon (`book_fleets`).
+    retirable_w: f64,
 }
 
 /// A machine on sale this month, with what a buyer's payback needs of it
@@ -144,7 +146,7 @@ impl Sim<'_> {
         self.complete_conversions();
         self.decide_ai(&books, &outlook);
         self.power.recount(self.stranded_site_mw());
-        books = self.book_fleets();
+        books = self.book_fleets(&outlook);
         self.expand(&books, &outlook, &buyers);
         self.manufacture(&books, &outlook);
         self.enter(&outlook);
@@ -241,13 +243,34 @@ impl Sim<'_> {
         (books, idle_all_month)
     }
 
-    /// Installed fleet per operator (after deliveries), with orders on the way counted as fleet.
-    fn book_fleets(&mut self) -> Vec<Book> {
+    /// Installed fleet per operator (after deliveries), with orders on the way
+    /// counted as fleet, and the watts of its machines that would not cover
+    /// their power and site costs at what a buyer expects over its horizon
+    /// (only buyers' machines: active, not a maker): a firm renewing its fleet
+    /// puts new machines in their place rather than building a site.
+    fn book_fleets(&mut self, outlook: &RewardOutlook) -> Vec<Book> {
         let mut books = vec![Book::default(); self.operators.len()];
+        let terms: Vec<Option<(f64, f64)>> = self
+            .operators
+            .iter()
+            .map(|operator| {
+                (operator.active && operator.kind != OperatorKind::Manufacturer)
+                    .then(|| (self.buyer_expected_per_th(operator, outlook), operator.power_usd_per_kwh * self.power_trend))
+            })
+            .collect();
+        // Per generation: energy (kWh) and site costs (USD) per TH/s-day.
+        let costs: Vec<(f64, f64)> =
+            self.generations.iter().map(|g| (g.power_cost_usd_per_th_day(1.0), self.site_cost_usd_per_th_day(g))).collect();
         for lot in &self.fleet.lots {
             let book = &mut books[lot.operator as usize];
             book.fleet_ths += lot.hash_ths;
             book.fleet_w += lot.power_w;
+            if let Some((expected_per_th, power)) = terms[lot.operator as usize] {
+                let (kwh_per_th_day, site_usd_per_th_day) = costs[lot.generation as usize];
+                if expected_per_th - kwh_per_th_day * power - site_usd_per_th_day <= 0.0 {
+                    book.retirable_w += lot.power_w;
+                }
+            }
         }
         for order in self.orders.iter() {
             let generation = &self.generations[order.generation as usize];
@@ -765,7 +788,6 @@ impl Sim<'_> {
             }
         }
         let used_wait_days = f64::from(sc.secondhand_relocation_days);
-        let retirable_w = self.retirable_w(outlook);
         // Who might buy: with money to spend, and a machine on sale that pays back
         // within its horizon. Through the month the queue only lengthens, used stock
         // only shrinks and a buyer's money only shrinks, unless it sells used machines
@@ -784,12 +806,11 @@ impl Sim<'_> {
             self.operators
                 .iter()
                 .zip(books)
-                .enumerate()
-                .map(|(index, (operator, book))| {
+                .map(|(operator, book)| {
                     if !operator.active || expansion_budget_usd(operator) <= 0.0 {
                         return false;
                     }
-                    let terms = self.buyer_terms(operator, book, outlook, retirable_w[index]);
+                    let terms = self.buyer_terms(operator, book, outlook);
                     screen.might_pay(operator.kind, &terms)
                         && best_offer(&on_sale, &used_stock, &terms, new_wait_days, used_wait_days)
                             .is_some_and(|(payback, _)| within_horizon(payback, operator.kind.profile().payback_horizon_days))
@@ -815,7 +836,7 @@ impl Sim<'_> {
             if book.fleet_ths >= largest_ths {
                 continue;
             }
-            let terms = self.buyer_terms(operator, &book, outlook, retirable_w[index]);
+            let terms = self.buyer_terms(operator, &book, outlook);
             let free_w = terms.free_w;
             // Paid now, hashing only after the wait: the wait counts in the payback.
             let best = best_offer(&on_sale, &used_stock, &terms, self.new_machine_wait_days(), used_wait_days);
@@ -869,45 +890,17 @@ impl Sim<'_> {
     /// power price, its spare site watts (with those of its machines that would
     /// not pay their power and site over its horizon: new machines take their
     /// place when they arrive, see `add_units`).
-    fn buyer_terms(&self, operator: &operators::Operator, book: &Book, outlook: &RewardOutlook, retirable_w: f64) -> BuyerTerms {
+    fn buyer_terms(&self, operator: &operators::Operator, book: &Book, outlook: &RewardOutlook) -> BuyerTerms {
         BuyerTerms {
             expected_per_th: self.buyer_expected_per_th(operator, outlook),
             power: operator.power_usd_per_kwh * self.power_trend,
-            free_w: (operator.mining_mw() * 1e6 - book.fleet_w + retirable_w).max(0.0),
+            free_w: (operator.mining_mw() * 1e6 - book.fleet_w + book.retirable_w).max(0.0),
         }
     }
 
     /// The revenue a buyer expects per TH/s-day over its horizon, USD.
     fn buyer_expected_per_th(&self, operator: &operators::Operator, outlook: &RewardOutlook) -> f64 {
         self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind] / 1_000.0
-    }
-
-    /// Each operator's installed watts that would not cover their power and
-    /// site costs at what it expects over its horizon: a firm renewing its
-    /// fleet puts new machines in their place rather than building a site.
-    /// One pass over the lots in memory order.
-    /// Only buyers (active, not a maker) are counted.
-    fn retirable_w(&self, outlook: &RewardOutlook) -> Vec<f64> {
-        let terms: Vec<Option<(f64, f64)>> = self
-            .operators
-            .iter()
-            .map(|operator| {
-                (operator.active && operator.kind != OperatorKind::Manufacturer)
-                    .then(|| (self.buyer_expected_per_th(operator, outlook), operator.power_usd_per_kwh * self.power_trend))
-            })
-            .collect();
-        // Per generation: energy (kWh) and site costs (USD) per TH/s-day.
-        let costs: Vec<(f64, f64)> =
-            self.generations.iter().map(|g| (g.power_cost_usd_per_th_day(1.0), self.site_cost_usd_per_th_day(g))).collect();
-        let mut retirable = vec![0.0; self.operators.len()];
-        for lot in &self.fleet.lots {
-            let Some((expected_per_th, power)) = terms[lot.operator as usize] else { continue };
-            let (kwh_per_th_day, site_usd_per_th_day) = costs[lot.generation as usize];
-            if expected_per_th - kwh_per_th_day * power - site_usd_per_th_day <= 0.0 {
-                retirable[lot.operator as usize] += lot.power_w;
-            }
-        }
-        retirable
     }
 
     /// Removes `units` of a generation from the second-hand market, oldest

@@ -68,24 +68,30 @@ impl SupplyCurve {
         self.hash_ths[bin(breakeven)] += hash_ths;
     }
 
-    /// The hash that runs at effective hashprice `x`, TH/s: every bin below
-    /// `x`, and the bin `x` falls in in proportion (linear within a bin).
-    pub fn hash_below(&self, x: f64) -> f64 {
-        if x.is_nan() || x <= 0.0 {
-            return 0.0;
+    /// The hash that runs at effective hashprice `x`, TH/s (see [`Cumulative::hash_below`]).
+    #[cfg(test)]
+    fn hash_below(&self, x: f64) -> f64 {
+        self.cumulative().hash_below(x)
+    }
+
+    /// The curve summed from below, for many readings.
+    fn cumulative(&self) -> Cumulative<'_> {
+        let mut below = Vec::with_capacity(BINS + 1);
+        let mut sum = 0.0;
+        below.push(sum);
+        for hash in &self.hash_ths {
+            sum += hash;
+            below.push(sum);
         }
-        let at = bin(x);
-        let below: f64 = self.hash_ths[..at].iter().sum();
-        let (low, high) = (lower_edge(at), lower_edge(at + 1));
-        let part = ((x - low) / (high - low)).clamp(0.0, 1.0);
-        below + self.hash_ths[at] * part
+        Cumulative { hash_ths: &self.hash_ths, below }
     }
 
     /// How much the value of a BTC of reward rises when the network's revenue
     /// falls to `ratio` of today's at effective hashprice `x0`: `S(x0) / S(x1)`
     /// with `x1 · S(x1) = ratio · x0 · S(x0)`. 1 when nothing is cut or nothing runs.
     pub fn response_to_revenue_cut(&self, x0: f64, ratio: f64) -> f64 {
-        let running = self.hash_below(x0);
+        let curve = self.cumulative();
+        let running = curve.hash_below(x0);
         if running.is_nan() || running <= 0.0 || ratio.is_nan() || ratio <= 0.0 || ratio >= 1.0 {
             return 1.0;
         }
@@ -95,18 +101,39 @@ impl SupplyCurve {
         let (mut low, mut high) = (ratio * x0, x0);
         for _ in 0..SOLVE_STEPS {
             let mid = 0.5 * (low + high);
-            if mid * self.hash_below(mid) < target {
+            if mid * curve.hash_below(mid) < target {
                 low = mid;
             } else {
                 high = mid;
             }
         }
-        let remaining = self.hash_below(high);
+        let remaining = curve.hash_below(high);
         if remaining > 0.0 {
             (running / remaining).min(1.0 / ratio)
         } else {
             1.0 / ratio
         }
+    }
+}
+
+/// A supply curve with its running sums: the hash below a price in two reads.
+struct Cumulative<'a> {
+    hash_ths: &'a [f64],
+    /// `below[k]`: the hash in bins `0..k`.
+    below: Vec<f64>,
+}
+
+impl Cumulative<'_> {
+    /// The hash that runs at effective hashprice `x`, TH/s: every bin below
+    /// `x`, and the bin `x` falls in in proportion (linear within a bin).
+    fn hash_below(&self, x: f64) -> f64 {
+        if x.is_nan() || x <= 0.0 {
+            return 0.0;
+        }
+        let at = bin(x);
+        let (low, high) = (lower_edge(at), lower_edge(at + 1));
+        let part = ((x - low) / (high - low)).clamp(0.0, 1.0);
+        self.below[at] + self.hash_ths[at] * part
     }
 }
 
