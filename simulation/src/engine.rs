@@ -332,8 +332,12 @@ impl<'a> Sim<'a> {
         }
         // Each kind's tail in firms of its typical size (`crate::firms::TAIL_FIRMS`).
         let mut tail_ths: ByKind<f64> = ByKind::default();
+        let mut named = vec![false; self.operators.len()];
+        for &(operator, _) in &self.named_operators {
+            named[operator as usize] = true;
+        }
         for lot in &self.fleet.lots {
-            if !self.named_operators.iter().any(|(operator, _)| *operator == lot.operator) {
+            if !named[lot.operator as usize] {
                 tail_ths[self.operators[lot.operator as usize].kind] += lot.hash_ths;
             }
         }
