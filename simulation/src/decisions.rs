@@ -693,17 +693,30 @@ impl Sim<'_> {
             self.secondhand.list(index as u32, generation_index, units, self.today);
             return;
         }
-        let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
+        // One pass over the operator's lots: its draw, and its lot of this generation.
+        let fleet_and_lot = |sim: &Sim| {
+            let mut fleet_w = 0.0;
+            let mut existing = None;
+            for &l in &sim.operators[index].lots {
+                let lot = &sim.fleet.lots[l as usize];
+                fleet_w += lot.power_w;
+                if existing.is_none() && lot.generation == generation_index && lot.units > 0 {
+                    existing = Some(l);
+                }
+            }
+            (fleet_w, existing)
+        };
+        let (mut fleet_w, mut existing) = fleet_and_lot(self);
         let capacity_w = operator.mining_mw() * 1e6;
         let arriving_w = f64::from(units) * generation.watts_per_unit();
         // Arrivals take the place of less efficient machines (sold second-hand) before they are turned away.
         if fleet_w + arriving_w > capacity_w {
             let j_per_th = generation.j_per_th;
             self.shrink_fleet_less_efficient_than(index, (capacity_w - arriving_w).max(0.0), j_per_th);
+            (fleet_w, existing) = fleet_and_lot(self);
         }
         let generation = &self.generations[generation_index as usize];
         let operator = &self.operators[index];
-        let fleet_w: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
         let room_w = (capacity_w - fleet_w).max(0.0);
         let fitting = units.min((room_w / generation.watts_per_unit() + 1e-9).floor() as u32);
         if fitting < units {
@@ -712,11 +725,6 @@ impl Sim<'_> {
         if fitting == 0 {
             return;
         }
-        let existing = operator
-            .lots
-            .iter()
-            .copied()
-            .find(|l| self.fleet.lots[*l as usize].generation == generation_index && self.fleet.lots[*l as usize].units > 0);
         match existing {
             Some(lot_index) => {
                 let units = self.fleet.lots[lot_index as usize].units + fitting;
