@@ -58,6 +58,7 @@ use crate::month_market::ClosedMonth;
 use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolInfo};
 use crate::rng::{self, Purpose};
+use crate::secondhand;
 
 /// Share of a site that can start converting in one decision.
 const AI_STEP_SHARE: f64 = 0.5;
@@ -775,7 +776,6 @@ impl Sim<'_> {
 
     fn expand(&mut self, books: &[Book], outlook: &RewardOutlook, buyers: &[u32]) {
         let sc = self.sc;
-        let hashprice = self.hashprice;
         let discount = 1.0 - sc.secondhand_discount_pct / 100.0;
         // New machines are quoted for the month at the makers' list price.
         let markup = self.makers.markup();
@@ -788,14 +788,14 @@ impl Sim<'_> {
             .map(|(i, g)| OnSale::new(i as u16, g, hardware::new_price_usd_per_th(g, sc, markup), true, self))
             .collect();
         let mut used_stock = self.secondhand.stock_by_generation(self.generations.len());
+        let used_wait_days = f64::from(sc.secondhand_relocation_days);
         for (index, stock) in used_stock.iter().enumerate() {
             if *stock > 0 {
                 let generation = &self.generations[index];
-                let price = hardware::market_value_usd_per_th(generation, hashprice, sc.asic_price_payback_days) * discount;
+                let price = self.used_price_usd_per_th(generation, *stock, books, outlook, buyers, used_wait_days) * discount;
                 on_sale.push(OnSale::new(index as u16, generation, price, false, self));
             }
         }
-        let used_wait_days = f64::from(sc.secondhand_relocation_days);
         // Who might buy: with money to spend, and a machine on sale that pays back
         // within its horizon. Through the month the queue only lengthens, used stock
         // only shrinks and a buyer's money only shrinks, unless it sells used machines
@@ -892,6 +892,38 @@ impl Sim<'_> {
                 }
             }
         }
+    }
+
+    /// The month's price of a used machine of `generation` with `stock` units
+    /// listed, USD per TH/s, before the second-hand discount: set by the
+    /// marginal buyer (`secondhand::clearing_price`). Buyers come cheapest
+    /// power first, each with the machines its free power and its money hold,
+    /// and each pays at most what the machine earns over the market's payback
+    /// period for machines (`asic_price_payback_days`) after the move, at what
+    /// it expects; scrap when no buyer would pay more.
+    fn used_price_usd_per_th(
+        &self,
+        generation: &Generation,
+        stock: u64,
+        books: &[Book],
+        outlook: &RewardOutlook,
+        buyers: &[u32],
+        wait_days: f64,
+    ) -> f64 {
+        let kwh_per_th_day = generation.power_cost_usd_per_th_day(1.0);
+        let site_usd_per_th_day = self.site_cost_usd_per_th_day(generation);
+        let unit_w = generation.watts_per_unit();
+        let earning_days = self.sc.asic_price_payback_days - wait_days;
+        let bids = buyers.iter().map(|&buyer| {
+            let operator = &self.operators[buyer as usize];
+            let terms = self.buyer_terms(operator, &books[buyer as usize], outlook);
+            let reservation = (terms.expected_per_th - kwh_per_th_day * terms.power - site_usd_per_th_day) * earning_days;
+            let by_power = (terms.free_w / unit_w).floor();
+            let by_money =
+                if reservation > 0.0 { (expansion_budget_usd(operator) / (reservation * generation.th_per_unit)).floor() } else { 0.0 };
+            secondhand::Bid { reservation_usd_per_th: reservation, units: by_power.min(by_money).max(0.0) as u64 }
+        });
+        secondhand::clearing_price(stock, bids).unwrap_or(0.0).max(hardware::SCRAP_USD_PER_TH)
     }
 
     /// What a buyer's sums start from: its expected revenue per TH/s-day, its

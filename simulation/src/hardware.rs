@@ -8,9 +8,14 @@
 //! the queue and the list price are in `machine_orders.rs`): near cost in a glut (S21
 //! pre-orders at $14/TH in late 2023), several times cost when buyers wait
 //! half a year (~$100/TH in 2021; docs/CALIBRATION.md, "Machine market").
-//! A machine's value to a buyer of used machines is `asic_price_payback_days`
-//! days of its margin at a reference power price of $0.05/kWh; used machines
-//! sell for that value less the second-hand discount, never below scrap.
+//! `market_value_usd_per_th` is `asic_price_payback_days` days of a machine's
+//! margin at a reference power price of $0.05/kWh, never below scrap: what a
+//! failed firm's fleet sells for as a going concern (less the second-hand
+//! discount). Listed used machines are priced by their marginal buyer instead
+//! (`decisions.rs`, `secondhand::clearing_price`): in October 2025 the S19j Pro
+//! at ~$10/TH and the S19 XP at ~$13/TH after the discount, against ~$11.5 and
+//! ~$14.3 quoted (docs/CALIBRATION.md, Hardware), where the reference buyer
+//! gave $2.2 and $6.2.
 
 use crate::scenario::Scenario;
 use chrono::{Months, NaiveDate};

@@ -5,6 +5,11 @@
 //! Listings are kept per generation in listing order, so a purchase takes
 //! from the front and a month's scrapping pops old fronts: both cost only
 //! what they touch, however many sellers have listed.
+//!
+//! A generation's stock is priced by its marginal buyer ([`clearing_price`]):
+//! buyers come cheapest power first, each taking what its free power and its
+//! money hold, and the price is what the buyer whose room takes the last
+//! machine would pay for one.
 
 use std::collections::VecDeque;
 
@@ -79,9 +84,57 @@ impl SecondHandMarket {
     }
 }
 
+/// One buyer's side for a generation: what it would pay per TH/s at most
+/// and how many machines it could take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bid {
+    /// The most it would pay, USD per TH/s.
+    pub reservation_usd_per_th: f64,
+    /// The machines its free power and its money hold.
+    pub units: u64,
+}
+
+/// The price that sells `stock` machines to `bids` taken in their order
+/// (cheapest power first): the reservation of the bid whose units reach the
+/// stock, or of the last bid when all of them together take less. `None`
+/// when no bid would pay anything.
+pub fn clearing_price(stock: u64, bids: impl IntoIterator<Item = Bid>) -> Option<f64> {
+    let mut taken = 0u64;
+    let mut last = None;
+    for bid in bids {
+        if bid.units == 0 || bid.reservation_usd_per_th.is_nan() || bid.reservation_usd_per_th <= 0.0 {
+            continue;
+        }
+        last = Some(bid.reservation_usd_per_th);
+        taken = taken.saturating_add(bid.units);
+        if taken >= stock {
+            break;
+        }
+    }
+    last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn bid(reservation_usd_per_th: f64, units: u64) -> Bid {
+        Bid { reservation_usd_per_th, units }
+    }
+
+    #[test]
+    fn the_marginal_buyer_sets_the_price() {
+        // 100 machines: the first buyer takes 60, the second's 50 reach the stock: its price.
+        assert_eq!(clearing_price(100, [bid(9.0, 60), bid(6.0, 50), bid(2.0, 500)]), Some(6.0));
+        // A small stock goes at the first buyer's price.
+        assert_eq!(clearing_price(10, [bid(9.0, 60), bid(6.0, 50)]), Some(9.0));
+        // More stock than all the room: the last buyer who would pay sets it.
+        assert_eq!(clearing_price(1_000, [bid(9.0, 60), bid(6.0, 50), bid(-1.0, 500)]), Some(6.0));
+        // Buyers who would pay nothing, or have no room, are passed over.
+        assert_eq!(clearing_price(50, [bid(0.0, 60), bid(4.0, 0), bid(3.0, 80)]), Some(3.0));
+        assert_eq!(clearing_price(50, [bid(-2.0, 60)]), None);
+        assert_eq!(clearing_price(50, std::iter::empty()), None);
+    }
 
     #[test]
     fn oldest_listings_sell_first_and_each_seller_is_paid() {

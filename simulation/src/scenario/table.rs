@@ -204,7 +204,7 @@ crate::scenario_fields! {
             source "21.5 -> 17.5 -> 13.5 J/TH: ~20% a step (CALIBRATION.md)";
         asic_price_payback_days: f64 = 600.0;
             "Machine price", "days of margin", Number(30.0, 5_000.0, 10.0),
-            help "Used machines are worth this many days of their margin at $0.05/kWh (less the second-hand discount); production cost is set from an S21 XP's worth at the 2024 hashprice.",
+            help "The payback the machine market prices at: a used machine sells at this many days of its margin to the marginal buyer (less the second-hand discount; a failed firm's fleet, at its margin at $0.05/kWh); production cost is set from an S21 XP's worth at the 2024 hashprice.",
             source "600 days: S21 XP ~$25.7/TH at ~$43 hashprice (CALIBRATION.md)";
         asic_production_cost_share: f64 = 0.4;
             "Production cost", "share of price", Number(0.05, 1.0, 0.01),
