@@ -914,7 +914,15 @@ impl Sim<'_> {
         let site_usd_per_th_day = self.site_cost_usd_per_th_day(generation);
         let unit_w = generation.watts_per_unit();
         let earning_days = self.sc.asic_price_payback_days - wait_days;
-        let bids = buyers.iter().map(|&buyer| {
+        // No buyer expects more than this month's value times the longest horizon's reward, and
+        // buyers come cheapest power first: past the power where that leaves no margin, no later
+        // buyer bids (their bids would be passed over), so the walk stops there.
+        let best_reward = outlook.horizon_btc.values().copied().fold(0.0, f64::max);
+        let best_expected_per_th = self.month_market.observed_value_per_reward() * best_reward / 1_000.0;
+        let max_power = (best_expected_per_th - site_usd_per_th_day) / kwh_per_th_day;
+        let bidding =
+            |buyer: &&u32| earning_days <= 0.0 || self.operators[**buyer as usize].power_usd_per_kwh * self.power_trend < max_power;
+        let bids = buyers.iter().take_while(bidding).map(|&buyer| {
             let operator = &self.operators[buyer as usize];
             let terms = self.buyer_terms(operator, &books[buyer as usize], outlook);
             let reservation = (terms.expected_per_th - kwh_per_th_day * terms.power - site_usd_per_th_day) * earning_days;
