@@ -3,10 +3,12 @@
 // Post `{ id, query }` (a share-link query); the answer is `{ id, csv, ms }`
 // (the run's daily series, as `GET /api/export.csv` gives them, and the
 // milliseconds the run took here) or `{ id, error }` (the field that is wrong
-// and its allowed values). Post `{ id, query, charts: true, compact }` for the
-// page's charts of that run instead: `{ id, query, view, ms }`, `view` a
-// JSON object `{ charts: [{ id, svg }], headlines: [{ id, value, change }] }`
-// in the page's order (the page follows a dragged slider with them). A newer message supersedes any still waiting: while a
+// and its allowed values). Post `{ id, query, charts: true, compact, only }` for
+// the page's charts of that run instead (`only`: which charts, a bit each in the
+// page's order, `app::catalogue::ChartSet`; 0 or none: all; the same link again
+// draws from the run kept): `{ id, query, charts, headlines, ms }`,
+// `charts` as `[{ id, svg }]` and `headlines` as `[{ id, value, change }]`,
+// each in the page's order (the page follows a dragged slider with them). A newer message supersedes any still waiting: while a
 // run is under way only the latest request is kept, so a dragged slider never
 // leaves a queue of stale runs behind it.
 //
@@ -123,8 +125,9 @@ async function pump() {
     const started = performance.now();
     try {
       if (job.charts) {
-        const view = call(model.hashlab_run_charts, String(job.query), job.compact ? 1 : 0);
-        self.postMessage({ id: job.id, query: job.query, view, ms: performance.now() - started });
+        // Parsed here, off the page's thread: the page is sent each chart's SVG as a string of its own.
+        const { charts, headlines } = JSON.parse(call(model.hashlab_run_charts, String(job.query), job.compact ? 1 : 0, job.only >>> 0));
+        self.postMessage({ id: job.id, query: job.query, charts, headlines, ms: performance.now() - started });
       } else {
         const csv = call(model.hashlab_run_csv, String(job.query));
         self.postMessage({ id: job.id, csv, ms: performance.now() - started });

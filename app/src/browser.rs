@@ -177,9 +177,10 @@ pub(crate) fn copy_text(text: &str) -> bool {
 /// would run, and the charts on the page are redrawn with them as they come.
 /// Two workers (one on a single core) run the newest requests side by side;
 /// only the newest request is kept waiting, and an answer older than one
-/// already drawn is dropped. The charts on screen are redrawn with each
-/// answer, the others once the hand rests (150 ms without a new one).
-/// Nothing on the server.
+/// already drawn is dropped. Each request asks for the charts on screen
+/// only, redrawn with each answer; once the hand rests (150 ms without a new
+/// answer) the worker that ran the last one draws the others from the run it
+/// kept. Nothing on the server.
 pub(crate) fn follow_in_worker(query: &str, compact: bool) {
     #[cfg(feature = "hydrate")]
     follow::ask(query, compact);
@@ -193,7 +194,10 @@ pub(crate) fn follow_in_worker(query: &str, compact: bool) {
 /// so that the drag's first value does not wait for it.
 pub(crate) fn prepare_following() {
     #[cfg(feature = "hydrate")]
-    follow::start_workers();
+    {
+        follow::start_workers();
+        follow::watch_charts();
+    }
 }
 
 /// The drag is over: answers still on their way are not drawn (the run of the
@@ -205,7 +209,7 @@ pub(crate) fn stop_following() {
 
 #[cfg(feature = "hydrate")]
 mod follow {
-    use crate::catalogue::ChartId;
+    use crate::catalogue::{ChartId, ChartSet, CHARTS};
     use crate::run_view::EndFigure;
     use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
@@ -218,18 +222,21 @@ mod follow {
     /// and more would only take the cores the page itself draws with.
     const MOST_WORKERS: usize = 2;
 
-    /// A request for the charts of one scenario.
+    /// A request for the charts of one scenario: those in `charts` (the ones on
+    /// screen while the hand moves; the worker draws nine charts in a fifth of its
+    /// time, and the page sees one or two of them).
     struct Request {
         id: u32,
         query: String,
         compact: bool,
+        charts: ChartSet,
     }
 
     /// The workers and what they are doing.
     #[derive(Default)]
     struct Pool {
-        /// Each worker, and whether it is running a request.
-        workers: Vec<(web_sys::Worker, bool)>,
+        /// Each worker, and the request it is running.
+        workers: Vec<(web_sys::Worker, Option<Request>)>,
         /// The newest request no worker has taken yet (an older one is dropped:
         /// a dragged slider never leaves a queue of stale runs behind it).
         waiting: Option<Request>,
@@ -238,8 +245,36 @@ mod follow {
         draw_from: u32,
         /// Charts of the newest answer not drawn yet because they were off screen
         /// (chart id, SVG), and the timer that draws them when the hand rests.
-        off_screen: Vec<(ChartId, String)>,
+        off_screen: Vec<(ChartId, JsValue)>,
         catch_up: Option<i32>,
+        /// The newest answer drawn: the worker that ran it (and keeps its run),
+        /// its request, and the charts it did not bring (asked for when the hand rests).
+        last_drawn: Option<(usize, Request)>,
+        /// The request for those charts, once made (its answer is drawn whole).
+        catching_up: Option<u32>,
+        /// Which charts are on screen, as an observer reports it (see [`watch_charts`]).
+        on_screen: OnScreen,
+    }
+
+    /// The charts on screen, kept by an `IntersectionObserver`: asking each
+    /// chart's box with every answer forced a layout of the whole page (a
+    /// third of the page's thread in a drag), the observer tells without one.
+    #[derive(Default)]
+    struct OnScreen {
+        observer: Option<web_sys::IntersectionObserver>,
+        /// The charts on screen; `None` until the observer's first report on
+        /// the charts it watches now.
+        ids: Option<Vec<ChartId>>,
+    }
+
+    impl OnScreen {
+        /// The charts to ask for: those on screen, or all until the observer has told.
+        fn wanted(&self) -> ChartSet {
+            match &self.ids {
+                Some(ids) if !ids.is_empty() => ChartSet::of(ids.iter().copied()),
+                _ => ChartSet::ALL,
+            }
+        }
     }
 
     thread_local! {
@@ -251,9 +286,9 @@ mod follow {
         POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
             pool.sent += 1;
-            let request = Request { id: pool.sent, query: query.to_string(), compact };
-            match pool.workers.iter().position(|(_, busy)| !busy) {
-                Some(index) => send(&mut pool, index, &request),
+            let request = Request { id: pool.sent, query: query.to_string(), compact, charts: pool.on_screen.wanted() };
+            match pool.workers.iter().position(|(_, running)| running.is_none()) {
+                Some(index) => send(&mut pool, index, request),
                 None => pool.waiting = Some(request),
             }
         });
@@ -265,6 +300,7 @@ mod follow {
             pool.draw_from = pool.sent + 1;
             pool.waiting = None;
             pool.off_screen.clear();
+            pool.last_drawn = None;
             cancel_catch_up(&mut pool);
         });
     }
@@ -278,17 +314,27 @@ mod follow {
         }
     }
 
-    /// Draws the newest answer's charts that were off screen (the hand rested).
+    /// The hand rested: draws the newest answer's charts that were off screen,
+    /// and asks the worker that ran it for the charts it did not draw.
     fn catch_up() {
         let charts = POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
             pool.catch_up = None;
+            if let Some((index, last)) = pool.last_drawn.take() {
+                if last.charts != ChartSet::ALL && pool.workers[index].1.is_none() {
+                    let missing: Vec<ChartId> = CHARTS.iter().map(|chart| chart.id).filter(|id| !last.charts.has(*id)).collect();
+                    pool.sent += 1;
+                    let request = Request { id: pool.sent, charts: ChartSet::of(missing), ..last };
+                    pool.catching_up = Some(request.id);
+                    send(&mut pool, index, request);
+                }
+            }
             std::mem::take(&mut pool.off_screen)
         });
         let document = leptos::prelude::document();
         for (id, svg) in charts {
             if let Some(element) = chart_svg(&document, id) {
-                element.set_inner_html(&svg);
+                set_markup(&element, &svg);
             }
         }
     }
@@ -298,18 +344,19 @@ mod follow {
         document.query_selector(&format!("#chart-{id} .svg")).ok().flatten()
     }
 
-    fn send(pool: &mut Pool, index: usize, request: &Request) {
+    fn send(pool: &mut Pool, index: usize, request: Request) {
         let message = js_sys::Object::new();
         for (key, value) in [
             ("id", JsValue::from(request.id)),
             ("query", JsValue::from_str(&request.query)),
             ("charts", JsValue::TRUE),
             ("compact", JsValue::from_bool(request.compact)),
+            ("only", JsValue::from(request.charts.0)),
         ] {
             let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), &value);
         }
-        let (worker, busy) = &mut pool.workers[index];
-        *busy = worker.post_message(&message).is_ok();
+        let (worker, running) = &mut pool.workers[index];
+        *running = worker.post_message(&message).is_ok().then_some(request);
     }
 
     /// Starts the workers at the first drag (none if the browser cannot start
@@ -330,9 +377,58 @@ mod follow {
                 worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
                 // The handler lives as long as the page.
                 on_message.forget();
-                pool.workers.push((worker, false));
+                pool.workers.push((worker, None));
             }
         });
+    }
+
+    /// Watches the charts now on the page (a release redraws them as new
+    /// elements, so each drag watches afresh); the observer reports at once
+    /// which are on screen, and again as they come and go.
+    pub(super) fn watch_charts() {
+        POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            if pool.on_screen.observer.is_none() {
+                let report = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+                    POOL.with(|pool| {
+                        let mut pool = pool.borrow_mut();
+                        let ids = pool.on_screen.ids.get_or_insert_with(Vec::new);
+                        for entry in entries.iter() {
+                            let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+                            let chart = entry.target().closest(".chart").ok().flatten().and_then(|chart| chart.get_attribute("data-chart"));
+                            let Some(id) = chart.and_then(|chart| crate::catalogue::chart(&chart)).map(|info| info.id) else { continue };
+                            ids.retain(|known| *known != id);
+                            if entry.is_intersecting() {
+                                ids.push(id);
+                            }
+                        }
+                    });
+                });
+                pool.on_screen.observer = web_sys::IntersectionObserver::new(report.as_ref().unchecked_ref()).ok();
+                // The observer lives as long as the page.
+                report.forget();
+            }
+            pool.on_screen.ids = None;
+            let Some(observer) = pool.on_screen.observer.as_ref() else { return };
+            observer.disconnect();
+            if let Ok(charts) = leptos::prelude::document().query_selector_all(".chart .svg") {
+                for index in 0..charts.length() {
+                    if let Some(element) = charts.item(index).and_then(|node| node.dyn_into::<web_sys::Element>().ok()) {
+                        observer.observe(&element);
+                    }
+                }
+            }
+        });
+    }
+
+    /// Whether chart `id`'s box (`element`) is on screen: as the observer last
+    /// reported, or (before its first report) from the box itself.
+    fn on_screen(element: &web_sys::Element, id: ChartId, height: f64) -> bool {
+        let known = POOL.with(|pool| pool.borrow().on_screen.ids.as_ref().map(|ids| ids.contains(&id)));
+        known.unwrap_or_else(|| {
+            let rect = element.get_bounding_client_rect();
+            rect.bottom() > 0.0 && rect.top() < height
+        })
     }
 
     /// Worker `index` has answered: it takes the request waiting, if any, and
@@ -341,21 +437,34 @@ mod follow {
         let data = event.data();
         let field = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
         let id = field("id").and_then(|v| v.as_f64()).map(|v| v as u32);
-        let fresh = POOL.with(|pool| {
+        let (fresh, request) = POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
-            pool.workers[index].1 = false;
+            let request = pool.workers[index].1.take();
             if let Some(request) = pool.waiting.take() {
-                send(&mut pool, index, &request);
+                send(&mut pool, index, request);
             }
             let fresh = id.is_some_and(|id| id >= pool.draw_from);
             if let (true, Some(id)) = (fresh, id) {
                 pool.draw_from = id + 1;
             }
-            fresh
+            (fresh, request)
         });
-        let (true, Some(id)) = (fresh, id) else { return };
-        let Some(answer) = field("view").and_then(|v| v.as_string()) else { return };
-        let Ok(Answer { charts, headlines }) = serde_json::from_str::<Answer>(&answer) else { return };
+        let (true, Some(id), Some(request)) = (fresh, id, request) else { return };
+        // The answer to the request for the charts a drag's last answer did not bring: drawn whole.
+        let catching_up = POOL.with(|pool| pool.borrow_mut().catching_up.take_if(|asked| *asked == id).is_some());
+        // Each chart's SVG stays a string of the page's script, set as the chart's markup
+        // as it is: reading the answer as JSON in Rust took the page's thread about ten
+        // milliseconds an answer in a drag.
+        let Some(charts) = field("charts").and_then(|v| v.dyn_into::<js_sys::Array>().ok()) else { return };
+        let headlines: Vec<EndFigure> = field("headlines")
+            .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+            .map(|list| list.iter().filter_map(|figure| end_figure(&figure)).collect())
+            .unwrap_or_default();
+        let charts = charts.iter().filter_map(|chart| {
+            let text = |key: &str| js_sys::Reflect::get(&chart, &JsValue::from_str(key)).ok();
+            let id = crate::catalogue::chart(&text("id")?.as_string()?)?.id;
+            Some(Drawn { id, svg: text("svg").filter(JsValue::is_string)? })
+        });
         let document = leptos::prelude::document();
         write_headlines(&document, &headlines);
         // The charts on screen are drawn now; the others when the hand rests. Parsing
@@ -367,8 +476,7 @@ mod follow {
             .into_iter()
             .filter_map(|chart| {
                 let element = chart_svg(&document, chart.id)?;
-                let rect = element.get_bounding_client_rect();
-                if rect.bottom() > 0.0 && rect.top() < height {
+                if catching_up || on_screen(&element, chart.id, height) {
                     Some((element, chart))
                 } else {
                     off_screen.push((chart.id, chart.svg));
@@ -377,17 +485,20 @@ mod follow {
             })
             .collect();
         for (element, chart) in placed {
-            element.set_inner_html(&chart.svg);
+            set_markup(&element, &chart.svg);
         }
-        POOL.with(|pool| {
-            let mut pool = pool.borrow_mut();
-            pool.off_screen = off_screen;
-            cancel_catch_up(&mut pool);
-            let callback = Closure::once_into_js(catch_up);
-            pool.catch_up = web_sys::window().and_then(|window| {
-                window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), CATCH_UP_MS).ok()
+        if !catching_up {
+            POOL.with(|pool| {
+                let mut pool = pool.borrow_mut();
+                pool.off_screen = off_screen;
+                pool.last_drawn = Some((index, request));
+                cancel_catch_up(&mut pool);
+                let callback = Closure::once_into_js(catch_up);
+                pool.catch_up = web_sys::window().and_then(|window| {
+                    window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), CATCH_UP_MS).ok()
+                });
             });
-        });
+        }
         // What the charts now show, for tests and tools: the request and the link it drew.
         if let Some(body) = document.body() {
             let _ = body.set_attribute("data-followed", &id.to_string());
@@ -397,18 +508,21 @@ mod follow {
         }
     }
 
-    /// The worker's answer: the page's charts and its headline figures.
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        charts: Vec<Drawn>,
-        headlines: Vec<EndFigure>,
-    }
-
-    /// One chart as the worker draws it.
-    #[derive(serde::Deserialize)]
+    /// One chart as the worker draws it: its SVG markup, a string of the page's script.
     struct Drawn {
         id: ChartId,
-        svg: String,
+        svg: JsValue,
+    }
+
+    /// Sets `element`'s markup to `svg` (a string), without a copy through Rust.
+    fn set_markup(element: &web_sys::Element, svg: &JsValue) {
+        let _ = js_sys::Reflect::set(element, &JsValue::from_str("innerHTML"), svg);
+    }
+
+    /// A headline figure of the worker's answer (`{ id, value, change }`).
+    fn end_figure(figure: &JsValue) -> Option<EndFigure> {
+        let text = |key: &str| js_sys::Reflect::get(figure, &JsValue::from_str(key)).ok()?.as_string();
+        Some(EndFigure { id: text("id")?, value: text("value")?, change: text("change")? })
     }
 
     /// Writes each headline card's value and change as the worker's run ends.

@@ -200,6 +200,30 @@ pub fn chart(id: &str) -> Option<&'static ChartInfo> {
     CHARTS.iter().find(|chart| chart.id.as_str() == id)
 }
 
+/// A set of charts as one number (a bit per chart, in [`CHARTS`]' order), as
+/// the page asks the Web Worker for the charts on screen; 0 is every chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ChartSet(pub u32);
+
+impl ChartSet {
+    /// Every chart.
+    pub const ALL: ChartSet = ChartSet(0);
+
+    /// The set of `ids` (every chart if there are none).
+    pub fn of(ids: impl IntoIterator<Item = ChartId>) -> ChartSet {
+        ChartSet(ids.into_iter().map(|id| 1 << Self::bit(id)).fold(0, |set, bit| set | bit))
+    }
+
+    /// Whether chart `id` is in the set.
+    pub fn has(self, id: ChartId) -> bool {
+        self.0 == 0 || self.0 & (1 << Self::bit(id)) != 0
+    }
+
+    fn bit(id: ChartId) -> usize {
+        CHARTS.iter().position(|chart| chart.id == id).expect("every chart id has its entry")
+    }
+}
+
 /// The chart ids, in page order, as a list for a message (`hashrate, hashprice, ...`).
 pub fn ids() -> String {
     CHARTS.iter().map(|chart| chart.id.as_str()).collect::<Vec<_>>().join(", ")
@@ -327,5 +351,15 @@ mod tests {
             // The JSON form is the text form.
             assert_eq!(serde_json::to_string(&chart.id).unwrap(), format!("\"{}\"", chart.id));
         }
+    }
+
+    #[test]
+    fn a_chart_set_holds_its_charts_and_none_is_every_chart() {
+        assert!(CHARTS.len() <= 32, "a bit per chart");
+        let set = ChartSet::of([ChartId::Hashrate, ChartId::PoolShares]);
+        assert!(set.has(ChartId::Hashrate) && set.has(ChartId::PoolShares));
+        assert!(!set.has(ChartId::Price) && !set.has(ChartId::OperatorKinds));
+        assert_eq!(ChartSet::of([]), ChartSet::ALL);
+        assert!(CHARTS.iter().all(|chart| ChartSet::ALL.has(chart.id)));
     }
 }

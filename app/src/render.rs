@@ -46,8 +46,21 @@ pub fn page_charts(
     bands: Option<&MonteCarloResult>,
     compact: bool,
 ) -> (StoryView, Vec<ChartView>) {
+    page_charts_of(run, preset, baselines, bands, compact, |_| true)
+}
+
+/// [`page_charts`] for the charts `wanted` picks only, each drawn as
+/// [`page_charts`] draws it (a dragged slider redraws the charts on screen).
+pub fn page_charts_of(
+    run: &RunResult,
+    preset: Option<&str>,
+    baselines: &[charts::Baseline],
+    bands: Option<&MonteCarloResult>,
+    compact: bool,
+    wanted: impl Fn(crate::catalogue::ChartId) -> bool,
+) -> (StoryView, Vec<ChartView>) {
     let story = story(run, preset);
     let anchors: Vec<u32> = story.beats.iter().map(|b| b.day).collect();
-    let charts = charts::draw_all_at(run, baselines, bands, compact, &anchors);
+    let charts = charts::draw_these_at(run, baselines, bands, compact, &anchors, wanted);
     (story, charts)
 }

@@ -15,6 +15,7 @@
 //! (`e2e/model_in_browser.test.mjs`) compare the CSV and the charts this
 //! module makes in Chromium with the server's for the same link.
 
+use app::catalogue::ChartSet;
 use simulation::link;
 
 /// The daily series (CSV, as `GET /api/export.csv` answers) of the run a
@@ -33,14 +34,31 @@ pub fn run_csv(query: &str) -> Result<String, String> {
 /// "change" }] }`, each list in the page's order. The link is read as the
 /// page reads it (a wrong field falls back to its default, as the page's run
 /// does).
-pub fn run_charts(query: &str, compact: bool) -> Result<String, String> {
+///
+/// Only the charts in `charts` are drawn (a dragged slider redraws those on
+/// screen, the rest once the hand rests). The last run is kept: asking again
+/// for the same link (for the charts not drawn yet) draws without running.
+pub fn run_charts(query: &str, compact: bool, charts: ChartSet) -> Result<String, String> {
     let parsed = link::from_query(query);
-    let run = simulation::run(&parsed.scenario).map_err(|error| error.to_string())?;
-    let (_, charts) = app::render::page_charts(&run, parsed.preset.as_deref(), &[], None, compact);
-    let drawn: Vec<serde_json::Value> =
-        charts.into_iter().map(|chart| serde_json::json!({ "id": chart.id, "svg": chart.svg.markup })).collect();
-    let headlines = app::render::headlines::end_figures(&run);
-    serde_json::to_string(&serde_json::json!({ "charts": drawn, "headlines": headlines })).map_err(|error| error.to_string())
+    LAST_RUN.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.as_ref().is_none_or(|(kept, _)| kept != query) {
+            *last = None;
+            let run = simulation::run(&parsed.scenario).map_err(|error| error.to_string())?;
+            *last = Some((query.to_string(), run));
+        }
+        let (_, run) = last.as_ref().expect("kept above");
+        let (_, drawn) = app::render::page_charts_of(run, parsed.preset.as_deref(), &[], None, compact, |id| charts.has(id));
+        let drawn: Vec<serde_json::Value> =
+            drawn.into_iter().map(|chart| serde_json::json!({ "id": chart.id, "svg": chart.svg.markup })).collect();
+        let headlines = app::render::headlines::end_figures(run);
+        serde_json::to_string(&serde_json::json!({ "charts": drawn, "headlines": headlines })).map_err(|error| error.to_string())
+    })
+}
+
+thread_local! {
+    /// The last link run for its charts, and its run.
+    static LAST_RUN: std::cell::RefCell<Option<(String, simulation::RunResult)>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The functions the worker script calls. Strings go in and out through the
@@ -70,15 +88,16 @@ pub mod exports {
         answer(query.and_then(|query| crate::run_csv(&query)))
     }
 
-    /// The page's charts of the run of the query at (`pointer`, `len`): see [`crate::run_charts`].
+    /// The page's charts of the run of the query at (`pointer`, `len`), those in
+    /// the set `charts` ([`crate::ChartSet`]; 0: every chart): see [`crate::run_charts`].
     ///
     /// # Safety
     /// `pointer` must come from `hashlab_alloc(len)`, with `len` bytes written.
     #[no_mangle]
-    pub unsafe extern "C" fn hashlab_run_charts(pointer: *mut u8, len: usize, compact: u32) -> *mut u8 {
+    pub unsafe extern "C" fn hashlab_run_charts(pointer: *mut u8, len: usize, compact: u32, charts: u32) -> *mut u8 {
         // SAFETY: the caller's promise above.
         let query = unsafe { take_query(pointer, len) };
-        answer(query.and_then(|query| crate::run_charts(&query, compact != 0)))
+        answer(query.and_then(|query| crate::run_charts(&query, compact != 0, crate::ChartSet(charts))))
     }
 
     /// Frees an answer.
@@ -149,6 +168,7 @@ pub mod exports {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::catalogue::ChartId;
 
     #[test]
     fn a_link_runs_to_the_same_csv_as_the_model_itself() {
@@ -163,7 +183,7 @@ mod tests {
         let query = "operators=100&years=0.25&seed=7";
         let run = simulation::run(&link::from_query(query).scenario).expect("runs");
         let (_, expected) = app::render::page_charts(&run, None, &[], None, false);
-        let answer: serde_json::Value = serde_json::from_str(&run_charts(query, false).expect("runs")).expect("JSON");
+        let answer: serde_json::Value = serde_json::from_str(&run_charts(query, false, ChartSet::ALL).expect("runs")).expect("JSON");
         let drawn = answer["charts"].as_array().expect("a list of charts");
         assert_eq!(drawn.len(), expected.len());
         for (drawn, expected) in drawn.iter().zip(&expected) {
@@ -175,6 +195,34 @@ mod tests {
         let headlines: Vec<app::run_view::EndFigure> = serde_json::from_value(answer["headlines"].clone()).expect("headline figures");
         assert_eq!(headlines, app::render::headlines::end_figures(&run));
         assert_eq!(headlines.first().map(|h| h.id.as_str()), Some("hashrate"));
+    }
+
+    #[test]
+    fn a_set_of_charts_draws_those_charts_as_the_page_draws_them_and_the_rest_from_the_run_kept() {
+        let query = "operators=100&years=0.25&seed=8";
+        let run = simulation::run(&link::from_query(query).scenario).expect("runs");
+        let (_, every) = app::render::page_charts(&run, None, &[], None, false);
+        let drawn = |set: ChartSet| -> Vec<(String, String)> {
+            let answer: serde_json::Value = serde_json::from_str(&run_charts(query, false, set).expect("runs")).expect("JSON");
+            let charts = answer["charts"].as_array().expect("a list of charts").iter();
+            charts.map(|c| (c["id"].as_str().expect("id").to_string(), c["svg"].as_str().expect("svg").to_string())).collect()
+        };
+        let on_screen = ChartSet::of([ChartId::Hashrate, ChartId::Price]);
+        let first = drawn(on_screen);
+        assert_eq!(first.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["hashrate", "price"]);
+        // The others, asked for next: drawn from the run kept, the same as a full drawing.
+        let rest = drawn(ChartSet::of(every.iter().map(|c| c.id).filter(|id| !on_screen.has(*id))));
+        assert_eq!(first.len() + rest.len(), every.len());
+        for (id, svg) in first.iter().chain(&rest) {
+            let expected = every.iter().find(|c| c.id.as_str() == id).expect("a chart of the page");
+            assert_eq!(*svg, expected.svg.markup, "{id}");
+        }
+        // Another link is run afresh.
+        let other = "operators=100&years=0.25&seed=9";
+        let answer: serde_json::Value = serde_json::from_str(&run_charts(other, false, on_screen).expect("runs")).expect("JSON");
+        let run = simulation::run(&link::from_query(other).scenario).expect("runs");
+        let (_, expected) = app::render::page_charts(&run, None, &[], None, false);
+        assert_eq!(answer["charts"][0]["svg"], expected[0].svg.markup.as_str());
     }
 
     #[test]

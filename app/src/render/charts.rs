@@ -141,9 +141,23 @@ pub fn draw_all_at(
     compact: bool,
     anchor_days: &[u32],
 ) -> Vec<ChartView> {
+    draw_these_at(run, baselines, bands, compact, anchor_days, |_| true)
+}
+
+/// [`draw_all_at`] for the charts `wanted` picks only (in the catalogue's
+/// order): each as [`draw_all_at`] draws it.
+pub fn draw_these_at(
+    run: &RunResult,
+    baselines: &[Baseline],
+    bands: Option<&MonteCarloResult>,
+    compact: bool,
+    anchor_days: &[u32],
+    wanted: impl Fn(ChartId) -> bool,
+) -> Vec<ChartView> {
     let frame = if compact { plot::COMPACT } else { plot::WIDE };
     CHARTS
         .iter()
+        .filter(|info| wanted(info.id))
         .map(|info| {
             let plot = chart(info.id, run, baselines, bands);
             let plot = Plot { title: info.title.to_string(), anchor_days: anchor_days.to_vec(), ..plot };
