@@ -326,6 +326,59 @@ fn tick_labels_shown(ticks: &[&Marker], last_day: f64, width_px: u32, font_px: u
 /// Colour of event markers.
 pub const MARKER: RGBColor = RGBColor(90, 90, 90);
 
+/// A dashed stroke: each is drawn as one line whose `stroke-dasharray` the
+/// viewer draws, not as a line per dash (a marker's dashes made a hundred and
+/// fifty of the hash rate chart's three hundred elements, each parsed, laid
+/// out and painted on every redraw). The backend writes no dash pattern, so a
+/// dashed line goes out with a stand-in stroke width that [`with_dashes`]
+/// turns into its width and pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dashing {
+    /// An event's marker: 4 on, 4 off, 1 px.
+    Marker,
+    /// A baseline (7 on, 5 off), 2 px.
+    Dashed,
+    /// Dots (2 on, 4 off), 2 px.
+    Dotted,
+    /// Long dashes (16 on, 5 off), 2 px.
+    LongDash,
+}
+
+impl Dashing {
+    const ALL: [Dashing; 4] = [Dashing::Marker, Dashing::Dashed, Dashing::Dotted, Dashing::LongDash];
+
+    /// Pixels on and off, and the stroke's width.
+    fn pattern(self) -> (u32, u32, u32) {
+        match self {
+            Dashing::Marker => (4, 4, 1),
+            Dashing::Dashed => (7, 5, 2),
+            Dashing::Dotted => (2, 4, 2),
+            Dashing::LongDash => (16, 5, 2),
+        }
+    }
+
+    /// The stand-in stroke width the backend writes (no stroke is this wide).
+    fn stand_in_width(self) -> u32 {
+        9_001 + self as u32
+    }
+
+    /// The style to draw it with, in `color`.
+    fn style(self, color: RGBAColor) -> ShapeStyle {
+        ShapeStyle { color, filled: false, stroke_width: self.stand_in_width() }
+    }
+}
+
+/// `svg` with each dashed line's stand-in width replaced by its width and pattern.
+fn with_dashes(svg: &str) -> String {
+    Dashing::ALL.iter().fold(svg.to_string(), |svg, dash| {
+        let (on, off, width) = dash.pattern();
+        svg.replace(
+            &format!(r#"stroke-width="{}""#, dash.stand_in_width()),
+            &format!(r#"stroke-width="{width}" stroke-dasharray="{on} {off}""#),
+        )
+    })
+}
+
 /// A plot drawn.
 pub struct Drawn {
     /// The SVG document.
@@ -353,7 +406,7 @@ pub fn draw(plot: &Plot, frame: Frame) -> Drawn {
         );
         (0.0, 1.0)
     });
-    Drawn { svg: responsive(&svg, &plot.title, frame), legend: legend(plot), readout: readout(plot, area) }
+    Drawn { svg: responsive(&with_dashes(&svg), &plot.title, frame), legend: legend(plot), readout: readout(plot, area) }
 }
 
 fn legend(plot: &Plot) -> Vec<LegendItem> {
@@ -761,8 +814,7 @@ fn draw_markers(chart: &mut Chart<'_, '_>, plot: &Plot, frame: Frame, days: usiz
     let row_height = (left_hi - left_lo) * f64::from(marker_px) * 1.3 / f64::from(frame.height.saturating_sub(52).max(1));
     for (marker, row) in shown.iter().zip(rows) {
         let x = marker.day as f64;
-        let style = ShapeStyle { color: MARKER.mix(0.8), filled: false, stroke_width: 1 };
-        draw_on(chart, Side::Left, DashedLineSeries::new([(x, left_lo), (x, left_hi)], 4, 4, style))?;
+        draw_on(chart, Side::Left, LineSeries::new([(x, left_lo), (x, left_hi)], Dashing::Marker.style(MARKER.mix(0.8))))?;
         let anchor = if x > last_day * 0.8 { HPos::Right } else { HPos::Left };
         let y = left_hi - row as f64 * row_height;
         let text = Text::new(format!(" {} ", marker.label), (x, y), marker_font.clone().pos(Pos::new(anchor, VPos::Top)));
@@ -848,15 +900,14 @@ fn draw_lines(chart: &mut Chart<'_, '_>, plot: &Plot, right_axis: &Axis) -> Resu
         let width = if line.stroke.is_thick() { THICK_WIDTH } else { 2 };
         let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: width };
         draw_marks(chart, line, index, mark, axis, style)?;
+        let style = match line.stroke {
+            Stroke::Dashed => Dashing::Dashed.style(style.color),
+            Stroke::Dotted => Dashing::Dotted.style(style.color),
+            Stroke::LongDash => Dashing::LongDash.style(style.color),
+            Stroke::Solid | Stroke::Steps | Stroke::Thick | Stroke::ThickSteps => style,
+        };
         for segment in segments(line, axis.log) {
-            match line.stroke {
-                Stroke::Dashed => draw_on(chart, line.side, DashedLineSeries::new(segment, 7, 5, style))?,
-                Stroke::Dotted => draw_on(chart, line.side, DashedLineSeries::new(segment, 2, 4, style))?,
-                Stroke::LongDash => draw_on(chart, line.side, DashedLineSeries::new(segment, 16, 5, style))?,
-                Stroke::Solid | Stroke::Steps | Stroke::Thick | Stroke::ThickSteps => {
-                    draw_on(chart, line.side, LineSeries::new(segment, style))?
-                }
-            }
+            draw_on(chart, line.side, LineSeries::new(segment, style))?;
         }
     }
     Ok(())
@@ -932,6 +983,23 @@ mod tests {
         assert_eq!(legend, ["", "circle", "triangle"]);
         assert!(drawn.svg.matches("<circle").count() >= MARKS_PER_LINE, "circles on the second series");
         assert!(drawn.svg.matches("<polygon").count() >= MARKS_PER_LINE, "triangles on the third");
+    }
+
+    #[test]
+    fn a_dashed_line_or_marker_is_one_element_with_its_pattern() {
+        let mut dashed = plot((0..400).map(|d| f64::from(d % 37)).collect());
+        let solid_only = draw(&dashed, WIDE).svg.matches("<polyline").count();
+        let line = dashed.lines[0].clone();
+        dashed.lines.push(Line { stroke: Stroke::Dashed, in_legend: false, ..line.clone() });
+        dashed.lines.push(Line { stroke: Stroke::LongDash, in_legend: false, ..line });
+        dashed.markers.push(Marker { day: 200, label: "Halving".into() });
+        let svg = draw(&dashed, WIDE).svg;
+        assert_eq!(svg.matches(r#"stroke-width="1" stroke-dasharray="4 4""#).count(), 1, "the marker");
+        assert_eq!(svg.matches(r#"stroke-width="2" stroke-dasharray="7 5""#).count(), 1, "the dashed line");
+        assert_eq!(svg.matches(r#"stroke-width="2" stroke-dasharray="16 5""#).count(), 1, "the long dashes");
+        assert!(!svg.contains("stroke-width=\"900"), "no stand-in width is left");
+        // Two more lines and the marker: three more polylines (a dash each, before).
+        assert_eq!(svg.matches("<polyline").count(), solid_only + 3);
     }
 
     #[test]
