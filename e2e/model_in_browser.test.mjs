@@ -133,11 +133,19 @@ test('dragging a slider redraws the charts and the headline figures as it moves,
   assert.ok(visible.includes('hashrate'), `the hash rate chart is on screen: ${visible}`);
   const headlineTexts = () => page.evaluate(() => [...document.querySelectorAll('.headline')].map((h) => h.innerText));
   const headlinesBefore = await headlineTexts();
-  // Every redraw of the hash rate chart, timed.
+  // Every redraw of the hash rate chart, timed; and of the charts off screen (each drag
+  // answer brings only the charts on screen: the others are drawn once the hand rests).
   await page.evaluate(() => {
     window.hashrateRedraws = [];
     const target = document.querySelector('#chart-hashrate .svg');
     new MutationObserver(() => window.hashrateRedraws.push(performance.now())).observe(target, { childList: true });
+    window.offScreenRedraws = {};
+    for (const svg of document.querySelectorAll('.chart .svg')) {
+      if (svg.getBoundingClientRect().top < innerHeight) continue;
+      const id = svg.closest('.chart').dataset.chart;
+      window.offScreenRedraws[id] = 0;
+      new MutationObserver(() => { window.offScreenRedraws[id] += 1; }).observe(svg, { childList: true });
+    }
   });
   const y = box.y + box.height / 2;
   const at = (share) => box.x + box.width * share;
@@ -161,6 +169,13 @@ test('dragging a slider redraws the charts and the headline figures as it moves,
     return last !== undefined && performance.now() - last > 400;
   }, null, { timeout: 10_000 });
   const redraws = await page.evaluate(() => window.hashrateRedraws);
+  // The charts off screen were drawn when the hand rested (150 ms without an answer),
+  // not with every answer.
+  const offScreen = Object.entries(await page.evaluate(() => window.offScreenRedraws));
+  assert.ok(offScreen.length >= 3, `charts off screen: ${JSON.stringify(offScreen)}`);
+  for (const [id, count] of offScreen) {
+    assert.ok(count >= 1 && count <= redraws.length / 3, `chart ${id}, off screen, drawn ${count} times to the hash rate chart's ${redraws.length}`);
+  }
   const during = [...api];
   const preview = await page.evaluate(() => ({
     query: document.body.dataset.followedQuery,
