@@ -379,6 +379,31 @@ fn with_dashes(svg: &str) -> String {
     })
 }
 
+/// The stand-in stroke width of the retarget ticks, drawn as one polyline
+/// through both ends of each tick in turn: [`with_tick_segments`] makes it a
+/// path of separate segments (a hundred ticks were a hundred elements).
+const TICKS_STAND_IN_WIDTH: u32 = 9_101;
+
+/// `svg` with the ticks' polyline (see [`TICKS_STAND_IN_WIDTH`]) turned into a
+/// path that draws each pair of its points as a segment of its own, 1 px wide.
+fn with_tick_segments(svg: &str) -> String {
+    let stand_in = format!(r#"stroke-width="{TICKS_STAND_IN_WIDTH}""#);
+    let Some(at) = svg.find(&stand_in) else { return svg.to_string() };
+    let (Some(start), Some(end)) = (svg[..at].rfind("<polyline"), svg[at..].find("/>").map(|end| at + end)) else {
+        return svg.to_string();
+    };
+    let tag = &svg[start..end];
+    let Some(points_at) = tag.find(r#"points=""#) else { return svg.to_string() };
+    let points = tag[points_at + 8..].split('"').next().unwrap_or_default();
+    let path: Vec<String> = points
+        .split_whitespace()
+        .enumerate()
+        .map(|(index, point)| format!("{}{}", if index % 2 == 0 { "M" } else { "L" }, point))
+        .collect();
+    let head = tag[..points_at].replacen("<polyline", "<path", 1).replacen(&stand_in, r#"stroke-width="1""#, 1);
+    format!("{}{}d=\"{}\"{}", &svg[..start], head, path.join(" "), &svg[end..])
+}
+
 /// A plot drawn.
 pub struct Drawn {
     /// The SVG document.
@@ -406,7 +431,11 @@ pub fn draw(plot: &Plot, frame: Frame) -> Drawn {
         );
         (0.0, 1.0)
     });
-    Drawn { svg: responsive(&with_dashes(&svg), &plot.title, frame), legend: legend(plot), readout: readout(plot, area) }
+    Drawn {
+        svg: responsive(&with_tick_segments(&with_dashes(&svg)), &plot.title, frame),
+        legend: legend(plot),
+        readout: readout(plot, area),
+    }
 }
 
 fn legend(plot: &Plot) -> Vec<LegendItem> {
@@ -831,10 +860,15 @@ fn draw_ticks(chart: &mut Chart<'_, '_>, plot: &Plot, frame: Frame, days: usize,
     let tick_height = (left_hi - left_lo) * 0.035;
     let ticks: Vec<&Marker> = plot.ticks.iter().filter(|t| t.day < days).collect();
     let labelled = tick_labels_shown(&ticks, last_day, frame.width, marker_px);
+    // All the ticks as one line through both ends of each in turn, made separate segments after drawing.
+    let ends: Vec<(f64, f64)> =
+        ticks.iter().flat_map(|tick| [(tick.day as f64, left_lo), (tick.day as f64, left_lo + tick_height)]).collect();
+    if !ends.is_empty() {
+        let style = ShapeStyle { color: MARKER.to_rgba(), filled: false, stroke_width: TICKS_STAND_IN_WIDTH };
+        draw_on(chart, Side::Left, LineSeries::new(ends, style))?;
+    }
     for (tick, labelled) in ticks.into_iter().zip(labelled) {
         let x = tick.day as f64;
-        let style = ShapeStyle { color: MARKER.to_rgba(), filled: false, stroke_width: 1 };
-        draw_on(chart, Side::Left, LineSeries::new([(x, left_lo), (x, left_lo + tick_height)], style))?;
         if labelled {
             let text =
                 Text::new(tick.label.clone(), (x, left_lo + tick_height), marker_font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)));
@@ -1000,6 +1034,20 @@ mod tests {
         assert!(!svg.contains("stroke-width=\"900"), "no stand-in width is left");
         // Two more lines and the marker: three more polylines (a dash each, before).
         assert_eq!(svg.matches("<polyline").count(), solid_only + 3);
+    }
+
+    #[test]
+    fn the_ticks_are_one_path_of_separate_segments() {
+        let mut ticked = plot((0..400).map(f64::from).collect());
+        ticked.ticks = [14, 28, 42].iter().map(|&day| Marker { day, label: String::new() }).collect();
+        let svg = draw(&ticked, WIDE).svg;
+        assert!(!svg.contains(&format!("stroke-width=\"{TICKS_STAND_IN_WIDTH}\"")), "no stand-in width is left");
+        let path = svg.split("<path").nth(1).expect("the ticks' path");
+        let d = path.split("d=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("its segments");
+        assert_eq!(d.matches('M').count(), 3, "{d}");
+        assert_eq!(d.matches('L').count(), 3, "{d}");
+        assert!(path.contains(r#"stroke-width="1""#) && path.contains("#5A5A5A"), "{path}");
+        assert_eq!(with_tick_segments("<svg></svg>"), "<svg></svg>", "no ticks, nothing changed");
     }
 
     #[test]
