@@ -28,6 +28,7 @@ use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 mod chain_state;
 mod fleet;
@@ -663,8 +664,8 @@ impl<'a> Sim<'a> {
             }
             let fee_btc = self.chain.mempool.block_fees_btc(time_s - self.chain.fee_clock_s, level, capacity);
             self.chain.fee_clock_s = time_s;
-            // A cast to u64 saturates: a negative or NaN amount is 0 satoshis.
-            let fee_sats = crate::math::round(fee_btc * SATS_PER_BTC as f64) as u64;
+            // A negative or NaN amount is 0 satoshis.
+            let fee_sats = crate::math::round_to_u64(fee_btc * SATS_PER_BTC as f64);
             self.chain.fees_sats_today += fee_sats;
             self.chain.note_block_fees(fee_sats);
             self.chain.subsidy_sats_total += subsidy;
@@ -896,7 +897,9 @@ impl<'a> Sim<'a> {
             if self.fleet.lots[old].units > 0 {
                 *slot = kept_count as u32;
                 if kept_count != old {
-                    self.fleet.lots.swap(kept_count, old);
+                    // A copy over the dropped (truncated below), not a swap: half the memory traffic.
+                    let lot = self.fleet.lots[old].clone();
+                    self.fleet.lots[kept_count] = lot;
                 }
                 kept_count += 1;
             }
@@ -904,15 +907,11 @@ impl<'a> Sim<'a> {
         self.fleet.lots.truncate(kept_count);
         // The breakeven order: survivors keep theirs, newcomers are sorted and merged in.
         let lots = &self.fleet.lots;
-        let kept: Vec<Ranked> = self
-            .fleet
-            .sorted_lots
-            .iter()
-            .filter_map(|r| {
-                let lot = new_index[r.lot as usize];
-                (lot != u32::MAX).then_some(Ranked { lot, ..*r })
-            })
-            .collect();
+        let mut kept = std::mem::take(&mut self.fleet.sorted_lots);
+        kept.retain_mut(|r| {
+            r.lot = new_index[r.lot as usize];
+            r.lot != u32::MAX
+        });
         let mut fresh: Vec<Ranked> = new_index[self.fleet.sorted_until.min(new_index.len())..]
             .iter()
             .filter(|&&i| i != u32::MAX)
@@ -921,13 +920,15 @@ impl<'a> Sim<'a> {
         fresh.sort_unstable_by(|a, b| crate::math::key_order(a.key(), b.key()));
         self.fleet.sorted_lots = crate::math::merge_by_key(&kept, &fresh, Ranked::key);
         self.fleet.sorted_until = self.fleet.lots.len();
-        self.fleet.pending = std::mem::take(&mut self.fleet.pending)
-            .into_iter()
-            .filter_map(|Reverse((due, old))| {
-                let new = *new_index.get(old as usize)?;
-                (new != u32::MAX).then_some(Reverse((due, new)))
-            })
-            .collect();
+        // Entries no longer due (their lot was emptied, or switched and rescheduled) are
+        // dropped here rather than popped and skipped later: the same switches follow.
+        let mut pending = std::mem::take(&mut self.fleet.pending).into_vec();
+        pending.retain_mut(|Reverse((due, lot))| {
+            let new = new_index.get(*lot as usize).copied().unwrap_or(u32::MAX);
+            *lot = new;
+            new != u32::MAX && lots[new as usize].pending_day == *due
+        });
+        self.fleet.pending = BinaryHeap::from(pending);
 
         // Each operator's list holds all its lots in index order, and the compaction
         // keeps the order: dropping the emptied and renumbering the rest gives the
