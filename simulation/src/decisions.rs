@@ -593,8 +593,9 @@ impl Sim<'_> {
         }
         let best_j_per_th = self.best_generation_on_sale().j_per_th;
         let mut candidates: Vec<(f64, usize)> = Vec::new();
-        for (index, operator) in self.operators.iter().enumerate() {
-            if !operator.active || !operator.ai_eligible || operator.mining_mw() < 1.0 {
+        for &index in self.roster.ai_eligible() {
+            let (index, operator) = (index as usize, &self.operators[index as usize]);
+            if !operator.active || operator.mining_mw() < 1.0 {
                 continue;
             }
             let book = books[index];
@@ -972,9 +973,7 @@ impl Sim<'_> {
         let sc = self.sc;
         let MonthOfSales { unsold_ths, margin_usd: sales_margin } =
             self.makers.close_month(f64::from(sc.asic_capacity_lag_months), |queue| hardware::markup(sc, queue));
-        let makers: Vec<usize> = (0..self.operators.len())
-            .filter(|i| self.operators[*i].active && self.operators[*i].kind == OperatorKind::Manufacturer)
-            .collect();
+        let makers: Vec<usize> = self.roster.manufacturers().iter().map(|&i| i as usize).filter(|&i| self.operators[i].active).collect();
         if makers.is_empty() {
             return;
         }
@@ -1126,6 +1125,7 @@ impl Sim<'_> {
                 lots: Vec::new(),
                 owns_pool: false,
             });
+            self.roster.note(index, &self.operators[index as usize]);
             self.order_new(index, best_index as u16, units, machine_price);
             self.entries += 1;
         }

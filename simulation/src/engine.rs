@@ -33,6 +33,7 @@ use std::collections::BinaryHeap;
 mod chain_state;
 mod fleet;
 mod recorder;
+mod roster;
 
 pub(crate) use chain_state::ChainState;
 pub(crate) use fleet::{Fleet, Ranked, Totals};
@@ -139,6 +140,8 @@ pub(crate) struct Sim<'a> {
     pub entries: u32,
     pub exits: u32,
     pub start_operators: u32,
+    /// The manufacturers, stranded sites and AI-eligible operators, listed as they are created.
+    pub roster: roster::Roster,
 }
 
 impl<'a> Sim<'a> {
@@ -194,6 +197,7 @@ impl<'a> Sim<'a> {
             entries: 0,
             exits: 0,
             start_operators: sc.operators,
+            roster: roster::Roster::default(),
         };
         let first_reward = crate::expectations::reward_btc(sim.chain.height, sim.fees.expected_btc(0));
         sim.hashprice = chain::hashprice_usd_per_ph_day(first_reward, sim.prices[0], sim.chain.difficulty);
@@ -328,6 +332,7 @@ impl<'a> Sim<'a> {
                 operator.site_mw = fleet_mw * (1.05 + 0.25 * rng.random::<f64>());
                 operator.ai_eligible =
                     profile.ai_capable && operator.site_mw >= sc.ai_min_site_mw && rng.random::<f64>() < sc.ai_eligible_share;
+                self.roster.note(self.operators.len() as u32, &operator);
                 self.operators.push(operator);
             }
         }
@@ -354,7 +359,8 @@ impl<'a> Sim<'a> {
 
     /// Site MW of the active stranded operators.
     pub(crate) fn stranded_site_mw(&self) -> f64 {
-        self.operators.iter().filter(|o| o.active && o.kind == OperatorKind::Stranded).map(|o| o.site_mw).sum()
+        // In index order, as a scan of every operator summed them.
+        self.roster.stranded().iter().map(|&i| &self.operators[i as usize]).filter(|o| o.active).map(|o| o.site_mw).sum()
     }
 
     /// Machines ordered before the run and still on their way: a real network
