@@ -57,6 +57,7 @@ use crate::math;
 use crate::month_market::ClosedMonth;
 use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolInfo};
+use crate::prefetch;
 use crate::rng::{self, Purpose};
 use crate::secondhand;
 
@@ -826,7 +827,15 @@ impl Sim<'_> {
                 })
                 .collect()
         };
-        for &buyer in buyers {
+        // Power order scatters over memory: the buyer some turns ahead is fetched now.
+        let turns_ahead = prefetch::turns_ahead(self.operators.len());
+        for (turn, &buyer) in buyers.iter().enumerate() {
+            if let Some(&ahead) = turns_ahead.and_then(|turns| buyers.get(turn + turns)) {
+                if might_buy[ahead as usize] {
+                    prefetch::prefetch(&self.operators[ahead as usize]);
+                    prefetch::prefetch(&books[ahead as usize]);
+                }
+            }
             let index = buyer as usize;
             if !might_buy[index] {
                 continue;
@@ -923,7 +932,12 @@ impl Sim<'_> {
         let max_power = (best_expected_per_th - site_usd_per_th_day) / kwh_per_th_day;
         let bidding =
             |buyer: &&u32| earning_days <= 0.0 || self.operators[**buyer as usize].power_usd_per_kwh * self.power_trend < max_power;
-        let bids = buyers.iter().take_while(bidding).map(|&buyer| {
+        let turns_ahead = prefetch::turns_ahead(self.operators.len());
+        let bids = buyers.iter().enumerate().take_while(|(_, buyer)| bidding(buyer)).map(|(turn, &buyer)| {
+            if let Some(&ahead) = turns_ahead.and_then(|turns| buyers.get(turn + turns)) {
+                prefetch::prefetch(&self.operators[ahead as usize]);
+                prefetch::prefetch(&books[ahead as usize]);
+            }
             let operator = &self.operators[buyer as usize];
             let terms = self.buyer_terms(operator, &books[buyer as usize], outlook);
             let reservation = (terms.expected_per_th - kwh_per_th_day * terms.power - site_usd_per_th_day) * earning_days;

@@ -71,6 +71,7 @@ pub mod operators;
 pub mod output;
 pub mod pools;
 mod power_supply;
+mod prefetch;
 pub mod presets;
 pub mod rng;
 pub mod scenario;
