@@ -405,61 +405,81 @@ fn with_tick_segments(svg: &str) -> String {
     format!("{}{}d=\"{}\"{}", &svg[..start], head, path.join(" "), &svg[end..])
 }
 
-/// `svg` with each run of consecutive opaque `<line>` elements of one style
-/// (the mesh's grid lines: about a hundred a chart, 991 of the default page's
-/// 1,580 drawn elements) drawn as one path of separate segments, in the run's
-/// place. Only lines at full opacity are joined: where two of one colour
-/// overlap, a path paints the overlap once and two lines paint it twice, which
-/// looks the same only when nothing shows through.
-fn with_line_runs_as_paths(svg: &str) -> String {
-    /// A backend `<line>`'s style (its attributes before the ends) and its ends.
-    fn line(element: &str) -> Option<(&str, [&str; 4])> {
-        let inner = element.strip_prefix("<line ")?.strip_suffix("/>")?;
-        let ends_at = inner.find(" x1=\"")?;
-        let style = &inner[..ends_at];
-        if !style.starts_with(r#"opacity="1" "#) {
-            return None;
-        }
-        let mut ends = [""; 4];
-        let mut rest = &inner[ends_at..];
-        for (end, name) in ends.iter_mut().zip([" x1=\"", " y1=\"", " x2=\"", " y2=\""]) {
-            rest = rest.strip_prefix(name)?;
-            let close = rest.find('"')?;
-            *end = &rest[..close];
-            rest = &rest[close + 1..];
-        }
-        rest.trim().is_empty().then_some((style, ends))
-    }
+/// `svg` with each run of consecutive opaque `<line>` or `<circle>` elements
+/// of one style drawn as one path of separate pieces, in the run's place: the
+/// mesh's grid lines (about a hundred a chart, 991 of the default page's 1,580
+/// drawn elements) and a series' marks (a dozen circles). Only elements at
+/// full opacity are joined: where two of one colour overlap, a path paints the
+/// overlap once and two elements paint it twice, which looks the same only
+/// when nothing shows through. A lone element stays as it was.
+fn with_runs_as_paths(svg: &str) -> String {
+    // The run: its kind and style, its first element as written, and each piece of path.
+    type Run<'a> = Option<(Joinable<'a>, &'a str, Vec<String>)>;
     let mut out = String::with_capacity(svg.len());
-    // The run: its style, its first element as written, and every segment.
-    type Run<'a> = Option<(&'a str, &'a str, Vec<[&'a str; 4]>)>;
     let mut run: Run = None;
     let flush = |out: &mut String, run: &mut Run| {
-        let Some((style, first, segments)) = run.take() else { return };
-        if segments.len() == 1 {
+        let Some((joinable, first, pieces)) = run.take() else { return };
+        if pieces.len() == 1 {
             out.push_str(first);
             return;
         }
-        let d: Vec<String> = segments.iter().map(|[x1, y1, x2, y2]| format!("M{x1},{y1} L{x2},{y2}")).collect();
-        out.push_str(&format!("<path fill=\"none\" {style} d=\"{}\"/>\n", d.join(" ")));
+        let fill = if joinable.kind == "line" { r#"fill="none" "# } else { "" };
+        out.push_str(&format!("<path {fill}{} d=\"{}\"/>\n", joinable.style, pieces.join(" ")));
     };
-    for piece in svg.split_inclusive('\n') {
-        match line(piece.trim_end()) {
-            Some((style, ends)) => match &mut run {
-                Some((current, _, segments)) if *current == style => segments.push(ends),
+    for element in svg.split_inclusive('\n') {
+        match joinable(element.trim_end()) {
+            Some((joinable, piece)) => match &mut run {
+                Some((current, _, pieces)) if *current == joinable => pieces.push(piece),
                 _ => {
                     flush(&mut out, &mut run);
-                    run = Some((style, piece, vec![ends]));
+                    run = Some((joinable, element, vec![piece]));
                 }
             },
             None => {
                 flush(&mut out, &mut run);
-                out.push_str(piece);
+                out.push_str(element);
             }
         }
     }
     flush(&mut out, &mut run);
     out
+}
+
+/// The kind and style of a backend element a path can stand in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Joinable<'a> {
+    kind: &'static str,
+    style: &'a str,
+}
+
+/// A backend `<line>` or `<circle>` at full opacity: its kind and style (its
+/// attributes but the geometry), and the piece of path that draws it.
+fn joinable(element: &str) -> Option<(Joinable<'_>, String)> {
+    /// The values of `names`, in that order, at the start of `rest`; and what follows them.
+    fn values<'a, const N: usize>(mut rest: &'a str, names: [&str; N]) -> Option<([&'a str; N], &'a str)> {
+        let mut values = [""; N];
+        for (value, name) in values.iter_mut().zip(names) {
+            rest = rest.trim_start().strip_prefix(name)?.strip_prefix("=\"")?;
+            let close = rest.find('"')?;
+            *value = &rest[..close];
+            rest = &rest[close + 1..];
+        }
+        Some((values, rest))
+    }
+    let opaque = |style: &str| style.starts_with(r#"opacity="1" "#);
+    if let Some(inner) = element.strip_prefix("<line ").and_then(|e| e.strip_suffix("/>")) {
+        let ends_at = inner.find(" x1=\"")?;
+        let style = &inner[..ends_at];
+        let ([x1, y1, x2, y2], rest) = values(&inner[ends_at..], ["x1", "y1", "x2", "y2"])?;
+        return (opaque(style) && rest.trim().is_empty()).then(|| (Joinable { kind: "line", style }, format!("M{x1},{y1} L{x2},{y2}")));
+    }
+    let inner = element.strip_prefix("<circle ").and_then(|e| e.strip_suffix("/>"))?;
+    let ([cx, cy, r], rest) = values(inner, ["cx", "cy", "r"])?;
+    let style = rest.trim();
+    let (x, radius): (f64, f64) = (cx.parse().ok()?, r.parse().ok()?);
+    // Two half-turns from the leftmost point: a whole circle, filled and stroked as the element was.
+    let piece = format!("M{},{cy} a{r},{r} 0 1,0 {},0 a{r},{r} 0 1,0 {},0 Z", x - radius, 2.0 * radius, -2.0 * radius);
+    opaque(style).then_some((Joinable { kind: "circle", style }, piece))
 }
 
 /// A plot drawn.
@@ -490,7 +510,7 @@ pub fn draw(plot: &Plot, frame: Frame) -> Drawn {
         (0.0, 1.0)
     });
     Drawn {
-        svg: responsive(&with_line_runs_as_paths(&with_tick_segments(&with_dashes(&svg))), &plot.title, frame),
+        svg: responsive(&with_runs_as_paths(&with_tick_segments(&with_dashes(&svg))), &plot.title, frame),
         legend: legend(plot),
         readout: readout(plot, area),
     }
@@ -1073,7 +1093,8 @@ mod tests {
         let drawn = draw(&three, WIDE);
         let legend: Vec<&str> = drawn.legend.iter().map(|item| item.mark.as_str()).collect();
         assert_eq!(legend, ["", "circle", "triangle"]);
-        assert!(drawn.svg.matches("<circle").count() >= MARKS_PER_LINE, "circles on the second series");
+        // The second series' circles are drawn as one path of whole circles, two half-turns each.
+        assert!(drawn.svg.matches(" 0 1,0 ").count() >= 2 * MARKS_PER_LINE, "circles on the second series");
         assert!(drawn.svg.matches("<polygon").count() >= MARKS_PER_LINE, "triangles on the third");
     }
 
@@ -1109,7 +1130,7 @@ mod tests {
     }
 
     #[test]
-    fn runs_of_opaque_lines_of_one_style_are_one_path_each_in_their_place() {
+    fn runs_of_opaque_lines_or_marks_of_one_style_are_one_path_each_in_their_place() {
         let grid =
             |stroke: &str, x: u32| format!(r#"<line opacity="1" stroke="{stroke}" stroke-width="1" x1="{x}" y1="9" x2="{x}" y2="1"/>"#);
         let faint = r##"<line opacity="0.5" stroke="#EEEEEE" stroke-width="1" x1="7" y1="9" x2="7" y2="1"/>"##;
@@ -1138,7 +1159,18 @@ mod tests {
             "</svg>",
         ]
         .join("\n");
-        assert_eq!(with_line_runs_as_paths(&svg), expected, "a lone line and lines that show through stay lines");
+        assert_eq!(with_runs_as_paths(&svg), expected, "a lone line and lines that show through stay lines");
+        // A series' marks: one path of whole circles, filled or stroked as they were.
+        let mark = |x: u32, style: &str| format!(r#"<circle cx="{x}" cy="20" r="4" opacity="1" {style}/>"#);
+        let (filled, ringed) = (r##"fill="#C85200" stroke="none" stroke-width="2""##, r##"fill="none" stroke="#9467BD" stroke-width="2""##);
+        let marks = [mark(10, filled), mark(30, filled), mark(50, ringed), mark(70, ringed), mark(90, filled)].join("\n");
+        let expected = [
+            format!(r#"<path opacity="1" {filled} d="M6,20 a4,4 0 1,0 8,0 a4,4 0 1,0 -8,0 Z M26,20 a4,4 0 1,0 8,0 a4,4 0 1,0 -8,0 Z"/>"#),
+            format!(r#"<path opacity="1" {ringed} d="M46,20 a4,4 0 1,0 8,0 a4,4 0 1,0 -8,0 Z M66,20 a4,4 0 1,0 8,0 a4,4 0 1,0 -8,0 Z"/>"#),
+            mark(90, filled),
+        ]
+        .join("\n");
+        assert_eq!(with_runs_as_paths(&marks), expected);
         // A chart's grid: no line is left, and every grid line is a segment of a path.
         let drawn = draw(&plot((0..400).map(f64::from).collect()), WIDE).svg;
         assert!(!drawn.contains("<line"), "{drawn}");
