@@ -158,28 +158,7 @@ mod tests {
     #[test]
     fn pool_ids_past_65535_keep_their_hash() {
         // A run with tens of thousands of own pools once wrapped u16 ids: pool 70,000 became 4,464.
-        let operator = Operator {
-            kind: OperatorKind::LargePrivate,
-            active: true,
-            power_usd_per_kwh: 0.04,
-            site_mw: 10.0,
-            cash_usd: 0.0,
-            debt_usd: 0.0,
-            treasury_btc: 0.0,
-            pool: 3,
-            value_per_reward: 10.0,
-            loss_months: 0,
-            unviable_months: 0,
-            patience_months: 6,
-            ai_eligible: false,
-            ai_mw: 0.0,
-            ai_pending_mw: 0.0,
-            ai_project_debt_usd: 0.0,
-            ai_debt_service_usd_per_month: 0.0,
-            last_month_revenue_usd: 0.0,
-            lots: Vec::new(),
-            owns_pool: false,
-        };
+        let operator = Operator { pool: 3, ..Operator::for_tests(OperatorKind::LargePrivate) };
         let generations = catalogue();
         let mut lot = Lot::new(0, &operator, 5, &generations[5], 10, 0.0);
         lot.running = true;

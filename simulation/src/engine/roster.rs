@@ -57,28 +57,7 @@ mod tests {
 
     #[test]
     fn operators_are_listed_by_what_they_are_in_index_order() {
-        let operator = |kind: OperatorKind, ai_eligible: bool| Operator {
-            kind,
-            active: true,
-            power_usd_per_kwh: 0.05,
-            site_mw: 10.0,
-            cash_usd: 0.0,
-            debt_usd: 0.0,
-            treasury_btc: 0.0,
-            pool: 0,
-            value_per_reward: 0.0,
-            loss_months: 0,
-            unviable_months: 0,
-            patience_months: 6,
-            ai_eligible,
-            ai_mw: 0.0,
-            ai_pending_mw: 0.0,
-            ai_project_debt_usd: 0.0,
-            ai_debt_service_usd_per_month: 0.0,
-            last_month_revenue_usd: 0.0,
-            lots: Vec::new(),
-            owns_pool: false,
-        };
+        let operator = |kind: OperatorKind, ai_eligible: bool| Operator { ai_eligible, ..Operator::for_tests(kind) };
         let mut roster = Roster::default();
         let created = [
             operator(OperatorKind::Stranded, false),
