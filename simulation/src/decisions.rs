@@ -1163,6 +1163,8 @@ impl Sim<'_> {
         let switch = sc.pool_switch_pct_per_month / 100.0;
         let own_pool_ths = sc.own_pool_min_ehs * 1e6;
         let month = self.month_index;
+        // The weights of the month's shares, once (see `pools::pool_weights`).
+        let mut weights_total = None;
         for index in 0..self.operators.len() {
             if !self.operators[index].active {
                 continue;
@@ -1201,14 +1203,10 @@ impl Sim<'_> {
             if operator.owns_pool || u_switch >= leave {
                 continue;
             }
-            let pool = pools::choose_pool(
-                &self.pools,
-                &shares,
-                sc.pool_preference_strength,
-                sc.pool_majority_aversion,
-                u_choice,
-                &mut self.weights,
-            );
+            let total = *weights_total.get_or_insert_with(|| {
+                pools::pool_weights(&self.pools, &shares, sc.pool_preference_strength, sc.pool_majority_aversion, &mut self.weights)
+            });
+            let pool = pools::pick_pool(&self.weights, total, u_choice);
             self.move_to_pool(index, pool as u32);
         }
     }

@@ -83,6 +83,8 @@ pub(crate) struct Sim<'a> {
     pub out: Recorder,
     pub days: u32,
     pub generations: Vec<Generation>,
+    /// Each generation's key for its own draws (`hardware::draw_key`), worked out once.
+    pub draw_keys: Vec<u64>,
     pub prices: Vec<f64>,
     pub fees: Fees,
     /// Share of running hash curtailed today.
@@ -160,6 +162,7 @@ impl<'a> Sim<'a> {
             fleet: Fleet::new(pool_count),
             out: Recorder::new(days as usize, pool_count),
             days,
+            draw_keys: (0..generations.len()).map(|index| hardware::draw_key(&generations, index)).collect(),
             generations,
             prices,
             fees: Fees::new(sc),
@@ -593,7 +596,7 @@ impl<'a> Sim<'a> {
         // factor from 0.5 to 1.5 of its own (keyed by owner and generation), so
         // machines pushed across their point by one retarget do not all switch the same day.
         let multiplier = lot.kind.profile().switch_off_delay_multiplier;
-        let key = u64::from(lot.operator) << 16 | hardware::draw_key(&self.generations, usize::from(lot.generation));
+        let key = u64::from(lot.operator) << 16 | self.draw_keys[usize::from(lot.generation)];
         let own = 0.5 + rng::keyed_unit(self.sc.seed, key, 0, rng::Purpose::SwitchOff);
         let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier * own * share) as u32;
         if delay == 0 {

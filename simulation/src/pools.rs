@@ -257,6 +257,14 @@ pub fn majority_leave_chance(share: f64, aversion: f64) -> f64 {
 /// penalty. Pools owned by an operator are closed to others. `u` is a
 /// uniform draw in [0, 1).
 pub fn choose_pool(pools: &[PoolInfo], shares: &[f64], strength: f64, aversion: f64, u: f64, weights: &mut Vec<f64>) -> usize {
+    let total = pool_weights(pools, shares, strength, aversion, weights);
+    pick_pool(weights, total, u)
+}
+
+/// Each pool's weight in [`choose_pool`] (into `weights`), and their sum. A
+/// month's pool choices all see the shares of its start, so the weights are
+/// worked out once for all of them.
+pub fn pool_weights(pools: &[PoolInfo], shares: &[f64], strength: f64, aversion: f64, weights: &mut Vec<f64>) -> f64 {
     const SHARE_FLOOR: f64 = 0.002;
     weights.clear();
     weights.extend(pools.iter().zip(shares).map(|(pool, &share)| {
@@ -266,7 +274,11 @@ pub fn choose_pool(pools: &[PoolInfo], shares: &[f64], strength: f64, aversion: 
             crate::math::pow(share + SHARE_FLOOR, strength) * (1.0 - pool.fee_pct / 100.0) * majority_penalty(share, aversion)
         }
     }));
-    let total: f64 = weights.iter().sum();
+    weights.iter().sum()
+}
+
+/// The pool a uniform draw `u` in [0, 1) picks with `weights` (summing to `total`).
+pub fn pick_pool(weights: &[f64], total: f64, u: f64) -> usize {
     let mut target = u * total;
     for (index, weight) in weights.iter().enumerate() {
         if target < *weight {
