@@ -13,7 +13,7 @@ mod sweep;
 use crate::browser::{after_paint, narrow_screen, now_ms, scroll_to, set_body_attribute};
 use crate::controls::Controls;
 use crate::page_state::{self, PageState};
-#[cfg(not(feature = "ssr"))]
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
 use crate::page_view::simulate;
 use crate::presets::{Presets, Story};
 use crate::run_view::RunView;
@@ -51,11 +51,29 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     // When the latest change was committed (browser clock, ms), to time the redraw.
     let change_started = StoredValue::new(None::<f64>);
 
+    // Charts drawn for a phone screen; the server's first paint is for a wide one.
+    let compact = RwSignal::new(false);
+    Effect::new(move |_| {
+        if narrow_screen() {
+            compact.set(true);
+        }
+    });
+    // The projector view and the story embed show charts drawn for a small
+    // frame, two side by side, scaled up: large type.
+    let drawn_compact = Memo::new(move |_| compact.get() || embed || page_state.with(|p| p.projector));
+    // The Monte Carlo whose bands the charts shade: (the scenario's link, seeds).
+    // Bands of another scenario are simply not asked for.
+    let bands_for = RwSignal::new(None::<(String, u32)>);
+    let bands = Memo::new(move |_| bands_for.with(|b| b.as_ref().filter(|(q, _)| *q == canonical.get()).map(|(_, runs)| *runs)));
+
     let navigate = use_navigate();
     // Every change goes through the URL: the scenario relative to its preset.
     let go = Callback::new(move |(next, preset): (Scenario, Option<String>)| {
         change_started.set_value(Some(now_ms()));
         let query = page_state::with_state(&link::to_query(&next, preset.as_deref()), &page_state.get_untracked());
+        // The run's request leaves now, before the page catches up with the link.
+        #[cfg(feature = "hydrate")]
+        crate::page_view::start_early(ask_for(&query, &page_state.get_untracked(), drawn_compact.get_untracked(), bands_for));
         navigate(&page_url(here, &query), NavigateOptions { replace: true, scroll: false, ..Default::default() });
     });
     // The play position and the view go into the link without touching the scenario's part.
@@ -72,16 +90,6 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
         go.run((base, Some(id)));
     });
 
-    // Charts drawn for a phone screen; the server's first paint is for a wide one.
-    let compact = RwSignal::new(false);
-    Effect::new(move |_| {
-        if narrow_screen() {
-            compact.set(true);
-        }
-    });
-    // The projector view and the story embed show charts drawn for a small
-    // frame, two side by side, scaled up: large type.
-    let drawn_compact = Memo::new(move |_| compact.get() || embed || page_state.with(|p| p.projector));
     // While a slider is dragged the charts follow it, drawn in the browser (no bands or baselines
     // until the release runs on the server, which also makes the link).
     let follow = Callback::new(move |next: Scenario| {
@@ -89,10 +97,6 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
         crate::browser::follow_in_worker(&query, drawn_compact.get_untracked());
     });
     provide_context(crate::controls::Follow(follow));
-    // The Monte Carlo whose bands the charts shade: (the scenario's link, seeds).
-    // Bands of another scenario are simply not asked for.
-    let bands_for = RwSignal::new(None::<(String, u32)>);
-    let bands = Memo::new(move |_| bands_for.with(|b| b.as_ref().filter(|(q, _)| *q == canonical.get()).map(|(_, runs)| *runs)));
     // On the server the page's runs go to the server's run service (read here,
     // while the request's context is at hand).
     #[cfg(feature = "ssr")]
@@ -103,7 +107,7 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     let run = Resource::new(
         move || {
             // The pinned baselines' keys, when there are any: the charts draw them.
-            let baselines = page_state.with(|p| (!p.baselines.is_empty()).then(|| p.baselines_query()));
+            let baselines = page_state.with(baselines_of);
             (run_query.get(), baselines, drawn_compact.get(), bands.get())
         },
         move |(query, baselines, compact, bands)| {
@@ -120,7 +124,11 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
                         .map(RunView::for_page)
                         .map_err(ServerFnError::new)
                 }
-                #[cfg(not(feature = "ssr"))]
+                #[cfg(feature = "hydrate")]
+                {
+                    crate::page_view::answer(crate::page_view::Ask { query, baselines, compact, bands }).await
+                }
+                #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
                 {
                     simulate(query, baselines, compact, bands).await
                 }
@@ -291,4 +299,19 @@ fn LinkWarnings(warnings: Memo<Vec<ScenarioError>>) -> impl IntoView {
             }
         })
     }
+}
+
+/// The pinned baselines' keys of a page state, when there are any.
+fn baselines_of(state: &PageState) -> Option<String> {
+    (!state.baselines.is_empty()).then(|| state.baselines_query())
+}
+
+/// What the page's run will ask the server once the page shows the link `query`
+/// (`state` its page keys): as the run's resource works it out from the link.
+#[cfg(feature = "hydrate")]
+fn ask_for(query: &str, state: &PageState, compact: bool, bands_for: RwSignal<Option<(String, u32)>>) -> crate::page_view::Ask {
+    let parse = link::from_query_with(query, &page_state::PAGE_KEYS);
+    let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
+    let bands = bands_for.with_untracked(|b| b.as_ref().filter(|(q, _)| *q == canonical).map(|(_, runs)| *runs));
+    crate::page_view::Ask { query: page_state::scenario_query(query), baselines: baselines_of(state), compact, bands }
 }
