@@ -107,7 +107,7 @@ pub fn router(config: &Config, service: Arc<RunService>) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(axum::middleware::map_response(server_fn_errors::client_errors_as_400))
         .layer(axum::middleware::from_fn(mark_hangup))
-        .layer(CompressionLayer::new().compress_when(compress::CompressSmall::default()))
+        .layer(CompressionLayer::new().quality(compress::QUALITY).compress_when(compress::CompressSmall::default()))
         .with_state(options);
     api::harden(app)
 }
