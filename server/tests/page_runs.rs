@@ -13,8 +13,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The heaviest scenario the operator-years limit lets through (399,990
-/// operator-years): minutes and gigabytes when run to its end.
-const HUGE: &str = "operators=13333&years=30&entry_pct_per_month=100&price_drift=3";
+/// operator-years): minutes and gigabytes when run to its end. No firm runs
+/// its own pool: with one pool more for each, a release build reached the
+/// output limit (days x pool columns) within the 2 s budget and was refused
+/// for that instead.
+const HUGE: &str = "operators=13333&years=30&entry_pct_per_month=100&price_drift=3&own_pool_min_ehs=100000";
 
 /// Sends `GET path` on a raw connection and leaves it open, unread.
 fn send_and_hold(server: &Server, path: &str) -> TcpStream {
@@ -35,7 +38,9 @@ async fn a_page_run_past_its_time_budget_says_so_and_is_counted() {
     assert!(took < Duration::from_secs(30), "the page answered after {took:?}");
     let now = wait_for_status(&server, Duration::from_secs(30), |s| s["pool"]["running"] == 0).await;
     assert_eq!(now["pool"]["timed_out"], 1, "{now}");
-    assert_eq!(now["cache"]["runs"].as_u64().map(|n| n <= 12), Some(true), "the stopped run is not kept: {now}");
+    // The cache holds at most the start's warm-up runs (the default and each preset), however far that has got.
+    let warm_up = simulation::presets::all().len() as u64 + 1;
+    assert_eq!(now["cache"]["runs"].as_u64().map(|n| n <= warm_up), Some(true), "the stopped run is not kept: {now}");
 }
 
 #[tokio::test]
