@@ -56,7 +56,7 @@ use crate::machine_orders::{MonthOfSales, Order};
 use crate::math;
 use crate::month_market::ClosedMonth;
 use crate::operators::{self, Lot, OperatorKind};
-use crate::pools::{self, PoolInfo};
+use crate::pools;
 use crate::prefetch;
 use crate::rng::{self, Purpose};
 use crate::secondhand;
@@ -309,7 +309,7 @@ impl Sim<'_> {
                 continue;
             }
             let profile = operator.kind.profile();
-            let pool_fee = self.pools[operator.pool as usize].fee_pct / 100.0;
+            let pool_fee = self.pools.fee_share(operator.pool);
             let revenue = book.revenue_usd * (1.0 - pool_fee);
             let site_costs = book.fleet_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
             let interest = operator.debt_usd * sc.debt_interest_pct_per_year / 100.0 / 12.0;
@@ -1070,6 +1070,8 @@ impl Sim<'_> {
         let weight_total: f64 = weights.iter().sum();
         let largest_entrant_ths = operators::MAX_ENTRANT_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
         let shares = self.current_pool_shares();
+        // The weights of the month's shares, once for all entrants (see `PoolSet::weigh`).
+        let mut weights_total = None;
         let month = self.month_index;
         for _ in 0..arrivals {
             // Each candidate's draws are keyed by its number among all candidates.
@@ -1104,14 +1106,9 @@ impl Sim<'_> {
                 continue;
             }
             self.power.build(kind, fleet_mw * 1.1);
-            let pool = pools::choose_pool(
-                &self.pools,
-                &shares,
-                sc.pool_preference_strength,
-                sc.pool_majority_aversion,
-                draw(Purpose::EntrantPool),
-                &mut self.weights,
-            ) as u32;
+            let total =
+                *weights_total.get_or_insert_with(|| self.pools.weigh(&shares, sc.pool_preference_strength, sc.pool_majority_aversion));
+            let pool = self.pools.pick(total, draw(Purpose::EntrantPool));
             let cost = f64::from(units) * generation.th_per_unit * price;
             let index = self.operators.len() as u32;
             self.operators.push(operators::Operator {
@@ -1163,7 +1160,7 @@ impl Sim<'_> {
         let switch = sc.pool_switch_pct_per_month / 100.0;
         let own_pool_ths = sc.own_pool_min_ehs * 1e6;
         let month = self.month_index;
-        // The weights of the month's shares, once (see `pools::pool_weights`).
+        // The weights of the month's shares, once (see `PoolSet::weigh`).
         let mut weights_total = None;
         for index in 0..self.operators.len() {
             if !self.operators[index].active {
@@ -1178,24 +1175,10 @@ impl Sim<'_> {
                 && own_pool_ths > 0.0
                 && u_switch < OWN_POOL_PER_MONTH
             {
-                // Named for a reader ("Own pool 3 (a listed miner's)"), numbered in the order they open.
-                let number = self.pools.iter().filter(|p| p.owner_operator.is_some()).count() + 1;
-                let owner = match operator.kind {
-                    OperatorKind::PublicMiner => "a listed miner's",
-                    OperatorKind::Manufacturer => "a manufacturer's",
-                    _ => "a private miner's",
-                };
-                let name = format!("Own pool {number} ({owner})");
-                self.pools.push(PoolInfo {
-                    name: name.clone(),
-                    controller: name,
-                    fee_pct: 0.0,
-                    start_share_pct: 0.0,
-                    owner_operator: Some(index as u32),
-                });
+                let pool = self.pools.open_own_pool(index as u32, operator.kind);
                 self.fleet.totals.pool.push(0);
                 self.operators[index].owns_pool = true;
-                self.move_to_pool(index, (self.pools.len() - 1) as u32);
+                self.move_to_pool(index, pool);
                 continue;
             }
             let own_share = shares.get(operator.pool as usize).copied().unwrap_or(0.0);
@@ -1203,11 +1186,10 @@ impl Sim<'_> {
             if operator.owns_pool || u_switch >= leave {
                 continue;
             }
-            let total = *weights_total.get_or_insert_with(|| {
-                pools::pool_weights(&self.pools, &shares, sc.pool_preference_strength, sc.pool_majority_aversion, &mut self.weights)
-            });
-            let pool = pools::pick_pool(&self.weights, total, u_choice);
-            self.move_to_pool(index, pool as u32);
+            let total =
+                *weights_total.get_or_insert_with(|| self.pools.weigh(&shares, sc.pool_preference_strength, sc.pool_majority_aversion));
+            let pool = self.pools.pick(total, u_choice);
+            self.move_to_pool(index, pool);
         }
     }
 

@@ -20,7 +20,7 @@ use crate::metrics;
 use crate::month_market::MonthMarket;
 use crate::operators::{self, Lot, Operator, OperatorKind};
 use crate::output::{DailyRecord, RunResult, Summary};
-use crate::pools::{self, PoolInfo};
+use crate::pools;
 use crate::power_supply::PowerSupply;
 use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
@@ -32,6 +32,7 @@ use std::collections::BinaryHeap;
 
 mod chain_state;
 mod fleet;
+mod pool_set;
 mod recorder;
 mod roster;
 
@@ -94,9 +95,8 @@ pub(crate) struct Sim<'a> {
 
     // Agents and markets.
     pub operators: Vec<Operator>,
-    pub pools: Vec<PoolInfo>,
-    pub pool_entity: Vec<usize>,
-    pub entity_count: usize,
+    /// The pools, their entities, and the weights of a month's choices.
+    pub pools: pool_set::PoolSet,
     pub secondhand: crate::secondhand::SecondHandMarket,
     /// New machines on their way, by arrival day.
     pub orders: OrderBook,
@@ -137,7 +137,6 @@ pub(crate) struct Sim<'a> {
     pub operators_by_kind: ByKind<u32>,
     pub ai_mw_total: f64,
     pub ai_pending_mw_total: f64,
-    pub weights: Vec<f64>,
 
     pub entries: u32,
     pub exits: u32,
@@ -153,8 +152,7 @@ impl<'a> Sim<'a> {
         let end_date = market::day_date(sc.start_date, days);
         let generations = hardware::generations(sc, end_date);
         let prices = market::price_path_usd(sc);
-        let pools = pools::starting_pools_at(sc.start_date);
-        let (pool_entity, entity_count) = pools::controller_groups(pools.iter().map(|p| p.controller.as_str()));
+        let pools = pool_set::PoolSet::new(pools::starting_pools_at(sc.start_date));
         let pool_count = pools.len();
         let mut sim = Sim {
             sc,
@@ -171,8 +169,6 @@ impl<'a> Sim<'a> {
             rng: rng::stream(sc.seed, Stream::Decisions),
             operators: Vec::new(),
             pools,
-            pool_entity,
-            entity_count,
             secondhand: crate::secondhand::SecondHandMarket::default(),
             orders: OrderBook::default(),
             spell_start_day: 0,
@@ -196,7 +192,6 @@ impl<'a> Sim<'a> {
             operators_by_kind: ByKind::default(),
             ai_mw_total: 0.0,
             ai_pending_mw_total: 0.0,
-            weights: Vec::new(),
             entries: 0,
             exits: 0,
             start_operators: sc.operators,
@@ -422,7 +417,7 @@ impl<'a> Sim<'a> {
         let mut order: Vec<usize> = (0..self.operators.len()).collect();
         order.sort_by(|a, b| fleet_ths[*b].total_cmp(&fleet_ths[*a]).then(a.cmp(b)));
         let total: f64 = fleet_ths.iter().sum();
-        let mut lacking: Vec<f64> = self.pools.iter().map(|p| p.start_share_pct / 100.0 * total).collect();
+        let mut lacking: Vec<f64> = self.pools.list().iter().map(|p| p.start_share_pct / 100.0 * total).collect();
         for index in order {
             let size = fleet_ths[index];
             let fits: f64 = lacking.iter().filter(|l| **l >= size).sum();
@@ -784,7 +779,8 @@ impl<'a> Sim<'a> {
         let switched_on = self.fleet.running_hash_ths;
         let total = switched_on * (1.0 - self.curtailed_share);
         let shares: Vec<f64> = self.fleet.pool_hash_ths.iter().map(|h| if switched_on > 0.0 { h / switched_on } else { 0.0 }).collect();
-        let entity_hash = metrics::grouped(&self.fleet.pool_hash_ths, &self.pool_entity, self.entity_count);
+        let (entity, entity_count) = self.pools.entities();
+        let entity_hash = metrics::grouped(&self.fleet.pool_hash_ths, entity, entity_count);
         let by_pool = metrics::Concentration::of(&self.fleet.pool_hash_ths, &mut self.out.scratch);
         let by_entity = metrics::Concentration::of(&entity_hash, &mut self.out.scratch);
         let nakamoto_operators = self.nakamoto_operators();
@@ -798,7 +794,7 @@ impl<'a> Sim<'a> {
                 self.out.armed_lines.insert(kind, top < line);
             } else if armed && top >= line {
                 let leader = self.fleet.pool_hash_ths.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
-                let name = self.pools[leader].name.clone();
+                let name = self.pools.list()[leader].name.clone();
                 self.note(kind, top * 100.0, format!("{name} rose above {:.0}% of the hash rate ({:.1}%).", line * 100.0, top * 100.0));
                 self.out.armed_lines.insert(kind, false);
             } else if !armed && top < line - 0.02 {
@@ -983,9 +979,6 @@ impl<'a> Sim<'a> {
             day.resize(pool_count, 0);
         }
         self.chain.pool_rewards_sats.resize(pool_count, 0);
-        let (entity, count) = pools::controller_groups(self.pools.iter().map(|p| p.controller.as_str()));
-        self.pool_entity = entity;
-        self.entity_count = count;
         self.fleet.refresh_views();
         self.operators_by_kind = ByKind::default();
         self.ai_mw_total = 0.0;
@@ -1089,7 +1082,7 @@ impl<'a> Sim<'a> {
             scenario: self.sc.clone(),
             summary,
             days: records,
-            pools: self.pools,
+            pools: self.pools.into_list(),
             pool_shares,
             generation_running_ehs: self.out.generation_running,
             retargets: self.chain.retargets,
