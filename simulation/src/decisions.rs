@@ -1112,29 +1112,16 @@ impl Sim<'_> {
             let cost = f64::from(units) * generation.th_per_unit * price;
             let index = self.operators.len() as u32;
             self.operators.push(operators::Operator {
-                kind,
-                active: true,
-                power_usd_per_kwh: power,
                 site_mw: fleet_mw * 1.1,
                 cash_usd: cost * 0.25,
-                debt_usd: 0.0,
-                treasury_btc: 0.0,
                 pool,
                 value_per_reward: self.month_market.market_value_per_reward(),
-                loss_months: 0,
-                unviable_months: 0,
                 patience_months: exit::patience_months(
                     sc.exit_loss_months,
                     rng::keyed_normal(sc.seed, u64::from(index), month, Purpose::Patience),
                 ),
                 ai_eligible: profile.ai_capable && fleet_mw * 1.1 >= sc.ai_min_site_mw && draw(Purpose::EntrantAi) < sc.ai_eligible_share,
-                ai_mw: 0.0,
-                ai_pending_mw: 0.0,
-                ai_project_debt_usd: 0.0,
-                ai_debt_service_usd_per_month: 0.0,
-                last_month_revenue_usd: 0.0,
-                lots: Vec::new(),
-                owns_pool: false,
+                ..operators::Operator::fresh(kind, power)
             });
             self.roster.note(index, &self.operators[index as usize]);
             self.order_new(index, best_index as u16, units, machine_price);

@@ -292,29 +292,15 @@ impl<'a> Sim<'a> {
                 let revenue_month = size_ths / 1_000.0 * self.hashprice * 30.0;
                 let index = self.operators.len() as u32;
                 let mut operator = Operator {
-                    kind,
-                    active: true,
-                    power_usd_per_kwh: power,
-                    site_mw: 0.0,
                     cash_usd: revenue_month * profile.start_cash_months,
                     debt_usd: revenue_month * 12.0 * profile.start_debt_years_of_revenue,
-                    treasury_btc: 0.0,
-                    pool: 0,
                     value_per_reward: self.month_market.market_value_per_reward(),
-                    loss_months: 0,
-                    unviable_months: 0,
                     patience_months: crate::exit::patience_months(
                         sc.exit_loss_months,
                         rng::keyed_normal(sc.seed, u64::from(index), 0, rng::Purpose::Patience),
                     ),
-                    ai_eligible: false,
-                    ai_mw: 0.0,
-                    ai_pending_mw: 0.0,
-                    ai_project_debt_usd: 0.0,
-                    ai_debt_service_usd_per_month: 0.0,
                     last_month_revenue_usd: revenue_month,
-                    lots: Vec::new(),
-                    owns_pool: false,
+                    ..Operator::fresh(kind, power)
                 };
                 let mut fleet_mw = 0.0;
                 for (generation, share) in split {

@@ -263,6 +263,34 @@ pub struct Operator {
 }
 
 impl Operator {
+    /// A new operator of `kind` buying power at `power_usd_per_kwh`, in
+    /// business, with nothing else yet: no site, money, debt, machines or AI,
+    /// in pool 0. Callers set what they start with over it.
+    pub fn fresh(kind: OperatorKind, power_usd_per_kwh: f64) -> Self {
+        Operator {
+            kind,
+            active: true,
+            power_usd_per_kwh,
+            site_mw: 0.0,
+            cash_usd: 0.0,
+            debt_usd: 0.0,
+            treasury_btc: 0.0,
+            pool: 0,
+            value_per_reward: 0.0,
+            loss_months: 0,
+            unviable_months: 0,
+            patience_months: 0,
+            ai_eligible: false,
+            ai_mw: 0.0,
+            ai_pending_mw: 0.0,
+            ai_project_debt_usd: 0.0,
+            ai_debt_service_usd_per_month: 0.0,
+            last_month_revenue_usd: 0.0,
+            lots: Vec::new(),
+            owns_pool: false,
+        }
+    }
+
     /// MW available to mining machines (site less AI, converted or converting).
     pub fn mining_mw(&self) -> f64 {
         (self.site_mw - self.ai_mw - self.ai_pending_mw).max(0.0)
@@ -274,28 +302,7 @@ impl Operator {
     /// An active operator of `kind` for unit tests: a 10 MW site at $0.04/kWh,
     /// no money, no debt, no AI, in pool 0, with no lots.
     pub(crate) fn for_tests(kind: OperatorKind) -> Self {
-        Operator {
-            kind,
-            active: true,
-            power_usd_per_kwh: 0.04,
-            site_mw: 10.0,
-            cash_usd: 0.0,
-            debt_usd: 0.0,
-            treasury_btc: 0.0,
-            pool: 0,
-            value_per_reward: 10.0,
-            loss_months: 0,
-            unviable_months: 0,
-            patience_months: 6,
-            ai_eligible: false,
-            ai_mw: 0.0,
-            ai_pending_mw: 0.0,
-            ai_project_debt_usd: 0.0,
-            ai_debt_service_usd_per_month: 0.0,
-            last_month_revenue_usd: 0.0,
-            lots: Vec::new(),
-            owns_pool: false,
-        }
+        Operator { site_mw: 10.0, value_per_reward: 10.0, patience_months: 6, ..Operator::fresh(kind, 0.04) }
     }
 }
 
