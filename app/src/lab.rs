@@ -64,7 +64,7 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
     // The Monte Carlo whose bands the charts shade: (the scenario's link, seeds).
     // Bands of another scenario are simply not asked for.
     let bands_for = RwSignal::new(None::<(String, u32)>);
-    let bands = Memo::new(move |_| bands_for.with(|b| b.as_ref().filter(|(q, _)| *q == canonical.get()).map(|(_, runs)| *runs)));
+    let bands = Memo::new(move |_| bands_for.with(|kept| canonical.with(|canonical| kept_bands(kept, canonical))));
 
     let navigate = use_navigate();
     // Every change goes through the URL: the scenario relative to its preset.
@@ -301,6 +301,11 @@ fn LinkWarnings(warnings: Memo<Vec<ScenarioError>>) -> impl IntoView {
     }
 }
 
+/// The seeds of the kept Monte Carlo (`kept`: its link and seeds) when it is of the link `canonical`.
+fn kept_bands(kept: &Option<(String, u32)>, canonical: &str) -> Option<u32> {
+    kept.as_ref().filter(|(query, _)| query == canonical).map(|(_, runs)| *runs)
+}
+
 /// The pinned baselines' keys of a page state, when there are any.
 fn baselines_of(state: &PageState) -> Option<String> {
     (!state.baselines.is_empty()).then(|| state.baselines_query())
@@ -312,6 +317,6 @@ fn baselines_of(state: &PageState) -> Option<String> {
 fn ask_for(query: &str, state: &PageState, compact: bool, bands_for: RwSignal<Option<(String, u32)>>) -> crate::page_view::Ask {
     let parse = link::from_query_with(query, &page_state::PAGE_KEYS);
     let canonical = link::to_query(&parse.scenario, parse.preset.as_deref());
-    let bands = bands_for.with_untracked(|b| b.as_ref().filter(|(q, _)| *q == canonical).map(|(_, runs)| *runs));
+    let bands = bands_for.with_untracked(|kept| kept_bands(kept, &canonical));
     crate::page_view::Ask { query: page_state::scenario_query(query), baselines: baselines_of(state), compact, bands }
 }
