@@ -359,12 +359,8 @@ async fn backtest_streams_the_models_scorecard_against_the_observed_history() {
     let event: Value = serde_json::from_str(data).expect("backtest JSON");
     // The same numbers as the model's own back-test of that spec.
     let spec = simulation::backtest::BacktestSpec {
-        window: None,
-        from: "2022-01-01".parse().unwrap(),
-        to: "2022-03-31".parse().unwrap(),
-        runs: 2,
-        seed: 4,
         operators: 100,
+        ..simulation::backtest::BacktestSpec::span("2022-01-01".parse().unwrap(), "2022-03-31".parse().unwrap(), 2, 4)
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let report = |_| {};
@@ -377,6 +373,24 @@ async fn backtest_streams_the_models_scorecard_against_the_observed_history() {
     assert_eq!(refused.status(), 400);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["field"], "window");
+    // A scenario field is set over the window's network: another parameter set, the same history.
+    let response = get(&server, "/api/backtest?from=2022-01-01&to=2022-03-31&runs=2&operators=100&seed=4&switch_off_days=21").await;
+    assert_eq!(response.status(), 200);
+    let events = read_events(response, |_, _| false).await;
+    let (last, data) = events.last().expect("events");
+    assert_eq!(last, "backtest", "{events:?}");
+    let set: Value = serde_json::from_str(data).expect("backtest JSON");
+    assert_eq!(
+        (set["scenario"]["switch_off_days"].clone(), set["spec"]["set"]["switch_off_days"].clone()),
+        (Value::from(21), Value::from("21"))
+    );
+    assert_eq!(set["days"][0]["observed_difficulty_t"], event["days"][0]["observed_difficulty_t"]);
+    for (query, field) in [("switch_off_days=91", "switch_off_days"), ("years=2", "years"), ("colour=red", "colour")] {
+        let refused = get(&server, &format!("/api/backtest?window=2022&{query}")).await;
+        assert_eq!(refused.status(), 400, "{query}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
 }
 
 #[tokio::test]

@@ -144,6 +144,12 @@ fn validate_writes_the_report_and_its_charts_and_sensitivity_its_tornado() {
     assert!(output.status.success(), "{}", stderr(&output));
     let report = std::fs::read_to_string(dir.join("VALIDATION.md")).unwrap();
     assert!(report.contains("| check | observed |") && report.contains("Known limits") && report.contains("Sensitivity"));
+    // What the back-test's growth rests on: every window at half, the same and twice its factories' output.
+    let rests = report.split("### What the model's growth rests on").nth(1).expect("the factories' table");
+    assert!(rests.contains("| window | observed | factories' output at the start, EH/s a month | x0.5 | x1 | x2 |"), "{rests}");
+    for window in ["2019", "2020", "2021h2", "2022", "2023", "2024", "2025"] {
+        assert!(rests.contains(&format!("| `{window}` | ")), "{window}: {rests}");
+    }
     for chart in ["history-hashrate.svg", "history-hashprice.svg", "squeeze-hashrate.svg", "tornado-hashrate.svg"] {
         let svg = std::fs::read_to_string(dir.join("validation").join(chart)).unwrap();
         assert!(svg.starts_with("<svg") && svg.len() > 1_000, "{chart}");
@@ -508,6 +514,40 @@ fn provenance_leads_the_files_only_when_asked_and_the_rest_is_the_plain_output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("HASHLAB_PUBLIC_URL"), "{}", stderr(&bad));
+}
+
+#[test]
+fn backtest_scores_another_parameter_set_against_the_same_history() {
+    let args = ["backtest", "--window", "2022", "--runs", "2", "--operators", "100", "--format", "json"];
+    let plain = hashlab(&args);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let plain: serde_json::Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    let more = hashlab(&[&args[..], &["--set", "manufacturer_production_ehs_per_month=30"]].concat());
+    assert!(more.status.success(), "{}", stderr(&more));
+    let more: serde_json::Value = serde_json::from_str(&stdout(&more)).unwrap();
+    assert_eq!(more["scenario"]["manufacturer_production_ehs_per_month"], 30.0);
+    assert_eq!(more["spec"]["set"]["manufacturer_production_ehs_per_month"], "30");
+    assert!(plain["spec"].get("set").is_none(), "a plain back-test's spec is as before");
+    // The same observed history, and factories that make more: the network grows more.
+    let change = |result: &serde_json::Value, which: &str| result["scorecard"][which].as_f64().unwrap();
+    assert_eq!(change(&more, "hashrate_change_observed_pct"), change(&plain, "hashrate_change_observed_pct"));
+    assert!(
+        change(&more, "hashrate_change_model_pct") > change(&plain, "hashrate_change_model_pct") + 10.0,
+        "{} against {}",
+        change(&more, "hashrate_change_model_pct"),
+        change(&plain, "hashrate_change_model_pct")
+    );
+    for (set, field, allowed) in [
+        ("switch_off_days=900", "switch_off_days", "0 to 90"),
+        ("start_date=2020-01-01", "start_date", "any scenario field but"),
+        ("colour=red", "colour", "hashlab fields"),
+        ("nonsense", "set", "KEY=VALUE"),
+    ] {
+        let refused = hashlab(&["backtest", "--window", "2022", "--runs", "2", "--set", set]);
+        assert_eq!(refused.status.code(), Some(2), "{set}");
+        let error = stderr(&refused);
+        assert!(error.contains(field) && error.contains(allowed), "{set}: {error}");
+    }
 }
 
 #[test]

@@ -22,6 +22,7 @@ use crate::output::RunResult;
 use crate::scenario::Scenario;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The most seeds one back-test runs.
 pub const MAX_RUNS: u32 = 200;
@@ -46,7 +47,17 @@ pub struct BacktestSpec {
     pub seed: u64,
     /// Operators per run.
     pub operators: u32,
+    /// Scenario fields set over the window's network in every seed, by name,
+    /// each in the text form links and `--set` use: another parameter set,
+    /// scored against the same history. The fields a window defines
+    /// ([`WINDOW_FIELDS`]) cannot be set.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set: BTreeMap<String, String>,
 }
+
+/// The fields a back-test's window defines (what is replayed and compared,
+/// and the spec's own seed and operators): [`BacktestSpec::set`] refuses them.
+pub const WINDOW_FIELDS: [&str; 6] = ["start_date", "years", "history_replay", "price_path", "seed", "operators"];
 
 impl BacktestSpec {
     /// The named window `id` with `runs` seeds from `seed`, at the default operator count.
@@ -55,7 +66,34 @@ impl BacktestSpec {
             ScenarioError::new("window", format!("`{id}` is not a window"), format!("one of {}", windows::ids().join(", ")))
         })?;
         let (from, to) = window.dates();
-        Ok(Self { window: Some(id.to_string()), from, to, runs, seed, operators: Scenario::default().operators })
+        Ok(Self { window: Some(id.to_string()), from, to, runs, seed, operators: Scenario::default().operators, set: BTreeMap::new() })
+    }
+
+    /// The span `from` to `to` with `runs` seeds from `seed`, at the default operator count.
+    pub fn span(from: NaiveDate, to: NaiveDate, runs: u32, seed: u64) -> Self {
+        Self { window: None, from, to, runs, seed, operators: Scenario::default().operators, set: BTreeMap::new() }
+    }
+
+    /// Adds field `name` = `value` (its text form) to [`BacktestSpec::set`]:
+    /// an error naming the field if it is not a scenario field, is one a window
+    /// defines, is given twice, or its value is out of its range.
+    pub fn set_field(&mut self, name: &str, value: &str) -> Result<(), ScenarioError> {
+        let field = crate::scenario::FieldSpec::find(name).ok_or_else(|| {
+            ScenarioError::new(name.chars().take(64).collect::<String>(), "is not a scenario field", "a field of `hashlab fields`")
+        })?;
+        if WINDOW_FIELDS.contains(&field.name) {
+            return Err(ScenarioError::new(
+                field.name,
+                "is set by the back-test's window",
+                format!("any scenario field but {}", WINDOW_FIELDS.join(", ")),
+            ));
+        }
+        if self.set.contains_key(field.name) {
+            return Err(ScenarioError::new(field.name, "is given twice", "each field once"));
+        }
+        Scenario::default().set_field(field.name, value)?;
+        self.set.insert(field.name.to_string(), value.trim().to_string());
+        Ok(())
     }
 
     /// The scenario each seed runs.
@@ -69,6 +107,12 @@ impl BacktestSpec {
                 .ok_or_else(|| ScenarioError::new("window", format!("`{id}` is not a window"), windows::ids().join(", ")))?,
             None => windows::replay(self.from, self.to)?,
         };
+        for (name, value) in &self.set {
+            if WINDOW_FIELDS.contains(&name.as_str()) {
+                return Err(ScenarioError::new(name.as_str(), "is set by the back-test's window", "any other scenario field"));
+            }
+            scenario.set_field(name, value)?;
+        }
         scenario.seed = self.seed;
         scenario.operators = self.operators;
         scenario.validate()?;
@@ -384,8 +428,9 @@ impl BacktestResult {
     pub fn scorecard_text(&self) -> String {
         let s = &self.scorecard;
         let name = self.spec.window.clone().map(|w| format!("window {w}, ")).unwrap_or_default();
+        let set: String = self.spec.set.iter().map(|(field, value)| format!(", {field}={value}")).collect();
         let mut out = format!(
-            "Back-test: {name}{} to {}, {} seeds from {}, {} operators, model {}\n",
+            "Back-test: {name}{} to {}, {} seeds from {}, {} operators{set}, model {}\n",
             self.spec.from, self.spec.to, self.spec.runs, self.spec.seed, self.spec.operators, self.model_version
         );
         out += &format!(
@@ -490,6 +535,49 @@ mod tests {
         let mut spec = BacktestSpec::window("2022", 8, 1).unwrap();
         spec.runs = 0;
         assert_eq!(spec.scenario().unwrap_err().field, "runs");
+    }
+
+    #[test]
+    fn a_spec_sets_fields_over_the_windows_network_and_never_the_windows_own() {
+        let mut spec = BacktestSpec::window("2022", 2, 1).unwrap();
+        let plain = serde_json::to_value(spec.scenario().unwrap()).unwrap();
+        spec.set_field("manufacturer_production_ehs_per_month", "12").unwrap();
+        spec.set_field("switch_off_days", " 3 ").unwrap();
+        let set = spec.scenario().unwrap();
+        assert_eq!((set.manufacturer_production_ehs_per_month, set.switch_off_days), (12.0, 3));
+        // Every other field is the window's network.
+        let mut set = serde_json::to_value(set).unwrap();
+        for field in ["manufacturer_production_ehs_per_month", "switch_off_days"] {
+            set[field] = plain[field].clone();
+        }
+        assert_eq!(set, plain);
+        for (name, value) in [
+            ("start_date", "2020-01-01"),
+            ("years", "1"),
+            ("history_replay", "none"),
+            ("seed", "3"),
+            ("operators", "300"),
+            ("colour", "red"),
+            ("switch_off_days", "4"),
+            ("run_hysteresis_pct", "-5"),
+        ] {
+            assert_eq!(spec.set_field(name, value).unwrap_err().field, name, "{name}={value}");
+        }
+        assert_eq!(spec.set.len(), 2, "a refused field is not kept");
+        // A spec written by hand (the API's JSON) cannot set a window's field either.
+        spec.set.insert("years".into(), "2".into());
+        assert_eq!(spec.scenario().unwrap_err().field, "years");
+        // The scorecard's first line names what was set.
+        spec.set.remove("years");
+        spec.operators = 100;
+        spec.to = NaiveDate::from_ymd_opt(2022, 2, 28).unwrap();
+        spec.window = None;
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let text = run(&spec, &Progress::new(&cancel, &|_| {})).unwrap().scorecard_text();
+        assert!(
+            text.lines().next().unwrap().contains("100 operators, manufacturer_production_ehs_per_month=12, switch_off_days=3, model"),
+            "{text}"
+        );
     }
 
     #[test]

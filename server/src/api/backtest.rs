@@ -1,5 +1,6 @@
 //! `GET /api/backtest?window=2022&runs=8` (or `from=&to=`, with `seed=` and
-//! `operators=`): the back-test of `hashlab backtest`, streamed as the Monte
+//! `operators=`, and any scenario field set over the window's network, e.g.
+//! `switch_off_days=14`): the back-test of `hashlab backtest`, streamed as the Monte
 //! Carlo is (same pool ticket, budgets, cancellation and panic handling):
 //! `progress` events, then one `backtest` event with the scorecard, the
 //! daily table (observed beside the model's 5th, 50th and 95th percentiles)
@@ -34,9 +35,18 @@ fn day(key: &str, value: &str) -> Result<NaiveDate, ScenarioError> {
 /// Reads the query into a spec (strictly: unknown or repeated keys are errors).
 pub fn spec_of(query: &str) -> Result<BacktestSpec, ScenarioError> {
     let mut seen: Vec<(String, String)> = Vec::new();
+    let mut fields: Vec<(String, String)> = Vec::new();
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         if !KEYS.contains(&key.as_ref()) {
-            return Err(ScenarioError::new(key.chars().take(64).collect::<String>(), "is not a back-test key", KEYS.join(", ")));
+            if simulation::FieldSpec::find(&key).is_some() {
+                fields.push((key.into_owned(), value.into_owned()));
+                continue;
+            }
+            return Err(ScenarioError::new(
+                key.chars().take(64).collect::<String>(),
+                "is not a back-test key or a scenario field",
+                format!("{}, or a scenario field (GET /api/fields)", KEYS.join(", ")),
+            ));
         }
         if seen.iter().any(|(k, _)| *k == key) {
             return Err(ScenarioError::new(key.to_string(), "is given twice", "each key once"));
@@ -48,9 +58,7 @@ pub fn spec_of(query: &str) -> Result<BacktestSpec, ScenarioError> {
     let seed = get("seed").map(|v| number("seed", v, "a whole number from 0 to 9007199254740991")).transpose()?.unwrap_or(1);
     let mut spec = match (get("window"), get("from"), get("to")) {
         (Some(id), None, None) => BacktestSpec::window(id, runs, seed)?,
-        (None, Some(from), Some(to)) => {
-            BacktestSpec { window: None, from: day("from", from)?, to: day("to", to)?, runs, seed, operators: 0 }
-        }
+        (None, Some(from), Some(to)) => BacktestSpec::span(day("from", from)?, day("to", to)?, runs, seed),
         _ => {
             return Err(ScenarioError::new(
                 "window",
@@ -65,11 +73,19 @@ pub fn spec_of(query: &str) -> Result<BacktestSpec, ScenarioError> {
     };
     simulation::FieldSpec::find("operators").expect("a field").check(&serde_json::json!(spec.operators))?;
     simulation::FieldSpec::find("seed").expect("a field").check(&serde_json::json!(spec.seed))?;
+    for (name, value) in &fields {
+        spec.set_field(name, value)?;
+    }
     spec.scenario()?;
     Ok(spec)
 }
 
 /// A back-test of the model against the observed history, streamed as server-sent events.
+///
+/// Any scenario field may be given by its name (`GET /api/fields`), e.g.
+/// `switch_off_days=14`: it is set over the window's network in every seed
+/// (another parameter set, scored against the same history); not `start_date`,
+/// `years`, `history_replay` or `price_path`, which the window defines.
 #[utoipa::path(
     get,
     path = "/api/backtest",
@@ -117,6 +133,9 @@ mod tests {
         assert_eq!((spec.window.as_deref(), spec.runs, spec.seed, spec.operators), (Some("2022"), 3, 5, 300));
         let spec = spec_of("from=2023-01-01&to=2023-06-30").unwrap();
         assert_eq!((spec.window, spec.runs), (None, DEFAULT_RUNS));
+        let spec = spec_of("window=2023&switch_off_days=14&manufacturer_production_ehs_per_month=12.5").unwrap();
+        assert_eq!(spec.set.get("switch_off_days").map(String::as_str), Some("14"));
+        assert_eq!(spec.scenario().unwrap().manufacturer_production_ehs_per_month, 12.5);
         for (query, field) in [
             ("window=1999", "window"),
             ("", "window"),
@@ -129,6 +148,10 @@ mod tests {
             ("from=2025-01-01&to=soon", "to"),
             ("window=2022&colour=red", "colour"),
             ("window=2022&runs=2&runs=3", "runs"),
+            ("window=2022&switch_off_days=900", "switch_off_days"),
+            ("window=2022&switch_off_days=3&switch_off_days=4", "switch_off_days"),
+            ("window=2022&start_date=2020-01-01", "start_date"),
+            ("window=2022&years=2", "years"),
         ] {
             assert_eq!(spec_of(query).unwrap_err().field, field, "{query}");
         }

@@ -42,6 +42,12 @@ pub struct BacktestArgs {
     /// Operators per run.
     #[arg(long, default_value_t = 2_000)]
     operators: u32,
+    /// Set a scenario field over the window's network in every seed, e.g.
+    /// `--set switch_off_days=14`: another parameter set scored against the same
+    /// history. Repeatable; not the fields a window defines (start_date, years,
+    /// history_replay, price_path; seed and operators have their own options).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: BacktestFormat,
@@ -54,7 +60,7 @@ pub struct BacktestArgs {
 fn spec(args: &BacktestArgs) -> Result<BacktestSpec, ScenarioError> {
     let mut spec = match (&args.window, args.from, args.to) {
         (Some(id), _, _) => BacktestSpec::window(id, args.runs, args.seed)?,
-        (None, Some(from), Some(to)) => BacktestSpec { window: None, from, to, runs: args.runs, seed: args.seed, operators: 0 },
+        (None, Some(from), Some(to)) => BacktestSpec::span(from, to, args.runs, args.seed),
         _ => {
             return Err(ScenarioError::new(
                 "window",
@@ -65,6 +71,12 @@ fn spec(args: &BacktestArgs) -> Result<BacktestSpec, ScenarioError> {
     };
     spec.operators = args.operators;
     simulation::FieldSpec::find("operators").expect("a field").check(&serde_json::json!(args.operators))?;
+    for assignment in &args.sets {
+        let (key, value) = assignment.split_once('=').ok_or_else(|| {
+            ScenarioError::new("set", format!("`{}` is not KEY=VALUE", assignment.chars().take(64).collect::<String>()), "KEY=VALUE")
+        })?;
+        spec.set_field(key.trim(), value)?;
+    }
     Ok(spec)
 }
 

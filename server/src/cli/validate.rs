@@ -113,6 +113,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     let base = Scenario { operators: args.operators, ..Scenario::default() };
     let sensitivity = quiet_progress(|p| run_sensitivity(&base, args.sensitivity_runs, p))?;
     let backtests = super::history_report::run_windows(args.runs, args.operators)?;
+    let factories = super::history_report::factory_sensitivity(&backtests)?;
 
     let charts: Vec<(&str, String)> = vec![
         (
@@ -195,7 +196,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
         write_output(Some(&figures.join(name)), svg.as_bytes())?;
     }
     let mut report = report_markdown(&args, &[&history, &squeeze, &storm], &sensitivity, &elasticity, &long_run);
-    let history_md = super::history_report::markdown(&backtests);
+    let history_md = super::history_report::markdown(&backtests, &factories);
     let at = report.find("## What matches, and what does not").unwrap_or(report.len());
     report.insert_str(at, &history_md);
     write_output(Some(&args.out_dir.join("VALIDATION.md")), report.as_bytes())
