@@ -137,7 +137,7 @@ struct RewardOutlook {
 impl Sim<'_> {
     /// Everything that happens at a month's end.
     pub(crate) fn monthly_step(&mut self) {
-        self.power.set_day(self.today);
+        self.power.set_day(self.day.index());
         let ClosedMonth { days, value_per_reward: observed_value } = self.month_market.close(self.sc.expectation_weight);
         let (exits_before, entries_before) = (self.exits, self.entries);
         let active_before = self.operators.iter().filter(|o| o.active).count() as f64;
@@ -153,7 +153,7 @@ impl Sim<'_> {
         self.manufacture(&books, &outlook);
         self.enter(&outlook);
         self.choose_pools(&books);
-        let today = self.today;
+        let today = self.day.index();
         self.secondhand.expire(today, OFFER_MONTHS * DAYS_PER_MONTH);
         let (exited, entered) = (self.exits - exits_before, self.entries - entries_before);
         if f64::from(exited) >= events::WAVE_SHARE * active_before && exited > 0 {
@@ -175,10 +175,10 @@ impl Sim<'_> {
     /// machines that stop give back (`supply_curve.rs`): the installed fleet,
     /// at this month's hashprice, with no machine added.
     fn reward_outlook(&self) -> RewardOutlook {
-        let fee = self.fees.expected_btc(self.today);
+        let fee = self.fees.expected_btc(self.day.index());
         let height = self.chain.height;
         let today_reward = expectations::reward_btc(height, fee);
-        let x0 = self.month_market.observed_value_per_reward() * today_reward / self.power_trend;
+        let x0 = self.month_market.observed_value_per_reward() * today_reward / self.day.power_trend();
         let response = self.fleet.supply_curve.response_to_revenue_cut(x0, expectations::halving_cut_ratio(height, fee));
         let mut horizon_btc: ByKind<f64> = ByKind::default();
         for kind in OperatorKind::ALL {
@@ -216,7 +216,7 @@ impl Sim<'_> {
     fn book_lots(&mut self, month_days: u32) -> (Vec<Book>, Vec<bool>) {
         let mut books = vec![Book::default(); self.operators.len()];
         // Close every running spell at today's end; the next one starts tomorrow.
-        let tomorrow = self.today + 1;
+        let tomorrow = self.day.index() + 1;
         for lot in self.fleet.lots.iter_mut() {
             lot.close_spell(tomorrow, &self.fleet.cumulative_hashprice, &self.fleet.cumulative_trend);
         }
@@ -257,7 +257,7 @@ impl Sim<'_> {
             .iter()
             .map(|operator| {
                 (operator.active && operator.kind != OperatorKind::Manufacturer)
-                    .then(|| (self.buyer_expected_per_th(operator, outlook), operator.power_usd_per_kwh * self.power_trend))
+                    .then(|| (self.buyer_expected_per_th(operator, outlook), operator.power_usd_per_kwh * self.day.power_trend()))
             })
             .collect();
         // Per generation: energy (kWh) and site costs (USD) per TH/s-day.
@@ -291,8 +291,8 @@ impl Sim<'_> {
 
     fn settle_accounts(&mut self, books: &[Book], idle_all_month: &[bool], observed_value: f64, outlook: &RewardOutlook, buyers: &[u32]) {
         let sc = self.sc;
-        let price = self.price_usd;
-        let trend = self.power_trend;
+        let price = self.day.price_usd();
+        let trend = self.day.power_trend();
         let ai_net_per_mw_month = self.ai_net_usd_per_site_mw_month();
         let weight = sc.expectation_weight;
         // Three passes, so that the lots are read in their own order rather than
@@ -386,7 +386,7 @@ impl Sim<'_> {
         // Listed operator by operator, each operator's lots in order (the sort is stable).
         salvaged.sort_by_key(|&(seller, _, _)| seller);
         for (seller, generation, units) in salvaged {
-            self.secondhand.list(seller, generation, units, self.today);
+            self.secondhand.list(seller, generation, units, self.day.index());
         }
         let mut fates = Vec::new();
         for (index, operator) in self.operators.iter_mut().enumerate() {
@@ -435,7 +435,7 @@ impl Sim<'_> {
     /// The operator sells up: its fleet goes as a going concern to the bidders
     /// with the cheapest power that it pays, the rest to the second-hand market.
     fn liquidate(&mut self, index: usize, outlook: &RewardOutlook, bidders: &mut Bidders) {
-        let today = self.today;
+        let today = self.day.index();
         let lots: Vec<(u16, u32)> = self.operators[index]
             .lots
             .iter()
@@ -478,7 +478,7 @@ impl Sim<'_> {
         let sc = self.sc;
         let generation = self.generations[generation_index as usize].clone();
         let discount = 1.0 - sc.secondhand_discount_pct / 100.0;
-        let price_per_th = hardware::market_value_usd_per_th(&generation, self.hashprice, sc.asic_price_payback_days) * discount;
+        let price_per_th = hardware::market_value_usd_per_th(&generation, self.day.hashprice(), sc.asic_price_payback_days) * discount;
         let unit_price = price_per_th * generation.th_per_unit;
         let unit_mw = generation.watts_per_unit() / 1e6;
         let site_cost = self.site_cost_usd_per_th_day(&generation);
@@ -494,7 +494,7 @@ impl Sim<'_> {
         let pays = |sim: &Sim, operator: &operators::Operator| {
             let expected = sim.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[operator.kind];
             let margin =
-                expected / 1_000.0 - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * sim.power_trend) - site_cost;
+                expected / 1_000.0 - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * sim.day.power_trend()) - site_cost;
             !(margin <= 0.0 || with_site / margin > operator.kind.profile().payback_horizon_days)
         };
         let mut found = std::mem::take(&mut bidders.by_generation[generation_index as usize]);
@@ -509,7 +509,7 @@ impl Sim<'_> {
                 Some(&buyer) => buyer,
                 None => match found.scan(&bidders.able, |buyer| {
                     let operator = &self.operators[buyer as usize];
-                    if operator.power_usd_per_kwh * self.power_trend >= max_power {
+                    if operator.power_usd_per_kwh * self.day.power_trend() >= max_power {
                         None
                     } else {
                         Some(pays(self, operator))
@@ -554,7 +554,7 @@ impl Sim<'_> {
     }
 
     fn complete_conversions(&mut self) {
-        let today = self.today;
+        let today = self.day.index();
         let operators = &mut self.operators;
         let mut converted_mw = 0.0;
         self.ai_hosting.complete_ready(today, |conversion| {
@@ -576,7 +576,7 @@ impl Sim<'_> {
     /// The month's AI market: rent, capex and the reward path over the lease.
     fn ai_market(&self, outlook: &RewardOutlook) -> AiMarket {
         let terms = AiTerms::of(self.sc, self.best_generation_on_sale());
-        AiMarket::on_schedule(terms, self.chain.height, self.fees.expected_btc(self.today), outlook.halving_response)
+        AiMarket::on_schedule(terms, self.chain.height, self.fees.expected_btc(self.day.index()), outlook.halving_response)
     }
 
     fn decide_ai(&mut self, books: &[Book], outlook: &RewardOutlook) {
@@ -601,7 +601,7 @@ impl Sim<'_> {
             }
             let book = books[index];
             let j_per_th = if book.fleet_ths > 0.0 { book.fleet_w / book.fleet_ths } else { best_j_per_th };
-            let power = operator.power_usd_per_kwh * self.power_trend;
+            let power = operator.power_usd_per_kwh * self.day.power_trend();
             let mining = market.mining_value_usd_per_mw(operator.value_per_reward, j_per_th, power);
             if market.converts(mining, sc.ai_hurdle_pct) {
                 candidates.push((market.ai_value_usd_per_mw() - mining, index));
@@ -609,7 +609,7 @@ impl Sim<'_> {
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let room_before = self.ai_hosting.room_mw();
-        let ready_day = self.today + (f64::from(sc.ai_conversion_months) * DAYS_PER_MONTH) as u32;
+        let ready_day = self.day.index() + (f64::from(sc.ai_conversion_months) * DAYS_PER_MONTH) as u32;
         for (_, index) in candidates {
             if self.ai_hosting.room_mw() <= 0.0 {
                 break;
@@ -653,7 +653,7 @@ impl Sim<'_> {
     /// Takes the least efficient machines above `j_per_th` off (sold second-hand)
     /// until the fleet draws at most `capacity_w` or none are left.
     fn shrink_fleet_less_efficient_than(&mut self, index: usize, capacity_w: f64, j_per_th: f64) {
-        let today = self.today;
+        let today = self.day.index();
         let mut lots: Vec<u32> = self.operators[index]
             .lots
             .iter()
@@ -693,7 +693,7 @@ impl Sim<'_> {
         let generation = &self.generations[generation_index as usize];
         let operator = &self.operators[index];
         if !operator.active {
-            self.secondhand.list(index as u32, generation_index, units, self.today);
+            self.secondhand.list(index as u32, generation_index, units, self.day.index());
             return;
         }
         // One pass over the operator's lots: its draw, and its lot of this generation.
@@ -723,7 +723,7 @@ impl Sim<'_> {
         let room_w = (capacity_w - fleet_w).max(0.0);
         let fitting = units.min((room_w / generation.watts_per_unit() + 1e-9).floor() as u32);
         if fitting < units {
-            self.secondhand.list(index as u32, generation_index, units - fitting, self.today);
+            self.secondhand.list(index as u32, generation_index, units - fitting, self.day.index());
         }
         if fitting == 0 {
             return;
@@ -767,7 +767,7 @@ impl Sim<'_> {
         let ths = f64::from(units) * generation.th_per_unit;
         let queued_months = self.makers.order(ths, price_usd_per_th, hardware::production_cost_usd_per_th(generation, self.sc));
         let wait_days = (f64::from(self.sc.delivery_lag_months) + queued_months) * DAYS_PER_MONTH;
-        let arrival_day = self.today + wait_days as u32 + self.shipping_days(operator);
+        let arrival_day = self.day.index() + wait_days as u32 + self.shipping_days(operator);
         self.orders.place(Order { operator, generation: generation_index, units, arrival_day });
     }
 
@@ -786,7 +786,7 @@ impl Sim<'_> {
             .generations
             .iter()
             .enumerate()
-            .filter(|(_, g)| hardware::on_sale_new(g, self.date))
+            .filter(|(_, g)| hardware::on_sale_new(g, self.day.date()))
             .map(|(i, g)| OnSale::new(i as u16, g, hardware::new_price_usd_per_th(g, sc, markup), true, self))
             .collect();
         let mut used_stock = self.secondhand.stock_by_generation(self.generations.len());
@@ -897,7 +897,7 @@ impl Sim<'_> {
                 if sc.secondhand_relocation_days == 0 {
                     self.add_units(index, generation_index, units);
                 } else {
-                    let arrival_day = self.today + sc.secondhand_relocation_days + self.shipping_days(index as u32);
+                    let arrival_day = self.day.index() + sc.secondhand_relocation_days + self.shipping_days(index as u32);
                     self.orders.place(Order { operator: index as u32, generation: generation_index, units, arrival_day });
                 }
             }
@@ -931,7 +931,7 @@ impl Sim<'_> {
         let best_expected_per_th = self.month_market.observed_value_per_reward() * best_reward / 1_000.0;
         let max_power = (best_expected_per_th - site_usd_per_th_day) / kwh_per_th_day;
         let bidding =
-            |buyer: &&u32| earning_days <= 0.0 || self.operators[**buyer as usize].power_usd_per_kwh * self.power_trend < max_power;
+            |buyer: &&u32| earning_days <= 0.0 || self.operators[**buyer as usize].power_usd_per_kwh * self.day.power_trend() < max_power;
         let turns_ahead = prefetch::turns_ahead(self.operators.len());
         let bids = buyers.iter().enumerate().take_while(|(_, buyer)| bidding(buyer)).map(|(turn, &buyer)| {
             if let Some(&ahead) = turns_ahead.and_then(|turns| buyers.get(turn + turns)) {
@@ -956,7 +956,7 @@ impl Sim<'_> {
     fn buyer_terms(&self, operator: &operators::Operator, book: &Book, outlook: &RewardOutlook) -> BuyerTerms {
         BuyerTerms {
             expected_per_th: self.buyer_expected_per_th(operator, outlook),
-            power: operator.power_usd_per_kwh * self.power_trend,
+            power: operator.power_usd_per_kwh * self.day.power_trend(),
             free_w: (operator.mining_mw() * 1e6 - book.fleet_w + book.retirable_w).max(0.0),
         }
     }
@@ -999,13 +999,13 @@ impl Sim<'_> {
         if self_mined_ths <= 0.0 {
             return;
         }
-        let Some(best_index) = hardware::most_efficient(&self.generations, |g| g.release <= self.date).map(|i| i as u16) else {
+        let Some(best_index) = hardware::most_efficient(&self.generations, |g| g.release <= self.day.date()).map(|i| i as u16) else {
             return;
         };
         let generation = self.generations[best_index as usize].clone();
         let production_cost = hardware::production_cost_usd_per_th(&generation, sc);
         let site_cost = self.site_cost_usd_per_th_day(&generation);
-        let trend = self.power_trend;
+        let trend = self.day.power_trend();
         for index in makers {
             let operator = &self.operators[index];
             let expected =
@@ -1039,7 +1039,7 @@ impl Sim<'_> {
         if self.operators.len() >= self.max_operators || sc.entry_pct_per_month <= 0.0 {
             return;
         }
-        let best_index = hardware::most_efficient(&self.generations, |g| hardware::on_sale_new(g, self.date));
+        let best_index = hardware::most_efficient(&self.generations, |g| hardware::on_sale_new(g, self.day.date()));
         let Some(best_index) = best_index else { return };
         let generation = self.generations[best_index].clone();
         let machine_price = hardware::new_price_usd_per_th(&generation, sc, self.makers.markup());
@@ -1049,7 +1049,8 @@ impl Sim<'_> {
         // Entrants judge on the market's expectation over a large miner's horizon.
         let horizon_reward = outlook.horizon_btc[OperatorKind::LargePrivate];
         let expected_per_th = self.month_market.prudent_value(self.month_market.market_value_per_reward()) * horizon_reward / 1_000.0;
-        let good_power = sc.power_price_median_usd_per_kwh * crate::math::exp(GOOD_SITE_Z * sc.power_price_dispersion) * self.power_trend;
+        let good_power =
+            sc.power_price_median_usd_per_kwh * crate::math::exp(GOOD_SITE_Z * sc.power_price_dispersion) * self.day.power_trend();
         let good_margin = expected_per_th - generation.power_cost_usd_per_th_day(good_power) - site_cost;
         if good_margin <= 0.0 {
             return;
@@ -1091,7 +1092,7 @@ impl Sim<'_> {
             let profile = kind.profile();
             let z = rng::keyed_normal(sc.seed ^ 0x656e_7472_616e_7473, key, 0, Purpose::EntrantPower);
             let power = sc.power_price_median_usd_per_kwh * profile.power_multiplier * crate::math::exp(sc.power_price_dispersion * z);
-            let own_margin = expected_per_th - generation.power_cost_usd_per_th_day(power * self.power_trend) - site_cost;
+            let own_margin = expected_per_th - generation.power_cost_usd_per_th_day(power * self.day.power_trend()) - site_cost;
             let alpha = profile.size_pareto_alpha;
             let minimum = self.kind_mean_start_ths[kind] * (alpha - 1.0) / alpha;
             let size_ths =

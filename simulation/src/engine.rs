@@ -24,7 +24,7 @@ use crate::pools;
 use crate::power_supply::PowerSupply;
 use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
@@ -32,7 +32,9 @@ use std::collections::BinaryHeap;
 
 mod chain_state;
 mod fleet;
+mod market_day;
 mod pool_set;
+mod population_counts;
 mod recorder;
 mod roster;
 
@@ -88,8 +90,6 @@ pub(crate) struct Sim<'a> {
     pub draw_keys: Vec<u64>,
     pub prices: Vec<f64>,
     pub fees: Fees,
-    /// Share of running hash curtailed today.
-    pub curtailed_share: f64,
     pub rng_blocks: ChaCha8Rng,
     pub rng: ChaCha8Rng,
 
@@ -126,17 +126,11 @@ pub(crate) struct Sim<'a> {
     pub candidates_drawn: u32,
     pub max_operators: usize,
 
-    // Today.
-    pub today: u32,
-    pub date: NaiveDate,
-    pub price_usd: f64,
-    pub hashprice: f64,
-    pub power_trend: f64,
+    /// The day under way: date, price, power trend, curtailment, hashprice.
+    pub day: market_day::MarketDay,
 
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
-    pub operators_by_kind: ByKind<u32>,
-    pub ai_mw_total: f64,
-    pub ai_pending_mw_total: f64,
+    pub counts: population_counts::PopulationCounts,
 
     pub entries: u32,
     pub exits: u32,
@@ -164,7 +158,6 @@ impl<'a> Sim<'a> {
             generations,
             prices,
             fees: Fees::new(sc),
-            curtailed_share: 0.0,
             rng_blocks: rng::stream(sc.seed, Stream::Blocks),
             rng: rng::stream(sc.seed, Stream::Decisions),
             operators: Vec::new(),
@@ -184,22 +177,16 @@ impl<'a> Sim<'a> {
             candidates_drawn: 0,
             by_power: Vec::new(),
             max_operators: 4 * sc.operators as usize,
-            today: 0,
-            date: sc.start_date,
-            price_usd: sc.start_price_usd,
-            hashprice: 0.0,
-            power_trend: 1.0,
-            operators_by_kind: ByKind::default(),
-            ai_mw_total: 0.0,
-            ai_pending_mw_total: 0.0,
+            day: market_day::MarketDay::before_start(sc, 0.0),
+            counts: population_counts::PopulationCounts::default(),
             entries: 0,
             exits: 0,
             start_operators: sc.operators,
             roster: roster::Roster::default(),
         };
         let first_reward = crate::expectations::reward_btc(sim.chain.height, sim.fees.expected_btc(0));
-        sim.hashprice = chain::hashprice_usd_per_ph_day(first_reward, sim.prices[0], sim.chain.difficulty);
-        sim.month_market = MonthMarket::new(sim.hashprice / first_reward.max(1e-12));
+        sim.day.set_hashprice(chain::hashprice_usd_per_ph_day(first_reward, sim.prices[0], sim.chain.difficulty));
+        sim.month_market = MonthMarket::new(sim.day.hashprice() / first_reward.max(1e-12));
         sim.populate();
         sim
     }
@@ -225,7 +212,7 @@ impl<'a> Sim<'a> {
         // else its own.
         let today_reward = crate::expectations::reward_btc(self.chain.height, self.fees.expected_btc(0));
         let survived_hashprice =
-            crate::history::observed::survived_value_per_reward(sc.start_date).map_or(self.hashprice, |value| value * today_reward);
+            crate::history::observed::survived_value_per_reward(sc.start_date).map_or(self.day.hashprice(), |value| value * today_reward);
         let catalogue = hardware::catalogue();
         for kind in OperatorKind::ALL {
             let count = counts[kind] as usize;
@@ -289,7 +276,7 @@ impl<'a> Sim<'a> {
                         break;
                     }
                 }
-                let revenue_month = size_ths / 1_000.0 * self.hashprice * 30.0;
+                let revenue_month = size_ths / 1_000.0 * self.day.hashprice() * 30.0;
                 let index = self.operators.len() as u32;
                 let mut operator = Operator {
                     cash_usd: revenue_month * profile.start_cash_months,
@@ -308,7 +295,7 @@ impl<'a> Sim<'a> {
                     let spec = &self.generations[generation];
                     let units = (crate::math::round(size_ths * share / spec.th_per_unit) as u32).max(1);
                     let mut lot = Lot::new(index, &operator, generation as u16, spec, units, sc.power_fixed_share);
-                    lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.hashprice, 1.0);
+                    lot.running = Lot::switches_on(lot.breakeven_usd_per_ph_day, self.day.hashprice(), 1.0);
                     fleet_mw += lot.power_w / 1e6;
                     operator.lots.push(self.fleet.lots.len() as u32);
                     self.fleet.lots.push(lot);
@@ -334,7 +321,7 @@ impl<'a> Sim<'a> {
         for kind in OperatorKind::ALL {
             self.tail_firm_size_ths[kind] = tail_ths[kind] / firms::TAIL_FIRMS[kind];
         }
-        self.fleet.settled_x = self.hashprice;
+        self.fleet.settled_x = self.day.hashprice();
         self.seed_order_pipeline();
         self.power = PowerSupply::new(self.stranded_site_mw(), self.sc.stranded_power_growth_pct_per_year);
         self.assign_starting_pools(&mut rng);
@@ -456,27 +443,23 @@ impl<'a> Sim<'a> {
     }
 
     fn step_day(&mut self, day: u32) {
-        self.today = day;
-        self.date = market::day_date(self.sc.start_date, day);
-        self.price_usd = self.prices[day as usize];
+        self.day.advance(self.sc, day, self.prices[day as usize]);
         let fee_btc = self.fees.next_day_btc(day);
         self.chain.fee_level_btc = fee_btc;
-        self.power_trend = market::power_trend_factor(self.sc, day);
-        self.curtailed_share = market::curtailed_share(self.sc, day);
         self.spell_start_day = day;
         self.deliver_due_orders();
         // Miners are paid the fees blocks collected over the last day (FPPS), not the day's flow.
         let paid_fee_btc = self.chain.paid_fee_per_block_btc().unwrap_or(fee_btc);
         let reward_btc = crate::expectations::reward_btc(self.chain.height, paid_fee_btc);
-        self.hashprice = chain::hashprice_usd_per_ph_day(reward_btc, self.price_usd, self.chain.difficulty);
+        self.day.set_hashprice(chain::hashprice_usd_per_ph_day(reward_btc, self.day.price_usd(), self.chain.difficulty));
         self.run_or_idle();
         let difficulty_before = self.chain.difficulty;
         let retargets_before = self.chain.retargets.len();
         let day_blocks = self.mine_day();
         self.record_day(day_blocks, difficulty_before, retargets_before);
-        self.month_market.add_day(self.hashprice, reward_btc);
+        self.month_market.add_day(self.day.hashprice(), reward_btc);
         let tomorrow = market::day_date(self.sc.start_date, day + 1);
-        if tomorrow.month() != self.date.month() || day + 1 == self.days {
+        if tomorrow.month() != self.day.date().month() || day + 1 == self.days {
             self.spell_start_day = day + 1;
             self.monthly_step();
         }
@@ -487,7 +470,7 @@ impl<'a> Sim<'a> {
     /// with lots sorted by breakeven they are one contiguous range: the rest
     /// keep their state (see `Lot::switches_on` / `switches_off`).
     fn run_or_idle(&mut self) {
-        let x = self.hashprice / self.power_trend;
+        let x = self.day.hashprice() / self.day.power_trend();
         let on = 1.0 + self.sc.run_hysteresis_pct / 100.0;
         let off = 1.0 - self.sc.run_hysteresis_pct / 100.0;
         let previous = self.fleet.settled_x;
@@ -523,7 +506,7 @@ impl<'a> Sim<'a> {
         // Lots whose delay is up switch if the hashprice still crosses their point.
         // Due days differ by kind and lot: the heap hands them out in order, so a lot
         // never waits behind one due later.
-        while self.fleet.pending.peek().is_some_and(|Reverse((due, _))| *due <= self.today) {
+        while self.fleet.pending.peek().is_some_and(|Reverse((due, _))| *due <= self.day.index()) {
             let Reverse((due, index)) = self.fleet.pending.pop().expect("checked");
             let lot = &mut self.fleet.lots[index as usize];
             if lot.pending_day != due {
@@ -540,12 +523,12 @@ impl<'a> Sim<'a> {
             }
         }
         self.fleet.settled_x = x;
-        let hashprice_so_far = self.fleet.cumulative_hashprice[self.today as usize];
-        let trend_so_far = self.fleet.cumulative_trend[self.today as usize];
+        let hashprice_so_far = self.fleet.cumulative_hashprice[self.day.index() as usize];
+        let trend_so_far = self.fleet.cumulative_trend[self.day.index() as usize];
         // Curtailed machines earn nothing and draw nothing that day.
-        let working = 1.0 - self.curtailed_share;
-        self.fleet.cumulative_hashprice.push(hashprice_so_far + self.hashprice * working);
-        self.fleet.cumulative_trend.push(trend_so_far + self.power_trend * working);
+        let working = 1.0 - self.day.curtailed_share();
+        self.fleet.cumulative_hashprice.push(hashprice_so_far + self.day.hashprice() * working);
+        self.fleet.cumulative_trend.push(trend_so_far + self.day.power_trend() * working);
         self.fleet.refresh_views();
     }
 
@@ -584,8 +567,8 @@ impl<'a> Sim<'a> {
             let on = !lot.running;
             self.switch(index, on);
         } else {
-            lot.pending_day = self.today + delay;
-            self.fleet.pending.push(Reverse((self.today + delay, index as u32)));
+            lot.pending_day = self.day.index() + delay;
+            self.fleet.pending.push(Reverse((self.day.index() + delay, index as u32)));
         }
     }
 
@@ -595,9 +578,9 @@ impl<'a> Sim<'a> {
         lot.pending_day = operators::NOT_PENDING;
         if on {
             lot.running = true;
-            lot.on_since_day = self.today;
+            lot.on_since_day = self.day.index();
         } else {
-            lot.close_spell(self.today, &self.fleet.cumulative_hashprice, &self.fleet.cumulative_trend);
+            lot.close_spell(self.day.index(), &self.fleet.cumulative_hashprice, &self.fleet.cumulative_trend);
             lot.running = false;
         }
         let sign = if on { 1 } else { -1 };
@@ -623,20 +606,20 @@ impl<'a> Sim<'a> {
 
     /// Machines whose order arrives today are plugged in (or resold if they do not fit).
     fn deliver_due_orders(&mut self) {
-        while let Some(order) = self.orders.take_due(self.today) {
+        while let Some(order) = self.orders.take_due(self.day.index()) {
             self.add_units(order.operator as usize, order.generation, order.units);
         }
     }
 
     /// Mines the day's blocks; returns how many came.
     fn mine_day(&mut self) -> u32 {
-        let day_end_s = f64::from(self.today + 1) * 86_400.0;
+        let day_end_s = f64::from(self.day.index() + 1) * 86_400.0;
         self.out.pool_blocks_today.iter_mut().for_each(|b| *b = 0);
         self.chain.fees_sats_today = 0;
         let (level, capacity) = (self.chain.fee_level_btc, self.sc.fee_block_capacity_blocks);
         // Blocks are found by the hash not curtailed; each pool's share is unchanged.
         let total_hash = self.fleet.running_hash_ths;
-        let mining_hash = total_hash * (1.0 - self.curtailed_share);
+        let mining_hash = total_hash * (1.0 - self.day.curtailed_share());
         let mut blocks = 0u32;
         let mut work = 0.0;
         let mut rate_per_s = mining_hash * 1e12 / (self.chain.difficulty * HASHES_PER_DIFFICULTY);
@@ -698,7 +681,7 @@ impl<'a> Sim<'a> {
     /// comes after today's record (power committed to AI, a conversion done,
     /// exits and entries), so that the day's figures and the event agree.
     pub(crate) fn note(&mut self, kind: EventKind, value: f64, text: String) {
-        let day = self.spell_start_day.min(self.days.saturating_sub(1)).max(self.today);
+        let day = self.spell_start_day.min(self.days.saturating_sub(1)).max(self.day.index());
         let date = market::day_date(self.sc.start_date, day).to_string();
         self.out.events.push(RunEvent { day, date, kind, value, text });
     }
@@ -719,8 +702,8 @@ impl<'a> Sim<'a> {
         self.chain.difficulty = difficulty;
         self.chain.retargets.push(Retarget {
             height: self.chain.height,
-            day: self.today,
-            date: self.date.to_string(),
+            day: self.day.index(),
+            date: self.day.date().to_string(),
             old_difficulty_t: old / 1e12,
             new_difficulty_t: difficulty / 1e12,
             change_pct: (difficulty / old - 1.0) * 100.0,
@@ -755,7 +738,7 @@ impl<'a> Sim<'a> {
         }
         self.out.stalled_yesterday = blocks == 0;
         // Days nobody asked for keep their windows but skip the rest.
-        if self.out.recorded.as_ref().is_some_and(|wanted| !wanted.get(self.today as usize).copied().unwrap_or(false)) {
+        if self.out.recorded.as_ref().is_some_and(|wanted| !wanted.get(self.day.index() as usize).copied().unwrap_or(false)) {
             return;
         }
         let window_blocks: Vec<f64> = self.out.pool_blocks_window_sum.iter().map(|b| f64::from(*b)).collect();
@@ -763,7 +746,7 @@ impl<'a> Sim<'a> {
         let estimate_hs = self.out.work_window.iter().sum::<f64>() * HASHES_PER_DIFFICULTY / (self.out.work_window.len() as f64 * 86_400.0);
 
         let switched_on = self.fleet.running_hash_ths;
-        let total = switched_on * (1.0 - self.curtailed_share);
+        let total = switched_on * (1.0 - self.day.curtailed_share());
         let shares: Vec<f64> = self.fleet.pool_hash_ths.iter().map(|h| if switched_on > 0.0 { h / switched_on } else { 0.0 }).collect();
         let (entity, entity_count) = self.pools.entities();
         let entity_hash = metrics::grouped(&self.fleet.pool_hash_ths, entity, entity_count);
@@ -791,7 +774,7 @@ impl<'a> Sim<'a> {
         let subsidy_btc = issued_today_btc(self.chain.height, blocks);
         let fees_btc = self.chain.fees_sats_today as f64 / SATS_PER_BTC as f64;
         let revenue_btc = subsidy_btc + fees_btc;
-        let budget_usd = revenue_btc * self.price_usd;
+        let budget_usd = revenue_btc * self.day.price_usd();
         let supply_btc = chain::supply_sats(self.chain.height) as f64 / SATS_PER_BTC as f64;
         let best = self.best_generation_on_sale();
         let new_price_th = hardware::new_price_usd_per_th(best, sc, self.makers.markup());
@@ -801,33 +784,32 @@ impl<'a> Sim<'a> {
         // What the network pays per day on average at today's reward (144 blocks), not one day's luck.
         let expected_budget_usd = crate::expectations::BLOCKS_PER_DAY
             * crate::expectations::reward_btc(self.chain.height, self.chain.fee_level_btc)
-            * self.price_usd;
+            * self.day.price_usd();
         let attack_mw = attack_ths * best.j_per_th / 1e6;
-        let median_power = sc.power_price_median_usd_per_kwh * self.power_trend;
+        let median_power = sc.power_price_median_usd_per_kwh * self.day.power_trend();
         let attack_buy =
             attack_ths * new_price_th + attack_mw * sc.mining_capex_usd_per_mw + attack_mw * 1_000.0 * sc.attack_hours * median_power;
-        let attack_rent = attack_ths / 1_000.0 * self.hashprice / 24.0 * (1.0 + sc.attack_rent_premium_pct / 100.0);
-        let operators_by_kind = self.operators_by_kind;
-        let (ai_mw, ai_pending) = (self.ai_mw_total, self.ai_pending_mw_total);
+        let attack_rent = attack_ths / 1_000.0 * self.day.hashprice() / 24.0 * (1.0 + sc.attack_rent_premium_pct / 100.0);
+        let counts = self.counts;
         let retarget_change =
             if self.chain.retargets.len() > retargets_before { (self.chain.difficulty / difficulty_before - 1.0) * 100.0 } else { 0.0 };
         let eh = |ths: f64| ths / 1e6;
         self.out.records.push(DailyRecord {
-            day: self.today,
-            date: self.date.to_string(),
+            day: self.day.index(),
+            date: self.day.date().to_string(),
             height: self.chain.height,
-            price_usd: self.price_usd,
+            price_usd: self.day.price_usd(),
             difficulty: self.chain.difficulty,
             hashrate_ehs: eh(total),
             hashrate_7d_est_ehs: estimate_hs / 1e18,
-            hashprice_usd_per_ph_day: self.hashprice,
+            hashprice_usd_per_ph_day: self.day.hashprice(),
             blocks,
             subsidy_btc,
             fees_btc,
             fee_share: if revenue_btc > 0.0 { fees_btc / revenue_btc } else { 0.0 },
             security_budget_usd_per_day: budget_usd,
             security_budget_pct_mcap_yr: if supply_btc > 0.0 {
-                expected_budget_usd * 365.0 / (supply_btc * self.price_usd) * 100.0
+                expected_budget_usd * 365.0 / (supply_btc * self.day.price_usd()) * 100.0
             } else {
                 0.0
             },
@@ -845,22 +827,22 @@ impl<'a> Sim<'a> {
             top5_pool_share: by_pool.top5,
             nakamoto_pools_blocks_30d: by_blocks.nakamoto,
             hhi_pools_blocks_30d: by_blocks.hhi,
-            ai_mw,
-            ai_mw_pending: ai_pending,
-            operators_active: operators_by_kind.values().sum(),
-            energy_gw: self.fleet.running_power_w * (1.0 - self.curtailed_share) / 1e9,
-            energy_twh_per_year: self.fleet.running_power_w * (1.0 - self.curtailed_share) / 1e9 * 8.766,
+            ai_mw: counts.ai_mw(),
+            ai_mw_pending: counts.ai_pending_mw(),
+            operators_active: counts.active_total(),
+            energy_gw: self.fleet.running_power_w * (1.0 - self.day.curtailed_share()) / 1e9,
+            energy_twh_per_year: self.fleet.running_power_w * (1.0 - self.day.curtailed_share()) / 1e9 * 8.766,
             fleet_j_per_th: if switched_on > 0.0 { self.fleet.running_power_w / switched_on } else { 0.0 },
             mean_block_interval_s: 86_400.0 / f64::from(blocks.max(1)),
             difficulty_change_pct: retarget_change,
             supply_btc,
-            power_price_trend_factor: self.power_trend,
+            power_price_trend_factor: self.day.power_trend(),
             new_machine_usd_per_th: new_price_th,
-            operators_small_private: operators_by_kind[OperatorKind::SmallPrivate],
-            operators_large_private: operators_by_kind[OperatorKind::LargePrivate],
-            operators_public_miner: operators_by_kind[OperatorKind::PublicMiner],
-            operators_manufacturer: operators_by_kind[OperatorKind::Manufacturer],
-            operators_stranded: operators_by_kind[OperatorKind::Stranded],
+            operators_small_private: counts.active(OperatorKind::SmallPrivate),
+            operators_large_private: counts.active(OperatorKind::LargePrivate),
+            operators_public_miner: counts.active(OperatorKind::PublicMiner),
+            operators_manufacturer: counts.active(OperatorKind::Manufacturer),
+            operators_stranded: counts.active(OperatorKind::Stranded),
             hashrate_ehs_small_private: eh(self.fleet.kind_hash_ths[OperatorKind::SmallPrivate]),
             hashrate_ehs_large_private: eh(self.fleet.kind_hash_ths[OperatorKind::LargePrivate]),
             hashrate_ehs_public_miner: eh(self.fleet.kind_hash_ths[OperatorKind::PublicMiner]),
@@ -873,7 +855,7 @@ impl<'a> Sim<'a> {
 
     /// The most efficient generation sold new today (the catalogue's last before any release).
     pub fn best_generation_on_sale(&self) -> &Generation {
-        let index = hardware::most_efficient(&self.generations, |g| g.release <= self.date).unwrap_or(self.generations.len() - 1);
+        let index = hardware::most_efficient(&self.generations, |g| g.release <= self.day.date()).unwrap_or(self.generations.len() - 1);
         &self.generations[index]
     }
 
@@ -966,16 +948,7 @@ impl<'a> Sim<'a> {
         }
         self.chain.pool_rewards_sats.resize(pool_count, 0);
         self.fleet.refresh_views();
-        self.operators_by_kind = ByKind::default();
-        self.ai_mw_total = 0.0;
-        self.ai_pending_mw_total = 0.0;
-        for operator in &self.operators {
-            if operator.active {
-                self.operators_by_kind[operator.kind] += 1;
-            }
-            self.ai_mw_total += operator.ai_mw;
-            self.ai_pending_mw_total += operator.ai_pending_mw;
-        }
+        self.counts = population_counts::PopulationCounts::count(&self.operators);
     }
 
     /// The totals counted afresh from every lot.
