@@ -139,7 +139,7 @@ impl Sim<'_> {
     pub(crate) fn monthly_step(&mut self) {
         self.power.set_day(self.day.index());
         let ClosedMonth { days, value_per_reward: observed_value } = self.month_market.close(self.sc.expectation_weight);
-        let (exits_before, entries_before) = (self.exits, self.entries);
+        let churn_before = self.churn;
         let active_before = self.operators.iter().filter(|o| o.active).count() as f64;
         let (mut books, idle_all_month) = self.book_lots(days);
         let outlook = self.reward_outlook();
@@ -155,7 +155,7 @@ impl Sim<'_> {
         self.choose_pools(&books);
         let today = self.day.index();
         self.secondhand.expire(today, OFFER_MONTHS * DAYS_PER_MONTH);
-        let (exited, entered) = (self.exits - exits_before, self.entries - entries_before);
+        let (exited, entered) = self.churn.since(&churn_before);
         if f64::from(exited) >= events::WAVE_SHARE * active_before && exited > 0 {
             self.note(
                 EventKind::ExitWave,
@@ -413,7 +413,7 @@ impl Sim<'_> {
                     operator.debt_usd = exit::restructured_debt_usd(operator.debt_usd, forward_operating);
                     operator.cash_usd = 0.0;
                     operator.treasury_btc = 0.0;
-                    self.restructurings += 1;
+                    self.churn.note_restructuring();
                 }
                 Fate::Liquidate => fates.push(index),
             }
@@ -460,7 +460,7 @@ impl Sim<'_> {
             self.secondhand.list(index as u32, generation, unsold, today);
         }
         // Its orders still on the way are resold when they arrive (see `deliver_due_orders`).
-        self.exits += 1;
+        self.churn.note_exit();
     }
 
     /// Sells `units` of a failed operator's machines to the buyers with the
@@ -1036,7 +1036,7 @@ impl Sim<'_> {
     /// each enters if the machine pays back at its own site within its horizon.
     fn enter(&mut self, outlook: &RewardOutlook) {
         let sc = self.sc;
-        if self.operators.len() >= self.max_operators || sc.entry_pct_per_month <= 0.0 {
+        if self.candidates.room(self.operators.len()) == 0 || sc.entry_pct_per_month <= 0.0 {
             return;
         }
         let best_index = hardware::most_efficient(&self.generations, |g| hardware::on_sale_new(g, self.day.date()));
@@ -1058,7 +1058,7 @@ impl Sim<'_> {
         let attractiveness = (ENTRY_REFERENCE_PAYBACK_DAYS / (price / good_margin + wait_days)).clamp(0.0, 3.0);
         let population = f64::from(sc.operators);
         let lambda = (sc.entry_pct_per_month / 100.0 * population * attractiveness).min(ENTRY_CAP_SHARE * population);
-        let arrivals = rng::poisson(&mut self.rng, lambda).min((self.max_operators - self.operators.len()) as u64);
+        let arrivals = rng::poisson(&mut self.rng, lambda).min(self.candidates.room(self.operators.len()) as u64);
         let kinds: Vec<OperatorKind> =
             OperatorKind::ALL.iter().copied().filter(|k| *k != OperatorKind::Manufacturer && k.mix_weight(sc) > 0.0).collect();
         if kinds.is_empty() {
@@ -1076,8 +1076,7 @@ impl Sim<'_> {
         let month = self.month_index;
         for _ in 0..arrivals {
             // Each candidate's draws are keyed by its number among all candidates.
-            let key = u64::from(self.candidates_drawn);
-            self.candidates_drawn += 1;
+            let key = self.candidates.next_key();
             let draw = |purpose| rng::keyed_unit(sc.seed ^ 0x656e_7472_616e_7473, key, 0, purpose);
             let mut target = draw(Purpose::EntrantKind) * weight_total;
             let kind = kinds
@@ -1126,7 +1125,7 @@ impl Sim<'_> {
             });
             self.roster.note(index, &self.operators[index as usize]);
             self.order_new(index, best_index as u16, units, machine_price);
-            self.entries += 1;
+            self.churn.note_entry();
         }
     }
 

@@ -30,7 +30,9 @@ use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+mod candidates;
 mod chain_state;
+mod churn;
 mod fleet;
 mod market_day;
 mod pool_set;
@@ -119,12 +121,10 @@ pub(crate) struct Sim<'a> {
     pub month_index: u32,
     /// The month's hashprice per BTC of reward, observed and expected (entrants start from it).
     pub month_market: MonthMarket,
-    pub restructurings: u32,
     /// Every operator's power price and index, cheapest first (then by index): see `buyers_by_power`.
     pub by_power: Vec<(f64, u32)>,
-    /// Entry candidates drawn so far (the key of each one's draws).
-    pub candidates_drawn: u32,
-    pub max_operators: usize,
+    /// Entry candidates drawn so far, and the population's ceiling.
+    pub candidates: candidates::Candidates,
 
     /// The day under way: date, price, power trend, curtailment, hashprice.
     pub day: market_day::MarketDay,
@@ -132,9 +132,8 @@ pub(crate) struct Sim<'a> {
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
     pub counts: population_counts::PopulationCounts,
 
-    pub entries: u32,
-    pub exits: u32,
-    pub start_operators: u32,
+    /// Entries, exits and restructurings since the start.
+    pub churn: churn::Churn,
     /// The manufacturers, stranded sites and AI-eligible operators, listed as they are created.
     pub roster: roster::Roster,
 }
@@ -173,15 +172,11 @@ impl<'a> Sim<'a> {
             power: PowerSupply::default(),
             month_index: 0,
             month_market: MonthMarket::default(),
-            restructurings: 0,
-            candidates_drawn: 0,
+            candidates: candidates::Candidates::new(sc.operators),
             by_power: Vec::new(),
-            max_operators: 4 * sc.operators as usize,
             day: market_day::MarketDay::before_start(sc, 0.0),
             counts: population_counts::PopulationCounts::default(),
-            entries: 0,
-            exits: 0,
-            start_operators: sc.operators,
+            churn: churn::Churn::new(sc.operators),
             roster: roster::Roster::default(),
         };
         let first_reward = crate::expectations::reward_btc(sim.chain.height, sim.fees.expected_btc(0));
@@ -1011,11 +1006,11 @@ impl<'a> Sim<'a> {
             end_ai_mw_total: end_ai,
             subsidy_issued_sats: self.chain.subsidy_sats_total,
             fees_paid_sats: self.chain.fees_sats_total,
-            start_operators: self.start_operators,
+            start_operators: self.churn.start_operators(),
             end_operators: last.operators_active,
-            entries: self.entries,
-            exits: self.exits,
-            restructurings: self.restructurings,
+            entries: self.churn.entries(),
+            exits: self.churn.exits(),
+            restructurings: self.churn.restructurings(),
             longest_block_gap_hours: self.chain.longest_gap_s / 3_600.0,
             warnings: Vec::new(),
         };
