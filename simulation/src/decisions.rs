@@ -1093,7 +1093,7 @@ impl Sim<'_> {
             let power = sc.power_price_median_usd_per_kwh * profile.power_multiplier * crate::math::exp(sc.power_price_dispersion * z);
             let own_margin = expected_per_th - generation.power_cost_usd_per_th_day(power * self.day.power_trend()) - site_cost;
             let alpha = profile.size_pareto_alpha;
-            let minimum = self.kind_mean_start_ths[kind] * (alpha - 1.0) / alpha;
+            let minimum = self.candidates.mean_start_ths(kind) * (alpha - 1.0) / alpha;
             let size_ths =
                 (minimum * crate::math::pow(1.0 - draw(Purpose::EntrantSize), -1.0 / alpha).min(1_000.0)).min(largest_entrant_ths);
             if own_margin <= 0.0 || price / own_margin + wait_days > profile.payback_horizon_days {

@@ -13,7 +13,6 @@ use crate::chain::{self, Retarget, HALVING_INTERVAL_BLOCKS, HASHES_PER_DIFFICULT
 use crate::events::{self, EventKind, RunEvent};
 use crate::firms::{self, NAMED_FIRMS};
 use crate::hardware::{self, Generation};
-use crate::kind::ByKind;
 use crate::machine_orders::{Makers, Order, OrderBook};
 use crate::market::{self, Fees};
 use crate::metrics;
@@ -33,6 +32,7 @@ use std::collections::BinaryHeap;
 mod candidates;
 mod chain_state;
 mod churn;
+mod firm_view;
 mod fleet;
 mod market_day;
 mod pool_set;
@@ -86,19 +86,27 @@ pub(crate) struct Sim<'a> {
     pub fleet: Fleet,
     /// What the run records: daily records, windows over blocks, events.
     pub out: Recorder,
+    /// Days the run lasts.
     pub days: u32,
+    /// The machine catalogue, every generation by index.
     pub generations: Vec<Generation>,
     /// Each generation's key for its own draws (`hardware::draw_key`), worked out once.
     pub draw_keys: Vec<u64>,
+    /// The bitcoin price, USD, day by day.
     pub prices: Vec<f64>,
+    /// The fee level, day by day.
     pub fees: Fees,
+    /// The blocks' own stream of draws (when each is found, by whom).
     pub rng_blocks: ChaCha8Rng,
+    /// Every other decision's stream of draws.
     pub rng: ChaCha8Rng,
 
     // Agents and markets.
+    /// Every operator that has mined in the run, by index (those that sold up stay, inactive).
     pub operators: Vec<Operator>,
     /// The pools, their entities, and the weights of a month's choices.
     pub pools: pool_set::PoolSet,
+    /// Used machines on offer.
     pub secondhand: crate::secondhand::SecondHandMarket,
     /// New machines on their way, by arrival day.
     pub orders: OrderBook,
@@ -109,12 +117,8 @@ pub(crate) struct Sim<'a> {
     pub makers: Makers,
     /// The AI market's room and the conversions under way.
     pub ai_hosting: AiHosting,
-    pub kind_mean_start_ths: ByKind<f64>,
-    /// The operators that are sites of named firms (`crate::firms`), with the
-    /// firm's number: a firm's sites are counted together, firm by firm.
-    pub named_operators: Vec<(u32, u8)>,
-    /// The size of one firm of each kind's tail, TH/s (fixed at the start).
-    pub tail_firm_size_ths: ByKind<f64>,
+    /// The operators as firms: named firms' sites together, each kind's tail in firms of its start size.
+    pub firm_view: firm_view::FirmView,
     /// Power for new sites: unlimited on the grid, finite where it is stranded.
     pub power: PowerSupply,
     /// Months completed.
@@ -123,15 +127,12 @@ pub(crate) struct Sim<'a> {
     pub month_market: MonthMarket,
     /// Every operator's power price and index, cheapest first (then by index): see `buyers_by_power`.
     pub by_power: Vec<(f64, u32)>,
-    /// Entry candidates drawn so far, and the population's ceiling.
+    /// Entry candidates drawn so far, their kinds' mean start size, and the population's ceiling.
     pub candidates: candidates::Candidates,
-
     /// The day under way: date, price, power trend, curtailment, hashprice.
     pub day: market_day::MarketDay,
-
     /// Active operators by kind, and MW at AI (earning, converting): they change only monthly.
     pub counts: population_counts::PopulationCounts,
-
     /// Entries, exits and restructurings since the start.
     pub churn: churn::Churn,
     /// The manufacturers, stranded sites and AI-eligible operators, listed as they are created.
@@ -166,9 +167,7 @@ impl<'a> Sim<'a> {
             spell_start_day: 0,
             makers: Makers::new(sc.manufacturer_production_ehs_per_month * 1e6, sc.asic_start_markup),
             ai_hosting: AiHosting::default(),
-            kind_mean_start_ths: ByKind::default(),
-            named_operators: Vec::new(),
-            tail_firm_size_ths: ByKind::default(),
+            firm_view: firm_view::FirmView::default(),
             power: PowerSupply::default(),
             month_index: 0,
             month_market: MonthMarket::default(),
@@ -228,7 +227,7 @@ impl<'a> Sim<'a> {
             let sizes: Vec<f64> = (0..count).map(|_| operators::pareto_size(&mut rng, profile.size_pareto_alpha)).collect();
             let sizes = operators::cap_sizes(sizes, tail_ths, operators::MAX_OPERATOR_SHARE * installed_ths);
             let scale = tail_ths / sizes.iter().sum::<f64>();
-            self.kind_mean_start_ths[kind] = tail_ths / count as f64;
+            self.candidates.set_mean_start_ths(kind, tail_ths / count as f64);
             // Named firms in `SITES_PER_NAMED_FIRM` sites each, around the power price
             // they reported (else their kind's median); the others drawn from the spread.
             let kind_median = sc.power_price_median_usd_per_kwh * profile.power_multiplier;
@@ -246,7 +245,7 @@ impl<'a> Sim<'a> {
             for (size_ths, named_site) in all {
                 let named_power = named_site.map(|(power, _)| power);
                 if let Some((_, number)) = named_site {
-                    self.named_operators.push((self.operators.len() as u32, number));
+                    self.firm_view.note_named_site(self.operators.len() as u32, number);
                 }
                 let split = operators::draw_fleet_split(&mut rng, &fleet_mix);
                 // The network of the start is what survived: a firm whose machines
@@ -303,19 +302,7 @@ impl<'a> Sim<'a> {
             }
         }
         // Each kind's tail in firms of its typical size (`crate::firms::TAIL_FIRMS`).
-        let mut tail_ths: ByKind<f64> = ByKind::default();
-        let mut named = vec![false; self.operators.len()];
-        for &(operator, _) in &self.named_operators {
-            named[operator as usize] = true;
-        }
-        for lot in &self.fleet.lots {
-            if !named[lot.operator as usize] {
-                tail_ths[self.operators[lot.operator as usize].kind] += lot.hash_ths;
-            }
-        }
-        for kind in OperatorKind::ALL {
-            self.tail_firm_size_ths[kind] = tail_ths[kind] / firms::TAIL_FIRMS[kind];
-        }
+        self.firm_view.size_tails(&self.operators, self.fleet.lots.iter().map(|lot| (lot.operator, lot.hash_ths)));
         self.fleet.settled_x = self.day.hashprice();
         self.seed_order_pipeline();
         self.power = PowerSupply::new(self.stranded_site_mw(), self.sc.stranded_power_growth_pct_per_year);
@@ -965,15 +952,8 @@ impl<'a> Sim<'a> {
     fn nakamoto_operators(&self) -> u32 {
         let milli = |h: i64| h as f64 / 1_000.0;
         let totals = &self.fleet.totals;
-        let mut tail = self.fleet.kind_hash_ths;
-        let mut named = [0.0; NAMED_FIRMS.len()];
-        for &(index, number) in &self.named_operators {
-            let hash = milli(totals.operator.get(index as usize).copied().unwrap_or(0));
-            tail[self.operators[index as usize].kind] -= hash;
-            named[number as usize] += hash;
-        }
-        let tail = ByKind::from_fn(|kind| tail[kind].max(0.0));
-        firms::nakamoto_resolved(&named, &tail, &self.tail_firm_size_ths, milli(totals.running_hash))
+        let operator_ths = |index: usize| milli(totals.operator.get(index).copied().unwrap_or(0));
+        self.firm_view.nakamoto(&self.operators, operator_ths, self.fleet.kind_hash_ths, milli(totals.running_hash))
     }
 
     fn finish(self) -> RunResult {
