@@ -47,6 +47,7 @@
 use crate::ai::{self, AiMarket, AiTerms, DAYS_PER_MONTH};
 use crate::ai_hosting::Conversion;
 use crate::engine::Sim;
+use crate::entry;
 use crate::events::{self, EventKind};
 use crate::exit::{self, Fate, Standing};
 use crate::expectations;
@@ -77,13 +78,6 @@ struct LotOutlook {
 
 /// Chance per month that an operator large enough starts its own pool.
 const OWN_POOL_PER_MONTH: f64 = 0.05;
-/// Payback (days) at which entry runs at its base rate.
-const ENTRY_REFERENCE_PAYBACK_DAYS: f64 = 900.0;
-/// The most entrants in a month, as a share of the starting population.
-const ENTRY_CAP_SHARE: f64 = 0.1;
-/// A "good site" for entry: the power price a quarter of entrants beat
-/// (the log-normal's 25th percentile is `exp(-0.674 sigma)` times its median).
-const GOOD_SITE_Z: f64 = -0.674_49;
 
 /// Per-operator sums over its lots.
 #[derive(Default, Clone, Copy)]
@@ -1050,14 +1044,12 @@ impl Sim<'_> {
         let horizon_reward = outlook.horizon_btc[OperatorKind::LargePrivate];
         let expected_per_th = self.month_market.prudent_value(self.month_market.market_value_per_reward()) * horizon_reward / 1_000.0;
         let good_power =
-            sc.power_price_median_usd_per_kwh * crate::math::exp(GOOD_SITE_Z * sc.power_price_dispersion) * self.day.power_trend();
+            entry::good_site_power_usd_per_kwh(sc.power_price_median_usd_per_kwh, sc.power_price_dispersion, self.day.power_trend());
         let good_margin = expected_per_th - generation.power_cost_usd_per_th_day(good_power) - site_cost;
         if good_margin <= 0.0 {
             return;
         }
-        let attractiveness = (ENTRY_REFERENCE_PAYBACK_DAYS / (price / good_margin + wait_days)).clamp(0.0, 3.0);
-        let population = f64::from(sc.operators);
-        let lambda = (sc.entry_pct_per_month / 100.0 * population * attractiveness).min(ENTRY_CAP_SHARE * population);
+        let lambda = entry::arrivals_per_month(sc.entry_pct_per_month, f64::from(sc.operators), price, good_margin, wait_days);
         let arrivals = rng::poisson(&mut self.rng, lambda).min(self.candidates.room(self.operators.len()) as u64);
         let kinds: Vec<OperatorKind> =
             OperatorKind::ALL.iter().copied().filter(|k| *k != OperatorKind::Manufacturer && k.mix_weight(sc) > 0.0).collect();
@@ -1078,16 +1070,7 @@ impl Sim<'_> {
             // Each candidate's draws are keyed by its number among all candidates.
             let key = self.candidates.next_key();
             let draw = |purpose| rng::keyed_unit(sc.seed ^ 0x656e_7472_616e_7473, key, 0, purpose);
-            let mut target = draw(Purpose::EntrantKind) * weight_total;
-            let kind = kinds
-                .iter()
-                .zip(&weights)
-                .find(|(_, w)| {
-                    target -= **w;
-                    target < 0.0
-                })
-                .map(|(k, _)| *k)
-                .unwrap_or(kinds[kinds.len() - 1]);
+            let kind = entry::pick_kind(&kinds, &weights, weight_total, draw(Purpose::EntrantKind));
             let profile = kind.profile();
             let z = rng::keyed_normal(sc.seed ^ 0x656e_7472_616e_7473, key, 0, Purpose::EntrantPower);
             let power = sc.power_price_median_usd_per_kwh * profile.power_multiplier * crate::math::exp(sc.power_price_dispersion * z);
@@ -1096,7 +1079,7 @@ impl Sim<'_> {
             let minimum = self.candidates.mean_start_ths(kind) * (alpha - 1.0) / alpha;
             let size_ths =
                 (minimum * crate::math::pow(1.0 - draw(Purpose::EntrantSize), -1.0 / alpha).min(1_000.0)).min(largest_entrant_ths);
-            if own_margin <= 0.0 || price / own_margin + wait_days > profile.payback_horizon_days {
+            if !entry::enters(own_margin, price, wait_days, profile.payback_horizon_days) {
                 continue;
             }
             let units = ((size_ths / generation.th_per_unit).floor() as u32).max(1);

@@ -51,6 +51,7 @@ pub mod backtest;
 pub mod chain;
 mod decisions;
 mod engine;
+mod entry;
 pub mod error;
 pub mod events;
 pub mod exit;
