@@ -57,7 +57,7 @@ use crate::machine_orders::{MonthOfSales, Order};
 use crate::math;
 use crate::month_market::ClosedMonth;
 use crate::operators::{self, Lot, OperatorKind};
-use crate::pools;
+use crate::pools::{self, PoolMove};
 use crate::prefetch;
 use crate::rng::{self, Purpose};
 use crate::secondhand;
@@ -75,9 +75,6 @@ struct LotOutlook {
     expected_usd_per_ph_day: f64,
     power_usd_per_kwh: f64,
 }
-
-/// Chance per month that an operator large enough starts its own pool.
-const OWN_POOL_PER_MONTH: f64 = 0.05;
 
 /// Per-operator sums over its lots.
 #[derive(Default, Clone, Copy)]
@@ -1139,27 +1136,31 @@ impl Sim<'_> {
             let u_switch = rng::keyed_unit(sc.seed, index as u64, month, Purpose::PoolSwitch);
             let u_choice = rng::keyed_unit(sc.seed, index as u64, month, Purpose::PoolChoice);
             let operator = &self.operators[index];
-            if operator.kind.profile().may_run_own_pool
-                && !operator.owns_pool
-                && books.get(index).map_or(0.0, |b| b.fleet_ths) >= own_pool_ths
-                && own_pool_ths > 0.0
-                && u_switch < OWN_POOL_PER_MONTH
-            {
-                let pool = self.pools.open_own_pool(index as u32, operator.kind);
-                self.fleet.totals.pool.push(0);
-                self.operators[index].owns_pool = true;
-                self.move_to_pool(index, pool);
-                continue;
+            let decided = pools::pool_move(
+                operator.kind.profile().may_run_own_pool,
+                operator.owns_pool,
+                books.get(index).map_or(0.0, |b| b.fleet_ths),
+                own_pool_ths,
+                shares.get(operator.pool as usize).copied().unwrap_or(0.0),
+                switch,
+                sc.pool_majority_aversion,
+                u_switch,
+            );
+            match decided {
+                PoolMove::OpenOwn => {
+                    let pool = self.pools.open_own_pool(index as u32, operator.kind);
+                    self.fleet.totals.pool.push(0);
+                    self.operators[index].owns_pool = true;
+                    self.move_to_pool(index, pool);
+                }
+                PoolMove::Leave => {
+                    let total = *weights_total
+                        .get_or_insert_with(|| self.pools.weigh(&shares, sc.pool_preference_strength, sc.pool_majority_aversion));
+                    let pool = self.pools.pick(total, u_choice);
+                    self.move_to_pool(index, pool);
+                }
+                PoolMove::Stay => {}
             }
-            let own_share = shares.get(operator.pool as usize).copied().unwrap_or(0.0);
-            let leave = switch + pools::majority_leave_chance(own_share, sc.pool_majority_aversion);
-            if operator.owns_pool || u_switch >= leave {
-                continue;
-            }
-            let total =
-                *weights_total.get_or_insert_with(|| self.pools.weigh(&shares, sc.pool_preference_strength, sc.pool_majority_aversion));
-            let pool = self.pools.pick(total, u_choice);
-            self.move_to_pool(index, pool);
         }
     }
 

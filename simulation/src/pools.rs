@@ -251,6 +251,48 @@ pub fn majority_leave_chance(share: f64, aversion: f64) -> f64 {
     (aversion * MAJORITY_LEAVE_PER_POINT * (share - MAJORITY_CONCERN_SHARE).max(0.0) * 100.0).min(1.0)
 }
 
+/// Chance per month that an operator large enough (`own_pool_min_ehs`) starts its own pool.
+pub const OWN_POOL_PER_MONTH: f64 = 0.05;
+
+/// What an operator does about its pool in a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolMove {
+    /// Opens a pool of its own and mines there.
+    OpenOwn,
+    /// Leaves its pool for one chosen by [`choose_pool`]'s weights.
+    Leave,
+    /// Stays where it is.
+    Stay,
+}
+
+/// An operator's pool move this month, from the uniform draw `u_switch`: one
+/// whose kind may run a pool (`may_run_own_pool`), with a fleet of `fleet_ths`
+/// at least `own_pool_ths` (above 0), opens its own with chance
+/// [`OWN_POOL_PER_MONTH`]; otherwise a member of a pool with `pool_share` of
+/// the hash leaves with chance `switch_share` plus [`majority_leave_chance`];
+/// an owner of its pool stays.
+#[allow(clippy::too_many_arguments)]
+pub fn pool_move(
+    may_run_own_pool: bool,
+    owns_pool: bool,
+    fleet_ths: f64,
+    own_pool_ths: f64,
+    pool_share: f64,
+    switch_share: f64,
+    majority_aversion: f64,
+    u_switch: f64,
+) -> PoolMove {
+    if may_run_own_pool && !owns_pool && fleet_ths >= own_pool_ths && own_pool_ths > 0.0 && u_switch < OWN_POOL_PER_MONTH {
+        return PoolMove::OpenOwn;
+    }
+    let leave = switch_share + majority_leave_chance(pool_share, majority_aversion);
+    if owns_pool || u_switch >= leave {
+        PoolMove::Stay
+    } else {
+        PoolMove::Leave
+    }
+}
+
 /// Chooses a pool: probability in proportion to `(share + floor)^strength *
 /// (1 - fee) * majority_penalty(share)`, where `share` is the pool's current
 /// hash share; `strength` 0 makes every pool alike apart from fees and the
@@ -292,6 +334,27 @@ pub fn pick_pool(weights: &[f64], total: f64, u: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pool_moves_open_own_pools_keep_owners_and_drive_members_from_a_majority() {
+        let member = |share, u| pool_move(true, false, 10.0, 100.0, share, 0.02, 1.0, u);
+        // A small member of a small pool leaves with the base chance only.
+        assert_eq!(member(0.1, 0.019), PoolMove::Leave);
+        assert_eq!(member(0.1, 0.02), PoolMove::Stay);
+        // Above the concern line, members leave more often.
+        let extra = majority_leave_chance(0.55, 1.0);
+        assert!(extra > 0.0);
+        assert_eq!(member(0.55, 0.02 + extra - 1e-9), PoolMove::Leave);
+        assert_eq!(member(0.55, 0.02 + extra), PoolMove::Stay);
+        // Large enough: opens its own with chance OWN_POOL_PER_MONTH, else moves as a member.
+        let large = |u| pool_move(true, false, 150.0, 100.0, 0.1, 0.02, 1.0, u);
+        assert_eq!(large(OWN_POOL_PER_MONTH - 1e-9), PoolMove::OpenOwn);
+        assert_eq!(large(OWN_POOL_PER_MONTH), PoolMove::Stay);
+        assert_eq!(pool_move(false, false, 150.0, 100.0, 0.1, 0.02, 1.0, 0.0), PoolMove::Leave, "a kind that runs no pool");
+        assert_eq!(pool_move(true, false, 150.0, 0.0, 0.1, 0.02, 1.0, 0.0), PoolMove::Leave, "no own pools in the scenario");
+        // An owner stays, whatever its pool's share and the draw.
+        assert_eq!(pool_move(true, true, 150.0, 100.0, 0.6, 0.02, 1.0, 0.0), PoolMove::Stay);
+    }
 
     #[test]
     fn every_era_has_its_pools_summing_to_100_percent() {
