@@ -44,6 +44,7 @@
 //! ([`crate::rng::keyed_unit`]), so common random numbers hold decision by
 //! decision when two scenarios are compared.
 
+use crate::accounts;
 use crate::ai::{self, AiMarket, AiTerms, DAYS_PER_MONTH};
 use crate::ai_hosting::Conversion;
 use crate::engine::Sim;
@@ -301,43 +302,19 @@ impl Sim<'_> {
             }
             let profile = operator.kind.profile();
             let pool_fee = self.pools.fee_share(operator.pool);
-            let revenue = book.revenue_usd * (1.0 - pool_fee);
-            let site_costs = book.fleet_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier;
-            let interest = operator.debt_usd * sc.debt_interest_pct_per_year / 100.0 / 12.0;
-            // The leases' project debt: interest accrues while sites are built, and the
-            // leases earning rent pay it down (ai.rs); what is left of the rent is the firm's.
-            operator.ai_project_debt_usd *= 1.0 + sc.debt_interest_pct_per_year / 100.0 / 12.0;
-            let service = operator.ai_debt_service_usd_per_month.min(operator.ai_project_debt_usd);
-            operator.ai_project_debt_usd -= service;
-            if operator.ai_project_debt_usd <= 1e-6 {
-                operator.ai_project_debt_usd = 0.0;
-                operator.ai_debt_service_usd_per_month = 0.0;
-            }
-            let ai_net = operator.ai_mw * ai_net_per_mw_month - service;
-            let operating = revenue - book.energy_usd - site_costs + ai_net;
-            let net = operating - interest;
-            let hodl = math::smaller(revenue * profile.hodl_share, math::larger(net, 0.0));
-            operator.treasury_btc += hodl / price;
-            operator.cash_usd += net - hodl;
-            if operator.cash_usd > 0.0 && operator.debt_usd > 0.0 {
-                let repay = math::smaller(operator.debt_usd, operator.cash_usd * 0.25);
-                operator.debt_usd -= repay;
-                operator.cash_usd -= repay;
-            }
-            if operator.cash_usd < 0.0 && operator.treasury_btc > 0.0 {
-                let sold = math::smaller(operator.treasury_btc, -operator.cash_usd / price);
-                operator.treasury_btc -= sold;
-                operator.cash_usd += sold * price;
-            }
-            if operator.cash_usd < 0.0 {
-                let credit = profile.credit_years_of_revenue * 12.0 * math::larger(operator.last_month_revenue_usd, revenue)
-                    + math::larger(ai_net, 0.0) * 12.0;
-                let borrow = math::smaller(-operator.cash_usd, math::larger(credit - operator.debt_usd, 0.0));
-                operator.debt_usd += borrow;
-                operator.cash_usd += borrow;
-            }
-            operator.loss_months = if operating < 0.0 { operator.loss_months + 1 } else { 0 };
-            operator.last_month_revenue_usd = revenue;
+            let flows = accounts::MonthFlows {
+                revenue_usd: book.revenue_usd * (1.0 - pool_fee),
+                energy_usd: book.energy_usd,
+                site_costs_usd: book.fleet_w / 1e6 * sc.opex_usd_per_mw_month * profile.site_cost_multiplier,
+                ai_net_per_mw_month_usd: ai_net_per_mw_month,
+            };
+            let terms = accounts::MonthTerms {
+                debt_interest_pct_per_year: sc.debt_interest_pct_per_year,
+                price_usd: price,
+                hodl_share: profile.hodl_share,
+                credit_years_of_revenue: profile.credit_years_of_revenue,
+            };
+            let ai_net = accounts::settle(operator, &flows, &terms).ai_net_usd;
             operator.value_per_reward = expectations::adapt(operator.value_per_reward, observed_value, weight);
             ahead[index] = Some(LotOutlook {
                 expected_usd_per_ph_day: operator.value_per_reward * outlook.near_btc,

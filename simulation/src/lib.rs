@@ -45,6 +45,7 @@
 
 #![warn(missing_docs)]
 
+mod accounts;
 pub mod ai;
 mod ai_hosting;
 pub mod backtest;
