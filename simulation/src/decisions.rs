@@ -62,6 +62,7 @@ use crate::pools::{self, PoolMove};
 use crate::prefetch;
 use crate::rng::{self, Purpose};
 use crate::secondhand;
+use crate::wear;
 
 /// Share of a site that can start converting in one decision.
 const AI_STEP_SHARE: f64 = 0.5;
@@ -158,6 +159,7 @@ impl Sim<'_> {
         if f64::from(entered) >= events::WAVE_SHARE * active_before && entered > 0 {
             self.note(EventKind::EntryWave, f64::from(entered), format!("{entered} newcomers started mining this month."));
         }
+        self.wear_out();
         self.month_index += 1;
         self.rebuild_lots();
     }
@@ -1083,6 +1085,36 @@ impl Sim<'_> {
             self.roster.note(index, &self.operators[index as usize]);
             self.order_new(index, best_index as u16, units, machine_price);
             self.churn.note_entry();
+        }
+    }
+
+    /// A month's wear: each lot loses `machine_wear_pct_per_year` of its
+    /// machines, running or idle, once a year in a month of its own (so that
+    /// a twelfth of the fleet wears each month and the network's hash moves
+    /// smoothly, at a twelfth of the cost of wearing every lot every month);
+    /// the fraction of a machine is rounded by a draw of the lot's own (owner,
+    /// generation and month), so small lots wear too, on average at the same rate.
+    fn wear_out(&mut self) {
+        let yearly = self.sc.machine_wear_pct_per_year / 100.0;
+        if yearly <= 0.0 {
+            return;
+        }
+        let month = self.month_index;
+        for index in 0..self.fleet.lots.len() {
+            let lot = &self.fleet.lots[index];
+            if lot.units == 0 {
+                continue;
+            }
+            let key = u64::from(lot.operator) << 16 | self.draw_keys[usize::from(lot.generation)];
+            if wear::month_of_year(key) != month % 12 {
+                continue;
+            }
+            let u = rng::keyed_unit(self.sc.seed, key, month, Purpose::Wear);
+            let worn = wear::worn_units(lot.units, yearly, u);
+            if worn > 0 {
+                let left = lot.units - worn;
+                self.change_units(index, left);
+            }
         }
     }
 

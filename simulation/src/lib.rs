@@ -83,6 +83,7 @@ pub mod story;
 mod supply_curve;
 pub mod sweep;
 pub mod validation;
+mod wear;
 
 pub use error::ScenarioError;
 pub use output::{DailyRecord, RunProgress, RunResult, Summary};
@@ -90,7 +91,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "11";
+pub const MODEL_VERSION: &str = "12";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {

@@ -51,6 +51,8 @@ pub enum Purpose {
     Shipping = 9,
     /// A lot's own switch-off delay factor.
     SwitchOff = 10,
+    /// The rounding of a lot's worn-out machines in a month.
+    Wear = 11,
 }
 
 /// A uniform draw in [0, 1) for one operator (`key`), month and purpose:

@@ -166,7 +166,8 @@ pub fn markdown(results: &[BacktestResult], factories: &[FactoryRow]) -> String 
         let _ = writeln!(
             md,
             "- **The model grows too little** in {}. The factories' output at a window's start is what the network absorbed over \
-             the year before (`history::network::factory_output_ehs_per_month`), and at least 2.3% of its hash rate a month; a \
+             the year before (`history::network::factory_output_ehs_per_month`) plus what replaces its machines that wear out, and at \
+             least 2.3% of its hash rate a month; a \
              window's queue of orders starts empty. In these windows that is far less than what was delivered: 2019 has no year \
              before it in the data, so its factories make ~1 EH/s a month where its growth took ~4-5 (the queue grows to about 4 months \
              and an S17-class machine to ~$120/TH in the preset's run, against $40-50/TH observed); 2023 was supplied by lines built \
@@ -210,7 +211,7 @@ fn factory_markdown(rows: &[FactoryRow]) -> String {
         md,
         "### What the model's growth rests on\n\n\
          The factories' output at a window's start (`history::network::factory_output_ehs_per_month`: what the network absorbed over \
-         the year before) sets most of the growth the model finds. The same back-tests with that output scaled \
+         the year before, plus what replaces its machines that wear out) sets most of the growth the model finds. The same back-tests with that output scaled \
          (`hashlab backtest --window <id> --set manufacturer_production_ehs_per_month=<EH/s a month>`), the hash rate's change over the \
          window, the model's median:\n\n\
          | window | observed | factories' output at the start, EH/s a month | {} |\n|---|---:|---:|{}",

@@ -209,7 +209,7 @@ mod tests {
         assert!(html.matches("https://").count() > 30);
         // The start price matters, and says how much.
         let row = html.split("<tr id=\"start_price_usd\">").nth(1).and_then(|rest| rest.split("</tr>").next()).expect("its row");
-        assert!(row.contains("How much it matters: set to 77000 or 143000, the hash rate after 4 years moves -25.6%"), "{row}");
+        assert!(row.contains("How much it matters: set to 77000 or 143000, the hash rate after 4 years moves -25.4%"), "{row}");
         assert!(row.contains("Full citations: <a href=\"#coinmetrics-community\">"), "{row}");
         // A user's choice is not said twice.
         assert!(!html.contains("user's choice (user's choice)"));

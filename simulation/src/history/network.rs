@@ -180,8 +180,9 @@ const ABSORBED_MEAN_DAYS: usize = 30;
 
 /// The factories' monthly output at the observed day `index`, EH/s: what the
 /// network absorbed over the year before (its growth, 30-day means at each
-/// end, a twelfth a month), and never less than [`PRODUCTION_SHARE_PER_MONTH`]
-/// of its hash rate `hash_ehs`. The factories that supplied a year's growth
+/// end, a twelfth a month) plus what replaces its machines that wear out
+/// (`machine_wear_pct_per_year` of its hash rate), and never less than
+/// [`PRODUCTION_SHARE_PER_MONTH`] of its hash rate `hash_ehs`. The factories that supplied a year's growth
 /// are there the next year (2023 was supplied by lines built in 2021; a
 /// window's queue starts empty). Before the data's first year, the share.
 pub fn factory_output_ehs_per_month(index: usize, hash_ehs: f64) -> f64 {
@@ -191,7 +192,8 @@ pub fn factory_output_ehs_per_month(index: usize, hash_ehs: f64) -> f64 {
     };
     let then = observed::trailing_mean(year_ago, ABSORBED_MEAN_DAYS, |d| d.hashrate_ehs);
     let now = observed::trailing_mean(index, ABSORBED_MEAN_DAYS, |d| d.hashrate_ehs);
-    ((now - then) / 12.0).max(floor)
+    let worn_per_month = now * Scenario::default().machine_wear_pct_per_year / 100.0 / 12.0;
+    ((now - then) / 12.0 + worn_per_month).max(floor)
 }
 
 /// The days of trailing observed data the start is sized on (a week, as the

@@ -234,6 +234,10 @@ crate::scenario_fields! {
             "Used machines move in", "days", Integer(0.0, 365.0, 1.0),
             help "Days from buying a used machine to hashing with it at the buyer's site (shipping, customs, racking); it is off the network meanwhile. Arrivals spread over the following month.",
             source "assumption: 45 days, within the 1-3 months moving and installing a used fleet takes";
+        machine_wear_pct_per_year: f64 = 10.0;
+            "Machine wear", "%/year", Number(0.0, 50.0, 0.5),
+            help "Share of machines, running or idle, that fail for good each year (hashboards, fans, power supplies): each lot loses its share once a year, in a month of its own, so a twelfth of the fleet wears each month. Without wear a fleet bought in a boom would stay for ever and pin the hashprice at its power cost.",
+            source "assumption: 10% a year, between the ~5% failure rate of sound models and the 20-30% reported for the S17/T17 (CALIBRATION.md, Machine wear)";
         delivery_lag_months: u32 = 3;
             "Delivery lag", "months", Integer(0.0, 24.0, 1.0),
             help "Months from ordering machines to plugging them in.",

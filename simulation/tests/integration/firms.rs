@@ -32,8 +32,9 @@ fn the_operators_coefficient_does_not_depend_on_how_many_operators_the_model_fol
     let (low, high) = spread(|m| m.2);
     // After a year the runs differ as coarse and fine populations do (at 200 agents each
     // moves half a percent of the network at once; measured, model 8: 50 / 53 / 63 at
-    // 200 / 2,000 / 10,000): within 30%. Counted over agents it was 7 to 158.
-    assert!(high <= 1.3 * low, "after a year, medians of 5 seeds: {medians:?}");
+    // 200 / 2,000 / 10,000; model 12, with machines wearing out: 50 / 56 / 67): within
+    // 35%. Counted over agents it was 7 to 158.
+    assert!(high <= 1.35 * low, "after a year, medians of 5 seeds: {medians:?}");
 }
 
 #[test]
