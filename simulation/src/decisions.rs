@@ -1105,7 +1105,7 @@ impl Sim<'_> {
             if lot.units == 0 {
                 continue;
             }
-            let key = u64::from(lot.operator) << 16 | self.draw_keys[usize::from(lot.generation)];
+            let key = crate::engine::lot_key(&self.draw_keys, lot);
             if wear::month_of_year(key) != month % 12 {
                 continue;
             }

@@ -542,7 +542,7 @@ impl<'a> Sim<'a> {
         // factor from 0.5 to 1.5 of its own (keyed by owner and generation), so
         // machines pushed across their point by one retarget do not all switch the same day.
         let multiplier = lot.kind.profile().switch_off_delay_multiplier;
-        let key = u64::from(lot.operator) << 16 | self.draw_keys[usize::from(lot.generation)];
+        let key = lot_key(&self.draw_keys, lot);
         let own = 0.5 + rng::keyed_unit(self.sc.seed, key, 0, rng::Purpose::SwitchOff);
         let delay = crate::math::round(f64::from(self.sc.switch_off_days) * multiplier * own * share) as u32;
         if delay == 0 {
@@ -1067,4 +1067,11 @@ fn issued_today_btc(height: u64, blocks: u32) -> f64 {
         return 0.0;
     }
     chain::issued_between_sats(height + 1 - u64::from(blocks), height) as f64 / SATS_PER_BTC as f64
+}
+
+/// A lot's key for its own draws (switch-off delay, wear): its owner and its
+/// generation's key (`draw_keys`, see `Sim::draw_keys`), so an operator's lot
+/// of a generation keeps its draws when the fleet is renumbered.
+pub(crate) fn lot_key(draw_keys: &[u64], lot: &Lot) -> u64 {
+    u64::from(lot.operator) << 16 | draw_keys[usize::from(lot.generation)]
 }
