@@ -1143,7 +1143,6 @@ impl Sim<'_> {
                 continue;
             }
             let u_switch = rng::keyed_unit(sc.seed, index as u64, month, Purpose::PoolSwitch);
-            let u_choice = rng::keyed_unit(sc.seed, index as u64, month, Purpose::PoolChoice);
             let operator = &self.operators[index];
             let decided = pools::pool_move(
                 operator.kind.profile().may_run_own_pool,
@@ -1165,6 +1164,8 @@ impl Sim<'_> {
                 PoolMove::Leave => {
                     let total = *weights_total
                         .get_or_insert_with(|| self.pools.weigh(&shares, sc.pool_preference_strength, sc.pool_majority_aversion));
+                    // A keyed draw is the same whenever it is taken: only a leaver needs its choice.
+                    let u_choice = rng::keyed_unit(sc.seed, index as u64, month, Purpose::PoolChoice);
                     let pool = self.pools.pick(total, u_choice);
                     self.move_to_pool(index, pool);
                 }

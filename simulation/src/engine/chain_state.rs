@@ -5,7 +5,6 @@
 use crate::chain::{self, Retarget};
 use crate::market::Mempool;
 use crate::scenario::Scenario;
-use std::collections::VecDeque;
 
 /// Blocks over which miners are paid fees: FPPS pools pay the network's fees
 /// per block over the trailing day, so a slow day's fuller blocks reach the
@@ -30,8 +29,11 @@ pub(crate) struct ChainState {
     pub fee_level_btc: f64,
     /// Fees paid by today's blocks, satoshis.
     pub fees_sats_today: u64,
-    /// Fees of the last [`FEE_WINDOW_BLOCKS`] blocks, satoshis, and their sum.
-    recent_fees_sats: VecDeque<u64>,
+    /// Fees of the last [`FEE_WINDOW_BLOCKS`] blocks, satoshis: a ring (the
+    /// oldest at `recent_next` once it is full), how many it holds, and their sum.
+    recent_fees_sats: [u64; FEE_WINDOW_BLOCKS],
+    recent_next: usize,
+    recent_count: usize,
     recent_fees_sum_sats: u64,
     /// When the last block came, seconds into the run.
     pub last_block_s: f64,
@@ -60,7 +62,9 @@ impl ChainState {
             fee_clock_s: -chain::TARGET_BLOCK_INTERVAL_S,
             fee_level_btc: sc.fee_btc_per_block,
             fees_sats_today: 0,
-            recent_fees_sats: VecDeque::with_capacity(FEE_WINDOW_BLOCKS),
+            recent_fees_sats: [0; FEE_WINDOW_BLOCKS],
+            recent_next: 0,
+            recent_count: 0,
             recent_fees_sum_sats: 0,
             last_block_s: 0.0,
             longest_gap_s: 0.0,
@@ -74,18 +78,21 @@ impl ChainState {
 
     /// Notes a block's fees in the trailing window.
     pub fn note_block_fees(&mut self, fee_sats: u64) {
-        if self.recent_fees_sats.len() == FEE_WINDOW_BLOCKS {
-            self.recent_fees_sum_sats -= self.recent_fees_sats.pop_front().unwrap_or(0);
+        // A ring, not a queue: 144 times a day, a queue's bookkeeping cost a tenth of the day's blocks.
+        if self.recent_count == FEE_WINDOW_BLOCKS {
+            self.recent_fees_sum_sats -= self.recent_fees_sats[self.recent_next];
+        } else {
+            self.recent_count += 1;
         }
-        self.recent_fees_sats.push_back(fee_sats);
+        self.recent_fees_sats[self.recent_next] = fee_sats;
         self.recent_fees_sum_sats += fee_sats;
+        self.recent_next = if self.recent_next + 1 == FEE_WINDOW_BLOCKS { 0 } else { self.recent_next + 1 };
     }
 
     /// The mean fee per block over the trailing window, BTC: what miners are
     /// paid in fees per block they find (none before the first block).
     pub fn paid_fee_per_block_btc(&self) -> Option<f64> {
-        (!self.recent_fees_sats.is_empty())
-            .then(|| self.recent_fees_sum_sats as f64 / self.recent_fees_sats.len() as f64 / chain::SATS_PER_BTC as f64)
+        (self.recent_count > 0).then(|| self.recent_fees_sum_sats as f64 / self.recent_count as f64 / chain::SATS_PER_BTC as f64)
     }
 }
 
@@ -104,5 +111,8 @@ mod tests {
             chain.note_block_fees(1_000_000);
         }
         assert!((chain.paid_fee_per_block_btc().unwrap() - 0.01).abs() < 1e-12, "the window keeps the last day only");
+        // One block more pushes out the oldest: 143 blocks of 0.01 BTC and one of 1.45 average 0.02.
+        chain.note_block_fees(145_000_000);
+        assert!((chain.paid_fee_per_block_btc().unwrap() - 0.02).abs() < 1e-12);
     }
 }
