@@ -2,7 +2,7 @@
 //!
 //! At each month's end, in this order (the rules themselves are pure
 //! functions with their tests beside them: [`crate::expectations`],
-//! [`crate::exit`], [`crate::ai`], [`crate::pools`]):
+//! [`crate::exit`], [`crate::ai`], [`crate::purchase`], [`crate::pools`]):
 //! 1. **Accounts.** Revenue is what the machines earned at each day's
 //!    hashprice while running (pools pay expected value, less their fee);
 //!    costs are power while running and site costs: their difference is the
@@ -60,6 +60,9 @@ use crate::month_market::ClosedMonth;
 use crate::operators::{self, Lot, OperatorKind};
 use crate::pools::{self, PoolMove};
 use crate::prefetch;
+use crate::purchase::{
+    self, best_offer, expansion_budget_usd, going_concern_budget_usd, pay, within_horizon, BuyerTerms, Limits, OnSale, PaybackScreen,
+};
 use crate::rng::{self, Purpose};
 use crate::secondhand;
 use crate::wear;
@@ -87,34 +90,6 @@ struct Book {
     fleet_w: f64,
     /// Installed watts that would not pay their way over the owner's horizon (`book_fleets`).
     retirable_w: f64,
-}
-
-/// A machine on sale this month, with what a buyer's payback needs of it
-/// worked out once.
-struct OnSale {
-    generation: u16,
-    new: bool,
-    price_usd_per_th: f64,
-    /// The price with the site capex a buyer without free capacity adds.
-    price_with_site_usd_per_th: f64,
-    /// Energy per TH/s per day, kWh (times a power price: the power cost).
-    power_kwh_per_th_day: f64,
-    site_usd_per_th_day: f64,
-    watts_per_unit: f64,
-}
-
-impl OnSale {
-    fn new(generation: u16, spec: &Generation, price_usd_per_th: f64, new: bool, sim: &Sim) -> Self {
-        OnSale {
-            generation,
-            new,
-            price_usd_per_th,
-            price_with_site_usd_per_th: price_usd_per_th + sim.sc.mining_capex_usd_per_mw * spec.j_per_th / 1e6,
-            power_kwh_per_th_day: spec.j_per_th * 24.0 / 1_000.0,
-            site_usd_per_th_day: sim.site_cost_usd_per_th_day(spec),
-            watts_per_unit: spec.watts_per_unit(),
-        }
-    }
 }
 
 /// The block reward an operator counts on, BTC (fees at this month's level).
@@ -724,6 +699,11 @@ impl Sim<'_> {
         (rng::keyed_unit(self.sc.seed, u64::from(operator), self.month_index, Purpose::Shipping) * DAYS_PER_MONTH) as u32
     }
 
+    /// `spec` (generation `generation`) on sale at `price_usd_per_th`, new or used.
+    fn on_sale(&self, generation: u16, spec: &Generation, price_usd_per_th: f64, new: bool) -> OnSale {
+        OnSale::new(generation, spec, price_usd_per_th, new, self.sc.mining_capex_usd_per_mw, self.site_cost_usd_per_th_day(spec))
+    }
+
     /// Site costs per TH/s per day of a generation, USD.
     fn site_cost_usd_per_th_day(&self, generation: &Generation) -> f64 {
         self.sc.opex_usd_per_mw_month * 12.0 / 365.0 * generation.j_per_th / 1e6
@@ -757,7 +737,7 @@ impl Sim<'_> {
             .iter()
             .enumerate()
             .filter(|(_, g)| hardware::on_sale_new(g, self.day.date()))
-            .map(|(i, g)| OnSale::new(i as u16, g, hardware::new_price_usd_per_th(g, sc, markup), true, self))
+            .map(|(i, g)| self.on_sale(i as u16, g, hardware::new_price_usd_per_th(g, sc, markup), true))
             .collect();
         let mut used_stock = self.secondhand.stock_by_generation(self.generations.len());
         let used_wait_days = f64::from(sc.secondhand_relocation_days);
@@ -765,7 +745,7 @@ impl Sim<'_> {
             if *stock > 0 {
                 let generation = &self.generations[index];
                 let price = self.used_price_usd_per_th(generation, *stock, books, outlook, buyers, used_wait_days) * discount;
-                on_sale.push(OnSale::new(index as u16, generation, price, false, self));
+                on_sale.push(self.on_sale(index as u16, generation, price, false));
             }
         }
         // Who might buy: with money to spend, and a machine on sale that pays back
@@ -775,7 +755,7 @@ impl Sim<'_> {
         // over when its turn comes. One pass in memory order, not a cache miss per
         // operator in power order; in a population that fits in the cache the full
         // check of each buyer in turn costs less than the pass.
-        let mut might_buy: Vec<bool> = if self.operators.len() < SCREEN_FROM_OPERATORS {
+        let mut might_buy: Vec<bool> = if self.operators.len() < purchase::SCREEN_FROM_OPERATORS {
             vec![true; self.operators.len()]
         } else {
             let new_wait_days = self.new_machine_wait_days();
@@ -835,26 +815,22 @@ impl Sim<'_> {
             if !within_horizon(payback, profile.payback_horizon_days) {
                 continue;
             }
-            let generation = self.generations[generation_index as usize].clone();
-            let unit_price = price_per_th * generation.th_per_unit;
-            let unit_mw = generation.watts_per_unit() / 1e6;
-            let unit_cost_with_site = unit_price + unit_mw * sc.mining_capex_usd_per_mw;
-            let growth_ths = (book.fleet_ths * profile.max_growth_per_month)
-                .max(100.0 * generation.th_per_unit.min(book.fleet_ths.max(generation.th_per_unit)) / 100.0);
-            let by_budget = (budget / unit_cost_with_site).floor();
-            let by_growth = (growth_ths.min(largest_ths - book.fleet_ths) / generation.th_per_unit).floor();
-            // Cheap power is finite: no more than the sites its growth allows.
-            let by_power = ((free_w / 1e6 + self.power.room_mw(operator.kind)) / unit_mw).floor();
-            let mut units = by_budget.min(by_growth).min(by_power).max(0.0) as u32;
-            if !new {
-                units = units.min(used_stock[generation_index as usize].min(u64::from(u32::MAX)) as u32);
-            }
-            if units == 0 {
+            let limits = Limits {
+                budget_usd: budget,
+                fleet_ths: book.fleet_ths,
+                largest_ths,
+                max_growth_per_month: profile.max_growth_per_month,
+                free_w,
+                room_mw: self.power.room_mw(operator.kind),
+                capex_usd_per_mw: sc.mining_capex_usd_per_mw,
+                stock_units: (!new).then(|| used_stock[generation_index as usize]),
+            };
+            let Some(purchase::Purchase { units, unit_price_usd: unit_price, extra_mw, cost_usd: cost }) =
+                purchase::units_to_buy(&limits, &self.generations[generation_index as usize], price_per_th)
+            else {
                 continue;
-            }
-            let extra_mw = (f64::from(units) * unit_mw - free_w / 1e6).max(0.0);
+            };
             self.power.build(self.operators[index].kind, extra_mw);
-            let cost = f64::from(units) * unit_price + extra_mw * sc.mining_capex_usd_per_mw;
             let operator = &mut self.operators[index];
             operator.site_mw += extra_mw;
             pay(operator, cost);
@@ -1229,161 +1205,9 @@ impl Found {
     }
 }
 
-/// A buyer's side of a purchase: expected revenue per TH/s-day (USD), its
-/// power price with the trend (USD/kWh), its site's spare watts.
-struct BuyerTerms {
-    expected_per_th: f64,
-    power: f64,
-    free_w: f64,
-}
-
-/// The population from which buyers are screened before a month's purchases
-/// ([`PaybackScreen`]): below it, operators fit in the cache and checking each
-/// in its turn is cheaper (measured: the same at 10,000 operators, 5% slower
-/// at 2,000 with the screen; 2.25 -> 1.67 s at 100,000). The answer is the
-/// same either way.
-const SCREEN_FROM_OPERATORS: usize = 20_000;
-
-/// A quick screen for [`best_offer`]: per kind, the margin per TH/s-day each
-/// machine on sale needs to pay back within the kind's horizon (at its lowest
-/// price, with a little slack), so buyers none of whose margins reach it are
-/// known to find nothing, without a division per machine. It admits every
-/// buyer `best_offer` would find a machine for within the horizon, and a few more.
-struct PaybackScreen {
-    /// Per kind: each machine's energy per TH/s-day, site cost per TH/s-day and the margin it needs.
-    needs: ByKind<Vec<(f64, f64, f64)>>,
-}
-
-impl PaybackScreen {
-    fn new(on_sale: &[OnSale], used_stock: &[u64], new_wait_days: f64, used_wait_days: f64) -> Self {
-        let mut needs: ByKind<Vec<(f64, f64, f64)>> = ByKind::default();
-        for kind in OperatorKind::ALL {
-            let horizon = kind.profile().payback_horizon_days;
-            for item in on_sale.iter().filter(|item| item.new || used_stock[item.generation as usize] > 0) {
-                let room = horizon - if item.new { new_wait_days } else { used_wait_days };
-                let price = math::smaller(item.price_usd_per_th, item.price_with_site_usd_per_th);
-                let slack = 1e-9 * (horizon.abs() + 1.0);
-                let need = if room > slack { price / (room + slack) * (1.0 - 1e-9) } else { 0.0 };
-                needs[kind].push((item.power_kwh_per_th_day, item.site_usd_per_th_day, need));
-            }
-        }
-        PaybackScreen { needs }
-    }
-
-    /// Whether a buyer of `kind` on `terms` might find a machine that pays back within its horizon.
-    fn might_pay(&self, kind: OperatorKind, terms: &BuyerTerms) -> bool {
-        self.needs[kind].iter().any(|&(energy, site, need)| {
-            let margin = terms.expected_per_th - energy * terms.power - site;
-            margin > 0.0 && margin >= need
-        })
-    }
-}
-
-/// The machine on sale that pays `terms` back soonest (new ones after
-/// `new_wait_days`, used ones after `used_wait_days`), and its payback in days;
-/// none if nothing on sale (in stock) earns a margin.
-fn best_offer<'a>(
-    on_sale: &'a [OnSale],
-    used_stock: &[u64],
-    terms: &BuyerTerms,
-    new_wait_days: f64,
-    used_wait_days: f64,
-) -> Option<(f64, &'a OnSale)> {
-    let mut best: Option<(f64, &OnSale)> = None;
-    for item in on_sale {
-        if !item.new && used_stock[item.generation as usize] == 0 {
-            continue;
-        }
-        let margin = terms.expected_per_th - item.power_kwh_per_th_day * terms.power - item.site_usd_per_th_day;
-        if margin <= 0.0 {
-            continue;
-        }
-        let price = if terms.free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
-        let payback = price / margin + if item.new { new_wait_days } else { used_wait_days };
-        if best.is_none_or(|b| payback < b.0) {
-            best = Some((payback, item));
-        }
-    }
-    best
-}
-
-/// Whether a machine paying back in `payback_days` does so within a buyer's
-/// `horizon_days` (the one test the month's screen and each buyer's turn share).
-fn within_horizon(payback_days: f64, horizon_days: f64) -> bool {
-    payback_days.partial_cmp(&horizon_days) != Some(std::cmp::Ordering::Greater)
-}
-
-/// What an operator may spend on machines: `share` of its cash beyond a
-/// month's revenue, and of half its unused credit if it made money last month
-/// (short of cash or losing money: no borrowing to grow).
-fn spendable_usd(operator: &operators::Operator, share: f64) -> f64 {
-    let credit = operator.kind.profile().credit_years_of_revenue * 12.0 * operator.last_month_revenue_usd;
-    let borrowing = if operator.loss_months == 0 { math::larger(credit - operator.debt_usd, 0.0) * share * 0.5 } else { 0.0 };
-    math::larger(operator.cash_usd - operator.last_month_revenue_usd, 0.0) * share + borrowing
-}
-
-/// What an operator may spend this month on machines of its choosing: its kind's `invest_share`.
-fn expansion_budget_usd(operator: &operators::Operator) -> f64 {
-    spendable_usd(operator, operator.kind.profile().invest_share)
-}
-
-/// What an operator may spend on a going concern: all of it.
-fn going_concern_budget_usd(operator: &operators::Operator) -> f64 {
-    spendable_usd(operator, 1.0)
-}
-
-/// Pays `cost` from cash, borrowing what cash does not cover.
-fn pay(operator: &mut operators::Operator, cost: f64) {
-    operator.cash_usd -= cost;
-    if operator.cash_usd < 0.0 {
-        operator.debt_usd -= operator.cash_usd;
-        operator.cash_usd = 0.0;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    fn item(generation: u16, new: bool, price: f64, capex: f64, energy: f64, site: f64) -> OnSale {
-        OnSale {
-            generation,
-            new,
-            price_usd_per_th: price,
-            price_with_site_usd_per_th: price + capex,
-            power_kwh_per_th_day: energy,
-            site_usd_per_th_day: site,
-            watts_per_unit: 3_500.0,
-        }
-    }
-
-    proptest! {
-        /// The screen never turns away a buyer `best_offer` finds a machine for within its horizon.
-        #[test]
-        fn the_screen_admits_every_buyer_a_machine_pays_back_for(
-            expected in 0.0f64..0.2,
-            power in 0.0f64..0.15,
-            free_w in prop_oneof![Just(0.0), 0.0f64..20_000.0],
-            new_wait in 0.0f64..600.0,
-            used_wait in 0.0f64..90.0,
-            prices in proptest::collection::vec((0.0f64..40.0, 0.0f64..10.0, 0.3f64..0.9, 0.0f64..0.02, any::<bool>(), 0u64..3), 1..8),
-        ) {
-            let on_sale: Vec<OnSale> = prices
-                .iter()
-                .enumerate()
-                .map(|(i, &(price, capex, energy, site, new, _))| item(i as u16, new, price, capex, energy, site))
-                .collect();
-            let used_stock: Vec<u64> = prices.iter().map(|p| p.5).collect();
-            let screen = PaybackScreen::new(&on_sale, &used_stock, new_wait, used_wait);
-            let terms = BuyerTerms { expected_per_th: expected, power, free_w };
-            for kind in OperatorKind::ALL {
-                let pays = best_offer(&on_sale, &used_stock, &terms, new_wait, used_wait)
-                    .is_some_and(|(payback, _)| payback <= kind.profile().payback_horizon_days);
-                prop_assert!(!pays || screen.might_pay(kind, &terms), "{kind:?}: a machine pays back but the screen turned the buyer away");
-            }
-        }
-    }
 
     /// The watts an operator's installed machines draw.
     fn fleet_w(sim: &Sim, index: usize) -> f64 {
@@ -1424,17 +1248,5 @@ mod tests {
         assert!(fleet_w(&sim, index) <= full_w + 1e-6, "{} W on a {full_w} W site", fleet_w(&sim, index));
         let used_after = sim.secondhand.stock_by_generation(sim.generations.len())[worst.0 as usize];
         assert!(used_after > used_before, "no {worst_j} J/TH machine was displaced");
-    }
-
-    #[test]
-    fn the_screen_turns_away_a_buyer_nothing_pays_back_for() {
-        let on_sale = [item(0, true, 20.0, 2.0, 0.5, 0.005)];
-        let screen = PaybackScreen::new(&on_sale, &[0], 120.0, 30.0);
-        // Margin 0.05 - 0.5 x 0.06 - 0.005 = 0.015 $/TH-day: 1,333 days to pay back $20/TH.
-        let terms = BuyerTerms { expected_per_th: 0.05, power: 0.06, free_w: 10_000.0 };
-        assert!(OperatorKind::ALL.iter().all(|&kind| !screen.might_pay(kind, &terms)));
-        // At 0.02 $/kWh: margin 0.035, 571 + 120 days.
-        let cheap = BuyerTerms { power: 0.02, ..terms };
-        assert!(OperatorKind::ALL.iter().any(|&kind| screen.might_pay(kind, &cheap)));
     }
 }

@@ -75,6 +75,7 @@ pub mod pools;
 mod power_supply;
 mod prefetch;
 pub mod presets;
+mod purchase;
 pub mod rng;
 pub mod scenario;
 pub mod secondhand;
