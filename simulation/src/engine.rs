@@ -21,11 +21,11 @@ use crate::operators::{self, Lot, Operator, OperatorKind};
 use crate::output::{DailyRecord, RunResult, Summary};
 use crate::pools;
 use crate::power_supply::PowerSupply;
+use crate::rng::Draws;
 use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
 use chrono::Datelike;
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -97,9 +97,9 @@ pub(crate) struct Sim<'a> {
     /// The fee level, day by day.
     pub fees: Fees,
     /// The blocks' own stream of draws (when each is found, by whom).
-    pub rng_blocks: ChaCha8Rng,
+    pub rng_blocks: Draws,
     /// Every other decision's stream of draws.
-    pub rng: ChaCha8Rng,
+    pub rng: Draws,
 
     // Agents and markets.
     /// Every operator that has mined in the run, by index (those that sold up stay, inactive).
@@ -364,7 +364,7 @@ impl<'a> Sim<'a> {
     /// shares: largest operators first, each to a pool drawn in proportion to
     /// what the pool still lacks among those it fits in whole (the one that
     /// lacks most when it fits nowhere), so lumpy operators cannot overfill a pool.
-    fn assign_starting_pools(&mut self, rng: &mut ChaCha8Rng) {
+    fn assign_starting_pools(&mut self, rng: &mut Draws) {
         let mut fleet_ths = vec![0.0; self.operators.len()];
         for lot in &self.fleet.lots {
             fleet_ths[lot.operator as usize] += lot.hash_ths;

@@ -46,9 +46,12 @@
 #![warn(missing_docs)]
 
 mod accounts;
+// The model's ChaCha8 on wasm (natively `rand_chacha`'s; the tests hold the two streams equal).
 pub mod ai;
 mod ai_hosting;
 pub mod backtest;
+#[cfg(any(target_arch = "wasm32", test))]
+mod chacha;
 pub mod chain;
 mod decisions;
 mod engine;

@@ -15,10 +15,10 @@
 
 use crate::history::observed;
 use crate::math::{exp, ln, pow};
+use crate::rng::Draws;
 use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
-use rand_chacha::ChaCha8Rng;
 
 const DAYS_PER_YEAR: f64 = 365.25;
 
@@ -91,7 +91,7 @@ pub fn day_date(start: NaiveDate, day: u32) -> NaiveDate {
 
 /// Daily fee level per block, BTC.
 pub struct Fees {
-    rng: ChaCha8Rng,
+    rng: Draws,
     base_btc: f64,
     growth_per_year: f64,
     sigma: f64,

@@ -9,9 +9,9 @@
 use crate::hardware::Generation;
 use crate::kind::ByKind;
 use crate::rng;
+use crate::rng::Draws;
 use crate::scenario::Scenario;
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 pub use crate::kind::OperatorKind;
 
@@ -419,13 +419,13 @@ impl Lot {
 pub const NOT_PENDING: u32 = u32::MAX;
 
 /// A draw from a log-normal with median 1 and log-sd `sigma`.
-pub fn lognormal_factor(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
+pub fn lognormal_factor(rng: &mut Draws, sigma: f64) -> f64 {
     crate::math::exp(sigma * rng::standard_normal(rng))
 }
 
 /// A Pareto draw with minimum 1 and tail index `alpha`, truncated at 1,000
 /// times the minimum so that one draw cannot hold the whole network.
-pub fn pareto_size(rng: &mut ChaCha8Rng, alpha: f64) -> f64 {
+pub fn pareto_size(rng: &mut Draws, alpha: f64) -> f64 {
     let u = rng::open_unit(rng);
     crate::math::pow(u, -1.0 / alpha).min(1_000.0)
 }
@@ -491,7 +491,7 @@ pub const MAX_CATALOGUE: usize = 16;
 
 /// Picks up to three generations for a new fleet, by the kind's fleet mix
 /// with noise; returns (catalogue index, share of the fleet's hash).
-pub fn draw_fleet_split(rng: &mut ChaCha8Rng, mix: &[f64]) -> Vec<(usize, f64)> {
+pub fn draw_fleet_split(rng: &mut Draws, mix: &[f64]) -> Vec<(usize, f64)> {
     // Fixed-size buffers: this runs once per operator, before every run.
     let mut weights = [(0usize, 0.0f64); MAX_CATALOGUE];
     debug_assert!(mix.len() <= MAX_CATALOGUE);

@@ -7,7 +7,10 @@
 //! reshuffle the draws of another (the price path): common random numbers make
 //! side-by-side comparisons fair.
 
-use rand::{Rng, SeedableRng};
+use rand::Rng;
+#[cfg(not(target_arch = "wasm32"))]
+use rand::SeedableRng;
+#[cfg(not(target_arch = "wasm32"))]
 use rand_chacha::ChaCha8Rng;
 
 /// The independent streams of one run.
@@ -84,27 +87,43 @@ fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The run's generator: ChaCha8, `rand_chacha`'s natively; built for wasm,
+/// the same stream drawn in 32-bit arithmetic (`chacha.rs`), where
+/// `rand_chacha` emulates its vectors with `u128`.
+#[cfg(not(target_arch = "wasm32"))]
+pub type Draws = ChaCha8Rng;
+/// The run's generator (see the native definition).
+#[cfg(target_arch = "wasm32")]
+pub type Draws = rand_core::block::BlockRng<crate::chacha::ChaCha8Core>;
+
 /// A generator for `stream` of the run seeded with `seed`.
-pub fn stream(seed: u64, stream: Stream) -> ChaCha8Rng {
+#[cfg(not(target_arch = "wasm32"))]
+pub fn stream(seed: u64, stream: Stream) -> Draws {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream as u64);
     rng
 }
 
+/// A generator for `stream` of the run seeded with `seed`.
+#[cfg(target_arch = "wasm32")]
+pub fn stream(seed: u64, stream: Stream) -> Draws {
+    crate::chacha::seeded(seed, stream as u64)
+}
+
 /// A uniform draw in (0, 1]: safe to take the logarithm of.
 #[inline]
-pub fn open_unit(rng: &mut ChaCha8Rng) -> f64 {
+pub fn open_unit(rng: &mut Draws) -> f64 {
     1.0 - rng.random::<f64>()
 }
 
 /// An exponential draw with mean 1, by inversion through portable `ln`.
 #[inline]
-pub fn exp1(rng: &mut ChaCha8Rng) -> f64 {
+pub fn exp1(rng: &mut Draws) -> f64 {
     -crate::math::ln(open_unit(rng))
 }
 
 /// A standard normal draw (Box-Muller through portable `ln`, `sqrt`, `cos`).
-pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+pub fn standard_normal(rng: &mut Draws) -> f64 {
     let u1 = open_unit(rng);
     let u2: f64 = rng.random();
     (-2.0 * crate::math::ln(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2)
@@ -112,7 +131,7 @@ pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
 
 /// A Poisson draw with mean `lambda` (inversion for small means, a rounded
 /// normal approximation above 60 where the error is far below the noise).
-pub fn poisson(rng: &mut ChaCha8Rng, lambda: f64) -> u64 {
+pub fn poisson(rng: &mut Draws, lambda: f64) -> u64 {
     if lambda <= 0.0 {
         return 0;
     }
