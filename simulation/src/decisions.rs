@@ -599,6 +599,11 @@ impl Sim<'_> {
     /// until the fleet draws at most `capacity_w` or none are left.
     fn shrink_fleet_less_efficient_than(&mut self, index: usize, capacity_w: f64, j_per_th: f64) {
         let today = self.day.index();
+        let mut fleet_w: f64 = self.operators[index].lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
+        if fleet_w <= capacity_w {
+            // Nothing to take off (most arrivals fit), and no list to make.
+            return;
+        }
         let mut lots: Vec<u32> = self.operators[index]
             .lots
             .iter()
@@ -610,7 +615,6 @@ impl Sim<'_> {
             let gb = self.generations[self.fleet.lots[*b as usize].generation as usize].j_per_th;
             gb.total_cmp(&ga).then(a.cmp(b))
         });
-        let mut fleet_w: f64 = self.operators[index].lots.iter().map(|l| self.fleet.lots[*l as usize].power_w).sum();
         for lot_index in lots {
             if fleet_w <= capacity_w {
                 break;

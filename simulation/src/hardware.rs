@@ -50,7 +50,7 @@ impl Generation {
     /// Power cost of running one TH/s for a day at `usd_per_kwh`, USD.
     #[inline]
     pub fn power_cost_usd_per_th_day(&self, usd_per_kwh: f64) -> f64 {
-        self.j_per_th * 24.0 / 1_000.0 * usd_per_kwh
+        power_cost_usd_per_th_day(self.j_per_th, usd_per_kwh)
     }
 
     /// The hashprice at which a machine just covers its power, USD/PH/day.
@@ -67,6 +67,11 @@ impl Generation {
 
 fn date(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).expect("valid catalogue date")
+}
+
+/// Power per TH/s per day of a machine that needs `j_per_th`, USD, at `usd_per_kwh`.
+fn power_cost_usd_per_th_day(j_per_th: f64, usd_per_kwh: f64) -> f64 {
+    j_per_th * 24.0 / 1_000.0 * usd_per_kwh
 }
 
 /// The catalogue (docs/CALIBRATION.md hardware tables; S19 from its public
@@ -144,7 +149,12 @@ pub fn generations(scenario: &Scenario, until: NaiveDate) -> Vec<Generation> {
 /// hashprice is `hashprice_usd_per_ph_day`: `payback_days` days of its margin
 /// at the reference power price, never below scrap.
 pub fn market_value_usd_per_th(generation: &Generation, hashprice_usd_per_ph_day: f64, payback_days: f64) -> f64 {
-    let margin = hashprice_usd_per_ph_day / 1_000.0 - generation.power_cost_usd_per_th_day(REFERENCE_POWER_USD_PER_KWH);
+    market_value_at_usd_per_th(generation.j_per_th, hashprice_usd_per_ph_day, payback_days)
+}
+
+/// [`market_value_usd_per_th`] of a machine that needs `j_per_th`.
+fn market_value_at_usd_per_th(j_per_th: f64, hashprice_usd_per_ph_day: f64, payback_days: f64) -> f64 {
+    let margin = hashprice_usd_per_ph_day / 1_000.0 - power_cost_usd_per_th_day(j_per_th, REFERENCE_POWER_USD_PER_KWH);
     (margin * payback_days).max(SCRAP_USD_PER_TH)
 }
 
@@ -160,8 +170,7 @@ pub const REFERENCE_J_PER_TH: f64 = 13.5;
 /// after the halvings (anchoring every generation to the 2024 hashprice made
 /// them too dear to ever pay back again).
 pub fn production_cost_usd_per_th(generation: &Generation, scenario: &Scenario) -> f64 {
-    let reference = Generation { j_per_th: REFERENCE_J_PER_TH, ..generation.clone() };
-    market_value_usd_per_th(&reference, LAUNCH_HASHPRICE_USD_PER_PH_DAY, scenario.asic_price_payback_days)
+    market_value_at_usd_per_th(REFERENCE_J_PER_TH, LAUNCH_HASHPRICE_USD_PER_PH_DAY, scenario.asic_price_payback_days)
         * scenario.asic_production_cost_share
         * generation.j_per_th
         / REFERENCE_J_PER_TH
