@@ -431,9 +431,9 @@ impl Sim<'_> {
         // past the power price where that leaves no margin, no buyer (they are sorted by power) can pay.
         let best_reward = outlook.horizon_btc.values().copied().fold(0.0, f64::max);
         let best_expected_per_th = self.month_market.observed_value_per_reward() * best_reward / 1_000.0;
-        let max_power = (best_expected_per_th - site_cost) / (generation.j_per_th * 24.0 / 1_000.0);
+        let max_power = (best_expected_per_th - site_cost) / generation.power_cost_usd_per_th_day(1.0);
         let largest_ths = operators::MAX_OPERATOR_SHARE * self.fleet.totals.installed_hash as f64 / 1_000.0;
-        let with_site = price_per_th + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
+        let with_site = purchase::with_site_usd_per_th(price_per_th, &generation, sc.mining_capex_usd_per_mw);
         // Whether a machine of this generation pays a buyer back within its horizon
         // (the same all through the month's sales: prices, values and power are the month's).
         let pays = |sim: &Sim, operator: &operators::Operator| {
@@ -961,7 +961,7 @@ impl Sim<'_> {
             let expected =
                 self.month_market.prudent_value(operator.value_per_reward) * outlook.horizon_btc[OperatorKind::Manufacturer] / 1_000.0;
             let margin = expected - generation.power_cost_usd_per_th_day(operator.power_usd_per_kwh * trend) - site_cost;
-            let with_site = production_cost + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
+            let with_site = purchase::with_site_usd_per_th(production_cost, &generation, sc.mining_capex_usd_per_mw);
             // Worth plugging in only if it pays back its making and its site within the horizon.
             if margin <= 0.0 || with_site / margin > operator.kind.profile().payback_horizon_days {
                 continue;
@@ -994,7 +994,7 @@ impl Sim<'_> {
         let generation = self.generations[best_index].clone();
         let machine_price = hardware::new_price_usd_per_th(&generation, sc, self.makers.markup());
         let wait_days = self.new_machine_wait_days();
-        let price = machine_price + sc.mining_capex_usd_per_mw * generation.j_per_th / 1e6;
+        let price = purchase::with_site_usd_per_th(machine_price, &generation, sc.mining_capex_usd_per_mw);
         let site_cost = self.site_cost_usd_per_th_day(&generation);
         // Entrants judge on the market's expectation over a large miner's horizon.
         let horizon_reward = outlook.horizon_btc[OperatorKind::LargePrivate];

@@ -40,12 +40,18 @@ impl OnSale {
             generation,
             new,
             price_usd_per_th,
-            price_with_site_usd_per_th: price_usd_per_th + mining_capex_usd_per_mw * spec.j_per_th / 1e6,
-            power_kwh_per_th_day: spec.j_per_th * 24.0 / 1_000.0,
+            price_with_site_usd_per_th: with_site_usd_per_th(price_usd_per_th, spec, mining_capex_usd_per_mw),
+            power_kwh_per_th_day: spec.power_cost_usd_per_th_day(1.0),
             site_usd_per_th_day,
             watts_per_unit: spec.watts_per_unit(),
         }
     }
+}
+
+/// A machine's price per TH/s with the site a buyer without spare watts
+/// builds for it (`mining_capex_usd_per_mw` a MW), USD.
+pub(crate) fn with_site_usd_per_th(price_usd_per_th: f64, spec: &Generation, mining_capex_usd_per_mw: f64) -> f64 {
+    price_usd_per_th + mining_capex_usd_per_mw * spec.j_per_th / 1e6
 }
 
 /// A buyer's side of a purchase: expected revenue per TH/s-day (USD), its
