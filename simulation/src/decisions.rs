@@ -369,8 +369,9 @@ impl Sim<'_> {
         // Only buyers with money to spend can take a going concern, and during
         // the sales a buyer's budget only shrinks (it pays; the sellers are gone):
         // those with none are left out once, not passed over for every lot sold.
-        let able: Vec<u32> =
-            buyers.iter().copied().filter(|&buyer| going_concern_budget_usd(&self.operators[buyer as usize]) > 0.0).collect();
+        // (Who has money is found in memory order: in power order every operator is a cache miss.)
+        let has_money: Vec<bool> = self.operators.iter().map(|operator| going_concern_budget_usd(operator) > 0.0).collect();
+        let able: Vec<u32> = buyers.iter().copied().filter(|&buyer| has_money[buyer as usize]).collect();
         let mut bidders = Bidders { able, by_generation: vec![Found::default(); self.generations.len()] };
         for index in fates {
             self.liquidate(index, outlook, &mut bidders);
@@ -464,14 +465,22 @@ impl Sim<'_> {
                     None => break,
                 },
             };
-            position += 1;
             let operator = &self.operators[buyer as usize];
-            if buyer == seller || !operator.active {
+            if buyer == seller {
+                position += 1;
+                continue;
+            }
+            // A bidder gone, or without the money for one machine, stays so this month (money
+            // only shrinks as the sales go on, and the price is the month's): it leaves the
+            // list rather than being asked again at every later sale of the generation.
+            if !operator.active {
+                found.bidders.remove(position);
                 continue;
             }
             let budget = going_concern_budget_usd(operator);
             let affordable = (budget / (unit_price + unit_mw * sc.mining_capex_usd_per_mw)).floor();
             if affordable < 1.0 {
+                found.bidders.remove(position);
                 continue;
             }
             let fleet_ths: f64 = operator.lots.iter().map(|l| self.fleet.lots[*l as usize].hash_ths).sum();
@@ -481,6 +490,8 @@ impl Sim<'_> {
             // Cheap power is finite: no more than the sites its growth allows.
             let by_power = ((free_mw + self.power.room_mw(operator.kind)) / unit_mw).floor().min(f64::from(u32::MAX)) as u32;
             let bought = (affordable.max(0.0) as u32).min(left).min((room_ths / generation.th_per_unit) as u32).min(by_power);
+            // (The largest fleet allowed follows the installed hash, which the month's sales move both ways.)
+            position += 1;
             if bought == 0 {
                 continue;
             }
@@ -776,8 +787,14 @@ impl Sim<'_> {
                     }
                     let terms = self.buyer_terms(operator, book, outlook);
                     screen.might_pay(operator.kind, &terms)
-                        && best_offer(&on_sale, &used_stock, &terms, new_wait_days, used_wait_days)
-                            .is_some_and(|(payback, _)| within_horizon(payback, operator.kind.profile().payback_horizon_days))
+                        && purchase::pays_back_within(
+                            &on_sale,
+                            &used_stock,
+                            &terms,
+                            new_wait_days,
+                            used_wait_days,
+                            operator.kind.profile().payback_horizon_days,
+                        )
                 })
                 .collect()
         };
