@@ -886,6 +886,20 @@ async fn small_answers_are_compressed_and_large_exports_sent_as_they_are() {
     assert!(large.bytes().await.expect("the body").len() > 5_000_000);
 }
 
+/// A blocking connection to `addr` whose receive buffer is set small before it
+/// connects, for a client that stops reading: kernels that grow a socket's
+/// buffers to tens of MB (Linux 6.18's `tcp_rmem` ceiling is 32 MB) would
+/// otherwise take a whole 22 MB response unread, and the server would never
+/// see its writes stall.
+async fn connect_reading_little(addr: &str) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket.set_recv_buffer_size(64 * 1024).expect("a small receive buffer");
+    let stream = socket.connect(addr.parse().expect("an address")).await.expect("connect");
+    let stream = stream.into_std().expect("a std stream");
+    stream.set_nonblocking(false).expect("blocking reads");
+    stream
+}
+
 #[tokio::test]
 async fn never_read_downloads_hold_at_most_their_share_of_the_response_budget() {
     use std::io::Write;
@@ -894,7 +908,7 @@ async fn never_read_downloads_hold_at_most_their_share_of_the_response_budget() 
     let addr = server.base.trim_start_matches("http://").to_string();
     let path = "/api/export.json?operators=2000&years=30";
     // One never-read download from 127.0.0.1 holds its 22 MB.
-    let mut stalled = TcpStream::connect(&addr).expect("connect");
+    let mut stalled = connect_reading_little(&addr).await;
     write!(stalled, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
     let started = Instant::now();
     while status(&server).await["pool"]["completed"] != 1 {
@@ -920,19 +934,34 @@ async fn never_read_downloads_hold_at_most_their_share_of_the_response_budget() 
 #[tokio::test]
 async fn a_client_that_stops_reading_is_let_go_after_the_write_timeout() {
     use std::io::{Read, Write};
-    let server = start_env(2, 8, &[("HASHLAB_WRITE_TIMEOUT_SECS", "1")]);
+    // 120 MB for large bodies in flight, 31 MB per address: one download (~22 MB) holds most of its address's share.
+    let server = start_env(2, 8, &[("HASHLAB_WRITE_TIMEOUT_SECS", "1"), ("HASHLAB_RESPONSE_MB", "120")]);
     let addr = server.base.trim_start_matches("http://").to_string();
+    let path = "/api/export.json?operators=2000&years=30";
     // About 22 MB of JSON: more than the socket buffers hold for a client that reads nothing
     // (the same holds for a server-sent event stream nobody reads).
-    let mut reader = TcpStream::connect(&addr).expect("connect");
-    write!(reader, "GET /api/export.json?operators=2000&years=30 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let mut reader = connect_reading_little(&addr).await;
+    write!(reader, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
     let started = Instant::now();
     while status(&server).await["pool"]["completed"] != 1 {
         assert!(started.elapsed() < Duration::from_secs(60), "the run did not finish");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // The response is being written; the client takes nothing for a while, then reads what is left.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // The response is being written and the client takes nothing. While the server holds the
+    // connection, the download holds its share and a second one from the address is refused;
+    // the client reads only once that share is back (a fixed wait raced the server's writes
+    // on a loaded machine: the client began reading before any write had stalled).
+    let held = Instant::now();
+    let mut seen_held = false;
+    loop {
+        let refused = get(&server, path).await.status() == 503;
+        seen_held |= refused;
+        if !refused && (seen_held || held.elapsed() > Duration::from_secs(5)) {
+            break;
+        }
+        assert!(held.elapsed() < Duration::from_secs(60), "the stalled connection was never let go");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     reader.set_read_timeout(Some(Duration::from_secs(30))).expect("a read timeout");
     let mut received = Vec::new();
     let _ = reader.read_to_end(&mut received);
