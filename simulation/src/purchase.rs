@@ -104,9 +104,33 @@ impl PaybackScreen {
     }
 }
 
+/// Each machine on sale (in stock) that earns `terms` a margin, with its
+/// payback in days (new ones after `new_wait_days`, used ones after
+/// `used_wait_days`), in the order offered: the one formula [`best_offer`] and
+/// [`pays_back_within`] read.
+fn paybacks<'a, 'b>(
+    on_sale: &'a [OnSale],
+    used_stock: &'b [u64],
+    terms: &'b BuyerTerms,
+    new_wait_days: f64,
+    used_wait_days: f64,
+) -> impl Iterator<Item = (f64, &'a OnSale)> + use<'a, 'b> {
+    on_sale.iter().filter_map(move |item| {
+        if !item.new && used_stock[item.generation as usize] == 0 {
+            return None;
+        }
+        let margin = terms.expected_per_th - item.power_kwh_per_th_day * terms.power - item.site_usd_per_th_day;
+        if margin <= 0.0 {
+            return None;
+        }
+        let price = if terms.free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
+        Some((price / margin + if item.new { new_wait_days } else { used_wait_days }, item))
+    })
+}
+
 /// The machine on sale that pays `terms` back soonest (new ones after
-/// `new_wait_days`, used ones after `used_wait_days`), and its payback in days;
-/// none if nothing on sale (in stock) earns a margin.
+/// `new_wait_days`, used ones after `used_wait_days`), and its payback in days
+/// (the first offered on ties); none if nothing on sale (in stock) earns a margin.
 pub(crate) fn best_offer<'a>(
     on_sale: &'a [OnSale],
     used_stock: &[u64],
@@ -115,16 +139,7 @@ pub(crate) fn best_offer<'a>(
     used_wait_days: f64,
 ) -> Option<(f64, &'a OnSale)> {
     let mut best: Option<(f64, &OnSale)> = None;
-    for item in on_sale {
-        if !item.new && used_stock[item.generation as usize] == 0 {
-            continue;
-        }
-        let margin = terms.expected_per_th - item.power_kwh_per_th_day * terms.power - item.site_usd_per_th_day;
-        if margin <= 0.0 {
-            continue;
-        }
-        let price = if terms.free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
-        let payback = price / margin + if item.new { new_wait_days } else { used_wait_days };
+    for (payback, item) in paybacks(on_sale, used_stock, terms, new_wait_days, used_wait_days) {
         if best.is_none_or(|b| payback < b.0) {
             best = Some((payback, item));
         }
@@ -145,16 +160,7 @@ pub(crate) fn pays_back_within(
     horizon_days: f64,
 ) -> bool {
     let mut soonest: Option<f64> = None;
-    for item in on_sale {
-        if !item.new && used_stock[item.generation as usize] == 0 {
-            continue;
-        }
-        let margin = terms.expected_per_th - item.power_kwh_per_th_day * terms.power - item.site_usd_per_th_day;
-        if margin <= 0.0 {
-            continue;
-        }
-        let price = if terms.free_w < item.watts_per_unit { item.price_with_site_usd_per_th } else { item.price_usd_per_th };
-        let payback = price / margin + if item.new { new_wait_days } else { used_wait_days };
+    for (payback, _) in paybacks(on_sale, used_stock, terms, new_wait_days, used_wait_days) {
         if soonest.is_none_or(|soonest| payback < soonest) {
             soonest = Some(payback);
             if within_horizon(payback, horizon_days) {
