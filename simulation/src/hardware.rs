@@ -3,7 +3,7 @@
 //!
 //! New machines are made at a production cost (`asic_production_cost_share`
 //! of an S21 XP's value at the 2024 hashprice, scaled by each generation's
-//! watts per TH/s) and sold at a markup that rises with the months of orders
+//! watts per TH/s to the power `COST_J_PER_TH_EXPONENT`) and sold at a markup that rises with the months of orders
 //! queued at the factories (`asic_markup_floor`, `asic_markup_per_queue_month`;
 //! the queue and the list price are in `machine_orders.rs`): near cost in a glut (S21
 //! pre-orders at $14/TH in late 2023), several times cost when buyers wait
@@ -162,18 +162,28 @@ fn market_value_at_usd_per_th(j_per_th: f64, hashprice_usd_per_ph_day: f64, payb
 /// ~$25.7/TH in Nov 2025), J/TH.
 pub const REFERENCE_J_PER_TH: f64 = 13.5;
 
+/// How a generation's cost per TH/s follows its watts per TH/s: cost scales
+/// as (J/TH / [`REFERENCE_J_PER_TH`]) to this power. A machine's power
+/// delivery, boards and cooling follow its watts; its chips follow the wafers
+/// per TH/s, and each newer node's wafers cost more, so cost per TH/s falls
+/// more slowly than J/TH. Fitted (least squares in logs) to the list prices of
+/// three generations sold with no queue, at the floor markup
+/// (docs/CALIBRATION.md, "Machine market"): the S21 (17.5 J/TH) at $14/TH in
+/// October 2023, the S17+ (40 J/TH) at $18.1-21.5/TH in April 2020 and the
+/// M30S (38 J/TH) at $23/TH in May 2020. In proportion to J/TH (a power of 1)
+/// the S17+ would list at $32/TH and the 2019 S9 at $78/TH.
+pub const COST_J_PER_TH_EXPONENT: f64 = 0.66;
+
 /// What a manufacturer pays to make a machine, USD per TH/s: a share of the
 /// reference generation's value at the launch hashprice, scaled by this
-/// generation's watts per TH/s. A chip's cost follows its silicon and power
-/// delivery, which follow its watts, so each more efficient generation costs
-/// less per TH/s to make, and new machines stay within reach of a good site
-/// after the halvings (anchoring every generation to the 2024 hashprice made
-/// them too dear to ever pay back again).
+/// generation's watts per TH/s to the power [`COST_J_PER_TH_EXPONENT`]. Each
+/// more efficient generation costs less per TH/s to make, and new machines
+/// stay within reach of a good site after the halvings (anchoring every
+/// generation to the 2024 hashprice made them too dear to ever pay back again).
 pub fn production_cost_usd_per_th(generation: &Generation, scenario: &Scenario) -> f64 {
     market_value_at_usd_per_th(REFERENCE_J_PER_TH, LAUNCH_HASHPRICE_USD_PER_PH_DAY, scenario.asic_price_payback_days)
         * scenario.asic_production_cost_share
-        * generation.j_per_th
-        / REFERENCE_J_PER_TH
+        * crate::math::pow(generation.j_per_th / REFERENCE_J_PER_TH, COST_J_PER_TH_EXPONENT)
 }
 
 /// The markup over production cost the makers aim for when `queue_months`
@@ -210,10 +220,19 @@ mod tests {
         let at = |name: &str, queue: f64| {
             new_price_usd_per_th(list.iter().find(|g| g.name == name).unwrap(), &scenario, markup(&scenario, queue))
         };
-        // docs/CALIBRATION.md, "Machine market": S21 pre-orders at $14/TH with no queue (Oct 2023);
-        // the S19j Pro class near $100/TH with ~5-6 months queued (2021).
-        assert!((at("Antminer S21", 0.0) - 14.0).abs() < 1.0, "{}", at("Antminer S21", 0.0));
-        assert!((at("Antminer S19j Pro", 5.5) - 100.0).abs() < 10.0, "{}", at("Antminer S19j Pro", 5.5));
+        // docs/CALIBRATION.md, "Machine market": list prices with no queue, within 15% (S21 $14/TH,
+        // Oct 2023; S17+ $18.1-21.5/TH, Apr 2020; M30S $23/TH, May 2020) and the most efficient class near $100/TH with 6-9 months queued (2021: the
+        // <38 J/TH index's high $119.25/TH).
+        for (name, j_per_th, listed) in [("S21", 17.5, 14.0), ("S17+", 40.0, 19.8), ("M30S", 38.0, 23.0)] {
+            let machine = Generation { name: name.into(), th_per_unit: 100.0, j_per_th, release: date(2020, 1), projected: false };
+            let quoted = new_price_usd_per_th(&machine, &scenario, markup(&scenario, 0.0));
+            assert!((quoted / listed - 1.0).abs() < 0.15, "{name}: {quoted} against {listed}");
+        }
+        assert!(at("Antminer S19j Pro", 6.0) > 80.0 && at("Antminer S19j Pro", 9.0) < 120.0, "{}", at("Antminer S19j Pro", 6.0));
+        // Cost per TH/s falls with J/TH, more slowly than J/TH.
+        let cost = |name: &str| production_cost_usd_per_th(list.iter().find(|g| g.name == name).unwrap(), &scenario);
+        assert!(cost("Antminer S9") > cost("Antminer S17") && cost("Antminer S17") > cost("Antminer S21 XP"));
+        assert!(cost("Antminer S9") / cost("Antminer S21 XP") < 98.0 / 13.5);
         // Never below what it costs to make; a longer queue costs more.
         let s21xp = list.iter().find(|g| g.name == "Antminer S21 XP").unwrap();
         assert!(at("Antminer S21 XP", 0.0) >= production_cost_usd_per_th(s21xp, &scenario));

@@ -168,9 +168,10 @@ pub fn markdown(results: &[BacktestResult], factories: &[FactoryRow]) -> String 
             "- **The model grows too little** in {}. The factories' output at a window's start is what the network absorbed over \
              the year before (`history::network::factory_output_ehs_per_month`) plus what replaces its machines that wear out, and at \
              least 2.3% of its hash rate a month; a \
-             window's queue of orders starts empty. In these windows that is far less than what was delivered: 2019 has no year \
-             before it in the data, so its factories make ~1 EH/s a month where its growth took ~4-5 (the queue grows to about 4 months \
-             and an S17-class machine to ~$120/TH in the preset's run, against $40-50/TH observed); 2023 was supplied by lines built \
+             window's queue of orders starts empty. In these windows that is far less than what was delivered: 2019's factories start \
+             from 2018's growth (15 EH/s on 1 January 2018, docs/CALIBRATION.md), ~2.6 EH/s a month, where 2019's growth took ~5 and \
+             MicroBT alone sold 35 EH/s that year (the queue grows to about 4 months and an S17-class machine to ~$77/TH in the \
+             preset's run, against $30/TH listed in December 2019); 2023 was supplied by lines built \
              for 2021, whose output went to replacing China's exodus rather than to growth, and by 2022's undeployed machines \
              (250,000-500,000 rigs, docs/CALIBRATION.md, Machine market): a window's start knows neither. The start's operators are \
              not the cause: they are those that survived the past year's hashprice (per BTC of reward), and those that sell up do so \
@@ -234,7 +235,7 @@ fn factory_markdown(rows: &[FactoryRow]) -> String {
             "\nScaling the output by {last} adds {:+.0} (`{}`) to {:+.0} (`{}`) points of growth. So a window the model scores well \
              says that the rest of the supply side (prices, power, the second-hand market, idling and exits) turns the factories' output \
              read from the year before into about the growth observed, not that the model foresaw the growth. Where a window's \
-             factories were not the year before's (2019 has no year before it in the data; 2023's were built for 2021), the model \
+             factories were not the year before's (2019's grew with the year's 7 nm machines; 2023's were built for 2021), the model \
              misses (above).\n",
             least.1, least.0, most.1, most.0
         );

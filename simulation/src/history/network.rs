@@ -178,19 +178,36 @@ pub const PRODUCTION_SHARE_PER_MONTH: f64 = 25.0 / 1_100.0;
 /// factories' output is read from (see [`factory_output_ehs_per_month`]).
 const ABSORBED_MEAN_DAYS: usize = 30;
 
+/// The hash rate on 1 January 2018, a year before the data's first day, EH/s:
+/// 15.04 EH/s (btcwires), "about 15 EH/s on January 1 2018" (CoinCodex),
+/// "15 exahash/s at the beginning of 2018" (bitcoinnews.com, from
+/// blockchain.com); docs/CALIBRATION.md, "The network at any date".
+pub const HASH_RATE_2018_START_EHS: f64 = 15.0;
+
+/// The network's hash rate a year before the observed day `index`, EH/s: the
+/// data's 30-day mean there, or within the data's first year, between
+/// [`HASH_RATE_2018_START_EHS`] and the data's first day, in proportion to the days.
+fn hash_rate_a_year_before_ehs(index: usize) -> f64 {
+    match index.checked_sub(365) {
+        Some(year_ago) => observed::trailing_mean(year_ago, ABSORBED_MEAN_DAYS, |d| d.hashrate_ehs),
+        None => {
+            let first = observed::days()[0].hashrate_ehs;
+            HASH_RATE_2018_START_EHS + (first - HASH_RATE_2018_START_EHS) * index as f64 / 365.0
+        }
+    }
+}
+
 /// The factories' monthly output at the observed day `index`, EH/s: what the
 /// network absorbed over the year before (its growth, 30-day means at each
 /// end, a twelfth a month) plus what replaces its machines that wear out
 /// (`machine_wear_pct_per_year` of its hash rate), and never less than
 /// [`PRODUCTION_SHARE_PER_MONTH`] of its hash rate `hash_ehs`. The factories that supplied a year's growth
 /// are there the next year (2023 was supplied by lines built in 2021; a
-/// window's queue starts empty). Before the data's first year, the share.
+/// window's queue starts empty). Within the data's first year, the year
+/// before starts from the documented hash rate of 1 January 2018.
 pub fn factory_output_ehs_per_month(index: usize, hash_ehs: f64) -> f64 {
     let floor = hash_ehs * PRODUCTION_SHARE_PER_MONTH;
-    let Some(year_ago) = index.checked_sub(365) else {
-        return floor;
-    };
-    let then = observed::trailing_mean(year_ago, ABSORBED_MEAN_DAYS, |d| d.hashrate_ehs);
+    let then = hash_rate_a_year_before_ehs(index);
     let now = observed::trailing_mean(index, ABSORBED_MEAN_DAYS, |d| d.hashrate_ehs);
     let worn_per_month = now * Scenario::default().machine_wear_pct_per_year / 100.0 / 12.0;
     ((now - then) / 12.0 + worn_per_month).max(floor)
@@ -301,6 +318,19 @@ mod tests {
         let network_2019 = mean_j(&anchor_shares(FLEET_ANCHORS[0].1, &catalogue));
         let network_2023 = mean_j(&anchor_shares(FLEET_ANCHORS[4].1, &catalogue));
         assert!(network_2019 > 90.0 && (30.0..40.0).contains(&network_2023), "{network_2019} {network_2023}");
+    }
+
+    #[test]
+    fn factories_start_from_the_year_before_even_in_the_datas_first_year() {
+        let wear = Scenario::default().machine_wear_pct_per_year / 100.0 / 12.0;
+        // 1 January 2019: from 15 EH/s a year before to the day's 41.6 EH/s, a twelfth a month, plus wear.
+        let first = observed::days()[0].hashrate_ehs;
+        let expected = (first - HASH_RATE_2018_START_EHS) / 12.0 + first * wear;
+        assert!((factory_output_ehs_per_month(0, first) - expected).abs() < 1e-9, "{}", factory_output_ehs_per_month(0, first));
+        assert!(expected > first * PRODUCTION_SHARE_PER_MONTH, "more than the floor");
+        // The year before joins the data's own a year on.
+        assert!((hash_rate_a_year_before_ehs(364) - hash_rate_a_year_before_ehs(365)).abs() < 0.2);
+        assert!(hash_rate_a_year_before_ehs(182) > HASH_RATE_2018_START_EHS && hash_rate_a_year_before_ehs(182) < first);
     }
 
     #[test]
