@@ -95,14 +95,51 @@ fn draw_dated(
             .label(marks.label)
             .legend(move |(x, y)| Circle::new((x + 9, y), 5, OBSERVED.filled()));
     }
+    let plotted: Vec<(f64, f64)> = all.iter().map(|p| (x(p.0) / span, (p.1 - (low - pad)) / (high - low + 2.0 * pad))).collect();
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
-        .position(SeriesLabelPosition::UpperRight)
+        .position(legend_corner(&plotted))
         .draw()
         .map_err(failed)?;
     root.present().map_err(failed)
+}
+
+/// The share of the plot's width and height a dated chart's legend box covers in its corner.
+const LEGEND_WIDTH_SHARE: f64 = 0.4;
+const LEGEND_HEIGHT_SHARE: f64 = 0.35;
+
+/// The corner of the plot for a dated chart's legend: the one over the fewest
+/// of `points` (each as its share of the plot's width and height, from the
+/// lower left), the upper right first on ties, so the legend hides as little
+/// of the data as it can (a back-test whose observed hash rate climbs to the
+/// upper right keeps its last months in view).
+fn legend_corner(points: &[(f64, f64)]) -> SeriesLabelPosition {
+    let corners = [
+        (SeriesLabelPosition::UpperRight, true, true),
+        (SeriesLabelPosition::UpperLeft, false, true),
+        (SeriesLabelPosition::LowerRight, true, false),
+        (SeriesLabelPosition::LowerLeft, false, false),
+    ];
+    let covered = |right: bool, upper: bool| {
+        points
+            .iter()
+            .filter(|(x, y)| {
+                let in_x = if right { *x >= 1.0 - LEGEND_WIDTH_SHARE } else { *x <= LEGEND_WIDTH_SHARE };
+                let in_y = if upper { *y >= 1.0 - LEGEND_HEIGHT_SHARE } else { *y <= LEGEND_HEIGHT_SHARE };
+                in_x && in_y
+            })
+            .count()
+    };
+    let mut best = (SeriesLabelPosition::UpperRight, usize::MAX);
+    for (corner, right, upper) in corners {
+        let count = covered(right, upper);
+        if count < best.1 {
+            best = (corner, count);
+        }
+    }
+    best.0
 }
 
 /// A tornado chart of one output: per lever, the paired effect (median over
@@ -200,6 +237,21 @@ fn svg_note(title: &str, why: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_goes_to_the_corner_with_the_least_data() {
+        let corner = |points: &[(f64, f64)]| format!("{:?}", legend_corner(points));
+        // A hash rate that climbs to the upper right (2019's observed): the upper left is free.
+        let climbing: Vec<(f64, f64)> = (0..=50).map(|i| (f64::from(i) / 50.0, f64::from(i) / 50.0)).collect();
+        assert_eq!(corner(&climbing), format!("{:?}", SeriesLabelPosition::UpperLeft));
+        // A fall from the upper left: the upper right is free, and first on ties.
+        let falling: Vec<(f64, f64)> = climbing.iter().map(|&(x, y)| (x, 1.0 - y)).collect();
+        assert_eq!(corner(&falling), format!("{:?}", SeriesLabelPosition::UpperRight));
+        // Data across the whole top: a lower corner.
+        let high: Vec<(f64, f64)> = (0..=50).map(|i| (f64::from(i) / 50.0, 0.9)).collect();
+        assert_eq!(corner(&high), format!("{:?}", SeriesLabelPosition::LowerRight));
+        assert_eq!(corner(&[]), format!("{:?}", SeriesLabelPosition::UpperRight));
+    }
 
     #[test]
     fn a_tornado_names_each_lever_by_its_title_and_values() {
