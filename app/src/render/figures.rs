@@ -132,14 +132,11 @@ fn legend_corner(points: &[(f64, f64)]) -> SeriesLabelPosition {
             })
             .count()
     };
-    let mut best = (SeriesLabelPosition::UpperRight, usize::MAX);
-    for (corner, right, upper) in corners {
-        let count = covered(right, upper);
-        if count < best.1 {
-            best = (corner, count);
-        }
-    }
-    best.0
+    // `min_by_key` keeps the first of equals: the upper right on ties.
+    corners
+        .into_iter()
+        .min_by_key(|&(_, right, upper)| covered(right, upper))
+        .map_or(SeriesLabelPosition::UpperRight, |(corner, ..)| corner)
 }
 
 /// A tornado chart of one output: per lever, the paired effect (median over
