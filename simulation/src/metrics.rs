@@ -66,7 +66,7 @@ impl Concentration {
     pub fn of(shares: &[f64], scratch: &mut Vec<f64>) -> Self {
         scratch.clear();
         scratch.extend_from_slice(shares);
-        scratch.sort_unstable_by(|a, b| b.total_cmp(a));
+        crate::math::sort_short_descending(scratch, |share| *share);
         let total: f64 = shares.iter().sum();
         if total <= 0.0 {
             return Concentration { nakamoto: 0, hhi: 0.0, top1: 0.0, top5: 0.0 };
