@@ -160,7 +160,7 @@ impl<'a> Sim<'a> {
             fees: Fees::new(sc),
             rng_blocks: rng::stream(sc.seed, Stream::Blocks),
             rng: rng::stream(sc.seed, Stream::Decisions),
-            operators: Vec::new(),
+            operators: Vec::with_capacity(sc.operators as usize),
             pools,
             secondhand: crate::secondhand::SecondHandMarket::default(),
             orders: OrderBook::default(),
@@ -778,7 +778,7 @@ impl<'a> Sim<'a> {
         let eh = |ths: f64| ths / 1e6;
         self.out.records.push(DailyRecord {
             day: self.day.index(),
-            date: self.day.date().to_string(),
+            date: iso_date(self.day.date()),
             height: self.chain.height,
             price_usd: self.day.price_usd(),
             difficulty: self.chain.difficulty,
@@ -1029,6 +1029,15 @@ impl<'a> Sim<'a> {
 }
 
 /// A whole number with thousands separated: 1,050,000.
+/// `date` as `YYYY-MM-DD`, written into a string of its size (a record a day:
+/// `to_string` grows its string several times on the way).
+fn iso_date(date: chrono::NaiveDate) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(10);
+    let _ = write!(text, "{date}");
+    text
+}
+
 fn thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

@@ -161,7 +161,9 @@ pub fn nakamoto_resolved(named: &[f64], tail_hash: &ByKind<f64>, firm_size: &ByK
         return 0;
     }
     // Holders of equal size: (size, how many).
-    let mut groups: Vec<(f64, f64)> = named.iter().filter(|h| **h > 0.0).map(|&h| (h, 1.0)).collect();
+    // Room for every holder at once: a kind's tail is at most two groups (counted daily).
+    let mut groups: Vec<(f64, f64)> = Vec::with_capacity(named.len() + 2 * crate::operators::OperatorKind::ALL.len());
+    groups.extend(named.iter().filter(|h| **h > 0.0).map(|&h| (h, 1.0)));
     for (&hash, &size) in tail_hash.values().zip(firm_size.values()) {
         if hash <= 0.0 {
             continue;
