@@ -393,6 +393,10 @@ impl<'a> Sim<'a> {
             lacking[pick] -= size;
             self.operators[index].pool = pick as u32;
         }
+        // The lots were made before their operators had pools.
+        for lot in &mut self.fleet.lots {
+            lot.pool = self.operators[lot.operator as usize].pool;
+        }
     }
 
     /// Records only `days` (the rest are simulated alike, but their metrics are
@@ -888,19 +892,17 @@ impl<'a> Sim<'a> {
         // Each operator's list holds all its lots in index order, and the compaction
         // keeps the order: dropping the emptied and renumbering the rest gives the
         // list afresh, operator by operator rather than a cache miss per lot.
-        let mut pool_of = Vec::with_capacity(self.operators.len());
         for operator in &mut self.operators {
             operator.lots.retain_mut(|lot| {
                 let new = new_index.get(*lot as usize).copied().unwrap_or(u32::MAX);
                 *lot = new;
                 new != u32::MAX
             });
-            pool_of.push(operator.pool);
         }
+        // A lot's pool is its operator's: set as it is made (`Lot::new`), at the start
+        // (`assign_starting_pools`) and as its operator moves (`move_to_pool`), not by a
+        // pass over every lot here (checked against the operators in debug builds below).
         let pool_count = self.pools.len();
-        for lot in &mut self.fleet.lots {
-            lot.pool = pool_of[lot.operator as usize];
-        }
         // The totals are kept exact as lots change; counted afresh only at the start
         // (and checked against a fresh count in debug builds).
         if self.fleet.totals_need_count {
