@@ -89,7 +89,7 @@ test('the default scenario runs in the browser in tens of milliseconds', async (
  * it took before the model came to the browser). Sizes, not timings: asserted. */
 const FIRST_LOAD_BUDGET_BYTES = 655_000;
 
-test('the first load stays within its budget and leaves the model for the first drag', async () => {
+test('the first load stays within its budget, and the model loads after it, once the page has rested', async () => {
   const context = await h.browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -102,15 +102,26 @@ test('the first load stays within its budget and leaves the model for the first 
   cdp.on('Network.loadingFinished', (e) => {
     if (urls.has(e.requestId)) sizes.set(e.requestId, e.encodedDataLength);
   });
+  // The worker's own requests (the model) are not the page's in CDP; Playwright reports them.
+  const finished = [];
+  page.on('requestfinished', (request) => finished.push(new URL(request.url()).pathname));
   await page.goto(`${h.base}/`);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.waitForTimeout(500);
+  const early = [...finished];
   const loaded = [...sizes].map(([id, bytes]) => [urls.get(id), bytes]);
   const total = loaded.reduce((sum, [, bytes]) => sum + bytes, 0);
   const parts = loaded.map(([path, bytes]) => `${path} ${(bytes / 1000).toFixed(0)} KB`).join(', ');
   h.timings['first load of / (encoded bytes, Chromium)'] = `${(total / 1000).toFixed(0)} KB: ${parts}`;
   assert.ok(total <= FIRST_LOAD_BUDGET_BYTES, `the first load transferred ${total} B (budget ${FIRST_LOAD_BUDGET_BYTES}): ${parts}`);
-  assert.ok(!loaded.some(([path]) => path.includes('model')), `the model waits for a drag: ${parts}`);
+  assert.ok(!early.some((path) => path.includes('model')), `the model is not part of the first load: ${early}`);
+  // A second after the first paint, in an idle moment, the model loads and runs the page's
+  // scenario once (the browser optimises its code as it runs), with no hand on a slider.
+  await page.waitForSelector('body[data-model-warm]', { timeout: 30_000 });
+  const warm = await page.evaluate(() => document.body.dataset.modelWarm);
+  assert.match(warm, /^\d+$/, `the model's warm-up ran: ${warm}`);
+  assert.ok(finished.includes('/pkg/model.wasm'), `the model loaded after the first paint: ${finished}`);
+  h.timings['model warm-up, loaded after the first paint: its first run in the worker'] = `${warm} ms`;
   // The bundle is sent as the build compressed it (brotli, quality 11), not again on each request.
   const wasm = await fetch(`${h.base}/pkg/app_bg.wasm`, { headers: { 'accept-encoding': 'br' } });
   assert.equal(wasm.headers.get('content-encoding'), 'br');
@@ -131,6 +142,8 @@ test('dragging a slider redraws the charts and the headline figures as it moves,
   const visible = await page.evaluate(() => [...document.querySelectorAll('.chart .svg')]
     .filter((svg) => svg.getBoundingClientRect().top < innerHeight).map((svg) => svg.closest('.chart').dataset.chart));
   assert.ok(visible.includes('hashrate'), `the hash rate chart is on screen: ${visible}`);
+  // A reader drags after a moment on the page: by then the model has loaded and warmed up.
+  await page.waitForSelector('body[data-model-warm]', { timeout: 30_000 });
   const headlineTexts = () => page.evaluate(() => [...document.querySelectorAll('.headline')].map((h) => h.innerText));
   const headlinesBefore = await headlineTexts();
   // Every redraw of the hash rate chart, timed; and of the charts off screen (each drag
@@ -187,7 +200,7 @@ test('dragging a slider redraws the charts and the headline figures as it moves,
   assert.deepEqual(during, [], 'no request to the server while dragging');
   const gaps = redraws.slice(1).map((t, i) => t - redraws[i]).sort((a, b) => a - b);
   const median = gaps[Math.floor(gaps.length / 2)] ?? Infinity;
-  h.timings['drag of 2 s on the price slider: hash rate chart redraws, median gap between redraws'] = `${redraws.length} redraws, ${median.toFixed(1)} ms (two workers, loaded at pointerdown; fastest ${gaps[0]?.toFixed(1)} ms)`;
+  h.timings['drag of 2 s on the price slider: hash rate chart redraws, median gap between redraws'] = `${redraws.length} redraws, ${median.toFixed(1)} ms (two workers, the model warmed up after the first paint; fastest ${gaps[0]?.toFixed(1)} ms)`;
   // That it follows is asserted; how often (issue 22 asks for 20 redraws, 50 ms apart) is the
   // timing printed above: a shared 2-core machine gave 7 redraws 242 ms apart in one CI run
   // and 25-38 redraws 43-59 ms apart in others.

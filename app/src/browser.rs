@@ -172,7 +172,8 @@ pub(crate) fn copy_text(text: &str) -> bool {
 }
 
 /// The page follows a dragged slider by running the model in a Web Worker
-/// (`worker/`, loaded at the first drag, never with the first paint): each
+/// (`worker/`, loaded once the page has rested after its first paint, see
+/// [`warm_model_when_idle`], or at the first drag, never with the first paint): each
 /// new value of the drag asks it for the charts of the scenario the release
 /// would run, and the charts on the page are redrawn with them as they come.
 /// Two workers (one on a single core) run the newest requests side by side;
@@ -197,6 +198,26 @@ pub(crate) fn prepare_following() {
     {
         follow::start_workers();
         follow::watch_charts();
+    }
+}
+
+/// The page is drawn: once it has rested a second, the model is loaded into
+/// the workers and run once, on the page's scenario (`query`, charts drawn for
+/// a phone when `compact`), so that the first drag finds it compiled and
+/// optimised. A fresh worker's first run is slow while the browser's engine
+/// optimises the model's hot code as it runs: measured in Chromium on this
+/// 2-core machine, the default scenario's charts took 424-530 ms in a fresh
+/// worker, 92-108 ms in the runs after it, and 102-104 ms from the first run in
+/// a second worker started after it (the optimised code is shared). Loaded
+/// that way, the model is not part of the first load (issue 22: it may load
+/// after the first paint); not at all when the reader's browser asks to save
+/// data, or on a page without sliders.
+pub(crate) fn warm_model_when_idle(query: &str, compact: bool) {
+    #[cfg(feature = "hydrate")]
+    follow::warm_when_idle(query, compact);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (query, compact);
     }
 }
 
@@ -254,6 +275,26 @@ mod follow {
         catching_up: Option<u32>,
         /// Which charts are on screen, as an observer reports it (see [`watch_charts`]).
         on_screen: OnScreen,
+        /// The model's warm-up (once a page: [`warm_when_idle`]).
+        warm_up: WarmUp,
+        /// When the last request was sent to a worker (the page's clock, ms), a
+        /// run's time in a worker as the latest answers tell (ms, 0 before the
+        /// first), and the timer holding the request waiting until its turn.
+        last_start_ms: f64,
+        run_ms: f64,
+        pacing: Option<i32>,
+    }
+
+    /// Where the model's warm-up stands.
+    #[derive(Default, Clone, Copy)]
+    enum WarmUp {
+        /// Not asked for yet.
+        #[default]
+        NotPlanned,
+        /// Waiting for the page to rest (the timer's handle).
+        Waiting(i32),
+        /// Started, or not wanted on this page.
+        Done,
     }
 
     /// The charts on screen, kept by an `IntersectionObserver`: asking each
@@ -281,18 +322,125 @@ mod follow {
         static POOL: RefCell<Pool> = RefCell::new(Pool::default());
     }
 
+    /// The id of the warm-up run ([`warm_when_idle`]): never drawn (requests count from 1).
+    const WARM_UP_ID: u32 = 0;
+    /// How long the page rests after its latest redraw before the model is loaded
+    /// and warmed, milliseconds (then in the browser's next idle moment).
+    const WARM_AFTER_MS: i32 = 1_000;
+
+    pub(super) fn warm_when_idle(query: &str, compact: bool) {
+        let Some(window) = web_sys::window() else { return };
+        let pending = POOL.with(|pool| match pool.borrow().warm_up {
+            WarmUp::Done => None,
+            WarmUp::Waiting(handle) => Some(Some(handle)),
+            WarmUp::NotPlanned => Some(None),
+        });
+        let Some(pending) = pending else { return };
+        if pending.is_none() {
+            let has_sliders = window.document().and_then(|d| d.query_selector("input.slider").ok().flatten()).is_some();
+            if saves_data(&window) || !has_sliders {
+                POOL.with(|pool| pool.borrow_mut().warm_up = WarmUp::Done);
+                return;
+            }
+        }
+        // The page rests a while after its latest redraw first: a reader pressing keys
+        // or typing values keeps the cores for the server's runs.
+        if let Some(handle) = pending {
+            window.clear_timeout_with_handle(handle);
+        }
+        let request = Request { id: WARM_UP_ID, query: query.to_string(), compact, charts: ChartSet::ALL };
+        let when_idle = Closure::once_into_js(move || {
+            POOL.with(|pool| pool.borrow_mut().warm_up = WarmUp::Done);
+            let warm = Closure::once_into_js(move || warm(request));
+            let Some(window) = web_sys::window() else { return };
+            // In the browser's next idle moment (within a second), where it can tell.
+            let idle = js_sys::Reflect::get(&window, &JsValue::from_str("requestIdleCallback")).ok().filter(JsValue::is_function);
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &JsValue::from_str("timeout"), &JsValue::from(1_000));
+            match idle {
+                Some(idle) => {
+                    let _ = idle.unchecked_into::<js_sys::Function>().call2(&window, &warm, &options);
+                }
+                None => {
+                    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), 0);
+                }
+            }
+        });
+        let handle = window.set_timeout_with_callback_and_timeout_and_arguments_0(when_idle.unchecked_ref(), WARM_AFTER_MS).ok();
+        POOL.with(|pool| pool.borrow_mut().warm_up = handle.map_or(WarmUp::Done, WarmUp::Waiting));
+    }
+
+    /// Whether the reader's browser asks pages to save data (`navigator.connection.saveData`).
+    fn saves_data(window: &web_sys::Window) -> bool {
+        js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("connection"))
+            .ok()
+            .filter(|connection| connection.is_object())
+            .and_then(|connection| js_sys::Reflect::get(&connection, &JsValue::from_str("saveData")).ok())
+            .is_some_and(|save| save.is_truthy())
+    }
+
+    /// Loads the model and runs `request` in the first worker, unless a drag has
+    /// already asked it for something (its runs warm the model just as well).
+    fn warm(request: Request) {
+        start_workers();
+        POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            if pool.sent > 0 || pool.workers.is_empty() || pool.workers[0].1.is_some() {
+                return;
+            }
+            send(&mut pool, 0, request);
+        });
+    }
+
     pub(super) fn ask(query: &str, compact: bool) {
         start_workers();
         POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
             pool.sent += 1;
             let request = Request { id: pool.sent, query: query.to_string(), compact, charts: pool.on_screen.wanted() };
-            match pool.workers.iter().position(|(_, running)| running.is_none()) {
-                Some(index) => send(&mut pool, index, request),
-                None => pool.waiting = Some(request),
-            }
+            pool.waiting = Some(request);
+            dispatch(&mut pool);
         });
     }
+
+    /// Sends the request waiting to a free worker, spacing the workers' starts
+    /// evenly over a run: two workers that start together answer together, and
+    /// the page then shows two frames a few milliseconds apart and none for a
+    /// whole run (measured in Chromium on this machine, warm model: 24-26
+    /// redraws in a 2-second drag, median gap 85-98 ms, fastest 2-15 ms). Held
+    /// back until its turn, the request may be replaced by a newer one: the
+    /// frame drawn is the newer value.
+    fn dispatch(pool: &mut Pool) {
+        let Some(free) = pool.workers.iter().position(|(_, running)| running.is_none()) else { return };
+        if pool.waiting.is_none() {
+            return;
+        }
+        let now = crate::browser::now_ms();
+        let others_running = pool.workers.iter().any(|(_, running)| running.is_some());
+        let due = pool.last_start_ms + pool.run_ms / pool.workers.len() as f64;
+        if others_running && now < due {
+            if pool.pacing.is_none() {
+                let callback = Closure::once_into_js(|| {
+                    POOL.with(|pool| {
+                        let mut pool = pool.borrow_mut();
+                        pool.pacing = None;
+                        dispatch(&mut pool);
+                    })
+                });
+                pool.pacing = web_sys::window().and_then(|window| {
+                    window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), (due - now).ceil() as i32).ok()
+                });
+            }
+            return;
+        }
+        if let Some(request) = pool.waiting.take() {
+            pool.last_start_ms = now;
+            send(pool, free, request);
+        }
+    }
+
+    /// How much of a new run time the estimate of a run's time takes (a moving average).
+    const RUN_MS_WEIGHT: f64 = 0.3;
 
     pub(super) fn stop() {
         POOL.with(|pool| {
@@ -302,6 +450,9 @@ mod follow {
             pool.off_screen.clear();
             pool.last_drawn = None;
             cancel_catch_up(&mut pool);
+            if let (Some(handle), Some(window)) = (pool.pacing.take(), web_sys::window()) {
+                window.clear_timeout_with_handle(handle);
+            }
         });
     }
 
@@ -359,7 +510,7 @@ mod follow {
         *running = worker.post_message(&message).is_ok().then_some(request);
     }
 
-    /// Starts the workers at the first drag (none if the browser cannot start
+    /// Starts the workers for the warm-up or the first drag (none if the browser cannot start
     /// one: then the page simply waits for the release, as without JavaScript's help).
     pub(super) fn start_workers() {
         POOL.with(|pool| {
@@ -440,15 +591,28 @@ mod follow {
         let (fresh, request) = POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
             let request = pool.workers[index].1.take();
-            if let Some(request) = pool.waiting.take() {
-                send(&mut pool, index, request);
+            // A drag's run (not the warm-up, not a catch-up drawn from a kept run) times the next ones.
+            let ms = field("ms").and_then(|v| v.as_f64());
+            if let (Some(ms), Some(id)) = (ms, id) {
+                if id != WARM_UP_ID && pool.catching_up != Some(id) {
+                    pool.run_ms = if pool.run_ms > 0.0 { pool.run_ms + RUN_MS_WEIGHT * (ms - pool.run_ms) } else { ms };
+                }
             }
-            let fresh = id.is_some_and(|id| id >= pool.draw_from);
+            dispatch(&mut pool);
+            let fresh = id.is_some_and(|id| id != WARM_UP_ID && id >= pool.draw_from);
             if let (true, Some(id)) = (fresh, id) {
                 pool.draw_from = id + 1;
             }
             (fresh, request)
         });
+        if id == Some(WARM_UP_ID) {
+            // For tests and tools: the warm-up's time in the worker, or why it failed.
+            let ms = field("ms").and_then(|v| v.as_f64());
+            let document = leptos::prelude::document();
+            if let Some(body) = document.body() {
+                let _ = body.set_attribute("data-model-warm", &ms.map_or_else(|| "failed".to_string(), |ms| format!("{ms:.0}")));
+            }
+        }
         let (true, Some(id), Some(request)) = (fresh, id, request) else { return };
         // The answer to the request for the charts a drag's last answer did not bring: drawn whole.
         let catching_up = POOL.with(|pool| pool.borrow_mut().catching_up.take_if(|asked| *asked == id).is_some());

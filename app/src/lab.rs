@@ -141,8 +141,10 @@ pub fn Lab(#[prop(optional)] embed: bool) -> impl IntoView {
         if let Some(Ok(_)) = run.get() {
             let started = change_started.get_value();
             change_started.set_value(None);
+            let (warm_query, warm_compact) = (canonical.get_untracked(), drawn_compact.get_untracked());
             after_paint(move || {
                 set_body_attribute("data-hydrated", "true");
+                crate::browser::warm_model_when_idle(&warm_query, warm_compact);
                 if let Some(started) = started {
                     set_body_attribute("data-redraw-ms", &format!("{:.1}", now_ms() - started));
                 }
