@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod days_axis;
+pub mod fewer_points;
 pub mod figures;
 pub mod headlines;
 #[cfg(feature = "ssr")]

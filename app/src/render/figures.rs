@@ -6,6 +6,7 @@
 //! instead of leaving a blank or partial picture.
 
 use super::charts::{BLUE, GREEN, OBSERVED, ORANGE};
+use super::fewer_points::FewerPoints;
 use chrono::NaiveDate;
 use plotters::prelude::*;
 use simulation::sensitivity::Sensitivity;
@@ -60,7 +61,7 @@ fn draw_dated(
     all: &[(NaiveDate, f64)],
     (first, last): (NaiveDate, NaiveDate),
 ) -> DrawResult {
-    let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = FewerPoints::new(SVGBackend::with_string(svg, (WIDTH, HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(failed)?;
     // Days since the first date on the x axis, labelled back as dates.
     let x = |d: NaiveDate| (d - first).num_days() as f64;
@@ -155,7 +156,7 @@ pub fn tornado(sensitivity: &Sensitivity, output: usize, title: &str, unit: &str
 fn draw_tornado(svg: &mut String, sensitivity: &Sensitivity, output: usize, title: &str, unit: &str) -> DrawResult {
     let rows = sensitivity.levers.len();
     let height = 90 + 26 * rows as u32;
-    let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
+    let root = FewerPoints::new(SVGBackend::with_string(svg, (WIDTH, height))).into_drawing_area();
     root.fill(&WHITE).map_err(failed)?;
     let base = sensitivity.base.get(output).copied().unwrap_or(0.0);
     let effects = |l: &simulation::sensitivity::LeverEffect| [l.effect_low[output], l.effect_high[output]];

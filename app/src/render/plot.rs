@@ -4,6 +4,7 @@
 //! stretches of days, drawn to an SVG string that scales to its container.
 
 use super::days_axis::DaysAxis;
+use super::fewer_points::FewerPoints;
 use crate::format::escape_xml;
 pub use crate::format::figure;
 use crate::run_view::{LegendItem, Mark, Pattern, Readout, ReadoutColumn};
@@ -773,14 +774,14 @@ fn axis_label(axis: &Axis, value: f64) -> String {
 
 /// The plotting area of a chart: days across, the left axis and the right one.
 type Chart<'a, 'b> =
-    DualCoordChartContext<'a, SVGBackend<'b>, Cartesian2d<DaysAxis, RangedCoordf64>, Cartesian2d<DaysAxis, RangedCoordf64>>;
+    DualCoordChartContext<'a, FewerPoints<SVGBackend<'b>>, Cartesian2d<DaysAxis, RangedCoordf64>, Cartesian2d<DaysAxis, RangedCoordf64>>;
 
 /// Draws `series` against the axis of `side`.
 fn draw_on<'b, E, S>(chart: &mut Chart<'_, 'b>, side: Side, series: S) -> Result<(), String>
 where
     S: IntoIterator<Item = E>,
     for<'e> &'e E: PointCollection<'e, (f64, f64)>,
-    E: Drawable<SVGBackend<'b>>,
+    E: Drawable<FewerPoints<SVGBackend<'b>>>,
 {
     match side {
         Side::Left => chart.draw_series(series).map(|_| ()),
@@ -818,7 +819,7 @@ fn draw_into(plot: &Plot, frame: Frame, svg: &mut String) -> Result<(f64, f64), 
     let days = plot.dates.len().max(2);
     let x_range = DaysAxis::new(&plot.dates, frame.x_labels);
     let ((left_lo, left_hi), (right_lo, right_hi), right_axis) = value_ranges(plot);
-    let root = SVGBackend::with_string(svg, (frame.width, frame.height)).into_drawing_area();
+    let root = FewerPoints::but_width(SVGBackend::with_string(svg, (frame.width, frame.height)), TICKS_STAND_IN_WIDTH).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let mut chart = ChartBuilder::on(&root)
         .margin_top(12)

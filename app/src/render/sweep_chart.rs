@@ -4,6 +4,7 @@
 //! median (first field across, second up) with a colour scale. Served as
 //! the `svg` of `/api/sweep`'s `sweep` event.
 
+use super::fewer_points::FewerPoints;
 use crate::catalogue::metric_label;
 use crate::format::{escape_xml, figure};
 use plotters::coord::ranged1d::SegmentValue;
@@ -165,7 +166,7 @@ fn draw_line(result: &SweepResult, title: &str, subtitle: &str, svg: &mut String
     let (x_lo, x_hi, step) = extent(axis);
     let (x_lo, x_hi) = if x_hi > x_lo { (x_lo, x_hi) } else { (x_lo - step, x_hi + step) };
     let (y_lo, y_hi) = padded(cells.iter().flat_map(|c| [c.percentiles[0], c.percentiles[4]]));
-    let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = FewerPoints::new(SVGBackend::with_string(svg, (WIDTH, HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (header, body) = root.split_vertically(HEADER);
     draw_header(&header, title, subtitle)?;
@@ -266,7 +267,7 @@ fn draw_heatmap(result: &SweepResult, title: &str, subtitle: &str, svg: &mut Str
     };
     let fill = |v: f64| if v.is_finite() { ramp((v - lo) / (hi - lo)) } else { RGBColor(200, 200, 200) };
 
-    let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = FewerPoints::new(SVGBackend::with_string(svg, (WIDTH, HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (header, body) = root.split_vertically(HEADER);
     draw_header(&header, title, subtitle)?;
