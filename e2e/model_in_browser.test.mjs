@@ -128,6 +128,22 @@ test('the first load stays within its budget, and the model loads after it, once
   await context.close();
 });
 
+test('the story embed and the projector view, which show no slider, never load the model', async () => {
+  for (const path of ['/embed/story?preset=late-2025-squeeze', '/?view=projector']) {
+    const { context, page, errors } = await open(`${h.base}${path}`);
+    const models = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.includes('model')) models.push(request.url());
+    });
+    // Past the second's rest and the idle moment the warm-up waits for on a page with sliders.
+    await page.waitForTimeout(2_500);
+    assert.deepEqual(models, [], `${path}: no model`);
+    assert.equal(await page.evaluate(() => document.body.dataset.modelWarm), undefined, path);
+    assert.deepEqual(errors, [], path);
+    await context.close();
+  }
+});
+
 test('dragging a slider redraws the charts and the headline figures as it moves, drawn in the browser, and the release gives the same', async () => {
   const { context, page, errors } = await open(`${h.base}/`);
   const api = [];

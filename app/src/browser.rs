@@ -211,7 +211,7 @@ pub(crate) fn prepare_following() {
 /// a second worker started after it (the optimised code is shared). Loaded
 /// that way, the model is not part of the first load (issue 22: it may load
 /// after the first paint); not at all when the reader's browser asks to save
-/// data, or on a page without sliders.
+/// data, nor while no slider is shown (the projector view, the story embed).
 pub(crate) fn warm_model_when_idle(query: &str, compact: bool) {
     #[cfg(feature = "hydrate")]
     follow::warm_when_idle(query, compact);
@@ -336,12 +336,13 @@ mod follow {
             WarmUp::NotPlanned => Some(None),
         });
         let Some(pending) = pending else { return };
-        if pending.is_none() {
-            let has_sliders = window.document().and_then(|d| d.query_selector("input.slider").ok().flatten()).is_some();
-            if saves_data(&window) || !has_sliders {
-                POOL.with(|pool| pool.borrow_mut().warm_up = WarmUp::Done);
-                return;
-            }
+        if pending.is_none() && saves_data(&window) {
+            POOL.with(|pool| pool.borrow_mut().warm_up = WarmUp::Done);
+            return;
+        }
+        // The projector view and the story embed hide the controls: nothing to drag there.
+        if !slider_shown(&window) {
+            return;
         }
         // The page rests a while after its latest redraw first: a reader pressing keys
         // or typing values keeps the cores for the server's runs.
@@ -368,6 +369,16 @@ mod follow {
         });
         let handle = window.set_timeout_with_callback_and_timeout_and_arguments_0(when_idle.unchecked_ref(), WARM_AFTER_MS).ok();
         POOL.with(|pool| pool.borrow_mut().warm_up = handle.map_or(WarmUp::Done, WarmUp::Waiting));
+    }
+
+    /// Whether a slider is on the page and not hidden (an element hidden by
+    /// `display: none`, or inside one, has no `offsetParent`).
+    fn slider_shown(window: &web_sys::Window) -> bool {
+        window
+            .document()
+            .and_then(|document| document.query_selector("input.slider").ok().flatten())
+            .and_then(|slider| js_sys::Reflect::get(&slider, &JsValue::from_str("offsetParent")).ok())
+            .is_some_and(|parent| parent.is_object())
     }
 
     /// Whether the reader's browser asks pages to save data (`navigator.connection.saveData`).
