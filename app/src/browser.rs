@@ -330,15 +330,14 @@ mod follow {
 
     pub(super) fn warm_when_idle(query: &str, compact: bool) {
         let Some(window) = web_sys::window() else { return };
-        let pending = POOL.with(|pool| match pool.borrow().warm_up {
-            WarmUp::Done => None,
-            WarmUp::Waiting(handle) => Some(Some(handle)),
-            WarmUp::NotPlanned => Some(None),
-        });
-        let Some(pending) = pending else { return };
-        if pending.is_none() && saves_data(&window) {
-            POOL.with(|pool| pool.borrow_mut().warm_up = WarmUp::Done);
-            return;
+        let state = POOL.with(|pool| pool.borrow().warm_up);
+        match state {
+            WarmUp::Done => return,
+            WarmUp::NotPlanned if saves_data(&window) => {
+                POOL.with(|pool| pool.borrow_mut().warm_up = WarmUp::Done);
+                return;
+            }
+            _ => {}
         }
         // The projector view and the story embed hide the controls: nothing to drag there.
         if !slider_shown(&window) {
@@ -346,7 +345,7 @@ mod follow {
         }
         // The page rests a while after its latest redraw first: a reader pressing keys
         // or typing values keeps the cores for the server's runs.
-        if let Some(handle) = pending {
+        if let WarmUp::Waiting(handle) = state {
             window.clear_timeout_with_handle(handle);
         }
         let request = Request { id: WARM_UP_ID, query: query.to_string(), compact, charts: ChartSet::ALL };
@@ -599,11 +598,11 @@ mod follow {
         let data = event.data();
         let field = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
         let id = field("id").and_then(|v| v.as_f64()).map(|v| v as u32);
+        let ms = field("ms").and_then(|v| v.as_f64());
         let (fresh, request) = POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
             let request = pool.workers[index].1.take();
             // A drag's run (not the warm-up, not a catch-up drawn from a kept run) times the next ones.
-            let ms = field("ms").and_then(|v| v.as_f64());
             if let (Some(ms), Some(id)) = (ms, id) {
                 if id != WARM_UP_ID && pool.catching_up != Some(id) {
                     pool.run_ms = if pool.run_ms > 0.0 { pool.run_ms + RUN_MS_WEIGHT * (ms - pool.run_ms) } else { ms };
@@ -618,11 +617,7 @@ mod follow {
         });
         if id == Some(WARM_UP_ID) {
             // For tests and tools: the warm-up's time in the worker, or why it failed.
-            let ms = field("ms").and_then(|v| v.as_f64());
-            let document = leptos::prelude::document();
-            if let Some(body) = document.body() {
-                let _ = body.set_attribute("data-model-warm", &ms.map_or_else(|| "failed".to_string(), |ms| format!("{ms:.0}")));
-            }
+            super::set_body_attribute("data-model-warm", &ms.map_or_else(|| "failed".to_string(), |ms| format!("{ms:.0}")));
         }
         let (true, Some(id), Some(request)) = (fresh, id, request) else { return };
         // The answer to the request for the charts a drag's last answer did not bring: drawn whole.
