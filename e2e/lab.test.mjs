@@ -484,7 +484,7 @@ test('a chart embeds in a course page of another origin; the lab itself does not
   await page.selectOption('#embed-chart', 'nakamoto');
   await page.waitForFunction(() => document.querySelector('#embed-code')?.value.includes('/embed/chart/nakamoto'));
   const code = await page.inputValue('#embed-code');
-  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/chart/nakamoto?v=13&amp;seed=42&amp;operators=200&amp;years=1"`), code);
+  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/chart/nakamoto?v=14&amp;seed=42&amp;operators=200&amp;years=1"`), code);
   await page.click('.copy-embed');
   // A course page on another origin (its own port), framing the chart and, for contrast, the lab.
   const course = createHttpServer((request, response) => {
@@ -496,7 +496,7 @@ test('a chart embeds in a course page of another origin; the lab itself does not
   await other.goto(`http://127.0.0.1:${course.address().port}/`);
   const frame = await (await other.waitForSelector('iframe[src*="/embed/chart/nakamoto"]')).contentFrame();
   await frame.waitForSelector('figure.embed-chart svg', { timeout: 30_000 });
-  assert.match(await frame.getAttribute('figcaption a', 'href'), new RegExp(`^${h.base}/\\?v=13&seed=42&operators=200&years=1$`));
+  assert.match(await frame.getAttribute('figcaption a', 'href'), new RegExp(`^${h.base}/\\?v=14&seed=42&operators=200&years=1$`));
   assert.ok((await frame.locator('text.legend-label').count()) >= 1, 'the embedded figure has its legend');
   await other.waitForLoadState('load');
   const lab = await (await other.waitForSelector('iframe#lab')).contentFrame();

@@ -33,9 +33,9 @@ test('a run in the browser gives the same bytes as the server run of the same li
   // A short run of every kind of start: the default late-2025 network, a preset with
   // events, a history replay driven by the observed prices.
   const queries = [
-    'v=13&operators=300&years=0.5&seed=42',
-    'v=13&preset=late-2025-squeeze&operators=300&years=0.5&seed=7',
-    'v=13&preset=history-2024&operators=300&seed=3',
+    'v=14&operators=300&years=0.5&seed=42',
+    'v=14&preset=late-2025-squeeze&operators=300&years=0.5&seed=7',
+    'v=14&preset=history-2024&operators=300&seed=3',
   ];
   const answers = await runInWorker(page, queries);
   for (const [index, query] of queries.entries()) {
@@ -53,7 +53,7 @@ test('a run in the browser gives the same bytes as the server run of the same li
 
 test('the worker names a wrong field, and a newer request supersedes the one waiting', async () => {
   const { context, page } = await open(`${h.base}/`);
-  const [wrong] = await runInWorker(page, ['v=13&operators=-5']);
+  const [wrong] = await runInWorker(page, ['v=14&operators=-5']);
   assert.match(wrong.error, /operators/);
   // Three requests posted at once while the model loads: only the newest is run.
   const answers = await page.evaluate(async () => {
@@ -65,7 +65,7 @@ test('the worker names a wrong field, and a newer request supersedes the one wai
         if (event.data.id === 3) resolve();
       };
     });
-    for (const id of [1, 2, 3]) worker.postMessage({ id, query: `v=13&operators=200&years=0.25&seed=${id}` });
+    for (const id of [1, 2, 3]) worker.postMessage({ id, query: `v=14&operators=200&years=0.25&seed=${id}` });
     await done;
     worker.terminate();
     return seen;
@@ -76,7 +76,7 @@ test('the worker names a wrong field, and a newer request supersedes the one wai
 
 test('the default scenario runs in the browser in tens of milliseconds', async () => {
   const { context, page } = await open(`${h.base}/`);
-  const answers = await runInWorker(page, ['v=13', 'v=13&seed=2', 'v=13&seed=3', 'v=13&seed=4', 'v=13&seed=5']);
+  const answers = await runInWorker(page, ['v=14', 'v=14&seed=2', 'v=14&seed=3', 'v=14&seed=4', 'v=14&seed=5']);
   const ms = answers.map((a) => {
     assert.equal(a.error, undefined, a.error);
     return a.ms;

@@ -227,7 +227,7 @@ test('the story embeds in a course page of another origin and plays there', asyn
   await page.selectOption('#embed-chart', 'story');
   await page.waitForFunction(() => document.querySelector('#embed-code')?.value.includes('/embed/story'));
   const code = await page.inputValue('#embed-code');
-  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/story?v=13&amp;preset=bull-run&amp;seed=42&amp;operators=300"`), code);
+  assert.ok(code.startsWith(`<iframe src="${h.base}/embed/story?v=14&amp;preset=bull-run&amp;seed=42&amp;operators=300"`), code);
   const course = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(`<!DOCTYPE html><title>Course</title><h1>Week 4: a bull run</h1>${code}`);
@@ -245,7 +245,7 @@ test('the story embeds in a course page of another origin and plays there', asyn
   await frame.click('.beat-next');
   await frame.waitForSelector('.beat[data-beat="1"]', { timeout: 60_000 });
   assert.match(await frame.innerText('.beat-text'), /^The difficulty rises/);
-  assert.match(await frame.getAttribute('.embed-back a', 'href'), /^\/\?v=13&preset=bull-run&seed=42&operators=300&at=/);
+  assert.match(await frame.getAttribute('.embed-back a', 'href'), /^\/\?v=14&preset=bull-run&seed=42&operators=300&at=/);
   await other.screenshot({ path: path.join(SHOTS, 'playback-story-embed.png') });
   course.close();
   assert.deepEqual(errors, []);

@@ -288,7 +288,7 @@ async fn montecarlo_streams_progress_then_bands() {
     // Where it came from, first, as the run exports say it.
     assert!(data.starts_with("{\"provenance\":"), "{}", &data[..80]);
     assert!(
-        bands["provenance"]["link"].as_str().is_some_and(|l| l.starts_with(&format!("{}/?v=13&seed=42", server.base))),
+        bands["provenance"]["link"].as_str().is_some_and(|l| l.starts_with(&format!("{}/?v=14&seed=42", server.base))),
         "{}",
         bands["provenance"]
     );
@@ -515,7 +515,7 @@ async fn report_charts_as_svg() {
         let svg = response.text().await.unwrap();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\""), "{id}: {}", &svg[..80]);
         // An absolute link a reader of a printed report can follow, and a legend with a swatch per series.
-        assert!(svg.contains(&format!("Share link: {}/?v=13&amp;seed=7", server.base)), "{id}");
+        assert!(svg.contains(&format!("Share link: {}/?v=14&amp;seed=7", server.base)), "{id}");
         let swatches = svg.matches("class=\"legend-swatch\"").count();
         assert!(swatches >= 1 && swatches == svg.matches("class=\"legend-label\"").count(), "{id}: {swatches} swatches");
         assert!(svg.contains(&format!("model version {}", simulation::MODEL_VERSION)), "{id}");
@@ -578,20 +578,20 @@ async fn downloads_carry_their_provenance() {
     let server = start();
     let json = get(&server, &format!("/api/export.json?{SMALL}")).await;
     let link = json.headers()["link"].to_str().unwrap().to_string();
-    assert_eq!(link, format!("<{}/?v=13&seed=7&operators=100&years=0.5>; rel=\"canonical\"", server.base));
+    assert_eq!(link, format!("<{}/?v=14&seed=7&operators=100&years=0.5>; rel=\"canonical\"", server.base));
     let json: Value = json.json().await.unwrap();
-    assert_eq!(json["provenance"]["link"], format!("{}/?v=13&seed=7&operators=100&years=0.5", server.base));
+    assert_eq!(json["provenance"]["link"], format!("{}/?v=14&seed=7&operators=100&years=0.5", server.base));
     // A Host the server was not told about never makes an absolute link: the listening address does.
     let forged = client().get(format!("{}/api/export.json?{SMALL}", server.base)).header("host", "evil.example").send().await.unwrap();
     assert_eq!(
         forged.headers()["link"].to_str().unwrap(),
-        format!("<{}/?v=13&seed=7&operators=100&years=0.5>; rel=\"canonical\"", server.base)
+        format!("<{}/?v=14&seed=7&operators=100&years=0.5>; rel=\"canonical\"", server.base)
     );
     let allowed = start_env(2, 8, &[("HASHLAB_ALLOWED_HOSTS", "lab.example:8080")]);
     let named = client().get(format!("{}/api/export.json?{SMALL}", allowed.base)).header("host", "lab.example:8080").send().await.unwrap();
     assert_eq!(
         named.headers()["link"].to_str().unwrap(),
-        "<http://lab.example:8080/?v=13&seed=7&operators=100&years=0.5>; rel=\"canonical\""
+        "<http://lab.example:8080/?v=14&seed=7&operators=100&years=0.5>; rel=\"canonical\""
     );
     assert_eq!(json["provenance"]["model_version"], simulation::MODEL_VERSION);
     assert_eq!(json["provenance"]["seed"], 7);
@@ -610,7 +610,7 @@ async fn downloads_carry_their_provenance() {
         let csv = get(&server, &path).await.text().await.unwrap();
         let (comments, rest): (Vec<&str>, Vec<&str>) = csv.lines().partition(|line| line.starts_with('#'));
         assert_eq!(comments.len(), 3, "{path}");
-        assert!(comments[1].contains(&format!("{}/?v=13&seed=7&operators=100&years=0.5", server.base)), "{}", comments[1]);
+        assert!(comments[1].contains(&format!("{}/?v=14&seed=7&operators=100&years=0.5", server.base)), "{}", comments[1]);
         assert_eq!(rest.join("\n"), plain.trim_end(), "the data is the plain CSV's");
     }
     assert_error(get(&server, &format!("/api/export.csv?{SMALL}&provenance=yes")).await, 400, "provenance").await;

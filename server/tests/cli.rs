@@ -316,11 +316,11 @@ fn input_files_are_size_limited_and_shards_of_another_model_refused() {
 
 #[test]
 fn a_share_link_with_the_pages_own_keys_runs_as_its_scenario() {
-    let plain = hashlab(&["run", "--link", "http://127.0.0.1:3000/?v=13&seed=5&operators=60&years=0.2"]);
+    let plain = hashlab(&["run", "--link", "http://127.0.0.1:3000/?v=14&seed=5&operators=60&years=0.2"]);
     let page = hashlab(&[
         "run",
         "--link",
-        "http://127.0.0.1:3000/?v=13&seed=5&operators=60&years=0.2&at=2025-12-01&view=projector&base1=seed%3D6",
+        "http://127.0.0.1:3000/?v=14&seed=5&operators=60&years=0.2&at=2025-12-01&view=projector&base1=seed%3D6",
     ]);
     assert!(page.status.success(), "{}", stderr(&page));
     assert_eq!(plain.stdout, page.stdout);

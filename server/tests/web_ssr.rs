@@ -231,7 +231,7 @@ fn a_chart_embeds_in_other_sites_and_nothing_else_does() {
     assert!(embed.headers.contains("script-src 'none'"), "no script runs in an embed");
     assert!(embed.body.contains("<svg") && embed.body.contains("Open this run in Hashlab"));
     assert!(
-        embed.body.contains(&format!("href=\"http://{}/?v=13&amp;seed=3&amp;operators=100&amp;years=0.5\"", server.addr)),
+        embed.body.contains(&format!("href=\"http://{}/?v=14&amp;seed=3&amp;operators=100&amp;years=0.5\"", server.addr)),
         "a link back to the full run"
     );
     let page = get(&server, "/");

@@ -730,7 +730,8 @@ impl Sim<'_> {
     fn order_new(&mut self, operator: u32, generation_index: u16, units: u32, price_usd_per_th: f64) {
         let generation = &self.generations[generation_index as usize];
         let ths = f64::from(units) * generation.th_per_unit;
-        let queued_months = self.makers.order(ths, price_usd_per_th, hardware::production_cost_usd_per_th(generation, self.sc));
+        let queued_months =
+            self.makers.order(ths, generation.j_per_th, price_usd_per_th, hardware::production_cost_usd_per_th(generation, self.sc));
         let wait_days = (f64::from(self.sc.delivery_lag_months) + queued_months) * DAYS_PER_MONTH;
         let arrival_day = self.day.index() + wait_days as u32 + self.shipping_days(operator);
         self.orders.place(Order { operator, generation: generation_index, units, arrival_day });
@@ -952,7 +953,7 @@ impl Sim<'_> {
     /// pays back at their own sites within their horizon.
     fn manufacture(&mut self, books: &[Book], outlook: &RewardOutlook) {
         let sc = self.sc;
-        let MonthOfSales { unsold_ths, margin_usd: sales_margin } =
+        let MonthOfSales { unsold_w, margin_usd: sales_margin } =
             self.makers.close_month(f64::from(sc.asic_capacity_lag_months), |queue| hardware::markup(sc, queue));
         let makers: Vec<usize> = self.roster.manufacturers().iter().map(|&i| i as usize).filter(|&i| self.operators[i].active).collect();
         if makers.is_empty() {
@@ -962,14 +963,16 @@ impl Sim<'_> {
         for &index in &makers {
             self.operators[index].cash_usd += sales_margin * (books[index].fleet_ths + 1.0) / total_fleet;
         }
-        let self_mined_ths = unsold_ths * sc.manufacturer_self_mining;
-        if self_mined_ths <= 0.0 {
+        let self_mined_w = unsold_w * sc.manufacturer_self_mining;
+        if self_mined_w <= 0.0 {
             return;
         }
         let Some(best_index) = hardware::most_efficient(&self.generations, |g| g.release <= self.day.date()).map(|i| i as u16) else {
             return;
         };
         let generation = self.generations[best_index as usize].clone();
+        // What the unsold output hashes as the best machine of the day.
+        let self_mined_ths = self_mined_w / generation.j_per_th;
         let production_cost = hardware::production_cost_usd_per_th(&generation, sc);
         let site_cost = self.site_cost_usd_per_th_day(&generation);
         let trend = self.day.power_trend();

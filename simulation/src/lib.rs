@@ -95,7 +95,7 @@ pub use scenario::{FieldSpec, PricePoint, Scenario, FIELDS};
 
 /// The model's version. Links and exports carry it; it changes whenever the
 /// same scenario and seed would give different output.
-pub const MODEL_VERSION: &str = "13";
+pub const MODEL_VERSION: &str = "14";
 
 /// Validates `scenario` and runs it.
 pub fn run(scenario: &Scenario) -> Result<RunResult, ScenarioError> {

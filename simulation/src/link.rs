@@ -216,7 +216,7 @@ mod tests {
         let mut scenario = presets::find("late-2025-squeeze").unwrap().scenario;
         scenario.ai_revenue_usd_per_mw_year = 2_000_000.0;
         let query = to_query(&scenario, Some("late-2025-squeeze"));
-        assert_eq!(query, "v=13&preset=late-2025-squeeze&seed=42&ai_revenue_usd_per_mw_year=2000000");
+        assert_eq!(query, "v=14&preset=late-2025-squeeze&seed=42&ai_revenue_usd_per_mw_year=2000000");
         let parsed = from_query(&format!("https://hashlab.example/?{query}#charts"));
         assert_eq!(parsed.scenario, scenario);
         assert_eq!(parsed.preset.as_deref(), Some("late-2025-squeeze"));

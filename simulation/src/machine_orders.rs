@@ -6,7 +6,10 @@
 //! months of orders queued ahead of it at the factories, then
 //! `delivery_lag_months` to make, ship and install it. The makers turn out
 //! their capacity each month; it serves the queue, and what is left over is
-//! theirs to mine (`manufacturer_self_mining`). Their capacity moves towards
+//! theirs to mine (`manufacturer_self_mining`). Capacity, queue and orders
+//! are counted in the watts the machines draw, not in TH/s: the same lines
+//! and chip supply make more TH/s of a newer, more efficient generation
+//! (docs/CALIBRATION.md, "Machine market"). Their capacity moves towards
 //! the orders they take over `asic_capacity_lag_months`, so a boom's orders
 //! queue for months, raise prices ([`crate::hardware::markup`]) and are
 //! delivered into whatever follows.
@@ -93,8 +96,8 @@ impl OrderBook {
 /// What the makers sold in a month, and what that leaves them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct MonthOfSales {
-    /// Machines made and not sold this month, TH/s.
-    pub unsold_ths: f64,
+    /// Machines made and not sold this month, in the watts they draw.
+    pub unsold_w: f64,
     /// Their margin on the month's sales (price less production cost), USD.
     pub margin_usd: f64,
 }
@@ -105,46 +108,50 @@ pub(crate) struct MonthOfSales {
 /// after the October fall (Dec 2025; docs/CALIBRATION.md, "Machine market").
 pub(crate) const MARKDOWN_PER_MONTH: f64 = 0.5;
 
-/// The manufacturers' books: capacity, queue, list price and the month under way.
+/// The manufacturers' books: capacity, queue, list price and the month
+/// under way. Capacity and queue are in watts of machines (a month's
+/// output draws `capacity_w_per_month` when plugged in).
 #[derive(Debug, Clone)]
 pub(crate) struct Makers {
     markup: f64,
-    capacity_ths_per_month: f64,
-    capacity_floor_ths_per_month: f64,
-    queued_ths: f64,
-    ordered_ths: f64,
+    capacity_w_per_month: f64,
+    capacity_floor_w_per_month: f64,
+    queued_w: f64,
+    ordered_w: f64,
     margin_usd: f64,
 }
 
 impl Makers {
-    /// Makers able to turn out `capacity_ths_per_month`, with no queue,
-    /// asking `markup` times production cost.
-    pub fn new(capacity_ths_per_month: f64, markup: f64) -> Self {
+    /// Makers able to turn out machines drawing `capacity_w_per_month`, with
+    /// no queue, asking `markup` times production cost.
+    pub fn new(capacity_w_per_month: f64, markup: f64) -> Self {
         Makers {
             markup,
-            capacity_ths_per_month,
-            capacity_floor_ths_per_month: capacity_ths_per_month * CAPACITY_FLOOR_SHARE,
-            queued_ths: 0.0,
-            ordered_ths: 0.0,
+            capacity_w_per_month,
+            capacity_floor_w_per_month: capacity_w_per_month * CAPACITY_FLOOR_SHARE,
+            queued_w: 0.0,
+            ordered_w: 0.0,
             margin_usd: 0.0,
         }
     }
 
     /// Months of orders queued ahead of a new one.
     pub fn queue_months(&self) -> f64 {
-        if self.capacity_ths_per_month > 0.0 {
-            self.queued_ths / self.capacity_ths_per_month
+        if self.capacity_w_per_month > 0.0 {
+            self.queued_w / self.capacity_w_per_month
         } else {
             0.0
         }
     }
 
-    /// An order of `ths` TH/s at `price_usd_per_th` of machines that cost
-    /// `cost_usd_per_th` to make joins the queue; returns the months queued ahead of it.
-    pub fn order(&mut self, ths: f64, price_usd_per_th: f64, cost_usd_per_th: f64) -> f64 {
+    /// An order of `ths` TH/s of machines of `j_per_th` at `price_usd_per_th`
+    /// that cost `cost_usd_per_th` to make joins the queue; returns the months
+    /// queued ahead of it.
+    pub fn order(&mut self, ths: f64, j_per_th: f64, price_usd_per_th: f64, cost_usd_per_th: f64) -> f64 {
         let ahead = self.queue_months();
-        self.queued_ths += ths;
-        self.ordered_ths += ths;
+        let watts = ths * j_per_th;
+        self.queued_w += watts;
+        self.ordered_w += watts;
         self.margin_usd += ths * (price_usd_per_th - cost_usd_per_th);
         ahead
     }
@@ -160,22 +167,22 @@ impl Makers {
     /// `target_markup` of the queue left, at once if that is higher, by
     /// [`MARKDOWN_PER_MONTH`] of the way if lower.
     pub fn close_month(&mut self, capacity_lag_months: f64, target_markup: impl Fn(f64) -> f64) -> MonthOfSales {
-        let made = self.capacity_ths_per_month;
-        let served = self.queued_ths.min(made);
-        self.queued_ths -= served;
-        let ordered = std::mem::take(&mut self.ordered_ths);
+        let made = self.capacity_w_per_month;
+        let served = self.queued_w.min(made);
+        self.queued_w -= served;
+        let ordered = std::mem::take(&mut self.ordered_w);
         let margin_usd = std::mem::take(&mut self.margin_usd);
         let gap = ordered - made;
-        self.capacity_ths_per_month = (made + gap / capacity_lag_months.max(1.0)).max(self.capacity_floor_ths_per_month);
+        self.capacity_w_per_month = (made + gap / capacity_lag_months.max(1.0)).max(self.capacity_floor_w_per_month);
         let target = target_markup(self.queue_months());
         self.markup = if target >= self.markup { target } else { self.markup + MARKDOWN_PER_MONTH * (target - self.markup) };
-        MonthOfSales { unsold_ths: made - served, margin_usd }
+        MonthOfSales { unsold_w: made - served, margin_usd }
     }
 
-    /// The makers' monthly output, TH/s.
+    /// The makers' monthly output, in the watts its machines draw.
     #[cfg(test)]
-    pub fn capacity_ths_per_month(&self) -> f64 {
-        self.capacity_ths_per_month
+    pub fn capacity_w_per_month(&self) -> f64 {
+        self.capacity_w_per_month
     }
 }
 
@@ -215,20 +222,21 @@ mod tests {
 
     #[test]
     fn orders_queue_beyond_a_months_output_and_unsold_output_is_left() {
-        let mut makers = Makers::new(1_000.0, 1.0);
-        assert_eq!(makers.order(300.0, 20.0, 8.0), 0.0, "nothing queued ahead of the first order");
-        assert!((makers.order(1_700.0, 10.0, 8.0) - 0.3).abs() < 1e-12, "0.3 months of output ahead");
+        // Machines drawing 10,000 W a month; orders of 300 TH/s at 20 J/TH (6,000 W) and 1,400 TH/s at 10 J/TH.
+        let mut makers = Makers::new(10_000.0, 1.0);
+        assert_eq!(makers.order(300.0, 20.0, 20.0, 8.0), 0.0, "nothing queued ahead of the first order");
+        assert!((makers.order(1_400.0, 10.0, 10.0, 8.0) - 0.6).abs() < 1e-12, "0.6 months of output ahead");
         assert!((makers.queue_months() - 2.0).abs() < 1e-12);
         let month = makers.close_month(10.0, |_| 1.0);
-        // A month's output served the queue; capacity rose a tenth of the way to 2,000.
-        assert_eq!(month, MonthOfSales { unsold_ths: 0.0, margin_usd: 300.0 * 12.0 + 1_700.0 * 2.0 });
-        assert!((makers.capacity_ths_per_month() - 1_100.0).abs() < 1e-9);
-        assert!((makers.queue_months() - 1_000.0 / 1_100.0).abs() < 1e-12);
+        // A month's output served the queue; capacity rose a tenth of the way to 20,000 W.
+        assert_eq!(month, MonthOfSales { unsold_w: 0.0, margin_usd: 300.0 * 12.0 + 1_400.0 * 2.0 });
+        assert!((makers.capacity_w_per_month() - 11_000.0).abs() < 1e-9);
+        assert!((makers.queue_months() - 10_000.0 / 11_000.0).abs() < 1e-12);
         // A month without orders: the queue is served, the rest is unsold, capacity falls.
         let month = makers.close_month(10.0, |_| 1.0);
-        assert!((month.unsold_ths - 100.0).abs() < 1e-9, "{month:?}");
+        assert!((month.unsold_w - 1_000.0).abs() < 1e-9, "{month:?}");
         assert_eq!(makers.queue_months(), 0.0);
-        assert!((makers.capacity_ths_per_month() - (1_100.0 - 1_100.0 / 10.0)).abs() < 1e-9);
+        assert!((makers.capacity_w_per_month() - (11_000.0 - 11_000.0 / 10.0)).abs() < 1e-9);
     }
 
     #[test]
@@ -240,7 +248,7 @@ mod tests {
         makers.close_month(6.0, target);
         assert!((makers.markup() - (1.95 - 0.5 * 0.8)).abs() < 1e-12);
         // Three months of output ordered: the queue left is two months, and the price jumps.
-        makers.order(3_000.0, 20.0, 8.0);
+        makers.order(300.0, 10.0, 20.0, 8.0);
         makers.close_month(6.0, target);
         assert!((makers.markup() - target(makers.queue_months())).abs() < 1e-12);
         assert!(makers.markup() > 2.0);
@@ -251,9 +259,9 @@ mod tests {
         let mut makers = Makers::new(1_000.0, 1.0);
         for _ in 0..500 {
             let month = makers.close_month(1.0, |_| 1.0);
-            assert!(month.unsold_ths <= 1_000.0);
+            assert!(month.unsold_w <= 1_000.0);
         }
-        assert!((makers.capacity_ths_per_month() - 1_000.0 * CAPACITY_FLOOR_SHARE).abs() < 1e-9);
+        assert!((makers.capacity_w_per_month() - 1_000.0 * CAPACITY_FLOOR_SHARE).abs() < 1e-9);
         assert_eq!(Makers::new(0.0, 1.0).queue_months(), 0.0);
     }
 }

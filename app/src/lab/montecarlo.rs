@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn the_bands_link_carries_the_scenario_and_the_seeds() {
-        assert_eq!(bands_link("v=13&seed=3", 10), "/api/bands.csv?v=13&seed=3&runs=10&provenance=comments");
+        assert_eq!(bands_link("v=14&seed=3", 10), "/api/bands.csv?v=14&seed=3&runs=10&provenance=comments");
         assert_eq!(bands_link("", 100), "/api/bands.csv?runs=100&provenance=comments");
     }
 

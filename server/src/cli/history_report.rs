@@ -169,8 +169,9 @@ pub fn markdown(results: &[BacktestResult], factories: &[FactoryRow]) -> String 
              the year before (`history::network::factory_output_ehs_per_month`) plus what replaces its machines that wear out, and at \
              least 2.3% of its hash rate a month; a \
              window's queue of orders starts empty. In these windows that is far less than what was delivered: 2019's factories start \
-             from 2018's growth (15 EH/s on 1 January 2018, docs/CALIBRATION.md), ~2.6 EH/s a month, where 2019's growth took ~5 and \
-             MicroBT alone sold 35 EH/s that year (the queue grows to about 4 months and an S17-class machine to ~$77/TH in the \
+             from 2018's growth (15 EH/s on 1 January 2018, docs/CALIBRATION.md), ~2.6 EH/s a month of S9s (about 255 MW of machines \
+             a month; the same lines make ~5.7 EH/s a month of S17s from April), where 2019's growth took ~5 net of the S9s retired and \
+             MicroBT alone sold 35 EH/s that year (the queue grows to about 2 months and an S17-class machine to ~$57/TH in the \
              preset's run, against $30/TH listed in December 2019); 2023 was supplied by lines built \
              for 2021, whose output went to replacing China's exodus rather than to growth, and by 2022's undeployed machines \
              (250,000-500,000 rigs, docs/CALIBRATION.md, Machine market): a window's start knows neither. The start's operators are \
@@ -212,7 +213,8 @@ fn factory_markdown(rows: &[FactoryRow]) -> String {
         md,
         "### What the model's growth rests on\n\n\
          The factories' output at a window's start (`history::network::factory_output_ehs_per_month`: what the network absorbed over \
-         the year before, plus what replaces its machines that wear out) sets most of the growth the model finds. The same back-tests with that output scaled \
+         the year before, plus what replaces its machines that wear out, in EH/s of the best machine released by the start; the factories \
+         make the watts of machines that output draws, so more EH/s once a newer generation is out) sets most of the growth the model finds. The same back-tests with that output scaled \
          (`hashlab backtest --window <id> --set manufacturer_production_ehs_per_month=<EH/s a month>`), the hash rate's change over the \
          window, the model's median:\n\n\
          | window | observed | factories' output at the start, EH/s a month | {} |\n|---|---:|---:|{}",

@@ -300,7 +300,7 @@ crate::scenario_fields! {
             source "assumption: 0.6 (Bitmain and Bitdeer mine their own, CALIBRATION.md)";
         manufacturer_production_ehs_per_month: f64 = 25.0;
             "Manufacturers' output", "EH/s per month", Number(0.0, 10_000.0, 1.0),
-            help "Machines manufacturers plan to make per month at the start.",
+            help "Machines manufacturers make per month at the start, in EH/s of the most efficient machine released by then. The factories' output is counted in the power its machines draw, so a newer generation comes out at more EH/s.",
             source "~25 EH/s a month: the 2024-25 growth of hash rate plus replacements";
         pool_preference_strength: f64 = 1.0;
             "Preference for big pools", "exponent", Number(0.0, 5.0, 0.05),
