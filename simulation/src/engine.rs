@@ -139,15 +139,6 @@ pub(crate) struct Sim<'a> {
     pub roster: roster::Roster,
 }
 
-/// The makers' output at the start, in the watts its machines draw:
-/// `manufacturer_production_ehs_per_month` of the most efficient machine
-/// released by the start date (of the catalogue's most efficient if none is).
-fn starting_capacity_w_per_month(sc: &Scenario, generations: &[Generation]) -> f64 {
-    let best =
-        hardware::most_efficient(generations, |g| g.release <= sc.start_date).or_else(|| hardware::most_efficient(generations, |_| true));
-    best.map_or(0.0, |index| sc.manufacturer_production_ehs_per_month * 1e6 * generations[index].j_per_th)
-}
-
 impl<'a> Sim<'a> {
     /// Sets up the chain, markets and the starting population.
     pub fn new(sc: &'a Scenario) -> Self {
@@ -157,7 +148,7 @@ impl<'a> Sim<'a> {
         let prices = market::price_path_usd(sc);
         let pools = pool_set::PoolSet::new(pools::starting_pools_at(sc.start_date));
         let pool_count = pools.len();
-        let capacity_w_per_month = starting_capacity_w_per_month(sc, &generations);
+        let makers = Makers::at_start(sc.manufacturer_production_ehs_per_month, &generations, sc.start_date, sc.asic_start_markup);
         let mut sim = Sim {
             sc,
             chain: ChainState::new(sc, pool_count),
@@ -175,7 +166,7 @@ impl<'a> Sim<'a> {
             secondhand: crate::secondhand::SecondHandMarket::default(),
             orders: OrderBook::default(),
             spell_start_day: 0,
-            makers: Makers::new(capacity_w_per_month, sc.asic_start_markup),
+            makers,
             ai_hosting: AiHosting::default(),
             firm_view: firm_view::FirmView::default(),
             power: PowerSupply::default(),

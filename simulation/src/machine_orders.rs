@@ -14,6 +14,8 @@
 //! queue for months, raise prices ([`crate::hardware::markup`]) and are
 //! delivered into whatever follows.
 
+use crate::hardware::{self, Generation};
+use chrono::NaiveDate;
 use std::collections::VecDeque;
 
 /// Capacity never falls below this share of the makers' capacity at the
@@ -135,6 +137,17 @@ impl Makers {
         }
     }
 
+    /// Makers at a run's start: `production_ehs_per_month` of the most
+    /// efficient machine released by `start` (of the catalogue's most
+    /// efficient if none is), counted in the watts those machines draw, with
+    /// no queue, asking `markup` times production cost.
+    pub fn at_start(production_ehs_per_month: f64, generations: &[Generation], start: NaiveDate, markup: f64) -> Self {
+        let best =
+            hardware::most_efficient(generations, |g| g.release <= start).or_else(|| hardware::most_efficient(generations, |_| true));
+        let j_per_th = best.map_or(0.0, |index| generations[index].j_per_th);
+        Makers::new(production_ehs_per_month * 1e6 * j_per_th, markup)
+    }
+
     /// Months of orders queued ahead of a new one.
     pub fn queue_months(&self) -> f64 {
         if self.capacity_w_per_month > 0.0 {
@@ -237,6 +250,25 @@ mod tests {
         assert!((month.unsold_w - 1_000.0).abs() < 1e-9, "{month:?}");
         assert_eq!(makers.queue_months(), 0.0);
         assert!((makers.capacity_w_per_month() - (11_000.0 - 11_000.0 / 10.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_lines_that_made_one_generation_make_more_ths_of_a_newer_one() {
+        let date = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+        let machine =
+            |name: &str, j_per_th: f64, release| Generation { name: name.into(), th_per_unit: 50.0, j_per_th, release, projected: false };
+        let generations = [machine("S9", 98.0, date(2016, 6)), machine("S17", 45.0, date(2019, 4))];
+        // 2.6 EH/s a month of S9s on 1 January 2019: machines drawing 254.8 MW a month.
+        let mut makers = Makers::at_start(2.6, &generations, date(2019, 1), 1.0);
+        assert!((makers.capacity_w_per_month() - 2.6e6 * 98.0).abs() < 1e-3);
+        // The same lines' month makes 2.6 x 98/45 = 5.66 EH/s of S17s.
+        makers.order(2.6e6 * 98.0 / 45.0, 45.0, 20.0, 10.0);
+        assert!((makers.queue_months() - 1.0).abs() < 1e-12);
+        // Started after the S17's release: EH/s of S17s; before any release: the most efficient.
+        let later = Makers::at_start(2.6, &generations, date(2019, 6), 1.0);
+        assert!((later.capacity_w_per_month() - 2.6e6 * 45.0).abs() < 1e-3);
+        let early = Makers::at_start(2.6, &generations, date(2015, 1), 1.0);
+        assert!((early.capacity_w_per_month() - 2.6e6 * 45.0).abs() < 1e-3);
     }
 
     #[test]
