@@ -174,7 +174,10 @@ pub fn markdown(results: &[BacktestResult], factories: &[FactoryRow]) -> String 
              MicroBT alone sold 35 EH/s that year (the queue grows to about 2 months and an S17-class machine to ~$57/TH in the \
              preset's run, against $30/TH listed in December 2019); 2023 was supplied by lines built \
              for 2021, whose output went to replacing China's exodus rather than to growth, and by 2022's undeployed machines \
-             (250,000-500,000 rigs, docs/CALIBRATION.md, Machine market): a window's start knows neither. The start's operators are \
+             (250,000-500,000 rigs, docs/CALIBRATION.md, Machine market): a window's start knows neither. In 2019's first half the \
+             network grew +35% (30-day means, 41.6 EH/s on 1 January, 56.2 on 1 July) and the model about +9% (its quarters \
+             +8% and +1%, medians of seeds 1-8): part of that is China's miners moving machines to Sichuan's wet-season hydro \
+             each summer (docs/CALIBRATION.md, \"Operator kinds by era\"), and the model's power prices do not follow the seasons. The start's operators are \
              not the cause: they are those that survived the past year's hashprice (per BTC of reward), and those that sell up do so \
              as the hashprice falls below it ({}); their machines go to cheaper power or to the second-hand market.",
             short.join(", "),
