@@ -4,7 +4,7 @@
 //! the command line's `--set key=value`, share links and the HTTP API. Each
 //! field is declared once, in `scenario/table.rs`: type, default, range, unit,
 //! help text and source; defaults are the late-2025 network from
-//! `shared/CALIBRATION.md`, cited field by field.
+//! `docs/CALIBRATION.md`, cited field by field.
 
 mod fields;
 mod table;

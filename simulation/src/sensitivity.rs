@@ -41,7 +41,7 @@ pub enum LeverRange {
     Values(f64, f64),
 }
 
-/// The key parameters and plausible ranges (`shared/CALIBRATION.md` spans where it has them).
+/// The key parameters and plausible ranges (`docs/CALIBRATION.md` spans where it has them).
 pub const LEVERS: &[Lever] = &[
     Lever { field: "start_price_usd", range: LeverRange::Factors(0.7, 1.3) },
     Lever { field: "price_drift", range: LeverRange::Values(-0.3, 0.3) },

@@ -1,5 +1,5 @@
 //! Does the model reproduce late 2025? Checks of preset runs against what was
-//! observed (`shared/CALIBRATION.md`), over many seeds.
+//! observed (`docs/CALIBRATION.md`), over many seeds.
 //!
 //! Each [`Check`] measures one statistic of a run (e.g. the trough of the
 //! 7-day mean hashprice in late November) in every seed, and compares the

@@ -1,4 +1,4 @@
-//! The model reproduces late 2025 (shared/CALIBRATION.md), across seeds.
+//! The model reproduces late 2025 (docs/CALIBRATION.md), across seeds.
 //!
 //! Each check's median over the seeds must lie in its band (the bands and why
 //! they are what they are live in `simulation::validation`); and the spread
